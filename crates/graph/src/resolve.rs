@@ -1,0 +1,162 @@
+//! Name resolution: the one way a user's text (`SRE`, `"Site Reliability Engineer"`, `skill:Git`)
+//! becomes a node. Order: id, then name, then alias, all ignoring case.
+
+use std::fmt;
+
+use petgraph::stable_graph::NodeIndex;
+
+use crate::graph::Graph;
+use crate::model::NodeKind;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResolveError {
+    NotFound {
+        text: String,
+        kind: Option<NodeKind>,
+        /// Closest names, best first.
+        suggestions: Vec<String>,
+    },
+    Ambiguous {
+        text: String,
+        /// (kind, id, name) of every match.
+        candidates: Vec<(NodeKind, String, String)>,
+    },
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResolveError::NotFound {
+                text,
+                kind,
+                suggestions,
+            } => {
+                match kind {
+                    Some(k) => write!(f, "no {k} is called `{text}`")?,
+                    None => write!(f, "nothing is called `{text}`")?,
+                }
+                if !suggestions.is_empty() {
+                    let list: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
+                    write!(f, "; did you mean {}?", list.join(" or "))?;
+                }
+                Ok(())
+            }
+            ResolveError::Ambiguous { text, candidates } => {
+                write!(f, "`{text}` names {} nodes: ", candidates.len())?;
+                let list: Vec<String> = candidates
+                    .iter()
+                    .map(|(kind, id, name)| format!("{kind} `{name}` (id {id})"))
+                    .collect();
+                write!(f, "{}", list.join(", "))?;
+                let (kind, _, name) = &candidates[0];
+                write!(f, "; say which, e.g. `{kind}:{}`", quote_if_needed(name))
+            }
+        }
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+/// Quotes a name when a bare word could not carry it.
+pub fn quote_if_needed(name: &str) -> String {
+    let bare = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | '.' | '+' | '#' | ':'))
+        && !name.starts_with(|c: char| c.is_ascii_digit() || c == '-');
+    if bare {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+impl Graph {
+    /// Resolves `text` to one node, optionally of a given kind.
+    pub fn resolve(&self, kind: Option<NodeKind>, text: &str) -> Result<NodeIndex, ResolveError> {
+        let fits = |ix: &NodeIndex| kind.is_none_or(|k| self.node(*ix).kind == k);
+        if let Some(ix) = self
+            .by_id(text)
+            .or_else(|| self.by_id(&text.to_lowercase()))
+        {
+            if fits(&ix) {
+                return Ok(ix);
+            }
+        }
+        let matches: Vec<NodeIndex> = self.by_label(text).iter().copied().filter(fits).collect();
+        let lowered = text.to_lowercase();
+        let (by_name, by_alias): (Vec<NodeIndex>, Vec<NodeIndex>) = matches
+            .into_iter()
+            .partition(|&ix| self.node(ix).name.to_lowercase() == lowered);
+        for tier in [by_name, by_alias] {
+            match tier.len() {
+                0 => continue,
+                1 => return Ok(tier[0]),
+                _ => {
+                    let mut candidates: Vec<(NodeKind, String, String)> = tier
+                        .iter()
+                        .map(|&ix| {
+                            let n = self.node(ix);
+                            (n.kind, n.id.clone(), n.name.clone())
+                        })
+                        .collect();
+                    candidates.sort();
+                    return Err(ResolveError::Ambiguous {
+                        text: text.to_string(),
+                        candidates,
+                    });
+                }
+            }
+        }
+        Err(ResolveError::NotFound {
+            text: text.to_string(),
+            kind,
+            suggestions: self.suggest(kind, text, 3),
+        })
+    }
+
+    /// Names close to `text` (by edit distance over names, aliases and ids), best first.
+    pub fn suggest(&self, kind: Option<NodeKind>, text: &str, limit: usize) -> Vec<String> {
+        let wanted = text.to_lowercase();
+        let mut scored: Vec<(f64, String)> = Vec::new();
+        let mut consider = |label: &str, ix: NodeIndex| {
+            if kind.is_some_and(|k| self.node(ix).kind != k) {
+                return;
+            }
+            let score = similarity(&wanted, label);
+            if score >= 0.6 {
+                scored.push((score, self.node(ix).name.clone()));
+            }
+        };
+        for (label, nodes) in self.labels() {
+            for &ix in nodes {
+                consider(label, ix);
+            }
+        }
+        for ix in self.node_indices() {
+            consider(&self.node(ix).id, ix);
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut names: Vec<String> = Vec::new();
+        for (_, name) in scored {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+            if names.len() == limit {
+                break;
+            }
+        }
+        names
+    }
+}
+
+/// 0.0 (nothing alike) … 1.0 (equal); a label that starts with the text also counts as close,
+/// so `Kube` suggests `Kubernetes`.
+pub fn similarity(wanted: &str, label: &str) -> f64 {
+    let edit = strsim::normalized_damerau_levenshtein(wanted, label);
+    if wanted.len() >= 3 && label.starts_with(wanted) {
+        edit.max(0.75)
+    } else {
+        edit
+    }
+}

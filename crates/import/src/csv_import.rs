@@ -1,0 +1,242 @@
+//! Bulk CSV: `nodes.csv` (`id,kind,name`) and `edges.csv` (`from,to,kind,weight`), the layout of
+//! the shared benchmark. Built for a million edges: one pass per file, checks per row, and one
+//! cycle check over all prerequisites at the end instead of one per edge.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Source};
+
+use crate::error::{DataError, DataErrors};
+
+pub const CSV_NODES: &str = "nodes.csv";
+pub const CSV_EDGES: &str = "edges.csv";
+
+/// Errors beyond this many are counted, not listed: a wholly wrong file should not print a
+/// million lines.
+const MAX_LISTED_ERRORS: usize = 50;
+
+struct Errors {
+    list: Vec<DataError>,
+    unlisted: usize,
+}
+
+impl Errors {
+    fn push(&mut self, e: DataError) {
+        if self.list.len() < MAX_LISTED_ERRORS {
+            self.list.push(e);
+        } else {
+            self.unlisted += 1;
+        }
+    }
+
+    fn into_result(mut self) -> Result<(), DataErrors> {
+        if self.list.is_empty() {
+            return Ok(());
+        }
+        if self.unlisted > 0 {
+            self.list.push(DataError::whole_file(
+                "import",
+                format!("… and {} more errors not listed", self.unlisted),
+            ));
+        }
+        Err(DataErrors(self.list))
+    }
+}
+
+/// Reads `dir/nodes.csv` and `dir/edges.csv`. Every fact gets one source naming the directory.
+pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
+    let nodes_path = dir.join(CSV_NODES);
+    let edges_path = dir.join(CSV_EDGES);
+    let nodes_name = nodes_path.display().to_string();
+    let edges_name = edges_path.display().to_string();
+    let mut errors = Errors {
+        list: Vec::new(),
+        unlisted: 0,
+    };
+    let mut graph = Graph::new();
+    let source = graph.add_source(Source {
+        key: format!("csv:{}", dir.display()),
+        title: format!("CSV import of {}", dir.display()),
+        url: None,
+        author: None,
+        publisher: None,
+        date: None,
+        licence: None,
+    });
+
+    let mut reader = match open_csv(&nodes_path, &["id", "kind", "name"]) {
+        Ok(r) => r,
+        Err(e) => return Err(DataErrors(vec![e])),
+    };
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                errors.push(csv_error(&nodes_name, &e));
+                break;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let (id, kind, name) = (&record[0], &record[1], &record[2]);
+        let Some(kind) = NodeKind::parse(kind) else {
+            errors.push(DataError::at_line(
+                &nodes_name,
+                line,
+                format!("unknown kind `{kind}`; expected role, skill or tool"),
+            ));
+            continue;
+        };
+        if id.is_empty() || name.trim().is_empty() {
+            errors.push(DataError::at_line(&nodes_name, line, "empty id or name"));
+            continue;
+        }
+        if graph.by_id(id).is_some() {
+            errors.push(DataError::at_line(
+                &nodes_name,
+                line,
+                format!("duplicate id `{id}`"),
+            ));
+            continue;
+        }
+        let mut node = Node::new(id, kind, name);
+        node.sources = vec![source];
+        graph.add_node(node);
+    }
+
+    let mut reader = match open_csv(&edges_path, &["from", "to", "kind", "weight"]) {
+        Ok(r) => r,
+        Err(e) => {
+            errors.push(e);
+            errors.into_result()?;
+            unreachable!("an error was pushed")
+        }
+    };
+    let mut prerequisite_hours: HashMap<NodeIndex, f64> = HashMap::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                errors.push(csv_error(&edges_name, &e));
+                break;
+            }
+        }
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let at = |msg: String| DataError::at_line(&edges_name, line, msg);
+        let Some(kind) = EdgeKind::parse(&record[2]) else {
+            errors.push(at(format!(
+                "unknown edge kind `{}`; expected requires, uses, covers, prerequisite or transition",
+                &record[2]
+            )));
+            continue;
+        };
+        let weight: f64 = match record[3].trim().parse() {
+            Ok(w) if f64::is_finite(w) => w,
+            _ => {
+                errors.push(at(format!("the weight `{}` is not a number", &record[3])));
+                continue;
+            }
+        };
+        let (from, to) = (&record[0], &record[1]);
+        let (Some(a), Some(b)) = (graph.by_id(from), graph.by_id(to)) else {
+            let missing = if graph.by_id(from).is_none() {
+                from
+            } else {
+                to
+            };
+            errors.push(at(format!(
+                "the edge names `{missing}`, which nodes.csv does not define"
+            )));
+            continue;
+        };
+        let (want_from, want_to) = kind.endpoints();
+        let (kind_a, kind_b) = (graph.node(a).kind, graph.node(b).kind);
+        if kind_a != want_from || kind_b != want_to {
+            errors.push(at(format!(
+                "`{kind}` joins a {want_from} to a {want_to}, but `{from}` is a {kind_a} and `{to}` is a {kind_b}"
+            )));
+            continue;
+        }
+        if a == b {
+            errors.push(at(format!("`{from}` cannot be linked to itself")));
+            continue;
+        }
+        let mut edge = Edge::new(kind);
+        edge.sources = vec![source];
+        match kind {
+            EdgeKind::Requires => {
+                if weight.fract() != 0.0 || !(1.0..=5.0).contains(&weight) {
+                    errors.push(at(format!(
+                        "importance must be a whole number between 1 and 5, not {weight}"
+                    )));
+                    continue;
+                }
+                edge.importance = Some(weight as u8);
+            }
+            EdgeKind::Transition | EdgeKind::Prerequisite if weight < 0.0 => {
+                errors.push(at(format!(
+                    "effort hours cannot be negative (got {weight})"
+                )));
+                continue;
+            }
+            EdgeKind::Transition => edge.effort_hours = Some(weight),
+            // The benchmark's prerequisite weight is the hours needed to learn `from`.
+            EdgeKind::Prerequisite => {
+                prerequisite_hours.entry(a).or_insert(weight);
+            }
+            EdgeKind::Uses | EdgeKind::Covers => {}
+        }
+        graph.add_edge(a, b, edge);
+    }
+    for (skill, hours) in prerequisite_hours {
+        graph.node_mut(skill).edit(|n| {
+            n.effort_hours.get_or_insert(hours);
+        });
+    }
+    if let Some(cycle) = graph.find_prerequisite_cycle() {
+        let ids: Vec<&str> = cycle.iter().map(|&ix| graph.node(ix).id.as_str()).collect();
+        errors.push(DataError::whole_file(
+            &edges_name,
+            format!("the prerequisites form a cycle: {}", ids.join(" → ")),
+        ));
+    }
+    errors.into_result()?;
+    Ok(graph)
+}
+
+fn open_csv(path: &Path, header: &[&str]) -> Result<csv::Reader<std::fs::File>, DataError> {
+    let name = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_path(path)
+        .map_err(|e| DataError::whole_file(&name, format!("cannot read: {e}")))?;
+    let found = reader.headers().map_err(|e| csv_error(&name, &e))?;
+    let found: Vec<&str> = found.iter().collect();
+    if found != header {
+        return Err(DataError::at_line(
+            &name,
+            1,
+            format!(
+                "the header is `{}`; expected `{}`",
+                found.join(","),
+                header.join(",")
+            ),
+        ));
+    }
+    Ok(reader)
+}
+
+fn csv_error(file: &str, e: &csv::Error) -> DataError {
+    let line = e.position().map_or(0, |p| p.line() as usize);
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("this row has {len} fields; expected {expected_len}"),
+        csv::ErrorKind::Utf8 { .. } => "this row is not valid UTF-8".to_string(),
+        _ => e.to_string(),
+    };
+    DataError::at_line(file, line, message)
+}

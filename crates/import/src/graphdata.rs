@@ -1,0 +1,447 @@
+//! Loads `graphdata/*.toml` files into a validated [`Graph`].
+//!
+//! Every problem is reported with file, line and column, all of them in one run; a load with any
+//! error yields no graph, so an import built on it writes nothing.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use skillgraph_graph::{Change, Edge, EdgeKind, Graph, Node, NodeKind, Source, SourceId, Value};
+use toml::Spanned;
+
+use crate::error::{DataError, DataErrors};
+use crate::toml_format::*;
+
+/// A data file's name (for messages) and its text.
+pub struct DataText<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+}
+
+struct Parsed<'a> {
+    name: &'a str,
+    text: &'a str,
+    data: DataFile,
+}
+
+struct Loader<'a> {
+    files: Vec<Parsed<'a>>,
+    graph: Graph,
+    errors: Vec<DataError>,
+    /// Where each node id was first defined: (file index, span).
+    defined_at: HashMap<String, (usize, Range<usize>)>,
+}
+
+/// Parses and validates the given files as one graph.
+pub fn load_graphdata(texts: &[DataText<'_>]) -> Result<Graph, DataErrors> {
+    let mut loader = Loader {
+        files: Vec::new(),
+        graph: Graph::new(),
+        errors: Vec::new(),
+        defined_at: HashMap::new(),
+    };
+    for t in texts {
+        match toml::from_str::<DataFile>(t.text) {
+            Ok(data) => loader.files.push(Parsed {
+                name: t.name,
+                text: t.text,
+                data,
+            }),
+            Err(e) => loader.errors.push(toml_error(t.name, t.text, &e)),
+        }
+    }
+    loader.load_sources();
+    loader.load_nodes();
+    loader.load_edges();
+    if loader.errors.is_empty() {
+        Ok(loader.graph)
+    } else {
+        Err(DataErrors(loader.errors))
+    }
+}
+
+fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> DataError {
+    // toml's message repeats the snippet; keep its first line, which says what is wrong.
+    let message = e
+        .message()
+        .lines()
+        .next()
+        .unwrap_or("malformed TOML")
+        .to_string();
+    match e.span() {
+        Some(span) => DataError::at(name, text, span.start, message),
+        None => DataError::whole_file(name, message),
+    }
+}
+
+impl<'a> Loader<'a> {
+    fn error(&mut self, file: usize, span: Range<usize>, message: impl Into<String>) {
+        let f = &self.files[file];
+        self.errors
+            .push(DataError::at(f.name, f.text, span.start, message));
+    }
+
+    fn source_ids(&mut self, file: usize, keys: &[Spanned<String>]) -> Vec<SourceId> {
+        let mut ids = Vec::new();
+        if keys.is_empty() {
+            return ids;
+        }
+        for key in keys {
+            match self.graph.source_id(key.get_ref()) {
+                Some(id) => ids.push(id),
+                None => {
+                    let msg = format!(
+                        "unknown source `{}`; sources are declared in a [[source]] table",
+                        key.get_ref()
+                    );
+                    self.error(file, key.span(), msg);
+                }
+            }
+        }
+        ids
+    }
+
+    fn check_source(&mut self, file: usize, key: &Spanned<String>) -> Value {
+        if self.graph.source_id(key.get_ref()).is_none() {
+            let msg = format!("unknown source `{}`", key.get_ref());
+            self.error(file, key.span(), msg);
+        }
+        Value::Text(key.get_ref().clone())
+    }
+
+    fn load_sources(&mut self) {
+        let mut seen: HashMap<String, ()> = HashMap::new();
+        for fi in 0..self.files.len() {
+            let sources = std::mem::take(&mut self.files[fi].data.source);
+            for s in sources {
+                let key = s.key.get_ref().clone();
+                if seen.insert(key.clone(), ()).is_some() {
+                    self.error(
+                        fi,
+                        s.key.span(),
+                        format!("source `{key}` is declared twice"),
+                    );
+                    continue;
+                }
+                self.graph.add_source(Source {
+                    key,
+                    title: s.title,
+                    url: s.url,
+                    author: s.author,
+                    publisher: s.publisher,
+                    date: s.date,
+                    licence: s.licence,
+                });
+            }
+        }
+    }
+
+    fn load_nodes(&mut self) {
+        for fi in 0..self.files.len() {
+            for kind in NodeKind::ALL {
+                let entries = match kind {
+                    NodeKind::Role => std::mem::take(&mut self.files[fi].data.role),
+                    NodeKind::Skill => std::mem::take(&mut self.files[fi].data.skill),
+                    NodeKind::Tool => std::mem::take(&mut self.files[fi].data.tool),
+                };
+                for entry in entries {
+                    self.load_node(fi, kind, entry);
+                }
+            }
+        }
+    }
+
+    fn load_node(&mut self, fi: usize, kind: NodeKind, e: NodeEntry) {
+        let id = e.id.get_ref().clone();
+        if let Some((other_file, other_span)) = self.defined_at.get(&id).cloned() {
+            let other = &self.files[other_file];
+            let (line, _) = crate::error::line_col(other.text, other_span.start);
+            let msg = format!(
+                "duplicate id `{id}`: already defined at {}:{line}",
+                other.name
+            );
+            self.error(fi, e.id.span(), msg);
+            return;
+        }
+        if !is_slug(&id) {
+            let msg = format!(
+                "the id `{id}` must be a slug: lower-case letters, digits, `-`, `_`, `.` or `:`"
+            );
+            self.error(fi, e.id.span(), msg);
+        }
+        if e.sources.is_empty() {
+            self.error(fi, e.id.span(), format!("`{id}` lists no sources"));
+        }
+        let sources = self.source_ids(fi, &e.sources);
+        let mut node = Node::new(id.clone(), kind, e.name.get_ref().clone());
+        if node.name.trim().is_empty() {
+            self.error(fi, e.name.span(), "the name is empty");
+        }
+        node.aliases = e.aliases;
+        node.category = e.category;
+        node.sources = sources;
+        if let Some(d) = e.description {
+            node.fields.insert("description".into(), Value::Text(d));
+        }
+        match e.effort_hours {
+            Some(h) if kind != NodeKind::Skill => self.error(
+                fi,
+                h.span(),
+                format!("`effort_hours` is for skills, not a {kind}"),
+            ),
+            Some(h) if *h.get_ref() < 0.0 || !h.get_ref().is_finite() => self.error(
+                fi,
+                h.span(),
+                format!("effort hours cannot be negative (got {})", h.get_ref()),
+            ),
+            Some(h) => node.effort_hours = Some(*h.get_ref()),
+            None => {}
+        }
+        let role_texts = [
+            ("focus", e.focus),
+            ("primary_metric", e.primary_metric),
+            ("core_activity", e.core_activity),
+            ("risk_tolerance", e.risk_tolerance),
+            ("team_structure", e.team_structure),
+        ];
+        let mut role_fields: Vec<(&str, Range<usize>, Value)> = Vec::new();
+        for (name, value) in role_texts {
+            if let Some(v) = value {
+                role_fields.push((name, v.span(), Value::Text(v.into_inner())));
+            }
+        }
+        for (name, value) in [("background", e.background), ("education", e.education)] {
+            if let Some(v) = value {
+                let span = v.span();
+                let list = v.into_inner().into_iter().map(Value::Text).collect();
+                role_fields.push((name, span, Value::List(list)));
+            }
+        }
+        if let Some(s) = e.salary {
+            let span = s.span();
+            let s = s.into_inner();
+            let mut rec = BTreeMap::new();
+            for (k, v) in [("min", s.min), ("avg", s.avg), ("max", s.max)] {
+                if let Some(v) = v {
+                    rec.insert(k.to_string(), Value::Number(v));
+                }
+            }
+            if let Some(y) = s.year {
+                rec.insert("year".into(), Value::Number(y as f64));
+            }
+            rec.insert("currency".into(), Value::Text(s.currency));
+            rec.insert("source".into(), self.check_source(fi, &s.source));
+            if let Some(n) = s.note {
+                rec.insert("note".into(), Value::Text(n));
+            }
+            role_fields.push(("salary", span, Value::Record(rec)));
+        }
+        if let Some(list) = e.job_openings {
+            let span = list.span();
+            let mut items = Vec::new();
+            for j in list.into_inner() {
+                let mut rec = BTreeMap::new();
+                rec.insert("platform".into(), Value::Text(j.platform));
+                rec.insert("count".into(), Value::Number(j.count));
+                rec.insert("source".into(), self.check_source(fi, &j.source));
+                if let Some(n) = j.note {
+                    rec.insert("note".into(), Value::Text(n));
+                }
+                items.push(Value::Record(rec));
+            }
+            role_fields.push(("job_openings", span, Value::List(items)));
+        }
+        if let Some(list) = e.city_pay {
+            let span = list.span();
+            let mut items = Vec::new();
+            for c in list.into_inner() {
+                let mut rec = BTreeMap::new();
+                rec.insert("city".into(), Value::Text(c.city));
+                let numbers = [
+                    ("monthly_salary", c.monthly_salary),
+                    ("after_taxes", c.after_taxes),
+                    ("rent_1br", c.rent_1br),
+                    ("cost_of_living", c.cost_of_living),
+                    ("take_home", c.take_home),
+                    ("yearly_salary", c.yearly_salary),
+                ];
+                for (k, v) in numbers {
+                    if let Some(v) = v {
+                        rec.insert(k.to_string(), Value::Number(v));
+                    }
+                }
+                rec.insert("source".into(), self.check_source(fi, &c.source));
+                if let Some(n) = c.note {
+                    rec.insert("note".into(), Value::Text(n));
+                }
+                items.push(Value::Record(rec));
+            }
+            role_fields.push(("city_pay", span, Value::List(items)));
+        }
+        for (name, span, value) in role_fields {
+            if kind != NodeKind::Role {
+                self.error(fi, span, format!("`{name}` is for roles, not a {kind}"));
+            } else {
+                node.fields.insert(name.to_string(), value);
+            }
+        }
+        self.defined_at.insert(id, (fi, e.id.span()));
+        if let Err(err) = self.graph.check(&Change::AddNode(node.clone())) {
+            self.error(fi, e.id.span(), err.to_string());
+        } else {
+            self.graph.add_node(node);
+        }
+    }
+
+    fn load_edges(&mut self) {
+        for fi in 0..self.files.len() {
+            let data = &mut self.files[fi].data;
+            let requires = std::mem::take(&mut data.requires);
+            let uses = std::mem::take(&mut data.uses);
+            let covers = std::mem::take(&mut data.covers);
+            let prerequisites = std::mem::take(&mut data.prerequisite);
+            let transitions = std::mem::take(&mut data.transition);
+            for r in requires {
+                let mut edge = Edge::new(EdgeKind::Requires);
+                let importance = *r.importance.get_ref();
+                if !(1..=5).contains(&importance) {
+                    self.error(
+                        fi,
+                        r.importance.span(),
+                        format!("importance must be between 1 and 5, not {importance}"),
+                    );
+                    continue;
+                }
+                edge.importance = Some(importance as u8);
+                self.add_edge(fi, &r.role, &r.skill, edge, &r.sources, r.note);
+            }
+            for u in uses {
+                let edge = Edge::new(EdgeKind::Uses);
+                self.add_edge(fi, &u.role, &u.tool, edge, &u.sources, u.note);
+            }
+            for c in covers {
+                let edge = Edge::new(EdgeKind::Covers);
+                self.add_edge(fi, &c.tool, &c.skill, edge, &c.sources, c.note);
+            }
+            for p in prerequisites {
+                let edge = Edge::new(EdgeKind::Prerequisite);
+                self.add_edge(fi, &p.first, &p.then, edge, &p.sources, p.note);
+            }
+            for t in transitions {
+                let mut edge = Edge::new(EdgeKind::Transition);
+                if let Some(h) = &t.effort_hours {
+                    edge.effort_hours = Some(*h.get_ref());
+                    if *h.get_ref() < 0.0 {
+                        let msg = format!("effort hours cannot be negative (got {})", h.get_ref());
+                        self.error(fi, h.span(), msg);
+                        continue;
+                    }
+                }
+                let mut skills_ok = true;
+                for s in &t.skills {
+                    if !self.expect_kind(fi, s, NodeKind::Skill) {
+                        skills_ok = false;
+                    }
+                }
+                if !skills_ok {
+                    continue;
+                }
+                let fields: BTreeMap<String, Value> = t
+                    .fields
+                    .iter()
+                    .map(|(k, v)| (k.clone(), toml_value(v)))
+                    .collect();
+                if !t.skills.is_empty() || !fields.is_empty() {
+                    let extra = edge.extra_mut();
+                    extra.skills = t.skills.iter().map(|s| s.get_ref().clone()).collect();
+                    extra.fields = fields;
+                }
+                self.add_edge(fi, &t.from, &t.to, edge, &t.sources, t.note);
+            }
+        }
+    }
+
+    /// Checks that `id` names a node of `kind`, reporting at its span otherwise.
+    fn expect_kind(&mut self, fi: usize, id: &Spanned<String>, kind: NodeKind) -> bool {
+        match self.graph.by_id(id.get_ref()) {
+            Some(ix) if self.graph.node(ix).kind == kind => true,
+            Some(ix) => {
+                let found = self.graph.node(ix).kind;
+                let msg = format!(
+                    "`{}` is a {found}, but a {kind} is needed here",
+                    id.get_ref()
+                );
+                self.error(fi, id.span(), msg);
+                false
+            }
+            None => {
+                let mut msg = format!("there is no node with id `{}`", id.get_ref());
+                let near = self.graph.suggest(Some(kind), id.get_ref(), 1);
+                if let Some(name) = near.first() {
+                    let near_id = self
+                        .graph
+                        .resolve(Some(kind), name)
+                        .map(|ix| self.graph.node(ix).id.clone())
+                        .unwrap_or_else(|_| name.clone());
+                    msg.push_str(&format!("; did you mean `{near_id}`?"));
+                }
+                self.error(fi, id.span(), msg);
+                false
+            }
+        }
+    }
+
+    fn add_edge(
+        &mut self,
+        fi: usize,
+        from: &Spanned<String>,
+        to: &Spanned<String>,
+        mut edge: Edge,
+        sources: &[Spanned<String>],
+        note: Option<String>,
+    ) {
+        let (want_from, want_to) = edge.kind.endpoints();
+        let from_ok = self.expect_kind(fi, from, want_from);
+        let to_ok = self.expect_kind(fi, to, want_to);
+        if sources.is_empty() {
+            let msg = format!("this `{}` edge lists no sources", edge.kind);
+            self.error(fi, from.span(), msg);
+        }
+        edge.sources = self.source_ids(fi, sources);
+        if !from_ok || !to_ok || edge.sources.is_empty() {
+            return;
+        }
+        if let Some(n) = note {
+            edge.extra_mut().note = Some(n);
+        }
+        let change = Change::AddEdge {
+            from: from.get_ref().clone(),
+            to: to.get_ref().clone(),
+            edge,
+        };
+        if let Err(err) = self.graph.apply(change) {
+            self.error(fi, from.span(), err.to_string());
+        }
+    }
+}
+
+fn is_slug(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | ':'))
+}
+
+fn toml_value(v: &toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::Text(s.clone()),
+        toml::Value::Integer(i) => Value::Number(*i as f64),
+        toml::Value::Float(f) => Value::Number(*f),
+        toml::Value::Boolean(b) => Value::Bool(*b),
+        toml::Value::Datetime(d) => Value::Text(d.to_string()),
+        toml::Value::Array(a) => Value::List(a.iter().map(toml_value).collect()),
+        toml::Value::Table(t) => {
+            Value::Record(t.iter().map(|(k, v)| (k.clone(), toml_value(v))).collect())
+        }
+    }
+}

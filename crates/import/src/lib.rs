@@ -1,0 +1,98 @@
+//! Readers that turn data files into a validated [`skillgraph_graph::Graph`]: the curated
+//! `graphdata/*.toml`, bulk CSV (`nodes.csv` + `edges.csv`), and public occupational datasets.
+//!
+//! Readers never write anywhere: they return a graph or every error found, with file and line.
+//! Start at [`load_graphdata`] and [`curated_graph`].
+
+mod csv_import;
+mod error;
+pub mod export;
+mod graphdata;
+pub mod toml_format;
+
+pub use csv_import::{load_csv_dir, CSV_EDGES, CSV_NODES};
+pub use error::{line_col, DataError, DataErrors};
+pub use graphdata::{load_graphdata, DataText};
+
+use skillgraph_graph::Graph;
+
+include!(concat!(env!("OUT_DIR"), "/curated.rs"));
+
+/// The built-in DevOps/SRE graph, from the `graphdata/` files compiled into the binary.
+pub fn curated_graph() -> Result<Graph, DataErrors> {
+    let texts: Vec<DataText<'_>> = CURATED_FILES
+        .iter()
+        .map(|(name, text)| DataText { name, text })
+        .collect();
+    load_graphdata(&texts)
+}
+
+/// Reads a path the way `skillgraph import` and `validate` take it: a directory of `.toml` files,
+/// a directory holding `nodes.csv` + `edges.csv`, or single `.toml` files.
+pub fn load_paths(paths: &[std::path::PathBuf]) -> Result<Graph, DataErrors> {
+    let mut tomls: Vec<(String, String)> = Vec::new();
+    let mut errors = Vec::new();
+    let mut csv_graphs = Vec::new();
+    for path in paths {
+        let shown = path.display().to_string();
+        if path.is_dir() {
+            if path.join(CSV_NODES).exists() || path.join(CSV_EDGES).exists() {
+                match load_csv_dir(path) {
+                    Ok(g) => csv_graphs.push(g),
+                    Err(e) => errors.extend(e.0),
+                }
+                continue;
+            }
+            let mut files: Vec<std::path::PathBuf> = match std::fs::read_dir(path) {
+                Ok(rd) => rd.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+                Err(e) => {
+                    errors.push(DataError::whole_file(&shown, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+            files.sort();
+            if files.is_empty() {
+                errors.push(DataError::whole_file(
+                    &shown,
+                    "holds no .toml files and no nodes.csv/edges.csv",
+                ));
+            }
+            for f in files {
+                read_text(&f, &mut tomls, &mut errors);
+            }
+        } else {
+            read_text(path, &mut tomls, &mut errors);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(DataErrors(errors));
+    }
+    let mut graph = if tomls.is_empty() {
+        Graph::new()
+    } else {
+        let texts: Vec<DataText<'_>> = tomls
+            .iter()
+            .map(|(name, text)| DataText { name, text })
+            .collect();
+        load_graphdata(&texts)?
+    };
+    for g in csv_graphs {
+        if let Err(clashes) = graph.merge(g) {
+            let errors = clashes
+                .into_iter()
+                .map(|e| DataError::whole_file("import", e.to_string()))
+                .collect();
+            return Err(DataErrors(errors));
+        }
+    }
+    Ok(graph)
+}
+
+fn read_text(path: &std::path::Path, out: &mut Vec<(String, String)>, errors: &mut Vec<DataError>) {
+    let shown = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => out.push((shown, text)),
+        Err(e) => errors.push(DataError::whole_file(&shown, format!("cannot read: {e}"))),
+    }
+}
