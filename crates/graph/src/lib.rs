@@ -1,0 +1,20 @@
+//! The skillgraph model: roles, skills, tools and the facts between them, each with its sources,
+//! held in memory in a petgraph graph, plus the algorithms that answer career questions.
+//!
+//! This crate does no I/O: it knows nothing of sled, pest, files or terminals. Start reading at
+//! [`Graph`]; writes go through [`Change`], which is validated before it touches anything.
+
+pub mod change;
+pub mod graph;
+pub mod model;
+pub mod resolve;
+pub mod schema;
+
+pub use change::{Change, ChangeError};
+pub use graph::{Graph, GraphData};
+pub use model::{
+    format_number, Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId, Value,
+    ESTIMATE_SOURCE,
+};
+pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+pub use resolve::{quote_if_needed, ResolveError};

@@ -1,0 +1,1 @@
+//! The skillgraph query language (in progress).
