@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use skillgraph_graph::{EdgeKind, Graph, NodeKind};
 use skillgraph_import::export;
 
+use skillgraph_query::result::{Cell, ResultTable};
+
+use crate::output::{self, Format};
 use crate::{db, ExportFormat, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE_OR_IO};
 
 pub fn import(db_path: &Path, paths: &[PathBuf], replace: bool) -> u8 {
@@ -97,11 +100,12 @@ pub fn export(db_path: &Path, format: ExportFormat, out: Option<&Path>) -> u8 {
     EXIT_OK
 }
 
-pub fn stats(db_path: &Path) -> u8 {
+pub fn stats(db_path: &Path, format: Format) -> u8 {
     match db::open(db_path) {
         Ok(store) => {
-            println!("database: {}", db_path.display());
-            print!("{}", stats_text(store.graph()));
+            let table =
+                stats_table(store.graph()).with_title(format!("database {}", db_path.display()));
+            output::print(&table, format);
             EXIT_OK
         }
         Err(e) => {
@@ -111,31 +115,51 @@ pub fn stats(db_path: &Path) -> u8 {
     }
 }
 
-fn stats_text(graph: &Graph) -> String {
-    let mut out = String::new();
+/// Counts of nodes per kind, edges per kind, and sources.
+pub fn stats_table(graph: &Graph) -> ResultTable {
+    let mut table = ResultTable::new(["what", "count"]);
     for kind in NodeKind::ALL {
-        out.push_str(&format!(
-            "{:<13} {}\n",
-            format!("{kind}s"),
-            graph.nodes_of_kind(kind).len()
-        ));
+        let n = graph.nodes_of_kind(kind).len();
+        table.push(vec![Cell::text(format!("{kind}s")), Cell::Number(n as f64)]);
     }
     for kind in EdgeKind::ALL {
-        out.push_str(&format!(
-            "{:<13} {}\n",
-            kind.as_str(),
-            graph.count_edges(kind)
-        ));
+        let n = graph.count_edges(kind);
+        table.push(vec![
+            Cell::text(format!("{kind} edges")),
+            Cell::Number(n as f64),
+        ]);
     }
-    out.push_str(&format!("{:<13} {}\n", "sources", graph.sources().len()));
-    out
+    table.push(vec![
+        Cell::text("sources"),
+        Cell::Number(graph.sources().len() as f64),
+    ]);
+    table
 }
 
-pub fn validate(paths: &[PathBuf]) -> u8 {
+/// Every source with its attribution (the O*NET and ESCO licences require it wherever data shows).
+pub fn sources_table(graph: &Graph) -> ResultTable {
+    let mut table = ResultTable::new(["key", "title", "publisher", "date", "url", "licence"]);
+    let opt = |s: &Option<String>| s.as_deref().map_or(Cell::Null, Cell::text);
+    for s in graph.sources() {
+        table.push(vec![
+            Cell::text(&s.key),
+            Cell::text(&s.title),
+            opt(&s.publisher),
+            opt(&s.date),
+            opt(&s.url),
+            opt(&s.licence),
+        ]);
+    }
+    table
+}
+
+pub fn validate(paths: &[PathBuf], format: Format) -> u8 {
     match skillgraph_import::load_paths(paths) {
         Ok(graph) => {
-            println!("ok: the data is valid");
-            print!("{}", stats_text(&graph));
+            output::print(
+                &stats_table(&graph).with_title("ok: the data is valid"),
+                format,
+            );
             EXIT_OK
         }
         Err(errors) => {

@@ -4,11 +4,19 @@
 
 mod commands;
 mod db;
+mod engine;
+mod help;
+mod output;
+mod repl;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::io::{IsTerminal, Read};
+
 use clap::{Parser, Subcommand, ValueEnum};
+use engine::{Engine, Outcome};
+use output::Format;
 
 /// Exit codes, as documented in `--help` and the README.
 pub const EXIT_OK: u8 = 0;
@@ -29,6 +37,15 @@ struct Cli {
     /// The database directory.
     #[arg(long, global = true, env = "SKILLGRAPH_DB", value_name = "PATH")]
     db: Option<PathBuf>,
+
+    /// Output format for query results.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    format: Format,
+
+    /// With `run` or standard input: keep going after a failed statement (the exit code is
+    /// still 1 if any failed).
+    #[arg(long, global = true)]
+    continue_on_error: bool,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -52,6 +69,16 @@ enum Command {
         /// Directory to write into; without it, the graph goes to standard output.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+    },
+    /// Run statements given on the command line, e.g. `skillgraph query 'path DevOps -> SRE'`.
+    Query {
+        #[arg(required = true, value_name = "STATEMENT")]
+        statements: Vec<String>,
+    },
+    /// Run query files (`.sgq`): statements one per line or separated by `;`.
+    Run {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
     },
     /// Counts of nodes and edges per kind.
     Stats,
@@ -81,17 +108,97 @@ fn main() -> ExitCode {
             });
         }
     };
-    let db_path = cli.db.unwrap_or_else(db::default_path);
+    let db_path = cli.db.clone().unwrap_or_else(db::default_path);
+    let run_options = RunOptions {
+        format: cli.format,
+        continue_on_error: cli.continue_on_error,
+    };
     let code = match cli.command {
         Some(Command::Import { paths, replace }) => commands::import(&db_path, &paths, replace),
         Some(Command::Export { format, out }) => commands::export(&db_path, format, out.as_deref()),
-        Some(Command::Stats) => commands::stats(&db_path),
-        Some(Command::Validate { paths }) => commands::validate(&paths),
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            EXIT_OK
+        Some(Command::Stats) => commands::stats(&db_path, cli.format),
+        Some(Command::Validate { paths }) => commands::validate(&paths, cli.format),
+        Some(Command::Query { statements }) => with_engine(&db_path, run_options, |engine| {
+            let mut outcome = Outcome::Ok;
+            for (i, statement) in statements.iter().enumerate() {
+                let name = if statements.len() == 1 {
+                    "query".to_string()
+                } else {
+                    format!("query {}", i + 1)
+                };
+                if engine.run_script(&name, statement) == Outcome::Failed {
+                    outcome = Outcome::Failed;
+                    if !engine.continue_on_error {
+                        break;
+                    }
+                }
+            }
+            outcome_code(outcome)
+        }),
+        Some(Command::Run { files }) => with_engine(&db_path, run_options, |engine| {
+            let mut outcome = Outcome::Ok;
+            for file in &files {
+                let text = match std::fs::read_to_string(file) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        eprintln!("error: cannot read {}: {e}", file.display());
+                        return EXIT_USAGE_OR_IO;
+                    }
+                };
+                if engine.run_script(&file.display().to_string(), &text) == Outcome::Failed {
+                    outcome = Outcome::Failed;
+                    if !engine.continue_on_error {
+                        break;
+                    }
+                }
+            }
+            outcome_code(outcome)
+        }),
+        None if std::io::stdin().is_terminal() => {
+            let label = db_path.display().to_string();
+            with_engine(&db_path, run_options, |engine| repl::run(engine, &label))
         }
+        None => with_engine(&db_path, run_options, |engine| {
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                eprintln!("error: cannot read standard input: {e}");
+                return EXIT_USAGE_OR_IO;
+            }
+            outcome_code(engine.run_script("<stdin>", &text))
+        }),
     };
     ExitCode::from(code)
+}
+
+#[derive(Clone, Copy)]
+struct RunOptions {
+    format: Format,
+    continue_on_error: bool,
+}
+
+fn outcome_code(outcome: Outcome) -> u8 {
+    match outcome {
+        Outcome::Ok => EXIT_OK,
+        Outcome::Failed => EXIT_QUERY_FAILED,
+    }
+}
+
+/// Opens the database and runs `f` with an engine over it; a database that cannot be opened
+/// (locked, damaged, wrong version) is a usage/I-O error.
+fn with_engine(
+    db_path: &std::path::Path,
+    options: RunOptions,
+    f: impl FnOnce(&mut Engine) -> u8,
+) -> u8 {
+    match db::open(db_path) {
+        Ok(store) => {
+            let mut engine = Engine::new(store, options.format);
+            engine.continue_on_error = options.continue_on_error;
+            f(&mut engine)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_USAGE_OR_IO
+        }
+    }
 }

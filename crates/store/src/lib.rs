@@ -19,6 +19,7 @@
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use skillgraph_graph::{Change, ChangeError, Graph, GraphData};
@@ -124,9 +125,19 @@ pub struct Store {
 impl Store {
     /// Opens the database at `path`, creating it from `seed` when there is none.
     pub fn open(path: &Path, seed: impl FnOnce() -> Graph) -> Result<(Store, Opened), StoreError> {
+        // sled treats a `db` file it cannot read from the start as a new, empty database; only
+        // a path without sled's files may be created and seeded, or lost data would be
+        // silently replaced by the seed.
+        let had_files = path.join("conf").exists() || path.join("db").exists();
         let db = open_sled(path)?;
         let schema = db.get(KEY_SCHEMA).map_err(|e| sled_error(path, e))?;
         match schema {
+            None if db.is_empty() && had_files => Err(StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail: "its files hold no data: they were truncated or overwritten, or creating \
+                         the database was interrupted"
+                    .into(),
+            }),
             None if db.is_empty() => {
                 let mut store = Store {
                     db,
@@ -177,7 +188,8 @@ impl Store {
             .ok_or_else(|| damaged("the snapshot manifest is missing".into()))?;
         let manifest: Manifest = postcard::from_bytes(&manifest_bytes)
             .map_err(|e| damaged(format!("the snapshot manifest is unreadable ({e})")))?;
-        let mut bytes = Vec::with_capacity(manifest.bytes as usize);
+        // The manifest may be damaged: never reserve more than one chunk on its say-so.
+        let mut bytes = Vec::with_capacity(manifest.bytes.min(CHUNK_BYTES as u64) as usize);
         for chunk in 0..manifest.chunks {
             let part = db
                 .get(snap_key(manifest.generation, chunk))
@@ -327,8 +339,30 @@ impl Store {
     }
 }
 
+/// How long to wait for a lock that may be on its way out (see [`open_sled`]).
+const LOCK_WAIT: Duration = Duration::from_secs(1);
+
 /// Opens sled, turning its lock failure and its panics on damaged files into errors.
+///
+/// Dropping a `sled::Db` does not release its file lock at once: sled's I/O threads let go of
+/// the file a moment later (spacejam/sled#1234, #1289). So a lock failure is retried for up to
+/// [`LOCK_WAIT`] before it is reported, or closing and reopening a database in one process
+/// would fail at random.
 fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(5);
+    loop {
+        match open_sled_once(path) {
+            Err(StoreError::Locked { .. }) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            result => return result,
+        }
+    }
+}
+
+fn open_sled_once(path: &Path) -> Result<sled::Db, StoreError> {
     let config = sled::Config::new()
         .path(path)
         .cache_capacity(64 << 20)
@@ -374,8 +408,11 @@ fn sled_error(path: &Path, e: sled::Error) -> StoreError {
     }
 }
 
+/// sled 0.34 reports a held lock as an `Other` error with this wording (config.rs); matching
+/// just "lock" would also match any I/O error on a path such as `/home/me/blocks/db`.
 fn is_lock_error(e: &std::io::Error) -> bool {
-    e.kind() == std::io::ErrorKind::WouldBlock || e.to_string().contains("lock")
+    e.kind() == std::io::ErrorKind::WouldBlock
+        || e.to_string().starts_with("could not acquire lock")
 }
 
 fn schema_version(bytes: &[u8]) -> Option<u32> {

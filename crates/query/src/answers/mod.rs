@@ -1,0 +1,3 @@
+//! Builders of result tables from resolved nodes.
+
+pub mod describe;

@@ -1,0 +1,421 @@
+//! The typed syntax tree of a query script.
+//!
+//! Every part the evaluator may report an error on carries a [`Span`]: a byte range into the
+//! source the script was parsed from. Node names are kept as written; resolving them against
+//! the graph is the evaluator's job.
+
+use std::fmt;
+use std::ops::Range;
+
+pub use skillgraph_graph::model::{EdgeKind, NodeKind, Value};
+
+/// A byte range `start..end` into the parsed source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    /// An empty span at `offset`, for "something is missing here".
+    pub fn at(offset: usize) -> Span {
+        Span::new(offset, offset)
+    }
+
+    pub fn len(self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn range(self) -> Range<usize> {
+        self.start..self.end
+    }
+
+    /// The smallest span covering both.
+    pub fn to(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+
+    /// The text this span covers in `source`, or `""` if it does not fit.
+    pub fn text(self, source: &str) -> &str {
+        source.get(self.range()).unwrap_or("")
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(range: Range<usize>) -> Span {
+        Span::new(range.start, range.end)
+    }
+}
+
+/// A value together with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Spanned<T> {
+        Spanned { value, span }
+    }
+}
+
+/// A parsed script: statements in source order. Empty statements are dropped.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Script {
+    pub statements: Vec<Statement>,
+}
+
+/// One statement and the source text it spans (from its keyword to its last token).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub span: Span,
+}
+
+/// What a statement asks for. Each variant lists the source form it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatementKind {
+    /// `show NODE`: one node and its facts.
+    Show(NodeRef),
+    /// `roles | skills | tools [where COND] [order by FIELD [asc|desc]] [limit N]`.
+    List(ListQuery),
+    /// `skills of ROLE`: the skills a role requires.
+    SkillsOf(NodeRef),
+    /// `tools of ROLE`: the tools a role uses.
+    ToolsOf(NodeRef),
+    /// `path START -> ROLE [via …] [avoid …] [max N] [by effort]`: the fewest moves, or with
+    /// `by effort` the fewest learning hours.
+    Path(PathQuery),
+    /// `paths START -> ROLE [via …] [avoid …] [max N] [limit N]`: all simple paths, bounded.
+    Paths(PathsQuery),
+    /// `compare NODE, NODE`.
+    Compare(NodeRef, NodeRef),
+    /// `gap START -> ROLE [min importance N]`: the skills the target needs that the start lacks.
+    Gap(GapQuery),
+    /// `learn START -> ROLE [via ROLE, …] [min importance N]`: an ordered learning plan.
+    Learn(LearnQuery),
+    /// `let NAME = [NODE, …]`: names a profile for later `$NAME`.
+    Let {
+        name: Spanned<String>,
+        profile: Profile,
+    },
+    /// `closest START [min importance N] [limit N]`: the roles nearest a profile.
+    Closest(ClosestQuery),
+    /// `add role|skill|tool NAME [{ FIELD: VALUE, … }]`.
+    Add {
+        kind: Spanned<NodeKind>,
+        name: Spanned<String>,
+        props: Vec<Prop>,
+    },
+    /// `link FROM EDGE TO [{ FIELD: VALUE, … }]`.
+    Link {
+        from: NodeRef,
+        edge: Spanned<EdgeKind>,
+        to: NodeRef,
+        props: Vec<Prop>,
+    },
+    /// `unlink FROM EDGE TO`.
+    Unlink {
+        from: NodeRef,
+        edge: Spanned<EdgeKind>,
+        to: NodeRef,
+    },
+    /// `set NODE FIELD = VALUE`; the field may be dotted (`salary.avg`).
+    Set {
+        node: NodeRef,
+        field: FieldPath,
+        value: Literal,
+    },
+    /// `remove NODE`.
+    Remove(NodeRef),
+}
+
+impl StatementKind {
+    /// The keyword the statement is written with (`show`, `roles`, `path`, …).
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            StatementKind::Show(_) => "show",
+            StatementKind::List(list) => match list.kind {
+                NodeKind::Role => "roles",
+                NodeKind::Skill => "skills",
+                NodeKind::Tool => "tools",
+            },
+            StatementKind::SkillsOf(_) => "skills",
+            StatementKind::ToolsOf(_) => "tools",
+            StatementKind::Path(_) => "path",
+            StatementKind::Paths(_) => "paths",
+            StatementKind::Compare(..) => "compare",
+            StatementKind::Gap(_) => "gap",
+            StatementKind::Learn(_) => "learn",
+            StatementKind::Let { .. } => "let",
+            StatementKind::Closest(_) => "closest",
+            StatementKind::Add { .. } => "add",
+            StatementKind::Link { .. } => "link",
+            StatementKind::Unlink { .. } => "unlink",
+            StatementKind::Set { .. } => "set",
+            StatementKind::Remove(_) => "remove",
+        }
+    }
+}
+
+/// `roles`, `skills` or `tools`, with optional filter, order and limit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListQuery {
+    pub kind: NodeKind,
+    pub filter: Option<Expr>,
+    pub order: Option<OrderBy>,
+    pub limit: Option<Spanned<usize>>,
+}
+
+/// The clauses that narrow which routes count: `via`, `avoid`, `max` (hops).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RouteFilter {
+    /// Roles every route must pass through, in the order given.
+    pub via: Vec<NodeRef>,
+    /// Roles no route may pass through.
+    pub avoid: Vec<NodeRef>,
+    /// The most moves a route may take (`max N`), at least 1.
+    pub max_hops: Option<Spanned<usize>>,
+}
+
+/// `path START -> TO …`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathQuery {
+    pub from: Start,
+    pub to: NodeRef,
+    pub route: RouteFilter,
+    /// `by effort`: weigh moves by learning hours instead of counting them.
+    pub by_effort: bool,
+}
+
+/// `paths START -> TO …`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathsQuery {
+    pub from: Start,
+    pub to: NodeRef,
+    pub route: RouteFilter,
+    /// `limit N`, at least 1.
+    pub limit: Option<Spanned<usize>>,
+}
+
+/// `gap START -> TO [min importance N]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapQuery {
+    pub from: Start,
+    pub to: NodeRef,
+    /// Only skills the target requires with at least this importance (1–5).
+    pub min_importance: Option<Spanned<u8>>,
+}
+
+/// `learn START -> TO [via ROLE, …] [min importance N]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LearnQuery {
+    pub from: Start,
+    pub to: NodeRef,
+    /// Roles the plan should pass through on the way.
+    pub via: Vec<NodeRef>,
+    pub min_importance: Option<Spanned<u8>>,
+}
+
+/// `closest START [min importance N] [limit N]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosestQuery {
+    pub profile: Start,
+    pub min_importance: Option<Spanned<u8>>,
+    pub limit: Option<Spanned<usize>>,
+}
+
+/// A name of a node as written: `SRE`, `"Site Reliability Engineer"`, `skill:Git`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeRef {
+    /// The kind from a `role:`, `skill:` or `tool:` prefix, if written.
+    pub kind: Option<NodeKind>,
+    /// The name with quotes removed and escapes decoded; never empty.
+    pub name: String,
+    /// Whether the name was quoted.
+    pub quoted: bool,
+    /// The whole reference, prefix and quotes included.
+    pub span: Span,
+}
+
+impl fmt::Display for NodeRef {
+    /// Writes the reference back in a form the parser reads: `skill:Git`, `"Site Reliability"`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(kind) = self.kind {
+            write!(f, "{kind}:")?;
+        }
+        if self.quoted {
+            write!(f, "\"{}\"", escape(&self.name))
+        } else {
+            f.write_str(&self.name)
+        }
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where a `path`, `paths`, `gap`, `learn` or `closest` starts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Start {
+    /// A node: usually a role, whose required skills are the starting profile.
+    Node(NodeRef),
+    /// A profile written in place: `[Linux, Python, Docker]`.
+    Profile(Profile),
+    /// A profile named earlier with `let`: `$me` (the name is stored without the `$`).
+    Variable(Spanned<String>),
+}
+
+impl Start {
+    pub fn span(&self) -> Span {
+        match self {
+            Start::Node(node) => node.span,
+            Start::Profile(profile) => profile.span,
+            Start::Variable(name) => name.span,
+        }
+    }
+}
+
+/// A list of skills and tools someone has: `[Linux, Python, "Incident response"]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    pub items: Vec<NodeRef>,
+    /// From `[` to `]`.
+    pub span: Span,
+}
+
+/// A dotted field name: `category`, `salary.avg`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldPath {
+    pub segments: Vec<String>,
+    pub span: Span,
+}
+
+impl FieldPath {
+    /// The segments as `&str`, ready for [`Value::get_path`].
+    pub fn parts(&self) -> Vec<&str> {
+        self.segments.iter().map(String::as_str).collect()
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.segments.join("."))
+    }
+}
+
+/// A value written in the source: in `{ field: value }`, after `set … =`, in a condition.
+///
+/// Unquoted words are text (`[SLOs, Tracing]` is a list of two texts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Literal {
+    pub value: Value,
+    pub span: Span,
+    /// When `value` is a list: the span of each item, so that an error can point at one name
+    /// in `skills: [SLOs, "Error budgets"]`. Empty otherwise.
+    pub item_spans: Vec<Span>,
+}
+
+/// One `field: value` of the braces after `add` or `link`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prop {
+    pub key: Spanned<String>,
+    pub value: Literal,
+}
+
+/// `order by FIELD [asc|desc]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderBy {
+    pub field: FieldPath,
+    pub descending: bool,
+    pub span: Span,
+}
+
+/// A condition after `where`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+/// The forms a condition takes. `and` and `or` chains are flat lists, so a long chain does not
+/// nest (and cannot exhaust the stack when evaluated or dropped).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// `A or B or …`: at least two operands.
+    Or(Vec<Expr>),
+    /// `A and B and …`: at least two operands.
+    And(Vec<Expr>),
+    /// `not A`. A run of `not`s is folded: `not not A` is `A`.
+    Not(Box<Expr>),
+    /// `FIELD op VALUE`, e.g. `salary.avg > 130000`, `name starts with "Site"`,
+    /// `category in ["observability", "cloud"]` (for `in`, the value is a list).
+    Compare {
+        field: FieldPath,
+        op: Spanned<CompareOp>,
+        value: Literal,
+    },
+    /// `requires(X)`, `uses(X)`, `covers(X)`: the node has an edge of this kind to X.
+    Edge { kind: EdgeKind, target: NodeRef },
+    /// `has(FIELD)`: the field is set.
+    Has(FieldPath),
+}
+
+/// The operator of a [`ExprKind::Compare`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    /// `contains`: text contains text, or list contains value.
+    Contains,
+    /// `starts with`: text prefix.
+    StartsWith,
+    /// `in [v1, v2]`: the field equals one of the list's values.
+    In,
+}
+
+impl CompareOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "=",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+            CompareOp::Contains => "contains",
+            CompareOp::StartsWith => "starts with",
+            CompareOp::In => "in",
+        }
+    }
+}
+
+impl fmt::Display for CompareOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,370 @@
+//! `roles | skills | tools [where …] [order by …] [limit N]`.
+
+use std::cmp::Ordering;
+
+use skillgraph_graph::schema::{field_names, field_spec, FieldType};
+use skillgraph_graph::{EdgeKind, Graph, NodeIndex, NodeKind, Value};
+
+use super::{closest_word, resolve};
+use crate::ast::{CompareOp, Expr, ExprKind, FieldPath, ListQuery, Literal};
+use crate::diagnostic::QueryError;
+use crate::result::{Cell, ResultTable};
+
+/// The columns a listing shows for each kind, before any `order by` field.
+fn default_columns(kind: NodeKind) -> &'static [&'static str] {
+    match kind {
+        NodeKind::Role => &["id", "name", "category", "primary_metric", "salary.avg"],
+        NodeKind::Skill => &["id", "name", "category", "effort_hours"],
+        NodeKind::Tool => &["id", "name", "category"],
+    }
+}
+
+pub fn list(graph: &Graph, q: &ListQuery) -> Result<ResultTable, QueryError> {
+    if let Some(order) = &q.order {
+        check_field(q.kind, &order.field)?;
+    }
+    let filter = match &q.filter {
+        Some(expr) => Some(Compiled::new(graph, q.kind, expr)?),
+        None => None,
+    };
+    let mut matches: Vec<NodeIndex> = Vec::new();
+    for ix in graph.nodes_of_kind(q.kind) {
+        let keep = match &filter {
+            Some(f) => f.test(graph, ix)?,
+            None => true,
+        };
+        if keep {
+            matches.push(ix);
+        }
+    }
+    if let Some(order) = &q.order {
+        let path = order.field.to_string();
+        // Missing values sort last whichever the direction, so `limit` picks real values.
+        matches.sort_by(|&a, &b| {
+            let (va, vb) = (graph.node(a).field(&path), graph.node(b).field(&path));
+            let ord = match (&va, &vb) {
+                (None, None) => Ordering::Equal,
+                (None, Some(_)) => return Ordering::Greater,
+                (Some(_), None) => return Ordering::Less,
+                (Some(x), Some(y)) => compare_values(x, y),
+            };
+            let ord = if order.descending { ord.reverse() } else { ord };
+            ord.then_with(|| graph.order_by_name(a, b))
+        });
+    }
+    if let Some(limit) = &q.limit {
+        matches.truncate(limit.value);
+    }
+    let mut columns: Vec<String> = default_columns(q.kind)
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    if let Some(order) = &q.order {
+        let f = order.field.to_string();
+        if !columns.contains(&f) {
+            columns.push(f);
+        }
+    }
+    let plural = match q.kind {
+        NodeKind::Role => "roles",
+        NodeKind::Skill => "skills",
+        NodeKind::Tool => "tools",
+    };
+    let mut table =
+        ResultTable::new(columns.clone()).with_title(format!("{} {plural}", matches.len()));
+    for ix in matches {
+        let node = graph.node(ix);
+        table.push(
+            columns
+                .iter()
+                .map(|c| node.field(c).as_ref().map_or(Cell::Null, Cell::from))
+                .collect(),
+        );
+    }
+    Ok(table)
+}
+
+/// Numbers by value, text by lower-cased text, booleans false < true; mixed types by type name.
+fn compare_values(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.total_cmp(y),
+        (Value::Text(x), Value::Text(y)) => x.to_lowercase().cmp(&y.to_lowercase()),
+        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
+        _ => a
+            .type_name()
+            .cmp(b.type_name())
+            .then_with(|| a.to_string().cmp(&b.to_string())),
+    }
+}
+
+/// Rejects field names no node of `kind` carries, with "did you mean".
+fn check_field(kind: NodeKind, field: &FieldPath) -> Result<Option<FieldType>, QueryError> {
+    let head = field
+        .segments
+        .first()
+        .map(String::as_str)
+        .unwrap_or_default();
+    match field_spec(kind, head) {
+        Some(spec) => {
+            if field.segments.len() > 1 && !matches!(spec.ty, FieldType::Record) {
+                return Err(QueryError::new(
+                    field.span,
+                    format!(
+                        "`{head}` is {}, so it has no `.{}`",
+                        spec.ty.as_str(),
+                        field.segments[1..].join(".")
+                    ),
+                ));
+            }
+            Ok(if field.segments.len() == 1 {
+                Some(spec.ty)
+            } else {
+                None
+            })
+        }
+        None => {
+            let known: Vec<&str> = field_names()
+                .filter(|n| field_spec(kind, n).is_some())
+                .collect();
+            let err = QueryError::new(field.span, format!("a {kind} has no field `{head}`"))
+                .with_label("unknown field");
+            Err(match closest_word(head, &known) {
+                Some(near) => err.with_help(format!("did you mean `{near}`?")),
+                None => err.with_help(format!("{kind} fields: {}", known.join(", "))),
+            })
+        }
+    }
+}
+
+/// A `where` condition with its node references resolved once, up front.
+enum Compiled<'e> {
+    Or(Vec<Compiled<'e>>),
+    And(Vec<Compiled<'e>>),
+    Not(Box<Compiled<'e>>),
+    Compare {
+        path: String,
+        op: CompareOp,
+        value: &'e Literal,
+        expr: &'e Expr,
+    },
+    Edge {
+        kind: EdgeKind,
+        /// The node the edge must reach; for `covers` on a role: a skill the role's tools cover.
+        target: NodeIndex,
+    },
+    Has(String),
+}
+
+impl<'e> Compiled<'e> {
+    fn new(graph: &Graph, kind: NodeKind, expr: &'e Expr) -> Result<Compiled<'e>, QueryError> {
+        Ok(match &expr.kind {
+            ExprKind::Or(list) => Compiled::Or(
+                list.iter()
+                    .map(|e| Compiled::new(graph, kind, e))
+                    .collect::<Result<_, _>>()?,
+            ),
+            ExprKind::And(list) => Compiled::And(
+                list.iter()
+                    .map(|e| Compiled::new(graph, kind, e))
+                    .collect::<Result<_, _>>()?,
+            ),
+            ExprKind::Not(inner) => Compiled::Not(Box::new(Compiled::new(graph, kind, inner)?)),
+            ExprKind::Compare { field, op, value } => {
+                let ty = check_field(kind, field)?;
+                check_operand(ty, field, op.value, value)?;
+                Compiled::Compare {
+                    path: field.to_string(),
+                    op: op.value,
+                    value,
+                    expr,
+                }
+            }
+            ExprKind::Edge { kind: edge, target } => {
+                let (from_kind, to_kind) = edge.endpoints();
+                if from_kind != kind {
+                    return Err(QueryError::new(
+                        expr.span,
+                        format!("`{edge}(…)` tests a {from_kind}, but this lists {kind}s"),
+                    )
+                    .with_help(match edge {
+                        EdgeKind::Covers => "try `tools where covers(…)`".to_string(),
+                        _ => format!("try `{from_kind}s where {edge}(…)`"),
+                    }));
+                }
+                let ix = super::resolve_kind(
+                    graph,
+                    target,
+                    to_kind,
+                    &format!("`{edge}(…)` takes a {to_kind}"),
+                )
+                .or_else(|e| resolve(graph, target).map_err(|_| e))?;
+                Compiled::Edge {
+                    kind: *edge,
+                    target: ix,
+                }
+            }
+            ExprKind::Has(field) => {
+                check_field(kind, field)?;
+                Compiled::Has(field.to_string())
+            }
+        })
+    }
+
+    fn test(&self, graph: &Graph, ix: NodeIndex) -> Result<bool, QueryError> {
+        Ok(match self {
+            Compiled::Or(list) => {
+                for c in list {
+                    if c.test(graph, ix)? {
+                        return Ok(true);
+                    }
+                }
+                false
+            }
+            Compiled::And(list) => {
+                for c in list {
+                    if !c.test(graph, ix)? {
+                        return Ok(false);
+                    }
+                }
+                true
+            }
+            Compiled::Not(inner) => !inner.test(graph, ix)?,
+            Compiled::Edge { kind, target } => {
+                graph.out_edges(ix, *kind).any(|(_, t)| t == *target)
+            }
+            Compiled::Has(path) => graph.node(ix).field(path).is_some(),
+            Compiled::Compare {
+                path,
+                op,
+                value,
+                expr,
+            } => match graph.node(ix).field(path) {
+                None => false,
+                Some(actual) => compare(&actual, *op, value, expr)?,
+            },
+        })
+    }
+}
+
+/// Checks a comparison's types when the field's type is known from the schema.
+fn check_operand(
+    ty: Option<FieldType>,
+    field: &FieldPath,
+    op: CompareOp,
+    value: &Literal,
+) -> Result<(), QueryError> {
+    let Some(ty) = ty else { return Ok(()) };
+    let mismatch = |want: &str| {
+        Err(QueryError::new(
+            value.span,
+            format!(
+                "`{field}` holds {}, so it cannot be compared with {} using `{op}`",
+                ty.as_str(),
+                describe_literal(&value.value)
+            ),
+        )
+        .with_label(format!("expected {want}")))
+    };
+    match (op, ty, &value.value) {
+        (CompareOp::In, _, Value::List(_)) => Ok(()),
+        (CompareOp::In, _, _) => Err(QueryError::new(
+            value.span,
+            "`in` takes a list, e.g. `in [\"a\", \"b\"]`",
+        )),
+        (CompareOp::Contains, FieldType::TextList, Value::Text(_)) => Ok(()),
+        (CompareOp::Contains | CompareOp::StartsWith, FieldType::Text, Value::Text(_)) => Ok(()),
+        (CompareOp::Contains | CompareOp::StartsWith, _, _) => mismatch("text"),
+        (_, FieldType::Number, Value::Number(_)) => Ok(()),
+        (_, FieldType::Number, _) => mismatch("a number"),
+        (_, FieldType::Text, Value::Text(_)) => Ok(()),
+        (_, FieldType::Text, _) => mismatch("text"),
+        (CompareOp::Eq | CompareOp::Ne, FieldType::Bool, Value::Bool(_)) => Ok(()),
+        (_, FieldType::Bool, _) => mismatch("true or false with = or !="),
+        _ => Ok(()),
+    }
+}
+
+fn describe_literal(v: &Value) -> String {
+    match v {
+        Value::Text(t) => format!("the text \"{t}\""),
+        Value::Number(n) => format!("the number {}", skillgraph_graph::format_number(*n)),
+        Value::Bool(b) => format!("`{b}`"),
+        other => format!("a {}", other.type_name()),
+    }
+}
+
+/// One comparison on a present value. A type mismatch found only now (inside a record) is an
+/// error too: comparing a number with text is never silently false.
+fn compare(
+    actual: &Value,
+    op: CompareOp,
+    value: &Literal,
+    expr: &Expr,
+) -> Result<bool, QueryError> {
+    let wanted = &value.value;
+    let type_error = || {
+        Err(QueryError::new(
+            expr.span,
+            format!(
+                "cannot compare {} with {} using `{op}`",
+                describe_literal(actual),
+                describe_literal(wanted)
+            ),
+        ))
+    };
+    Ok(match op {
+        CompareOp::In => match wanted {
+            Value::List(items) => items.iter().any(|item| values_equal(actual, item)),
+            _ => return type_error(),
+        },
+        CompareOp::Contains => match (actual, wanted) {
+            (Value::Text(a), Value::Text(w)) => a.to_lowercase().contains(&w.to_lowercase()),
+            (Value::List(items), w) => items.iter().any(|i| values_equal(i, w)),
+            _ => return type_error(),
+        },
+        CompareOp::StartsWith => match (actual, wanted) {
+            (Value::Text(a), Value::Text(w)) => a.to_lowercase().starts_with(&w.to_lowercase()),
+            _ => return type_error(),
+        },
+        CompareOp::Eq => {
+            if !same_type(actual, wanted) {
+                return type_error();
+            }
+            values_equal(actual, wanted)
+        }
+        CompareOp::Ne => {
+            if !same_type(actual, wanted) {
+                return type_error();
+            }
+            !values_equal(actual, wanted)
+        }
+        CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge => {
+            let ord = match (actual, wanted) {
+                (Value::Number(a), Value::Number(w)) => a.total_cmp(w),
+                (Value::Text(a), Value::Text(w)) => a.to_lowercase().cmp(&w.to_lowercase()),
+                _ => return type_error(),
+            };
+            match op {
+                CompareOp::Lt => ord == Ordering::Less,
+                CompareOp::Le => ord != Ordering::Greater,
+                CompareOp::Gt => ord == Ordering::Greater,
+                _ => ord != Ordering::Less,
+            }
+        }
+    })
+}
+
+fn same_type(a: &Value, b: &Value) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// Equality that ignores case for text, as names do.
+fn values_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Text(x), Value::Text(y)) => {
+            x.eq_ignore_ascii_case(y) || x.to_lowercase() == y.to_lowercase()
+        }
+        (Value::Number(x), Value::Number(y)) => x == y,
+        _ => a == b,
+    }
+}

@@ -1,0 +1,325 @@
+//! Evaluation: statements of the [`crate::ast`] against a [`Database`], giving [`ResultTable`]s.
+//!
+//! Reads look at the in-memory [`Graph`]; writes become [`Change`]s handed to the database,
+//! which validates and persists them. This module never sees pest types and never does I/O.
+
+mod filter;
+mod mutate;
+mod routes;
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use skillgraph_graph::algo::Start as Origin;
+use skillgraph_graph::{Change, ChangeError, Graph, NodeIndex, NodeKind, ResolveError};
+
+use crate::answers::describe;
+use crate::ast::{NodeRef, Span, Start, Statement, StatementKind};
+use crate::diagnostic::QueryError;
+use crate::result::ResultTable;
+
+/// Why a database refused a write.
+#[derive(Debug)]
+pub enum ApplyError {
+    /// The change breaks a rule of the graph; nothing was written.
+    Rejected(ChangeError),
+    /// The database could not write (I/O, lock); nothing was written.
+    Failed(String),
+}
+
+/// Where a session reads the graph and sends its writes. The binary implements it over the sled
+/// store; tests use [`MemoryDatabase`].
+pub trait Database {
+    fn graph(&self) -> &Graph;
+    /// Applies the changes as one atomic operation; returns a summary line per change.
+    fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<String>, ApplyError>;
+}
+
+/// A database that lives only in memory: for tests and for `validate`-style dry runs.
+pub struct MemoryDatabase {
+    pub graph: Graph,
+}
+
+impl Database for MemoryDatabase {
+    fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<String>, ApplyError> {
+        // Validate the whole operation on a copy so a failure in the middle changes nothing.
+        let mut copy = self.graph.clone();
+        let mut summaries = Vec::new();
+        for change in changes {
+            summaries.push(copy.apply(change).map_err(ApplyError::Rejected)?);
+        }
+        self.graph = copy;
+        Ok(summaries)
+    }
+}
+
+/// Bounds on the work one statement may do, so no query can run away.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Default and ceiling of `max N` hops for `paths`.
+    pub max_hops: usize,
+    /// Default and ceiling of `limit N` for `paths`.
+    pub max_routes: usize,
+    /// Nodes a `paths` enumeration may expand before it stops.
+    pub work_budget: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_hops: 6,
+            max_routes: 1000,
+            work_budget: 2_000_000,
+        }
+    }
+}
+
+/// The state a user builds up over several statements: named profiles, limits, the interrupt flag.
+#[derive(Default)]
+pub struct Session {
+    /// `let NAME = [...]`: node ids, resolved when the profile was defined.
+    profiles: BTreeMap<String, Vec<String>>,
+    pub limits: Limits,
+    /// Set from another thread (Ctrl-C) to stop a long statement.
+    pub interrupt: Arc<AtomicBool>,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// Names of the profiles defined with `let`, for completion.
+    pub fn profile_names(&self) -> impl Iterator<Item = &str> {
+        self.profiles.keys().map(String::as_str)
+    }
+
+    /// Runs one statement.
+    pub fn execute(
+        &mut self,
+        db: &mut dyn Database,
+        statement: &Statement,
+    ) -> Result<ResultTable, QueryError> {
+        self.interrupt.store(false, Ordering::Relaxed);
+        let span = statement.span;
+        match &statement.kind {
+            StatementKind::Show(node) => {
+                let graph = db.graph();
+                Ok(describe::show(graph, resolve(graph, node)?))
+            }
+            StatementKind::List(list) => filter::list(db.graph(), list),
+            StatementKind::SkillsOf(node) => {
+                let graph = db.graph();
+                let role = resolve_kind(graph, node, NodeKind::Role, "`skills of` takes a role")?;
+                Ok(describe::skills_of(graph, role))
+            }
+            StatementKind::ToolsOf(node) => {
+                let graph = db.graph();
+                let role = resolve_kind(graph, node, NodeKind::Role, "`tools of` takes a role")?;
+                Ok(describe::tools_of(graph, role))
+            }
+            StatementKind::Compare(a, b) => {
+                let graph = db.graph();
+                let left = resolve_kind(graph, a, NodeKind::Role, "`compare` takes two roles")?;
+                let right = resolve_kind(graph, b, NodeKind::Role, "`compare` takes two roles")?;
+                Ok(describe::compare(graph, left, right))
+            }
+            StatementKind::Path(q) => routes::path(self, db.graph(), q),
+            StatementKind::Paths(q) => routes::paths(self, db.graph(), q),
+            StatementKind::Gap(q) => routes::gap(self, db.graph(), q),
+            StatementKind::Learn(q) => routes::learn(self, db.graph(), q),
+            StatementKind::Closest(q) => routes::closest(self, db.graph(), q),
+            StatementKind::Let { name, profile } => {
+                let graph = db.graph();
+                let mut ids = Vec::new();
+                for item in &profile.items {
+                    let ix = resolve(graph, item)?;
+                    if graph.node(ix).kind == NodeKind::Role {
+                        return Err(QueryError::new(
+                            item.span,
+                            format!(
+                                "`{}` is a role; a profile lists skills and tools",
+                                graph.node(ix).name
+                            ),
+                        ));
+                    }
+                    ids.push(graph.node(ix).id.clone());
+                }
+                let count = ids.len();
+                self.profiles.insert(name.value.clone(), ids);
+                Ok(ResultTable::message([format!(
+                    "profile ${} holds {count} skill{}/tool{}",
+                    name.value,
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "" } else { "s" },
+                )]))
+            }
+            StatementKind::Add { .. }
+            | StatementKind::Link { .. }
+            | StatementKind::Unlink { .. }
+            | StatementKind::Set { .. }
+            | StatementKind::Remove(_) => {
+                let changes = mutate::changes(db.graph(), &statement.kind)?;
+                match db.apply(changes) {
+                    Ok(lines) => Ok(ResultTable::message(
+                        lines.into_iter().filter(|l| !l.starts_with("added source")),
+                    )),
+                    Err(ApplyError::Rejected(e)) => Err(QueryError::new(span, e.to_string())),
+                    Err(ApplyError::Failed(e)) => Err(QueryError::new(span, e)),
+                }
+            }
+        }
+    }
+
+    /// The nodes a `Start` stands for: a role, or a profile's skills and tools.
+    pub(crate) fn start_nodes(&self, graph: &Graph, start: &Start) -> Result<Origin, QueryError> {
+        match start {
+            Start::Node(node) => {
+                let ix = resolve(graph, node)?;
+                match graph.node(ix).kind {
+                    NodeKind::Role => Ok(Origin::Role(ix)),
+                    _ => Ok(Origin::Profile(vec![ix])),
+                }
+            }
+            Start::Profile(profile) => {
+                if profile.items.is_empty() {
+                    return Err(QueryError::new(
+                        profile.span,
+                        "the profile is empty; list the skills or tools you have, e.g. `[Linux, Python]`",
+                    ));
+                }
+                let mut nodes = Vec::new();
+                for item in &profile.items {
+                    let ix = resolve(graph, item)?;
+                    if graph.node(ix).kind == NodeKind::Role {
+                        return Err(QueryError::new(
+                            item.span,
+                            format!(
+                                "`{}` is a role; a profile lists skills and tools",
+                                graph.node(ix).name
+                            ),
+                        ));
+                    }
+                    nodes.push(ix);
+                }
+                Ok(Origin::Profile(nodes))
+            }
+            Start::Variable(name) => {
+                let Some(ids) = self.profiles.get(&name.value) else {
+                    let known: Vec<&str> = self.profile_names().collect();
+                    let mut err = QueryError::new(
+                        name.span,
+                        format!("no profile is called `${}`", name.value),
+                    );
+                    err = match closest_word(&name.value, &known) {
+                        Some(near) => err.with_help(format!("did you mean `${near}`?")),
+                        None => err.with_help(format!(
+                            "define it first: `let {} = [Linux, Python]`",
+                            name.value
+                        )),
+                    };
+                    return Err(err);
+                };
+                let nodes: Vec<NodeIndex> = ids.iter().filter_map(|id| graph.by_id(id)).collect();
+                if nodes.is_empty() {
+                    return Err(QueryError::new(
+                        name.span,
+                        format!(
+                            "the profile `${}` is empty (its nodes were removed)",
+                            name.value
+                        ),
+                    ));
+                }
+                Ok(Origin::Profile(nodes))
+            }
+        }
+    }
+}
+
+/// Resolves a node reference, turning resolution failures into errors at its span.
+pub(crate) fn resolve(graph: &Graph, node: &NodeRef) -> Result<NodeIndex, QueryError> {
+    graph
+        .resolve(node.kind, &node.name)
+        .map_err(|e| resolve_error(node.span, e))
+}
+
+/// Resolves a reference that must name a node of `kind`.
+pub(crate) fn resolve_kind(
+    graph: &Graph,
+    node: &NodeRef,
+    kind: NodeKind,
+    what: &str,
+) -> Result<NodeIndex, QueryError> {
+    // A qualifier-less name that is ambiguous across kinds resolves within the wanted kind.
+    let ix = match graph.resolve(node.kind, &node.name) {
+        Err(ResolveError::Ambiguous { .. }) if node.kind.is_none() => graph
+            .resolve(Some(kind), &node.name)
+            .map_err(|e| resolve_error(node.span, e))?,
+        other => other.map_err(|e| resolve_error(node.span, e))?,
+    };
+    let found = graph.node(ix);
+    if found.kind != kind {
+        return Err(QueryError::new(
+            node.span,
+            format!("{what}, but `{}` is a {}", found.name, found.kind),
+        ));
+    }
+    Ok(ix)
+}
+
+fn resolve_error(span: Span, e: ResolveError) -> QueryError {
+    match &e {
+        ResolveError::NotFound {
+            text,
+            kind,
+            suggestions,
+        } => {
+            let message = match kind {
+                Some(k) => format!("no {k} is called `{text}`"),
+                None => format!("nothing is called `{text}`"),
+            };
+            let err = QueryError::new(span, message)
+                .with_kind(crate::diagnostic::ErrorKind::UnknownName)
+                .with_label("not found");
+            if suggestions.is_empty() {
+                err.with_help("`roles`, `skills` and `tools` list what there is")
+            } else {
+                let list: Vec<String> = suggestions
+                    .iter()
+                    .map(|s| format!("`{}`", skillgraph_graph::quote_if_needed(s)))
+                    .collect();
+                err.with_help(format!("did you mean {}?", list.join(" or ")))
+            }
+        }
+        ResolveError::Ambiguous { candidates, .. } => {
+            let (kind, _, name) = &candidates[0];
+            QueryError::new(
+                span,
+                e.to_string()
+                    .split("; say which")
+                    .next()
+                    .unwrap_or_default(),
+            )
+            .with_label("ambiguous")
+            .with_help(format!(
+                "qualify it with its kind, e.g. `{kind}:{}`",
+                skillgraph_graph::quote_if_needed(name)
+            ))
+        }
+    }
+}
+
+/// The closest of `candidates` to `word` by edit distance, if any is close.
+pub(crate) fn closest_word<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::normalized_damerau_levenshtein(word, c), *c))
+        .filter(|(score, _)| *score >= 0.5)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}

@@ -1,0 +1,1812 @@
+//! From source text to [`Script`]: a light scan for what pest cannot report well (nesting depth,
+//! control characters, unclosed strings and brackets), then the pest grammar, then a walk over
+//! the pairs that builds the AST and checks what the grammar leaves open (clauses, numbers,
+//! escapes). Pest's own errors are translated into words here and nowhere else.
+
+use std::collections::BTreeMap;
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+use crate::ast::{
+    ClosestQuery, CompareOp, EdgeKind, Expr, ExprKind, FieldPath, GapQuery, LearnQuery, ListQuery,
+    Literal, NodeKind, NodeRef, OrderBy, PathQuery, PathsQuery, Profile, Prop, RouteFilter, Script,
+    Span, Spanned, Start, Statement, StatementKind, Value,
+};
+use crate::diagnostic::{ErrorKind, QueryError};
+
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../../grammar/skillgraph.pest"]
+    pub struct QueryGrammar;
+}
+
+use grammar::{QueryGrammar, Rule};
+
+/// How deeply `(`, `[` and `{` may nest. Deeper input is refused before pest sees it, because
+/// pest descends by recursion.
+pub const MAX_NESTING: usize = 128;
+
+/// The first word of every statement.
+pub const STATEMENT_KEYWORDS: &[&str] = &[
+    "show", "roles", "skills", "tools", "path", "paths", "compare", "gap", "learn", "let",
+    "closest", "add", "link", "unlink", "set", "remove",
+];
+
+/// Every word the language gives a meaning to, lower case, for completion. Keywords are
+/// case-insensitive.
+pub const KEYWORDS: &[&str] = &[
+    // statements
+    "show",
+    "roles",
+    "skills",
+    "tools",
+    "of",
+    "path",
+    "paths",
+    "compare",
+    "gap",
+    "learn",
+    "let",
+    "closest",
+    "add",
+    "link",
+    "unlink",
+    "set",
+    "remove",
+    // clauses
+    "via",
+    "avoid",
+    "max",
+    "limit",
+    "by",
+    "effort",
+    "min",
+    "importance",
+    "where",
+    "order",
+    "asc",
+    "desc",
+    // conditions
+    "and",
+    "or",
+    "not",
+    "has",
+    "in",
+    "contains",
+    "starts",
+    "with",
+    "true",
+    "false",
+    // node kinds (also `role:` prefixes) and edge kinds
+    "role",
+    "skill",
+    "tool",
+    "requires",
+    "uses",
+    "covers",
+    "prerequisite",
+    "transition",
+];
+
+/// One way to write a statement, for help text and completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementForm {
+    /// The statement's first word.
+    pub keyword: &'static str,
+    /// The form, with UPPER CASE placeholders and `[optional]` parts.
+    pub usage: &'static str,
+    /// What it answers, in a few words.
+    pub summary: &'static str,
+}
+
+/// Every statement form, in the order a reference would list them.
+pub const STATEMENT_FORMS: &[StatementForm] = &[
+    StatementForm {
+        keyword: "show",
+        usage: "show NODE",
+        summary: "one role, skill or tool and its facts",
+    },
+    StatementForm {
+        keyword: "roles",
+        usage: "roles [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
+        summary: "list roles",
+    },
+    StatementForm {
+        keyword: "skills",
+        usage: "skills [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
+        summary: "list skills",
+    },
+    StatementForm {
+        keyword: "tools",
+        usage: "tools [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
+        summary: "list tools",
+    },
+    StatementForm {
+        keyword: "skills",
+        usage: "skills of ROLE",
+        summary: "the skills a role requires",
+    },
+    StatementForm {
+        keyword: "tools",
+        usage: "tools of ROLE",
+        summary: "the tools a role uses",
+    },
+    StatementForm {
+        keyword: "path",
+        usage: "path START -> ROLE [via ROLE, …] [avoid ROLE, …] [max N] [by effort]",
+        summary: "the fewest moves (or learning hours) from one role to another",
+    },
+    StatementForm {
+        keyword: "paths",
+        usage: "paths START -> ROLE [via ROLE, …] [avoid ROLE, …] [max N] [limit N]",
+        summary: "all simple routes, bounded",
+    },
+    StatementForm {
+        keyword: "compare",
+        usage: "compare NODE, NODE",
+        summary: "two nodes side by side",
+    },
+    StatementForm {
+        keyword: "gap",
+        usage: "gap START -> ROLE [min importance N]",
+        summary: "the skills a role needs that the start lacks",
+    },
+    StatementForm {
+        keyword: "learn",
+        usage: "learn START -> ROLE [via ROLE, …] [min importance N]",
+        summary: "an ordered learning plan",
+    },
+    StatementForm {
+        keyword: "let",
+        usage: "let NAME = [SKILL, …]",
+        summary: "name a profile, used later as $NAME",
+    },
+    StatementForm {
+        keyword: "closest",
+        usage: "closest START [min importance N] [limit N]",
+        summary: "the roles nearest a profile",
+    },
+    StatementForm {
+        keyword: "add",
+        usage: "add role|skill|tool NAME [{ FIELD: VALUE, … }]",
+        summary: "add a node",
+    },
+    StatementForm {
+        keyword: "link",
+        usage: "link NODE EDGE NODE [{ FIELD: VALUE, … }]",
+        summary: "add an edge: requires, uses, covers, prerequisite or transition",
+    },
+    StatementForm {
+        keyword: "unlink",
+        usage: "unlink NODE EDGE NODE",
+        summary: "remove an edge",
+    },
+    StatementForm {
+        keyword: "set",
+        usage: "set NODE FIELD = VALUE",
+        summary: "change one field of a node",
+    },
+    StatementForm {
+        keyword: "remove",
+        usage: "remove NODE",
+        summary: "remove a node and its edges",
+    },
+];
+
+/// Parses a whole script. Returns the first mistake found.
+pub fn parse(source: &str) -> Result<Script, QueryError> {
+    let lexed = Lexed::new(source);
+    if let Some(too_deep) = lexed.too_deep {
+        return Err(too_deep);
+    }
+    match QueryGrammar::parse(Rule::script, source) {
+        Ok(mut pairs) => {
+            if let Some(problem) = lexed.control_character {
+                return Err(problem);
+            }
+            let builder = Builder;
+            match pairs.next() {
+                Some(script) => builder.script(script),
+                None => Ok(Script {
+                    statements: Vec::new(),
+                }),
+            }
+        }
+        Err(error) => {
+            let position = match error.location {
+                InputLocation::Pos(position) => position,
+                InputLocation::Span((start, _)) => start,
+            };
+            if let Some(problem) = lexed.first_problem() {
+                if problem.span.start <= position {
+                    return Err(problem);
+                }
+            }
+            let (positives, negatives) = match error.variant {
+                ErrorVariant::ParsingError {
+                    positives,
+                    negatives,
+                } => (positives, negatives),
+                ErrorVariant::CustomError { .. } => (Vec::new(), Vec::new()),
+            };
+            Err(describe_failure(
+                source, &lexed, position, &positives, &negatives,
+            ))
+        }
+    }
+}
+
+/// Whether a REPL should read another line before parsing: a string or a `[`/`{`/`(` is still
+/// open, or the last line ends with `\`. Input with a mismatched closing bracket is complete
+/// (and wrong), so the REPL can report it.
+pub fn needs_more_input(source: &str) -> bool {
+    let lexed = Lexed::new(source);
+    if lexed.unmatched_close.is_some() {
+        return false;
+    }
+    lexed.unclosed_string.is_some() || !lexed.open.is_empty() || lexed.ends_with_continuation
+}
+
+/// Whether `name` can be written without quotes and read back as the same plain name: it is
+/// one bare word, and not taken for a kind prefix (`skill:Git`). Use it to print names that
+/// users may copy into a query.
+pub fn is_bare_name(name: &str) -> bool {
+    if name.is_empty() {
+        return false;
+    }
+    let mut chars = name.chars().peekable();
+    let mut first = true;
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let ok = if first {
+            is_word_start(c, next)
+        } else {
+            is_word_char(c, next)
+        };
+        if !ok {
+            return false;
+        }
+        first = false;
+    }
+    // `skill:Git` names the skill `Git`, so a plain name of that shape needs quotes.
+    !name
+        .split_once(':')
+        .is_some_and(|(prefix, _)| NodeKind::parse(prefix).is_some())
+}
+
+/// `name` as it should be written in a query: bare when it can be, else double-quoted with
+/// `\"` and `\\` escaped.
+pub fn quote_name(name: &str) -> String {
+    if is_bare_name(name) {
+        return name.to_string();
+    }
+    let mut quoted = String::with_capacity(name.len() + 2);
+    quoted.push('"');
+    for c in name.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            '\n' => quoted.push_str("\\n"),
+            '\t' => quoted.push_str("\\t"),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+// ---------------------------------------------------------------------------------------------
+// The scan before pest: tokens in the user's sense, for "after `limit`" and "found `x`", plus
+// what the grammar cannot say well. It mirrors the grammar's lexical rules; where it differs
+// in odd corners (a `#` straight after a field name) the only effect is a plainer message.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TokenKind {
+    Word,
+    Quoted,
+    Variable,
+    Arrow,
+    Punct,
+    /// A new line or `;` outside brackets.
+    Separator,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    kind: TokenKind,
+    span: Span,
+}
+
+struct Lexed {
+    tokens: Vec<Token>,
+    too_deep: Option<QueryError>,
+    control_character: Option<QueryError>,
+    unclosed_string: Option<QueryError>,
+    unmatched_close: Option<QueryError>,
+    /// Brackets still open at the end: (the bracket, its offset).
+    open: Vec<(char, usize)>,
+    ends_with_continuation: bool,
+}
+
+fn is_word_solid(c: char, next: Option<char>) -> bool {
+    c.is_alphanumeric()
+        || matches!(c, '_' | '+' | '#' | '/')
+        || ('\u{300}'..='\u{36f}').contains(&c)
+        || (c == '-' && next != Some('>'))
+}
+
+fn is_word_start(c: char, next: Option<char>) -> bool {
+    c.is_alphanumeric()
+        || c == '_'
+        || (c == '.' && next.is_some_and(|n| is_word_solid(n, None) && n != '-'))
+}
+
+fn is_word_char(c: char, next: Option<char>) -> bool {
+    // `-` before `>` is the arrow; `.` and `:` must join two word characters. (The lookahead
+    // of one character cannot see past a `-`, so `.-` is taken as joining.)
+    is_word_solid(c, next)
+        || (matches!(c, '.' | ':') && next.is_some_and(|n| is_word_solid(n, None)))
+}
+
+fn push(tokens: &mut Vec<Token>, kind: TokenKind, start: usize, end: usize) {
+    tokens.push(Token {
+        kind,
+        span: Span::new(start, end),
+    });
+}
+
+fn closing_partner(open: char) -> char {
+    match open {
+        '(' => ')',
+        '[' => ']',
+        _ => '}',
+    }
+}
+
+impl Lexed {
+    fn new(source: &str) -> Lexed {
+        let mut lexed = Lexed {
+            tokens: Vec::new(),
+            too_deep: None,
+            control_character: None,
+            unclosed_string: None,
+            unmatched_close: None,
+            open: Vec::new(),
+            ends_with_continuation: false,
+        };
+        let mut chars = source.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            match c {
+                ' ' | '\t' | '\u{feff}' => {}
+                '\n' | '\r' => {
+                    if c == '\r' && next == Some('\n') {
+                        chars.next();
+                    }
+                    if lexed.open.is_empty() {
+                        push(&mut lexed.tokens, TokenKind::Separator, at, at + 1);
+                    }
+                }
+                ';' => push(&mut lexed.tokens, TokenKind::Separator, at, at + 1),
+                '\\' => {
+                    // A continuation: `\`, optional spaces, then a new line or the end.
+                    let rest = source[at + 1..].trim_start_matches([' ', '\t']);
+                    if rest.is_empty() {
+                        lexed.ends_with_continuation = true;
+                        break;
+                    } else if rest.starts_with(['\n', '\r']) {
+                        let skip = source.len() - rest.len();
+                        while chars.peek().is_some_and(|&(i, _)| i < skip) {
+                            chars.next();
+                        }
+                        if let Some((_, '\r')) = chars.peek() {
+                            chars.next();
+                        }
+                        if let Some((_, '\n')) = chars.peek() {
+                            chars.next();
+                        }
+                    } else {
+                        push(&mut lexed.tokens, TokenKind::Punct, at, at + 1);
+                    }
+                }
+                '#' => {
+                    while let Some(&(i, n)) = chars.peek() {
+                        if n == '\n' || n == '\r' {
+                            break;
+                        }
+                        if n.is_control() && n != '\t' {
+                            lexed.note_control_character(i, n);
+                        }
+                        chars.next();
+                    }
+                }
+                '"' | '\'' => {
+                    let mut end = None;
+                    while let Some((i, n)) = chars.next() {
+                        if n == '\\' {
+                            chars.next();
+                        } else if n == c {
+                            end = Some(i + 1);
+                            break;
+                        }
+                    }
+                    match end {
+                        Some(end) => push(&mut lexed.tokens, TokenKind::Quoted, at, end),
+                        None => {
+                            push(&mut lexed.tokens, TokenKind::Quoted, at, source.len());
+                            lexed.unclosed_string = Some(
+                                QueryError::new(Span::new(at, at + 1), "unclosed string")
+                                    .with_kind(ErrorKind::UnclosedString)
+                                    .with_label("this string has no closing quote")
+                                    .with_help(format!(
+                                        "end the string with {c}; write \\{c} for a quote inside it"
+                                    )),
+                            );
+                        }
+                    }
+                }
+                '(' | '[' | '{' => {
+                    push(&mut lexed.tokens, TokenKind::Punct, at, at + 1);
+                    lexed.open.push((c, at));
+                    if lexed.open.len() > MAX_NESTING && lexed.too_deep.is_none() {
+                        lexed.too_deep = Some(
+                            QueryError::new(
+                                Span::new(at, at + 1),
+                                format!(
+                                    "brackets nest too deeply (more than {MAX_NESTING} levels)"
+                                ),
+                            )
+                            .with_kind(ErrorKind::TooDeeplyNested)
+                            .with_label(format!("level {} starts here", MAX_NESTING + 1))
+                            .with_help("a query never needs this many; split the condition up"),
+                        );
+                    }
+                }
+                ')' | ']' | '}' => {
+                    push(&mut lexed.tokens, TokenKind::Punct, at, at + 1);
+                    match lexed.open.last() {
+                        Some(&(open, _)) if closing_partner(open) == c => {
+                            lexed.open.pop();
+                        }
+                        _ if lexed.unmatched_close.is_none() => {
+                            let (message, label) = match lexed.open.last() {
+                                Some(&(open, _)) => (
+                                    format!("`{c}` does not close `{open}`"),
+                                    format!("expected `{}` here", closing_partner(open)),
+                                ),
+                                None => {
+                                    (format!("unmatched `{c}`"), "nothing opens this".to_string())
+                                }
+                            };
+                            let mut error = QueryError::new(Span::new(at, at + 1), message)
+                                .with_kind(ErrorKind::UnbalancedBracket)
+                                .with_label(label);
+                            if let Some(&(open, open_at)) = lexed.open.last() {
+                                error = error.with_note(
+                                    Span::new(open_at, open_at + open.len_utf8()),
+                                    format!("`{open}` opened here"),
+                                );
+                            }
+                            lexed.unmatched_close = Some(error);
+                        }
+                        _ => {}
+                    }
+                }
+                '-' if next == Some('>') => {
+                    chars.next();
+                    push(&mut lexed.tokens, TokenKind::Arrow, at, at + 2);
+                }
+                '→' => push(&mut lexed.tokens, TokenKind::Arrow, at, at + c.len_utf8()),
+                '$' => {
+                    let mut end = at + 1;
+                    while let Some(&(i, n)) = chars.peek() {
+                        if !(n.is_alphanumeric() || n == '_') {
+                            break;
+                        }
+                        end = i + n.len_utf8();
+                        chars.next();
+                    }
+                    push(&mut lexed.tokens, TokenKind::Variable, at, end);
+                }
+                '<' | '>' | '!' if next == Some('=') => {
+                    chars.next();
+                    push(&mut lexed.tokens, TokenKind::Punct, at, at + 2);
+                }
+                c if is_word_start(c, next)
+                    || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) =>
+                {
+                    let mut end = at + c.len_utf8();
+                    while let Some(&(i, n)) = chars.peek() {
+                        let after = source[i + n.len_utf8()..].chars().next();
+                        if !is_word_char(n, after) {
+                            break;
+                        }
+                        end = i + n.len_utf8();
+                        chars.next();
+                    }
+                    push(&mut lexed.tokens, TokenKind::Word, at, end);
+                }
+                c if c.is_control() => lexed.note_control_character(at, c),
+                c => push(&mut lexed.tokens, TokenKind::Punct, at, at + c.len_utf8()),
+            }
+        }
+        lexed
+    }
+
+    fn note_control_character(&mut self, at: usize, c: char) {
+        if self.control_character.is_some() {
+            return;
+        }
+        let name = if c == '\0' {
+            "a NUL character".to_string()
+        } else {
+            format!("the control character U+{:04X}", c as u32)
+        };
+        self.control_character = Some(
+            QueryError::new(
+                Span::new(at, at + c.len_utf8()),
+                format!("{name} is not allowed outside a string"),
+            )
+            .with_kind(ErrorKind::ControlCharacter)
+            .with_label("here")
+            .with_help("remove it; is this a text file?"),
+        );
+    }
+
+    /// The earliest of the problems the scan found that pest would report less clearly.
+    fn first_problem(&self) -> Option<QueryError> {
+        [
+            &self.control_character,
+            &self.unclosed_string,
+            &self.unmatched_close,
+        ]
+        .into_iter()
+        .flatten()
+        .min_by_key(|error| error.span.start)
+        .cloned()
+    }
+
+    /// The token starting at or covering `offset`.
+    fn token_at(&self, offset: usize) -> Option<Token> {
+        let index = self.tokens.partition_point(|t| t.span.end <= offset);
+        self.tokens
+            .get(index)
+            .copied()
+            .filter(|t| t.span.start <= offset)
+    }
+
+    /// The last token ending at or before `offset`.
+    fn token_before(&self, offset: usize) -> Option<Token> {
+        let index = self.tokens.partition_point(|t| t.span.end <= offset);
+        index.checked_sub(1).map(|i| self.tokens[i])
+    }
+
+    /// The first word of the statement holding `offset`, lower case.
+    fn statement_keyword(&self, source: &str, offset: usize) -> Option<String> {
+        let index = self.tokens.partition_point(|t| t.span.end <= offset);
+        let start = self.tokens[..index]
+            .iter()
+            .rposition(|t| t.kind == TokenKind::Separator)
+            .map_or(0, |i| i + 1);
+        let first = self.tokens.get(start)?;
+        (first.kind == TokenKind::Word).then(|| first.span.text(source).to_lowercase())
+    }
+
+    /// The innermost bracket still open at `offset`.
+    fn open_bracket_at(&self, source: &str, offset: usize) -> Option<(char, usize)> {
+        let mut stack = Vec::new();
+        for token in &self.tokens {
+            if token.span.start >= offset {
+                break;
+            }
+            if token.kind != TokenKind::Punct {
+                continue;
+            }
+            match token.span.text(source) {
+                "(" | "[" | "{" => stack.push(token.span.start),
+                ")" | "]" | "}" => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+        }
+        let at = *stack.last()?;
+        source[at..].chars().next().map(|c| (c, at))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pest's failures, in words.
+
+/// What a rule stands for in "expected …". `None` for rules never worth naming.
+fn rule_words(rule: Rule) -> Option<&'static str> {
+    use Rule as R;
+    Some(match rule {
+        R::statement | R::script => "a statement such as `show`, `path` or `learn`",
+        R::node_ref | R::node_name | R::kind_qualifier | R::bare_word | R::quoted => {
+            "a node name or a quoted string"
+        }
+        R::start => "a node name, a profile list `[…]` or a `$variable`",
+        R::variable => "a `$variable`",
+        R::profile => "a profile list `[…]`",
+        R::variable_name => "a variable name",
+        R::arrow => "`->`",
+        R::comma => "`,`",
+        R::colon => "`:`",
+        R::equals => "`=`",
+        R::open_paren => "`(`",
+        R::close_paren => "`)`",
+        R::open_bracket => "`[`",
+        R::close_bracket => "`]`",
+        R::open_brace | R::props | R::record => "`{`",
+        R::close_brace => "`}`",
+        R::separator | R::EOI => "the end of the statement",
+        R::clause => "a clause",
+        R::list_clause => "`where`, `order by` or `limit`",
+        R::where_clause | R::kw_where => "`where`",
+        R::order_clause | R::kw_order => "`order by`",
+        R::limit_clause | R::kw_limit => "`limit`",
+        R::via_clause | R::kw_via => "`via`",
+        R::avoid_clause | R::kw_avoid => "`avoid`",
+        R::max_clause | R::kw_max => "`max`",
+        R::by_effort => "`by effort`",
+        R::min_importance | R::kw_min => "`min importance`",
+        R::number => "a number",
+        R::value | R::list | R::boolean | R::text_word => {
+            "a value (text, a number, `true`, `false`, a list `[…]` or a record `{…}`)"
+        }
+        R::field | R::field_name => "a field name",
+        R::field_path | R::identifier => "a field name such as `category` or `salary.avg`",
+        R::condition
+        | R::all_of
+        | R::negation
+        | R::test
+        | R::comparison
+        | R::edge_test
+        | R::has_test
+        | R::edge_predicate
+        | R::kw_not
+        | R::kw_has => {
+            "a condition such as `category = \"observability\"` or `requires(Kubernetes)`"
+        }
+        R::in_test
+        | R::text_test
+        | R::ordering_test
+        | R::comparison_operator
+        | R::starts_with
+        | R::kw_contains
+        | R::kw_in
+        | R::kw_starts => {
+            "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`, `contains`, `starts with` or `in`)"
+        }
+        R::edge_kind => {
+            "an edge kind (`requires`, `uses`, `covers`, `prerequisite` or `transition`)"
+        }
+        R::node_kind | R::node_kind_word => "a node kind (`role`, `skill` or `tool`)",
+        R::list_kind => "`roles`, `skills` or `tools`",
+        R::sort_direction => "`asc` or `desc`",
+        R::kw_and => "`and`",
+        R::kw_or => "`or`",
+        R::kw_with => "`with`",
+        R::kw_of => "`of`",
+        R::kw_by => "`by`",
+        R::kw_effort => "`effort`",
+        R::kw_importance => "`importance`",
+        _ => return None,
+    })
+}
+
+/// The clauses each statement takes, by its keyword.
+fn clauses_of(keyword: &str) -> &'static [ClauseName] {
+    use ClauseName as C;
+    match keyword {
+        "path" => &[C::Via, C::Avoid, C::Max, C::ByEffort],
+        "paths" => &[C::Via, C::Avoid, C::Max, C::Limit],
+        "gap" => &[C::MinImportance],
+        "learn" => &[C::Via, C::MinImportance],
+        "closest" => &[C::MinImportance, C::Limit],
+        "roles" | "skills" | "tools" => &[C::Where, C::OrderBy, C::Limit],
+        _ => &[],
+    }
+}
+
+fn usage_help(keyword: &str) -> Option<String> {
+    let forms: Vec<&str> = STATEMENT_FORMS
+        .iter()
+        .filter(|form| form.keyword == keyword)
+        .map(|form| form.usage)
+        .collect();
+    match forms.as_slice() {
+        [] => None,
+        [one] => Some(format!("the form is `{one}`")),
+        many => Some(format!(
+            "the forms are {}",
+            many.iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+    }
+}
+
+/// The closest of `candidates` to `word`, if close enough to be a likely typo.
+fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::damerau_levenshtein(&word, candidate), candidate))
+        .filter(|&(distance, candidate)| {
+            distance > 0 && distance <= (candidate.chars().count() / 3).max(1)
+        })
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, candidate)| candidate)
+}
+
+fn join_alternatives(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(MAX).collect();
+        format!("{cut}…")
+    }
+}
+
+fn describe_failure(
+    source: &str,
+    lexed: &Lexed,
+    position: usize,
+    positives: &[Rule],
+    negatives: &[Rule],
+) -> QueryError {
+    let found = lexed.token_at(position);
+    let found_word = found
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.span.text(source));
+    let (found_span, found_text) = match found {
+        Some(token) if token.kind == TokenKind::Separator && token.span.text(source) != ";" => (
+            Span::at(token.span.start),
+            "the end of the line".to_string(),
+        ),
+        Some(token) => (
+            token.span,
+            format!("`{}`", shorten(token.span.text(source))),
+        ),
+        None if position >= source.len() => (Span::at(source.len()), "the end of the input".into()),
+        None => {
+            let c = source[position..].chars().next().unwrap_or(' ');
+            (
+                Span::new(position, position + c.len_utf8()),
+                format!("`{}`", c.escape_debug()),
+            )
+        }
+    };
+    let previous = lexed
+        .token_before(position)
+        .filter(|t| t.kind != TokenKind::Separator);
+    let previous_text = previous.map(|t| shorten(t.span.text(source)));
+    let previous_is_name = previous.is_some_and(|t| {
+        t.kind == TokenKind::Word
+            && t.span.text(source).parse::<f64>().is_err()
+            && !KEYWORDS.contains(&t.span.text(source).to_lowercase().as_str())
+    });
+    let keyword = lexed.statement_keyword(source, position);
+    if std::env::var_os("SKILLGRAPH_DEBUG_PARSER").is_some() {
+        eprintln!("at {position}: positives {positives:?} negatives {negatives:?}");
+    }
+    let has = |rule: Rule| {
+        positives.contains(&rule) || (rule == Rule::statement && positives.contains(&Rule::script))
+    };
+
+    // A name with a space in it, unquoted: `path Build Engineer -> SRE`. Suggest quotes only
+    // when what was expected turns up later in the statement, or when a clause could follow.
+    let rest_of_statement = || {
+        let from = lexed.tokens.partition_point(|t| t.span.start <= position);
+        lexed.tokens[from..]
+            .iter()
+            .take_while(|t| t.kind != TokenKind::Separator)
+            .copied()
+    };
+    let expected_later = (has(Rule::arrow)
+        && rest_of_statement().any(|t| t.kind == TokenKind::Arrow))
+        || (has(Rule::comma) && rest_of_statement().any(|t| t.span.text(source) == ","))
+        || (has(Rule::equals) && rest_of_statement().any(|t| t.span.text(source) == "="))
+        || (has(Rule::edge_kind)
+            && rest_of_statement().any(|t| EdgeKind::parse(t.span.text(source)).is_some()))
+        || has(Rule::clause)
+        || has(Rule::list_clause)
+        || has(Rule::separator)
+        || has(Rule::EOI);
+    let quote_help = match (previous_is_name && expected_later, previous, found_word) {
+        (true, Some(previous), Some(word)) => {
+            let joined = format!("{} {word}", previous.span.text(source));
+            Some(format!(
+                "if `{joined}` is one name, quote it: {}",
+                quote_name(&joined)
+            ))
+        }
+        _ => None,
+    };
+
+    // The first word of a statement.
+    if has(Rule::statement) {
+        if let Some(word) = found_word {
+            let help = match did_you_mean(word, STATEMENT_KEYWORDS.iter().copied()) {
+                Some(keyword) => format!("did you mean `{keyword}`?"),
+                None => format!(
+                    "a statement starts with one of: {}",
+                    STATEMENT_KEYWORDS.join(", ")
+                ),
+            };
+            return QueryError::new(found_span, format!("unknown statement `{}`", shorten(word)))
+                .with_kind(ErrorKind::UnknownStatement)
+                .with_label("not a statement")
+                .with_help(help);
+        }
+    }
+
+    // A word where a clause could start.
+    if has(Rule::clause) || has(Rule::list_clause) {
+        if let (Some(word), Some(keyword)) = (found_word, keyword.as_deref()) {
+            let allowed = clauses_of(keyword);
+            let lower = word.to_lowercase();
+            let clause_word = ClauseName::ALL
+                .iter()
+                .find(|c| c.first_word() == lower)
+                .copied();
+            if let Some(clause) = clause_word.filter(|c| !allowed.contains(c)) {
+                return misplaced_clause(clause, keyword, found_span);
+            }
+            let suggestion = did_you_mean(word, allowed.iter().map(|c| c.first_word()));
+            if suggestion.is_some() || quote_help.is_none() {
+                let help = match suggestion {
+                    Some(clause) => format!("did you mean `{clause}`?"),
+                    None => allowed_clauses_help(keyword),
+                };
+                return QueryError::new(
+                    found_span,
+                    format!("unknown clause `{}` in `{keyword}`", shorten(word)),
+                )
+                .with_kind(ErrorKind::UnknownClause)
+                .with_label("not a clause")
+                .with_help(help);
+            }
+        }
+    }
+
+    // A word where an edge kind belongs.
+    if has(Rule::edge_kind) {
+        if let Some(word) = found_word {
+            let kinds = EdgeKind::ALL.map(EdgeKind::as_str);
+            let suggestion = did_you_mean(word, kinds);
+            if suggestion.is_some() || quote_help.is_none() {
+                let help = match suggestion {
+                    Some(kind) => format!("did you mean `{kind}`?"),
+                    None => format!("the edge kinds are {}", kinds.join(", ")),
+                };
+                return QueryError::new(
+                    found_span,
+                    format!("unknown edge kind `{}`", shorten(word)),
+                )
+                .with_kind(ErrorKind::UnknownEdgeKind)
+                .with_label("not an edge kind")
+                .with_help(help);
+            }
+        }
+    }
+
+    // The input ended inside brackets.
+    if position >= source.len() {
+        if let Some(&(open, at)) = lexed.open.last() {
+            return QueryError::new(
+                Span::new(at, at + open.len_utf8()),
+                format!("unclosed `{open}`"),
+            )
+            .with_kind(ErrorKind::UnbalancedBracket)
+            .with_label("this is never closed")
+            .with_help(format!("close it with `{}`", closing_partner(open)));
+        }
+    }
+
+    // Everything else: "expected X after `Y`".
+    let mut expected: Vec<&str> = Vec::new();
+    let mut ends_statement = false;
+    for &rule in positives {
+        if matches!(rule, Rule::separator | Rule::EOI) {
+            ends_statement = true;
+            continue;
+        }
+        let words = if rule == Rule::clause {
+            let allowed = keyword.as_deref().map(clauses_of).unwrap_or(&[]);
+            if allowed.is_empty() {
+                "a clause"
+            } else {
+                clause_list(allowed)
+            }
+        } else {
+            match rule_words(rule) {
+                Some(words) => words,
+                None => continue,
+            }
+        };
+        if !expected.contains(&words) {
+            expected.push(words);
+        }
+    }
+    if ends_statement {
+        expected.push("the end of the statement");
+    }
+    let mut message = if expected.is_empty() {
+        if negatives.is_empty() {
+            format!("unexpected {found_text}")
+        } else {
+            format!("{found_text} is not allowed here")
+        }
+    } else {
+        format!("expected {}", join_alternatives(&expected))
+    };
+    if let (Some(previous), false) = (&previous_text, expected.is_empty()) {
+        message.push_str(&format!(" after `{previous}`"));
+    }
+    let mut error = QueryError::new(found_span, message)
+        .with_kind(ErrorKind::Syntax)
+        .with_label(format!("found {found_text}"));
+    let closes_bracket = [Rule::close_bracket, Rule::close_brace, Rule::close_paren]
+        .iter()
+        .any(|&r| has(r));
+    if closes_bracket {
+        if let Some((open, at)) = lexed.open_bracket_at(source, position) {
+            error = error.with_note(
+                Span::new(at, at + open.len_utf8()),
+                format!("`{open}` opened here"),
+            );
+        }
+    }
+    if has(Rule::variable_name) && source[position..].starts_with('$') {
+        error = error.with_help(
+            "name the profile without `$` (`let me = [Linux, Git]`), then use it as `$me`",
+        );
+    } else if let Some(help) = quote_help {
+        error = error.with_help(help);
+    } else if let Some(help) = keyword.as_deref().and_then(usage_help) {
+        error = error.with_help(help);
+    }
+    error
+}
+
+fn clause_list(allowed: &[ClauseName]) -> &'static str {
+    use ClauseName as C;
+    match allowed {
+        [C::Via, C::Avoid, C::Max, C::ByEffort] => {
+            "a clause (`via`, `avoid`, `max` or `by effort`)"
+        }
+        [C::Via, C::Avoid, C::Max, C::Limit] => "a clause (`via`, `avoid`, `max` or `limit`)",
+        [C::MinImportance] => "`min importance`",
+        [C::Via, C::MinImportance] => "a clause (`via` or `min importance`)",
+        [C::MinImportance, C::Limit] => "a clause (`min importance` or `limit`)",
+        [C::Where, C::OrderBy, C::Limit] => "`where`, `order by` or `limit`",
+        _ => "a clause",
+    }
+}
+
+fn allowed_clauses_help(keyword: &str) -> String {
+    let allowed = clauses_of(keyword);
+    if allowed.is_empty() {
+        return format!("`{keyword}` takes no clauses");
+    }
+    let names: Vec<String> = allowed.iter().map(|c| format!("`{}`", c.usage())).collect();
+    format!(
+        "`{keyword}` takes {}",
+        join_alternatives(&names.iter().map(String::as_str).collect::<Vec<_>>())
+    )
+}
+
+fn misplaced_clause(clause: ClauseName, keyword: &str, span: Span) -> QueryError {
+    let help = match (clause, keyword) {
+        (ClauseName::Limit, "path") => {
+            "`path` gives the one best route; `paths … limit N` lists several".to_string()
+        }
+        (ClauseName::ByEffort, "paths") => {
+            "only `path` weighs routes by effort: `path A -> B by effort`".to_string()
+        }
+        _ => allowed_clauses_help(keyword),
+    };
+    QueryError::new(
+        span,
+        format!("`{}` does not apply to `{keyword}`", clause.usage_short()),
+    )
+    .with_kind(ErrorKind::MisplacedClause)
+    .with_label(format!("`{keyword}` has no `{}`", clause.usage_short()))
+    .with_help(help)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pairs to AST.
+
+/// The clauses, named as a user writes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClauseName {
+    Via,
+    Avoid,
+    Max,
+    Limit,
+    ByEffort,
+    MinImportance,
+    Where,
+    OrderBy,
+}
+
+impl ClauseName {
+    const ALL: [ClauseName; 8] = [
+        ClauseName::Via,
+        ClauseName::Avoid,
+        ClauseName::Max,
+        ClauseName::Limit,
+        ClauseName::ByEffort,
+        ClauseName::MinImportance,
+        ClauseName::Where,
+        ClauseName::OrderBy,
+    ];
+
+    fn first_word(self) -> &'static str {
+        match self {
+            ClauseName::Via => "via",
+            ClauseName::Avoid => "avoid",
+            ClauseName::Max => "max",
+            ClauseName::Limit => "limit",
+            ClauseName::ByEffort => "by",
+            ClauseName::MinImportance => "min",
+            ClauseName::Where => "where",
+            ClauseName::OrderBy => "order",
+        }
+    }
+
+    fn usage_short(self) -> &'static str {
+        match self {
+            ClauseName::ByEffort => "by effort",
+            ClauseName::MinImportance => "min importance",
+            ClauseName::OrderBy => "order by",
+            other => other.first_word(),
+        }
+    }
+
+    fn usage(self) -> &'static str {
+        match self {
+            ClauseName::Via => "via ROLE, …",
+            ClauseName::Avoid => "avoid ROLE, …",
+            ClauseName::Max => "max N",
+            ClauseName::Limit => "limit N",
+            ClauseName::ByEffort => "by effort",
+            ClauseName::MinImportance => "min importance N",
+            ClauseName::Where => "where CONDITION",
+            ClauseName::OrderBy => "order by FIELD [asc|desc]",
+        }
+    }
+
+    fn of_rule(rule: Rule) -> Option<ClauseName> {
+        Some(match rule {
+            Rule::via_clause => ClauseName::Via,
+            Rule::avoid_clause => ClauseName::Avoid,
+            Rule::max_clause => ClauseName::Max,
+            Rule::limit_clause => ClauseName::Limit,
+            Rule::by_effort => ClauseName::ByEffort,
+            Rule::min_importance => ClauseName::MinImportance,
+            Rule::where_clause => ClauseName::Where,
+            Rule::order_clause => ClauseName::OrderBy,
+            _ => return None,
+        })
+    }
+}
+
+/// The clauses of one statement, each at most once.
+#[derive(Default)]
+struct Clauses {
+    via: Option<Vec<NodeRef>>,
+    avoid: Option<Vec<NodeRef>>,
+    max: Option<Spanned<usize>>,
+    limit: Option<Spanned<usize>>,
+    by_effort: bool,
+    min_importance: Option<Spanned<u8>>,
+    filter: Option<Expr>,
+    order: Option<OrderBy>,
+}
+
+type Parsed<T> = Result<T, QueryError>;
+
+struct Builder;
+
+/// Rules whose text holds no implicit space, so their pest span is exact.
+fn is_tight(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::node_ref
+            | Rule::kind_qualifier
+            | Rule::node_name
+            | Rule::quoted
+            | Rule::variable
+            | Rule::field_name
+    )
+}
+
+fn is_keyword(rule: Rule) -> bool {
+    use Rule as R;
+    matches!(
+        rule,
+        R::kw_show
+            | R::kw_skills
+            | R::kw_tools
+            | R::kw_of
+            | R::kw_path
+            | R::kw_paths
+            | R::kw_compare
+            | R::kw_gap
+            | R::kw_learn
+            | R::kw_let
+            | R::kw_closest
+            | R::kw_add
+            | R::kw_link
+            | R::kw_unlink
+            | R::kw_set
+            | R::kw_remove
+            | R::kw_via
+            | R::kw_avoid
+            | R::kw_max
+            | R::kw_limit
+            | R::kw_by
+            | R::kw_effort
+            | R::kw_min
+            | R::kw_importance
+            | R::kw_where
+            | R::kw_order
+            | R::kw_and
+            | R::kw_or
+            | R::kw_not
+            | R::kw_has
+            | R::kw_in
+            | R::kw_contains
+            | R::kw_starts
+            | R::kw_with
+    )
+}
+
+/// The pairs that carry meaning, without keywords and punctuation.
+fn parts(pair: Pair<'_, Rule>) -> Vec<Pair<'_, Rule>> {
+    pair.into_inner()
+        .filter(|p| {
+            !matches!(
+                p.as_rule(),
+                Rule::comma
+                    | Rule::colon
+                    | Rule::equals
+                    | Rule::arrow
+                    | Rule::open_paren
+                    | Rule::close_paren
+                    | Rule::open_bracket
+                    | Rule::close_bracket
+                    | Rule::open_brace
+                    | Rule::close_brace
+                    | Rule::separator
+                    | Rule::EOI
+            ) && !is_keyword(p.as_rule())
+        })
+        .collect()
+}
+
+impl Builder {
+    /// A pair's span without the spaces and comments pest may have taken after its last token.
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let start = pair.as_span().start();
+        let mut last = pair.clone();
+        loop {
+            if is_tight(last.as_rule()) {
+                break;
+            }
+            match last.clone().into_inner().last() {
+                Some(inner) => last = inner,
+                None => break,
+            }
+        }
+        Span::new(start, last.as_span().end().max(start))
+    }
+
+    fn internal(&self, pair: &Pair<'_, Rule>) -> QueryError {
+        QueryError::new(
+            self.span(pair),
+            format!(
+                "internal error: the parser does not understand a {:?} here",
+                pair.as_rule()
+            ),
+        )
+        .with_kind(ErrorKind::Syntax)
+        .with_help("this is a bug in skillgraph; please report it with the query")
+    }
+
+    /// The `index`th meaningful part of `pair`.
+    fn part<'i>(&self, pair: &Pair<'i, Rule>, index: usize) -> Parsed<Pair<'i, Rule>> {
+        parts(pair.clone())
+            .into_iter()
+            .nth(index)
+            .ok_or_else(|| self.internal(pair))
+    }
+
+    fn script(&self, script: Pair<'_, Rule>) -> Parsed<Script> {
+        let mut statements = Vec::new();
+        for pair in script.into_inner() {
+            if pair.as_rule() == Rule::statement {
+                statements.push(self.statement(pair)?);
+            }
+        }
+        Ok(Script { statements })
+    }
+
+    fn statement(&self, pair: Pair<'_, Rule>) -> Parsed<Statement> {
+        let span = self.span(&pair);
+        let form = self.part(&pair, 0)?;
+        let keyword = form
+            .clone()
+            .into_inner()
+            .next()
+            .map(|k| k.as_str().to_lowercase())
+            .unwrap_or_default();
+        let parts = parts(form.clone());
+        let part = |i: usize| parts.get(i).cloned().ok_or_else(|| self.internal(&form));
+        let kind = match form.as_rule() {
+            Rule::show => StatementKind::Show(self.node_ref(part(0)?)?),
+            Rule::skills_of => StatementKind::SkillsOf(self.node_ref(part(0)?)?),
+            Rule::tools_of => StatementKind::ToolsOf(self.node_ref(part(0)?)?),
+            Rule::list_nodes => {
+                let kind = match keyword.as_str() {
+                    "roles" => NodeKind::Role,
+                    "skills" => NodeKind::Skill,
+                    _ => NodeKind::Tool,
+                };
+                let clauses = self.clauses(&keyword, &parts[1..])?;
+                StatementKind::List(ListQuery {
+                    kind,
+                    filter: clauses.filter,
+                    order: clauses.order,
+                    limit: clauses.limit,
+                })
+            }
+            Rule::path | Rule::paths | Rule::gap | Rule::learn => {
+                let from = self.start(part(0)?)?;
+                let to = self.node_ref(part(1)?)?;
+                let clauses = self.clauses(&keyword, &parts[2..])?;
+                let route = RouteFilter {
+                    via: clauses.via.unwrap_or_default(),
+                    avoid: clauses.avoid.unwrap_or_default(),
+                    max_hops: clauses.max,
+                };
+                match form.as_rule() {
+                    Rule::path => StatementKind::Path(PathQuery {
+                        from,
+                        to,
+                        route,
+                        by_effort: clauses.by_effort,
+                    }),
+                    Rule::paths => StatementKind::Paths(PathsQuery {
+                        from,
+                        to,
+                        route,
+                        limit: clauses.limit,
+                    }),
+                    Rule::gap => StatementKind::Gap(GapQuery {
+                        from,
+                        to,
+                        min_importance: clauses.min_importance,
+                    }),
+                    _ => StatementKind::Learn(LearnQuery {
+                        from,
+                        to,
+                        via: route.via,
+                        min_importance: clauses.min_importance,
+                    }),
+                }
+            }
+            Rule::compare => {
+                StatementKind::Compare(self.node_ref(part(0)?)?, self.node_ref(part(1)?)?)
+            }
+            Rule::let_profile => {
+                let name = part(0)?;
+                StatementKind::Let {
+                    name: Spanned::new(name.as_str().to_string(), self.span(&name)),
+                    profile: self.profile(part(1)?)?,
+                }
+            }
+            Rule::closest => {
+                let profile = self.start(part(0)?)?;
+                let clauses = self.clauses(&keyword, &parts[1..])?;
+                StatementKind::Closest(ClosestQuery {
+                    profile,
+                    min_importance: clauses.min_importance,
+                    limit: clauses.limit,
+                })
+            }
+            Rule::add => {
+                let kind = part(0)?;
+                let name = part(1)?;
+                StatementKind::Add {
+                    kind: Spanned::new(self.node_kind(&kind)?, self.span(&kind)),
+                    name: Spanned::new(self.node_name(name.clone())?.0, self.span(&name)),
+                    props: match parts.get(2) {
+                        Some(props) => self.props(props.clone())?,
+                        None => Vec::new(),
+                    },
+                }
+            }
+            Rule::link | Rule::unlink => {
+                let from = self.node_ref(part(0)?)?;
+                let edge = part(1)?;
+                let edge = Spanned::new(self.edge_kind(&edge)?, self.span(&edge));
+                let to = self.node_ref(part(2)?)?;
+                if form.as_rule() == Rule::link {
+                    let props = match parts.get(3) {
+                        Some(props) => self.props(props.clone())?,
+                        None => Vec::new(),
+                    };
+                    StatementKind::Link {
+                        from,
+                        edge,
+                        to,
+                        props,
+                    }
+                } else {
+                    StatementKind::Unlink { from, edge, to }
+                }
+            }
+            Rule::set => StatementKind::Set {
+                node: self.node_ref(part(0)?)?,
+                field: self.field_path(&part(1)?),
+                value: self.literal(part(2)?)?,
+            },
+            Rule::remove => StatementKind::Remove(self.node_ref(part(0)?)?),
+            _ => return Err(self.internal(&form)),
+        };
+        Ok(Statement { kind, span })
+    }
+
+    fn clauses(&self, keyword: &str, pairs: &[Pair<'_, Rule>]) -> Parsed<Clauses> {
+        let allowed = clauses_of(keyword);
+        let mut clauses = Clauses::default();
+        let mut seen: Vec<(ClauseName, Span)> = Vec::new();
+        for wrapper in pairs {
+            let pair = self.part(wrapper, 0)?;
+            let span = self.span(&pair);
+            let name = ClauseName::of_rule(pair.as_rule()).ok_or_else(|| self.internal(&pair))?;
+            if let Some(&(_, first)) = seen.iter().find(|(n, _)| *n == name) {
+                return Err(QueryError::new(
+                    span,
+                    format!("`{}` is given twice", name.usage_short()),
+                )
+                .with_kind(ErrorKind::RepeatedClause)
+                .with_label("second time")
+                .with_note(first, "first given here")
+                .with_help(
+                    "give each clause at most once; `via` and `avoid` take a list: `via A, B`",
+                ));
+            }
+            if !allowed.contains(&name) {
+                // Point at the clause's words, not its arguments.
+                let words_end = pair
+                    .clone()
+                    .into_inner()
+                    .filter(|p| is_keyword(p.as_rule()))
+                    .last()
+                    .map_or(span.end, |k| k.as_span().end());
+                return Err(misplaced_clause(
+                    name,
+                    keyword,
+                    Span::new(span.start, words_end),
+                ));
+            }
+            seen.push((name, span));
+            let parts = parts(pair.clone());
+            match name {
+                ClauseName::Via | ClauseName::Avoid => {
+                    let nodes = parts
+                        .into_iter()
+                        .map(|p| self.node_ref(p))
+                        .collect::<Parsed<Vec<_>>>()?;
+                    if name == ClauseName::Via {
+                        clauses.via = Some(nodes);
+                    } else {
+                        clauses.avoid = Some(nodes);
+                    }
+                }
+                ClauseName::Max => clauses.max = Some(self.count(&self.part(&pair, 0)?, "max")?),
+                ClauseName::Limit => {
+                    clauses.limit = Some(self.count(&self.part(&pair, 0)?, "limit")?)
+                }
+                ClauseName::ByEffort => clauses.by_effort = true,
+                ClauseName::MinImportance => {
+                    clauses.min_importance = Some(self.importance(&self.part(&pair, 0)?)?)
+                }
+                ClauseName::Where => clauses.filter = Some(self.condition(self.part(&pair, 0)?)?),
+                ClauseName::OrderBy => {
+                    let field = self.field_path(&self.part(&pair, 0)?);
+                    let descending = parts
+                        .get(1)
+                        .is_some_and(|d| d.as_str().eq_ignore_ascii_case("desc"));
+                    clauses.order = Some(OrderBy {
+                        field,
+                        descending,
+                        span,
+                    });
+                }
+            }
+        }
+        Ok(clauses)
+    }
+
+    /// A whole number of at least 1, after `max` or `limit`.
+    fn count(&self, number: &Pair<'_, Rule>, clause: &str) -> Parsed<Spanned<usize>> {
+        let span = self.span(number);
+        let text = number.as_str();
+        let bad = |what: String| {
+            QueryError::new(span, what)
+                .with_kind(ErrorKind::InvalidNumber)
+                .with_label("here")
+                .with_help(format!("write a whole number, e.g. `{clause} 5`"))
+        };
+        if text.contains(['.', 'e', 'E']) {
+            return Err(bad(format!(
+                "`{clause}` needs a whole number, not `{text}`"
+            )));
+        }
+        if text.starts_with('-') {
+            return Err(bad(format!(
+                "`{clause}` needs a number of at least 1, not `{text}`"
+            )));
+        }
+        match text.parse::<usize>() {
+            Ok(0) => Err(bad(format!(
+                "`{clause}` needs a number of at least 1, not `0`"
+            ))),
+            Ok(n) => Ok(Spanned::new(n, span)),
+            Err(_) => Err(bad(format!(
+                "`{}` is too large for `{clause}`",
+                shorten(text)
+            ))),
+        }
+    }
+
+    /// An importance 1–5, after `min importance`.
+    fn importance(&self, number: &Pair<'_, Rule>) -> Parsed<Spanned<u8>> {
+        let span = self.span(number);
+        let text = number.as_str();
+        match text.parse::<u8>() {
+            Ok(n @ 1..=5) => Ok(Spanned::new(n, span)),
+            _ => Err(QueryError::new(
+                span,
+                format!("importance goes from 1 to 5, not `{}`", shorten(text)),
+            )
+            .with_kind(ErrorKind::InvalidNumber)
+            .with_label("here")
+            .with_help("1 is nice to have, 5 is essential: e.g. `min importance 4`")),
+        }
+    }
+
+    fn node_ref(&self, pair: Pair<'_, Rule>) -> Parsed<NodeRef> {
+        let span = self.span(&pair);
+        let mut kind = None;
+        let mut name_pair = None;
+        for part in pair.clone().into_inner() {
+            match part.as_rule() {
+                Rule::kind_qualifier => {
+                    let word = part.as_str().trim_end_matches(':');
+                    kind = NodeKind::parse(word);
+                }
+                Rule::node_name => name_pair = Some(part),
+                _ => {}
+            }
+        }
+        let name_pair = name_pair.ok_or_else(|| self.internal(&pair))?;
+        let (name, quoted) = self.node_name(name_pair)?;
+        Ok(NodeRef {
+            kind,
+            name,
+            quoted,
+            span,
+        })
+    }
+
+    /// A node's name from a `node_name` pair: (text, whether it was quoted).
+    fn node_name(&self, pair: Pair<'_, Rule>) -> Parsed<(String, bool)> {
+        let span = self.span(&pair);
+        let inner = pair
+            .clone()
+            .into_inner()
+            .next()
+            .ok_or_else(|| self.internal(&pair))?;
+        if inner.as_rule() == Rule::quoted {
+            let name = self.unquote(inner)?;
+            if name.trim().is_empty() {
+                return Err(QueryError::new(span, "a name cannot be empty")
+                    .with_kind(ErrorKind::EmptyName)
+                    .with_label("empty name"));
+            }
+            Ok((name, true))
+        } else {
+            Ok((inner.as_str().to_string(), false))
+        }
+    }
+
+    fn node_kind(&self, pair: &Pair<'_, Rule>) -> Parsed<NodeKind> {
+        NodeKind::parse(pair.as_str()).ok_or_else(|| self.internal(pair))
+    }
+
+    fn edge_kind(&self, pair: &Pair<'_, Rule>) -> Parsed<EdgeKind> {
+        EdgeKind::parse(pair.as_str()).ok_or_else(|| self.internal(pair))
+    }
+
+    fn start(&self, pair: Pair<'_, Rule>) -> Parsed<Start> {
+        let inner = self.part(&pair, 0)?;
+        match inner.as_rule() {
+            Rule::node_ref => Ok(Start::Node(self.node_ref(inner)?)),
+            Rule::profile => Ok(Start::Profile(self.profile(inner)?)),
+            Rule::variable => {
+                let span = self.span(&inner);
+                let name = inner.as_str().trim_start_matches('$').to_string();
+                Ok(Start::Variable(Spanned::new(name, span)))
+            }
+            _ => Err(self.internal(&inner)),
+        }
+    }
+
+    fn profile(&self, pair: Pair<'_, Rule>) -> Parsed<Profile> {
+        let span = self.span(&pair);
+        let items = parts(pair)
+            .into_iter()
+            .map(|p| self.node_ref(p))
+            .collect::<Parsed<Vec<_>>>()?;
+        Ok(Profile { items, span })
+    }
+
+    fn field_path(&self, pair: &Pair<'_, Rule>) -> FieldPath {
+        FieldPath {
+            segments: pair.as_str().split('.').map(str::to_string).collect(),
+            span: self.span(pair),
+        }
+    }
+
+    /// The text of a `quoted` pair with escapes decoded.
+    fn unquote(&self, pair: Pair<'_, Rule>) -> Parsed<String> {
+        let inner = pair
+            .clone()
+            .into_inner()
+            .next()
+            .ok_or_else(|| self.internal(&pair))?;
+        let raw = inner.as_str();
+        let base = inner.as_span().start();
+        let mut text = String::with_capacity(raw.len());
+        let mut chars = raw.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                text.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some((_, '"')) => text.push('"'),
+                Some((_, '\'')) => text.push('\''),
+                Some((_, '\\')) => text.push('\\'),
+                Some((_, 'n')) => text.push('\n'),
+                Some((_, 't')) => text.push('\t'),
+                other => {
+                    let end = other.map_or(raw.len(), |(j, e)| j + e.len_utf8());
+                    let escape = &raw[i..end];
+                    return Err(QueryError::new(
+                        Span::new(base + i, base + end),
+                        format!("unknown escape `{}` in a string", escape.escape_debug()),
+                    )
+                    .with_kind(ErrorKind::InvalidEscape)
+                    .with_label("not an escape")
+                    .with_help(r#"the escapes are \" \' \\ \n \t; write \\ for a backslash"#));
+                }
+            }
+        }
+        Ok(text)
+    }
+
+    fn props(&self, pair: Pair<'_, Rule>) -> Parsed<Vec<Prop>> {
+        let record = self.part(&pair, 0)?;
+        let mut props: Vec<Prop> = Vec::new();
+        for field in parts(record) {
+            let (key, value) = self.field(field)?;
+            if let Some(first) = props.iter().find(|p| p.key.value == key.value) {
+                return Err(repeated_field(&key, first.key.span));
+            }
+            props.push(Prop { key, value });
+        }
+        Ok(props)
+    }
+
+    fn field(&self, pair: Pair<'_, Rule>) -> Parsed<(Spanned<String>, Literal)> {
+        let name = self.part(&pair, 0)?;
+        let value = self.part(&pair, 1)?;
+        let key_span = self.span(&name);
+        let key = match name.clone().into_inner().next() {
+            Some(quoted) if quoted.as_rule() == Rule::quoted => self.unquote(quoted)?,
+            _ => name.as_str().to_string(),
+        };
+        Ok((Spanned::new(key, key_span), self.literal(value)?))
+    }
+
+    /// A `value` (or directly a `list`, after `in`).
+    fn literal(&self, pair: Pair<'_, Rule>) -> Parsed<Literal> {
+        let span = self.span(&pair);
+        let inner = if pair.as_rule() == Rule::value {
+            self.part(&pair, 0)?
+        } else {
+            pair
+        };
+        let mut item_spans = Vec::new();
+        let value = match inner.as_rule() {
+            Rule::quoted => Value::Text(self.unquote(inner)?),
+            Rule::text_word => Value::Text(inner.as_str().to_string()),
+            Rule::boolean => Value::Bool(inner.as_str().eq_ignore_ascii_case("true")),
+            Rule::number => {
+                let text = inner.as_str();
+                match text.parse::<f64>() {
+                    Ok(n) if n.is_finite() => Value::Number(n),
+                    _ => {
+                        return Err(QueryError::new(
+                            span,
+                            format!("the number `{}` is too large", shorten(text)),
+                        )
+                        .with_kind(ErrorKind::InvalidNumber)
+                        .with_label("here"))
+                    }
+                }
+            }
+            Rule::list => {
+                let mut items = Vec::new();
+                for item in parts(inner) {
+                    let literal = self.literal(item)?;
+                    item_spans.push(literal.span);
+                    items.push(literal.value);
+                }
+                Value::List(items)
+            }
+            Rule::record => {
+                let mut map = BTreeMap::new();
+                let mut keys: Vec<Spanned<String>> = Vec::new();
+                for field in parts(inner) {
+                    let (key, value) = self.field(field)?;
+                    if let Some(first) = keys.iter().find(|k| k.value == key.value) {
+                        return Err(repeated_field(&key, first.span));
+                    }
+                    map.insert(key.value.clone(), value.value);
+                    keys.push(key);
+                }
+                Value::Record(map)
+            }
+            _ => return Err(self.internal(&inner)),
+        };
+        Ok(Literal {
+            value,
+            span,
+            item_spans,
+        })
+    }
+
+    fn condition(&self, pair: Pair<'_, Rule>) -> Parsed<Expr> {
+        let span = self.span(&pair);
+        let mut operands = parts(pair)
+            .into_iter()
+            .map(|p| self.all_of(p))
+            .collect::<Parsed<Vec<_>>>()?;
+        Ok(if operands.len() == 1 {
+            operands.remove(0)
+        } else {
+            Expr {
+                kind: ExprKind::Or(operands),
+                span,
+            }
+        })
+    }
+
+    fn all_of(&self, pair: Pair<'_, Rule>) -> Parsed<Expr> {
+        let span = self.span(&pair);
+        let mut operands = parts(pair)
+            .into_iter()
+            .map(|p| self.negation(p))
+            .collect::<Parsed<Vec<_>>>()?;
+        Ok(if operands.len() == 1 {
+            operands.remove(0)
+        } else {
+            Expr {
+                kind: ExprKind::And(operands),
+                span,
+            }
+        })
+    }
+
+    fn negation(&self, pair: Pair<'_, Rule>) -> Parsed<Expr> {
+        let span = self.span(&pair);
+        let nots = pair
+            .clone()
+            .into_inner()
+            .filter(|p| p.as_rule() == Rule::kw_not)
+            .count();
+        let test = self.test(self.part(&pair, 0)?)?;
+        Ok(if nots % 2 == 1 {
+            Expr {
+                kind: ExprKind::Not(Box::new(test)),
+                span,
+            }
+        } else {
+            test
+        })
+    }
+
+    fn test(&self, pair: Pair<'_, Rule>) -> Parsed<Expr> {
+        let span = self.span(&pair);
+        let inner = self.part(&pair, 0)?;
+        let kind = match inner.as_rule() {
+            Rule::condition => {
+                let mut grouped = self.condition(inner)?;
+                grouped.span = span;
+                return Ok(grouped);
+            }
+            Rule::edge_test => {
+                let predicate = self.part(&inner, 0)?;
+                ExprKind::Edge {
+                    kind: self.edge_kind(&predicate)?,
+                    target: self.node_ref(self.part(&inner, 1)?)?,
+                }
+            }
+            Rule::has_test => ExprKind::Has(self.field_path(&self.part(&inner, 0)?)),
+            Rule::comparison => {
+                let field = self.field_path(&self.part(&inner, 0)?);
+                let test = self.part(&inner, 1)?;
+                let all: Vec<Pair<'_, Rule>> = test.clone().into_inner().collect();
+                let operator = all.first().ok_or_else(|| self.internal(&test))?;
+                let value = parts(test.clone())
+                    .into_iter()
+                    .find(|p| matches!(p.as_rule(), Rule::value | Rule::list))
+                    .ok_or_else(|| self.internal(&test))?;
+                let op = match operator.as_rule() {
+                    Rule::kw_in => CompareOp::In,
+                    Rule::kw_contains => CompareOp::Contains,
+                    Rule::starts_with => CompareOp::StartsWith,
+                    Rule::comparison_operator => match operator.as_str() {
+                        "=" => CompareOp::Eq,
+                        "!=" => CompareOp::Ne,
+                        "<" => CompareOp::Lt,
+                        "<=" => CompareOp::Le,
+                        ">" => CompareOp::Gt,
+                        _ => CompareOp::Ge,
+                    },
+                    _ => return Err(self.internal(operator)),
+                };
+                ExprKind::Compare {
+                    field,
+                    op: Spanned::new(op, self.span(operator)),
+                    value: self.literal(value)?,
+                }
+            }
+            _ => return Err(self.internal(&inner)),
+        };
+        Ok(Expr { kind, span })
+    }
+}
+
+fn repeated_field(key: &Spanned<String>, first: Span) -> QueryError {
+    QueryError::new(
+        key.span,
+        format!("the field `{}` is given twice", key.value),
+    )
+    .with_kind(ErrorKind::RepeatedField)
+    .with_label("second time")
+    .with_note(first, "first given here")
+}

@@ -1,0 +1,155 @@
+//! One engine for every front end: parse a piece of source, run each statement against the
+//! store, print results and errors. The REPL, script files, stdin and `query` all come here.
+
+use std::io::IsTerminal;
+use std::time::{Duration, Instant};
+
+use skillgraph_graph::{Change, Graph};
+use skillgraph_query::ast::Span;
+use skillgraph_query::diagnostic::{render, QueryError};
+use skillgraph_query::eval::{ApplyError, Database, Session};
+use skillgraph_query::parser;
+use skillgraph_store::{Store, StoreError};
+
+use crate::output::{self, Format};
+
+/// The sled store seen through the query crate's [`Database`] interface.
+pub struct StoreDatabase(pub Store);
+
+impl Database for StoreDatabase {
+    fn graph(&self) -> &Graph {
+        self.0.graph()
+    }
+
+    fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<String>, ApplyError> {
+        self.0.apply(changes).map_err(|e| match e {
+            StoreError::Change(c) => ApplyError::Rejected(c),
+            other => ApplyError::Failed(other.to_string()),
+        })
+    }
+}
+
+/// What running some source came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// At least one statement failed.
+    Failed,
+}
+
+pub struct Engine {
+    pub db: StoreDatabase,
+    pub session: Session,
+    pub format: Format,
+    pub timing: bool,
+    pub continue_on_error: bool,
+}
+
+impl Engine {
+    pub fn new(store: Store, format: Format) -> Engine {
+        Engine {
+            db: StoreDatabase(store),
+            session: Session::new(),
+            format,
+            timing: false,
+            continue_on_error: false,
+        }
+    }
+
+    pub fn graph(&self) -> &Graph {
+        self.db.graph()
+    }
+
+    /// Runs a whole script. `name` labels errors (`FILE:LINE:COL`). Statements run in order; a
+    /// syntax error in one piece does not stop the pieces before it from running.
+    pub fn run_script(&mut self, name: &str, source: &str) -> Outcome {
+        let mut outcome = Outcome::Ok;
+        for (offset, piece) in statement_pieces(source) {
+            if self.run_piece(name, source, offset, piece) == Outcome::Failed {
+                outcome = Outcome::Failed;
+                if !self.continue_on_error {
+                    break;
+                }
+            }
+        }
+        outcome
+    }
+
+    /// Parses and runs one piece of `source` starting at byte `offset`.
+    fn run_piece(&mut self, name: &str, source: &str, offset: usize, piece: &str) -> Outcome {
+        let parse_start = Instant::now();
+        let script = match parser::parse(piece) {
+            Ok(s) => s,
+            Err(e) => {
+                self.report(name, source, shifted(e, offset));
+                return Outcome::Failed;
+            }
+        };
+        let parse_time = parse_start.elapsed();
+        let mut outcome = Outcome::Ok;
+        for statement in &script.statements {
+            let start = Instant::now();
+            match self.session.execute(&mut self.db, statement) {
+                Ok(table) => {
+                    output::print(&table, self.format);
+                    self.print_timing(parse_time, start.elapsed());
+                }
+                Err(e) => {
+                    self.report(name, source, shifted(e, offset));
+                    outcome = Outcome::Failed;
+                    if !self.continue_on_error {
+                        break;
+                    }
+                }
+            }
+        }
+        outcome
+    }
+
+    fn print_timing(&self, parse: Duration, run: Duration) {
+        if self.timing {
+            eprintln!(
+                "time: parse {:.3} ms, run {:.3} ms",
+                parse.as_secs_f64() * 1000.0,
+                run.as_secs_f64() * 1000.0
+            );
+        }
+    }
+
+    fn report(&self, name: &str, source: &str, error: QueryError) {
+        let color = output::use_color(std::io::stderr().is_terminal());
+        eprint!("{}", render(&error, name, source, color));
+    }
+}
+
+fn shifted(mut e: QueryError, offset: usize) -> QueryError {
+    let shift = |s: Span| Span::new(s.start + offset, s.end + offset);
+    e.span = shift(e.span);
+    for note in &mut e.notes {
+        note.span = shift(note.span);
+    }
+    e
+}
+
+/// Splits a script into pieces that parse on their own: lines are joined while a quote or
+/// bracket is open or a line ends with `\`. Returns (byte offset, text) of each piece.
+pub fn statement_pieces(source: &str) -> Vec<(usize, &str)> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    let mut pos = 0;
+    while pos < source.len() {
+        let line_end = source[pos..]
+            .find('\n')
+            .map_or(source.len(), |i| pos + i + 1);
+        pos = line_end;
+        let piece = &source[start..pos];
+        if !parser::needs_more_input(piece) {
+            pieces.push((start, piece));
+            start = pos;
+        }
+    }
+    if start < source.len() {
+        pieces.push((start, &source[start..]));
+    }
+    pieces
+}
