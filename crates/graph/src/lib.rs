@@ -4,6 +4,7 @@
 //! This crate does no I/O: it knows nothing of sled, pest, files or terminals. Start reading at
 //! [`Graph`]; writes go through [`Change`], which is validated before it touches anything.
 
+pub mod algo;
 pub mod change;
 pub mod graph;
 pub mod model;

@@ -1,0 +1,385 @@
+//! [`cheapest_route`]: the route of least total cost, for any per-move cost.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+
+use super::routes::{
+    blocked_set, distances_to, stops, unreachable, Route, RouteError, RouteOptions,
+};
+use super::skills::{node_bound, order_choice};
+use crate::graph::Graph;
+use crate::model::EdgeKind;
+
+/// A route with what each move costs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostedRoute {
+    pub route: Route,
+    /// `move_costs[i]` is the cost of `route.edges[i]`.
+    pub move_costs: Vec<f64>,
+    /// The sum of `move_costs`, added in route order.
+    pub total: f64,
+}
+
+/// The route from role `from` to role `to` whose moves cost least in total, where `cost(edge)`
+/// gives the cost of one `transition` edge (for example [`move_cost`](super::move_cost), or a
+/// constant for fewest moves).
+///
+/// - **Costs.** `cost` is called at most once per edge. A negative cost counts as 0; a NaN or
+///   infinite cost makes the move unusable.
+/// - **Which route.** The cheapest; among equally cheap routes (equal floating-point totals),
+///   the one with the fewest moves; among those, the one whose sequence of role names is
+///   smallest (compared role by role, names ignoring case, then ids); between parallel
+///   transitions, the cheaper one, then the lowest edge index. The route never visits a role
+///   twice (unless via forces it, see below).
+/// - **`via`.** The route visits the via roles in order; it is the concatenation of one
+///   simple route per leg (start → first via → … → goal), so it may pass a role more than once.
+///   Without `max_hops` each leg is the cheapest for that leg, as above.
+/// - **`avoid`.** Avoided roles are never entered; the start, the goal or a via role being
+///   avoided is [`RouteError::Avoided`].
+/// - **`max_hops`** bounds the total moves exactly: the result is the cheapest route with at
+///   most `max_hops` moves, even when a cheaper longer one exists. With `via`, the moves are
+///   shared out between legs to make the total cheapest (then fewest moves). If routes exist
+///   but all are longer: [`RouteError::HopLimit`].
+/// - No route with usable moves: [`RouteError::Unreachable`] (its suggestions consider every
+///   transition, whatever its cost). Not a role: [`RouteError::NotARole`].
+///
+/// Cost: a Dijkstra search per leg backwards from the leg's goal (over (cost, moves) pairs when
+/// `max_hops` is given), stopping once the leg's start is settled.
+pub fn cheapest_route(
+    graph: &Graph,
+    from: NodeIndex,
+    to: NodeIndex,
+    options: &RouteOptions,
+    cost: impl FnMut(EdgeIndex) -> f64,
+) -> Result<CostedRoute, RouteError> {
+    let stops = stops(graph, from, to, options)?;
+    let blocked = blocked_set(graph, &options.avoid);
+    let mut costs = Costs {
+        cost,
+        known: HashMap::new(),
+    };
+    let legs: Vec<(NodeIndex, NodeIndex)> = stops
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .filter(|(a, b)| a != b)
+        .collect();
+    let share_moves = options.max_hops.is_some() && legs.len() > 1;
+
+    let mut fronts = Vec::with_capacity(legs.len());
+    let mut too_long = false;
+    for &(a, b) in &legs {
+        let until = if share_moves {
+            let fewest = distances_to(graph, b, &blocked, Some(a))[a.index()];
+            Until::Fewest(fewest)
+        } else {
+            Until::First
+        };
+        let front = settle(graph, a, b, &blocked, &mut costs, options.max_hops, until);
+        if front.of(a).is_empty() {
+            // Too long, or no route at all? Every leg is checked: no route beats too long.
+            let longer = options.max_hops.is_some()
+                && !settle(graph, a, b, &blocked, &mut costs, None, Until::First)
+                    .of(a)
+                    .is_empty();
+            if !longer {
+                return Err(unreachable(graph, a, b, &blocked));
+            }
+            too_long = true;
+        }
+        fronts.push(front);
+    }
+    if let (true, Some(max)) = (too_long, options.max_hops) {
+        return Err(RouteError::HopLimit { max });
+    }
+
+    // The moves each leg may take.
+    let budgets: Vec<Option<u32>> = match options.max_hops {
+        None => vec![None; legs.len()],
+        Some(max) if !share_moves => vec![Some(clamp_u32(max)); legs.len()],
+        Some(max) => {
+            let starts: Vec<&[(f64, u32)]> = legs
+                .iter()
+                .zip(&fronts)
+                .map(|(&(a, _), f)| f.of(a))
+                .collect();
+            match share_out(&starts, max) {
+                Some(b) => b.into_iter().map(Some).collect(),
+                None => return Err(RouteError::HopLimit { max }),
+            }
+        }
+    };
+
+    let mut result = CostedRoute {
+        route: Route::stay(from),
+        move_costs: Vec::new(),
+        total: 0.0,
+    };
+    for ((&(a, b), front), budget) in legs.iter().zip(&fronts).zip(budgets) {
+        let (leg, leg_costs) = walk(graph, a, b, front, budget, &blocked, &mut costs)
+            .ok_or_else(|| unreachable(graph, a, b, &blocked))?;
+        result.route.append(leg);
+        result.move_costs.extend(leg_costs);
+    }
+    result.total = result.move_costs.iter().fold(0.0, |acc, c| acc + c);
+    Ok(result)
+}
+
+fn clamp_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Edge costs, asked once each; `None` for an unusable move.
+struct Costs<F> {
+    cost: F,
+    known: HashMap<EdgeIndex, Option<f64>>,
+}
+
+impl<F: FnMut(EdgeIndex) -> f64> Costs<F> {
+    fn get(&mut self, e: EdgeIndex) -> Option<f64> {
+        let cost = &mut self.cost;
+        *self.known.entry(e).or_insert_with(|| {
+            let c = cost(e);
+            if c.is_nan() || c == f64::INFINITY {
+                None
+            } else {
+                Some(c.max(0.0))
+            }
+        })
+    }
+}
+
+/// When [`settle`] may stop.
+#[derive(Clone, Copy)]
+enum Until {
+    /// Once the start has its cheapest (then shortest) route within the bound.
+    First,
+    /// Once the start has a route of this many moves (the fewest possible), so that every
+    /// cheapest-for-its-length route from the start is known.
+    Fewest(u32),
+}
+
+/// For each role, the (cost, moves) of its settled routes to the leg's goal: cost ascending,
+/// moves strictly descending (each entry is the cheapest route with at most that many moves).
+/// Without a move bound, only the first (cheapest, then fewest moves) entry is kept.
+struct Fronts {
+    entries: Vec<Vec<(f64, u32)>>,
+}
+
+impl Fronts {
+    fn of(&self, ix: NodeIndex) -> &[(f64, u32)] {
+        self.entries.get(ix.index()).map_or(&[], Vec::as_slice)
+    }
+
+    /// The cheapest route of at most `budget` moves from `ix`, if settled.
+    fn best(&self, ix: NodeIndex, budget: Option<u32>) -> Option<(f64, u32)> {
+        let list = self.of(ix);
+        match budget {
+            None => list.first().copied(),
+            Some(b) => list.iter().find(|e| e.1 <= b).copied(),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct State {
+    cost: f64,
+    moves: u32,
+    node: NodeIndex,
+}
+
+impl PartialEq for State {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for State {}
+
+impl PartialOrd for State {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for State {
+    /// Reversed, so that `BinaryHeap` pops the cheapest, then fewest moves, first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .cost
+            .total_cmp(&self.cost)
+            .then(other.moves.cmp(&self.moves))
+            .then(other.node.index().cmp(&self.node.index()))
+    }
+}
+
+/// Dijkstra backwards from `goal` over (cost, moves), never entering blocked roles nor passing
+/// through `start`, with at most `max` moves.
+fn settle<F: FnMut(EdgeIndex) -> f64>(
+    graph: &Graph,
+    start: NodeIndex,
+    goal: NodeIndex,
+    blocked: &[bool],
+    costs: &mut Costs<F>,
+    max: Option<usize>,
+    until: Until,
+) -> Fronts {
+    let mut fronts = Fronts {
+        entries: vec![Vec::new(); node_bound(graph)],
+    };
+    let max = max.map(clamp_u32);
+    let mut heap = BinaryHeap::from([State {
+        cost: 0.0,
+        moves: 0,
+        node: goal,
+    }]);
+    while let Some(s) = heap.pop() {
+        let list = &mut fronts.entries[s.node.index()];
+        let dominated = match (max, list.last()) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some(_), Some(&(_, m))) => m <= s.moves,
+        };
+        if dominated {
+            continue;
+        }
+        list.push((s.cost, s.moves));
+        if s.node == start {
+            match until {
+                Until::First => break,
+                Until::Fewest(fewest) if s.moves <= fewest => break,
+                Until::Fewest(_) => continue,
+            }
+        }
+        let moves = s.moves + 1;
+        if max.is_some_and(|m| moves > m) {
+            continue;
+        }
+        for (e, u) in graph.in_edges(s.node, EdgeKind::Transition) {
+            if blocked[u.index()] {
+                continue;
+            }
+            let done = match (max, fronts.entries[u.index()].last()) {
+                (_, None) => false,
+                (None, Some(_)) => true,
+                (Some(_), Some(&(_, m))) => m <= moves,
+            };
+            if done {
+                continue;
+            }
+            let Some(c) = costs.get(e) else { continue };
+            let cost = s.cost + c;
+            if cost.is_finite() {
+                heap.push(State {
+                    cost,
+                    moves,
+                    node: u,
+                });
+            }
+        }
+    }
+    fronts
+}
+
+/// Shares `max` moves out between legs: picks one entry per leg (from each leg start's
+/// settled list) so that the moves add up to at most `max` and the cost is least, then the
+/// moves fewest. Returns each leg's moves.
+fn share_out(starts: &[&[(f64, u32)]], max: usize) -> Option<Vec<u32>> {
+    let max = max.min(
+        starts
+            .iter()
+            .map(|s| s.first().map_or(0, |e| e.1 as usize))
+            .sum(),
+    );
+    // best[m]: the cheapest choice for the legs so far using exactly m moves.
+    let mut best: Vec<Option<(f64, Vec<u32>)>> = vec![None; max + 1];
+    best[0] = Some((0.0, Vec::new()));
+    for list in starts {
+        let mut next: Vec<Option<(f64, Vec<u32>)>> = vec![None; max + 1];
+        for (m, slot) in best.iter().enumerate() {
+            let Some((cost, picks)) = slot else { continue };
+            for &(c, moves) in list.iter() {
+                let total = m + moves as usize;
+                if total > max {
+                    continue;
+                }
+                let cost = cost + c;
+                if next[total].as_ref().is_none_or(|(b, _)| cost < *b) {
+                    let mut picks = picks.clone();
+                    picks.push(moves);
+                    next[total] = Some((cost, picks));
+                }
+            }
+        }
+        best = next;
+    }
+    let mut chosen: Option<(f64, Vec<u32>)> = None;
+    for slot in best.into_iter().flatten() {
+        if chosen.as_ref().is_none_or(|(b, _)| slot.0 < *b) {
+            chosen = Some(slot);
+        }
+    }
+    chosen.map(|c| c.1)
+}
+
+/// Follows the settled entries forward from `start`: at each role, the next role by name among
+/// the moves that keep to a cheapest route.
+fn walk<F: FnMut(EdgeIndex) -> f64>(
+    graph: &Graph,
+    start: NodeIndex,
+    goal: NodeIndex,
+    fronts: &Fronts,
+    budget: Option<u32>,
+    blocked: &[bool],
+    costs: &mut Costs<F>,
+) -> Option<(Route, Vec<f64>)> {
+    let (mut cost, mut moves) = fronts.best(start, budget)?;
+    let bounded = budget.is_some();
+    let mut route = Route::stay(start);
+    let mut move_costs = Vec::new();
+    let mut cur = start;
+    while cur != goal {
+        let rest = moves.checked_sub(1)?;
+        let mut best: Option<(NodeIndex, EdgeIndex, f64, f64)> = None;
+        for (e, v) in graph.out_edges(cur, EdgeKind::Transition) {
+            if blocked[v.index()] || v == start {
+                continue;
+            }
+            let Some((v_cost, v_moves)) = fronts.best(v, bounded.then_some(rest)) else {
+                continue;
+            };
+            if v_moves != rest {
+                continue;
+            }
+            let Some(c) = costs.get(e) else { continue };
+            if c + v_cost != cost {
+                continue;
+            }
+            let better = match best {
+                None => true,
+                Some((bv, be, bc, _)) => {
+                    let by_name = if v == bv {
+                        c.total_cmp(&bc)
+                    } else {
+                        Ordering::Equal
+                    };
+                    by_name
+                        .then_with(|| order_choice(graph, (v, e), (bv, be)))
+                        .is_lt()
+                }
+            };
+            if better {
+                best = Some((v, e, c, v_cost));
+            }
+        }
+        let (v, e, c, v_cost) = best?;
+        route.nodes.push(v);
+        route.edges.push(e);
+        move_costs.push(c);
+        cost = v_cost;
+        moves = rest;
+        cur = v;
+    }
+    Some((route, move_costs))
+}

@@ -1,0 +1,302 @@
+//! [`all_routes`]: every simple route between two roles, shortest first, within limits.
+
+use std::collections::HashMap;
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+
+use super::routes::{
+    blocked_set, distances_to, stops, unreachable, Route, RouteError, RouteOptions, FAR,
+};
+use super::skills::{node_bound, order_choice};
+use crate::graph::Graph;
+use crate::model::EdgeKind;
+
+/// The `max_hops` [`all_routes`] uses when the options give none.
+pub const DEFAULT_MAX_HOPS: usize = 6;
+
+/// The limit that cut an enumeration short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Limit {
+    /// Every route with at most this many moves is listed, and longer routes exist.
+    Hops(usize),
+    /// More routes than this exist; the first this many are listed.
+    Results(usize),
+    /// The work budget (this many node visits) ran out.
+    Work(usize),
+}
+
+/// What [`all_routes`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoutesResult {
+    pub routes: Vec<Route>,
+    /// `None` when `routes` is every route there is.
+    pub stopped_by: Option<Limit>,
+}
+
+/// Every simple route (no role visited twice) from role `from` to role `to` over transitions,
+/// shortest first, then by the sequence of role names (compared role by role, names ignoring
+/// case, then ids).
+///
+/// - Routes are sequences of roles: parallel transitions joining the same two roles give one
+///   route, which uses the lowest edge index.
+/// - **`via`**: the routes pass through the via roles in the given order (consecutive repeats
+///   of a stop are merged, so `via` may name the start or the goal). If the stops repeat a role
+///   otherwise, no simple route exists and the list is empty.
+/// - **`avoid`**: avoided roles are never entered.
+/// - **`max_hops`** (default [`DEFAULT_MAX_HOPS`]): only routes of at most this many moves are
+///   listed.
+/// - `from == to` (no via): the one route of zero moves.
+///
+/// `stopped_by` says what cut the list short:
+/// - [`Limit::Results`]`(limit)`: more than `limit` routes within `max_hops` exist; `routes`
+///   holds the first `limit`.
+/// - [`Limit::Work`]`(work_budget)`: the search visited `work_budget` roles (each step of the
+///   search onto a role counts one) before finishing. `routes` is then still the beginning of
+///   the full ordered list, but may miss later routes; the budget can also run out after every
+///   route within `max_hops` was listed, while checking whether longer routes exist.
+/// - [`Limit::Hops`]`(max_hops)`: every route within `max_hops` is listed and a longer simple
+///   route exists (this may be the case with an empty list).
+/// - `None`: `routes` is complete, and no longer simple route exists.
+///
+/// Errors: [`RouteError::NotARole`], [`RouteError::Avoided`] as for
+/// [`fewest_moves`](super::fewest_moves), and [`RouteError::Unreachable`] when some leg between
+/// consecutive stops has no route at all.
+///
+/// Cost: one breadth-first search per stop, then a depth-first search, deepened one move at a
+/// time, that only extends a partial route while its goal stays reachable within the bound.
+pub fn all_routes(
+    graph: &Graph,
+    from: NodeIndex,
+    to: NodeIndex,
+    options: &RouteOptions,
+    limit: usize,
+    work_budget: usize,
+) -> Result<RoutesResult, RouteError> {
+    let mut stops = stops(graph, from, to, options)?;
+    let blocked = blocked_set(graph, &options.avoid);
+    let max = options.max_hops.unwrap_or(DEFAULT_MAX_HOPS);
+    stops.dedup();
+
+    // dist[k]: moves to stops[k] (k ≥ 1); tail[k]: the fewest moves from stops[k] to the goal
+    // through the later stops.
+    let mut dist: Vec<Vec<u32>> = vec![Vec::new()];
+    for k in 1..stops.len() {
+        let d = distances_to(graph, stops[k], &blocked, None);
+        if d[stops[k - 1].index()] == FAR {
+            return Err(unreachable(graph, stops[k - 1], stops[k], &blocked));
+        }
+        dist.push(d);
+    }
+    let mut tail = vec![0u64; stops.len()];
+    for k in (1..stops.len().saturating_sub(1)).rev() {
+        tail[k] = tail[k + 1] + u64::from(dist[k + 1][stops[k].index()]);
+    }
+
+    let mut stop_index = HashMap::new();
+    for (k, &s) in stops.iter().enumerate() {
+        if stop_index.insert(s, k).is_some() {
+            // A repeated stop: no simple route can visit it twice.
+            return Ok(RoutesResult {
+                routes: Vec::new(),
+                stopped_by: None,
+            });
+        }
+    }
+    if stops.len() == 1 {
+        return Ok(if limit == 0 {
+            RoutesResult {
+                routes: Vec::new(),
+                stopped_by: Some(Limit::Results(0)),
+            }
+        } else {
+            RoutesResult {
+                routes: vec![Route::stay(from)],
+                stopped_by: None,
+            }
+        });
+    }
+
+    let mut search = Search {
+        graph,
+        stops: &stops,
+        stop_index,
+        dist,
+        tail,
+        blocked,
+        on_path: vec![false; node_bound(graph)],
+        lists: Vec::new(),
+        list_of: HashMap::new(),
+        work: 0,
+        budget: work_budget,
+    };
+    let want = limit.saturating_add(1);
+    let mut routes = Vec::new();
+    let shortest = u64::from(search.dist[1][from.index()]) + search.tail[1];
+    let first = usize::try_from(shortest).unwrap_or(usize::MAX);
+    for len in first..=max {
+        let found = search.run(len, len, want - routes.len(), &mut routes);
+        if routes.len() > limit {
+            routes.truncate(limit);
+            return Ok(RoutesResult {
+                routes,
+                stopped_by: Some(Limit::Results(limit)),
+            });
+        }
+        if found.is_err() {
+            return Ok(RoutesResult {
+                routes,
+                stopped_by: Some(Limit::Work(work_budget)),
+            });
+        }
+    }
+    let mut longer = Vec::new();
+    let stopped_by = match search.run(max.saturating_add(1), usize::MAX, 1, &mut longer) {
+        Err(OutOfWork) => Some(Limit::Work(work_budget)),
+        Ok(()) if !longer.is_empty() => Some(Limit::Hops(max)),
+        Ok(()) => None,
+    };
+    Ok(RoutesResult { routes, stopped_by })
+}
+
+struct OutOfWork;
+
+struct Search<'a> {
+    graph: &'a Graph,
+    stops: &'a [NodeIndex],
+    stop_index: HashMap<NodeIndex, usize>,
+    dist: Vec<Vec<u32>>,
+    tail: Vec<u64>,
+    blocked: Vec<bool>,
+    on_path: Vec<bool>,
+    /// Each role's moves (next role, edge), one per next role, sorted by name.
+    lists: Vec<Vec<(NodeIndex, EdgeIndex)>>,
+    list_of: HashMap<NodeIndex, usize>,
+    work: usize,
+    budget: usize,
+}
+
+struct Frame {
+    node: NodeIndex,
+    /// The index in `stops` of the next stop to reach.
+    next_stop: usize,
+    list: usize,
+    pos: usize,
+}
+
+impl Search<'_> {
+    fn spend(&mut self) -> Result<(), OutOfWork> {
+        if self.work >= self.budget {
+            return Err(OutOfWork);
+        }
+        self.work += 1;
+        Ok(())
+    }
+
+    fn moves(&mut self, u: NodeIndex) -> usize {
+        if let Some(&i) = self.list_of.get(&u) {
+            return i;
+        }
+        let graph = self.graph;
+        let mut list: Vec<(NodeIndex, EdgeIndex)> = graph
+            .out_edges(u, EdgeKind::Transition)
+            .map(|(e, v)| (v, e))
+            .filter(|&(v, _)| !self.blocked[v.index()] && v != u)
+            .collect();
+        list.sort_by(|&a, &b| order_choice(graph, a, b));
+        list.dedup_by_key(|m| m.0);
+        self.lists.push(list);
+        self.list_of.insert(u, self.lists.len() - 1);
+        self.lists.len() - 1
+    }
+
+    /// Appends to `out`, in depth-first order (next roles by name), the simple routes through
+    /// the stops with `min_len..=max_len` moves, until `want` routes were appended.
+    fn run(
+        &mut self,
+        min_len: usize,
+        max_len: usize,
+        want: usize,
+        out: &mut Vec<Route>,
+    ) -> Result<(), OutOfWork> {
+        let start = out.len();
+        let mut path = Route::stay(self.stops[0]);
+        let result = self.walk(min_len, max_len, want, start, &mut path, out);
+        for ix in &path.nodes {
+            self.on_path[ix.index()] = false;
+        }
+        result
+    }
+
+    fn walk(
+        &mut self,
+        min_len: usize,
+        max_len: usize,
+        want: usize,
+        start: usize,
+        path: &mut Route,
+        out: &mut Vec<Route>,
+    ) -> Result<(), OutOfWork> {
+        if want == 0 {
+            return Ok(());
+        }
+        let from = self.stops[0];
+        self.spend()?;
+        self.on_path[from.index()] = true;
+        let list = self.moves(from);
+        let mut stack = vec![Frame {
+            node: from,
+            next_stop: 1,
+            list,
+            pos: 0,
+        }];
+        while let Some(top) = stack.last_mut() {
+            let Some(&(v, e)) = self.lists[top.list].get(top.pos) else {
+                self.on_path[top.node.index()] = false;
+                path.nodes.pop();
+                path.edges.pop();
+                stack.pop();
+                continue;
+            };
+            top.pos += 1;
+            let k = top.next_stop;
+            if self.on_path[v.index()] {
+                continue;
+            }
+            let next_stop = match self.stop_index.get(&v) {
+                Some(&j) if j == k => k + 1,
+                Some(_) => continue,
+                None => k,
+            };
+            let len = path.edges.len() + 1;
+            if next_stop == self.stops.len() {
+                if len >= min_len && len <= max_len {
+                    self.spend()?;
+                    let mut route = path.clone();
+                    route.nodes.push(v);
+                    route.edges.push(e);
+                    out.push(route);
+                    if out.len() - start >= want {
+                        return Ok(());
+                    }
+                }
+                continue;
+            }
+            let d = self.dist[next_stop][v.index()];
+            if d == FAR || len as u64 + u64::from(d) + self.tail[next_stop] > max_len as u64 {
+                continue;
+            }
+            self.spend()?;
+            self.on_path[v.index()] = true;
+            path.nodes.push(v);
+            path.edges.push(e);
+            let list = self.moves(v);
+            stack.push(Frame {
+                node: v,
+                next_stop,
+                list,
+                pos: 0,
+            });
+        }
+        Ok(())
+    }
+}

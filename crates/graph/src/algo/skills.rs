@@ -1,0 +1,227 @@
+//! What a person holds: [`Start`], [`held_skills`], and the small skill helpers the other
+//! algorithms share (requirements, efforts, prerequisite closures, name ordering).
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use petgraph::stable_graph::NodeIndex;
+
+use crate::graph::Graph;
+use crate::model::{EdgeKind, Node, NodeKind};
+
+/// Where a person starts from, for [`held_skills`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// Someone working as this role.
+    Role(NodeIndex),
+    /// Someone who lists these nodes: skills (held as such), tools (held as the skills they
+    /// `cover`) and roles (held as the skills they `require`).
+    Profile(Vec<NodeIndex>),
+}
+
+/// The skills someone starting from `start` holds.
+///
+/// **have** = the seed skills plus all their transitive prerequisites (someone who holds a skill
+/// learnt its prerequisites first), where the seed skills are:
+///
+/// - for [`Start::Role`]: every skill the role `requires`, whatever the importance;
+/// - for [`Start::Profile`]: every skill listed, every skill a listed tool `covers`, and every
+///   skill a listed role `requires` (whatever the importance).
+///
+/// Tools a role `uses` do not count. Indices of nodes that do not exist are ignored, as are
+/// entries whose edges lead to non-skills.
+pub fn held_skills(graph: &Graph, start: &Start) -> HashSet<NodeIndex> {
+    let mut seeds = Vec::new();
+    let entries: &[NodeIndex] = match start {
+        Start::Role(role) => std::slice::from_ref(role),
+        Start::Profile(list) => list,
+    };
+    for &ix in entries {
+        match node(graph, ix).map(|n| n.kind) {
+            Some(NodeKind::Skill) => seeds.push(ix),
+            Some(NodeKind::Tool) => seeds.extend(
+                graph
+                    .out_edges(ix, EdgeKind::Covers)
+                    .map(|(_, s)| s)
+                    .filter(|&s| is_skill(graph, s)),
+            ),
+            Some(NodeKind::Role) => {
+                seeds.extend(requirements(graph, ix, 0).into_iter().map(|r| r.0))
+            }
+            None => {}
+        }
+    }
+    let mut held = HashSet::new();
+    let mut stack = Vec::new();
+    for seed in seeds {
+        if held.insert(seed) {
+            stack.push(seed);
+        }
+    }
+    while let Some(skill) = stack.pop() {
+        for pre in prerequisites(graph, skill) {
+            if held.insert(pre) {
+                stack.push(pre);
+            }
+        }
+    }
+    held
+}
+
+/// The node at `ix`, if there is one.
+pub(crate) fn node(graph: &Graph, ix: NodeIndex) -> Option<&Node> {
+    graph.petgraph().node_weight(ix)
+}
+
+pub(crate) fn is_kind(graph: &Graph, ix: NodeIndex, kind: NodeKind) -> bool {
+    node(graph, ix).is_some_and(|n| n.kind == kind)
+}
+
+pub(crate) fn is_skill(graph: &Graph, ix: NodeIndex) -> bool {
+    is_kind(graph, ix, NodeKind::Skill)
+}
+
+/// A skill's hours to learn and whether they are known: `effort_hours`, or 0 when it is
+/// missing, negative or not finite.
+pub(crate) fn effort(graph: &Graph, ix: NodeIndex) -> (f64, bool) {
+    match node(graph, ix).and_then(|n| n.effort_hours) {
+        Some(h) if h.is_finite() && h >= 0.0 => (h, true),
+        _ => (0.0, false),
+    }
+}
+
+/// The skills `role` requires with importance ≥ `min_importance`, each once with the highest
+/// importance any of its `requires` edges states (a missing importance counts as 1). Sorted by
+/// node index.
+pub(crate) fn requirements(
+    graph: &Graph,
+    role: NodeIndex,
+    min_importance: u8,
+) -> Vec<(NodeIndex, u8)> {
+    if node(graph, role).is_none() {
+        return Vec::new();
+    }
+    let mut list: Vec<(NodeIndex, u8)> = graph
+        .out_edges(role, EdgeKind::Requires)
+        .filter(|&(_, s)| is_skill(graph, s))
+        .map(|(e, s)| (s, graph.edge(e).importance.unwrap_or(1)))
+        .collect();
+    // Highest importance first within each skill, so dedup keeps it.
+    list.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    list.dedup_by_key(|r| r.0);
+    list.retain(|r| r.1 >= min_importance);
+    list
+}
+
+/// The direct prerequisites of `skill` (the skills that must be learnt before it).
+pub(crate) fn prerequisites(
+    graph: &Graph,
+    skill: NodeIndex,
+) -> impl Iterator<Item = NodeIndex> + '_ {
+    graph
+        .in_edges(skill, EdgeKind::Prerequisite)
+        .map(|(_, s)| s)
+}
+
+/// The skills that directly need `skill` (it is their prerequisite).
+pub(crate) fn dependents(graph: &Graph, skill: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+    graph
+        .out_edges(skill, EdgeKind::Prerequisite)
+        .map(|(_, s)| s)
+}
+
+/// The sort key behind [`Graph::order_by_name`]: lower-cased name, then id.
+pub(crate) fn name_key(graph: &Graph, ix: NodeIndex) -> (String, &str) {
+    let n = graph.node(ix);
+    (n.name.to_lowercase(), n.id.as_str())
+}
+
+/// Sorts existing nodes by name (ignoring case), then id.
+pub(crate) fn sort_by_name(graph: &Graph, list: &mut [NodeIndex]) {
+    list.sort_by_cached_key(|&ix| name_key(graph, ix));
+}
+
+/// [`Graph::order_by_name`], then the edge index: the order in which parallel choices are made.
+pub(crate) fn order_choice(
+    graph: &Graph,
+    a: (NodeIndex, petgraph::stable_graph::EdgeIndex),
+    b: (NodeIndex, petgraph::stable_graph::EdgeIndex),
+) -> Ordering {
+    if a.0 == b.0 {
+        a.1.index().cmp(&b.1.index())
+    } else {
+        graph.order_by_name(a.0, b.0)
+    }
+}
+
+/// Reusable visited marks over node indices: clearing is O(1).
+pub(crate) struct Marks {
+    stamp: Vec<u32>,
+    epoch: u32,
+}
+
+impl Marks {
+    pub(crate) fn new(bound: usize) -> Marks {
+        Marks {
+            stamp: vec![0; bound],
+            epoch: 1,
+        }
+    }
+
+    /// Forgets every mark.
+    pub(crate) fn clear(&mut self) {
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            self.stamp.fill(0);
+            self.epoch = 1;
+        }
+    }
+
+    /// Marks `ix`; true when it was not marked yet.
+    pub(crate) fn mark(&mut self, ix: NodeIndex) -> bool {
+        match self.stamp.get_mut(ix.index()) {
+            Some(s) if *s != self.epoch => {
+                *s = self.epoch;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Adds `roots` and all their transitive prerequisites to `out` (each once, roots first),
+/// using and updating `marks`.
+pub(crate) fn prerequisite_closure(
+    graph: &Graph,
+    roots: impl IntoIterator<Item = NodeIndex>,
+    marks: &mut Marks,
+    out: &mut Vec<NodeIndex>,
+) {
+    let start = out.len();
+    for root in roots {
+        if marks.mark(root) {
+            out.push(root);
+        }
+    }
+    let mut i = start;
+    while i < out.len() {
+        let skill = out[i];
+        i += 1;
+        for pre in prerequisites(graph, skill) {
+            if marks.mark(pre) {
+                out.push(pre);
+            }
+        }
+    }
+}
+
+/// Adds hours smallest first, so the same set of skills always sums to the same number.
+pub(crate) fn sum_hours(mut hours: Vec<f64>) -> f64 {
+    hours.sort_by(f64::total_cmp);
+    hours.into_iter().fold(0.0, |acc, h| acc + h)
+}
+
+/// One more than the highest node index in use: the length of arrays indexed by node.
+pub(crate) fn node_bound(graph: &Graph) -> usize {
+    petgraph::visit::NodeIndexable::node_bound(graph.petgraph())
+}

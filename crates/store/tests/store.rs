@@ -1,0 +1,887 @@
+//! The store's promises, checked against a real sled database in a temp dir: what is applied
+//! survives a reopen, what is rejected leaves no trace (in memory or on disk), and a locked,
+//! foreign or damaged database is an error — never a panic, never a silently different graph.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use skillgraph_graph::{
+    Change, ChangeError, Edge, EdgeKind, Graph, Node, NodeKind, Source, SourceId, Value,
+};
+use skillgraph_store::{Opened, Store, StoreError, COMPACT_AFTER, SCHEMA_VERSION};
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+fn source(key: &str) -> Source {
+    Source {
+        key: key.to_string(),
+        title: format!("title of {key}"),
+        url: None,
+        author: None,
+        publisher: None,
+        date: None,
+        licence: None,
+    }
+}
+
+fn node(id: &str, kind: NodeKind, name: &str, src: SourceId) -> Node {
+    let mut n = Node::new(id, kind, name);
+    n.sources = vec![src];
+    n
+}
+
+fn edge(kind: EdgeKind, src: SourceId) -> Edge {
+    let mut e = Edge::new(kind);
+    e.sources = vec![src];
+    e
+}
+
+fn requires(importance: u8, src: SourceId) -> Edge {
+    let mut e = edge(EdgeKind::Requires, src);
+    e.importance = Some(importance);
+    e
+}
+
+fn add_edge(from: &str, to: &str, edge: Edge) -> Change {
+    Change::AddEdge {
+        from: from.into(),
+        to: to.into(),
+        edge,
+    }
+}
+
+/// The source every test change cites; it is the seed graph's first source.
+const S: SourceId = SourceId(0);
+
+/// A small graph of every node kind and most edge kinds, built through validated changes.
+fn seed_graph() -> Graph {
+    let mut g = Graph::new();
+    let mut apply = |c: Change| {
+        g.apply(c).expect("seed change is valid");
+    };
+    apply(Change::AddSource(source("test-a")));
+    apply(Change::AddSource(source("test-b")));
+    let mut sre = node("sre", NodeKind::Role, "Site reliability engineer", S);
+    sre.aliases = vec!["SRE".into()];
+    sre.fields.insert(
+        "salary".into(),
+        Value::Record(BTreeMap::from([
+            ("avg".into(), Value::Number(120000.0)),
+            ("currency".into(), Value::Text("USD".into())),
+        ])),
+    );
+    apply(Change::AddNode(sre));
+    apply(Change::AddNode(node(
+        "devops",
+        NodeKind::Role,
+        "DevOps engineer",
+        S,
+    )));
+    let mut linux = node("linux", NodeKind::Skill, "Linux", S);
+    linux.effort_hours = Some(80.0);
+    apply(Change::AddNode(linux));
+    apply(Change::AddNode(node(
+        "networking",
+        NodeKind::Skill,
+        "Networking",
+        S,
+    )));
+    apply(Change::AddNode(node(
+        "kubernetes",
+        NodeKind::Skill,
+        "Kubernetes",
+        S,
+    )));
+    apply(Change::AddNode(node("docker", NodeKind::Tool, "Docker", S)));
+    apply(add_edge("sre", "linux", requires(5, S)));
+    apply(add_edge("sre", "linux", requires(3, SourceId(1))));
+    apply(add_edge("devops", "kubernetes", requires(4, S)));
+    apply(add_edge("devops", "docker", edge(EdgeKind::Uses, S)));
+    apply(add_edge("docker", "kubernetes", edge(EdgeKind::Covers, S)));
+    apply(add_edge(
+        "linux",
+        "networking",
+        edge(EdgeKind::Prerequisite, S),
+    ));
+    apply(add_edge(
+        "networking",
+        "kubernetes",
+        edge(EdgeKind::Prerequisite, S),
+    ));
+    let mut mv = edge(EdgeKind::Transition, S);
+    mv.effort_hours = Some(300.0);
+    mv.extra_mut().skills = vec!["linux".into()];
+    mv.extra_mut().note = Some("a common move".into());
+    apply(add_edge("devops", "sre", mv));
+    g
+}
+
+/// Everything a graph says, in an order that does not depend on how it was built: sources by
+/// key, nodes by id, edges sorted, source references by key.
+fn dump(g: &Graph) -> String {
+    let keys = |ids: &[SourceId]| {
+        let mut k = g.source_keys(ids);
+        k.sort();
+        k.join(",")
+    };
+    let mut lines = Vec::new();
+    for s in g.sources() {
+        lines.push(format!("source {s:?}"));
+    }
+    for ix in g.node_indices() {
+        let n = g.node(ix);
+        lines.push(format!(
+            "node {} {} {:?} aliases={:?} category={:?} effort={:?} sources=[{}] fields={:?}",
+            n.id,
+            n.kind,
+            n.name,
+            n.aliases,
+            n.category,
+            n.effort_hours,
+            keys(&n.sources),
+            n.fields
+        ));
+    }
+    for e in g.edge_indices() {
+        let (a, b) = g.edge_endpoints(e);
+        let ed = g.edge(e);
+        lines.push(format!(
+            "edge {} -{}-> {} importance={:?} effort={:?} sources=[{}] extra={:?}",
+            g.node(a).id,
+            ed.kind,
+            g.node(b).id,
+            ed.importance,
+            ed.effort_hours,
+            keys(&ed.sources),
+            ed.extra
+        ));
+    }
+    lines.sort();
+    lines.join("\n")
+}
+
+fn db_path(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().join("graph.sgdb")
+}
+
+fn open(path: &Path) -> Store {
+    match Store::open(path, seed_graph) {
+        Ok((store, _)) => store,
+        Err(e) => panic!("cannot open {}: {e}", path.display()),
+    }
+}
+
+fn reopen_dump(path: &Path) -> String {
+    let (store, opened) = Store::open(path, || panic!("the database should exist already"))
+        .unwrap_or_else(|e| panic!("reopen failed: {e}"));
+    assert_eq!(opened, Opened::Existing);
+    dump(store.graph())
+}
+
+/// Opens the database's sled tree directly, as another program (or a bad disk) might.
+fn with_raw_sled(path: &Path, f: impl FnOnce(&sled::Db)) {
+    let db = sled::open(path).expect("raw sled open");
+    f(&db);
+    db.flush().expect("raw sled flush");
+}
+
+fn raw_keys(path: &Path, prefix: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    with_raw_sled(path, |db| {
+        for item in db.scan_prefix(prefix.as_bytes()).keys() {
+            keys.push(String::from_utf8_lossy(&item.unwrap()).into_owned());
+        }
+    });
+    keys
+}
+
+fn expect_damaged(path: &Path, what: &str) -> String {
+    match Store::open(path, Graph::new) {
+        Err(e @ StoreError::Damaged { .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains("is damaged"), "{what}: {msg}");
+            assert!(msg.contains(&path.display().to_string()), "{what}: {msg}");
+            msg
+        }
+        Err(other) => panic!("{what}: expected Damaged, got {other:?}"),
+        Ok(_) => panic!("{what}: a damaged database opened"),
+    }
+}
+
+// ---- persistence --------------------------------------------------------------------------------
+
+/// One change of each kind, valid on the seed graph.
+fn one_of_each_change() -> Vec<Change> {
+    let mut terraform = node("terraform", NodeKind::Tool, "Terraform", S);
+    terraform.category = Some("iac".into());
+    vec![
+        Change::AddNode(terraform),
+        add_edge("sre", "terraform", edge(EdgeKind::Uses, S)),
+        Change::SetField {
+            id: "sre".into(),
+            field: "primary_metric".into(),
+            value: Value::Text("SLO attainment".into()),
+        },
+        Change::SetField {
+            id: "linux".into(),
+            field: "effort_hours".into(),
+            value: Value::Number(95.5),
+        },
+        Change::RemoveEdge {
+            from: "docker".into(),
+            to: "kubernetes".into(),
+            kind: EdgeKind::Covers,
+        },
+        Change::RemoveNode { id: "linux".into() },
+    ]
+}
+
+#[test]
+fn applied_changes_survive_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let seed_dump = dump(&seed_graph());
+
+    // The oracle: the same changes applied to a plain in-memory graph.
+    let mut expected = seed_graph();
+    for c in one_of_each_change() {
+        expected.apply(c).unwrap();
+    }
+    assert_ne!(
+        dump(&expected),
+        seed_dump,
+        "the changes must change something"
+    );
+    assert!(expected.by_id("linux").is_none());
+    assert!(expected.by_id("terraform").is_some());
+
+    {
+        let (mut store, opened) = Store::open(&path, seed_graph).unwrap();
+        assert_eq!(opened, Opened::Created);
+        assert_eq!(dump(store.graph()), seed_dump);
+        for c in one_of_each_change() {
+            store.apply(vec![c]).unwrap();
+        }
+        assert_eq!(dump(store.graph()), dump(&expected));
+        assert_eq!(store.log_entries(), one_of_each_change().len() as u64);
+    }
+    assert_eq!(reopen_dump(&path), dump(&expected));
+    // And a second reopen, after a reopen that wrote nothing, still agrees.
+    assert_eq!(reopen_dump(&path), dump(&expected));
+}
+
+#[test]
+fn multi_change_operation_is_one_log_entry_and_survives_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let mut expected = seed_graph();
+    for c in one_of_each_change() {
+        expected.apply(c).unwrap();
+    }
+    {
+        let mut store = open(&path);
+        let summaries = store.apply(one_of_each_change()).unwrap();
+        assert_eq!(summaries.len(), one_of_each_change().len());
+        assert_eq!(store.log_entries(), 1);
+    }
+    assert_eq!(reopen_dump(&path), dump(&expected));
+}
+
+fn numbered_skill(i: u64) -> Change {
+    let mut n = node(
+        &format!("skill-{i}"),
+        NodeKind::Skill,
+        &format!("Skill {i}"),
+        S,
+    );
+    n.effort_hours = Some(i as f64);
+    Change::AddNode(n)
+}
+
+#[test]
+fn reopen_after_compaction_gives_same_graph_and_clears_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let extra = 7;
+    let total = COMPACT_AFTER + extra;
+    let mut expected = seed_graph();
+    {
+        let mut store = open(&path);
+        for i in 0..total {
+            let change = numbered_skill(i);
+            expected.apply(change.clone()).unwrap();
+            store.apply(vec![change]).unwrap();
+            if i + 1 == COMPACT_AFTER {
+                assert_eq!(
+                    store.log_entries(),
+                    0,
+                    "the log is compacted at {COMPACT_AFTER}"
+                );
+            }
+        }
+        assert_eq!(store.log_entries(), extra);
+        assert_eq!(dump(store.graph()), dump(&expected));
+    }
+    let (store, _) = Store::open(&path, Graph::new).unwrap();
+    assert_eq!(store.log_entries(), extra);
+    assert_eq!(
+        store.graph().node_count(),
+        seed_graph().node_count() + total as usize
+    );
+    assert_eq!(dump(store.graph()), dump(&expected));
+    drop(store);
+
+    // Compaction left one snapshot generation and only the entries written after it.
+    assert_eq!(raw_keys(&path, "log:").len() as u64, extra);
+    let generations: std::collections::BTreeSet<String> = raw_keys(&path, "snap:")
+        .iter()
+        .map(|k| k.rsplit_once(':').unwrap().0.to_string())
+        .collect();
+    assert_eq!(
+        generations.len(),
+        1,
+        "old snapshots were not removed: {generations:?}"
+    );
+}
+
+// ---- rejected changes ---------------------------------------------------------------------------
+
+#[test]
+fn rejected_change_leaves_graph_and_database_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let mut store = open(&path);
+    // One accepted change first, so the log is not empty and must stay exactly as it is.
+    store
+        .apply(vec![add_edge("sre", "kubernetes", requires(2, S))])
+        .unwrap();
+    let before = dump(store.graph());
+    let log_before = store.log_entries();
+
+    let too_important = requires(9, S);
+    let rejected: Vec<(Change, fn(&ChangeError) -> bool)> = vec![
+        (add_edge("devops", "linux", too_important), |e| {
+            matches!(e, ChangeError::ImportanceOutOfRange(9))
+        }),
+        // linux → networking → kubernetes exists; kubernetes → linux closes a cycle.
+        (
+            add_edge("kubernetes", "linux", edge(EdgeKind::Prerequisite, S)),
+            |e| matches!(e, ChangeError::PrerequisiteCycle(_)),
+        ),
+        (
+            Change::SetField {
+                id: "no-such-node".into(),
+                field: "name".into(),
+                value: Value::Text("x".into()),
+            },
+            |e| matches!(e, ChangeError::UnknownNode(id) if id == "no-such-node"),
+        ),
+        (
+            add_edge("sre", "ghost", requires(3, S)),
+            |e| matches!(e, ChangeError::UnknownNode(id) if id == "ghost"),
+        ),
+        (
+            Change::AddNode(node("linux", NodeKind::Tool, "Another Linux", S)),
+            |e| matches!(e, ChangeError::DuplicateId { id, .. } if id == "linux"),
+        ),
+        (
+            Change::RemoveEdge {
+                from: "sre".into(),
+                to: "docker".into(),
+                kind: EdgeKind::Uses,
+            },
+            |e| matches!(e, ChangeError::NoSuchEdge { .. }),
+        ),
+    ];
+    for (change, is_expected) in rejected {
+        let shown = format!("{change:?}");
+        match store.apply(vec![change]) {
+            Err(StoreError::Change(e)) => assert!(is_expected(&e), "{shown}: wrong error {e:?}"),
+            other => panic!("{shown}: expected a rejected change, got {other:?}"),
+        }
+        assert_eq!(dump(store.graph()), before, "{shown} changed the graph");
+        assert_eq!(store.log_entries(), log_before, "{shown} wrote to the log");
+    }
+    drop(store);
+    assert_eq!(reopen_dump(&path), before);
+}
+
+#[test]
+fn operation_whose_second_change_fails_leaves_nothing_of_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let mut store = open(&path);
+    let before = dump(store.graph());
+
+    let operations = vec![
+        vec![
+            Change::AddNode(node("helm", NodeKind::Tool, "Helm", S)),
+            add_edge("helm", "linux", requires(3, S)), // a tool cannot require
+        ],
+        vec![
+            Change::SetField {
+                id: "sre".into(),
+                field: "name".into(),
+                value: Value::Text("Renamed".into()),
+            },
+            Change::RemoveNode {
+                id: "docker".into(),
+            },
+            Change::RemoveNode {
+                id: "docker".into(),
+            }, // already gone
+        ],
+    ];
+    for changes in operations {
+        let shown = format!("{changes:?}");
+        match store.apply(changes) {
+            Err(StoreError::Change(_)) => {}
+            other => panic!("{shown}: expected a rejected change, got {other:?}"),
+        }
+        assert_eq!(
+            dump(store.graph()),
+            before,
+            "{shown} left a trace in memory"
+        );
+        assert!(store.graph().by_id("helm").is_none());
+        assert!(store.graph().resolve(None, "Renamed").is_err());
+    }
+    assert_eq!(store.log_entries(), 0);
+
+    // The store is still usable after the rollback.
+    store
+        .apply(vec![Change::AddNode(node(
+            "helm",
+            NodeKind::Tool,
+            "Helm",
+            S,
+        ))])
+        .unwrap();
+    let after = dump(store.graph());
+    assert_ne!(after, before);
+    drop(store);
+    assert_eq!(reopen_dump(&path), after);
+}
+
+// ---- merge and replace --------------------------------------------------------------------------
+
+fn other_graph(ids: &[(&str, NodeKind)]) -> Graph {
+    let mut g = Graph::new();
+    g.apply(Change::AddSource(source("other-source"))).unwrap();
+    for (id, kind) in ids {
+        g.apply(Change::AddNode(node(id, *kind, &format!("Other {id}"), S)))
+            .unwrap();
+    }
+    g
+}
+
+#[test]
+fn merge_with_clashing_id_fails_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let mut store = open(&path);
+    let before = dump(store.graph());
+
+    let incoming = other_graph(&[("ansible", NodeKind::Tool), ("docker", NodeKind::Skill)]);
+    match store.merge(incoming) {
+        Err(StoreError::Clashes(list)) => {
+            assert_eq!(
+                list,
+                vec![ChangeError::DuplicateId {
+                    id: "docker".into(),
+                    existing: NodeKind::Tool
+                }]
+            );
+        }
+        other => panic!("expected Clashes, got {:?}", other.err()),
+    }
+    assert_eq!(dump(store.graph()), before);
+    drop(store);
+    assert_eq!(reopen_dump(&path), before);
+}
+
+#[test]
+fn merge_without_clashes_survives_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let mut store = open(&path);
+    let incoming = other_graph(&[("ansible", NodeKind::Tool)]);
+    let mut expected = seed_graph();
+    expected.merge(incoming.clone()).unwrap();
+    store.merge(incoming).unwrap();
+    assert_eq!(dump(store.graph()), dump(&expected));
+    drop(store);
+    let reopened = reopen_dump(&path);
+    assert_eq!(reopened, dump(&expected));
+    assert!(reopened.contains("node ansible tool"));
+    assert!(reopened.contains("other-source"));
+}
+
+#[test]
+fn replace_then_reopen_gives_exactly_the_new_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let mut store = open(&path);
+    // Leave something in the log, which the replacement must drop.
+    store
+        .apply(vec![Change::AddNode(node(
+            "helm",
+            NodeKind::Tool,
+            "Helm",
+            S,
+        ))])
+        .unwrap();
+    let replacement = other_graph(&[("ansible", NodeKind::Tool), ("python", NodeKind::Skill)]);
+    let wanted = dump(&replacement);
+    store.replace(replacement).unwrap();
+    assert_eq!(store.log_entries(), 0);
+    assert_eq!(dump(store.graph()), wanted);
+    drop(store);
+    assert_eq!(reopen_dump(&path), wanted);
+    assert!(raw_keys(&path, "log:").is_empty());
+}
+
+// ---- locking ------------------------------------------------------------------------------------
+
+#[test]
+fn second_open_while_first_is_alive_is_locked_and_names_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let mut first = open(&path);
+
+    match Store::open(&path, seed_graph) {
+        Err(e @ StoreError::Locked { .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains(&path.display().to_string()), "{msg}");
+            assert!(msg.contains("in use"), "{msg}");
+        }
+        Err(other) => panic!("expected Locked, got {other:?}"),
+        Ok(_) => panic!("a second store opened the same database"),
+    }
+
+    // The first store is unharmed by the failed second open.
+    first
+        .apply(vec![Change::AddNode(node(
+            "helm",
+            NodeKind::Tool,
+            "Helm",
+            S,
+        ))])
+        .unwrap();
+    let after = dump(first.graph());
+    drop(first);
+    assert_eq!(reopen_dump(&path), after);
+    assert!(after.contains("node helm tool"));
+}
+
+// ---- foreign and damaged databases --------------------------------------------------------------
+
+/// A database with a snapshot and two log entries; returns the dump it holds.
+fn written_database(path: &Path) -> String {
+    let mut store = open(path);
+    store
+        .apply(vec![Change::AddNode(node(
+            "helm",
+            NodeKind::Tool,
+            "Helm",
+            S,
+        ))])
+        .unwrap();
+    store
+        .apply(vec![add_edge("sre", "helm", edge(EdgeKind::Uses, S))])
+        .unwrap();
+    dump(store.graph())
+}
+
+#[test]
+fn schema_version_99_is_a_schema_mismatch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    written_database(&path);
+    with_raw_sled(&path, |db| {
+        db.insert("meta:schema", &99u32.to_be_bytes()).unwrap();
+    });
+    match Store::open(&path, seed_graph) {
+        Err(e @ StoreError::SchemaMismatch { found: 99, .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains(&path.display().to_string()), "{msg}");
+            assert!(msg.contains("schema version 99"), "{msg}");
+            assert!(
+                msg.contains(&format!("reads version {SCHEMA_VERSION}")),
+                "{msg}"
+            );
+        }
+        Err(other) => panic!("expected SchemaMismatch, got {other:?}"),
+        Ok(_) => panic!("a database of schema 99 opened"),
+    }
+}
+
+#[test]
+fn unreadable_or_missing_schema_is_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    written_database(&path);
+    with_raw_sled(&path, |db| {
+        db.insert("meta:schema", b"\x00\x01".as_slice()).unwrap();
+    });
+    let msg = expect_damaged(&path, "two-byte schema");
+    assert!(msg.contains("schema version is unreadable"), "{msg}");
+
+    with_raw_sled(&path, |db| {
+        db.remove("meta:schema").unwrap();
+    });
+    let msg = expect_damaged(&path, "no schema");
+    assert!(msg.contains("no schema version"), "{msg}");
+}
+
+#[test]
+fn missing_manifest_is_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    written_database(&path);
+    with_raw_sled(&path, |db| {
+        db.remove("meta:snapshot")
+            .unwrap()
+            .expect("a manifest was written");
+    });
+    let msg = expect_damaged(&path, "no manifest");
+    assert!(msg.contains("manifest is missing"), "{msg}");
+}
+
+#[test]
+fn scribbled_manifest_is_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    written_database(&path);
+    // `huge_length` is a well-formed manifest (generation 1, one chunk, CRC 0) claiming a
+    // snapshot of 2^64 - 1 bytes: the store must not try to allocate that.
+    let huge_length = [
+        0x01, 0x01, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00,
+    ];
+    for garbage in [&[0xffu8; 10][..], &huge_length[..], b"x"] {
+        with_raw_sled(&path, |db| {
+            db.insert("meta:snapshot", garbage).unwrap();
+        });
+        expect_damaged(&path, &format!("manifest {garbage:?}"));
+    }
+}
+
+#[test]
+fn scribbled_snapshot_chunk_is_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    written_database(&path);
+    let chunks = raw_keys(&path, "snap:");
+    assert_eq!(chunks.len(), 1, "a small graph is one chunk: {chunks:?}");
+    with_raw_sled(&path, |db| {
+        let old = db.get(&chunks[0]).unwrap().unwrap();
+        // Same length, different bytes: only the checksum can tell.
+        let garbage: Vec<u8> = old.iter().map(|b| b ^ 0x5a).collect();
+        db.insert(chunks[0].as_bytes(), garbage).unwrap();
+    });
+    let msg = expect_damaged(&path, "scribbled chunk");
+    assert!(msg.contains("checksum"), "{msg}");
+
+    with_raw_sled(&path, |db| {
+        db.remove(chunks[0].as_bytes()).unwrap();
+    });
+    let msg = expect_damaged(&path, "missing chunk");
+    assert!(msg.contains("chunk 0 is missing"), "{msg}");
+}
+
+#[test]
+fn corrupted_log_entry_is_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    written_database(&path);
+    let entries = raw_keys(&path, "log:");
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    with_raw_sled(&path, |db| {
+        let mut value = db.get(&entries[1]).unwrap().unwrap().to_vec();
+        let last = value.len() - 1;
+        value[last] ^= 0x01;
+        db.insert(entries[1].as_bytes(), value).unwrap();
+    });
+    let msg = expect_damaged(&path, "flipped bit in a log entry");
+    assert!(msg.contains("log entry 1 is unreadable"), "{msg}");
+
+    with_raw_sled(&path, |db| {
+        db.insert(entries[1].as_bytes(), b"ab".as_slice()).unwrap();
+    });
+    expect_damaged(&path, "log entry shorter than its checksum");
+}
+
+#[test]
+fn log_entry_that_no_longer_applies_is_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    written_database(&path);
+    // Replaying "add helm" a second time fails: helm exists by then.
+    with_raw_sled(&path, |db| {
+        let first = db.get("log:0000000000000000").unwrap().unwrap();
+        db.insert("log:0000000000000009", first).unwrap();
+    });
+    let msg = expect_damaged(&path, "replayed twice");
+    assert!(msg.contains("log entry 9 no longer applies"), "{msg}");
+
+    with_raw_sled(&path, |db| {
+        db.remove("log:0000000000000009").unwrap();
+        db.insert("log:not-hex", b"".as_slice()).unwrap();
+    });
+    let msg = expect_damaged(&path, "malformed log key");
+    assert!(msg.contains("log key is malformed"), "{msg}");
+}
+
+// ---- damage to the files on disk ----------------------------------------------------------------
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Ways a file can be damaged, each by a fixed rule so a failure can be replayed.
+#[derive(Debug, Clone, Copy)]
+enum Damage {
+    Delete,
+    TruncateTo(usize),
+    /// Cut the file to this fraction (in eighths) of its length.
+    TruncateEighths(usize),
+    /// Overwrite 64 bytes at this fraction (in eighths) of the length with a pattern.
+    ScribbleAtEighths(usize, u8),
+    /// Flip one bit every `n` bytes.
+    FlipEvery(usize),
+}
+
+impl Damage {
+    fn apply(self, file: &Path) {
+        let mut bytes = std::fs::read(file).unwrap();
+        let len = bytes.len();
+        match self {
+            Damage::Delete => return std::fs::remove_file(file).unwrap(),
+            Damage::TruncateTo(n) => bytes.truncate(n),
+            Damage::TruncateEighths(k) => bytes.truncate(len * k / 8),
+            Damage::ScribbleAtEighths(k, pattern) => {
+                let start = len * k / 8;
+                for b in bytes.iter_mut().skip(start).take(64) {
+                    *b = pattern;
+                }
+            }
+            Damage::FlipEvery(n) => {
+                for b in bytes.iter_mut().step_by(n) {
+                    *b ^= 0x10;
+                }
+            }
+        }
+        std::fs::write(file, bytes).unwrap();
+    }
+}
+
+#[test]
+fn damaged_files_on_disk_give_an_error_or_an_earlier_state_never_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let pristine = db_path(&dir);
+    // Every state the database has held, any of which sled might recover to.
+    let mut states = vec![dump(&seed_graph())];
+    {
+        let mut store = open(&pristine);
+        for i in 0..20 {
+            store.apply(vec![numbered_skill(i)]).unwrap();
+            states.push(dump(store.graph()));
+        }
+    }
+    let files = files_under(&pristine);
+    assert!(
+        files
+            .iter()
+            .any(|f| f.file_name().is_some_and(|n| n == "db")),
+        "sled's layout changed: {files:?}"
+    );
+
+    let damages = [
+        Damage::Delete,
+        Damage::TruncateTo(0),
+        Damage::TruncateTo(1),
+        Damage::TruncateTo(17),
+        Damage::TruncateEighths(1),
+        Damage::TruncateEighths(4),
+        Damage::TruncateEighths(7),
+        Damage::ScribbleAtEighths(0, 0xff),
+        Damage::ScribbleAtEighths(0, 0x00),
+        Damage::ScribbleAtEighths(2, 0xa5),
+        Damage::ScribbleAtEighths(4, 0xff),
+        Damage::ScribbleAtEighths(6, 0x00),
+        Damage::ScribbleAtEighths(7, 0x5a),
+        Damage::FlipEvery(97),
+    ];
+    let mut outcomes = Vec::new();
+    for (fi, file) in files.iter().enumerate() {
+        let relative = file.strip_prefix(&pristine).unwrap();
+        for (di, damage) in damages.iter().enumerate() {
+            let copy = dir.path().join(format!("case-{fi}-{di}"));
+            copy_dir(&pristine, &copy);
+            damage.apply(&copy.join(relative));
+            let what = format!("{damage:?} on {}", relative.display());
+            let seeded = std::cell::Cell::new(false);
+            let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let seed = || {
+                    seeded.set(true);
+                    Graph::new()
+                };
+                Store::open(&copy, seed).map(|(store, _)| dump(store.graph()))
+            }));
+            assert!(
+                !seeded.get(),
+                "{what}: the lost data was replaced by a new seed"
+            );
+            match opened {
+                Err(_) => panic!("{what}: Store::open panicked"),
+                Ok(Ok(found)) => {
+                    assert!(
+                        states.contains(&found),
+                        "{what}: opened as a graph the database never held"
+                    );
+                    outcomes.push(format!("{what}: recovered"));
+                }
+                Ok(Err(e)) => {
+                    let msg = e.to_string();
+                    assert!(
+                        msg.contains(&copy.display().to_string()),
+                        "{what}: the error does not name the database: {msg}"
+                    );
+                    outcomes.push(format!("{what}: {msg}"));
+                }
+            }
+            std::fs::remove_dir_all(&copy).unwrap();
+        }
+    }
+    // Shown with --nocapture; useful when sled's behaviour changes.
+    for line in &outcomes {
+        println!("{line}");
+    }
+    assert!(
+        outcomes.iter().any(|o| o.contains("is damaged")),
+        "no damage was noticed at all: is the damage applied?"
+    );
+}
