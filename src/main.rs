@@ -38,9 +38,10 @@ struct Cli {
     #[arg(long, global = true, env = "SKILLGRAPH_DB", value_name = "PATH")]
     db: Option<PathBuf>,
 
-    /// Output format for query results.
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    format: Format,
+    /// Output format: table (default), json or csv for results; toml (default), json or csv
+    /// for `export`.
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    format: Option<FormatArg>,
 
     /// With `run` or standard input: keep going after a failed statement (the exit code is
     /// still 1 if any failed).
@@ -62,10 +63,9 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
-    /// Write the graph out: `toml` (re-importable), `json`, or `csv` (nodes.csv + edges.csv).
+    /// Write the graph out: `--format toml` (re-importable, the default), `json`, or `csv`
+    /// (nodes.csv + edges.csv).
     Export {
-        #[arg(long, value_enum, default_value_t = ExportFormat::Toml)]
-        format: ExportFormat,
         /// Directory to write into; without it, the graph goes to standard output.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
@@ -89,7 +89,16 @@ enum Command {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+/// Every value `--format` takes; which are valid depends on the command.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FormatArg {
+    Table,
+    Json,
+    Csv,
+    Toml,
+}
+
+#[derive(Clone, Copy)]
 pub enum ExportFormat {
     Toml,
     Json,
@@ -109,15 +118,29 @@ fn main() -> ExitCode {
         }
     };
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
+    let exporting = matches!(cli.command, Some(Command::Export { .. }));
+    let (format, export_format) = match (cli.format, exporting) {
+        (Some(FormatArg::Toml), false) => {
+            eprintln!("error: `--format toml` is for `export`; results come as table, json or csv");
+            return ExitCode::from(EXIT_USAGE_OR_IO);
+        }
+        (Some(FormatArg::Table), true) => {
+            eprintln!("error: `export` writes toml, json or csv");
+            return ExitCode::from(EXIT_USAGE_OR_IO);
+        }
+        (Some(FormatArg::Json), _) => (Format::Json, ExportFormat::Json),
+        (Some(FormatArg::Csv), _) => (Format::Csv, ExportFormat::Csv),
+        _ => (Format::Table, ExportFormat::Toml),
+    };
     let run_options = RunOptions {
-        format: cli.format,
+        format,
         continue_on_error: cli.continue_on_error,
     };
     let code = match cli.command {
         Some(Command::Import { paths, replace }) => commands::import(&db_path, &paths, replace),
-        Some(Command::Export { format, out }) => commands::export(&db_path, format, out.as_deref()),
-        Some(Command::Stats) => commands::stats(&db_path, cli.format),
-        Some(Command::Validate { paths }) => commands::validate(&paths, cli.format),
+        Some(Command::Export { out }) => commands::export(&db_path, export_format, out.as_deref()),
+        Some(Command::Stats) => commands::stats(&db_path, format),
+        Some(Command::Validate { paths }) => commands::validate(&paths, format),
         Some(Command::Query { statements }) => with_engine(&db_path, run_options, |engine| {
             let mut outcome = Outcome::Ok;
             for (i, statement) in statements.iter().enumerate() {

@@ -1699,65 +1699,82 @@ impl Builder {
         })
     }
 
+    /// A `where` condition. This recurses once per `(`, so it walks the `or`/`and`/`not`
+    /// levels in one frame with plain loops: iterator chains and one function per level would
+    /// need several times the stack in debug builds, and exhaust a test thread's stack before
+    /// [`MAX_NESTING`].
     fn condition(&self, pair: Pair<'_, Rule>) -> Parsed<Expr> {
         let span = self.span(&pair);
-        let mut operands = parts(pair)
-            .into_iter()
-            .map(|p| self.all_of(p))
-            .collect::<Parsed<Vec<_>>>()?;
-        Ok(if operands.len() == 1 {
-            operands.remove(0)
+        let mut any = Vec::new();
+        for all_of in pair.into_inner() {
+            if all_of.as_rule() != Rule::all_of {
+                continue;
+            }
+            let all_span = self.span(&all_of);
+            let mut all = Vec::new();
+            for negation in all_of.into_inner() {
+                if negation.as_rule() != Rule::negation {
+                    continue;
+                }
+                let negation_span = self.span(&negation);
+                let mut nots = 0usize;
+                let mut test = None;
+                for part in negation.into_inner() {
+                    match part.as_rule() {
+                        Rule::kw_not => nots += 1,
+                        Rule::test => test = Some(part),
+                        _ => {}
+                    }
+                }
+                let Some(test) = test else { continue };
+                let test_span = self.span(&test);
+                let mut inner = None;
+                for part in test.into_inner() {
+                    if !matches!(part.as_rule(), Rule::open_paren | Rule::close_paren) {
+                        inner = Some(part);
+                        break;
+                    }
+                }
+                let Some(inner) = inner else { continue };
+                let kind = if inner.as_rule() == Rule::condition {
+                    self.condition(inner)?.kind
+                } else {
+                    self.simple_test(inner)?
+                };
+                let mut expr = Expr {
+                    kind,
+                    span: test_span,
+                };
+                if nots % 2 == 1 {
+                    expr = Expr {
+                        kind: ExprKind::Not(Box::new(expr)),
+                        span: negation_span,
+                    };
+                }
+                all.push(expr);
+            }
+            any.push(if all.len() == 1 {
+                all.remove(0)
+            } else {
+                Expr {
+                    kind: ExprKind::And(all),
+                    span: all_span,
+                }
+            });
+        }
+        Ok(if any.len() == 1 {
+            any.remove(0)
         } else {
             Expr {
-                kind: ExprKind::Or(operands),
+                kind: ExprKind::Or(any),
                 span,
             }
         })
     }
 
-    fn all_of(&self, pair: Pair<'_, Rule>) -> Parsed<Expr> {
-        let span = self.span(&pair);
-        let mut operands = parts(pair)
-            .into_iter()
-            .map(|p| self.negation(p))
-            .collect::<Parsed<Vec<_>>>()?;
-        Ok(if operands.len() == 1 {
-            operands.remove(0)
-        } else {
-            Expr {
-                kind: ExprKind::And(operands),
-                span,
-            }
-        })
-    }
-
-    fn negation(&self, pair: Pair<'_, Rule>) -> Parsed<Expr> {
-        let span = self.span(&pair);
-        let nots = pair
-            .clone()
-            .into_inner()
-            .filter(|p| p.as_rule() == Rule::kw_not)
-            .count();
-        let test = self.test(self.part(&pair, 0)?)?;
-        Ok(if nots % 2 == 1 {
-            Expr {
-                kind: ExprKind::Not(Box::new(test)),
-                span,
-            }
-        } else {
-            test
-        })
-    }
-
-    fn test(&self, pair: Pair<'_, Rule>) -> Parsed<Expr> {
-        let span = self.span(&pair);
-        let inner = self.part(&pair, 0)?;
-        let kind = match inner.as_rule() {
-            Rule::condition => {
-                let mut grouped = self.condition(inner)?;
-                grouped.span = span;
-                return Ok(grouped);
-            }
+    #[inline(never)]
+    fn simple_test(&self, inner: Pair<'_, Rule>) -> Parsed<ExprKind> {
+        Ok(match inner.as_rule() {
             Rule::edge_test => {
                 let predicate = self.part(&inner, 0)?;
                 ExprKind::Edge {
@@ -1796,8 +1813,7 @@ impl Builder {
                 }
             }
             _ => return Err(self.internal(&inner)),
-        };
-        Ok(Expr { kind, span })
+        })
     }
 }
 

@@ -1,0 +1,207 @@
+//! The non-query commands: stats, import, export, validate; exit codes; locking; persistence.
+
+use crate::support::{column, TestDb};
+
+#[test]
+fn fresh_database_is_seeded_with_the_curated_graph() {
+    let db = TestDb::new();
+    let run = db.run(&["stats", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("created a new database"),
+        "{}",
+        run.stderr
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let count = |what: &str| {
+        rows.iter()
+            .find(|r| r["what"] == what)
+            .and_then(|r| r["count"].as_u64())
+            .unwrap_or_else(|| panic!("no row {what}"))
+    };
+    let curated = skillgraph_import::curated_graph().expect("curated data loads");
+    assert_eq!(
+        count("roles") as usize,
+        curated
+            .nodes_of_kind(skillgraph_graph::NodeKind::Role)
+            .len()
+    );
+    assert!(count("roles") >= 10 && count("skills") >= 40, "{rows:?}");
+    // The second run opens, not creates.
+    let again = db.run(&["stats"]);
+    assert!(!again.stderr.contains("created"), "{}", again.stderr);
+}
+
+#[test]
+fn a_mutation_survives_reopening() {
+    let db = TestDb::new();
+    let run = db.run(&[
+        "query",
+        "add skill \"eBPF\" { category: \"observability\", effort_hours: 40 }",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("added skill eBPF"), "{}", run.stdout);
+    let run = db.run(&["query", "link SRE requires eBPF { importance: 3 }"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let skills = column(&db.json("skills of SRE"), "skill");
+    assert!(skills.contains(&"eBPF".to_string()), "{skills:?}");
+    let rows = db.json("show eBPF");
+    let effort = rows.iter().find(|r| r["field"] == "effort_hours").unwrap();
+    assert_eq!(effort["value"], 40);
+}
+
+#[test]
+fn a_rejected_mutation_changes_nothing_and_exits_1() {
+    let db = TestDb::new();
+    let before = db.run(&["export", "--format", "toml"]).stdout;
+    let run = db.run(&["query", "link SRE requires Linux { importance: 9 }"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("importance"), "{}", run.stderr);
+    let run = db.run(&["query", "link Containerization prerequisite Linux"]);
+    assert_eq!(
+        run.code, 1,
+        "a prerequisite cycle is refused: {}",
+        run.stdout
+    );
+    assert!(run.stderr.contains("cycle"), "{}", run.stderr);
+    assert_eq!(db.run(&["export", "--format", "toml"]).stdout, before);
+}
+
+#[test]
+fn export_then_import_round_trips_to_the_same_graph() {
+    let db = TestDb::new();
+    db.run(&["query", "add tool \"My Tool\" { category: \"CI/CD\" }"]);
+    let out = db.dir().join("export");
+    let run = db.run(&["export", "--format", "toml", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let first = std::fs::read_to_string(out.join("graph.toml")).unwrap();
+
+    let other = TestDb::new();
+    let run = other.run(&["import", "--replace", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let again = other.run(&["export", "--format", "toml"]).stdout;
+    assert_eq!(first, again);
+    assert!(again.contains("My Tool"));
+}
+
+#[test]
+fn csv_export_feeds_a_bulk_import() {
+    let db = TestDb::new();
+    let out = db.dir().join("csv");
+    let run = db.run(&["export", "--format", "csv", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let other = TestDb::new();
+    let run = other.run(&["import", "--replace", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        column(&other.json("skills of sre"), "skill"),
+        column(&db.json("skills of sre"), "skill")
+    );
+}
+
+#[test]
+fn a_broken_import_reports_every_error_with_file_and_line_and_writes_nothing() {
+    let db = TestDb::new();
+    let before = db.run(&["export", "--format", "toml"]).stdout;
+    let dir = db.dir().join("bad");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("bad.toml"),
+        "[[source]]\nkey = \"s\"\ntitle = \"t\"\n\n[[skill]]\nid = \"x\"\nname = \"X\"\nsources = [\"s\"]\neffort_hours = -1.0\n\n[[requires]]\nrole = \"nobody\"\nskill = \"x\"\nimportance = 3\nsources = [\"s\"]\n",
+    )
+    .unwrap();
+    let run = db.run(&["import", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("bad.toml:9:16: effort hours cannot be negative"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("bad.toml:12:8: there is no node with id `nobody`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("2 errors found; nothing was imported"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(db.run(&["export", "--format", "toml"]).stdout, before);
+    let run = db.run(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn validate_accepts_the_curated_data() {
+    let db = TestDb::new();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/graphdata");
+    let run = db.run(&["validate", dir]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("ok: the data is valid"));
+    assert!(!db.path().exists(), "validate writes no database");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let db = TestDb::new();
+    assert_eq!(db.run(&["frobnicate"]).code, 2);
+    assert_eq!(db.run(&["query"]).code, 2);
+    assert_eq!(db.run(&["run", "/no/such/file.sgq"]).code, 2);
+}
+
+#[test]
+fn a_second_process_gets_the_lock_error_and_the_first_keeps_working() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let db = TestDb::new();
+    db.run(&["stats"]);
+    // The first process holds the database open while it waits for more statements on stdin.
+    let mut first = db
+        .command()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = first.stdin.take().unwrap();
+    // Wait until the first process has the database open: poll for its lock.
+    let mut locked = None;
+    for _ in 0..200 {
+        let run = db.run(&["stats"]);
+        if run.code == 2 {
+            locked = Some(run);
+            break;
+        }
+        std::thread::yield_now();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let locked = locked.expect("the second process saw the lock");
+    assert!(
+        locked
+            .stderr
+            .contains("is in use by another skillgraph process"),
+        "{}",
+        locked.stderr
+    );
+    assert!(
+        locked.stderr.contains(db.path().to_str().unwrap()),
+        "{}",
+        locked.stderr
+    );
+    writeln!(stdin, "add skill \"Written while locked\"").unwrap();
+    drop(stdin);
+    let out = first.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("added skill Written while locked"));
+    assert_eq!(
+        db.json("show \"Written while locked\"")[0]["value"],
+        "written-while-locked"
+    );
+}

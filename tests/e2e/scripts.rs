@@ -1,0 +1,184 @@
+//! Scripts, stdin, one-shot queries, and the answers the product promises on the curated graph.
+
+use crate::support::{column, TestDb};
+
+#[test]
+fn an_error_on_line_3_reports_file_line_col_and_exits_1() {
+    let db = TestDb::new();
+    let file = db.dir().join("plan.sgq");
+    std::fs::write(
+        &file,
+        "show SRE\npath DevOps -> SRE\nlearn DevOps -> Kubernets\nshow DevOps\n",
+    )
+    .unwrap();
+    let run = db.run(&["run", file.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    let want = format!("{}:3:17", file.display());
+    assert!(
+        run.stderr.contains(&want),
+        "expected {want} in:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("Site Reliability Engineer (1 move)"),
+        "earlier statements ran"
+    );
+    assert!(
+        !run.stdout.contains("role DevOps engineer"),
+        "the run stopped at the error"
+    );
+}
+
+#[test]
+fn continue_on_error_runs_the_rest_but_still_exits_1() {
+    let db = TestDb::new();
+    let file = db.dir().join("plan.sgq");
+    std::fs::write(&file, "show Nobody\nshow DevOps\n").unwrap();
+    let run = db.run(&["run", "--continue-on-error", file.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("role DevOps engineer (devops-engineer)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn statements_come_from_stdin_when_it_is_not_a_terminal() {
+    let db = TestDb::new();
+    let run = db.run_stdin(&["--format", "json"], "path DevOps -> SRE\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["to"], "Site Reliability Engineer");
+}
+
+#[test]
+fn several_statements_give_json_lines() {
+    let db = TestDb::new();
+    let run = db.run_stdin(
+        &["--format", "json"],
+        "skills of SRE; tools of SRE\nroles\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    for line in lines {
+        assert!(serde_json::from_str::<serde_json::Value>(line)
+            .unwrap()
+            .is_array());
+    }
+}
+
+#[test]
+fn multi_line_statements_join_while_brackets_are_open() {
+    let db = TestDb::new();
+    let run = db.run_stdin(
+        &["--format", "json"],
+        "learn [Linux,\n  Python] -> \\\n  SRE min importance 5\n",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("Error budgets"), "{}", run.stdout);
+}
+
+#[test]
+fn every_example_script_runs() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+    let mut ran = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "sgq") {
+            let db = TestDb::new();
+            let run = db.run(&["run", path.to_str().unwrap()]);
+            assert_eq!(run.code, 0, "{}: {}", path.display(), run.stderr);
+            assert!(!run.stdout.trim().is_empty());
+            ran += 1;
+        }
+    }
+    assert!(ran >= 4, "found {ran} example scripts");
+}
+
+#[test]
+fn every_help_example_runs() {
+    let db = TestDb::new();
+    for doc in skillgraph_query::reference::STATEMENTS {
+        for example in doc.examples {
+            let run = db.run(&["query", example]);
+            assert_eq!(run.code, 0, "`{example}`: {}", run.stderr);
+        }
+    }
+}
+
+#[test]
+fn devops_to_sre_is_one_move() {
+    let rows = TestDb::new().json("path DevOps -> SRE");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["from"], "DevOps engineer");
+    assert_eq!(rows[0]["to"], "Site Reliability Engineer");
+}
+
+#[test]
+fn compare_puts_incident_response_and_capacity_planning_on_the_sre_side() {
+    let rows = TestDb::new().json("compare DevOps, SRE");
+    let skills = &rows[0];
+    let sre_only: Vec<&str> = skills["Site Reliability Engineer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        sre_only.contains(&"Incident response and management"),
+        "{sre_only:?}"
+    );
+    assert!(sre_only.contains(&"Capacity planning"), "{sre_only:?}");
+}
+
+#[test]
+fn sre_uses_pagerduty() {
+    let roles = column(&TestDb::new().json("roles where uses(PagerDuty)"), "name");
+    assert!(
+        roles.contains(&"Site Reliability Engineer".to_string()),
+        "{roles:?}"
+    );
+}
+
+#[test]
+fn devops_to_sre_plan_has_the_reliability_skills_and_a_total() {
+    let db = TestDb::new();
+    let rows = db.json("learn DevOps -> SRE");
+    let skills = column(&rows, "skill");
+    for wanted in [
+        "Error budgets",
+        "Service level objectives (SLOs)",
+        "Incident response and management",
+        "Blameless postmortems",
+        "Capacity planning",
+    ] {
+        assert!(
+            skills.iter().any(|s| s == wanted),
+            "{wanted} missing from {skills:?}"
+        );
+    }
+    let total: f64 = rows
+        .iter()
+        .map(|r| r["effort_hours"].as_f64().unwrap())
+        .sum();
+    assert_eq!(
+        rows.last().unwrap()["cumulative_hours"].as_f64().unwrap(),
+        total
+    );
+    let table = db.run(&["query", "learn DevOps -> SRE"]);
+    assert!(
+        table.stdout.contains(&format!("total: {total} hours")),
+        "{}",
+        table.stdout
+    );
+}
+
+#[test]
+fn sre_to_devops_plan_has_ci_cd() {
+    let skills = column(&TestDb::new().json("learn SRE -> DevOps"), "skill");
+    assert!(skills.iter().any(|s| s.contains("CI/CD")), "{skills:?}");
+}
