@@ -136,7 +136,7 @@ fn world(seed: u64) -> World {
             }
         }
     }
-    let density = rng.range(15, 45);
+    let density = rng.range(20, 55);
     for &a in &roles {
         for &b in &roles {
             if a == b || !rng.chance(density) {
@@ -187,11 +187,12 @@ fn query(w: &World, seed: u64) -> Query {
     if rng.chance(50) {
         options.max_hops = Some(rng.below(5));
     }
-    Query {
-        from: rng.pick(&w.roles),
-        to: rng.pick(&w.roles),
-        options,
+    let from = rng.pick(&w.roles);
+    let mut to = rng.pick(&w.roles);
+    while to == from && rng.chance(90) {
+        to = rng.pick(&w.roles);
     }
+    Query { from, to, options }
 }
 
 // ---- oracles -------------------------------------------------------------------------------
@@ -420,8 +421,17 @@ fn edge_cost(g: &Graph, e: EdgeIndex) -> f64 {
 
 // ---- properties ----------------------------------------------------------------------------
 
+/// 400 cases, or `PROPTEST_CASES`.
+fn config() -> ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    ProptestConfig::with_cases(cases)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(config())]
 
     #[test]
     fn fewest_moves_is_a_shortest_route(seed in any::<u64>(), qseed in any::<u64>()) {
@@ -754,7 +764,7 @@ proptest! {
                         Reason::Named
                     } else {
                         let mut deps: Vec<NodeIndex> = closure.iter().copied()
-                            .filter(|&d| g.edges_between(s, d, EdgeKind::Prerequisite).len() > 0)
+                            .filter(|&d| !g.edges_between(s, d, EdgeKind::Prerequisite).is_empty())
                             .collect();
                         deps.sort_by(|a, b| g.order_by_name(*a, *b));
                         Reason::PrerequisiteOf(deps)

@@ -1,14 +1,14 @@
 //! [`cheapest_route`]: the route of least total cost, for any per-move cost.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use super::routes::{
     blocked_set, distances_to, stops, unreachable, Route, RouteError, RouteOptions,
 };
-use super::skills::{node_bound, order_choice};
+use super::skills::{edge_bound, node_bound, order_choice};
 use crate::graph::Graph;
 use crate::model::EdgeKind;
 
@@ -58,7 +58,7 @@ pub fn cheapest_route(
     let blocked = blocked_set(graph, &options.avoid);
     let mut costs = Costs {
         cost,
-        known: HashMap::new(),
+        known: vec![UNASKED; edge_bound(graph)],
     };
     let legs: Vec<(NodeIndex, NodeIndex)> = stops
         .windows(2)
@@ -77,12 +77,10 @@ pub fn cheapest_route(
             Until::First
         };
         let front = settle(graph, a, b, &blocked, &mut costs, options.max_hops, until);
-        if front.of(a).is_empty() {
+        if front.is_empty(a) {
             // Too long, or no route at all? Every leg is checked: no route beats too long.
             let longer = options.max_hops.is_some()
-                && !settle(graph, a, b, &blocked, &mut costs, None, Until::First)
-                    .of(a)
-                    .is_empty();
+                && !settle(graph, a, b, &blocked, &mut costs, None, Until::First).is_empty(a);
             if !longer {
                 return Err(unreachable(graph, a, b, &blocked));
             }
@@ -99,10 +97,10 @@ pub fn cheapest_route(
         None => vec![None; legs.len()],
         Some(max) if !share_moves => vec![Some(clamp_u32(max)); legs.len()],
         Some(max) => {
-            let starts: Vec<&[(f64, u32)]> = legs
+            let starts: Vec<Vec<(f64, u32)>> = legs
                 .iter()
                 .zip(&fronts)
-                .map(|(&(a, _), f)| f.of(a))
+                .map(|(&(a, _), f)| f.of(a).collect())
                 .collect();
             match share_out(&starts, max) {
                 Some(b) => b.into_iter().map(Some).collect(),
@@ -133,20 +131,25 @@ fn clamp_u32(n: usize) -> u32 {
 /// Edge costs, asked once each; `None` for an unusable move.
 struct Costs<F> {
     cost: F,
-    known: HashMap<EdgeIndex, Option<f64>>,
+    /// Per edge index: [`UNASKED`], [`UNUSABLE`], or the cost (≥ 0).
+    known: Vec<f64>,
 }
+
+const UNASKED: f64 = -1.0;
+const UNUSABLE: f64 = f64::INFINITY;
 
 impl<F: FnMut(EdgeIndex) -> f64> Costs<F> {
     fn get(&mut self, e: EdgeIndex) -> Option<f64> {
-        let cost = &mut self.cost;
-        *self.known.entry(e).or_insert_with(|| {
-            let c = cost(e);
-            if c.is_nan() || c == f64::INFINITY {
-                None
+        let slot = self.known.get_mut(e.index())?;
+        if *slot == UNASKED {
+            let c = (self.cost)(e);
+            *slot = if c.is_nan() || c == f64::INFINITY {
+                UNUSABLE
             } else {
-                Some(c.max(0.0))
-            }
-        })
+                c.max(0.0)
+            };
+        }
+        (*slot != UNUSABLE).then_some(*slot)
     }
 }
 
@@ -162,22 +165,61 @@ enum Until {
 
 /// For each role, the (cost, moves) of its settled routes to the leg's goal: cost ascending,
 /// moves strictly descending (each entry is the cheapest route with at most that many moves).
-/// Without a move bound, only the first (cheapest, then fewest moves) entry is kept.
+/// Without a move bound, only the first (cheapest, then fewest moves) entry is kept. The lists
+/// live in one arena, linked per role, so that settling a role allocates nothing.
 struct Fronts {
-    entries: Vec<Vec<(f64, u32)>>,
+    /// Per node index: its first and last entry, or [`NONE`].
+    first: Vec<u32>,
+    last: Vec<u32>,
+    /// (cost, moves, next entry of the same role or [`NONE`]).
+    entries: Vec<(f64, u32, u32)>,
 }
 
+const NONE: u32 = u32::MAX;
+
 impl Fronts {
-    fn of(&self, ix: NodeIndex) -> &[(f64, u32)] {
-        self.entries.get(ix.index()).map_or(&[], Vec::as_slice)
+    fn new(bound: usize) -> Fronts {
+        Fronts {
+            first: vec![NONE; bound],
+            last: vec![NONE; bound],
+            entries: Vec::new(),
+        }
+    }
+
+    fn is_empty(&self, ix: NodeIndex) -> bool {
+        self.first.get(ix.index()).is_none_or(|&f| f == NONE)
+    }
+
+    fn last(&self, ix: NodeIndex) -> Option<(f64, u32)> {
+        let i = *self.last.get(ix.index())?;
+        self.entries.get(i as usize).map(|e| (e.0, e.1))
+    }
+
+    fn push(&mut self, ix: NodeIndex, cost: f64, moves: u32) {
+        let new = u32::try_from(self.entries.len()).unwrap_or(NONE);
+        self.entries.push((cost, moves, NONE));
+        match self.last[ix.index()] {
+            NONE => self.first[ix.index()] = new,
+            prev => self.entries[prev as usize].2 = new,
+        }
+        self.last[ix.index()] = new;
+    }
+
+    fn of(&self, ix: NodeIndex) -> impl Iterator<Item = (f64, u32)> + '_ {
+        let mut at = self.first.get(ix.index()).copied().unwrap_or(NONE);
+        std::iter::from_fn(move || {
+            let e = self.entries.get(at as usize)?;
+            at = e.2;
+            Some((e.0, e.1))
+        })
     }
 
     /// The cheapest route of at most `budget` moves from `ix`, if settled.
     fn best(&self, ix: NodeIndex, budget: Option<u32>) -> Option<(f64, u32)> {
-        let list = self.of(ix);
+        let mut list = self.of(ix);
         match budget {
-            None => list.first().copied(),
-            Some(b) => list.iter().find(|e| e.1 <= b).copied(),
+            None => list.next(),
+            Some(b) => list.find(|e| e.1 <= b),
         }
     }
 }
@@ -225,9 +267,7 @@ fn settle<F: FnMut(EdgeIndex) -> f64>(
     max: Option<usize>,
     until: Until,
 ) -> Fronts {
-    let mut fronts = Fronts {
-        entries: vec![Vec::new(); node_bound(graph)],
-    };
+    let mut fronts = Fronts::new(node_bound(graph));
     let max = max.map(clamp_u32);
     let mut heap = BinaryHeap::from([State {
         cost: 0.0,
@@ -235,16 +275,15 @@ fn settle<F: FnMut(EdgeIndex) -> f64>(
         node: goal,
     }]);
     while let Some(s) = heap.pop() {
-        let list = &mut fronts.entries[s.node.index()];
-        let dominated = match (max, list.last()) {
+        let dominated = match (max, fronts.last(s.node)) {
             (_, None) => false,
             (None, Some(_)) => true,
-            (Some(_), Some(&(_, m))) => m <= s.moves,
+            (Some(_), Some((_, m))) => m <= s.moves,
         };
         if dominated {
             continue;
         }
-        list.push((s.cost, s.moves));
+        fronts.push(s.node, s.cost, s.moves);
         if s.node == start {
             match until {
                 Until::First => break,
@@ -260,10 +299,10 @@ fn settle<F: FnMut(EdgeIndex) -> f64>(
             if blocked[u.index()] {
                 continue;
             }
-            let done = match (max, fronts.entries[u.index()].last()) {
+            let done = match (max, fronts.last(u)) {
                 (_, None) => false,
                 (None, Some(_)) => true,
-                (Some(_), Some(&(_, m))) => m <= moves,
+                (Some(_), Some((_, m))) => m <= moves,
             };
             if done {
                 continue;
@@ -285,7 +324,7 @@ fn settle<F: FnMut(EdgeIndex) -> f64>(
 /// Shares `max` moves out between legs: picks one entry per leg (from each leg start's
 /// settled list) so that the moves add up to at most `max` and the cost is least, then the
 /// moves fewest. Returns each leg's moves.
-fn share_out(starts: &[&[(f64, u32)]], max: usize) -> Option<Vec<u32>> {
+fn share_out(starts: &[Vec<(f64, u32)>], max: usize) -> Option<Vec<u32>> {
     let max = max.min(
         starts
             .iter()

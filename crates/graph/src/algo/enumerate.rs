@@ -7,9 +7,9 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use super::routes::{
     blocked_set, distances_to, stops, unreachable, Route, RouteError, RouteOptions, FAR,
 };
-use super::skills::{node_bound, order_choice};
+use super::skills::{name_key, node_bound};
 use crate::graph::Graph;
-use crate::model::EdgeKind;
+use crate::model::{EdgeKind, NodeKind};
 
 /// The `max_hops` [`all_routes`] uses when the options give none.
 pub const DEFAULT_MAX_HOPS: usize = 6;
@@ -125,7 +125,10 @@ pub fn all_routes(
         blocked,
         on_path: vec![false; node_bound(graph)],
         lists: Vec::new(),
-        list_of: HashMap::new(),
+        sorted_list: vec![NO_LIST; node_bound(graph)],
+        raw_list: vec![NO_LIST; node_bound(graph)],
+        by_name: true,
+        cut_by_length: false,
         work: 0,
         budget: work_budget,
     };
@@ -133,7 +136,15 @@ pub fn all_routes(
     let mut routes = Vec::new();
     let shortest = u64::from(search.dist[1][from.index()]) + search.tail[1];
     let first = usize::try_from(shortest).unwrap_or(usize::MAX);
-    for len in first..=max {
+    // A simple route has fewer moves than there are roles.
+    let roles = graph
+        .petgraph()
+        .node_weights()
+        .filter(|n| n.kind == NodeKind::Role)
+        .count();
+    let longest = roles.saturating_sub(1);
+    for len in first..=max.min(longest) {
+        search.cut_by_length = false;
         let found = search.run(len, len, want - routes.len(), &mut routes);
         if routes.len() > limit {
             routes.truncate(limit);
@@ -148,7 +159,22 @@ pub fn all_routes(
                 stopped_by: Some(Limit::Work(work_budget)),
             });
         }
+        if !search.cut_by_length {
+            // Nothing was longer than `len`: every route is listed.
+            return Ok(RoutesResult {
+                routes,
+                stopped_by: None,
+            });
+        }
     }
+    if max >= longest {
+        return Ok(RoutesResult {
+            routes,
+            stopped_by: None,
+        });
+    }
+    // Whether a longer route exists: any one will do, so skip the ordering by name.
+    search.by_name = false;
     let mut longer = Vec::new();
     let stopped_by = match search.run(max.saturating_add(1), usize::MAX, 1, &mut longer) {
         Err(OutOfWork) => Some(Limit::Work(work_budget)),
@@ -160,6 +186,8 @@ pub fn all_routes(
 
 struct OutOfWork;
 
+const NO_LIST: usize = usize::MAX;
+
 struct Search<'a> {
     graph: &'a Graph,
     stops: &'a [NodeIndex],
@@ -168,9 +196,16 @@ struct Search<'a> {
     tail: Vec<u64>,
     blocked: Vec<bool>,
     on_path: Vec<bool>,
-    /// Each role's moves (next role, edge), one per next role, sorted by name.
+    /// Each role's moves (next role, edge), one per next role (the lowest edge index).
     lists: Vec<Vec<(NodeIndex, EdgeIndex)>>,
-    list_of: HashMap<NodeIndex, usize>,
+    /// Per node index: its list in `lists` sorted by name of the next role, or [`NO_LIST`].
+    sorted_list: Vec<usize>,
+    /// Per node index: its list in `lists` in any order, or [`NO_LIST`].
+    raw_list: Vec<usize>,
+    /// Whether to explore next roles by name (else in any order).
+    by_name: bool,
+    /// Set when a partial route was dropped only because it would exceed the length bound.
+    cut_by_length: bool,
     work: usize,
     budget: usize,
 }
@@ -193,8 +228,14 @@ impl Search<'_> {
     }
 
     fn moves(&mut self, u: NodeIndex) -> usize {
-        if let Some(&i) = self.list_of.get(&u) {
-            return i;
+        let by_name = self.by_name;
+        let cache = if by_name {
+            &self.sorted_list
+        } else {
+            &self.raw_list
+        };
+        if cache[u.index()] != NO_LIST {
+            return cache[u.index()];
         }
         let graph = self.graph;
         let mut list: Vec<(NodeIndex, EdgeIndex)> = graph
@@ -202,11 +243,20 @@ impl Search<'_> {
             .map(|(e, v)| (v, e))
             .filter(|&(v, _)| !self.blocked[v.index()] && v != u)
             .collect();
-        list.sort_by(|&a, &b| order_choice(graph, a, b));
+        if by_name {
+            list.sort_by_cached_key(|&(v, e)| (name_key(graph, v), e.index()));
+        } else {
+            list.sort_by_key(|&(v, e)| (v.index(), e.index()));
+        }
         list.dedup_by_key(|m| m.0);
         self.lists.push(list);
-        self.list_of.insert(u, self.lists.len() - 1);
-        self.lists.len() - 1
+        let i = self.lists.len() - 1;
+        if by_name {
+            self.sorted_list[u.index()] = i;
+        } else {
+            self.raw_list[u.index()] = i;
+        }
+        i
     }
 
     /// Appends to `out`, in depth-first order (next roles by name), the simple routes through
@@ -282,7 +332,11 @@ impl Search<'_> {
                 continue;
             }
             let d = self.dist[next_stop][v.index()];
-            if d == FAR || len as u64 + u64::from(d) + self.tail[next_stop] > max_len as u64 {
+            if d == FAR {
+                continue;
+            }
+            if len as u64 + u64::from(d) + self.tail[next_stop] > max_len as u64 {
+                self.cut_by_length = true;
                 continue;
             }
             self.spend()?;

@@ -225,3 +225,8 @@ pub(crate) fn sum_hours(mut hours: Vec<f64>) -> f64 {
 pub(crate) fn node_bound(graph: &Graph) -> usize {
     petgraph::visit::NodeIndexable::node_bound(graph.petgraph())
 }
+
+/// One more than the highest edge index in use: the length of arrays indexed by edge.
+pub(crate) fn edge_bound(graph: &Graph) -> usize {
+    petgraph::visit::EdgeIndexable::edge_bound(graph.petgraph())
+}
