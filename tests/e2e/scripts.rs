@@ -182,3 +182,28 @@ fn sre_to_devops_plan_has_ci_cd() {
     let skills = column(&TestDb::new().json("learn SRE -> DevOps"), "skill");
     assert!(skills.iter().any(|s| s.contains("CI/CD")), "{skills:?}");
 }
+
+#[test]
+fn every_grammar_reference_example_runs_in_order() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/GRAMMAR.md")).unwrap();
+    let mut script = String::new();
+    let mut in_block = false;
+    for line in doc.lines() {
+        match (in_block, line.trim()) {
+            (false, "```sgq") => in_block = true,
+            (true, "```") => in_block = false,
+            (true, statement) => {
+                script.push_str(statement);
+                script.push('\n');
+            }
+            _ => {}
+        }
+    }
+    assert!(script.lines().count() >= 30, "found only:\n{script}");
+    let db = TestDb::new();
+    let file = db.dir().join("grammar.sgq");
+    std::fs::write(&file, &script).unwrap();
+    let run = db.run(&["run", file.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
