@@ -1,6 +1,6 @@
 //! `.help` text, built from the statement reference the tests run.
 
-use skillgraph_query::reference::{statement_doc, STATEMENTS};
+use skillgraph_query::reference::{forms_of, STATEMENT_FORMS};
 
 use crate::repl::META_COMMANDS;
 
@@ -8,8 +8,8 @@ pub fn help(topic: &str) -> String {
     let mut out = String::new();
     if topic.is_empty() {
         out.push_str("statements (one per line, or separated by `;`; `#` starts a comment):\n");
-        for doc in STATEMENTS {
-            out.push_str(&format!("  {}\n", doc.syntax));
+        for form in STATEMENT_FORMS {
+            out.push_str(&format!("  {}\n", form.usage));
         }
         out.push_str("\ncommands:\n");
         for (cmd, what) in META_COMMANDS {
@@ -20,19 +20,27 @@ pub fn help(topic: &str) -> String {
         );
         return out;
     }
-    match statement_doc(topic) {
-        Some(doc) => {
-            out.push_str(&format!("{}\n\n{}\n\nexamples:\n", doc.syntax, doc.summary));
-            for e in doc.examples {
-                out.push_str(&format!("  {e}\n"));
-            }
-        }
-        None => {
-            let keywords: Vec<&str> = STATEMENTS.iter().map(|d| d.keyword).collect();
+    let forms = forms_of(topic);
+    match forms.as_slice() {
+        [] => {
+            let mut keywords: Vec<&str> = STATEMENT_FORMS.iter().map(|f| f.keyword).collect();
+            keywords.dedup();
             out.push_str(&format!(
                 "no statement `{topic}`; statements: {}\n",
                 keywords.join(", ")
             ));
+        }
+        forms => {
+            for form in forms {
+                out.push_str(&format!(
+                    "{}\n\n{}\n\nexamples:\n",
+                    form.usage, form.summary
+                ));
+                for e in form.examples {
+                    out.push_str(&format!("  {e}\n"));
+                }
+                out.push('\n');
+            }
         }
     }
     out

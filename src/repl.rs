@@ -15,7 +15,7 @@ use rustyline::history::DefaultHistory;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Config, Context, Editor, Helper};
 use skillgraph_graph::schema::{field_names, FIELDS};
-use skillgraph_graph::{quote_if_needed, EdgeKind, Graph, NodeKind};
+use skillgraph_graph::{EdgeKind, Graph, NodeKind};
 use skillgraph_query::parser;
 
 use crate::engine::Engine;
@@ -61,7 +61,7 @@ impl Vocabulary {
         for ix in graph.node_indices() {
             let node = graph.node(ix);
             for label in std::iter::once(&node.name).chain(&node.aliases) {
-                let text = quote_if_needed(label);
+                let text = parser::quote_name(label);
                 // A label two nodes share completes kind-qualified, so it resolves.
                 let text = if counts[&label.to_lowercase()] > 1 {
                     format!("{}:{text}", node.kind)

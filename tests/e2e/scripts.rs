@@ -102,8 +102,8 @@ fn every_example_script_runs() {
 #[test]
 fn every_help_example_runs() {
     let db = TestDb::new();
-    for doc in skillgraph_query::reference::STATEMENTS {
-        for example in doc.examples {
+    for form in skillgraph_query::STATEMENT_FORMS {
+        for example in form.examples {
             let run = db.run(&["query", example]);
             assert_eq!(run.code, 0, "`{example}`: {}", run.stderr);
         }

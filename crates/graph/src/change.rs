@@ -76,6 +76,8 @@ pub enum ChangeError {
         found: &'static str,
     },
     UnknownMoveSkill(String),
+    /// A source index with no entry in the source table.
+    UnknownSource(u16),
 }
 
 impl fmt::Display for ChangeError {
@@ -128,6 +130,7 @@ impl fmt::Display for ChangeError {
                 "the field `{field}` holds {}, not {found}",
                 expected.as_str()
             ),
+            ChangeError::UnknownSource(i) => write!(f, "source #{i} is not in the source table"),
             ChangeError::UnknownMoveSkill(id) => {
                 write!(f, "the move names `{id}`, which is not a skill")
             }
@@ -160,6 +163,7 @@ impl Graph {
                 if let Some(h) = node.effort_hours {
                     check_effort(h)?;
                 }
+                self.check_sources(&node.sources)?;
                 for (name, value) in &node.fields {
                     check_field(node.kind, name, value)?;
                 }
@@ -197,6 +201,13 @@ impl Graph {
         }
     }
 
+    fn check_sources(&self, ids: &[crate::model::SourceId]) -> Result<(), ChangeError> {
+        match ids.iter().find(|id| id.0 as usize >= self.sources().len()) {
+            Some(id) => Err(ChangeError::UnknownSource(id.0)),
+            None => Ok(()),
+        }
+    }
+
     /// The checks an edge must pass, shared by `link` and by importers.
     pub fn check_edge(&self, from: &str, to: &str, edge: &Edge) -> Result<(), ChangeError> {
         let (a, b) = (self.require(from)?, self.require(to)?);
@@ -222,6 +233,7 @@ impl Graph {
         if let Some(h) = edge.effort_hours {
             check_effort(h)?;
         }
+        self.check_sources(&edge.sources)?;
         for skill in edge.move_skills() {
             match self.by_id(skill) {
                 Some(ix) if self.node(ix).kind == NodeKind::Skill => {}
@@ -245,7 +257,6 @@ impl Graph {
             if let Some(path) = self.prerequisite_path(b, a) {
                 let mut cycle: Vec<String> =
                     path.iter().map(|&ix| self.node(ix).id.clone()).collect();
-                cycle.push(self.node(b).id.clone());
                 cycle.insert(0, self.node(a).id.clone());
                 cycle.dedup();
                 return Err(ChangeError::PrerequisiteCycle(cycle));

@@ -21,8 +21,6 @@ pub struct Graph {
     by_id: HashMap<String, NodeIndex>,
     /// Lower-cased name or alias → nodes carrying it.
     by_label: HashMap<String, Vec<NodeIndex>>,
-    /// Bumped on every change, so caches (e.g. the query engine's) know when to rebuild.
-    generation: u64,
 }
 
 /// The persisted form of a [`Graph`]: the lookup tables are rebuilt on load.
@@ -106,10 +104,6 @@ impl Graph {
         }
     }
 
-    pub fn generation(&self) -> u64 {
-        self.generation
-    }
-
     /// The petgraph graph, for algorithms.
     pub fn petgraph(&self) -> &StableDiGraph<Node, Edge> {
         &self.inner
@@ -137,7 +131,6 @@ impl Graph {
         if let Some(id) = self.source_id(&source.key) {
             return id;
         }
-        self.generation += 1;
         self.sources.push(source);
         SourceId((self.sources.len() - 1) as u16)
     }
@@ -207,7 +200,6 @@ impl Graph {
 
     /// Adds a node without checks; callers validate first (see [`crate::change`]).
     pub fn add_node(&mut self, node: Node) -> NodeIndex {
-        self.generation += 1;
         let ix = self.inner.add_node(node);
         self.index_node(ix);
         ix
@@ -218,7 +210,6 @@ impl Graph {
         if !self.inner.contains_node(ix) {
             return None;
         }
-        self.generation += 1;
         self.unindex_node(ix);
         let node = self.inner.remove_node(ix)?;
         if node.kind == NodeKind::Skill {
@@ -235,12 +226,10 @@ impl Graph {
 
     /// Adds an edge without checks; callers validate first (see [`crate::change`]).
     pub fn add_edge(&mut self, from: NodeIndex, to: NodeIndex, edge: Edge) -> EdgeIndex {
-        self.generation += 1;
         self.inner.add_edge(from, to, edge)
     }
 
     pub fn remove_edge(&mut self, ix: EdgeIndex) -> Option<Edge> {
-        self.generation += 1;
         self.inner.remove_edge(ix)
     }
 
@@ -249,7 +238,6 @@ impl Graph {
     }
 
     pub fn edge_mut(&mut self, ix: EdgeIndex) -> &mut Edge {
-        self.generation += 1;
         &mut self.inner[ix]
     }
 
@@ -309,7 +297,6 @@ pub struct NodeEditor<'g> {
 
 impl NodeEditor<'_> {
     pub fn edit<R>(self, f: impl FnOnce(&mut Node) -> R) -> R {
-        self.graph.generation += 1;
         self.graph.unindex_node(self.ix);
         let out = f(&mut self.graph.inner[self.ix]);
         self.graph.index_node(self.ix);

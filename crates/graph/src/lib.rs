@@ -18,4 +18,4 @@ pub use model::{
     ESTIMATE_SOURCE,
 };
 pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};
-pub use resolve::{quote_if_needed, ResolveError};
+pub use resolve::ResolveError;

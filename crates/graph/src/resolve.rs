@@ -49,27 +49,13 @@ impl fmt::Display for ResolveError {
                     .collect();
                 write!(f, "{}", list.join(", "))?;
                 let (kind, _, name) = &candidates[0];
-                write!(f, "; say which, e.g. `{kind}:{}`", quote_if_needed(name))
+                write!(f, "; say which, e.g. `{kind}:{name:?}`")
             }
         }
     }
 }
 
 impl std::error::Error for ResolveError {}
-
-/// Quotes a name when a bare word could not carry it.
-pub fn quote_if_needed(name: &str) -> String {
-    let bare = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '/' | '.' | '+' | '#' | ':'))
-        && !name.starts_with(|c: char| c.is_ascii_digit() || c == '-');
-    if bare {
-        name.to_string()
-    } else {
-        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
-    }
-}
 
 impl Graph {
     /// Resolves `text` to one node, optionally of a given kind.

@@ -76,6 +76,9 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
             Ok(true) => {}
             Err(e) => {
                 errors.push(csv_error(&nodes_name, &e));
+                if is_row_error(&e) {
+                    continue;
+                }
                 break;
             }
         }
@@ -115,12 +118,17 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
         }
     };
     let mut prerequisite_hours: HashMap<NodeIndex, f64> = HashMap::new();
+    // The row that first states each prerequisite, to put a line on a cycle.
+    let mut prerequisite_lines: HashMap<(NodeIndex, NodeIndex), usize> = HashMap::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
                 errors.push(csv_error(&edges_name, &e));
+                if is_row_error(&e) {
+                    continue;
+                }
                 break;
             }
         }
@@ -186,6 +194,7 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
             // The benchmark's prerequisite weight is the hours needed to learn `from`.
             EdgeKind::Prerequisite => {
                 prerequisite_hours.entry(a).or_insert(weight);
+                prerequisite_lines.entry((a, b)).or_insert(line);
             }
             EdgeKind::Uses | EdgeKind::Covers => {}
         }
@@ -196,10 +205,22 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
             n.effort_hours.get_or_insert(hours);
         });
     }
-    if let Some(cycle) = graph.find_prerequisite_cycle() {
+    if let Some(mut cycle) = graph.find_prerequisite_cycle() {
+        // Report the cycle at the row that completes it when the file is read top to bottom,
+        // and start the cycle with that row's step, so the message reads from where to look.
+        cycle.pop();
+        let n = cycle.len();
+        let step_line = |i: usize| prerequisite_lines[&(cycle[i], cycle[(i + 1) % n])];
+        let last = (0..n)
+            .max_by_key(|&i| step_line(i))
+            .expect("a cycle has steps");
+        let line = step_line(last);
+        cycle.rotate_left(last);
+        cycle.push(cycle[0]);
         let ids: Vec<&str> = cycle.iter().map(|&ix| graph.node(ix).id.as_str()).collect();
-        errors.push(DataError::whole_file(
+        errors.push(DataError::at_line(
             &edges_name,
+            line,
             format!("the prerequisites form a cycle: {}", ids.join(" → ")),
         ));
     }
@@ -227,6 +248,15 @@ fn open_csv(path: &Path, header: &[&str]) -> Result<csv::Reader<std::fs::File>, 
         ));
     }
     Ok(reader)
+}
+
+/// Errors confined to one row: the reader has consumed it and can go on to the next, so the
+/// rows after it are still checked (and the nodes after it still defined).
+fn is_row_error(e: &csv::Error) -> bool {
+    matches!(
+        e.kind(),
+        csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+    )
 }
 
 fn csv_error(file: &str, e: &csv::Error) -> DataError {

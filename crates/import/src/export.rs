@@ -32,6 +32,13 @@ fn number(rec: &BTreeMap<String, Value>, name: &str) -> Option<f64> {
     }
 }
 
+fn boolean(rec: &BTreeMap<String, Value>, name: &str) -> Option<bool> {
+    match rec.get(name)? {
+        Value::Bool(b) => Some(*b),
+        _ => None,
+    }
+}
+
 fn records(value: Option<&Value>) -> Vec<&BTreeMap<String, Value>> {
     match value {
         Some(Value::List(items)) => items
@@ -87,6 +94,11 @@ pub fn to_data_file(graph: &Graph) -> DataFile {
             team_structure: str_field("team_structure"),
             background: text_list(f.get("background")),
             education: text_list(f.get("education")),
+            job_zone: number(f, "job_zone").map(sp),
+            skill_type: str_field("skill_type"),
+            reuse_level: str_field("reuse_level"),
+            hot_technology: boolean(f, "hot_technology").map(sp),
+            in_demand: boolean(f, "in_demand").map(sp),
             salary: match f.get("salary") {
                 Some(Value::Record(r)) => Some(sp(Salary {
                     min: number(r, "min"),

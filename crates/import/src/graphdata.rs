@@ -152,6 +152,7 @@ impl<'a> Loader<'a> {
     }
 
     fn load_node(&mut self, fi: usize, kind: NodeKind, e: NodeEntry) {
+        let errors_before = self.errors.len();
         let id = e.id.get_ref().clone();
         if let Some((other_file, other_span)) = self.defined_at.get(&id).cloned() {
             let other = &self.files[other_file];
@@ -197,24 +198,39 @@ impl<'a> Loader<'a> {
             Some(h) => node.effort_hours = Some(*h.get_ref()),
             None => {}
         }
-        let role_texts = [
-            ("focus", e.focus),
-            ("primary_metric", e.primary_metric),
-            ("core_activity", e.core_activity),
-            ("risk_tolerance", e.risk_tolerance),
-            ("team_structure", e.team_structure),
+        use NodeKind::{Role, Skill, Tool};
+        let texts = [
+            ("focus", Role, e.focus),
+            ("primary_metric", Role, e.primary_metric),
+            ("core_activity", Role, e.core_activity),
+            ("risk_tolerance", Role, e.risk_tolerance),
+            ("team_structure", Role, e.team_structure),
+            ("skill_type", Skill, e.skill_type),
+            ("reuse_level", Skill, e.reuse_level),
         ];
-        let mut role_fields: Vec<(&str, Range<usize>, Value)> = Vec::new();
-        for (name, value) in role_texts {
+        // (field, the kind that carries it, where it was written, value)
+        let mut kind_fields: Vec<(&str, NodeKind, Range<usize>, Value)> = Vec::new();
+        for (name, owner, value) in texts {
             if let Some(v) = value {
-                role_fields.push((name, v.span(), Value::Text(v.into_inner())));
+                kind_fields.push((name, owner, v.span(), Value::Text(v.into_inner())));
             }
         }
         for (name, value) in [("background", e.background), ("education", e.education)] {
             if let Some(v) = value {
                 let span = v.span();
                 let list = v.into_inner().into_iter().map(Value::Text).collect();
-                role_fields.push((name, span, Value::List(list)));
+                kind_fields.push((name, Role, span, Value::List(list)));
+            }
+        }
+        if let Some(v) = e.job_zone {
+            kind_fields.push(("job_zone", Role, v.span(), Value::Number(v.into_inner())));
+        }
+        for (name, value) in [
+            ("hot_technology", e.hot_technology),
+            ("in_demand", e.in_demand),
+        ] {
+            if let Some(v) = value {
+                kind_fields.push((name, Tool, v.span(), Value::Bool(v.into_inner())));
             }
         }
         if let Some(s) = e.salary {
@@ -234,7 +250,7 @@ impl<'a> Loader<'a> {
             if let Some(n) = s.note {
                 rec.insert("note".into(), Value::Text(n));
             }
-            role_fields.push(("salary", span, Value::Record(rec)));
+            kind_fields.push(("salary", Role, span, Value::Record(rec)));
         }
         if let Some(list) = e.job_openings {
             let span = list.span();
@@ -249,7 +265,7 @@ impl<'a> Loader<'a> {
                 }
                 items.push(Value::Record(rec));
             }
-            role_fields.push(("job_openings", span, Value::List(items)));
+            kind_fields.push(("job_openings", Role, span, Value::List(items)));
         }
         if let Some(list) = e.city_pay {
             let span = list.span();
@@ -276,17 +292,22 @@ impl<'a> Loader<'a> {
                 }
                 items.push(Value::Record(rec));
             }
-            role_fields.push(("city_pay", span, Value::List(items)));
+            kind_fields.push(("city_pay", Role, span, Value::List(items)));
         }
-        for (name, span, value) in role_fields {
-            if kind != NodeKind::Role {
-                self.error(fi, span, format!("`{name}` is for roles, not a {kind}"));
+        for (name, owner, span, value) in kind_fields {
+            if kind != owner {
+                self.error(fi, span, format!("`{name}` is for {owner}s, not a {kind}"));
             } else {
                 node.fields.insert(name.to_string(), value);
             }
         }
         self.defined_at.insert(id, (fi, e.id.span()));
-        if let Err(err) = self.graph.check(&Change::AddNode(node.clone())) {
+        if self.errors.len() > errors_before {
+            // Already reported, more precisely than `check` would (an empty name at the name,
+            // not at the id), and the load will fail; keeping the node stops every edge to it
+            // being reported as naming a missing node.
+            self.graph.add_node(node);
+        } else if let Err(err) = self.graph.check(&Change::AddNode(node.clone())) {
             self.error(fi, e.id.span(), err.to_string());
         } else {
             self.graph.add_node(node);
@@ -301,50 +322,50 @@ impl<'a> Loader<'a> {
             let covers = std::mem::take(&mut data.covers);
             let prerequisites = std::mem::take(&mut data.prerequisite);
             let transitions = std::mem::take(&mut data.transition);
+            // An entry with a bad value still has its ends and sources checked (`valid` only
+            // keeps it out of the graph), so one run reports every mistake in it.
             for r in requires {
                 let mut edge = Edge::new(EdgeKind::Requires);
                 let importance = *r.importance.get_ref();
-                if !(1..=5).contains(&importance) {
+                let valid = (1..=5).contains(&importance);
+                if valid {
+                    edge.importance = Some(importance as u8);
+                } else {
                     self.error(
                         fi,
                         r.importance.span(),
                         format!("importance must be between 1 and 5, not {importance}"),
                     );
-                    continue;
                 }
-                edge.importance = Some(importance as u8);
-                self.add_edge(fi, &r.role, &r.skill, edge, &r.sources, r.note);
+                self.add_edge(fi, &r.role, &r.skill, edge, &r.sources, r.note, valid);
             }
             for u in uses {
                 let edge = Edge::new(EdgeKind::Uses);
-                self.add_edge(fi, &u.role, &u.tool, edge, &u.sources, u.note);
+                self.add_edge(fi, &u.role, &u.tool, edge, &u.sources, u.note, true);
             }
             for c in covers {
                 let edge = Edge::new(EdgeKind::Covers);
-                self.add_edge(fi, &c.tool, &c.skill, edge, &c.sources, c.note);
+                self.add_edge(fi, &c.tool, &c.skill, edge, &c.sources, c.note, true);
             }
             for p in prerequisites {
                 let edge = Edge::new(EdgeKind::Prerequisite);
-                self.add_edge(fi, &p.first, &p.then, edge, &p.sources, p.note);
+                self.add_edge(fi, &p.first, &p.then, edge, &p.sources, p.note, true);
             }
             for t in transitions {
                 let mut edge = Edge::new(EdgeKind::Transition);
+                let mut valid = true;
                 if let Some(h) = &t.effort_hours {
                     edge.effort_hours = Some(*h.get_ref());
-                    if *h.get_ref() < 0.0 {
+                    if *h.get_ref() < 0.0 || !h.get_ref().is_finite() {
                         let msg = format!("effort hours cannot be negative (got {})", h.get_ref());
                         self.error(fi, h.span(), msg);
-                        continue;
+                        valid = false;
                     }
                 }
-                let mut skills_ok = true;
                 for s in &t.skills {
                     if !self.expect_kind(fi, s, NodeKind::Skill) {
-                        skills_ok = false;
+                        valid = false;
                     }
-                }
-                if !skills_ok {
-                    continue;
                 }
                 let fields: BTreeMap<String, Value> = t
                     .fields
@@ -356,7 +377,7 @@ impl<'a> Loader<'a> {
                     extra.skills = t.skills.iter().map(|s| s.get_ref().clone()).collect();
                     extra.fields = fields;
                 }
-                self.add_edge(fi, &t.from, &t.to, edge, &t.sources, t.note);
+                self.add_edge(fi, &t.from, &t.to, edge, &t.sources, t.note, valid);
             }
         }
     }
@@ -391,6 +412,9 @@ impl<'a> Loader<'a> {
         }
     }
 
+    /// Checks an edge's ends and sources, and adds it when those and the caller's checks
+    /// (`valid`) pass.
+    #[allow(clippy::too_many_arguments)]
     fn add_edge(
         &mut self,
         fi: usize,
@@ -399,6 +423,7 @@ impl<'a> Loader<'a> {
         mut edge: Edge,
         sources: &[Spanned<String>],
         note: Option<String>,
+        valid: bool,
     ) {
         let (want_from, want_to) = edge.kind.endpoints();
         let from_ok = self.expect_kind(fi, from, want_from);
@@ -408,7 +433,7 @@ impl<'a> Loader<'a> {
             self.error(fi, from.span(), msg);
         }
         edge.sources = self.source_ids(fi, sources);
-        if !from_ok || !to_ok || edge.sources.is_empty() {
+        if !valid || !from_ok || !to_ok || edge.sources.is_empty() {
             return;
         }
         if let Some(n) = note {

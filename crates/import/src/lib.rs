@@ -6,13 +6,20 @@
 
 mod csv_import;
 mod error;
+mod esco;
 pub mod export;
 mod graphdata;
+mod onet;
 pub mod toml_format;
 
 pub use csv_import::{load_csv_dir, CSV_EDGES, CSV_NODES};
 pub use error::{line_col, DataError, DataErrors};
+pub use esco::{
+    esco_source, load_esco_dir, ESCO_ESSENTIAL_IMPORTANCE, ESCO_OPTIONAL_IMPORTANCE,
+    ESCO_SOURCE_KEY,
+};
 pub use graphdata::{load_graphdata, DataText};
+pub use onet::{load_onet_dir, onet_source, ImportReport, ONET_MIN_IMPORTANCE, ONET_SOURCE_KEY};
 
 use skillgraph_graph::Graph;
 

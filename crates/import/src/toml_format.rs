@@ -50,7 +50,8 @@ pub struct SourceEntry {
 }
 
 /// A `[[role]]`, `[[skill]]` or `[[tool]]`. One shape for the three kinds; the fields a kind
-/// does not carry (a skill's `salary`) are reported by the loader with their line.
+/// does not carry (a skill's `salary`) are reported by the loader with their line. Every field
+/// of `skillgraph_graph::schema` has a place here, so an export keeps all a user may `set`.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NodeEntry {
@@ -81,6 +82,19 @@ pub struct NodeEntry {
     pub background: Option<Spanned<Vec<String>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub education: Option<Spanned<Vec<String>>>,
+    /// Role: O*NET job zone 1–5.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub job_zone: Option<Spanned<f64>>,
+    // skill, from ESCO
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skill_type: Option<Spanned<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reuse_level: Option<Spanned<String>>,
+    // tool, from O*NET
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hot_technology: Option<Spanned<bool>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_demand: Option<Spanned<bool>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub salary: Option<Spanned<Salary>>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,7 +1,7 @@
-//! The skillgraph query language, syntax half: the pest grammar (`grammar/skillgraph.pest`),
-//! a typed AST with byte spans, the parser from source text to [`ast::Script`], and the
-//! diagnostics that point at mistakes. It does not evaluate anything and knows nothing of the
-//! store. Start reading at [`parser::parse`] and [`ast::StatementKind`].
+//! The skillgraph query language: the pest grammar (`grammar/skillgraph.pest`), a typed AST
+//! with byte spans ([`ast`]), the parser ([`parser::parse`]), diagnostics that point at mistakes
+//! ([`diagnostic`]), and evaluation over the graph into [`result`] tables. It never touches the
+//! store and never prints. Start reading at [`ast::StatementKind`].
 
 pub mod answers;
 pub mod ast;
@@ -13,4 +13,5 @@ pub mod result;
 
 pub use ast::Script;
 pub use diagnostic::{line_col, render, ErrorKind, QueryError};
-pub use parser::{needs_more_input, parse, KEYWORDS, STATEMENT_FORMS, STATEMENT_KEYWORDS};
+pub use parser::{needs_more_input, parse, KEYWORDS, STATEMENT_KEYWORDS};
+pub use reference::STATEMENT_FORMS;

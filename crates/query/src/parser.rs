@@ -90,111 +90,6 @@ pub const KEYWORDS: &[&str] = &[
     "transition",
 ];
 
-/// One way to write a statement, for help text and completion.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StatementForm {
-    /// The statement's first word.
-    pub keyword: &'static str,
-    /// The form, with UPPER CASE placeholders and `[optional]` parts.
-    pub usage: &'static str,
-    /// What it answers, in a few words.
-    pub summary: &'static str,
-}
-
-/// Every statement form, in the order a reference would list them.
-pub const STATEMENT_FORMS: &[StatementForm] = &[
-    StatementForm {
-        keyword: "show",
-        usage: "show NODE",
-        summary: "one role, skill or tool and its facts",
-    },
-    StatementForm {
-        keyword: "roles",
-        usage: "roles [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
-        summary: "list roles",
-    },
-    StatementForm {
-        keyword: "skills",
-        usage: "skills [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
-        summary: "list skills",
-    },
-    StatementForm {
-        keyword: "tools",
-        usage: "tools [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
-        summary: "list tools",
-    },
-    StatementForm {
-        keyword: "skills",
-        usage: "skills of ROLE",
-        summary: "the skills a role requires",
-    },
-    StatementForm {
-        keyword: "tools",
-        usage: "tools of ROLE",
-        summary: "the tools a role uses",
-    },
-    StatementForm {
-        keyword: "path",
-        usage: "path START -> ROLE [via ROLE, …] [avoid ROLE, …] [max N] [by effort]",
-        summary: "the fewest moves (or learning hours) from one role to another",
-    },
-    StatementForm {
-        keyword: "paths",
-        usage: "paths START -> ROLE [via ROLE, …] [avoid ROLE, …] [max N] [limit N]",
-        summary: "all simple routes, bounded",
-    },
-    StatementForm {
-        keyword: "compare",
-        usage: "compare NODE, NODE",
-        summary: "two nodes side by side",
-    },
-    StatementForm {
-        keyword: "gap",
-        usage: "gap START -> ROLE [min importance N]",
-        summary: "the skills a role needs that the start lacks",
-    },
-    StatementForm {
-        keyword: "learn",
-        usage: "learn START -> ROLE [via ROLE, …] [min importance N]",
-        summary: "an ordered learning plan",
-    },
-    StatementForm {
-        keyword: "let",
-        usage: "let NAME = [SKILL, …]",
-        summary: "name a profile, used later as $NAME",
-    },
-    StatementForm {
-        keyword: "closest",
-        usage: "closest START [min importance N] [limit N]",
-        summary: "the roles nearest a profile",
-    },
-    StatementForm {
-        keyword: "add",
-        usage: "add role|skill|tool NAME [{ FIELD: VALUE, … }]",
-        summary: "add a node",
-    },
-    StatementForm {
-        keyword: "link",
-        usage: "link NODE EDGE NODE [{ FIELD: VALUE, … }]",
-        summary: "add an edge: requires, uses, covers, prerequisite or transition",
-    },
-    StatementForm {
-        keyword: "unlink",
-        usage: "unlink NODE EDGE NODE",
-        summary: "remove an edge",
-    },
-    StatementForm {
-        keyword: "set",
-        usage: "set NODE FIELD = VALUE",
-        summary: "change one field of a node",
-    },
-    StatementForm {
-        keyword: "remove",
-        usage: "remove NODE",
-        summary: "remove a node and its edges",
-    },
-];
-
 /// Parses a whole script. Returns the first mistake found.
 pub fn parse(source: &str) -> Result<Script, QueryError> {
     let lexed = Lexed::new(source);
@@ -238,42 +133,36 @@ pub fn parse(source: &str) -> Result<Script, QueryError> {
     }
 }
 
-/// Whether a REPL should read another line before parsing: a string or a `[`/`{`/`(` is still
-/// open, or the last line ends with `\`. Input with a mismatched closing bracket is complete
-/// (and wrong), so the REPL can report it.
+/// Whether a REPL should read another line before parsing: a string, `[` or `{` is still
+/// open (new lines are allowed inside them), or the last line ends with `\`. An open `(` does
+/// not count: a condition stays on one line unless continued with `\`. Input with a
+/// mismatched closing bracket is complete (and wrong), so the REPL can report it.
 pub fn needs_more_input(source: &str) -> bool {
     let lexed = Lexed::new(source);
     if lexed.unmatched_close.is_some() {
         return false;
     }
-    lexed.unclosed_string.is_some() || !lexed.open.is_empty() || lexed.ends_with_continuation
+    let open_list_or_record = lexed
+        .open
+        .last()
+        .is_some_and(|&(bracket, _)| bracket != '(');
+    lexed.unclosed_string.is_some() || open_list_or_record || lexed.ends_with_continuation
 }
 
 /// Whether `name` can be written without quotes and read back as the same plain name: it is
 /// one bare word, and not taken for a kind prefix (`skill:Git`). Use it to print names that
 /// users may copy into a query.
 pub fn is_bare_name(name: &str) -> bool {
-    if name.is_empty() {
-        return false;
-    }
-    let mut chars = name.chars().peekable();
-    let mut first = true;
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
-        let ok = if first {
-            is_word_start(c, next)
-        } else {
-            is_word_char(c, next)
-        };
-        if !ok {
-            return false;
-        }
-        first = false;
-    }
+    // Asks the grammar itself, so this cannot drift from what the parser reads.
+    let whole_word = QueryGrammar::parse(Rule::bare_word, name)
+        .ok()
+        .and_then(|mut pairs| pairs.next())
+        .is_some_and(|word| word.as_str().len() == name.len());
     // `skill:Git` names the skill `Git`, so a plain name of that shape needs quotes.
-    !name
-        .split_once(':')
-        .is_some_and(|(prefix, _)| NodeKind::parse(prefix).is_some())
+    whole_word
+        && name
+            .split_once(':')
+            .is_none_or(|(prefix, _)| NodeKind::parse(prefix).is_none())
 }
 
 /// `name` as it should be written in a query: bare when it can be, else double-quoted with
@@ -393,7 +282,15 @@ impl Lexed {
                 '\\' => {
                     // A continuation: `\`, optional spaces, then a new line or the end.
                     let rest = source[at + 1..].trim_start_matches([' ', '\t']);
-                    if rest.is_empty() {
+                    // A line that ends in `\` still wants its next line, even once the new
+                    // line itself has been typed.
+                    let after_newline = rest
+                        .strip_prefix("\r\n")
+                        .or_else(|| rest.strip_prefix('\n'))
+                        .unwrap_or(rest);
+                    if rest.is_empty()
+                        || (after_newline.len() < rest.len() && after_newline.is_empty())
+                    {
                         lexed.ends_with_continuation = true;
                         break;
                     } else if rest.starts_with(['\n', '\r']) {
@@ -713,7 +610,7 @@ fn clauses_of(keyword: &str) -> &'static [ClauseName] {
 }
 
 fn usage_help(keyword: &str) -> Option<String> {
-    let forms: Vec<&str> = STATEMENT_FORMS
+    let forms: Vec<&str> = crate::reference::STATEMENT_FORMS
         .iter()
         .filter(|form| form.keyword == keyword)
         .map(|form| form.usage)
@@ -752,14 +649,22 @@ fn join_alternatives(items: &[&str]) -> String {
     }
 }
 
+/// `text` fit for a one-line message: at most 40 characters, control characters escaped.
 fn shorten(text: &str) -> String {
     const MAX: usize = 40;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        let cut: String = text.chars().take(MAX).collect();
-        format!("{cut}…")
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == MAX {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 fn describe_failure(
@@ -773,7 +678,10 @@ fn describe_failure(
     let found_word = found
         .filter(|t| t.kind == TokenKind::Word)
         .map(|t| t.span.text(source));
+    let rest = source.get(position..).unwrap_or("");
+    let at_line_end = rest.starts_with(['\n', '\r']);
     let (found_span, found_text) = match found {
+        _ if at_line_end => (Span::at(position), "the end of the line".to_string()),
         Some(token) if token.kind == TokenKind::Separator && token.span.text(source) != ";" => (
             Span::at(token.span.start),
             "the end of the line".to_string(),
@@ -784,10 +692,10 @@ fn describe_failure(
         ),
         None if position >= source.len() => (Span::at(source.len()), "the end of the input".into()),
         None => {
-            let c = source[position..].chars().next().unwrap_or(' ');
+            let c = rest.chars().next().unwrap_or(' ');
             (
                 Span::new(position, position + c.len_utf8()),
-                format!("`{}`", c.escape_debug()),
+                format!("`{}`", shorten(&c.to_string())),
             )
         }
     };
@@ -801,9 +709,6 @@ fn describe_failure(
             && !KEYWORDS.contains(&t.span.text(source).to_lowercase().as_str())
     });
     let keyword = lexed.statement_keyword(source, position);
-    if std::env::var_os("SKILLGRAPH_DEBUG_PARSER").is_some() {
-        eprintln!("at {position}: positives {positives:?} negatives {negatives:?}");
-    }
     let has = |rule: Rule| {
         positives.contains(&rule) || (rule == Rule::statement && positives.contains(&Rule::script))
     };
@@ -972,7 +877,14 @@ fn describe_failure(
             );
         }
     }
-    if has(Rule::variable_name) && source[position..].starts_with('$') {
+    let reserved = found_word.filter(|w| {
+        ["and", "or", "not", "order", "limit", "true", "false"].contains(&w.to_lowercase().as_str())
+    });
+    if let (true, Some(word)) = (has(Rule::value), reserved) {
+        error = error.with_help(format!(
+            "`{word}` is a keyword here; to mean the text, quote it: \"{word}\""
+        ));
+    } else if has(Rule::variable_name) && rest.starts_with('$') {
         error = error.with_help(
             "name the profile without `$` (`let me = [Linux, Git]`), then use it as `$me`",
         );
@@ -1606,7 +1518,7 @@ impl Builder {
                     let escape = &raw[i..end];
                     return Err(QueryError::new(
                         Span::new(base + i, base + end),
-                        format!("unknown escape `{}` in a string", escape.escape_debug()),
+                        format!("unknown escape `{}` in a string", shorten(escape)),
                     )
                     .with_kind(ErrorKind::InvalidEscape)
                     .with_label("not an escape")
@@ -1820,7 +1732,7 @@ impl Builder {
 fn repeated_field(key: &Spanned<String>, first: Span) -> QueryError {
     QueryError::new(
         key.span,
-        format!("the field `{}` is given twice", key.value),
+        format!("the field `{}` is given twice", shorten(&key.value)),
     )
     .with_kind(ErrorKind::RepeatedField)
     .with_label("second time")

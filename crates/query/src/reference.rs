@@ -1,45 +1,70 @@
-//! The statement reference behind `.help`: each statement's shape, meaning and examples.
-//! A test runs every example against the curated graph, so the help cannot drift from the code.
+//! The one list of statement forms: their shape, meaning and examples. Syntax errors quote the
+//! shape ("the form is …"), `.help` shows all of it, and a test runs every example against the
+//! curated graph, so the help cannot drift from the code.
 
-/// One statement form.
-pub struct StatementDoc {
+/// One way to write a statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementForm {
+    /// The statement's first word.
     pub keyword: &'static str,
-    pub syntax: &'static str,
+    /// The form, with UPPER CASE placeholders and `[optional]` parts.
+    pub usage: &'static str,
+    /// What it answers.
     pub summary: &'static str,
+    /// Statements that run on the curated graph, in an order that works (writes last).
     pub examples: &'static [&'static str],
 }
 
-pub const STATEMENTS: &[StatementDoc] = &[
-    StatementDoc {
+/// Every statement form, in the order a reference lists them.
+pub const STATEMENT_FORMS: &[StatementForm] = &[
+    StatementForm {
         keyword: "show",
-        syntax: "show NODE",
-        summary: "One node: its fields, aliases, sources and the edges around it.",
+        usage: "show NODE",
+        summary: "One role, skill or tool: its fields, aliases, sources and the edges around it.",
         examples: &["show SRE", "show \"Site Reliability Engineer\"", "show tool:Prometheus"],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "roles",
-        syntax: "roles | skills | tools [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
-        summary: "List the nodes of a kind. Conditions compare fields (= != < <= > >=, contains, \
-                  starts with, in [..]), test edges (requires(X), uses(X), covers(X)) or fields \
-                  (has(F)), and combine with and / or / not and parentheses.",
+        usage: "roles [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
+        summary: "List roles. Conditions compare fields (= != < <= > >=, contains, starts with, \
+                  in [..]), test edges (requires(X), uses(X)) or fields (has(F)), and combine \
+                  with and / or / not and parentheses.",
         examples: &[
             "roles",
             "roles where requires(Kubernetes) and salary.avg > 130000 order by salary.avg desc limit 5",
-            "skills where category = \"observability\"",
-            "tools where covers(\"Monitoring\")",
             "roles where uses(PagerDuty)",
+        ],
+    },
+    StatementForm {
+        keyword: "skills",
+        usage: "skills [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
+        summary: "List skills, with the same conditions as `roles`.",
+        examples: &[
+            "skills where category = \"observability\"",
             "skills where effort_hours >= 40 order by effort_hours desc limit 3",
         ],
     },
-    StatementDoc {
-        keyword: "skills",
-        syntax: "skills of ROLE | tools of ROLE",
-        summary: "The skills a role requires (with importance and sources), or the tools it uses.",
-        examples: &["skills of SRE", "tools of DevOps"],
+    StatementForm {
+        keyword: "tools",
+        usage: "tools [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
+        summary: "List tools; `covers(X)` tests the skills a tool covers.",
+        examples: &["tools where covers(\"Monitoring and logging\")"],
     },
-    StatementDoc {
+    StatementForm {
+        keyword: "skills",
+        usage: "skills of ROLE",
+        summary: "The skills a role requires, with importance, effort and sources.",
+        examples: &["skills of SRE"],
+    },
+    StatementForm {
+        keyword: "tools",
+        usage: "tools of ROLE",
+        summary: "The tools a role uses and the skills they cover.",
+        examples: &["tools of DevOps"],
+    },
+    StatementForm {
         keyword: "path",
-        syntax: "path FROM -> TO [via ROLE, …] [avoid ROLE, …] [max N] [by effort]",
+        usage: "path START -> ROLE [via ROLE, …] [avoid ROLE, …] [max N] [by effort]",
         summary: "The shortest career route by number of moves; with `by effort`, the route with \
                   the fewest learning hours (a move costs its stated effort, else the hours of \
                   `learn FROM -> TO`).",
@@ -49,31 +74,31 @@ pub const STATEMENTS: &[StatementDoc] = &[
             "path DevOps -> \"Engineering Manager\" by effort",
         ],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "paths",
-        syntax: "paths FROM -> TO [via ROLE, …] [avoid ROLE, …] [max N] [limit N]",
+        usage: "paths START -> ROLE [via ROLE, …] [avoid ROLE, …] [max N] [limit N]",
         summary: "All simple routes up to N moves (default 6), shortest first, at most `limit`.",
         examples: &["paths DevOps -> \"Engineering Manager\" max 4 limit 10"],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "compare",
-        syntax: "compare ROLE, ROLE",
+        usage: "compare ROLE, ROLE",
         summary: "Two roles side by side: skills and tools only in each and shared, the overlap, \
                   and their fields (salary, metric, focus, …).",
         examples: &["compare DevOps, SRE"],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "gap",
-        syntax: "gap FROM -> ROLE [min importance N]",
-        summary: "The skills ROLE requires that FROM does not have, with importance, hours and \
+        usage: "gap START -> ROLE [min importance N]",
+        summary: "The skills ROLE requires that START does not have, with importance, hours and \
                   missing prerequisites.",
         examples: &["gap DevOps -> SRE", "gap DevOps -> SRE min importance 4"],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "learn",
-        syntax: "learn FROM -> ROLE [via ROLE, …] [min importance N]",
+        usage: "learn START -> ROLE [via ROLE, …] [min importance N]",
         summary: "An ordered learning plan: the gap plus its missing prerequisites, each after \
-                  its prerequisites, with hours and a running total. FROM is a role, a list \
+                  its prerequisites, with hours and a running total. START is a role, a list \
                   `[Linux, Docker]` or a profile `$name`.",
         examples: &[
             "learn DevOps -> SRE",
@@ -81,60 +106,55 @@ pub const STATEMENTS: &[StatementDoc] = &[
             "learn SRE -> DevOps min importance 3",
         ],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "let",
-        syntax: "let NAME = [SKILL or TOOL, …]",
+        usage: "let NAME = [SKILL or TOOL, …]",
         summary: "Name a profile for this session; use it as `$NAME`. A tool counts as the \
                   skills it covers.",
         examples: &["let me = [Linux, Python, Docker, Git]"],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "closest",
-        syntax: "closest PROFILE [min importance N] [limit N]",
+        usage: "closest START [min importance N] [limit N]",
         summary: "Roles ranked by the hours needed to qualify from a profile, with match %.",
         examples: &["closest [Linux, Python, Docker, Git] limit 5"],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "add",
-        syntax: "add role|skill|tool NAME [{ FIELD: VALUE, … }]",
+        usage: "add role|skill|tool NAME [{ FIELD: VALUE, … }]",
         summary: "Add a node (id from the name unless `id:` is given). Facts you add carry the \
                   source `user`.",
         examples: &["add skill \"eBPF\" { category: \"observability\", effort_hours: 40 }"],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "link",
-        syntax: "link FROM requires|uses|covers|prerequisite|transition TO [{ … }]",
-        summary: "Add an edge: requires takes importance 1–5; transition takes effort_hours, \
-                  skills and note; prerequisite A → B means A is learnt before B.",
+        usage: "link NODE EDGE NODE [{ FIELD: VALUE, … }]",
+        summary: "Add an edge: requires (importance 1–5), uses, covers, prerequisite (A is \
+                  learnt before B), transition (effort_hours, skills, note).",
         examples: &["link SRE requires eBPF { importance: 3 }"],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "unlink",
-        syntax: "unlink FROM EDGE TO",
+        usage: "unlink NODE EDGE NODE",
         summary: "Remove the edges of that kind between the two nodes.",
         examples: &["unlink SRE requires eBPF"],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "set",
-        syntax: "set NODE FIELD = VALUE",
-        summary: "Change a field; dotted fields change one part of a record.",
+        usage: "set NODE FIELD = VALUE",
+        summary: "Change a field; a dotted field changes one part of a record.",
         examples: &["set eBPF effort_hours = 30"],
     },
-    StatementDoc {
+    StatementForm {
         keyword: "remove",
-        syntax: "remove NODE",
+        usage: "remove NODE",
         summary: "Remove a node and its edges.",
         examples: &["remove eBPF"],
     },
 ];
 
-/// The doc of a statement keyword (`tools` finds the list statement).
-pub fn statement_doc(keyword: &str) -> Option<&'static StatementDoc> {
+/// The forms a keyword starts (`skills` starts two).
+pub fn forms_of(keyword: &str) -> Vec<&'static StatementForm> {
     let k = keyword.trim().to_lowercase();
-    let k = match k.as_str() {
-        "skills" | "tools" => "roles",
-        "of" => "skills",
-        other => other,
-    };
-    STATEMENTS.iter().find(|d| d.keyword == k)
+    STATEMENT_FORMS.iter().filter(|f| f.keyword == k).collect()
 }

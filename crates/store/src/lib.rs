@@ -340,7 +340,7 @@ impl Store {
 }
 
 /// How long to wait for a lock that may be on its way out (see [`open_sled`]).
-const LOCK_WAIT: Duration = Duration::from_secs(1);
+const LOCK_WAIT: Duration = Duration::from_millis(300);
 
 /// Opens sled, turning its lock failure and its panics on damaged files into errors.
 ///

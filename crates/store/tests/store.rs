@@ -160,6 +160,21 @@ fn dump(g: &Graph) -> String {
     lines.join("\n")
 }
 
+/// Compares two dumps, showing only the lines that differ.
+#[track_caller]
+fn assert_same_dump(found: &str, expected: &str) {
+    if found != expected {
+        let (f, e): (Vec<&str>, Vec<&str>) = (found.lines().collect(), expected.lines().collect());
+        let missing: Vec<&str> = e.iter().copied().filter(|l| !f.contains(l)).collect();
+        let extra: Vec<&str> = f.iter().copied().filter(|l| !e.contains(l)).collect();
+        panic!(
+            "the graphs differ\nexpected but missing:\n  {}\nfound but not expected:\n  {}",
+            missing.join("\n  "),
+            extra.join("\n  ")
+        );
+    }
+}
+
 fn db_path(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("graph.sgdb")
 }
@@ -179,8 +194,23 @@ fn reopen_dump(path: &Path) -> String {
 }
 
 /// Opens the database's sled tree directly, as another program (or a bad disk) might.
+///
+/// sled lets go of its file lock a moment after the `Db` is dropped (spacejam/sled#1234), so a
+/// lock failure right after a `Store` was dropped is waited out here, as `Store::open` does.
 fn with_raw_sled(path: &Path, f: impl FnOnce(&sled::Db)) {
-    let db = sled::open(path).expect("raw sled open");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let db = loop {
+        match sled::open(path) {
+            Ok(db) => break db,
+            Err(e)
+                if e.to_string().contains("could not acquire lock")
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::yield_now()
+            }
+            Err(e) => panic!("raw sled open of {}: {e}", path.display()),
+        }
+    };
     f(&db);
     db.flush().expect("raw sled flush");
 }
@@ -258,16 +288,16 @@ fn applied_changes_survive_reopen() {
     {
         let (mut store, opened) = Store::open(&path, seed_graph).unwrap();
         assert_eq!(opened, Opened::Created);
-        assert_eq!(dump(store.graph()), seed_dump);
+        assert_same_dump(&dump(store.graph()), &seed_dump);
         for c in one_of_each_change() {
             store.apply(vec![c]).unwrap();
         }
-        assert_eq!(dump(store.graph()), dump(&expected));
+        assert_same_dump(&dump(store.graph()), &dump(&expected));
         assert_eq!(store.log_entries(), one_of_each_change().len() as u64);
     }
-    assert_eq!(reopen_dump(&path), dump(&expected));
+    assert_same_dump(&reopen_dump(&path), &dump(&expected));
     // And a second reopen, after a reopen that wrote nothing, still agrees.
-    assert_eq!(reopen_dump(&path), dump(&expected));
+    assert_same_dump(&reopen_dump(&path), &dump(&expected));
 }
 
 #[test]
@@ -284,7 +314,7 @@ fn multi_change_operation_is_one_log_entry_and_survives_reopen() {
         assert_eq!(summaries.len(), one_of_each_change().len());
         assert_eq!(store.log_entries(), 1);
     }
-    assert_eq!(reopen_dump(&path), dump(&expected));
+    assert_same_dump(&reopen_dump(&path), &dump(&expected));
 }
 
 fn numbered_skill(i: u64) -> Change {
@@ -320,7 +350,7 @@ fn reopen_after_compaction_gives_same_graph_and_clears_log() {
             }
         }
         assert_eq!(store.log_entries(), extra);
-        assert_eq!(dump(store.graph()), dump(&expected));
+        assert_same_dump(&dump(store.graph()), &dump(&expected));
     }
     let (store, _) = Store::open(&path, Graph::new).unwrap();
     assert_eq!(store.log_entries(), extra);
@@ -328,7 +358,7 @@ fn reopen_after_compaction_gives_same_graph_and_clears_log() {
         store.graph().node_count(),
         seed_graph().node_count() + total as usize
     );
-    assert_eq!(dump(store.graph()), dump(&expected));
+    assert_same_dump(&dump(store.graph()), &dump(&expected));
     drop(store);
 
     // Compaction left one snapshot generation and only the entries written after it.
@@ -359,7 +389,8 @@ fn rejected_change_leaves_graph_and_database_unchanged() {
     let log_before = store.log_entries();
 
     let too_important = requires(9, S);
-    let rejected: Vec<(Change, fn(&ChangeError) -> bool)> = vec![
+    type IsExpected = fn(&ChangeError) -> bool;
+    let rejected: Vec<(Change, IsExpected)> = vec![
         (add_edge("devops", "linux", too_important), |e| {
             matches!(e, ChangeError::ImportanceOutOfRange(9))
         }),
@@ -403,7 +434,7 @@ fn rejected_change_leaves_graph_and_database_unchanged() {
         assert_eq!(store.log_entries(), log_before, "{shown} wrote to the log");
     }
     drop(store);
-    assert_eq!(reopen_dump(&path), before);
+    assert_same_dump(&reopen_dump(&path), &before);
 }
 
 #[test]
@@ -460,7 +491,7 @@ fn operation_whose_second_change_fails_leaves_nothing_of_the_first() {
     let after = dump(store.graph());
     assert_ne!(after, before);
     drop(store);
-    assert_eq!(reopen_dump(&path), after);
+    assert_same_dump(&reopen_dump(&path), &after);
 }
 
 // ---- merge and replace --------------------------------------------------------------------------
@@ -495,9 +526,9 @@ fn merge_with_clashing_id_fails_and_writes_nothing() {
         }
         other => panic!("expected Clashes, got {:?}", other.err()),
     }
-    assert_eq!(dump(store.graph()), before);
+    assert_same_dump(&dump(store.graph()), &before);
     drop(store);
-    assert_eq!(reopen_dump(&path), before);
+    assert_same_dump(&reopen_dump(&path), &before);
 }
 
 #[test]
@@ -509,10 +540,10 @@ fn merge_without_clashes_survives_reopen() {
     let mut expected = seed_graph();
     expected.merge(incoming.clone()).unwrap();
     store.merge(incoming).unwrap();
-    assert_eq!(dump(store.graph()), dump(&expected));
+    assert_same_dump(&dump(store.graph()), &dump(&expected));
     drop(store);
     let reopened = reopen_dump(&path);
-    assert_eq!(reopened, dump(&expected));
+    assert_same_dump(&reopened, &dump(&expected));
     assert!(reopened.contains("node ansible tool"));
     assert!(reopened.contains("other-source"));
 }
@@ -535,9 +566,9 @@ fn replace_then_reopen_gives_exactly_the_new_graph() {
     let wanted = dump(&replacement);
     store.replace(replacement).unwrap();
     assert_eq!(store.log_entries(), 0);
-    assert_eq!(dump(store.graph()), wanted);
+    assert_same_dump(&dump(store.graph()), &wanted);
     drop(store);
-    assert_eq!(reopen_dump(&path), wanted);
+    assert_same_dump(&reopen_dump(&path), &wanted);
     assert!(raw_keys(&path, "log:").is_empty());
 }
 
@@ -570,7 +601,7 @@ fn second_open_while_first_is_alive_is_locked_and_names_the_path() {
         .unwrap();
     let after = dump(first.graph());
     drop(first);
-    assert_eq!(reopen_dump(&path), after);
+    assert_same_dump(&reopen_dump(&path), &after);
     assert!(after.contains("node helm tool"));
 }
 
@@ -733,6 +764,29 @@ fn log_entry_that_no_longer_applies_is_damaged() {
 }
 
 // ---- damage to the files on disk ----------------------------------------------------------------
+
+#[test]
+fn emptied_db_file_is_damaged_not_reseeded() {
+    // sled reads a `db` file it cannot parse from the start as a brand-new database; the store
+    // must not then seed it as if it were new, silently replacing the user's graph.
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    written_database(&path);
+    std::fs::write(path.join("db"), b"").unwrap();
+    let msg = expect_damaged(&path, "emptied db file");
+    assert!(msg.contains("hold no data"), "{msg}");
+
+    std::fs::remove_file(path.join("db")).unwrap();
+    expect_damaged(&path, "deleted db file");
+}
+
+#[test]
+fn new_database_in_an_existing_empty_directory_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, opened) = Store::open(dir.path(), seed_graph).unwrap();
+    assert_eq!(opened, Opened::Created);
+    assert_same_dump(&dump(store.graph()), &dump(&seed_graph()));
+}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

@@ -291,7 +291,7 @@ fn resolve_error(span: Span, e: ResolveError) -> QueryError {
             } else {
                 let list: Vec<String> = suggestions
                     .iter()
-                    .map(|s| format!("`{}`", skillgraph_graph::quote_if_needed(s)))
+                    .map(|s| format!("`{}`", crate::parser::quote_name(s)))
                     .collect();
                 err.with_help(format!("did you mean {}?", list.join(" or ")))
             }
@@ -308,7 +308,7 @@ fn resolve_error(span: Span, e: ResolveError) -> QueryError {
             .with_label("ambiguous")
             .with_help(format!(
                 "qualify it with its kind, e.g. `{kind}:{}`",
-                skillgraph_graph::quote_if_needed(name)
+                crate::parser::quote_name(name)
             ))
         }
     }

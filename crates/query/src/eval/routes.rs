@@ -101,7 +101,7 @@ fn route_failure(
                 table.note(format!(
                     "these roles are reachable and closest to {}; `learn ROLE -> {}` shows what each still needs",
                     name(graph, *to),
-                    skillgraph_graph::quote_if_needed(name(graph, *to))
+                    crate::parser::quote_name(name(graph, *to))
                 ));
             }
             Ok(table)
