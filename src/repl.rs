@@ -1,25 +1,38 @@
-//! The interactive shell: rustyline with history, completion of keywords and node names,
-//! hints, highlighting, multi-line input, and dot commands.
+//! The interactive shell: rustyline with persistent history, completion that knows the grammar
+//! and the live graph, hints, highlighting, multi-line input, and dot commands.
+//!
+//! The pieces: [`syntax`] says what each token of a line is; [`complete`] turns that into
+//! candidates; [`highlight`] into colours. This file wires them into rustyline and runs the loop.
+
+mod complete;
+mod highlight;
+mod syntax;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::path::PathBuf;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
 
-use rustyline::completion::{Completer, Pair};
+use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::{CmdKind, Highlighter};
-use rustyline::hint::{Hinter, HistoryHinter};
-use rustyline::history::DefaultHistory;
+use rustyline::hint::{Hint, Hinter, HistoryHinter};
+use rustyline::history::{DefaultHistory, History};
+use rustyline::line_buffer::LineBuffer;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
-use rustyline::{Config, Context, Editor, Helper};
-use skillgraph_graph::schema::{field_names, FIELDS};
-use skillgraph_graph::{EdgeKind, Graph, NodeKind};
+use rustyline::{Changeset, ColorMode, CompletionType, Config, Context, Editor, Helper};
+use skillgraph_graph::schema::FIELDS;
+use skillgraph_graph::{EdgeKind, NodeKind};
 use skillgraph_query::parser;
+use skillgraph_query::reference::forms_of;
 
-use crate::engine::Engine;
+use crate::engine::{Engine, Outcome};
 use crate::output::{self, Format};
+use complete::Vocabulary;
+
+const PROMPT: &str = "skillgraph> ";
 
 /// The dot commands, with what each does (for `.help` and completion).
 pub const META_COMMANDS: &[(&str, &str)] = &[
@@ -39,67 +52,15 @@ pub const META_COMMANDS: &[(&str, &str)] = &[
     (".quit", "leave the shell (Ctrl-D does too)"),
 ];
 
-/// What completion and highlighting know of the live graph, refreshed after each statement.
-#[derive(Default)]
-struct Vocabulary {
-    /// Every name and alias, quoted if needed, with its kind.
-    names: Vec<(String, NodeKind)>,
-    labels_lower: std::collections::HashSet<String>,
-    profiles: Vec<String>,
-}
-
-impl Vocabulary {
-    fn from_graph(graph: &Graph, profiles: Vec<String>) -> Vocabulary {
-        let mut names = Vec::new();
-        let mut counts: std::collections::HashMap<String, usize> = Default::default();
-        for ix in graph.node_indices() {
-            let node = graph.node(ix);
-            for label in std::iter::once(&node.name).chain(&node.aliases) {
-                *counts.entry(label.to_lowercase()).or_default() += 1;
-            }
-        }
-        for ix in graph.node_indices() {
-            let node = graph.node(ix);
-            for label in std::iter::once(&node.name).chain(&node.aliases) {
-                let text = parser::quote_name(label);
-                // A label two nodes share completes kind-qualified, so it resolves.
-                let text = if counts[&label.to_lowercase()] > 1 {
-                    format!("{}:{text}", node.kind)
-                } else {
-                    text
-                };
-                names.push((text, node.kind));
-            }
-        }
-        names.sort();
-        names.dedup();
-        let labels_lower = counts.into_keys().collect();
-        Vocabulary {
-            names,
-            labels_lower,
-            profiles,
-        }
-    }
-}
-
 struct ShellHelper {
+    /// Refreshed after every statement that may have changed the graph or the profiles.
     vocabulary: Rc<RefCell<Vocabulary>>,
-    hinter: HistoryHinter,
+    history: HistoryHinter,
+    files: FilenameCompleter,
     color: bool,
 }
 
 impl Helper for ShellHelper {}
-
-fn word_start(line: &str, pos: usize) -> usize {
-    let before = &line[..pos];
-    // Inside an open quote, the word starts at the quote.
-    if before.matches('"').count() % 2 == 1 {
-        return before.rfind('"').unwrap_or(0);
-    }
-    before
-        .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '[' | ',' | '{'))
-        .map_or(0, |i| i + 1)
-}
 
 impl Completer for ShellHelper {
     type Candidate = Pair;
@@ -110,198 +71,123 @@ impl Completer for ShellHelper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        let start = word_start(line, pos);
-        let word = &line[start..pos];
-        let lower = word.to_lowercase();
-        let mut out: Vec<Pair> = Vec::new();
-        let mut add = |display: String, replacement: String| {
-            if !out.iter().any(|p: &Pair| p.replacement == replacement) {
-                out.push(Pair {
-                    display,
-                    replacement,
-                });
-            }
-        };
-        let first_word = line[..start].trim().is_empty();
-        if first_word && word.starts_with('.') {
-            for (cmd, _) in META_COMMANDS {
-                if cmd.starts_with(&lower) {
-                    add(cmd.to_string(), format!("{cmd} "));
-                }
-            }
-            return Ok((start, out));
+        if let Some(path_start) = read_argument_start(line, pos) {
+            let (start, files) = self
+                .files
+                .complete_path(&line[path_start..], pos - path_start)?;
+            return Ok((path_start + start, files));
         }
-        if let Some(prefix) = word.strip_prefix('$') {
-            for p in &self.vocabulary.borrow().profiles {
-                if p.starts_with(prefix) {
-                    add(format!("${p}"), format!("${p}"));
-                }
-            }
-            return Ok((start, out));
-        }
-        if word.is_empty() {
-            return Ok((start, out));
-        }
-        let keywords: &[&str] = if first_word {
-            parser::STATEMENT_KEYWORDS
-        } else {
-            parser::KEYWORDS
-        };
-        for kw in keywords {
-            if kw.starts_with(&lower) {
-                add(kw.to_string(), format!("{kw} "));
-            }
-        }
-        if !first_word {
-            for kind in EdgeKind::ALL {
-                if kind.as_str().starts_with(&lower) {
-                    add(kind.as_str().into(), format!("{} ", kind.as_str()));
-                }
-            }
-            for field in field_names() {
-                if field.starts_with(&lower) {
-                    add(field.into(), field.into());
-                }
-            }
-            let unquoted = lower.trim_start_matches('"');
-            for (name, _) in &self.vocabulary.borrow().names {
-                let candidate = name.to_lowercase();
-                let plain = candidate.trim_start_matches('"');
-                let hit = plain.starts_with(unquoted)
-                    || candidate.split_once(':').is_some_and(|(_, rest)| {
-                        rest.trim_start_matches('"').starts_with(unquoted)
-                    });
-                if hit {
-                    add(name.clone(), name.clone());
-                }
-            }
-        }
-        Ok((start, out))
+        Ok(complete::complete(&self.vocabulary.borrow(), line, pos))
+    }
+
+    fn update(&self, line: &mut LineBuffer, start: usize, elected: &str, cl: &mut Changeset) {
+        let end = complete::replaced_end(line.as_str(), start, line.pos());
+        line.replace(start..end, elected, cl);
+    }
+}
+
+/// Where the file name of `.read FILE` starts, when the cursor is in it.
+fn read_argument_start(line: &str, pos: usize) -> Option<usize> {
+    let indent = line.len() - line.trim_start().len();
+    let rest = line[indent..].strip_prefix(".read")?;
+    let gap = rest.len() - rest.trim_start().len();
+    let start = indent + ".read".len() + gap;
+    (gap > 0 && pos >= start).then_some(start)
+}
+
+/// A hint: the shape of a statement after its keyword (shown, never inserted), or the rest of
+/// a history entry or of the only completion (inserted with → at the end of the line).
+struct ShellHint {
+    display: String,
+    insert: bool,
+}
+
+impl Hint for ShellHint {
+    fn display(&self) -> &str {
+        &self.display
+    }
+
+    fn completion(&self) -> Option<&str> {
+        self.insert.then_some(self.display.as_str())
     }
 }
 
 impl Hinter for ShellHelper {
-    type Hint = String;
+    type Hint = ShellHint;
 
-    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<String> {
-        if line.is_empty() {
+    fn hint(&self, line: &str, pos: usize, ctx: &Context<'_>) -> Option<ShellHint> {
+        if line.trim().is_empty() || pos < line.len() {
             return None;
         }
-        // A statement keyword alone: show the shape of the statement.
-        let trimmed = line.trim_end();
-        if pos == line.len() && !trimmed.contains(' ') && line.ends_with(' ') {
-            if let Some(form) = statement_form(trimmed) {
-                return Some(form.to_string());
-            }
+        if let Some(form) = statement_form_hint(line) {
+            return Some(ShellHint {
+                display: form,
+                insert: false,
+            });
         }
-        self.hinter.hint(line, pos, ctx)
+        if let Some(rest) = self.history.hint(line, pos, ctx) {
+            return Some(ShellHint {
+                display: rest,
+                insert: true,
+            });
+        }
+        let (start, candidates) = complete::complete(&self.vocabulary.borrow(), line, pos);
+        let [only] = candidates.as_slice() else {
+            return None;
+        };
+        let typed = &line[start..pos];
+        let rest = only
+            .replacement
+            .get(..typed.len())
+            .filter(|head| head.eq_ignore_ascii_case(typed))
+            .map(|_| &only.replacement[typed.len()..])?;
+        (!typed.is_empty() && !rest.trim().is_empty()).then(|| ShellHint {
+            display: rest.to_string(),
+            insert: true,
+        })
     }
 }
 
-/// A one-line shape of each statement, shown as a hint after its keyword.
-fn statement_form(keyword: &str) -> Option<&'static str> {
-    Some(match keyword.to_lowercase().as_str() {
-        "show" => "NODE",
-        "path" => "FROM -> TO [via ROLE] [avoid ROLE] [max N] [by effort]",
-        "paths" => "FROM -> TO [max N] [limit N]",
-        "learn" => "FROM|[skills]|$profile -> ROLE [min importance N]",
-        "gap" => "FROM -> ROLE [min importance N]",
-        "compare" => "ROLE, ROLE",
-        "closest" => "[skills]|$profile [limit N]",
-        "let" => "NAME = [skill, tool, …]",
-        "add" => "role|skill|tool NAME { field: value }",
-        "link" => "FROM requires|uses|covers|prerequisite|transition TO { … }",
-        "unlink" => "FROM EDGE TO",
-        "set" => "NODE FIELD = VALUE",
-        "remove" => "NODE",
-        _ => return None,
-    })
+/// After a statement keyword and a space: what the statement looks like.
+fn statement_form_hint(line: &str) -> Option<String> {
+    let keyword = line.strip_suffix(' ')?.trim_start();
+    if keyword.contains(char::is_whitespace) {
+        return None;
+    }
+    let forms = forms_of(keyword);
+    if forms.is_empty() {
+        return None;
+    }
+    let shapes: Vec<&str> = forms
+        .iter()
+        .map(|f| {
+            f.usage
+                .get(f.keyword.len()..)
+                .unwrap_or_default()
+                .trim_start()
+        })
+        .collect();
+    Some(shapes.join("  |  "))
 }
 
 impl Highlighter for ShellHelper {
     fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
-        if !self.color || line.starts_with('.') {
+        if !self.color {
             return Cow::Borrowed(line);
         }
-        let vocabulary = self.vocabulary.borrow();
-        let mut out = String::with_capacity(line.len() + 16);
-        let mut chars = line.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if c == '"' {
-                let mut end = line.len();
-                let mut escaped = false;
-                for (j, d) in line[i + 1..].char_indices() {
-                    if escaped {
-                        escaped = false;
-                    } else if d == '\\' {
-                        escaped = true;
-                    } else if d == '"' {
-                        end = i + 1 + j + 1;
-                        break;
-                    }
-                }
-                out.push_str("\x1b[32m");
-                out.push_str(&line[i..end]);
-                out.push_str("\x1b[0m");
-                while chars.peek().is_some_and(|(k, _)| *k < end) {
-                    chars.next();
-                }
-            } else if c == '#' {
-                out.push_str("\x1b[2m");
-                out.push_str(&line[i..]);
-                out.push_str("\x1b[0m");
-                break;
-            } else if c.is_alphanumeric() || c == '_' {
-                let mut end = line.len();
-                for (j, d) in line[i..].char_indices() {
-                    if !(d.is_alphanumeric()
-                        || matches!(d, '_' | '-' | '/' | '.' | '+' | '#' | ':'))
-                    {
-                        end = i + j;
-                        break;
-                    }
-                }
-                let word = &line[i..end];
-                let lower = word.to_lowercase();
-                if parser::KEYWORDS.contains(&lower.as_str()) {
-                    out.push_str("\x1b[1;34m");
-                    out.push_str(word);
-                    out.push_str("\x1b[0m");
-                } else if word.chars().next().is_some_and(|c| c.is_alphabetic())
-                    && !vocabulary.labels_lower.contains(&lower)
-                    && !field_names().any(|f| f == lower)
-                    && !EdgeKind::ALL.iter().any(|k| k.as_str() == lower)
-                    && !vocabulary
-                        .names
-                        .iter()
-                        .any(|(n, _)| n.to_lowercase() == lower)
-                {
-                    // A name that resolves to nothing: underline it in red.
-                    out.push_str("\x1b[4;31m");
-                    out.push_str(word);
-                    out.push_str("\x1b[0m");
-                } else {
-                    out.push_str(word);
-                }
-                while chars.peek().is_some_and(|(k, _)| *k < end) {
-                    chars.next();
-                }
-            } else {
-                out.push(c);
-            }
-        }
-        Cow::Owned(out)
+        Cow::Owned(highlight::highlight(line, &self.vocabulary.borrow()))
     }
 
     fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
         if self.color {
-            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+            Cow::Owned(highlight::dim(hint))
         } else {
             Cow::Borrowed(hint)
         }
     }
 
     fn highlight_char(&self, _line: &str, _pos: usize, _kind: CmdKind) -> bool {
+        // Any keystroke can change whether a name resolves, so always repaint.
         self.color
     }
 }
@@ -309,31 +195,69 @@ impl Highlighter for ShellHelper {
 impl Validator for ShellHelper {
     fn validate(&self, ctx: &mut ValidationContext) -> rustyline::Result<ValidationResult> {
         let input = ctx.input();
-        if input.starts_with('.') {
-            return Ok(ValidationResult::Valid(None));
-        }
-        Ok(if parser::needs_more_input(input) {
-            ValidationResult::Incomplete
-        } else {
-            ValidationResult::Valid(None)
-        })
+        Ok(
+            if !input.trim_start().starts_with('.') && parser::needs_more_input(input) {
+                ValidationResult::Incomplete
+            } else {
+                ValidationResult::Valid(None)
+            },
+        )
     }
 }
 
-/// `$XDG_STATE_HOME/skillgraph/history` (falling back to the data directory).
+/// `$XDG_STATE_HOME/skillgraph/history` (on systems without a state directory, the data
+/// directory). Entries that span lines are stored as one entry with `\n` escaped (rustyline's
+/// `#V2` history format), so ↑ brings back a whole multi-line statement.
 fn history_path() -> Option<PathBuf> {
     let base = dirs::state_dir().or_else(dirs::data_dir)?;
     Some(base.join("skillgraph").join("history"))
 }
 
+fn open_history(editor: &mut Editor<ShellHelper, DefaultHistory>) -> Option<PathBuf> {
+    let path = history_path()?;
+    if let Some(dir) = path.parent() {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            eprintln!(
+                "warning: history is not kept: cannot create {}: {e}",
+                dir.display()
+            );
+            return None;
+        }
+    }
+    if path.exists() {
+        if let Err(e) = editor.load_history(&path) {
+            eprintln!("warning: cannot read the history {}: {e}", path.display());
+        }
+    }
+    Some(path)
+}
+
+/// Adds an entry and appends it to the file at once, so a crash loses nothing and two shells
+/// open at the same time both keep their entries.
+fn remember(editor: &mut Editor<ShellHelper, DefaultHistory>, path: Option<&Path>, entry: &str) {
+    if let Ok(true) = editor.add_history_entry(entry) {
+        if let Some(path) = path {
+            if let Err(e) = editor.history_mut().append(path) {
+                eprintln!("warning: cannot write the history {}: {e}", path.display());
+            }
+        }
+    }
+}
+
 pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
-    let color = output::use_color(true);
+    let color = output::use_color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     let config = Config::builder()
         .auto_add_history(false)
         .history_ignore_dups(true)
         .unwrap_or_else(|_| Config::builder())
         .max_history_size(5000)
         .unwrap_or_else(|_| Config::builder())
+        .completion_type(CompletionType::List)
+        .color_mode(if color {
+            ColorMode::Enabled
+        } else {
+            ColorMode::Disabled
+        })
         .build();
     let mut editor: Editor<ShellHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(e) => e,
@@ -342,106 +266,137 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
             return crate::EXIT_USAGE_OR_IO;
         }
     };
-    let vocabulary = Rc::new(RefCell::new(Vocabulary::from_graph(
-        engine.graph(),
-        Vec::new(),
-    )));
+    let mut names = Vocabulary::from_graph(engine.graph());
+    names.set_profiles(profile_names(engine));
+    let vocabulary = Rc::new(RefCell::new(names));
     editor.set_helper(Some(ShellHelper {
         vocabulary: vocabulary.clone(),
-        hinter: HistoryHinter::new(),
+        history: HistoryHinter::new(),
+        files: FilenameCompleter::new(),
         color,
     }));
-    let history = history_path();
-    if let Some(path) = &history {
-        let _ = editor.load_history(path);
-    }
-    // Ctrl-C while a statement runs sets the session's interrupt flag instead of killing us;
-    // while reading a line, rustyline sees Ctrl-C as a key and clears the input.
+    let history = open_history(&mut editor);
+    // While a line is being edited the terminal is in raw mode and Ctrl-C reaches rustyline as
+    // a key (it clears the line). While a statement runs, Ctrl-C is a signal: it sets the
+    // session's interrupt flag instead of killing the shell.
     let interrupt = engine.session.interrupt.clone();
-    let _ = ctrlc::set_handler(move || interrupt.store(true, Ordering::Relaxed));
+    if let Err(e) = ctrlc::set_handler(move || interrupt.store(true, Ordering::Relaxed)) {
+        eprintln!("warning: Ctrl-C will end the shell while a statement runs: {e}");
+    }
 
     let graph = engine.graph();
     println!(
-        "skillgraph {} — database {} ({} nodes, {} edges)",
+        "skillgraph {} — database {db_label} ({} nodes, {} edges)",
         env!("CARGO_PKG_VERSION"),
-        db_label,
         graph.node_count(),
         graph.edge_count()
     );
-    println!("Type `.help` for help, `.quit` or Ctrl-D to leave. Try: path DevOps -> SRE");
+    println!(
+        "Type .help for help, Tab to complete, .quit or Ctrl-D to leave. Try: path DevOps -> SRE"
+    );
     loop {
-        match editor.readline("skillgraph> ") {
-            Ok(line) => {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                let _ = editor.add_history_entry(line.as_str());
-                if let Some(path) = &history {
-                    if let Some(dir) = path.parent() {
-                        let _ = std::fs::create_dir_all(dir);
-                    }
-                    let _ = editor.save_history(path);
-                }
-                let trimmed = line.trim();
-                if trimmed.starts_with('.') {
-                    if meta_command(engine, trimmed) == MetaOutcome::Quit {
-                        break;
-                    }
-                } else {
-                    engine.run_script("<input>", &line);
-                }
-                let profiles = engine.session.profile_names().map(String::from).collect();
-                *vocabulary.borrow_mut() = Vocabulary::from_graph(engine.graph(), profiles);
-            }
+        let line = match editor.readline(PROMPT) {
+            Ok(line) => line,
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
             Err(e) => {
                 eprintln!("error: {e}");
                 return crate::EXIT_USAGE_OR_IO;
             }
+        };
+        if line.trim().is_empty() {
+            continue;
         }
+        remember(&mut editor, history.as_deref(), &line);
+        let trimmed = line.trim();
+        let names_may_change = if trimmed.starts_with('.') {
+            match meta_command(engine, trimmed) {
+                MetaOutcome::Quit => break,
+                MetaOutcome::Continue { ran_statements } => ran_statements,
+            }
+        } else {
+            run_guarded(engine, "<input>", &line);
+            may_change_names(&line)
+        };
+        let mut vocabulary = vocabulary.borrow_mut();
+        if names_may_change {
+            *vocabulary = Vocabulary::from_graph(engine.graph());
+        }
+        vocabulary.set_profiles(profile_names(engine));
     }
     crate::EXIT_OK
 }
 
+/// This session's `let` profiles and the profiles saved in the database.
+fn profile_names(engine: &Engine) -> Vec<String> {
+    let session = engine.session.profile_names().map(String::from);
+    session
+        .chain(engine.graph().profiles().keys().cloned())
+        .collect()
+}
+
+/// Runs source typed or read in the shell. A bug that panics in a statement is reported and
+/// the shell goes on: the store writes each change atomically, so nothing is half written.
+fn run_guarded(engine: &mut Engine, name: &str, source: &str) -> Outcome {
+    match panic::catch_unwind(AssertUnwindSafe(|| engine.run_script(name, source))) {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            eprintln!("error: internal error while running this (a bug; the shell goes on)");
+            Outcome::Failed
+        }
+    }
+}
+
+/// Whether `source` holds a statement that can add, rename or remove nodes, so that the names
+/// completion offers must be read again. Rebuilding them is linear in the graph; skipping it
+/// after reads keeps a large imported graph quick to query.
+fn may_change_names(source: &str) -> bool {
+    syntax::statement_keywords(source).any(|k| matches!(k.as_str(), "add" | "set" | "remove"))
+}
+
 #[derive(PartialEq)]
 enum MetaOutcome {
-    Continue,
+    Continue {
+        /// Whether statements ran (`.read`), which may have changed the graph.
+        ran_statements: bool,
+    },
     Quit,
 }
 
-/// Runs a dot command. Shared by the shell and by scripts that contain them.
+/// Runs a dot command.
 fn meta_command(engine: &mut Engine, line: &str) -> MetaOutcome {
-    let mut parts = line.splitn(2, char::is_whitespace);
-    let command = parts.next().unwrap_or_default();
-    let arg = parts.next().unwrap_or_default().trim();
+    let (command, arg) = line
+        .split_once(char::is_whitespace)
+        .map_or((line, ""), |(c, a)| (c, a.trim()));
     match command {
         ".quit" | ".exit" => return MetaOutcome::Quit,
         ".help" => print!("{}", crate::help::help(arg)),
+        ".format" if arg.is_empty() => println!("output format: {}", engine.format.name()),
         ".format" => match Format::parse(arg) {
             Some(f) => {
                 engine.format = f;
                 println!("output format: {}", f.name());
             }
-            None => eprintln!("error: `.format` takes table, json or csv"),
+            None => eprintln!("error: `.format` takes table, json or csv, not `{arg}`"),
         },
         ".timing" => match arg {
-            "on" => engine.timing = true,
-            "off" => engine.timing = false,
-            _ => eprintln!("error: `.timing` takes on or off"),
-        },
-        ".read" => {
-            if arg.is_empty() {
-                eprintln!("error: `.read` takes a file name");
-            } else {
-                match std::fs::read_to_string(arg) {
-                    Ok(text) => {
-                        engine.run_script(arg, &text);
-                    }
-                    Err(e) => eprintln!("error: cannot read {arg}: {e}"),
-                }
+            "on" | "off" => {
+                engine.timing = arg == "on";
+                println!("timing {arg}");
             }
-        }
+            "" => println!("timing {}", if engine.timing { "on" } else { "off" }),
+            _ => eprintln!("error: `.timing` takes on or off, not `{arg}`"),
+        },
+        ".read" if arg.is_empty() => eprintln!("error: `.read` takes a file name"),
+        ".read" => match std::fs::read_to_string(arg) {
+            Ok(text) => {
+                run_guarded(engine, arg, &text);
+                return MetaOutcome::Continue {
+                    ran_statements: true,
+                };
+            }
+            Err(e) => eprintln!("error: cannot read {arg}: {e}"),
+        },
         ".schema" => print!("{}", schema_text()),
         ".sources" => {
             let table = crate::commands::sources_table(engine.graph());
@@ -452,10 +407,9 @@ fn meta_command(engine: &mut Engine, line: &str) -> MetaOutcome {
             output::print(&table, engine.format);
         }
         other => {
-            let names: Vec<&str> = META_COMMANDS.iter().map(|(c, _)| *c).collect();
-            let near = names
+            let near = META_COMMANDS
                 .iter()
-                .map(|c| (strsim::normalized_damerau_levenshtein(other, c), *c))
+                .map(|(c, _)| (strsim::normalized_damerau_levenshtein(other, c), *c))
                 .filter(|(s, _)| *s >= 0.5)
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             match near {
@@ -464,7 +418,9 @@ fn meta_command(engine: &mut Engine, line: &str) -> MetaOutcome {
             }
         }
     }
-    MetaOutcome::Continue
+    MetaOutcome::Continue {
+        ran_statements: false,
+    }
 }
 
 fn schema_text() -> String {
@@ -495,4 +451,54 @@ fn schema_text() -> String {
     }
     out.push_str("  prerequisite A → B means A must be learnt before B\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use skillgraph_query::parser::STATEMENT_KEYWORDS;
+
+    #[test]
+    fn the_form_of_a_statement_follows_its_keyword() {
+        assert_eq!(statement_form_hint("show ").as_deref(), Some("NODE"));
+        let skills = statement_form_hint("skills ").unwrap();
+        assert!(
+            skills.contains("of ROLE") && skills.contains("where"),
+            "{skills}"
+        );
+        assert_eq!(statement_form_hint("show"), None);
+        assert_eq!(statement_form_hint("show SRE "), None);
+        assert_eq!(statement_form_hint("frob "), None);
+    }
+
+    #[test]
+    fn read_takes_a_file_name() {
+        assert_eq!(read_argument_start(".read ex", 8), Some(6));
+        assert_eq!(read_argument_start(" .read  ex", 10), Some(8));
+        assert_eq!(read_argument_start(".read", 5), None);
+        assert_eq!(read_argument_start(".reader x", 9), None);
+        assert_eq!(read_argument_start("show x", 6), None);
+    }
+
+    #[test]
+    fn only_writes_that_touch_names_refresh_them() {
+        assert!(may_change_names("add skill eBPF"));
+        assert!(may_change_names("show SRE; set eBPF name = \"e\""));
+        assert!(may_change_names("REMOVE eBPF"));
+        assert!(!may_change_names(
+            "link SRE requires eBPF { importance: 3 }"
+        ));
+        assert!(!may_change_names("show \"add\""));
+    }
+
+    #[test]
+    fn every_dot_command_is_handled_and_documented() {
+        let help = crate::help::help("");
+        for (command, _) in META_COMMANDS {
+            assert!(help.contains(command), "{command} is missing from .help");
+        }
+        for keyword in STATEMENT_KEYWORDS {
+            assert!(!forms_of(keyword).is_empty(), "no form for `{keyword}`");
+        }
+    }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::graph::Graph;
 use crate::model::{Edge, EdgeKind, Node, NodeKind, Source, Value};
+use crate::profile::Profile;
 use crate::schema::{field_spec, FieldType};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,6 +35,11 @@ pub enum Change {
         id: String,
         field: String,
         value: Value,
+    },
+    /// Saves a profile, replacing one of the same name.
+    SetProfile(Profile),
+    DeleteProfile {
+        name: String,
     },
 }
 
@@ -78,6 +84,9 @@ pub enum ChangeError {
     UnknownMoveSkill(String),
     /// A source index with no entry in the source table.
     UnknownSource(u16),
+    /// A profile entry that is not a skill or tool, or a level outside 1–5.
+    BadProfileEntry(String),
+    UnknownProfile(String),
 }
 
 impl fmt::Display for ChangeError {
@@ -130,6 +139,8 @@ impl fmt::Display for ChangeError {
                 "the field `{field}` holds {}, not {found}",
                 expected.as_str()
             ),
+            ChangeError::BadProfileEntry(why) => write!(f, "{why}"),
+            ChangeError::UnknownProfile(name) => write!(f, "there is no profile `{name}`"),
             ChangeError::UnknownSource(i) => write!(f, "source #{i} is not in the source table"),
             ChangeError::UnknownMoveSkill(id) => {
                 write!(f, "the move names `{id}`, which is not a skill")
@@ -182,6 +193,33 @@ impl Graph {
                 }
                 Ok(())
             }
+            Change::SetProfile(profile) => {
+                if profile.name.is_empty() {
+                    return Err(ChangeError::BadProfileEntry(
+                        "a profile needs a name".into(),
+                    ));
+                }
+                for (id, entry) in &profile.entries {
+                    let ix = self.require(id)?;
+                    if self.node(ix).kind == NodeKind::Role {
+                        return Err(ChangeError::BadProfileEntry(format!(
+                            "`{}` is a role; a profile lists skills and tools",
+                            self.node(ix).name
+                        )));
+                    }
+                    if !(1..=5).contains(&entry.level) {
+                        return Err(ChangeError::BadProfileEntry(format!(
+                            "a level goes from 1 to 5, not {}",
+                            entry.level
+                        )));
+                    }
+                }
+                Ok(())
+            }
+            Change::DeleteProfile { name } => match self.profile(name) {
+                Some(_) => Ok(()),
+                None => Err(ChangeError::UnknownProfile(name.clone())),
+            },
             Change::SetField { id, field, value } => {
                 let ix = self.require(id)?;
                 let kind = self.node(ix).kind;
@@ -300,6 +338,19 @@ impl Graph {
                 let summary = format!("added source {}", source.key);
                 self.add_source(source);
                 summary
+            }
+            Change::SetProfile(profile) => {
+                let summary = format!(
+                    "saved profile {} ({} entries)",
+                    profile.name,
+                    profile.entries.len()
+                );
+                self.put_profile(profile);
+                summary
+            }
+            Change::DeleteProfile { name } => {
+                self.remove_profile(&name);
+                format!("deleted profile {name}")
             }
             Change::AddNode(node) => {
                 let summary = format!("added {} {}", node.kind, node.name);

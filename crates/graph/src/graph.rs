@@ -1,7 +1,7 @@
 //! [`Graph`]: the nodes and edges in a petgraph `StableDiGraph`, plus the lookup tables every
 //! query needs (ids, names and aliases, sources).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
@@ -9,6 +9,7 @@ use petgraph::Direction;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Edge, EdgeKind, Node, NodeKind, Source, SourceId};
+use crate::profile::Profile;
 
 /// The whole knowledge graph in memory.
 ///
@@ -21,6 +22,8 @@ pub struct Graph {
     by_id: HashMap<String, NodeIndex>,
     /// Lower-cased name or alias → nodes carrying it.
     by_label: HashMap<String, Vec<NodeIndex>>,
+    /// Saved personal profiles by name.
+    profiles: BTreeMap<String, Profile>,
 }
 
 /// The persisted form of a [`Graph`]: the lookup tables are rebuilt on load.
@@ -28,6 +31,7 @@ pub struct Graph {
 pub struct GraphData {
     pub sources: Vec<Source>,
     pub graph: StableDiGraph<Node, Edge>,
+    pub profiles: BTreeMap<String, Profile>,
 }
 
 /// [`GraphData`] borrowed from a [`Graph`], for writing.
@@ -35,6 +39,7 @@ pub struct GraphData {
 pub struct GraphDataRef<'a> {
     pub sources: &'a Vec<Source>,
     pub graph: &'a StableDiGraph<Node, Edge>,
+    pub profiles: &'a BTreeMap<String, Profile>,
 }
 
 impl Graph {
@@ -46,6 +51,7 @@ impl Graph {
         let mut graph = Graph {
             inner: data.graph,
             sources: data.sources,
+            profiles: data.profiles,
             ..Graph::default()
         };
         graph.rebuild_lookups();
@@ -56,6 +62,7 @@ impl Graph {
         GraphData {
             sources: self.sources.clone(),
             graph: self.inner.clone(),
+            profiles: self.profiles.clone(),
         }
     }
 
@@ -64,6 +71,7 @@ impl Graph {
         GraphDataRef {
             sources: &self.sources,
             graph: &self.inner,
+            profiles: &self.profiles,
         }
     }
 
@@ -139,6 +147,25 @@ impl Graph {
         ids.iter().map(|&id| self.source(id).key.as_str()).collect()
     }
 
+    // ---- profiles ------------------------------------------------------------------------------
+
+    pub fn profiles(&self) -> &BTreeMap<String, Profile> {
+        &self.profiles
+    }
+
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        self.profiles.get(name)
+    }
+
+    /// Stores a profile without checks; callers validate first (see [`crate::change`]).
+    pub fn put_profile(&mut self, profile: Profile) {
+        self.profiles.insert(profile.name.clone(), profile);
+    }
+
+    pub fn remove_profile(&mut self, name: &str) -> Option<Profile> {
+        self.profiles.remove(name)
+    }
+
     // ---- nodes ---------------------------------------------------------------------------------
 
     pub fn node_count(&self) -> usize {
@@ -212,6 +239,9 @@ impl Graph {
         }
         self.unindex_node(ix);
         let node = self.inner.remove_node(ix)?;
+        for profile in self.profiles.values_mut() {
+            profile.entries.remove(&node.id);
+        }
         if node.kind == NodeKind::Skill {
             for edge in self.inner.edge_weights_mut() {
                 if let Some(extra) = edge.extra.as_mut() {
@@ -273,6 +303,13 @@ impl Graph {
             .edges_directed(to, Direction::Incoming)
             .filter(move |e| e.weight().kind == kind)
             .map(|e| (e.id(), e.source()))
+    }
+
+    /// Every node joined to `ix` by an edge of any kind, in either direction.
+    pub fn neighbours(&self, ix: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.inner
+            .neighbors_directed(ix, Direction::Outgoing)
+            .chain(self.inner.neighbors_directed(ix, Direction::Incoming))
     }
 
     /// The edges `from -kind-> to` (several when sources state the same fact separately).

@@ -7,7 +7,9 @@
 pub mod algo;
 pub mod change;
 pub mod graph;
+pub mod integrity;
 pub mod model;
+pub mod profile;
 pub mod resolve;
 pub mod schema;
 
@@ -18,4 +20,5 @@ pub use model::{
     ESTIMATE_SOURCE,
 };
 pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+pub use profile::{Profile, ProfileEntry, SkillState, DEFAULT_LEVEL};
 pub use resolve::ResolveError;

@@ -1,40 +1,4 @@
-//! ESCO v1.1.1, as its English CSV download has it (RFC 4180, quoted fields holding newlines),
-//! → roles, skills and `requires` edges.
-//!
-//! # Mapping
-//!
-//! | file | becomes |
-//! |---|---|
-//! | `occupations_en.csv` | a role per occupation: id `esco:occ:<uuid>`, name = preferredLabel, aliases = altLabels (one per line), `description` (else definition), category `ISCO-08 group <iscoGroup>` |
-//! | `skills_en.csv` | a skill per concept: id `esco:skill:<uuid>`, name = preferredLabel, aliases = altLabels, `description`, `skill_type`, `reuse_level` |
-//! | `occupationSkillRelations.csv` | `requires`: `essential` → importance 5, `optional` → importance 2 |
-//! | `broaderRelationsSkillPillar.csv`, `skillsHierarchy_en.csv` | the skill's category: the label of its broader skill group |
-//! | `skillSkillRelations.csv` | nothing: counted and reported (below) |
-//!
-//! **Ids.** `<uuid>` is the last segment of the concept URI
-//! (`http://data.europa.eu/esco/skill/<uuid>`): ESCO's persistent identifier, kept from version
-//! to version, and the key every relation file uses. The `code` column (`2654.1.7`) is shorter but
-//! encodes the occupation's place in the ISCO tree, which can change. hiddenLabels (search terms
-//! ESCO itself does not show) are not made aliases.
-//!
-//! **Importance.** The model's scale runs from 1 (nice to have) to 5 (essential). ESCO says
-//! `essential` — 5 — or `optional`: relevant only for some jobs under the title, which is "nice to
-//! have" — 2. That keeps optional skills below 3, the line `min importance 3` and the O*NET
-//! import draw for "required", so a filter means the same on both datasets.
-//!
-//! **What the model cannot say.** A `prerequisite` means "learn A before B". ESCO's skill–skill
-//! relations say that B is essential or optional *for exercising* A ("plan marketing strategy"
-//! needs "marketing principles", but "represent artistic production" equally needs "help
-//! coordinate promotional activities", a peer task; one relation even names a skill as related
-//! to itself); its hierarchy says that A is *part of* a broader group. Neither states a learning
-//! order, so neither becomes an edge: the hierarchy gives each skill its category (the first
-//! broader skill group with a label, else the first broader skill), and skill–skill relations
-//! are counted in the report. ESCO has no occupation → occupation career moves, so no
-//! `transition` edges either, and no effort: skills have no `effort_hours`.
-//!
-//! Every node and edge has the one source [`esco_source`]. A relation naming an occupation or
-//! skill the concept files lack is a warning (file and line), counted and skipped; malformed rows
-//! are errors, and any error means no graph.
+//! The ESCO v1.1.1 importer, [`load_esco_dir`], whose docs say what becomes what and why.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -83,11 +47,48 @@ pub fn esco_source() -> Source {
     }
 }
 
-/// Reads an ESCO v1.1.1 CSV download (the directory holding `occupations_en.csv` and the others)
-/// into a graph; see the [module docs](self) for what becomes what.
+/// Reads ESCO v1.1.1 as its English CSV download has it (a directory of RFC 4180 files whose
+/// quoted fields may hold newlines, `occupations_en.csv` and the others) into a graph of roles,
+/// skills and `requires` edges.
 ///
-/// `progress(phase, done, total)` is called now and then: `phase` names the file being read,
-/// `done` and `total` count bytes over all the files read, so one bar covers the whole import.
+/// `progress(phase, done, total)` is called first with phase `start` and then now and then:
+/// `phase` names the file being read, `done` and `total` count bytes over all the files read,
+/// so one bar covers the whole import.
+///
+/// # Mapping
+///
+/// | file | becomes |
+/// |---|---|
+/// | `occupations_en.csv` | a role per occupation: id `esco:occ:<uuid>`, name = preferredLabel, aliases = altLabels (one per line), `description` (else definition), category `ISCO-08 group <iscoGroup>` |
+/// | `skills_en.csv` | a skill per concept: id `esco:skill:<uuid>`, name = preferredLabel, aliases = altLabels, `description`, `skill_type`, `reuse_level` |
+/// | `occupationSkillRelations.csv` | `requires`: `essential` → importance 5, `optional` → importance 2 |
+/// | `broaderRelationsSkillPillar.csv`, `skillsHierarchy_en.csv` | the skill's category: the label of its broader skill group |
+/// | `skillSkillRelations.csv` | nothing: counted and reported (below) |
+///
+/// **Ids.** `<uuid>` is the last segment of the concept URI
+/// (`http://data.europa.eu/esco/skill/<uuid>`): ESCO's persistent identifier, kept from version
+/// to version, and the key every relation file uses. The `code` column (`2654.1.7`) is shorter but
+/// encodes the occupation's place in the ISCO tree, which can change. hiddenLabels (search terms
+/// ESCO itself does not show) are not made aliases.
+///
+/// **Importance.** The model's scale runs from 1 (nice to have) to 5 (essential). ESCO says
+/// `essential` — 5 — or `optional`: relevant only for some jobs under the title, which is "nice to
+/// have" — 2. That keeps optional skills below 3, the line `min importance 3` and the O*NET
+/// import draw for "required", so a filter means the same on both datasets.
+///
+/// **What the model cannot say.** A `prerequisite` means "learn A before B". ESCO's skill–skill
+/// relations say that B is essential or optional *for exercising* A ("plan marketing strategy"
+/// needs "marketing principles", but "represent artistic production" equally needs "help
+/// coordinate promotional activities", a peer task; one relation even names a skill as related
+/// to itself); its hierarchy says that A is *part of* a broader group. Neither states a learning
+/// order, so neither becomes an edge: the hierarchy gives each skill its category (the first
+/// broader skill group with a label, else the first broader skill), and skill–skill relations
+/// are counted in the report. ESCO has no occupation → occupation career moves, so no
+/// `transition` edges either, and no effort: skills have no `effort_hours`.
+///
+/// Every node and edge has the one source [`esco_source`]. A relation naming an occupation or
+/// skill the concept files lack is a warning (file and line), counted and skipped; malformed rows
+/// are errors, and any error means no graph.
 pub fn load_esco_dir(
     dir: &Path,
     progress: &mut dyn FnMut(&str, u64, u64),
@@ -205,7 +206,8 @@ pub fn load_esco_dir(
 
 /// A skill as read, before its category is known.
 struct SkillRow {
-    node: Node,
+    /// Until it moves into the graph.
+    node: Option<Node>,
     /// Broader concepts in file order: (URI, whether it is a skill group).
     broader: Vec<(String, bool)>,
     ix: Option<NodeIndex>,
@@ -313,7 +315,7 @@ impl EscoLoad {
             }
             self.skill_by_uri.insert(uri.to_string(), self.skills.len());
             self.skills.push(SkillRow {
-                node,
+                node: Some(node),
                 broader: Vec::new(),
                 ix: None,
             });
@@ -338,41 +340,42 @@ impl EscoLoad {
         }
     }
 
-    /// Gives each skill its category and puts it in the graph.
+    /// Gives each skill its category and moves it into the graph.
     fn add_skills(&mut self) {
-        let mut without_category = 0;
-        for i in 0..self.skills.len() {
-            let broader = std::mem::take(&mut self.skills[i].broader);
-            let label_of = |(uri, is_group): &(String, bool)| {
-                if *is_group {
-                    self.group_labels.get(uri).cloned()
-                } else {
-                    self.skill_by_uri
-                        .get(uri)
-                        .map(|&s| self.skills[s].node.name.clone())
-                }
-            };
-            let category = broader
-                .iter()
-                .filter(|b| b.1)
-                .find_map(label_of)
-                .or_else(|| broader.iter().filter(|b| !b.1).find_map(label_of));
-            self.log.skip(
-                SKIP_EXTRA_BROADER,
-                broader
-                    .len()
-                    .saturating_sub(usize::from(category.is_some())),
-            );
+        let label_of = |(uri, is_group): &(String, bool)| {
+            if *is_group {
+                self.group_labels.get(uri).cloned()
+            } else {
+                let skill = &self.skills[*self.skill_by_uri.get(uri)?];
+                skill.node.as_ref().map(|n| n.name.clone())
+            }
+        };
+        let categories: Vec<Option<String>> = self
+            .skills
+            .iter()
+            .map(|skill| {
+                let (groups, skills) = (skill.broader.iter(), skill.broader.iter());
+                groups
+                    .filter(|b| b.1)
+                    .find_map(label_of)
+                    .or_else(|| skills.filter(|b| !b.1).find_map(label_of))
+            })
+            .collect();
+        let (mut unused, mut without_category) = (0, 0);
+        for (skill, category) in self.skills.iter_mut().zip(categories) {
+            let broader = std::mem::take(&mut skill.broader);
+            unused += broader.len() - usize::from(category.is_some());
             without_category += usize::from(category.is_none());
-            let skill = &mut self.skills[i];
-            let mut node = skill.node.clone();
-            node.category = category;
-            skill.ix = Some(self.graph.add_node(node));
+            if let Some(mut node) = skill.node.take() {
+                node.category = category;
+                skill.ix = Some(self.graph.add_node(node));
+            }
         }
+        self.log.skip(SKIP_EXTRA_BROADER, unused);
         self.notes.push(format!(
             "skill hierarchy: a skill's category is its broader skill group (else its broader \
-             skill); \"broader\" is not a learning order, so it makes no prerequisite; {without_category} \
-             skills have no category"
+             skill); \"broader\" is not a learning order, so it makes no prerequisite; \
+             {without_category} skills have no category"
         ));
     }
 
@@ -477,7 +480,7 @@ impl EscoLoad {
         self.notes.push(format!(
             "skill–skill relations ({essential} essential, {optional} optional) say a skill is \
              needed or useful for exercising another, not that it must be learnt first, so none \
-             becomes a prerequisite ({to_itself} name a skill as related to itself)"
+             becomes a prerequisite ({to_itself} of them relate a skill to itself)"
         ));
     }
 

@@ -145,6 +145,20 @@ pub fn to_data_file(graph: &Graph) -> DataFile {
             NodeKind::Tool => file.tool.push(entry),
         }
     }
+    for p in graph.profiles().values() {
+        file.profile.push(ProfileTable {
+            name: sp(p.name.clone()),
+            entries: p
+                .entries
+                .iter()
+                .map(|(id, e)| ProfileEntryTable {
+                    id: sp(id.clone()),
+                    level: Some(sp(i64::from(e.level))),
+                    state: Some(sp(e.state.as_str().to_string())),
+                })
+                .collect(),
+        });
+    }
     let mut edges: Vec<_> = graph.edge_indices().collect();
     edges.sort_by_key(|&e| {
         let (a, b) = graph.edge_endpoints(e);

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use skillgraph_graph::{Change, Edge, EdgeKind, Graph, Node, NodeKind, Source, SourceId, Value};
+use skillgraph_graph::{Profile, ProfileEntry, SkillState, DEFAULT_LEVEL};
 use toml::Spanned;
 
 use crate::error::{DataError, DataErrors};
@@ -53,6 +54,7 @@ pub fn load_graphdata(texts: &[DataText<'_>]) -> Result<Graph, DataErrors> {
     loader.load_sources();
     loader.load_nodes();
     loader.load_edges();
+    loader.load_profiles();
     if loader.errors.is_empty() {
         Ok(loader.graph)
     } else {
@@ -378,6 +380,81 @@ impl<'a> Loader<'a> {
                     extra.fields = fields;
                 }
                 self.add_edge(fi, &t.from, &t.to, edge, &t.sources, t.note, valid);
+            }
+        }
+    }
+
+    fn load_profiles(&mut self) {
+        for fi in 0..self.files.len() {
+            let tables = std::mem::take(&mut self.files[fi].data.profile);
+            for t in tables {
+                let mut profile = Profile::new(t.name.get_ref().clone());
+                let mut ok = true;
+                for e in &t.entries {
+                    let level = e
+                        .level
+                        .as_ref()
+                        .map_or(i64::from(DEFAULT_LEVEL), |l| *l.get_ref());
+                    if !(1..=5).contains(&level) {
+                        let span = e.level.as_ref().map_or(e.id.span(), |l| l.span());
+                        self.error(fi, span, format!("a level goes from 1 to 5, not {level}"));
+                        ok = false;
+                        continue;
+                    }
+                    let state = match e.state.as_ref().map(|s| s.get_ref().as_str()) {
+                        None | Some("held") => SkillState::Held,
+                        Some("learnt") => SkillState::Learnt,
+                        Some("learning") => SkillState::Learning,
+                        Some(other) => {
+                            let span = e.state.as_ref().map_or(e.id.span(), |s| s.span());
+                            let msg = format!(
+                                "unknown state `{other}`; expected held, learnt or learning"
+                            );
+                            self.error(fi, span, msg);
+                            ok = false;
+                            continue;
+                        }
+                    };
+                    let found = self
+                        .graph
+                        .by_id(e.id.get_ref())
+                        .map(|ix| self.graph.node(ix).kind);
+                    match found {
+                        Some(NodeKind::Skill | NodeKind::Tool) => {}
+                        Some(NodeKind::Role) => {
+                            let msg = format!(
+                                "`{}` is a role; a profile lists skills and tools",
+                                e.id.get_ref()
+                            );
+                            self.error(fi, e.id.span(), msg);
+                            ok = false;
+                            continue;
+                        }
+                        None => {
+                            let msg = format!("there is no node with id `{}`", e.id.get_ref());
+                            self.error(fi, e.id.span(), msg);
+                            ok = false;
+                            continue;
+                        }
+                    }
+                    profile.entries.insert(
+                        e.id.get_ref().clone(),
+                        ProfileEntry {
+                            level: level as u8,
+                            state,
+                        },
+                    );
+                }
+                if self.graph.profile(&profile.name).is_some() {
+                    let msg = format!("profile `{}` is defined twice", profile.name);
+                    self.error(fi, t.name.span(), msg);
+                    continue;
+                }
+                if ok {
+                    if let Err(e) = self.graph.apply(Change::SetProfile(profile)) {
+                        self.error(fi, t.name.span(), e.to_string());
+                    }
+                }
             }
         }
     }

@@ -1,49 +1,11 @@
-//! O*NET 29.3, as O*NET's "Text" download has it (tab-separated files with a header row, no
-//! quoting), → roles, skills, tools and their `requires`, `uses` and `transition` edges.
+//! The O*NET 29.3 importer, [`load_onet_dir`], whose docs say what becomes what and why.
 //!
-//! # Mapping
-//!
-//! | file | becomes |
-//! |---|---|
-//! | `Occupation Data.txt` | a role per occupation: id `onet:<O*NET-SOC code>` (`onet:15-1252.00`), name = title, `description` |
-//! | `Job Zones.txt` | the role's `job_zone` (1–5) |
-//! | `Alternate Titles.txt` | the role's aliases: alternate and short titles, deduplicated ignoring case, without the name itself |
-//! | `Skills.txt`, `Knowledge.txt` | a skill per element: id `onet:<element id>` lower-cased (`onet:2.a.1.a`), category `O*NET skill` / `O*NET knowledge`; `requires` edges (below) |
-//! | `Content Model Reference.txt` | the skills' `description` |
-//! | `Technology Skills.txt` | a tool per example (below) and a `uses` edge per row |
-//! | `Related Occupations.txt` | a `transition` per row, with the fields `tier` (text) and `rank` (the Index, 1 = closest) |
-//!
-//! **`requires`.** O*NET rates every occupation on every element twice: importance (scale IM,
-//! 1–5) and level (scale LV, 0–7). A rating becomes a `requires` edge when its importance is at
-//! least [`ONET_MIN_IMPORTANCE`] (3.0, "important" on O*NET's scale; below that O*NET is saying
-//! the element does *not* matter much, which is not a requirement). The edge's importance is IM
-//! rounded to the nearest whole number (halves up), clamped to 1–5, so 3–5 in practice; LV is
-//! kept as the edge field `level`. A rating is skipped when either row is flagged Not Relevant,
-//! or when its IM row is flagged Recommend Suppress (O*NET's mark for an estimate too imprecise
-//! to use); a suppressed LV row only drops `level`. Every skipped rating is counted in the report.
-//!
-//! **Effort.** Skills carry no `effort_hours` and transitions no `effort_hours`: O*NET says
-//! nothing about how long either takes, so route costs come from learning plans, and plans over
-//! O*NET skills have unknown hours until someone adds estimates.
-//!
-//! **Tools.** One tool per distinct Example name: id `onet:tech:<slug>` (lower-case ASCII letters,
-//! digits and `.`, other runs become `-`; `+` becomes `p` and `#` becomes `sharp`, so C++ is
-//! `cpp` and C# is `csharp`; a slug already taken by another name gets `-2`, `-3`, … in file
-//! order). Category = the UNSPSC commodity title given most often for it (ties: the first seen).
-//! `hot_technology` / `in_demand` are true when any occupation's row flags them; each `uses` edge
-//! keeps that occupation's own `in_demand` flag as an edge field. Names keep their vendor
-//! ("IBM Terraform"); a name starting with a well-known vendor also answers to the rest
-//! ("Terraform") as an alias.
-//!
-//! Every node and edge has the one source [`onet_source`]. Rows naming an occupation that
-//! `Occupation Data.txt` lacks are warnings (file and line), counted and skipped; malformed rows
-//! (wrong number of fields, a value that is not a number) are errors, and any error means no graph.
-//!
-//! The report type and the table reader here are shared with [`crate::esco`].
+//! Also home of what both public-dataset importers share (the report, the table reader, the
+//! progress counter), used by `esco.rs`: `lib.rs` declares only the two importer modules.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::fs::File;
+use std::io::Cursor;
 use std::path::Path;
 
 use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeKind, Source, SourceId, Value};
@@ -64,6 +26,9 @@ const SKILLS: &str = "Skills.txt";
 const KNOWLEDGE: &str = "Knowledge.txt";
 const TECHNOLOGY_SKILLS: &str = "Technology Skills.txt";
 const RELATED_OCCUPATIONS: &str = "Related Occupations.txt";
+
+const SKILL_CATEGORY: &str = "O*NET skill";
+const KNOWLEDGE_CATEGORY: &str = "O*NET knowledge";
 
 const SKIP_UNKNOWN_OCCUPATION: &str = "rows naming an occupation not in Occupation Data.txt";
 const SKIP_REPEATED: &str = "rows repeating an earlier row";
@@ -113,11 +78,55 @@ pub fn onet_source() -> Source {
     }
 }
 
-/// Reads an O*NET 29.3 text download (the directory holding `Occupation Data.txt` and the
-/// others) into a graph; see the [module docs](self) for what becomes what.
+/// Reads O*NET 29.3 as its "Text" download has it (a directory of tab-separated files with a
+/// header row and no quoting, `Occupation Data.txt` and the others) into a graph of roles,
+/// skills, tools and their `requires`, `uses` and `transition` edges.
 ///
-/// `progress(phase, done, total)` is called now and then: `phase` names the file being read,
-/// `done` and `total` count bytes over all the files read, so one bar covers the whole import.
+/// `progress(phase, done, total)` is called first with phase `start` and then now and then:
+/// `phase` names the file being read, `done` and `total` count bytes over all the files read,
+/// so one bar covers the whole import.
+///
+/// # Mapping
+///
+/// | file | becomes |
+/// |---|---|
+/// | `Occupation Data.txt` | a role per occupation: id `onet:<O*NET-SOC code>` (`onet:15-1252.00`), name = title, `description` |
+/// | `Job Zones.txt` | the role's `job_zone` (1–5) |
+/// | `Alternate Titles.txt` | the role's aliases: alternate and short titles, deduplicated ignoring case, without the name itself |
+/// | `Skills.txt`, `Knowledge.txt` | a skill per element: id `onet:<element id>` lower-cased (`onet:2.a.1.a`), category `O*NET skill` / `O*NET knowledge`; `requires` edges (below) |
+/// | `Content Model Reference.txt` | the skills' `description` |
+/// | `Technology Skills.txt` | a tool per example (below) and a `uses` edge per row |
+/// | `Related Occupations.txt` | a `transition` per row, with the fields `tier` (text) and `rank` (the Index, 1 = closest) |
+///
+/// **`requires`.** O*NET rates every occupation on every element twice: importance (scale IM,
+/// 1–5) and level (scale LV, 0–7). A rating becomes a `requires` edge when its importance is at
+/// least [`ONET_MIN_IMPORTANCE`] (3.0, "important" on O*NET's scale; below that O*NET is saying
+/// the element does *not* matter much, which is not a requirement). The edge's importance is IM
+/// rounded to the nearest whole number (halves up), clamped to 1–5, so 3–5 in practice; LV is
+/// kept as the edge field `level`. A rating is skipped when either row is flagged Not Relevant,
+/// or when its IM row is flagged Recommend Suppress (O*NET's mark for an estimate too imprecise
+/// to use); a suppressed LV row only drops `level`. Every skipped rating is counted in the report.
+///
+/// **Ids** are lower-case slugs like every id in the graph, so an exported graph reads back as
+/// `graphdata` (which accepts no capitals); the resolver lower-cases what a user types, so
+/// `onet:2.A.1.a`, as O*NET writes it, still finds `onet:2.a.1.a`.
+///
+/// **Effort.** Skills carry no `effort_hours` and transitions no `effort_hours`: O*NET says
+/// nothing about how long either takes, so route costs come from learning plans, and plans over
+/// O*NET skills have unknown hours until someone adds estimates.
+///
+/// **Tools.** One tool per distinct Example name: id `onet:tech:<slug>` (lower-case ASCII letters,
+/// digits and `.`, other runs become `-`; `+` becomes `p` and `#` becomes `sharp`, so C++ is
+/// `cpp` and C# is `csharp`; a slug already taken by another name gets `-2`, `-3`, … in file
+/// order). Category = the UNSPSC commodity title given most often for it (ties: the first seen).
+/// `hot_technology` / `in_demand` are true when any occupation's row flags them; a `uses` edge
+/// whose occupation flags the technology as in demand carries the field `in_demand: true` (the
+/// others carry no field, so they stay small). Names keep their vendor ("IBM Terraform"); a
+/// name starting with a well-known vendor also answers to the rest ("Terraform") as an alias.
+///
+/// Every node and edge has the one source [`onet_source`]. Rows naming an occupation that
+/// `Occupation Data.txt` lacks are warnings (file and line), counted and skipped; malformed rows
+/// (wrong number of fields, a value that is not a number) are errors, and any error means no graph.
 pub fn load_onet_dir(
     dir: &Path,
     progress: &mut dyn FnMut(&str, u64, u64),
@@ -204,8 +213,8 @@ pub fn load_onet_dir(
     load.read_job_zones(&mut job_zones, &mut progress);
     load.read_alternate_titles(&mut alternate_titles, &mut progress);
     load.read_content_model(&mut content_model, &mut progress);
-    load.read_ratings(&mut skills, "O*NET skill", &mut progress);
-    load.read_ratings(&mut knowledge, "O*NET knowledge", &mut progress);
+    load.read_ratings(&mut skills, SKILL_CATEGORY, &mut progress);
+    load.read_ratings(&mut knowledge, KNOWLEDGE_CATEGORY, &mut progress);
     load.read_technology(&mut technology, &mut progress);
     load.read_related(&mut related, &mut progress);
     if load.log.has_errors() {
@@ -279,6 +288,7 @@ struct OnetLoad {
     occupations: Vec<Occupation>,
     occupation_by_code: HashMap<String, usize>,
     elements: Vec<Element>,
+    /// Lower-cased element id → index in `elements`.
     element_by_id: HashMap<String, usize>,
     element_descriptions: HashMap<String, String>,
     ratings: Vec<Rating>,
@@ -386,10 +396,17 @@ impl OnetLoad {
         }
     }
 
-    fn read_ratings(&mut self, t: &mut Table, category: &'static str, progress: &mut Progress) {
-        let is_skills = category == "O*NET skill";
+    fn read_ratings(&mut self, t: &mut Table, category: &'static str, progress: &mut Progress<'_>) {
         while t.next_row(&mut self.log, progress) {
             let [code, element_id, element_name, scale, value, suppress, not_relevant] = t.fields();
+            let is_importance = match scale {
+                "IM" => true,
+                "LV" => false,
+                _ => {
+                    self.log.skip(SKIP_OTHER_SCALE, 1);
+                    continue;
+                }
+            };
             let Some(value) = parse_number(value) else {
                 self.log
                     .error(t.here(format!("the data value `{value}` is not a number")));
@@ -404,14 +421,15 @@ impl OnetLoad {
             let Some(occ) = self.occupation(t, code) else {
                 continue;
             };
-            if is_skills {
+            if category == SKILL_CATEGORY {
                 self.occupations[occ].has_skill_rows = true;
             }
-            let element = match self.element_by_id.get(element_id) {
+            // Keyed as the id will be, lower-cased, so no two elements can end up sharing one.
+            let key = element_id.to_ascii_lowercase();
+            let element = match self.element_by_id.get(&key) {
                 Some(&e) => e,
                 None => {
-                    self.element_by_id
-                        .insert(element_id.to_string(), self.elements.len());
+                    self.element_by_id.insert(key, self.elements.len());
                     self.elements.push(Element {
                         id: element_id.to_string(),
                         name: element_name.to_string(),
@@ -430,38 +448,23 @@ impl OnetLoad {
                 });
             }
             let rating = &mut self.ratings[slot];
-            let suppressed = flag(suppress);
-            rating.not_relevant |= flag(not_relevant);
-            let repeated = match scale {
-                "IM" => {
-                    let repeated = rating.importance.is_some();
-                    if !repeated {
-                        rating.importance = Some(value);
-                        rating.importance_suppressed = suppressed;
-                    }
-                    repeated
-                }
-                "LV" => {
-                    let repeated = rating.level.is_some();
-                    if !repeated {
-                        rating.level = Some(value);
-                        rating.level_suppressed = suppressed;
-                    }
-                    repeated
-                }
-                _ => {
-                    self.log.skip(SKIP_OTHER_SCALE, 1);
-                    false
-                }
+            let (value_slot, suppressed_slot) = if is_importance {
+                (&mut rating.importance, &mut rating.importance_suppressed)
+            } else {
+                (&mut rating.level, &mut rating.level_suppressed)
             };
-            if repeated {
+            if value_slot.is_some() {
                 self.log.warn(
                     t.here(format!(
                         "`{code}` already has a {scale} rating for `{element_id}`; this row is skipped"
                     )),
                     SKIP_REPEATED,
                 );
+                continue;
             }
+            *value_slot = Some(value);
+            *suppressed_slot = flag(suppress);
+            rating.not_relevant |= flag(not_relevant);
         }
     }
 
@@ -661,9 +664,13 @@ impl OnetLoad {
         for uses in &self.uses {
             let mut edge = Edge::new(EdgeKind::Uses);
             edge.sources = vec![source];
-            edge.extra_mut()
-                .fields
-                .insert("in_demand".to_string(), Value::Bool(uses.in_demand));
+            // Only flagged edges carry the field: a field map costs each edge that has one
+            // more than half a kilobyte, and 93% of O*NET's links are not in demand.
+            if uses.in_demand {
+                edge.extra_mut()
+                    .fields
+                    .insert("in_demand".to_string(), Value::Bool(true));
+            }
             graph.add_edge(roles[uses.occupation], tools[uses.tool], edge);
         }
 
@@ -685,7 +692,8 @@ impl OnetLoad {
              at least 3.0; importance = IM rounded to a whole number; the level (LV, 0–7) is the \
              edge field `level`"
                 .to_string(),
-            "ratings flagged Not Relevant, or whose IM is flagged Recommend Suppress, are skipped"
+            "ratings flagged Not Relevant, or whose IM is flagged Recommend Suppress, are skipped; \
+             a suppressed LV only drops `level`"
                 .to_string(),
             "skills and transitions carry no effort_hours: O*NET does not say how long either \
              takes"
@@ -788,6 +796,9 @@ fn set_text(node: &mut Node, field: &str, text: String) {
 /// Warnings and errors beyond this many are counted, not listed.
 const MAX_LISTED: usize = 50;
 
+/// Warnings the report's `Display` shows; the rest are counted.
+const SHOWN_WARNINGS: usize = 10;
+
 /// Rows read between two progress calls.
 const PROGRESS_EVERY: u64 = 4096;
 
@@ -805,7 +816,8 @@ pub struct ImportReport {
     pub skipped: Vec<(String, usize)>,
     /// How the dataset maps onto the model and what it cannot say, one line each.
     pub notes: Vec<String>,
-    /// Suspect rows that were skipped (each also counted in `skipped`): the first few.
+    /// Suspect rows that were skipped (each also counted in `skipped`): the first 50.
+    /// `Display` shows the first 10.
     pub warnings: Vec<DataError>,
     /// How many warnings there were, listed or not.
     pub warnings_total: usize,
@@ -862,10 +874,11 @@ impl fmt::Display for ImportReport {
             }
         }
         write!(f, "  warnings: {}", self.warnings_total)?;
-        for w in &self.warnings {
+        let shown = &self.warnings[..self.warnings.len().min(SHOWN_WARNINGS)];
+        for w in shown {
             write!(f, "\n    {w}")?;
         }
-        let unlisted = self.warnings_total.saturating_sub(self.warnings.len());
+        let unlisted = self.warnings_total.saturating_sub(shown.len());
         if unlisted > 0 {
             write!(f, "\n    … and {unlisted} more")?;
         }
@@ -992,13 +1005,22 @@ pub(crate) struct Table {
     path: String,
     /// The file name, as progress shows it.
     name: String,
-    reader: csv::Reader<File>,
+    /// The whole file is read first: the largest is tens of megabytes, and holding the bytes
+    /// lets lines be counted exactly (the csv crate's count lags a line behind CRLF line ends).
+    reader: csv::Reader<Cursor<Vec<u8>>>,
     /// Position in the record of each wanted column.
     columns: Vec<usize>,
     record: csv::StringRecord,
+    /// The line the current row starts on.
+    line: usize,
+    /// How many `\n` come before the byte `counted_to`, so each byte is counted once.
+    newlines: usize,
+    counted_to: usize,
     size: u64,
     rows: u64,
     last_error_at: Option<u64>,
+    /// Read to the end (and the bytes released).
+    done: bool,
 }
 
 impl Table {
@@ -1010,9 +1032,9 @@ impl Table {
     ) -> Result<Table, DataError> {
         let path = dir.join(name);
         let shown = path.display().to_string();
-        let file = File::open(&path)
+        let bytes = std::fs::read(&path)
             .map_err(|e| DataError::whole_file(&shown, format!("cannot read: {e}")))?;
-        let size = file.metadata().map_or(0, |m| m.len());
+        let size = bytes.len() as u64;
         let mut builder = csv::ReaderBuilder::new();
         builder.has_headers(true);
         match format {
@@ -1024,8 +1046,8 @@ impl Table {
                 builder.flexible(true);
             }
         }
-        let mut reader = builder.from_reader(file);
-        let header = reader.headers().map_err(|e| row_error(&shown, &e))?;
+        let mut reader = builder.from_reader(Cursor::new(bytes));
+        let header = reader.headers().map_err(|e| row_error(&shown, 1, &e))?;
         let names: Vec<&str> = header
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').trim())
@@ -1056,18 +1078,28 @@ impl Table {
             reader,
             columns: found,
             record: csv::StringRecord::new(),
+            line: 1,
+            newlines: 0,
+            counted_to: 0,
             size,
             rows: 0,
             last_error_at: None,
+            done: false,
         })
     }
 
     /// Moves to the next row; `false` at the end. A row that cannot be read (wrong number of
     /// fields, bad UTF-8) is logged as an error and passed over.
     pub(crate) fn next_row(&mut self, log: &mut Log, progress: &mut Progress<'_>) -> bool {
+        if self.done {
+            return false;
+        }
         loop {
             match self.reader.read_record(&mut self.record) {
                 Ok(true) => {
+                    if let Some(start) = self.record.position().map(|p| p.byte()) {
+                        self.line = self.line_at(start);
+                    }
                     self.rows += 1;
                     if self.rows % PROGRESS_EVERY == 0 {
                         progress.within(&self.name, self.reader.position().byte());
@@ -1075,15 +1107,16 @@ impl Table {
                     return true;
                 }
                 Ok(false) => {
-                    progress.finished(&self.name, self.size);
+                    self.finish(progress);
                     return false;
                 }
                 Err(e) => {
-                    log.error(row_error(&self.path, &e));
                     let at = e.position().map(|p| p.byte());
+                    let line = at.map_or(self.line, |byte| self.line_at(byte));
+                    log.error(row_error(&self.path, line, &e));
                     // An I/O error, or one that does not move the reader on, would repeat forever.
                     if e.is_io_error() || at.is_none() || at == self.last_error_at {
-                        progress.finished(&self.name, self.size);
+                        self.finish(progress);
                         return false;
                     }
                     self.last_error_at = at;
@@ -1104,19 +1137,42 @@ impl Table {
         })
     }
 
-    /// The 1-based line the current row starts on.
-    pub(crate) fn line(&self) -> usize {
-        self.record.position().map_or(0, |p| p.line() as usize)
+    /// Frees the file's bytes once it has been read (the files are read one after another, so
+    /// only the one being read needs to stay in memory) and reports it done.
+    fn finish(&mut self, progress: &mut Progress<'_>) {
+        self.done = true;
+        self.reader = csv::Reader::from_reader(Cursor::new(Vec::new()));
+        (self.counted_to, self.newlines) = (0, 0);
+        progress.finished(&self.name, self.size);
     }
 
-    /// A message about the current row.
+    /// A message about the current row, at the line it starts on.
     pub(crate) fn here(&self, message: impl Into<String>) -> DataError {
-        DataError::at_line(&self.path, self.line(), message)
+        DataError::at_line(&self.path, self.line, message)
+    }
+
+    /// The 1-based line of the record starting at `byte`.
+    fn line_at(&mut self, byte: u64) -> usize {
+        let bytes = self.reader.get_ref().get_ref();
+        let mut at = usize::try_from(byte).map_or(bytes.len(), |b| b.min(bytes.len()));
+        // After a CRLF the csv crate places the next record on its `\n`; a record itself never
+        // starts with a line end (blank lines are skipped).
+        while at < bytes.len() && matches!(bytes[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        if at < self.counted_to {
+            (self.counted_to, self.newlines) = (0, 0);
+        }
+        self.newlines += bytes[self.counted_to..at]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.counted_to = at;
+        self.newlines + 1
     }
 }
 
-fn row_error(file: &str, e: &csv::Error) -> DataError {
-    let line = e.position().map_or(0, |p| p.line() as usize);
+fn row_error(file: &str, line: usize, e: &csv::Error) -> DataError {
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {
             expected_len, len, ..

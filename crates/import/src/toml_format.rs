@@ -30,6 +30,31 @@ pub struct DataFile {
     pub prerequisite: Vec<PrerequisiteEntry>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transition: Vec<TransitionEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profile: Vec<ProfileTable>,
+}
+
+/// A saved personal profile: `[[profile]] name = "me"` with its entries.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileTable {
+    pub name: Spanned<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entries: Vec<ProfileEntryTable>,
+}
+
+/// One skill or tool of a profile.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileEntryTable {
+    /// The node id.
+    pub id: Spanned<String>,
+    /// 1–5; 3 when left out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Spanned<i64>>,
+    /// `held` (the default), `learnt` or `learning`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

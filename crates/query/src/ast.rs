@@ -137,6 +137,71 @@ pub enum StatementKind {
     },
     /// `remove NODE`.
     Remove(NodeRef),
+    /// `show profile NAME`.
+    ShowProfile(Spanned<String>),
+    /// `profile NAME = [SKILL: LEVEL, …]`: saves (or replaces) a profile.
+    ProfileSet {
+        name: Spanned<String>,
+        items: Vec<LevelItem>,
+    },
+    /// `profile NAME add SKILL: LEVEL, …`.
+    ProfileAdd {
+        name: Spanned<String>,
+        items: Vec<LevelItem>,
+    },
+    /// `profile NAME drop SKILL, …`.
+    ProfileDrop {
+        name: Spanned<String>,
+        items: Vec<NodeRef>,
+    },
+    /// `profiles`: the saved profiles.
+    Profiles,
+    /// `use NAME`: the profile a statement uses when its start is left out.
+    Use(Spanned<String>),
+    /// `learnt NAME SKILL, …` / `learning NAME SKILL, …`.
+    Progress {
+        name: Spanned<String>,
+        learnt: bool,
+        items: Vec<NodeRef>,
+    },
+    /// `unlock START [min importance N] [limit N]`: the skills that, learnt next, help most.
+    Unlock(UnlockQuery),
+    /// `why START -> ROLE [min importance N]`: the match score broken down.
+    Why(GapQuery),
+    /// `neighbourhood NODE [depth N]`: the subgraph around a node.
+    Neighbourhood {
+        node: NodeRef,
+        depth: Option<Spanned<usize>>,
+    },
+}
+
+/// `Linux: 4` in a profile: a skill or tool and a level 1–5.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelItem {
+    pub node: NodeRef,
+    pub level: Option<Spanned<u8>>,
+}
+
+/// `unlock START …`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnlockQuery {
+    pub profile: Start,
+    pub min_importance: Option<Spanned<u8>>,
+    pub limit: Option<Spanned<usize>>,
+}
+
+/// Limits a plan or route must respect: `at 10 hours/week`, `max hours 300`, `avoid X`,
+/// `keep pay 75%`, `job zone within 1`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Constraints {
+    /// Hours per week: the plan gets a week-by-week schedule.
+    pub pace: Option<Spanned<f64>>,
+    /// The most hours the whole plan or route may take.
+    pub max_hours: Option<Spanned<f64>>,
+    /// Every role on the route pays at least this share (0–1) of the start role's average.
+    pub keep_pay: Option<Spanned<f64>>,
+    /// Every move changes the O*NET job zone by at most this much.
+    pub zone_within: Option<Spanned<u8>>,
 }
 
 impl StatementKind {
@@ -163,6 +228,17 @@ impl StatementKind {
             StatementKind::Unlink { .. } => "unlink",
             StatementKind::Set { .. } => "set",
             StatementKind::Remove(_) => "remove",
+            StatementKind::ShowProfile(_) => "show",
+            StatementKind::ProfileSet { .. }
+            | StatementKind::ProfileAdd { .. }
+            | StatementKind::ProfileDrop { .. } => "profile",
+            StatementKind::Profiles => "profiles",
+            StatementKind::Use(_) => "use",
+            StatementKind::Progress { learnt: true, .. } => "learnt",
+            StatementKind::Progress { .. } => "learning",
+            StatementKind::Unlock(_) => "unlock",
+            StatementKind::Why(_) => "why",
+            StatementKind::Neighbourhood { .. } => "neighbourhood",
         }
     }
 }
@@ -195,6 +271,8 @@ pub struct PathQuery {
     pub route: RouteFilter,
     /// `by effort`: weigh moves by learning hours instead of counting them.
     pub by_effort: bool,
+    pub min_importance: Option<Spanned<u8>>,
+    pub constraints: Constraints,
 }
 
 /// `paths START -> TO …`.
@@ -224,6 +302,9 @@ pub struct LearnQuery {
     /// Roles the plan should pass through on the way.
     pub via: Vec<NodeRef>,
     pub min_importance: Option<Spanned<u8>>,
+    /// Skills or tools the plan must not need (`avoid Kubernetes`).
+    pub avoid: Vec<NodeRef>,
+    pub constraints: Constraints,
 }
 
 /// `closest START [min importance N] [limit N]`.
@@ -232,6 +313,8 @@ pub struct ClosestQuery {
     pub profile: Start,
     pub min_importance: Option<Spanned<u8>>,
     pub limit: Option<Spanned<usize>>,
+    /// `explain`: show each role's match broken down.
+    pub explain: bool,
 }
 
 /// A name of a node as written: `SRE`, `"Site Reliability Engineer"`, `skill:Git`.
@@ -282,8 +365,11 @@ pub enum Start {
     Node(NodeRef),
     /// A profile written in place: `[Linux, Python, Docker]`.
     Profile(Profile),
-    /// A profile named earlier with `let`: `$me` (the name is stored without the `$`).
+    /// A profile named earlier with `let`, or saved with `profile`: `$me` (the name is stored
+    /// without the `$`).
     Variable(Spanned<String>),
+    /// Left out (`learn -> SRE`): the profile chosen with `use`. The span is where it would be.
+    Default(Span),
 }
 
 impl Start {
@@ -292,6 +378,7 @@ impl Start {
             Start::Node(node) => node.span,
             Start::Profile(profile) => profile.span,
             Start::Variable(name) => name.span,
+            Start::Default(span) => *span,
         }
     }
 }

@@ -10,9 +10,10 @@ use pest::iterators::Pair;
 use pest::Parser as _;
 
 use crate::ast::{
-    ClosestQuery, CompareOp, EdgeKind, Expr, ExprKind, FieldPath, GapQuery, LearnQuery, ListQuery,
-    Literal, NodeKind, NodeRef, OrderBy, PathQuery, PathsQuery, Profile, Prop, RouteFilter, Script,
-    Span, Spanned, Start, Statement, StatementKind, Value,
+    ClosestQuery, CompareOp, Constraints, EdgeKind, Expr, ExprKind, FieldPath, GapQuery,
+    LearnQuery, LevelItem, ListQuery, Literal, NodeKind, NodeRef, OrderBy, PathQuery, PathsQuery,
+    Profile, Prop, RouteFilter, Script, Span, Spanned, Start, Statement, StatementKind,
+    UnlockQuery, Value,
 };
 use crate::diagnostic::{ErrorKind, QueryError};
 
@@ -30,8 +31,30 @@ pub const MAX_NESTING: usize = 128;
 
 /// The first word of every statement.
 pub const STATEMENT_KEYWORDS: &[&str] = &[
-    "show", "roles", "skills", "tools", "path", "paths", "compare", "gap", "learn", "let",
-    "closest", "add", "link", "unlink", "set", "remove",
+    "show",
+    "roles",
+    "skills",
+    "tools",
+    "path",
+    "paths",
+    "compare",
+    "gap",
+    "learn",
+    "let",
+    "closest",
+    "add",
+    "link",
+    "unlink",
+    "set",
+    "remove",
+    "profile",
+    "profiles",
+    "use",
+    "learnt",
+    "learning",
+    "unlock",
+    "why",
+    "neighbourhood",
 ];
 
 /// Every word the language gives a meaning to, lower case, for completion. Keywords are
@@ -55,6 +78,15 @@ pub const KEYWORDS: &[&str] = &[
     "unlink",
     "set",
     "remove",
+    "profile",
+    "profiles",
+    "drop",
+    "use",
+    "learnt",
+    "learning",
+    "unlock",
+    "why",
+    "neighbourhood",
     // clauses
     "via",
     "avoid",
@@ -68,6 +100,15 @@ pub const KEYWORDS: &[&str] = &[
     "order",
     "asc",
     "desc",
+    "hours",
+    "at",
+    "keep",
+    "pay",
+    "job",
+    "zone",
+    "within",
+    "depth",
+    "explain",
     // conditions
     "and",
     "or",
@@ -599,11 +640,22 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
 fn clauses_of(keyword: &str) -> &'static [ClauseName] {
     use ClauseName as C;
     match keyword {
-        "path" => &[C::Via, C::Avoid, C::Max, C::ByEffort],
+        "path" => &[
+            C::Via,
+            C::Avoid,
+            C::Max,
+            C::ByEffort,
+            C::MinImportance,
+            C::MaxHours,
+            C::KeepPay,
+            C::ZoneWithin,
+        ],
         "paths" => &[C::Via, C::Avoid, C::Max, C::Limit],
-        "gap" => &[C::MinImportance],
-        "learn" => &[C::Via, C::MinImportance],
-        "closest" => &[C::MinImportance, C::Limit],
+        "gap" | "why" => &[C::MinImportance],
+        "learn" => &[C::Via, C::Avoid, C::MinImportance, C::At, C::MaxHours],
+        "closest" => &[C::MinImportance, C::Limit, C::Explain],
+        "unlock" => &[C::MinImportance, C::Limit],
+        "neighbourhood" | "neighborhood" => &[C::Depth],
         "roles" | "skills" | "tools" => &[C::Where, C::OrderBy, C::Limit],
         _ => &[],
     }
@@ -824,7 +876,7 @@ fn describe_failure(
     }
 
     // Everything else: "expected X after `Y`".
-    let mut expected: Vec<&str> = Vec::new();
+    let mut expected: Vec<String> = Vec::new();
     let mut ends_statement = false;
     for &rule in positives {
         if matches!(rule, Rule::separator | Rule::EOI) {
@@ -832,15 +884,10 @@ fn describe_failure(
             continue;
         }
         let words = if rule == Rule::clause {
-            let allowed = keyword.as_deref().map(clauses_of).unwrap_or(&[]);
-            if allowed.is_empty() {
-                "a clause"
-            } else {
-                clause_list(allowed)
-            }
+            clause_list(keyword.as_deref().map(clauses_of).unwrap_or(&[]))
         } else {
             match rule_words(rule) {
-                Some(words) => words,
+                Some(words) => words.to_string(),
                 None => continue,
             }
         };
@@ -849,7 +896,7 @@ fn describe_failure(
         }
     }
     if ends_statement {
-        expected.push("the end of the statement");
+        expected.push("the end of the statement".to_string());
     }
     let mut message = if expected.is_empty() {
         if negatives.is_empty() {
@@ -858,7 +905,10 @@ fn describe_failure(
             format!("{found_text} is not allowed here")
         }
     } else {
-        format!("expected {}", join_alternatives(&expected))
+        format!(
+            "expected {}",
+            join_alternatives(&expected.iter().map(String::as_str).collect::<Vec<_>>())
+        )
     };
     if let (Some(previous), false) = (&previous_text, expected.is_empty()) {
         message.push_str(&format!(" after `{previous}`"));
@@ -896,18 +946,22 @@ fn describe_failure(
     error
 }
 
-fn clause_list(allowed: &[ClauseName]) -> &'static str {
-    use ClauseName as C;
+fn clause_list(allowed: &[ClauseName]) -> String {
     match allowed {
-        [C::Via, C::Avoid, C::Max, C::ByEffort] => {
-            "a clause (`via`, `avoid`, `max` or `by effort`)"
+        [] => "a clause".to_string(),
+        [one] => format!("`{}`", one.usage_short()),
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .map(|c| format!("`{}`", c.usage_short()))
+                .collect();
+            let list = join_alternatives(&names.iter().map(String::as_str).collect::<Vec<_>>());
+            if many.contains(&ClauseName::Where) {
+                list
+            } else {
+                format!("a clause ({list})")
+            }
         }
-        [C::Via, C::Avoid, C::Max, C::Limit] => "a clause (`via`, `avoid`, `max` or `limit`)",
-        [C::MinImportance] => "`min importance`",
-        [C::Via, C::MinImportance] => "a clause (`via` or `min importance`)",
-        [C::MinImportance, C::Limit] => "a clause (`min importance` or `limit`)",
-        [C::Where, C::OrderBy, C::Limit] => "`where`, `order by` or `limit`",
-        _ => "a clause",
     }
 }
 
@@ -956,10 +1010,16 @@ enum ClauseName {
     MinImportance,
     Where,
     OrderBy,
+    MaxHours,
+    At,
+    KeepPay,
+    ZoneWithin,
+    Depth,
+    Explain,
 }
 
 impl ClauseName {
-    const ALL: [ClauseName; 8] = [
+    const ALL: [ClauseName; 14] = [
         ClauseName::Via,
         ClauseName::Avoid,
         ClauseName::Max,
@@ -968,6 +1028,12 @@ impl ClauseName {
         ClauseName::MinImportance,
         ClauseName::Where,
         ClauseName::OrderBy,
+        ClauseName::MaxHours,
+        ClauseName::At,
+        ClauseName::KeepPay,
+        ClauseName::ZoneWithin,
+        ClauseName::Depth,
+        ClauseName::Explain,
     ];
 
     fn first_word(self) -> &'static str {
@@ -980,6 +1046,12 @@ impl ClauseName {
             ClauseName::MinImportance => "min",
             ClauseName::Where => "where",
             ClauseName::OrderBy => "order",
+            ClauseName::MaxHours => "max",
+            ClauseName::At => "at",
+            ClauseName::KeepPay => "keep",
+            ClauseName::ZoneWithin => "job",
+            ClauseName::Depth => "depth",
+            ClauseName::Explain => "explain",
         }
     }
 
@@ -988,6 +1060,9 @@ impl ClauseName {
             ClauseName::ByEffort => "by effort",
             ClauseName::MinImportance => "min importance",
             ClauseName::OrderBy => "order by",
+            ClauseName::MaxHours => "max hours",
+            ClauseName::KeepPay => "keep pay",
+            ClauseName::ZoneWithin => "job zone within",
             other => other.first_word(),
         }
     }
@@ -1002,6 +1077,12 @@ impl ClauseName {
             ClauseName::MinImportance => "min importance N",
             ClauseName::Where => "where CONDITION",
             ClauseName::OrderBy => "order by FIELD [asc|desc]",
+            ClauseName::MaxHours => "max hours N",
+            ClauseName::At => "at N hours/week",
+            ClauseName::KeepPay => "keep pay N%",
+            ClauseName::ZoneWithin => "job zone within N",
+            ClauseName::Depth => "depth N",
+            ClauseName::Explain => "explain",
         }
     }
 
@@ -1015,6 +1096,12 @@ impl ClauseName {
             Rule::min_importance => ClauseName::MinImportance,
             Rule::where_clause => ClauseName::Where,
             Rule::order_clause => ClauseName::OrderBy,
+            Rule::max_hours => ClauseName::MaxHours,
+            Rule::at_pace => ClauseName::At,
+            Rule::keep_pay => ClauseName::KeepPay,
+            Rule::zone_within => ClauseName::ZoneWithin,
+            Rule::depth_clause => ClauseName::Depth,
+            Rule::explain => ClauseName::Explain,
             _ => return None,
         })
     }
@@ -1031,6 +1118,9 @@ struct Clauses {
     min_importance: Option<Spanned<u8>>,
     filter: Option<Expr>,
     order: Option<OrderBy>,
+    constraints: Constraints,
+    depth: Option<Spanned<usize>>,
+    explain: bool,
 }
 
 type Parsed<T> = Result<T, QueryError>;
@@ -1088,6 +1178,22 @@ fn is_keyword(rule: Rule) -> bool {
             | R::kw_contains
             | R::kw_starts
             | R::kw_with
+            | R::kw_profile
+            | R::kw_profiles
+            | R::kw_drop
+            | R::kw_use
+            | R::kw_unlock
+            | R::kw_why
+            | R::kw_hours
+            | R::kw_at
+            | R::kw_keep
+            | R::kw_pay
+            | R::kw_job
+            | R::kw_zone
+            | R::kw_within
+            | R::kw_depth
+            | R::kw_explain
+            | R::kw_neighbourhood
     )
 }
 
@@ -1190,10 +1296,11 @@ impl Builder {
                     limit: clauses.limit,
                 })
             }
-            Rule::path | Rule::paths | Rule::gap | Rule::learn => {
-                let from = self.start(part(0)?)?;
-                let to = self.node_ref(part(1)?)?;
-                let clauses = self.clauses(&keyword, &parts[2..])?;
+            Rule::path | Rule::paths | Rule::gap | Rule::learn | Rule::why => {
+                let (from, rest) = self.optional_start(&form, &parts)?;
+                let to =
+                    self.node_ref(rest.first().cloned().ok_or_else(|| self.internal(&form))?)?;
+                let clauses = self.clauses(&keyword, &rest[1..])?;
                 let route = RouteFilter {
                     via: clauses.via.unwrap_or_default(),
                     avoid: clauses.avoid.unwrap_or_default(),
@@ -1205,6 +1312,8 @@ impl Builder {
                         to,
                         route,
                         by_effort: clauses.by_effort,
+                        min_importance: clauses.min_importance,
+                        constraints: clauses.constraints,
                     }),
                     Rule::paths => StatementKind::Paths(PathsQuery {
                         from,
@@ -1217,11 +1326,18 @@ impl Builder {
                         to,
                         min_importance: clauses.min_importance,
                     }),
+                    Rule::why => StatementKind::Why(GapQuery {
+                        from,
+                        to,
+                        min_importance: clauses.min_importance,
+                    }),
                     _ => StatementKind::Learn(LearnQuery {
                         from,
                         to,
                         via: route.via,
                         min_importance: clauses.min_importance,
+                        avoid: route.avoid,
+                        constraints: clauses.constraints,
                     }),
                 }
             }
@@ -1235,14 +1351,73 @@ impl Builder {
                     profile: self.profile(part(1)?)?,
                 }
             }
-            Rule::closest => {
-                let profile = self.start(part(0)?)?;
-                let clauses = self.clauses(&keyword, &parts[1..])?;
-                StatementKind::Closest(ClosestQuery {
-                    profile,
-                    min_importance: clauses.min_importance,
-                    limit: clauses.limit,
-                })
+            Rule::closest | Rule::unlock => {
+                let (profile, rest) = self.optional_start(&form, &parts)?;
+                let clauses = self.clauses(&keyword, rest)?;
+                if form.as_rule() == Rule::closest {
+                    StatementKind::Closest(ClosestQuery {
+                        profile,
+                        min_importance: clauses.min_importance,
+                        limit: clauses.limit,
+                        explain: clauses.explain,
+                    })
+                } else {
+                    StatementKind::Unlock(UnlockQuery {
+                        profile,
+                        min_importance: clauses.min_importance,
+                        limit: clauses.limit,
+                    })
+                }
+            }
+            Rule::show_profile => StatementKind::ShowProfile(self.name(&part(0)?)),
+            Rule::list_profiles => StatementKind::Profiles,
+            Rule::use_profile => StatementKind::Use(self.name(&part(0)?)),
+            Rule::profile_set | Rule::profile_add => {
+                let name = self.name(&part(0)?);
+                let items = match form.as_rule() {
+                    Rule::profile_set => self::parts(part(1)?),
+                    _ => parts[1..].to_vec(),
+                }
+                .into_iter()
+                .map(|item| self.level_item(item))
+                .collect::<Parsed<Vec<_>>>()?;
+                if form.as_rule() == Rule::profile_set {
+                    StatementKind::ProfileSet { name, items }
+                } else {
+                    StatementKind::ProfileAdd { name, items }
+                }
+            }
+            Rule::profile_drop | Rule::progress => {
+                let (name_at, learnt) = match form.as_rule() {
+                    Rule::progress => {
+                        let word = part(0)?.as_str().to_lowercase();
+                        (1, word != "learning")
+                    }
+                    _ => (0, false),
+                };
+                let name = self.name(&part(name_at)?);
+                let items = parts[name_at + 1..]
+                    .iter()
+                    .cloned()
+                    .map(|p| self.node_ref(p))
+                    .collect::<Parsed<Vec<_>>>()?;
+                if form.as_rule() == Rule::progress {
+                    StatementKind::Progress {
+                        name,
+                        learnt,
+                        items,
+                    }
+                } else {
+                    StatementKind::ProfileDrop { name, items }
+                }
+            }
+            Rule::neighbourhood => {
+                let node = self.node_ref(part(0)?)?;
+                let clauses = self.clauses("neighbourhood", &parts[1..])?;
+                StatementKind::Neighbourhood {
+                    node,
+                    depth: clauses.depth,
+                }
             }
             Rule::add => {
                 let kind = part(0)?;
@@ -1344,6 +1519,42 @@ impl Builder {
                     clauses.min_importance = Some(self.importance(&self.part(&pair, 0)?)?)
                 }
                 ClauseName::Where => clauses.filter = Some(self.condition(self.part(&pair, 0)?)?),
+                ClauseName::MaxHours => {
+                    clauses.constraints.max_hours =
+                        Some(self.hours(&self.part(&pair, 0)?, "max hours")?)
+                }
+                ClauseName::At => {
+                    clauses.constraints.pace = Some(self.hours(&self.part(&pair, 0)?, "at")?)
+                }
+                ClauseName::KeepPay => {
+                    let pct = self.part(&pair, 0)?;
+                    let span = self.span(&pct);
+                    let text = pct.as_str().trim_end_matches('%');
+                    match text.parse::<f64>() {
+                        Ok(p) if p > 0.0 && p <= 100.0 => {
+                            clauses.constraints.keep_pay = Some(Spanned::new(p / 100.0, span))
+                        }
+                        _ => {
+                            return Err(QueryError::new(
+                                span,
+                                format!(
+                                    "`keep pay` takes a share from 1% to 100%, not `{}`",
+                                    pct.as_str()
+                                ),
+                            )
+                            .with_kind(ErrorKind::InvalidNumber))
+                        }
+                    }
+                }
+                ClauseName::ZoneWithin => {
+                    let n = self.count_or_zero(&self.part(&pair, 0)?, "job zone within")?;
+                    clauses.constraints.zone_within =
+                        Some(Spanned::new(n.value.min(4) as u8, n.span))
+                }
+                ClauseName::Depth => {
+                    clauses.depth = Some(self.count(&self.part(&pair, 0)?, "depth")?)
+                }
+                ClauseName::Explain => clauses.explain = true,
                 ClauseName::OrderBy => {
                     let field = self.field_path(&self.part(&pair, 0)?);
                     let descending = parts
@@ -1389,6 +1600,87 @@ impl Builder {
                 "`{}` is too large for `{clause}`",
                 shorten(text)
             ))),
+        }
+    }
+
+    /// A profile or variable name, as written.
+    fn name(&self, pair: &Pair<'_, Rule>) -> Spanned<String> {
+        Spanned::new(pair.as_str().to_string(), self.span(pair))
+    }
+
+    /// The start of a statement whose start may be left out (then the `use`d profile), and
+    /// the parts after it.
+    fn optional_start<'p, 'i>(
+        &self,
+        form: &Pair<'i, Rule>,
+        parts: &'p [Pair<'i, Rule>],
+    ) -> Parsed<(Start, &'p [Pair<'i, Rule>])> {
+        match parts.first() {
+            Some(first) if first.as_rule() == Rule::start => {
+                Ok((self.start(first.clone())?, &parts[1..]))
+            }
+            _ => {
+                // Where the start would have been: just after the keyword.
+                let at = form
+                    .clone()
+                    .into_inner()
+                    .next()
+                    .map_or(form.as_span().start(), |k| k.as_span().end());
+                Ok((Start::Default(Span::at(at)), parts))
+            }
+        }
+    }
+
+    /// `Linux: 4` in a profile.
+    fn level_item(&self, pair: Pair<'_, Rule>) -> Parsed<LevelItem> {
+        let inner = parts(pair.clone());
+        let node = self.node_ref(inner.first().cloned().ok_or_else(|| self.internal(&pair))?)?;
+        let level = match inner.get(1) {
+            None => None,
+            Some(number) => {
+                let span = self.span(number);
+                match number.as_str().parse::<u8>() {
+                    Ok(n @ 1..=5) => Some(Spanned::new(n, span)),
+                    _ => {
+                        return Err(QueryError::new(
+                            span,
+                            format!(
+                                "a level goes from 1 to 5, not `{}`",
+                                shorten(number.as_str())
+                            ),
+                        )
+                        .with_kind(ErrorKind::InvalidNumber)
+                        .with_label("here")
+                        .with_help("1 is a beginner, 5 an expert; without a level it is 3"))
+                    }
+                }
+            }
+        };
+        Ok(LevelItem { node, level })
+    }
+
+    /// A whole number ≥ 0 (`job zone within 0` means the same zone).
+    fn count_or_zero(&self, number: &Pair<'_, Rule>, clause: &str) -> Parsed<Spanned<usize>> {
+        if number.as_str() == "0" {
+            return Ok(Spanned::new(0, self.span(number)));
+        }
+        self.count(number, clause)
+    }
+
+    /// A positive number of hours, after `at` or `max hours`.
+    fn hours(&self, number: &Pair<'_, Rule>, clause: &str) -> Parsed<Spanned<f64>> {
+        let span = self.span(number);
+        match number.as_str().parse::<f64>() {
+            Ok(h) if h > 0.0 && h.is_finite() => Ok(Spanned::new(h, span)),
+            _ => Err(QueryError::new(
+                span,
+                format!(
+                    "`{clause}` needs a positive number of hours, not `{}`",
+                    shorten(number.as_str())
+                ),
+            )
+            .with_kind(ErrorKind::InvalidNumber)
+            .with_label("here")),
         }
     }
 

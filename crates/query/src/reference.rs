@@ -64,7 +64,7 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
     },
     StatementForm {
         keyword: "path",
-        usage: "path START -> ROLE [via ROLE, …] [avoid ROLE, …] [max N] [by effort]",
+        usage: "path START -> ROLE [via ROLE, …] [avoid ROLE, …] [max N] [by effort] [max hours N] [keep pay N%] [job zone within N]",
         summary: "The shortest career route by number of moves; with `by effort`, the route with \
                   the fewest learning hours (a move costs its stated effort, else the hours of \
                   `learn FROM -> TO`).",
@@ -96,7 +96,7 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
     },
     StatementForm {
         keyword: "learn",
-        usage: "learn START -> ROLE [via ROLE, …] [min importance N]",
+        usage: "learn START -> ROLE [via ROLE, …] [min importance N] [avoid SKILL, …] [max hours N] [at N hours/week]",
         summary: "An ordered learning plan: the gap plus its missing prerequisites, each after \
                   its prerequisites, with hours and a running total. START is a role, a list \
                   `[Linux, Docker]` or a profile `$name`.",
@@ -104,6 +104,7 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
             "learn DevOps -> SRE",
             "learn [Linux, Python, Docker] -> SRE",
             "learn SRE -> DevOps min importance 3",
+            "learn [Linux, Python] -> SRE min importance 5 at 10 hours/week",
         ],
     },
     StatementForm {
@@ -115,9 +116,67 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
     },
     StatementForm {
         keyword: "closest",
-        usage: "closest START [min importance N] [limit N]",
+        usage: "closest START [min importance N] [limit N] [explain]",
         summary: "Roles ranked by the hours needed to qualify from a profile, with match %.",
         examples: &["closest [Linux, Python, Docker, Git] limit 5"],
+    },
+    StatementForm {
+        keyword: "profile",
+        usage: "profile NAME = [SKILL: LEVEL, …] | profile NAME add SKILL: LEVEL, … | profile NAME drop SKILL, …",
+        summary: "Save a personal profile in the database: skills and tools with a level 1–5 \
+                  (default 3); tools count as the skills they cover. Use it as `$NAME`.",
+        examples: &[
+            "profile me = [Linux: 4, Python: 3, Docker, Git]",
+            "profile me add Kubernetes: 2",
+            "profile me drop Kubernetes",
+        ],
+    },
+    StatementForm {
+        keyword: "profiles",
+        usage: "profiles | show profile NAME",
+        summary: "The saved profiles, or one of them entry by entry.",
+        examples: &["profiles", "show profile me"],
+    },
+    StatementForm {
+        keyword: "use",
+        usage: "use NAME",
+        summary: "The profile statements use when their start is left out (`learn -> SRE`), \
+                  for the rest of the session.",
+        examples: &["use me"],
+    },
+    StatementForm {
+        keyword: "learnt",
+        usage: "learnt NAME SKILL, …",
+        summary: "Mark progress: a learnt skill counts as held in every plan, gap, route and \
+                  `closest` for the profile.",
+        examples: &["learnt me \"Incident response and management\""],
+    },
+    StatementForm {
+        keyword: "learning",
+        usage: "learning NAME SKILL, …",
+        summary: "Mark a skill as being learnt: it stays in plans, marked in progress.",
+        examples: &["learning me SLOs"],
+    },
+    StatementForm {
+        keyword: "unlock",
+        usage: "unlock START [min importance N] [limit N]",
+        summary: "The single skills that, learnt next (with their missing prerequisites), most \
+                  reduce the learning hours to every role, with the numbers behind each.",
+        examples: &["unlock $me limit 5"],
+    },
+    StatementForm {
+        keyword: "why",
+        usage: "why START -> ROLE [min importance N]",
+        summary: "The match score broken down: each required skill held (at which level) or \
+                  missing, its importance and hours.",
+        examples: &["why $me -> SRE"],
+    },
+    StatementForm {
+        keyword: "neighbourhood",
+        usage: "neighbourhood NODE [depth N]",
+        summary: "The subgraph around a node: every edge among the nodes within N steps \
+                  (default 1), for tables and pictures.",
+        examples: &["neighbourhood SRE depth 1"],
     },
     StatementForm {
         keyword: "add",

@@ -183,7 +183,7 @@ fn missing_arrow() {
         .kind(ErrorKind::Syntax)
         .message("expected `->` after `DevOps`")
         .label("found `SRE`")
-        .help("the form is `path START -> ROLE [via ROLE, …] [avoid ROLE, …] [max N] [by effort]`")
+        .help("the form is `path START -> ROLE [via ROLE, …] [avoid ROLE, …] [max N] [by effort] [max hours N] [keep pay N%] [job zone within N]`")
         .caret(1, 13, 3);
 }
 
@@ -513,7 +513,7 @@ fn messages_never_show_pest_internals() {
         "let x = [a",
         "compare a",
         "compare a,",
-        "closest",
+        "closest limit x",
         "show $",
         "learn $ -> x",
         "gap [a,,] -> b",

@@ -4,7 +4,7 @@
 //!
 //! Start at [`Store::open`].
 //!
-//! ## Key layout (schema version 1)
+//! ## Key layout (schema version 2)
 //! | key | value |
 //! |---|---|
 //! | `meta:schema` | schema version, u32 big-endian |
@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use skillgraph_graph::{Change, ChangeError, Graph, GraphData};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 pub const CHUNK_BYTES: usize = 8 << 20;
 pub const COMPACT_AFTER: u64 = 256;
 

@@ -337,3 +337,62 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
     }
     table
 }
+
+/// `neighbourhood X depth N`: every node within N edges of X (either direction, any kind), and
+/// the edges among them. One row per edge, so the table is also the picture's edge list.
+pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTable {
+    let mut seen: BTreeMap<NodeIndex, usize> = BTreeMap::new();
+    seen.insert(center, 0);
+    let mut frontier = vec![center];
+    for d in 1..=depth {
+        let mut next = Vec::new();
+        for &ix in &frontier {
+            for other in graph.neighbours(ix) {
+                if let std::collections::btree_map::Entry::Vacant(slot) = seen.entry(other) {
+                    slot.insert(d);
+                    next.push(other);
+                }
+            }
+        }
+        frontier = next;
+    }
+    let mut table =
+        ResultTable::new(["from", "edge", "to", "detail", "sources"]).with_title(format!(
+            "neighbourhood of {} (depth {depth}): {} nodes",
+            graph.node(center).name,
+            seen.len()
+        ));
+    let mut rows: Vec<(String, String, String, Vec<Cell>)> = Vec::new();
+    for e in graph.edge_indices() {
+        let (a, b) = graph.edge_endpoints(e);
+        if !(seen.contains_key(&a) && seen.contains_key(&b)) {
+            continue;
+        }
+        let edge = graph.edge(e);
+        let detail = match (edge.importance, edge.effort_hours) {
+            (Some(i), _) => format!("importance {i}"),
+            (_, Some(h)) => format!("{} h", skillgraph_graph::format_number(h)),
+            _ => String::new(),
+        };
+        let (na, nb) = (&graph.node(a).name, &graph.node(b).name);
+        rows.push((
+            edge.kind.as_str().to_string(),
+            na.to_lowercase(),
+            nb.to_lowercase(),
+            vec![
+                Cell::text(na),
+                Cell::text(edge.kind.as_str()),
+                Cell::text(nb),
+                if detail.is_empty() {
+                    Cell::Null
+                } else {
+                    Cell::text(detail)
+                },
+                Cell::List(source_keys(graph, &edge.sources)),
+            ],
+        ));
+    }
+    rows.sort_by(|x, y| (&x.0, &x.1, &x.2).cmp(&(&y.0, &y.1, &y.2)));
+    table.rows = rows.into_iter().map(|r| r.3).collect();
+    table
+}

@@ -5,6 +5,7 @@
 
 mod filter;
 mod mutate;
+mod profiles;
 mod routes;
 
 use std::collections::BTreeMap;
@@ -84,6 +85,8 @@ impl Default for Limits {
 pub struct Session {
     /// `let NAME = [...]`: node ids, resolved when the profile was defined.
     profiles: BTreeMap<String, Vec<String>>,
+    /// `use NAME`: the profile a statement uses when its start is left out.
+    pub default_profile: Option<String>,
     pub limits: Limits,
     /// Set from another thread (Ctrl-C) to stop a long statement.
     pub interrupt: Arc<AtomicBool>,
@@ -159,6 +162,42 @@ impl Session {
                     if count == 1 { "" } else { "s" },
                 )]))
             }
+            StatementKind::ShowProfile(name) => profiles::show(db.graph(), name),
+            StatementKind::Profiles => Ok(profiles::list(db.graph())),
+            StatementKind::Use(name) => {
+                if !self.profiles.contains_key(&name.value)
+                    && db.graph().profile(&name.value).is_none()
+                {
+                    self.named_profile(db.graph(), &name.value, name.span)?;
+                }
+                self.default_profile = Some(name.value.clone());
+                Ok(ResultTable::message([format!(
+                    "using profile ${} when a statement leaves out its start (`learn -> SRE`)",
+                    name.value
+                )]))
+            }
+            StatementKind::ProfileSet { .. }
+            | StatementKind::ProfileAdd { .. }
+            | StatementKind::ProfileDrop { .. }
+            | StatementKind::Progress { .. } => {
+                let change = profiles::change(db.graph(), &statement.kind)?;
+                match db.apply(vec![change]) {
+                    Ok(lines) => Ok(ResultTable::message(lines)),
+                    Err(ApplyError::Rejected(e)) => Err(QueryError::new(span, e.to_string())),
+                    Err(ApplyError::Failed(e)) => Err(QueryError::new(span, e)),
+                }
+            }
+            StatementKind::Unlock(q) => profiles::unlock(self, db.graph(), q),
+            StatementKind::Why(q) => profiles::why(self, db.graph(), q),
+            StatementKind::Neighbourhood { node, depth } => {
+                let graph = db.graph();
+                let ix = resolve(graph, node)?;
+                Ok(describe::neighbourhood(
+                    graph,
+                    ix,
+                    depth.as_ref().map_or(1, |d| d.value),
+                ))
+            }
             StatementKind::Add { .. }
             | StatementKind::Link { .. }
             | StatementKind::Unlink { .. }
@@ -209,35 +248,50 @@ impl Session {
                 }
                 Ok(Origin::Profile(nodes))
             }
-            Start::Variable(name) => {
-                let Some(ids) = self.profiles.get(&name.value) else {
-                    let known: Vec<&str> = self.profile_names().collect();
-                    let mut err = QueryError::new(
-                        name.span,
-                        format!("no profile is called `${}`", name.value),
-                    );
-                    err = match closest_word(&name.value, &known) {
-                        Some(near) => err.with_help(format!("did you mean `${near}`?")),
-                        None => err.with_help(format!(
-                            "define it first: `let {} = [Linux, Python]`",
-                            name.value
-                        )),
-                    };
-                    return Err(err);
-                };
-                let nodes: Vec<NodeIndex> = ids.iter().filter_map(|id| graph.by_id(id)).collect();
-                if nodes.is_empty() {
-                    return Err(QueryError::new(
-                        name.span,
-                        format!(
-                            "the profile `${}` is empty (its nodes were removed)",
-                            name.value
+            Start::Variable(name) => self.named_profile(graph, &name.value, name.span),
+            Start::Default(span) => match &self.default_profile {
+                Some(name) => self.named_profile(graph, name, *span),
+                None => Err(
+                    QueryError::new(*span, "no start is given and no profile is in use")
+                        .with_label("a role, a list `[…]` or `$profile` goes here")
+                        .with_help(
+                            "write one, or choose a profile for the session with `use NAME`",
                         ),
-                    ));
-                }
-                Ok(Origin::Profile(nodes))
-            }
+                ),
+            },
         }
+    }
+
+    /// The nodes a profile named `name` holds: a `let` profile of this session first, else a
+    /// profile saved in the database (its held and learnt entries).
+    fn named_profile(&self, graph: &Graph, name: &str, span: Span) -> Result<Origin, QueryError> {
+        let ids: Vec<&str> = match (self.profiles.get(name), graph.profile(name)) {
+            (Some(ids), _) => ids.iter().map(String::as_str).collect(),
+            (None, Some(saved)) => saved.held_ids().collect(),
+            (None, None) => {
+                let known: Vec<&str> = self
+                    .profile_names()
+                    .chain(graph.profiles().keys().map(String::as_str))
+                    .collect();
+                let err = QueryError::new(span, format!("no profile is called `${name}`"))
+                    .with_kind(crate::diagnostic::ErrorKind::UnknownName);
+                return Err(match closest_word(name, &known) {
+                    Some(near) => err.with_help(format!("did you mean `${near}`?")),
+                    None => err.with_help(format!(
+                        "define it first: `profile {name} = [Linux, Python]` (saved) or `let {name} = [Linux, Python]` (this session)"
+                    )),
+                });
+            }
+        };
+        let nodes: Vec<NodeIndex> = ids.iter().filter_map(|id| graph.by_id(id)).collect();
+        if nodes.is_empty() {
+            return Err(QueryError::new(
+                span,
+                format!("the profile `${name}` holds no skills yet"),
+            )
+            .with_help(format!("add some: `profile {name} add Linux: 3`")));
+        }
+        Ok(Origin::Profile(nodes))
     }
 }
 

@@ -156,12 +156,49 @@ pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTab
     let to = target_role(graph, &q.to)?;
     let resolved = route_options(graph, &q.route)?;
     let whole = q.from.span().to(q.to.span);
+    let min = min_importance(&q.min_importance)?;
+    let rules = MoveRules::new(graph, &origin, &q.constraints)?;
     if q.by_effort {
-        return path_by_effort(graph, &origin, to, &resolved, whole);
+        if let (true, Origin::Role(from)) = (rules.any(), &origin) {
+            let cost = |e| rules.cost(graph, e, algo::move_cost(graph, e, min));
+            if let Err(RouteError::Unreachable { .. }) =
+                cheapest_route(graph, *from, to, &resolved.options, cost)
+            {
+                if let Some(blocked) =
+                    explain_blocked(graph, &origin, to, &resolved, min, &rules, whole)
+                {
+                    return Err(blocked);
+                }
+            }
+        }
+        let table = path_by_effort(graph, &origin, to, &resolved, whole, min, &rules);
+        return check_max_hours(table, &q.constraints);
+    }
+    if q.constraints.max_hours.is_some() {
+        let span = q.constraints.max_hours.as_ref().map_or(whole, |m| m.span);
+        return Err(QueryError::new(
+            span,
+            "`max hours` weighs routes by hours; add `by effort`",
+        ));
     }
     let from = start_role(&origin, &q.from)?;
-    let route = match fewest_moves(graph, from, to, &resolved.options) {
+    let found = if rules.any() {
+        // Fewest moves among the moves the rules allow: every allowed move costs 1.
+        cheapest_route(graph, from, to, &resolved.options, |e| {
+            rules.cost(graph, e, 1.0)
+        })
+        .map(|c| c.route)
+    } else {
+        fewest_moves(graph, from, to, &resolved.options)
+    };
+    let route = match found {
         Ok(r) => r,
+        Err(e) if rules.any() && matches!(e, RouteError::Unreachable { .. }) => {
+            return Err(
+                explain_blocked(graph, &origin, to, &resolved, min, &rules, whole)
+                    .unwrap_or_else(|| QueryError::new(whole, e.describe(graph))),
+            )
+        }
         Err(e) => return route_failure(graph, e, &resolved, whole),
     };
     let mut table = ResultTable::new(["move", "from", "to", "skills_named", "sources", "note"])
@@ -201,8 +238,10 @@ fn path_by_effort(
     to: NodeIndex,
     resolved: &Resolved,
     whole: Span,
+    min: u8,
+    rules: &MoveRules,
 ) -> Result<ResultTable, QueryError> {
-    let cost = |e| algo::move_cost(graph, e, 1);
+    let cost = |e| rules.cost(graph, e, algo::move_cost(graph, e, min));
     let mut table = ResultTable::new(["move", "from", "to", "hours", "basis", "skills"]);
     let (first_leg, costed) = match origin {
         Origin::Role(from) => match cheapest_route(graph, *from, to, &resolved.options, cost) {
@@ -216,7 +255,7 @@ fn path_by_effort(
             let have = held_skills(graph, origin);
             let mut best: Option<(f64, NodeIndex, algo::CostedRoute)> = None;
             let mut last_error = None;
-            for c in closest_roles(graph, &have, 1, None) {
+            for c in closest_roles(graph, &have, min, None) {
                 if best.as_ref().is_some_and(|(total, ..)| c.hours > *total) {
                     break;
                 }
@@ -251,7 +290,7 @@ fn path_by_effort(
     let mut step = 0;
     if let Some(role) = first_leg {
         let have = held_skills(graph, origin);
-        let plan = learning_plan(graph, &have, role, 1, &[]);
+        let plan = learning_plan(graph, &have, role, min, &[]);
         total += plan.total_hours;
         table.push(vec![
             Cell::Number(0.0),
@@ -287,7 +326,7 @@ fn path_by_effort(
                     .iter()
                     .filter_map(|id| graph.by_id(id))
                     .collect();
-                let plan = learning_plan(graph, &have, to_role, 1, &named);
+                let plan = learning_plan(graph, &have, to_role, min, &named);
                 (
                     "learning plan".to_string(),
                     plan.steps
@@ -393,6 +432,13 @@ fn have_of(
         Origin::Role(r) => (name(graph, *r).to_string(), Some(*r)),
         Origin::Profile(nodes) => match start {
             Start::Variable(v) => (format!("${}", v.value), None),
+            Start::Default(_) => (
+                format!(
+                    "${}",
+                    session.default_profile.as_deref().unwrap_or_default()
+                ),
+                None,
+            ),
             _ => (
                 format!("[{}]", names(graph, nodes.iter().copied()).join(", ")),
                 None,
@@ -443,8 +489,25 @@ pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
     Ok(table)
 }
 
+/// One step of a learning plan, before it is laid out as rows.
+struct Step {
+    skill: NodeIndex,
+    stop: NodeIndex,
+    hours: f64,
+    why: String,
+    covered_by: Vec<NodeIndex>,
+}
+
 pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultTable, QueryError> {
     let (mut have, label, _) = have_of(session, graph, &q.from)?;
+    let saved = match &q.from {
+        Start::Variable(v) => graph.profile(&v.value),
+        Start::Default(_) => session
+            .default_profile
+            .as_deref()
+            .and_then(|n| graph.profile(n)),
+        _ => None,
+    };
     let to = target_role(graph, &q.to)?;
     let min = min_importance(&q.min_importance)?;
     let mut stops = Vec::new();
@@ -452,22 +515,25 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
         stops.push(resolve_kind(graph, v, NodeKind::Role, "`via` takes roles")?);
     }
     stops.push(to);
-    let with_for = stops.len() > 1;
-    let mut columns = vec!["step", "skill"];
-    if with_for {
-        columns.push("for");
+    let mut avoided_skills: Vec<(NodeIndex, Span)> = Vec::new();
+    let mut avoided_tools: Vec<NodeIndex> = Vec::new();
+    for a in &q.avoid {
+        let ix = super::resolve(graph, a)?;
+        match graph.node(ix).kind {
+            NodeKind::Skill => avoided_skills.push((ix, a.span)),
+            NodeKind::Tool => avoided_tools.push(ix),
+            NodeKind::Role => return Err(QueryError::new(
+                a.span,
+                "`avoid` in `learn` takes skills or tools; to avoid a role on a route, use `path`",
+            )),
+        }
     }
-    columns.extend(["effort_hours", "cumulative_hours", "why", "covered_by"]);
-    let mut table = ResultTable::new(columns);
-    let mut step = 0;
-    let mut total = 0.0;
+    let mut steps: Vec<Step> = Vec::new();
     for &stop in &stops {
         let plan = learning_plan(graph, &have, stop, min, &[]);
         for s in &plan.steps {
-            step += 1;
-            total += s.effort_hours;
             have.insert(s.skill);
-            let why = match &s.reason {
+            let mut why = match &s.reason {
                 Reason::Required { importance } => {
                     format!(
                         "required by {} (importance {importance})",
@@ -475,34 +541,77 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
                     )
                 }
                 Reason::Named => "named by the move".to_string(),
-                Reason::PrerequisiteOf(list) => {
-                    format!(
-                        "prerequisite of {}",
-                        names(graph, list.iter().copied()).join(", ")
-                    )
-                }
+                Reason::PrerequisiteOf(list) => format!(
+                    "prerequisite of {}",
+                    names(graph, list.iter().copied()).join(", ")
+                ),
             };
-            let mut row = vec![Cell::Number(step as f64), Cell::text(name(graph, s.skill))];
-            if with_for {
-                row.push(Cell::text(name(graph, stop)));
+            let learning = saved.is_some_and(|p| {
+                p.entries
+                    .get(&graph.node(s.skill).id)
+                    .is_some_and(|e| e.state == skillgraph_graph::SkillState::Learning)
+            });
+            if learning {
+                why.push_str(" — in progress");
             }
-            row.extend([
-                Cell::Number(s.effort_hours),
-                Cell::Number(total),
-                Cell::text(why),
-                Cell::List(names(graph, s.covered_by.iter().copied())),
-            ]);
-            table.push(row);
+            steps.push(Step {
+                skill: s.skill,
+                stop,
+                hours: s.effort_hours,
+                why,
+                covered_by: s
+                    .covered_by
+                    .iter()
+                    .copied()
+                    .filter(|t| !avoided_tools.contains(t))
+                    .collect(),
+            });
         }
     }
+    let total: f64 = steps.iter().map(|s| s.hours).sum();
     let route: Vec<&str> = stops.iter().map(|&s| name(graph, s)).collect();
-    table.title = Some(format!(
-        "learning plan {label} → {}: {step} skill{}, {} hours",
+    // Constraints: a plan that cannot satisfy them says which one blocks it.
+    for (skill, span) in &avoided_skills {
+        if let Some(step) = steps.iter().find(|s| s.skill == *skill) {
+            return Err(QueryError::new(
+                *span,
+                format!(
+                    "the plan needs {} ({}), which `avoid` excludes",
+                    name(graph, *skill),
+                    step.why
+                ),
+            )
+            .with_label("blocking constraint")
+            .with_help("raise `min importance` above what needs it, or choose another target"));
+        }
+    }
+    if let Some(max) = &q.constraints.max_hours {
+        if total > max.value {
+            return Err(QueryError::new(
+                max.span,
+                format!(
+                    "the plan takes {} hours, more than `max hours {}`",
+                    format_number(total),
+                    format_number(max.value)
+                ),
+            )
+            .with_label("blocking constraint")
+            .with_help("raise `max hours`, or narrow the plan with `min importance`"));
+        }
+    }
+    let title = format!(
+        "learning plan {label} → {}: {} skill{}, {} hours",
         route.join(" → "),
-        if step == 1 { "" } else { "s" },
+        steps.len(),
+        if steps.len() == 1 { "" } else { "s" },
         format_number(total)
-    ));
-    if step == 0 {
+    );
+    let mut table = match &q.constraints.pace {
+        Some(pace) => schedule(graph, &steps, pace.value),
+        None => plan_table(graph, &steps, stops.len() > 1),
+    }
+    .with_title(title);
+    if steps.is_empty() {
         table.note(format!(
             "nothing to learn: {label} already has every skill {} requires{}",
             route.join(" and "),
@@ -515,7 +624,86 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
     } else {
         table.note(format!("total: {} hours", format_number(total)));
     }
+    if let Some(pace) = &q.constraints.pace {
+        let weeks = weeks_needed(&steps, pace.value);
+        table.note(format!(
+            "ready after {weeks} week{} at {} hours/week",
+            if weeks == 1 { "" } else { "s" },
+            format_number(pace.value)
+        ));
+    }
     Ok(table)
+}
+
+fn plan_table(graph: &Graph, steps: &[Step], with_for: bool) -> ResultTable {
+    let mut columns = vec!["step", "skill"];
+    if with_for {
+        columns.push("for");
+    }
+    columns.extend(["effort_hours", "cumulative_hours", "why", "covered_by"]);
+    let mut table = ResultTable::new(columns);
+    let mut total = 0.0;
+    for (i, s) in steps.iter().enumerate() {
+        total += s.hours;
+        let mut row = vec![
+            Cell::Number((i + 1) as f64),
+            Cell::text(name(graph, s.skill)),
+        ];
+        if with_for {
+            row.push(Cell::text(name(graph, s.stop)));
+        }
+        row.extend([
+            Cell::Number(s.hours),
+            Cell::Number(total),
+            Cell::text(&s.why),
+            Cell::List(names(graph, s.covered_by.iter().copied())),
+        ]);
+        table.push(row);
+    }
+    table
+}
+
+/// Lays the plan out week by week at `per_week` hours: skills in plan order (so every skill
+/// starts after its prerequisites end), a long skill spread over several weeks, no week over
+/// the budget. One row per (week, skill).
+fn schedule(graph: &Graph, steps: &[Step], per_week: f64) -> ResultTable {
+    let mut table = ResultTable::new(["week", "skill", "hours", "week_total", "finishes"]);
+    let mut week = 1u32;
+    let mut used = 0.0;
+    let mut rows: Vec<(u32, NodeIndex, f64, bool)> = Vec::new();
+    for s in steps {
+        let mut left = s.hours;
+        loop {
+            if used >= per_week - 1e-9 && left > 0.0 {
+                week += 1;
+                used = 0.0;
+            }
+            let take = left.min(per_week - used);
+            used += take;
+            left -= take;
+            let done = left <= 1e-9;
+            rows.push((week, s.skill, take, done));
+            if done {
+                break;
+            }
+        }
+    }
+    for &(w, skill, hours, done) in &rows {
+        let week_total: f64 = rows.iter().filter(|r| r.0 == w).map(|r| r.2).sum();
+        table.push(vec![
+            Cell::Number(f64::from(w)),
+            Cell::text(name(graph, skill)),
+            Cell::Number((hours * 100.0).round() / 100.0),
+            Cell::Number((week_total * 100.0).round() / 100.0),
+            Cell::Bool(done),
+        ]);
+    }
+    table
+}
+
+fn weeks_needed(steps: &[Step], per_week: f64) -> u64 {
+    let total: f64 = steps.iter().map(|s| s.hours).sum();
+    (total / per_week - 1e-9).ceil().max(0.0) as u64
 }
 
 pub fn closest(
@@ -527,16 +715,44 @@ pub fn closest(
     let min = min_importance(&q.min_importance)?;
     let limit = q.limit.as_ref().map_or(10, |l| l.value);
     let list = closest_roles(graph, &have, min, role);
-    let mut table = ResultTable::new(["rank", "role", "hours", "match_pct", "missing_skills"])
-        .with_title(format!("roles closest to {label}"));
+    let mut columns = vec!["rank", "role", "hours", "match_pct", "missing_skills"];
+    if q.explain {
+        columns.extend(["held (importance)", "missing (importance)"]);
+    }
+    let mut table = ResultTable::new(columns).with_title(format!("roles closest to {label}"));
     for (i, c) in list.iter().take(limit).enumerate() {
-        table.push(vec![
+        let mut row = vec![
             Cell::Number((i + 1) as f64),
             Cell::text(name(graph, c.role)),
             Cell::Number(c.hours),
             Cell::Number((c.match_pct * 10.0).round() / 10.0),
             Cell::Number(c.missing as f64),
-        ]);
+        ];
+        if q.explain {
+            // The same breakdown `why` gives, so a match % is never a black box.
+            let mut held = Vec::new();
+            let mut missing = Vec::new();
+            let mut required: Vec<(NodeIndex, u8)> = Vec::new();
+            for (e, skill) in graph.out_edges(c.role, skillgraph_graph::EdgeKind::Requires) {
+                let imp = graph.edge(e).importance.unwrap_or(1);
+                match required.iter_mut().find(|(s, _)| *s == skill) {
+                    Some(slot) => slot.1 = slot.1.max(imp),
+                    None => required.push((skill, imp)),
+                }
+            }
+            required.retain(|(_, imp)| *imp >= min);
+            required.sort_by(|a, b| b.1.cmp(&a.1).then(graph.order_by_name(a.0, b.0)));
+            for (skill, imp) in required {
+                let text = format!("{} ({imp})", name(graph, skill));
+                if have.contains(&skill) {
+                    held.push(text);
+                } else {
+                    missing.push(text);
+                }
+            }
+            row.extend([Cell::List(held), Cell::List(missing)]);
+        }
+        table.push(row);
     }
     if list.len() > limit {
         table.note(format!(
@@ -545,4 +761,185 @@ pub fn closest(
         ));
     }
     Ok(table)
+}
+
+/// The rules a move must follow: `keep pay P%` (the role moved to pays at least P% of the start
+/// role's `salary.avg`) and `job zone within N` (the O*NET job zone changes by at most N per
+/// move). A role without the field passes; a move that breaks a rule is unusable.
+struct MoveRules {
+    min_pay: Option<f64>,
+    zone_within: Option<u8>,
+}
+
+fn number_field(graph: &Graph, ix: NodeIndex, path: &str) -> Option<f64> {
+    match graph.node(ix).field(path)? {
+        skillgraph_graph::Value::Number(n) => Some(n),
+        _ => None,
+    }
+}
+
+impl MoveRules {
+    fn new(
+        graph: &Graph,
+        origin: &Origin,
+        c: &crate::ast::Constraints,
+    ) -> Result<MoveRules, QueryError> {
+        let min_pay = match &c.keep_pay {
+            None => None,
+            Some(share) => {
+                let start_pay = match origin {
+                    Origin::Role(r) => number_field(graph, *r, "salary.avg"),
+                    Origin::Profile(_) => None,
+                };
+                match start_pay {
+                    Some(pay) => Some(pay * share.value),
+                    None => {
+                        return Err(QueryError::new(
+                            share.span,
+                            "`keep pay` compares with the start role's salary.avg, and the start has none",
+                        )
+                        .with_help("start from a role with a salary, or leave `keep pay` out"))
+                    }
+                }
+            }
+        };
+        Ok(MoveRules {
+            min_pay,
+            zone_within: c.zone_within.as_ref().map(|z| z.value),
+        })
+    }
+
+    fn any(&self) -> bool {
+        self.min_pay.is_some() || self.zone_within.is_some()
+    }
+
+    fn allows(&self, graph: &Graph, edge: skillgraph_graph::EdgeIndex) -> bool {
+        let (a, b) = graph.edge_endpoints(edge);
+        if let (Some(min), Some(pay)) = (self.min_pay, number_field(graph, b, "salary.avg")) {
+            if pay < min {
+                return false;
+            }
+        }
+        if let (Some(n), Some(za), Some(zb)) = (
+            self.zone_within,
+            number_field(graph, a, "job_zone"),
+            number_field(graph, b, "job_zone"),
+        ) {
+            if (za - zb).abs() > f64::from(n) {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn cost(&self, graph: &Graph, edge: skillgraph_graph::EdgeIndex, cost: f64) -> f64 {
+        if self.allows(graph, edge) {
+            cost
+        } else {
+            f64::INFINITY
+        }
+    }
+}
+
+/// When a constrained route fails, find which constraint blocks it: the route exists without
+/// the rules, and each rule alone is tried to name the culprit.
+fn explain_blocked(
+    graph: &Graph,
+    origin: &Origin,
+    to: NodeIndex,
+    resolved: &Resolved,
+    min: u8,
+    rules: &MoveRules,
+    whole: Span,
+) -> Option<QueryError> {
+    let Origin::Role(from) = origin else {
+        return None;
+    };
+    let reachable = |r: &MoveRules| {
+        cheapest_route(graph, *from, to, &resolved.options, |e| {
+            r.cost(graph, e, algo::move_cost(graph, e, min))
+        })
+        .is_ok()
+    };
+    let free = MoveRules {
+        min_pay: None,
+        zone_within: None,
+    };
+    if !reachable(&free) {
+        return None;
+    }
+    let mut blocking = Vec::new();
+    if let Some(p) = rules.min_pay {
+        if !reachable(&MoveRules {
+            min_pay: Some(p),
+            zone_within: None,
+        }) {
+            blocking.push("`keep pay`".to_string());
+        }
+    }
+    if let Some(z) = rules.zone_within {
+        if !reachable(&MoveRules {
+            min_pay: None,
+            zone_within: Some(z),
+        }) {
+            blocking.push("`job zone within`".to_string());
+        }
+    }
+    let which = if blocking.is_empty() {
+        "`keep pay` and `job zone within` together".to_string()
+    } else {
+        blocking.join(" and ")
+    };
+    Some(
+        QueryError::new(
+            whole,
+            format!(
+                "no route from {} to {} satisfies {which}; routes exist without it",
+                name(graph, *from),
+                name(graph, to)
+            ),
+        )
+        .with_label("blocked by a constraint")
+        .with_help(
+            "relax the constraint, e.g. a lower `keep pay` share or a wider `job zone within`",
+        ),
+    )
+}
+
+/// `max hours H` on a route by effort: a route costing more is an error naming the constraint.
+fn check_max_hours(
+    table: Result<ResultTable, QueryError>,
+    c: &crate::ast::Constraints,
+) -> Result<ResultTable, QueryError> {
+    let table = table?;
+    let (Some(max), Some(total)) = (&c.max_hours, route_total(&table)) else {
+        return Ok(table);
+    };
+    if total > max.value {
+        return Err(QueryError::new(
+            max.span,
+            format!(
+                "the cheapest route takes {} hours, more than `max hours {}`",
+                format_number(total),
+                format_number(max.value)
+            ),
+        )
+        .with_label("blocking constraint")
+        .with_help("raise `max hours`, or lower the bar with `min importance`"));
+    }
+    Ok(table)
+}
+
+fn route_total(table: &ResultTable) -> Option<f64> {
+    let col = table.column("hours")?;
+    Some(
+        table
+            .rows
+            .iter()
+            .map(|r| match r[col] {
+                Cell::Number(n) => n,
+                _ => 0.0,
+            })
+            .sum(),
+    )
 }

@@ -1,0 +1,535 @@
+//! [`check`]: every rule a graph must keep, checked over the whole graph at once.
+//!
+//! [`Change`](crate::Change) validation keeps these rules one write at a time; this module asks
+//! whether they hold *now*, whatever the graph went through (a snapshot written by an older
+//! build, a bug in an importer, a log replayed over a hand-edited snapshot). It never changes
+//! the graph; `skillgraph check` prints what it finds.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::graph::Graph;
+use crate::model::{EdgeKind, NodeKind, SourceId, Value};
+use crate::schema::field_spec;
+
+/// Which rule a [`Finding`] breaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Rule {
+    /// An edge whose end is not a node of the graph.
+    DanglingEdge,
+    /// An edge joining node kinds its edge kind does not join (`requires` from a skill).
+    EndpointKinds,
+    /// An edge from a node to itself.
+    SelfLoop,
+    /// A `requires` edge without an importance, or an importance outside 1–5.
+    Importance,
+    /// A negative, infinite or NaN number of hours.
+    Effort,
+    /// Prerequisites that form a cycle.
+    PrerequisiteCycle,
+    /// A transition naming a skill that is not a skill of the graph.
+    MoveSkill,
+    /// A source index with no entry in the source table, or a fact with no source at all.
+    Source,
+    /// An empty, repeated or unfindable id, or an empty name.
+    Identity,
+    /// A name or alias the name lookup does not find, or a lookup entry for a node that is gone.
+    Lookup,
+    /// A field the node's kind does not carry, or a value of the wrong type.
+    Field,
+    /// The same fact stated twice by the same source.
+    DuplicateEdge,
+    /// A profile naming a missing node or a role, or with a level outside 1–5.
+    Profile,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::DanglingEdge => "dangling edge",
+            Rule::EndpointKinds => "endpoint kinds",
+            Rule::SelfLoop => "self loop",
+            Rule::Importance => "importance",
+            Rule::Effort => "effort",
+            Rule::PrerequisiteCycle => "prerequisite cycle",
+            Rule::MoveSkill => "transition skill",
+            Rule::Source => "source",
+            Rule::Identity => "identity",
+            Rule::Lookup => "lookup",
+            Rule::Field => "field",
+            Rule::DuplicateEdge => "duplicate edge",
+            Rule::Profile => "profile",
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One broken rule, with a sentence naming the nodes involved by id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub rule: Rule,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.rule, self.message)
+    }
+}
+
+/// Checks every rule over the whole graph. An empty list means the graph is consistent.
+///
+/// Findings come in a fixed order (nodes, then edges, then graph-wide rules, then profiles),
+/// so two runs over the same graph print the same report. Cost: linear in nodes plus edges,
+/// plus one cycle search over the prerequisites.
+pub fn check(graph: &Graph) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut add = |rule: Rule, message: String| findings.push(Finding { rule, message });
+    let source_count = graph.sources().len();
+    let bad_sources = |ids: &[SourceId]| -> Vec<u16> {
+        ids.iter()
+            .filter(|id| usize::from(id.0) >= source_count)
+            .map(|id| id.0)
+            .collect()
+    };
+    // Nodes are named by id; an edge's ends by id where they exist, else by index.
+    let pg = graph.petgraph();
+    let node_id = |ix: petgraph::stable_graph::NodeIndex| -> String {
+        pg.node_weight(ix)
+            .map_or_else(|| format!("#{}", ix.index()), |n| n.id.clone())
+    };
+
+    // ---- nodes ----------------------------------------------------------------------------------
+    let mut first_with_id: HashMap<&str, petgraph::stable_graph::NodeIndex> = HashMap::new();
+    for ix in graph.node_indices() {
+        let node = graph.node(ix);
+        let id = &node.id;
+        if id.trim().is_empty() {
+            add(
+                Rule::Identity,
+                format!("node #{} has an empty id", ix.index()),
+            );
+        }
+        if let Some(&other) = first_with_id.get(id.as_str()) {
+            add(
+                Rule::Identity,
+                format!(
+                    "the id `{id}` is used by two nodes (#{} and #{})",
+                    other.index(),
+                    ix.index()
+                ),
+            );
+        } else {
+            first_with_id.insert(id, ix);
+        }
+        // With a repeated id the lookup can only find one of the two; that is the identity
+        // finding above, not a stale lookup.
+        let found = graph.by_id(id).and_then(|j| pg.node_weight(j));
+        if found.is_none_or(|n| n.id != *id) {
+            add(
+                Rule::Lookup,
+                format!("`{id}` is not found by its id (the id lookup is stale)"),
+            );
+        }
+        if node.name.trim().is_empty() {
+            add(Rule::Identity, format!("`{id}` has an empty name"));
+        }
+        for label in std::iter::once(&node.name).chain(&node.aliases) {
+            if !graph.by_label(label).contains(&ix) {
+                add(
+                    Rule::Lookup,
+                    format!("`{id}` is not found by its name or alias `{label}`"),
+                );
+            }
+        }
+        if let Some(h) = node.effort_hours {
+            if node.kind != NodeKind::Skill {
+                add(
+                    Rule::Field,
+                    format!("`{id}` is a {} but has effort hours", node.kind),
+                );
+            }
+            if !(h.is_finite() && h >= 0.0) {
+                add(Rule::Effort, format!("`{id}` has effort hours {h}"));
+            }
+        }
+        if node.sources.is_empty() {
+            add(Rule::Source, format!("`{id}` lists no source"));
+        }
+        for bad in bad_sources(&node.sources) {
+            add(
+                Rule::Source,
+                format!("`{id}` cites source #{bad}, which is not in the source table"),
+            );
+        }
+        for (name, value) in &node.fields {
+            match field_spec(node.kind, name) {
+                None => add(
+                    Rule::Field,
+                    format!(
+                        "`{id}` has a field `{name}`, which a {} does not carry",
+                        node.kind
+                    ),
+                ),
+                Some(spec) if !spec.ty.admits(value) => add(
+                    Rule::Field,
+                    format!(
+                        "the field `{name}` of `{id}` holds {}, not {}",
+                        value.type_name(),
+                        spec.ty.as_str()
+                    ),
+                ),
+                Some(_) => {}
+            }
+            if name == "effort_hours" {
+                if let Value::Number(h) = value {
+                    if !(h.is_finite() && *h >= 0.0) {
+                        add(Rule::Effort, format!("`{id}` has effort hours {h}"));
+                    }
+                }
+            }
+        }
+    }
+    // Lookup entries that point at nodes that are gone or no longer carry the label.
+    let mut stale: Vec<String> = graph
+        .labels()
+        .flat_map(|(label, nodes)| {
+            nodes.iter().filter_map(move |&ix| {
+                let carries = pg.node_weight(ix).is_some_and(|n| {
+                    std::iter::once(&n.name)
+                        .chain(&n.aliases)
+                        .any(|l| l.to_lowercase() == label)
+                });
+                (!carries).then(|| format!("the name lookup sends `{label}` to #{}", ix.index()))
+            })
+        })
+        .collect();
+    stale.sort();
+    for message in stale {
+        add(Rule::Lookup, format!("{message}, which does not carry it"));
+    }
+
+    // ---- edges ----------------------------------------------------------------------------------
+    // (from, kind, to) → the sources of the edges seen so far, to spot a fact stated twice.
+    let mut seen: HashMap<(usize, EdgeKind, usize), Vec<SourceId>> = HashMap::new();
+    for e in graph.edge_indices() {
+        let edge = graph.edge(e);
+        let kind = edge.kind;
+        let Some((a, b)) = pg.edge_endpoints(e) else {
+            continue;
+        };
+        let (from, to) = (node_id(a), node_id(b));
+        let fact = format!("`{from} {kind} {to}`");
+        let (Some(na), Some(nb)) = (pg.node_weight(a), pg.node_weight(b)) else {
+            add(
+                Rule::DanglingEdge,
+                format!("{fact} names a node that is not in the graph"),
+            );
+            continue;
+        };
+        let (want_from, want_to) = kind.endpoints();
+        if na.kind != want_from || nb.kind != want_to {
+            add(
+                Rule::EndpointKinds,
+                format!(
+                    "{fact} joins a {} to a {}; `{kind}` joins a {want_from} to a {want_to}",
+                    na.kind, nb.kind
+                ),
+            );
+        }
+        if a == b {
+            add(Rule::SelfLoop, format!("{fact} links a node to itself"));
+        }
+        match (kind, edge.importance) {
+            (EdgeKind::Requires, None) => {
+                add(Rule::Importance, format!("{fact} has no importance"));
+            }
+            (_, Some(n)) if !(1..=5).contains(&n) => add(
+                Rule::Importance,
+                format!("{fact} has importance {n}, outside 1–5"),
+            ),
+            _ => {}
+        }
+        if let Some(h) = edge.effort_hours {
+            if !(h.is_finite() && h >= 0.0) {
+                add(Rule::Effort, format!("{fact} has effort hours {h}"));
+            }
+        }
+        if edge.sources.is_empty() {
+            add(Rule::Source, format!("{fact} lists no source"));
+        }
+        for bad in bad_sources(&edge.sources) {
+            add(
+                Rule::Source,
+                format!("{fact} cites source #{bad}, which is not in the source table"),
+            );
+        }
+        for skill in edge.move_skills() {
+            let is_skill = graph
+                .by_id(skill)
+                .and_then(|ix| pg.node_weight(ix))
+                .is_some_and(|n| n.kind == NodeKind::Skill && &n.id == skill);
+            if !is_skill {
+                add(
+                    Rule::MoveSkill,
+                    format!("{fact} names `{skill}` as a skill of the move, but it is not a skill"),
+                );
+            }
+        }
+        let earlier = seen.entry((a.index(), kind, b.index())).or_default();
+        if edge.sources.iter().any(|s| earlier.contains(s)) {
+            add(
+                Rule::DuplicateEdge,
+                format!("{fact} is stated twice by the same source"),
+            );
+        }
+        earlier.extend(edge.sources.iter().copied());
+    }
+
+    // ---- graph-wide -----------------------------------------------------------------------------
+    if let Some(cycle) = graph.find_prerequisite_cycle() {
+        let ids: Vec<String> = cycle.into_iter().map(node_id).collect();
+        add(
+            Rule::PrerequisiteCycle,
+            format!("the prerequisites form a cycle: {}", ids.join(" → ")),
+        );
+    }
+
+    // ---- profiles -------------------------------------------------------------------------------
+    for (key, profile) in graph.profiles() {
+        if profile.name != *key {
+            add(
+                Rule::Profile,
+                format!(
+                    "the profile saved as `{key}` calls itself `{}`",
+                    profile.name
+                ),
+            );
+        }
+        for (id, entry) in &profile.entries {
+            match graph.by_id(id).and_then(|ix| pg.node_weight(ix)) {
+                None => add(
+                    Rule::Profile,
+                    format!("the profile `{key}` lists `{id}`, which is not in the graph"),
+                ),
+                Some(n) if n.kind == NodeKind::Role => add(
+                    Rule::Profile,
+                    format!("the profile `{key}` lists the role `{id}`"),
+                ),
+                Some(_) => {}
+            }
+            if !(1..=5).contains(&entry.level) {
+                add(
+                    Rule::Profile,
+                    format!(
+                        "the profile `{key}` gives `{id}` level {}, outside 1–5",
+                        entry.level
+                    ),
+                );
+            }
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Edge, Node, Source};
+    use crate::profile::{Profile, ProfileEntry, SkillState};
+    use crate::Change;
+
+    fn source(key: &str) -> Source {
+        Source {
+            key: key.into(),
+            title: key.into(),
+            url: None,
+            author: None,
+            publisher: None,
+            date: None,
+            licence: None,
+        }
+    }
+
+    fn node(id: &str, kind: NodeKind, s: SourceId) -> Node {
+        let mut n = Node::new(id, kind, id.to_uppercase());
+        n.sources = vec![s];
+        n
+    }
+
+    fn edge(kind: EdgeKind, s: SourceId) -> Edge {
+        let mut e = Edge::new(kind);
+        e.sources = vec![s];
+        if kind == EdgeKind::Requires {
+            e.importance = Some(3);
+        }
+        e
+    }
+
+    /// A small graph built through validated changes: consistent by construction.
+    fn consistent() -> Graph {
+        let mut g = Graph::new();
+        let s = g.add_source(source("test"));
+        for (id, kind) in [
+            ("ops", NodeKind::Role),
+            ("sre", NodeKind::Role),
+            ("linux", NodeKind::Skill),
+            ("python", NodeKind::Skill),
+            ("k8s", NodeKind::Tool),
+        ] {
+            g.apply(Change::AddNode(node(id, kind, s))).unwrap();
+        }
+        for (from, to, kind) in [
+            ("sre", "linux", EdgeKind::Requires),
+            ("sre", "k8s", EdgeKind::Uses),
+            ("k8s", "linux", EdgeKind::Covers),
+            ("linux", "python", EdgeKind::Prerequisite),
+            ("ops", "sre", EdgeKind::Transition),
+        ] {
+            let change = Change::AddEdge {
+                from: from.into(),
+                to: to.into(),
+                edge: edge(kind, s),
+            };
+            g.apply(change).unwrap();
+        }
+        g
+    }
+
+    fn ix(g: &Graph, id: &str) -> petgraph::stable_graph::NodeIndex {
+        g.by_id(id).unwrap()
+    }
+
+    #[test]
+    fn a_graph_built_by_validated_changes_is_consistent() {
+        assert_eq!(check(&consistent()), vec![]);
+        assert_eq!(check(&Graph::new()), vec![]);
+    }
+
+    #[test]
+    fn each_broken_rule_is_found_and_named() {
+        // Each case breaks one rule through the unchecked graph API, as a bug or a damaged
+        // snapshot could.
+        type Breakage = fn(&mut Graph);
+        let cases: Vec<(Rule, &str, Breakage)> = vec![
+            (Rule::EndpointKinds, "joins a skill to a skill", |g| {
+                let (a, b) = (ix(g, "linux"), ix(g, "python"));
+                g.add_edge(a, b, edge(EdgeKind::Requires, SourceId(0)));
+            }),
+            (Rule::SelfLoop, "links a node to itself", |g| {
+                let a = ix(g, "sre");
+                g.add_edge(a, a, edge(EdgeKind::Transition, SourceId(0)));
+            }),
+            (Rule::Importance, "importance 9, outside 1–5", |g| {
+                let (a, b) = (ix(g, "sre"), ix(g, "python"));
+                let mut e = edge(EdgeKind::Requires, SourceId(0));
+                e.importance = Some(9);
+                g.add_edge(a, b, e);
+            }),
+            (Rule::Importance, "has no importance", |g| {
+                let (a, b) = (ix(g, "ops"), ix(g, "python"));
+                let mut e = edge(EdgeKind::Requires, SourceId(0));
+                e.importance = None;
+                g.add_edge(a, b, e);
+            }),
+            (Rule::Effort, "effort hours -3", |g| {
+                let a = ix(g, "linux");
+                g.node_mut(a).edit(|n| n.effort_hours = Some(-3.0));
+            }),
+            (Rule::Effort, "effort hours NaN", |g| {
+                let (a, b) = (ix(g, "sre"), ix(g, "ops"));
+                let mut e = edge(EdgeKind::Transition, SourceId(0));
+                e.effort_hours = Some(f64::NAN);
+                g.add_edge(a, b, e);
+            }),
+            (Rule::PrerequisiteCycle, "python → linux", |g| {
+                let (a, b) = (ix(g, "python"), ix(g, "linux"));
+                g.add_edge(a, b, edge(EdgeKind::Prerequisite, SourceId(0)));
+            }),
+            (Rule::MoveSkill, "names `k8s` as a skill of the move", |g| {
+                let e = g
+                    .edge_indices()
+                    .find(|&e| g.edge(e).kind == EdgeKind::Transition);
+                g.edge_mut(e.unwrap()).extra_mut().skills = vec!["linux".into(), "k8s".into()];
+            }),
+            (Rule::Source, "cites source #7", |g| {
+                let a = ix(g, "k8s");
+                g.node_mut(a).edit(|n| n.sources.push(SourceId(7)));
+            }),
+            (Rule::Source, "lists no source", |g| {
+                let e = g.edge_indices().next().unwrap();
+                g.edge_mut(e).sources.clear();
+            }),
+            (Rule::Identity, "the id `linux` is used by two nodes", |g| {
+                g.add_node(node("linux", NodeKind::Skill, SourceId(0)));
+            }),
+            (Rule::Identity, "has an empty name", |g| {
+                let a = ix(g, "ops");
+                g.node_mut(a).edit(|n| n.name = " ".into());
+            }),
+            (Rule::Field, "a role does not carry", |g| {
+                let a = ix(g, "sre");
+                g.node_mut(a)
+                    .edit(|n| n.fields.insert("hot_technology".into(), Value::Bool(true)));
+            }),
+            (Rule::Field, "holds text, not number", |g| {
+                let a = ix(g, "sre");
+                g.node_mut(a)
+                    .edit(|n| n.fields.insert("job_zone".into(), Value::Text("x".into())));
+            }),
+            (Rule::DuplicateEdge, "`sre uses k8s` is stated twice", |g| {
+                let (a, b) = (ix(g, "sre"), ix(g, "k8s"));
+                g.add_edge(a, b, edge(EdgeKind::Uses, SourceId(0)));
+            }),
+            (Rule::Profile, "lists the role `ops`", |g| {
+                let mut p = Profile::new("me");
+                let entry = ProfileEntry {
+                    level: 3,
+                    state: SkillState::Held,
+                };
+                p.entries.insert("ops".into(), entry);
+                g.put_profile(p);
+            }),
+            (Rule::Profile, "level 0, outside 1–5", |g| {
+                let mut p = Profile::new("me");
+                let entry = ProfileEntry {
+                    level: 0,
+                    state: SkillState::Held,
+                };
+                p.entries.insert("linux".into(), entry);
+                g.put_profile(p);
+            }),
+            (Rule::Profile, "`gone`, which is not in the graph", |g| {
+                let mut p = Profile::new("me");
+                let entry = ProfileEntry {
+                    level: 2,
+                    state: SkillState::Learning,
+                };
+                p.entries.insert("gone".into(), entry);
+                g.put_profile(p);
+            }),
+        ];
+        for (rule, words, breakage) in cases {
+            let mut g = consistent();
+            breakage(&mut g);
+            let found = check(&g);
+            assert!(
+                found
+                    .iter()
+                    .any(|f| f.rule == rule && f.message.contains(words)),
+                "expected a {rule} finding saying {words:?}, got {found:?}"
+            );
+            // The rule broken on purpose is the only one: no finding is a side effect of
+            // another (a self loop is not also reported as a cycle, and so on).
+            assert!(
+                found.iter().all(|f| f.rule == rule),
+                "{rule}: unrelated findings {found:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,418 @@
+//! Saved profiles (`profile`, `profiles`, `show profile`, `learnt`/`learning`) and the
+//! questions that explain a profile's standing: `why` and `unlock`.
+
+use std::collections::{BTreeMap, HashSet};
+
+use skillgraph_graph::algo::{closest_roles, held_skills, learning_plan, Start as Origin};
+use skillgraph_graph::{
+    format_number, Change, EdgeKind, Graph, NodeIndex, NodeKind, Profile, ProfileEntry, SkillState,
+    DEFAULT_LEVEL,
+};
+
+use super::{closest_word, resolve, resolve_kind, Session};
+use crate::answers::describe::names;
+use crate::ast::{GapQuery, LevelItem, NodeRef, Spanned, StatementKind, UnlockQuery};
+use crate::diagnostic::{ErrorKind, QueryError};
+use crate::result::{Cell, ResultTable};
+
+fn saved<'g>(graph: &'g Graph, name: &Spanned<String>) -> Result<&'g Profile, QueryError> {
+    graph.profile(&name.value).ok_or_else(|| {
+        let known: Vec<&str> = graph.profiles().keys().map(String::as_str).collect();
+        let err = QueryError::new(
+            name.span,
+            format!("no saved profile is called `{}`", name.value),
+        )
+        .with_kind(ErrorKind::UnknownName);
+        match closest_word(&name.value, &known) {
+            Some(near) => err.with_help(format!("did you mean `{near}`?")),
+            None => err.with_help(format!(
+                "create it first: `profile {} = [Linux: 4, Python]`",
+                name.value
+            )),
+        }
+    })
+}
+
+/// A profile entry's node: a skill or a tool.
+fn entry_node(graph: &Graph, node: &NodeRef) -> Result<NodeIndex, QueryError> {
+    let ix = resolve(graph, node)?;
+    if graph.node(ix).kind == NodeKind::Role {
+        return Err(QueryError::new(
+            node.span,
+            format!(
+                "`{}` is a role; a profile lists skills and tools",
+                graph.node(ix).name
+            ),
+        ));
+    }
+    Ok(ix)
+}
+
+fn add_items(
+    graph: &Graph,
+    profile: &mut Profile,
+    items: &[LevelItem],
+    state: SkillState,
+) -> Result<(), QueryError> {
+    for item in items {
+        let ix = entry_node(graph, &item.node)?;
+        let level = item.level.as_ref().map_or(DEFAULT_LEVEL, |l| l.value);
+        profile
+            .entries
+            .insert(graph.node(ix).id.clone(), ProfileEntry { level, state });
+    }
+    Ok(())
+}
+
+/// The change a profile statement makes.
+pub fn change(graph: &Graph, statement: &StatementKind) -> Result<Change, QueryError> {
+    let profile = match statement {
+        StatementKind::ProfileSet { name, items } => {
+            let mut profile = Profile::new(name.value.clone());
+            add_items(graph, &mut profile, items, SkillState::Held)?;
+            profile
+        }
+        StatementKind::ProfileAdd { name, items } => {
+            let mut profile = saved(graph, name)?.clone();
+            add_items(graph, &mut profile, items, SkillState::Held)?;
+            profile
+        }
+        StatementKind::ProfileDrop { name, items } => {
+            let mut profile = saved(graph, name)?.clone();
+            for node in items {
+                let ix = entry_node(graph, node)?;
+                if profile.entries.remove(&graph.node(ix).id).is_none() {
+                    return Err(QueryError::new(
+                        node.span,
+                        format!("`{}` is not in profile {}", graph.node(ix).name, name.value),
+                    ));
+                }
+            }
+            profile
+        }
+        StatementKind::Progress {
+            name,
+            learnt,
+            items,
+        } => {
+            let mut profile = saved(graph, name)?.clone();
+            let state = if *learnt {
+                SkillState::Learnt
+            } else {
+                SkillState::Learning
+            };
+            for node in items {
+                let ix = entry_node(graph, node)?;
+                profile
+                    .entries
+                    .entry(graph.node(ix).id.clone())
+                    .and_modify(|e| e.state = state)
+                    .or_insert(ProfileEntry {
+                        level: DEFAULT_LEVEL,
+                        state,
+                    });
+            }
+            profile
+        }
+        _ => unreachable!("only profile statements reach here"),
+    };
+    Ok(Change::SetProfile(profile))
+}
+
+/// `show profile NAME`.
+pub fn show(graph: &Graph, name: &Spanned<String>) -> Result<ResultTable, QueryError> {
+    let profile = saved(graph, name)?;
+    let mut table = ResultTable::new(["entry", "kind", "level", "state", "counts_as"])
+        .with_title(format!("profile {}", profile.name));
+    let mut rows: Vec<(String, Vec<Cell>)> = Vec::new();
+    for (id, entry) in &profile.entries {
+        let Some(ix) = graph.by_id(id) else { continue };
+        let node = graph.node(ix);
+        let counts_as = match node.kind {
+            NodeKind::Tool => names(graph, graph.out_edges(ix, EdgeKind::Covers).map(|(_, s)| s)),
+            _ => vec![node.name.clone()],
+        };
+        rows.push((
+            node.name.to_lowercase(),
+            vec![
+                Cell::text(&node.name),
+                Cell::text(node.kind.as_str()),
+                Cell::Number(f64::from(entry.level)),
+                Cell::text(entry.state.as_str()),
+                Cell::List(counts_as),
+            ],
+        ));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    table.rows = rows.into_iter().map(|(_, r)| r).collect();
+    let held = profile.held_ids().count();
+    table.note(format!(
+        "{held} held, {} learning",
+        profile.entries.len() - held
+    ));
+    Ok(table)
+}
+
+/// `profiles`.
+pub fn list(graph: &Graph) -> ResultTable {
+    let mut table = ResultTable::new(["profile", "entries", "held", "learning"]);
+    for p in graph.profiles().values() {
+        let held = p.held_ids().count();
+        table.push(vec![
+            Cell::text(&p.name),
+            Cell::Number(p.entries.len() as f64),
+            Cell::Number(held as f64),
+            Cell::Number((p.entries.len() - held) as f64),
+        ]);
+    }
+    if table.rows.is_empty() {
+        table.note("no saved profiles; create one with `profile me = [Linux: 4, Python]`");
+    }
+    table
+}
+
+fn min_importance(clause: &Option<Spanned<u8>>) -> u8 {
+    clause.as_ref().map_or(1, |c| c.value)
+}
+
+/// The level a saved profile gives a skill, directly or through a tool that covers it.
+fn level_of(graph: &Graph, profile: Option<&Profile>, skill: NodeIndex) -> Option<u8> {
+    let profile = profile?;
+    let direct = profile
+        .entries
+        .get(&graph.node(skill).id)
+        .filter(|e| e.state.is_held())
+        .map(|e| e.level);
+    let via_tools = graph
+        .in_edges(skill, EdgeKind::Covers)
+        .filter_map(|(_, tool)| profile.entries.get(&graph.node(tool).id))
+        .filter(|e| e.state.is_held())
+        .map(|e| e.level)
+        .max();
+    direct.max(via_tools)
+}
+
+fn is_learning(graph: &Graph, profile: Option<&Profile>, skill: NodeIndex) -> bool {
+    profile.is_some_and(|p| {
+        p.entries
+            .get(&graph.node(skill).id)
+            .is_some_and(|e| e.state == SkillState::Learning)
+    })
+}
+
+/// The saved profile a start names, if it names one (for levels and learning states).
+fn saved_profile_of<'g>(
+    session: &Session,
+    graph: &'g Graph,
+    start: &crate::ast::Start,
+) -> Option<&'g Profile> {
+    match start {
+        crate::ast::Start::Variable(v) => graph.profile(&v.value),
+        crate::ast::Start::Default(_) => graph.profile(session.default_profile.as_deref()?),
+        _ => None,
+    }
+}
+
+/// `why START -> ROLE`: the match score broken down, one row per required skill.
+pub fn why(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable, QueryError> {
+    let origin = session.start_nodes(graph, &q.from)?;
+    let have = held_skills(graph, &origin);
+    let profile = saved_profile_of(session, graph, &q.from);
+    let to = resolve_kind(graph, &q.to, NodeKind::Role, "the target must be a role")?;
+    let min = min_importance(&q.min_importance);
+    let direct: HashSet<NodeIndex> = match &origin {
+        Origin::Role(r) => graph
+            .out_edges(*r, EdgeKind::Requires)
+            .map(|(_, s)| s)
+            .collect(),
+        Origin::Profile(nodes) => nodes
+            .iter()
+            .flat_map(|&ix| {
+                let covered: Vec<NodeIndex> = graph
+                    .out_edges(ix, EdgeKind::Covers)
+                    .map(|(_, s)| s)
+                    .collect();
+                std::iter::once(ix).chain(covered)
+            })
+            .collect(),
+    };
+    let mut importance: BTreeMap<NodeIndex, u8> = BTreeMap::new();
+    for (e, skill) in graph.out_edges(to, EdgeKind::Requires) {
+        let i = graph.edge(e).importance.unwrap_or(1);
+        let slot = importance.entry(skill).or_insert(i);
+        *slot = (*slot).max(i);
+    }
+    importance.retain(|_, i| *i >= min);
+    let mut rows: Vec<(bool, u8, String, Vec<Cell>)> = Vec::new();
+    let (mut got, mut total) = (0u32, 0u32);
+    for (&skill, &imp) in &importance {
+        total += u32::from(imp);
+        let held = have.contains(&skill);
+        if held {
+            got += u32::from(imp);
+        }
+        let status = if held && direct.contains(&skill) {
+            match level_of(graph, profile, skill) {
+                Some(l) => format!("held at level {l}"),
+                None => "held".to_string(),
+            }
+        } else if held {
+            "held (prerequisite of a held skill)".to_string()
+        } else if is_learning(graph, profile, skill) {
+            "learning".to_string()
+        } else {
+            "missing".to_string()
+        };
+        let node = graph.node(skill);
+        let hours = if held {
+            0.0
+        } else {
+            node.effort_hours.unwrap_or(0.0)
+        };
+        rows.push((
+            held,
+            imp,
+            node.name.to_lowercase(),
+            vec![
+                Cell::text(&node.name),
+                Cell::Number(f64::from(imp)),
+                Cell::text(status),
+                Cell::Number(hours),
+                Cell::Number(if held { f64::from(imp) } else { 0.0 }),
+            ],
+        ));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+    let pct = if total == 0 {
+        100.0
+    } else {
+        100.0 * f64::from(got) / f64::from(total)
+    };
+    let plan = learning_plan(graph, &have, to, min, &[]);
+    let mut table = ResultTable::new(["skill", "importance", "status", "hours", "counts"])
+        .with_title(format!(
+            "why: {}% match with {} (importance held {got} of {total})",
+            format_number((pct * 10.0).round() / 10.0),
+            graph.node(to).name
+        ));
+    table.rows = rows.into_iter().map(|r| r.3).collect();
+    table.note(format!(
+        "match % = importance of the required skills held ÷ importance of all required skills{}; \
+         the plan to close the gap takes {} hours (with prerequisites)",
+        if min > 1 {
+            format!(" (importance ≥ {min})")
+        } else {
+            String::new()
+        },
+        format_number(plan.total_hours)
+    ));
+    Ok(table)
+}
+
+/// One candidate of `unlock`: what learning it (and its missing prerequisites) would do.
+struct Unlock {
+    skill: NodeIndex,
+    cost: f64,
+    roles_helped: usize,
+    hours_saved: f64,
+    roles_completed: usize,
+}
+
+/// `unlock START`: the single skills that, learnt next, most reduce the hours to the most
+/// roles. A skill can be learnt next when every prerequisite is held. Ranked by the number of
+/// roles whose learning-plan hours drop, then the hours saved summed over those roles, then
+/// the skill's own hours (fewer first), then name.
+pub fn unlock(
+    session: &Session,
+    graph: &Graph,
+    q: &UnlockQuery,
+) -> Result<ResultTable, QueryError> {
+    let origin = session.start_nodes(graph, &q.profile)?;
+    let have = held_skills(graph, &origin);
+    let min = min_importance(&q.min_importance);
+    let limit = q.limit.as_ref().map_or(5, |l| l.value);
+    let exclude = match origin {
+        Origin::Role(r) => Some(r),
+        Origin::Profile(_) => None,
+    };
+    let before = closest_roles(graph, &have, min, exclude);
+    // Candidates: skills some role requires, not held, whose prerequisites are all held.
+    let candidates: Vec<NodeIndex> = graph
+        .nodes_of_kind(NodeKind::Skill)
+        .into_iter()
+        .filter(|&s| {
+            !have.contains(&s)
+                && graph.in_edges(s, EdgeKind::Requires).next().is_some()
+                && graph
+                    .in_edges(s, EdgeKind::Prerequisite)
+                    .all(|(_, pre)| have.contains(&pre))
+        })
+        .collect();
+    let mut results: Vec<Unlock> = Vec::new();
+    for skill in candidates {
+        if session_interrupted(session) {
+            return Err(QueryError::new(q.profile.span(), "interrupted"));
+        }
+        let mut after_have = have.clone();
+        after_have.insert(skill);
+        let cost = graph.node(skill).effort_hours.unwrap_or(0.0);
+        let after = closest_roles(graph, &after_have, min, exclude);
+        let after_hours: BTreeMap<NodeIndex, f64> =
+            after.iter().map(|c| (c.role, c.hours)).collect();
+        let mut roles_helped = 0;
+        let mut hours_saved = 0.0;
+        let mut roles_completed = 0;
+        for c in &before {
+            let now = after_hours.get(&c.role).copied().unwrap_or(c.hours);
+            if now < c.hours {
+                roles_helped += 1;
+                hours_saved += c.hours - now;
+                if now == 0.0 {
+                    roles_completed += 1;
+                }
+            }
+        }
+        results.push(Unlock {
+            skill,
+            cost,
+            roles_helped,
+            hours_saved,
+            roles_completed,
+        });
+    }
+    results.sort_by(|a, b| {
+        b.roles_helped
+            .cmp(&a.roles_helped)
+            .then(b.hours_saved.total_cmp(&a.hours_saved))
+            .then(a.cost.total_cmp(&b.cost))
+            .then(graph.order_by_name(a.skill, b.skill))
+    });
+    let mut table = ResultTable::new([
+        "rank",
+        "skill",
+        "cost_hours",
+        "roles_helped",
+        "hours_saved",
+        "roles_completed",
+    ])
+    .with_title("skills that, learnt next, help most");
+    for (i, u) in results.iter().take(limit).enumerate() {
+        table.push(vec![
+            Cell::Number((i + 1) as f64),
+            Cell::text(&graph.node(u.skill).name),
+            Cell::Number(u.cost),
+            Cell::Number(u.roles_helped as f64),
+            Cell::Number(u.hours_saved),
+            Cell::Number(u.roles_completed as f64),
+        ]);
+    }
+    table.note(
+        "only skills whose prerequisites are held; roles_helped = roles whose learning-plan hours \
+         drop; hours_saved = that drop summed over them; roles_completed = roles needing nothing more",
+    );
+    Ok(table)
+}
+
+fn session_interrupted(session: &Session) -> bool {
+    session.interrupt.load(std::sync::atomic::Ordering::Relaxed)
+}
