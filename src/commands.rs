@@ -1,8 +1,9 @@
-//! The non-interactive commands: import, export, stats, validate.
+//! The non-interactive commands: import, export, stats, check, validate.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use skillgraph_graph::{EdgeKind, Graph, NodeKind};
+use skillgraph_graph::{integrity, EdgeKind, Graph, NodeKind};
 use skillgraph_import::export;
 
 use skillgraph_query::result::{Cell, ResultTable};
@@ -10,14 +11,89 @@ use skillgraph_query::result::{Cell, ResultTable};
 use crate::output::{self, Format};
 use crate::{db, ExportFormat, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE_OR_IO};
 
-pub fn import(db_path: &Path, paths: &[PathBuf], replace: bool) -> u8 {
-    let graph = match skillgraph_import::load_paths(paths) {
-        Ok(g) => g,
-        Err(errors) => {
-            eprintln!("{errors}");
-            return EXIT_QUERY_FAILED;
+/// What `skillgraph import` reads.
+pub struct ImportSources {
+    pub paths: Vec<PathBuf>,
+    pub onet: Option<PathBuf>,
+    pub esco: Option<PathBuf>,
+}
+
+/// A progress bar on a terminal for imports that take a while; nothing otherwise.
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{msg:>28} [{bar:40}] {percent:>3}% {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    Some(bar)
+}
+
+fn load_dataset(
+    name: &str,
+    dir: &Path,
+    load: impl FnOnce(
+        &Path,
+        &mut dyn FnMut(&str, u64, u64),
+    )
+        -> Result<(Graph, skillgraph_import::ImportReport), skillgraph_import::DataErrors>,
+) -> Result<Graph, u8> {
+    let bar = progress_bar();
+    let mut progress = |phase: &str, done: u64, total: u64| {
+        if let Some(bar) = &bar {
+            bar.set_length(total);
+            bar.set_position(done);
+            bar.set_message(format!("{name}: {phase}"));
         }
     };
+    let result = load(dir, &mut progress);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match result {
+        Ok((graph, report)) => {
+            eprintln!("{report}");
+            Ok(graph)
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            Err(EXIT_QUERY_FAILED)
+        }
+    }
+}
+
+pub fn import(db_path: &Path, sources: &ImportSources, replace: bool) -> u8 {
+    let mut graph = if sources.paths.is_empty() {
+        Graph::new()
+    } else {
+        match skillgraph_import::load_paths(&sources.paths) {
+            Ok(g) => g,
+            Err(errors) => {
+                eprintln!("{errors}");
+                return EXIT_QUERY_FAILED;
+            }
+        }
+    };
+    let datasets: [(&str, &Option<PathBuf>, DatasetLoader); 2] = [
+        ("O*NET", &sources.onet, skillgraph_import::load_onet_dir),
+        ("ESCO", &sources.esco, skillgraph_import::load_esco_dir),
+    ];
+    for (name, dir, load) in datasets {
+        let Some(dir) = dir else { continue };
+        match load_dataset(name, dir, load) {
+            Ok(dataset) => {
+                if let Err(clashes) = graph.merge(dataset) {
+                    let store_error = skillgraph_store::StoreError::Clashes(clashes);
+                    eprintln!("error: {store_error}");
+                    return EXIT_QUERY_FAILED;
+                }
+            }
+            Err(code) => return code,
+        }
+    }
     // A graph that is about to be replaced need not be seeded first.
     let mut store = match db::open_with_seed(db_path, !replace) {
         Ok(s) => s,
@@ -51,6 +127,12 @@ pub fn import(db_path: &Path, paths: &[PathBuf], replace: bool) -> u8 {
         }
     }
 }
+
+type DatasetLoader =
+    fn(
+        &Path,
+        &mut dyn FnMut(&str, u64, u64),
+    ) -> Result<(Graph, skillgraph_import::ImportReport), skillgraph_import::DataErrors>;
 
 pub fn export(db_path: &Path, format: ExportFormat, out: Option<&Path>) -> u8 {
     let store = match db::open(db_path) {
@@ -115,6 +197,54 @@ pub fn stats(db_path: &Path, format: Format) -> u8 {
     }
 }
 
+/// `skillgraph check`: opening the store verifies the schema version, the snapshot's checksum
+/// and every log entry; [`integrity::check`] then verifies the graph itself.
+pub fn check(db_path: &Path, format: Format) -> u8 {
+    // Checking must not create (and seed) a database that is not there.
+    if !db_path.exists() {
+        eprintln!("error: there is no database at {}", db_path.display());
+        return EXIT_USAGE_OR_IO;
+    }
+    let store = match db::open(db_path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE_OR_IO;
+        }
+    };
+    let graph = store.graph();
+    let findings = integrity::check(graph);
+    let counted = format!(
+        "schema version {}; {} nodes, {} edges, {} sources, {} profiles; {} changes since the last snapshot",
+        skillgraph_store::SCHEMA_VERSION,
+        graph.node_count(),
+        graph.edge_count(),
+        graph.sources().len(),
+        graph.profiles().len(),
+        store.log_entries()
+    );
+    if findings.is_empty() {
+        let ok = format!("ok: the database at {} is consistent", db_path.display());
+        output::print(&ResultTable::message([ok, counted]), format);
+        return EXIT_OK;
+    }
+    let mut table = ResultTable::new(["rule", "problem"]).with_title(format!(
+        "{} problem{} in the database at {}",
+        findings.len(),
+        if findings.len() == 1 { "" } else { "s" },
+        db_path.display()
+    ));
+    for finding in &findings {
+        table.push(vec![
+            Cell::text(finding.rule.as_str()),
+            Cell::text(&finding.message),
+        ]);
+    }
+    table.note(counted);
+    output::print(&table, format);
+    EXIT_QUERY_FAILED
+}
+
 /// Counts of nodes per kind, edges per kind, and sources.
 pub fn stats_table(graph: &Graph) -> ResultTable {
     let mut table = ResultTable::new(["what", "count"]);
@@ -133,6 +263,39 @@ pub fn stats_table(graph: &Graph) -> ResultTable {
         Cell::text("sources"),
         Cell::Number(graph.sources().len() as f64),
     ]);
+    // Per source: what it contributes, and whether routes can use it.
+    let n = graph.sources().len();
+    let (mut nodes, mut edges, mut roles, mut moves) =
+        (vec![0; n], vec![0; n], vec![0; n], vec![0; n]);
+    for ix in graph.node_indices() {
+        let node = graph.node(ix);
+        for s in &node.sources {
+            nodes[s.0 as usize] += 1;
+            if node.kind == NodeKind::Role {
+                roles[s.0 as usize] += 1;
+            }
+        }
+    }
+    for e in graph.edge_indices() {
+        let edge = graph.edge(e);
+        for s in &edge.sources {
+            edges[s.0 as usize] += 1;
+            if edge.kind == EdgeKind::Transition {
+                moves[s.0 as usize] += 1;
+            }
+        }
+    }
+    for (i, source) in graph.sources().iter().enumerate() {
+        let what = format!("from {}: nodes / edges", source.key);
+        let counts = format!("{} / {}", nodes[i], edges[i]);
+        table.push(vec![Cell::text(what), Cell::text(counts)]);
+        if roles[i] > 0 && moves[i] == 0 {
+            table.note(format!(
+                "{} states {} roles but no career transitions: `path` cannot route between them",
+                source.key, roles[i]
+            ));
+        }
+    }
     table
 }
 

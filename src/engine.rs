@@ -2,6 +2,7 @@
 //! store, print results and errors. The REPL, script files, stdin and `query` all come here.
 
 use std::io::IsTerminal;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use skillgraph_graph::{Change, Graph};
@@ -65,7 +66,12 @@ impl Engine {
     pub fn run_script(&mut self, name: &str, source: &str) -> Outcome {
         let mut outcome = Outcome::Ok;
         for (offset, piece) in statement_pieces(source) {
-            if self.run_piece(name, source, offset, piece) == Outcome::Failed {
+            let piece_outcome = self.run_piece(name, source, offset, piece);
+            // Ctrl-C stops the rest of the script, whatever `continue_on_error` says.
+            if self.session.interrupt.swap(false, Ordering::Relaxed) {
+                return Outcome::Failed;
+            }
+            if piece_outcome == Outcome::Failed {
                 outcome = Outcome::Failed;
                 if !self.continue_on_error {
                     break;
@@ -93,6 +99,10 @@ impl Engine {
                 Ok(table) => {
                     output::print(&table, self.format);
                     self.print_timing(parse_time, start.elapsed());
+                    if self.session.interrupt.load(Ordering::Relaxed) {
+                        eprintln!("interrupted");
+                        return Outcome::Failed;
+                    }
                 }
                 Err(e) => {
                     self.report(name, source, shifted(e, offset));

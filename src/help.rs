@@ -4,8 +4,13 @@ use skillgraph_query::reference::{forms_of, STATEMENT_FORMS};
 
 use crate::repl::META_COMMANDS;
 
+const KEYS: &str = "keys: Tab completes keywords, names and fields; → takes a hint; ↑/↓ and Ctrl-R \
+                    search the history; Ctrl-C clears the line or stops a statement; Ctrl-D leaves.\n";
+
+/// `.help` (everything), `.help STATEMENT` (its forms with examples) or `.help COMMAND`.
 pub fn help(topic: &str) -> String {
     let mut out = String::new();
+    let topic = topic.trim();
     if topic.is_empty() {
         out.push_str("statements (one per line, or separated by `;`; `#` starts a comment):\n");
         for form in STATEMENT_FORMS {
@@ -18,30 +23,66 @@ pub fn help(topic: &str) -> String {
         out.push_str(
             "\n`.help STATEMENT` shows one statement with examples, e.g. `.help learn`.\n",
         );
+        out.push_str(KEYS);
+        return out;
+    }
+    let command = format!(".{}", topic.trim_start_matches('.'));
+    if let Some((cmd, what)) = META_COMMANDS.iter().find(|(c, _)| *c == command) {
+        out.push_str(&format!("{cmd}: {what}\n"));
         return out;
     }
     let forms = forms_of(topic);
-    match forms.as_slice() {
-        [] => {
-            let mut keywords: Vec<&str> = STATEMENT_FORMS.iter().map(|f| f.keyword).collect();
-            keywords.dedup();
+    if forms.is_empty() {
+        let mut keywords: Vec<&str> = STATEMENT_FORMS.iter().map(|f| f.keyword).collect();
+        keywords.dedup();
+        let near = keywords
+            .iter()
+            .map(|k| (strsim::normalized_damerau_levenshtein(topic, k), *k))
+            .filter(|(score, _)| *score >= 0.5)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((_, k)) = near {
+            out.push_str(&format!("no statement `{topic}`; did you mean `{k}`?\n"));
+        } else {
             out.push_str(&format!(
                 "no statement `{topic}`; statements: {}\n",
                 keywords.join(", ")
             ));
         }
-        forms => {
-            for form in forms {
-                out.push_str(&format!(
-                    "{}\n\n{}\n\nexamples:\n",
-                    form.usage, form.summary
-                ));
-                for e in form.examples {
-                    out.push_str(&format!("  {e}\n"));
-                }
-                out.push('\n');
-            }
+        return out;
+    }
+    for form in forms {
+        out.push_str(&format!(
+            "{}\n\n{}\n\nexamples:\n",
+            form.usage, form.summary
+        ));
+        for e in form.examples {
+            out.push_str(&format!("  {e}\n"));
         }
+        out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_statement_shows_its_forms_with_examples() {
+        let text = help("skills");
+        assert!(text.contains("skills of ROLE"), "{text}");
+        assert!(text.contains("examples:\n  skills"), "{text}");
+    }
+
+    #[test]
+    fn a_dot_command_with_or_without_its_dot() {
+        assert!(help("format").starts_with(".format: "));
+        assert!(help(".timing").starts_with(".timing: "));
+    }
+
+    #[test]
+    fn a_near_miss_gets_a_suggestion() {
+        assert_eq!(help("lern"), "no statement `lern`; did you mean `learn`?\n");
+        assert!(help("xyzzy").contains("statements: show"));
+    }
 }

@@ -48,6 +48,11 @@ struct Cli {
     #[arg(long, global = true)]
     continue_on_error: bool,
 
+    /// Print each statement's parse and run time on standard error (as `.timing on` does in
+    /// the shell).
+    #[arg(long, global = true)]
+    timing: bool,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -56,9 +61,18 @@ struct Cli {
 enum Command {
     /// Import graphdata TOML files or directories, or a directory with nodes.csv + edges.csv.
     /// All or nothing: any error and nothing is written.
+    ///
+    /// `--onet DIR` reads the O*NET text database (e.g. db_29_3_text), `--esco DIR` the ESCO
+    /// CSV files; their ids are namespaced (`onet:…`, `esco:…`) so datasets live side by side.
     Import {
-        #[arg(required = true)]
+        #[arg(required_unless_present_any = ["onet", "esco"])]
         paths: Vec<PathBuf>,
+        /// An O*NET database directory (tab-separated text files).
+        #[arg(long, value_name = "DIR")]
+        onet: Option<PathBuf>,
+        /// An ESCO classification directory (CSV files).
+        #[arg(long, value_name = "DIR")]
+        esco: Option<PathBuf>,
         /// Replace the whole graph instead of adding to it.
         #[arg(long)]
         replace: bool,
@@ -82,6 +96,10 @@ enum Command {
     },
     /// Counts of nodes and edges per kind.
     Stats,
+    /// Verify the database: it opens (schema version, checksums, change log), and its graph
+    /// keeps every rule (edge ends and kinds, importance, efforts, acyclic prerequisites,
+    /// sources, profiles). Exit 0 if so, 1 listing each problem, 2 if it cannot be opened.
+    Check,
     /// Check data files without writing anything.
     Validate {
         #[arg(required = true)]
@@ -135,11 +153,21 @@ fn main() -> ExitCode {
     let run_options = RunOptions {
         format,
         continue_on_error: cli.continue_on_error,
+        timing: cli.timing,
     };
     let code = match cli.command {
-        Some(Command::Import { paths, replace }) => commands::import(&db_path, &paths, replace),
+        Some(Command::Import {
+            paths,
+            onet,
+            esco,
+            replace,
+        }) => {
+            let sources = commands::ImportSources { paths, onet, esco };
+            commands::import(&db_path, &sources, replace)
+        }
         Some(Command::Export { out }) => commands::export(&db_path, export_format, out.as_deref()),
         Some(Command::Stats) => commands::stats(&db_path, format),
+        Some(Command::Check) => commands::check(&db_path, format),
         Some(Command::Validate { paths }) => commands::validate(&paths, format),
         Some(Command::Query { statements }) => with_engine(&db_path, run_options, |engine| {
             let mut outcome = Outcome::Ok;
@@ -197,6 +225,7 @@ fn main() -> ExitCode {
 struct RunOptions {
     format: Format,
     continue_on_error: bool,
+    timing: bool,
 }
 
 fn outcome_code(outcome: Outcome) -> u8 {
@@ -217,6 +246,7 @@ fn with_engine(
         Ok(store) => {
             let mut engine = Engine::new(store, options.format);
             engine.continue_on_error = options.continue_on_error;
+            engine.timing = options.timing;
             f(&mut engine)
         }
         Err(e) => {

@@ -72,14 +72,17 @@ fn render_table(table: &ResultTable, styled: bool) -> String {
         let mut t = Table::new();
         t.load_preset(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic);
-        if !io::stdout().is_terminal() {
-            // No terminal to measure: fit $COLUMNS, else a width that reads well in a pager.
-            let width = std::env::var("COLUMNS")
+        // Measure the terminal now: `force_no_tty` below (no colour) would stop comfy-table from
+        // measuring it. No terminal, or one that reports no size (a fresh pseudo-terminal says
+        // 0): fit $COLUMNS, else a width that reads well in a pager.
+        let measured = t.width().filter(|&w| w > 0);
+        let width = measured.unwrap_or_else(|| {
+            std::env::var("COLUMNS")
                 .ok()
                 .and_then(|c| c.parse().ok())
-                .unwrap_or(120);
-            t.set_width(width);
-        }
+                .unwrap_or(120)
+        });
+        t.set_width(width);
         let header: Vec<TableCell> = table
             .columns
             .iter()

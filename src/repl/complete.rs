@@ -10,7 +10,7 @@ use skillgraph_graph::schema::field_names;
 use skillgraph_graph::{Graph, NodeIndex, NodeKind};
 use skillgraph_query::parser::{quote_name, KEYWORDS, STATEMENT_KEYWORDS};
 
-use super::syntax::{self, Lexeme, Slot};
+use super::syntax::{self, Lexeme, Slot, Want};
 use super::META_COMMANDS;
 
 /// The fields an edge takes in `link … { … }`.
@@ -109,13 +109,13 @@ impl Vocabulary {
 
     /// Names and aliases starting with `typed` (ignoring case). A node whose name matches is
     /// offered by its name only, so `Kube` completes to `Kubernetes` rather than to its alias.
-    fn names(&self, kind: Option<NodeKind>, typed: &str, out: &mut Vec<Pair>) {
+    fn names(&self, kind: Option<NodeKind>, want: Want, typed: &str, out: &mut Vec<Pair>) {
         let typed = typed.to_lowercase();
         let first = self.labels.partition_point(|l| l.lower < typed);
         let matching: Vec<&Label> = self.labels[first..]
             .iter()
             .take_while(|l| l.lower.starts_with(&typed))
-            .filter(|l| kind.is_none_or(|k| l.kind == k))
+            .filter(|l| kind.map_or(want.admits(l.kind), |k| l.kind == k))
             .collect();
         let named: HashSet<NodeIndex> = matching
             .iter()
@@ -193,7 +193,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
     match slot {
         Slot::Statement => words(&mut out, STATEMENT_KEYWORDS, &typed, " "),
         Slot::Keywords(list) => words(&mut out, list, &typed, " "),
-        Slot::Node | Slot::Start if is_variable => {
+        Slot::Node(_) | Slot::Start if is_variable => {
             let typed = &typed[1..];
             for p in &vocabulary.profiles {
                 if p.starts_with(typed) {
@@ -201,7 +201,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
                 }
             }
         }
-        Slot::Node => vocabulary.names(qualifier, &typed, &mut out),
+        Slot::Node(want) => vocabulary.names(qualifier, want, &typed, &mut out),
         Slot::Profile { .. } => {
             for p in &vocabulary.profiles {
                 if p.starts_with(typed.as_str()) {
@@ -210,7 +210,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
             }
         }
         Slot::Start => {
-            vocabulary.names(qualifier, &typed, &mut out);
+            vocabulary.names(qualifier, Want::Any, &typed, &mut out);
             if typed.is_empty() {
                 for p in &vocabulary.profiles {
                     push(&mut out, format!("${p}"), format!("${p}"));
@@ -236,7 +236,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
         Slot::Free if !typed.is_empty() => {
             words(&mut out, KEYWORDS, &typed, " ");
             words(&mut out, &field_names().collect::<Vec<_>>(), &typed, "");
-            vocabulary.names(qualifier, &typed, &mut out);
+            vocabulary.names(qualifier, Want::Any, &typed, &mut out);
         }
         Slot::Punct(_) | Slot::NewName | Slot::Value | Slot::End | Slot::Free => {}
     }
@@ -380,10 +380,12 @@ mod tests {
     #[test]
     fn statement_keywords_and_clauses_where_they_belong() {
         let v = vocabulary();
-        assert_eq!(completed(&v, "lea"), "learn ");
+        assert_eq!(completed(&v, "rem"), "remove ");
+        assert!(candidates(&v, "lea").1.contains(&"learn ".to_string()));
         assert_eq!(completed(&v, "  sho"), "  show ");
         let (_, clauses) = candidates(&v, "path DevOps -> SRE ");
-        assert_eq!(clauses, ["via ", "avoid ", "max ", "limit ", "by ", "min "]);
+        assert!(clauses.contains(&"via ".to_string()) && clauses.contains(&"by ".to_string()));
+        assert!(!clauses.contains(&"where ".to_string()), "{clauses:?}");
         assert_eq!(
             completed(&v, "path DevOps -> SRE by e"),
             "path DevOps -> SRE by effort "
@@ -391,7 +393,11 @@ mod tests {
         assert_eq!(completed(&v, "learn DevOps "), "learn DevOps -> ");
         assert_eq!(completed(&v, "link SRE req"), "link SRE requires ");
         assert_eq!(completed(&v, "add sk"), "add skill ");
-        assert_eq!(completed(&v, "skills o"), "skills of ");
+        assert_eq!(candidates(&v, "skills o").1, ["of ", "order "]);
+        assert_eq!(
+            completed(&v, "tools of DevO"),
+            r#"tools of "DevOps engineer""#
+        );
     }
 
     #[test]
@@ -403,6 +409,23 @@ mod tests {
         assert_eq!(
             completed(&v, "link SRE requires Linux { imp"),
             "link SRE requires Linux { importance"
+        );
+    }
+
+    #[test]
+    fn only_roles_where_a_role_goes_and_no_roles_in_a_profile() {
+        let v = vocabulary();
+        let (_, roles) = candidates(&v, "compare DevOps, ");
+        assert!(
+            roles.contains(&r#""Site Reliability Engineer""#.to_string()),
+            "{roles:?}"
+        );
+        assert!(!roles.contains(&"Kubernetes".to_string()), "{roles:?}");
+        let (_, held) = candidates(&v, "learn [Kubernetes, ");
+        assert!(held.contains(&"Kubernetes".to_string()), "{held:?}");
+        assert!(
+            !held.contains(&r#""Site Reliability Engineer""#.to_string()),
+            "{held:?}"
         );
     }
 
@@ -419,7 +442,7 @@ mod tests {
         assert_eq!(completed(&v, ".fo"), ".format ");
         assert_eq!(completed(&v, ".format j"), ".format json");
         assert_eq!(completed(&v, ".timing of"), ".timing off");
-        assert_eq!(completed(&v, ".help lea"), ".help learn");
+        assert_eq!(completed(&v, ".help comp"), ".help compare");
         let (_, all) = candidates(&v, ".");
         assert_eq!(all.len(), META_COMMANDS.len());
     }

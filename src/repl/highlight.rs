@@ -40,7 +40,7 @@ pub fn highlight(line: &str, vocabulary: &Vocabulary) -> String {
     for token in syntax::tokens(line) {
         out.push_str(&line[written..token.start]);
         let text = token.text(line);
-        let names_a_node = matches!(token.slot, Slot::Node | Slot::Start);
+        let names_a_node = matches!(token.slot, Slot::Node(_) | Slot::Start);
         let style = match token.lexeme {
             Lexeme::Comment => Some(COMMENT),
             Lexeme::Quoted { .. } if names_a_node => {

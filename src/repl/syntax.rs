@@ -34,7 +34,7 @@ pub enum Slot {
     /// One of these words.
     Keywords(&'static [&'static str]),
     /// A node reference: `SRE`, `"Site Reliability Engineer"`, `tool:Git`.
-    Node,
+    Node(Want),
     /// Where a route starts: a node, a `[list]` or a `$profile`.
     Start,
     /// A name being introduced (`add skill NAME`, `let NAME`): nothing to resolve.
@@ -53,6 +53,25 @@ pub enum Slot {
     End,
     /// The walk lost track (a mistake, or a form it does not know): judge nothing.
     Free,
+}
+
+/// Which nodes make sense in a node position, so completion offers only those.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Want {
+    Any,
+    Role,
+    /// What a profile holds.
+    SkillOrTool,
+}
+
+impl Want {
+    pub fn admits(self, kind: NodeKind) -> bool {
+        match self {
+            Want::Any => true,
+            Want::Role => kind == NodeKind::Role,
+            Want::SkillOrTool => kind != NodeKind::Role,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -499,18 +518,16 @@ impl Walk {
     fn expect(&self) -> Slot {
         match self.at {
             At::Statement => Slot::Statement,
+            At::OfNode | At::RouteTarget | At::CompareFirst | At::CompareSecond => {
+                Slot::Node(Want::Role)
+            }
+            At::ListNode { .. } | At::ProfileItem { .. } => Slot::Node(Want::SkillOrTool),
             At::ShowNode
-            | At::OfNode
-            | At::RouteTarget
             | At::RouteListNode
-            | At::CompareFirst
-            | At::CompareSecond
             | At::LinkFrom
             | At::LinkTo
             | At::SetNode
-            | At::ListNode { .. }
-            | At::ProfileItem { .. }
-            | At::PredicateNode => Slot::Node,
+            | At::PredicateNode => Slot::Node(Want::Any),
             At::RouteStart => Slot::Start,
             At::LetName | At::AddName => Slot::NewName,
             At::ProfileName { then } => Slot::Profile {
@@ -777,6 +794,10 @@ impl Walk {
 mod tests {
     use super::*;
 
+    const NODE: Slot = Slot::Node(Want::Any);
+    const ROLE: Slot = Slot::Node(Want::Role);
+    const HELD: Slot = Slot::Node(Want::SkillOrTool);
+
     /// `(text, slot)` of every token.
     fn slots(line: &str) -> Vec<(&str, Slot)> {
         tokens(line)
@@ -827,7 +848,7 @@ mod tests {
             assert_eq!(t.qualifier, Some(NodeKind::Tool), "{line}");
             assert_eq!(t.name(line), name, "{line}");
             assert_eq!(t.end, line.len(), "{line}");
-            assert_eq!(t.slot, Slot::Node, "{line}");
+            assert_eq!(t.slot, NODE, "{line}");
         }
     }
 
@@ -841,26 +862,26 @@ mod tests {
 
     #[test]
     fn node_positions_are_known_in_every_statement_that_takes_nodes() {
-        assert_eq!(slot_of("show Kube", "Kube"), Slot::Node);
-        assert_eq!(slot_of("skills of SRE", "SRE"), Slot::Node);
+        assert_eq!(slot_of("show Kube", "Kube"), NODE);
+        assert_eq!(slot_of("skills of SRE", "SRE"), ROLE);
         assert_eq!(slot_of("learn DevOps -> SRE", "DevOps"), Slot::Start);
-        assert_eq!(slot_of("learn DevOps -> SRE", "SRE"), Slot::Node);
-        assert_eq!(slot_of("learn [Linux, Git] -> SRE", "Git"), Slot::Node);
+        assert_eq!(slot_of("learn DevOps -> SRE", "SRE"), ROLE);
+        assert_eq!(slot_of("learn [Linux, Git] -> SRE", "Git"), HELD);
         assert_eq!(
             slot_of("path Ops -> EM via SRE, DevOps max 4", "DevOps"),
-            Slot::Node
+            NODE
         );
-        assert_eq!(slot_of("compare DevOps, SRE", "SRE"), Slot::Node);
+        assert_eq!(slot_of("compare DevOps, SRE", "SRE"), ROLE);
         assert_eq!(
             slot_of("link SRE requires eBPF { importance: 3 }", "eBPF"),
-            Slot::Node
+            NODE
         );
         assert_eq!(
             slot_of("roles where requires(Kubernetes)", "Kubernetes"),
-            Slot::Node
+            NODE
         );
-        assert_eq!(slot_of("let me = [Linux,\nPython]", "Python"), Slot::Node);
-        assert_eq!(slot_of("set eBPF effort_hours = 30", "eBPF"), Slot::Node);
+        assert_eq!(slot_of("let me = [Linux,\nPython]", "Python"), HELD);
+        assert_eq!(slot_of("set eBPF effort_hours = 30", "eBPF"), NODE);
     }
 
     #[test]
@@ -910,11 +931,11 @@ mod tests {
             slot_of("profile me = [Linux: 4, Git]", "me"),
             Slot::Profile { must_exist: false }
         );
-        assert_eq!(slot_of("profile me = [Linux: 4, Git]", "Git"), Slot::Node);
+        assert_eq!(slot_of("profile me = [Linux: 4, Git]", "Git"), HELD);
         assert_eq!(slot_of("profile me = [Linux: 4, Git]", "4"), Slot::Value);
-        assert_eq!(slot_of("profile me add Linux: 4, Git", "Git"), Slot::Node);
-        assert_eq!(slot_of("profile me drop Linux, Git", "Git"), Slot::Node);
-        assert_eq!(slot_of("learnt me Linux, Git", "Git"), Slot::Node);
+        assert_eq!(slot_of("profile me add Linux: 4, Git", "Git"), HELD);
+        assert_eq!(slot_of("profile me drop Linux, Git", "Git"), HELD);
+        assert_eq!(slot_of("learnt me Linux, Git", "Git"), HELD);
         assert_eq!(slot_of("use me", "me"), Slot::Profile { must_exist: true });
         assert_eq!(
             slot_of("unlock limit 3", "limit"),
@@ -941,10 +962,8 @@ mod tests {
                 );
                 let after = slot_after(example);
                 assert!(
-                    !matches!(
-                        after,
-                        Slot::Free | Slot::Punct(_) | Slot::Node | Slot::Value
-                    ),
+                    !matches!(after, Slot::Free | Slot::Node(_) | Slot::Value)
+                        && (!matches!(after, Slot::Punct(_)) || after == Slot::Punct(",")),
                     "`{example}` is complete, but the walk expects {after:?} after it"
                 );
             }
@@ -954,7 +973,7 @@ mod tests {
     #[test]
     fn what_comes_next() {
         assert_eq!(slot_after(""), Slot::Statement);
-        assert_eq!(slot_after("show "), Slot::Node);
+        assert_eq!(slot_after("show "), NODE);
         assert_eq!(slot_after("learn DevOps "), Slot::Punct("->"));
         assert_eq!(
             slot_after("learn DevOps -> SRE "),
@@ -963,7 +982,7 @@ mod tests {
         assert_eq!(slot_after("closest $me "), Slot::Keywords(ROUTE_CLAUSES));
         assert_eq!(slot_after("unlock "), Slot::Start);
         assert_eq!(slot_after("learn "), Slot::Start);
-        assert_eq!(slot_after("learn -> "), Slot::Node);
+        assert_eq!(slot_after("learn -> "), ROLE);
         assert_eq!(slot_after("use "), Slot::Profile { must_exist: true });
         assert_eq!(slot_after("profile me "), Slot::Keywords(PROFILE_VERBS));
         assert_eq!(
@@ -987,7 +1006,7 @@ mod tests {
         assert_eq!(slot_after("path A -> B by "), Slot::Keywords(&["effort"]));
         assert_eq!(slot_after("show SRE; "), Slot::Statement);
         assert_eq!(slot_after("show SRE\n"), Slot::Statement);
-        assert_eq!(slot_after("path DevOps \\\n-> "), Slot::Node);
+        assert_eq!(slot_after("path DevOps \\\n-> "), ROLE);
         assert_eq!(slot_after("show SRE "), Slot::End);
         assert_eq!(slot_after("frobnicate "), Slot::Free);
     }

@@ -41,6 +41,8 @@ pub enum Rule {
     DuplicateEdge,
     /// A profile naming a missing node or a role, or with a level outside 1–5.
     Profile,
+    /// The graph's node or edge count disagrees with the nodes and edges it holds.
+    Counts,
 }
 
 impl Rule {
@@ -59,6 +61,7 @@ impl Rule {
             Rule::Field => "field",
             Rule::DuplicateEdge => "duplicate edge",
             Rule::Profile => "profile",
+            Rule::Counts => "counts",
         }
     }
 }
@@ -292,6 +295,27 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
     }
 
     // ---- graph-wide -----------------------------------------------------------------------------
+    let nodes_held = graph.node_indices().count();
+    if nodes_held != graph.node_count() {
+        add(
+            Rule::Counts,
+            format!(
+                "{} nodes are counted but {nodes_held} held",
+                graph.node_count()
+            ),
+        );
+    }
+    let edges_held = graph.edge_indices().count();
+    let edges_by_kind: usize = EdgeKind::ALL.iter().map(|&k| graph.count_edges(k)).sum();
+    if edges_held != graph.edge_count() || edges_by_kind != edges_held {
+        add(
+            Rule::Counts,
+            format!(
+                "{} edges are counted, {edges_held} held, {edges_by_kind} by kind",
+                graph.edge_count()
+            ),
+        );
+    }
     if let Some(cycle) = graph.find_prerequisite_cycle() {
         let ids: Vec<String> = cycle.into_iter().map(node_id).collect();
         add(

@@ -71,6 +71,7 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
             );
         }
     }
+    table.picture = Some(super::pictures::around(graph, ix));
     table
 }
 
@@ -335,6 +336,7 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
         let shared = if a == b { a.clone() } else { Cell::Null };
         table.push(vec![Cell::text(f), a, b, shared]);
     }
+    table.picture = Some(super::pictures::compare(graph, left, right));
     table
 }
 
@@ -363,11 +365,13 @@ pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTa
             seen.len()
         ));
     let mut rows: Vec<(String, String, String, Vec<Cell>)> = Vec::new();
+    let mut drawn = Vec::new();
     for e in graph.edge_indices() {
         let (a, b) = graph.edge_endpoints(e);
         if !(seen.contains_key(&a) && seen.contains_key(&b)) {
             continue;
         }
+        drawn.push(e);
         let edge = graph.edge(e);
         let detail = match (edge.importance, edge.effort_hours) {
             (Some(i), _) => format!("importance {i}"),
@@ -394,5 +398,11 @@ pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTa
     }
     rows.sort_by(|x, y| (&x.0, &x.1, &x.2).cmp(&(&y.0, &y.1, &y.2)));
     table.rows = rows.into_iter().map(|r| r.3).collect();
+    table.picture = Some(super::pictures::subgraph(
+        graph,
+        center,
+        seen.keys().copied(),
+        drawn,
+    ));
     table
 }

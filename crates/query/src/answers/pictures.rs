@@ -1,0 +1,345 @@
+//! Pictures of answers: the nodes and edges a route, a plan or a subgraph is made of, with hours
+//! or importance on the edges and the route highlighted. A picture rides along with its table in
+//! [`ResultTable::picture`](crate::result::ResultTable::picture); the table never depends on it.
+
+use std::collections::{BTreeMap, HashSet};
+
+use skillgraph_graph::algo::Route;
+use skillgraph_graph::{format_number, EdgeIndex, EdgeKind, Graph, NodeIndex};
+
+use crate::result::{Picture, PictureEdge, PictureKind, PictureNode};
+
+/// A node of the graph as drawn: its name, kind, nothing highlighted.
+pub fn graph_node(graph: &Graph, ix: NodeIndex) -> PictureNode {
+    let node = graph.node(ix);
+    PictureNode {
+        id: node.id.clone(),
+        label: node.name.clone(),
+        detail: None,
+        kind: node.kind.into(),
+        highlighted: false,
+        column: None,
+    }
+}
+
+fn placed(graph: &Graph, ix: NodeIndex, column: usize) -> PictureNode {
+    PictureNode {
+        highlighted: true,
+        column: Some(column),
+        ..graph_node(graph, ix)
+    }
+}
+
+fn hours(h: f64) -> String {
+    format!("{} h", format_number(h))
+}
+
+/// What an edge says in a few words: a requirement's importance, a move's stated hours.
+pub fn edge_label(graph: &Graph, e: EdgeIndex) -> Option<String> {
+    let edge = graph.edge(e);
+    match (edge.importance, edge.effort_hours) {
+        (Some(i), _) => Some(format!("importance {i}")),
+        (_, Some(h)) => Some(hours(h)),
+        _ => None,
+    }
+}
+
+/// A graph edge as drawn. Where sources state the same fact separately, the caller adds each
+/// and [`Picture::edge`] keeps one.
+fn graph_edge(graph: &Graph, e: EdgeIndex, highlighted: bool) -> PictureEdge {
+    let (a, b) = graph.edge_endpoints(e);
+    PictureEdge {
+        from: graph.node(a).id.clone(),
+        to: graph.node(b).id.clone(),
+        kind: Some(graph.edge(e).kind),
+        label: edge_label(graph, e),
+        highlighted,
+    }
+}
+
+/// A route left to right, its moves highlighted and labelled `move N` plus `hours[i]` when
+/// known; with `named_skills`, the skills each move names point at the role the move leads to.
+/// A profile start (`path $me -> X by effort`) comes first, with the hours of its plan.
+pub fn route(
+    graph: &Graph,
+    route: &Route,
+    hours_of_move: &[Option<f64>],
+    named_skills: bool,
+    profile_start: Option<(&str, f64)>,
+) -> Picture {
+    let mut picture = Picture::default();
+    let shift = usize::from(profile_start.is_some());
+    if let (Some((label, plan_hours)), Some(&first)) = (profile_start, route.nodes.first()) {
+        picture.node(profile_node(label, 0));
+        picture.edge(PictureEdge {
+            from: PROFILE_ID.to_string(),
+            to: graph.node(first).id.clone(),
+            kind: None,
+            label: Some(format!("learning plan · {}", hours(plan_hours))),
+            highlighted: true,
+        });
+    }
+    for (i, &ix) in route.nodes.iter().enumerate() {
+        picture.node(placed(graph, ix, i + shift));
+    }
+    for (i, &e) in route.edges.iter().enumerate() {
+        let mut edge = graph_edge(graph, e, true);
+        edge.label = Some(match hours_of_move.get(i).copied().flatten() {
+            Some(h) => format!("move {} · {}", i + 1, hours(h)),
+            None => format!("move {}", i + 1),
+        });
+        let to = edge.to.clone();
+        picture.edge(edge);
+        if named_skills {
+            for skill in graph.edge(e).move_skills() {
+                let Some(ix) = graph.by_id(skill) else {
+                    continue;
+                };
+                picture.node(graph_node(graph, ix));
+                picture.edge(PictureEdge {
+                    from: skill.clone(),
+                    to: to.clone(),
+                    kind: None,
+                    label: None,
+                    highlighted: false,
+                });
+            }
+        }
+    }
+    picture
+}
+
+/// Several routes over each other; the first (the best) is highlighted.
+pub fn routes(graph: &Graph, routes: &[Route]) -> Picture {
+    let mut picture = Picture::default();
+    for (rank, route) in routes.iter().enumerate() {
+        let best = rank == 0;
+        for (i, &ix) in route.nodes.iter().enumerate() {
+            let mut node = placed(graph, ix, i);
+            node.highlighted = best;
+            node.column = best.then_some(i);
+            picture.node(node);
+        }
+        for &e in &route.edges {
+            picture.edge(graph_edge(graph, e, best));
+        }
+    }
+    picture
+}
+
+/// The id the start of a plan from a profile gets; graph ids are slugs, so it cannot clash.
+pub const PROFILE_ID: &str = "(profile)";
+
+fn profile_node(label: &str, column: usize) -> PictureNode {
+    PictureNode {
+        id: PROFILE_ID.to_string(),
+        label: label.to_string(),
+        detail: None,
+        kind: PictureKind::Profile,
+        highlighted: true,
+        column: Some(column),
+    }
+}
+
+/// One step of a learning plan, as the picture needs it.
+pub struct PlanStep<'a> {
+    pub skill: NodeIndex,
+    /// The role this step is learnt for (the target, or a `via` role).
+    pub stop: NodeIndex,
+    pub hours: f64,
+    /// Why it is in the plan, in a few words: `importance 5`, `prerequisite`.
+    pub reason: &'a str,
+    pub covered_by: &'a [NodeIndex],
+}
+
+/// Where a plan starts: a role, or a profile shown by its label (`$me`, `[Linux, Python]`).
+pub enum PlanStart<'a> {
+    Role(NodeIndex),
+    Profile(&'a str),
+}
+
+/// A learning plan left to right: the start, each step in order (edges labelled with the hours
+/// the step adds), each stop role (labelled with the running total), all highlighted; the
+/// prerequisite edges between plan skills and the tools that cover the steps beside them.
+pub fn plan(
+    graph: &Graph,
+    start: PlanStart<'_>,
+    stops: &[NodeIndex],
+    steps: &[PlanStep<'_>],
+) -> Picture {
+    let mut picture = Picture::default();
+    let mut previous = match start {
+        PlanStart::Role(r) => {
+            picture.node(placed(graph, r, 0));
+            graph.node(r).id.clone()
+        }
+        PlanStart::Profile(label) => {
+            picture.node(profile_node(label, 0));
+            PROFILE_ID.to_string()
+        }
+    };
+    let mut column = 0;
+    let mut total = 0.0;
+    let mut step_number = 0;
+    let mut chain = |picture: &mut Picture, next: PictureNode, label: String| {
+        let id = next.id.clone();
+        picture.node(next);
+        picture.edge(PictureEdge {
+            from: std::mem::replace(&mut previous, id.clone()),
+            to: id,
+            kind: None,
+            label: Some(label),
+            highlighted: true,
+        });
+    };
+    for &stop in stops {
+        for step in steps.iter().filter(|s| s.stop == stop) {
+            column += 1;
+            step_number += 1;
+            total += step.hours;
+            let mut node = placed(graph, step.skill, column);
+            node.detail = Some(format!("step {step_number} · {}", step.reason));
+            chain(
+                &mut picture,
+                node,
+                format!("+{}", hours(step.hours)).replace("+0 h", "0 h"),
+            );
+        }
+        column += 1;
+        chain(
+            &mut picture,
+            placed(graph, stop, column),
+            format!("= {}", hours(total)),
+        );
+    }
+    let in_plan: HashSet<NodeIndex> = steps.iter().map(|s| s.skill).collect();
+    for step in steps {
+        for (e, before) in graph.in_edges(step.skill, EdgeKind::Prerequisite) {
+            if in_plan.contains(&before) {
+                picture.edge(graph_edge(graph, e, false));
+            }
+        }
+    }
+    for step in steps {
+        for &tool in step.covered_by {
+            picture.node(graph_node(graph, tool));
+            for e in graph.edges_between(tool, step.skill, EdgeKind::Covers) {
+                picture.edge(graph_edge(graph, e, false));
+            }
+        }
+    }
+    picture
+}
+
+/// Two roles side by side: the left role, what only it has, what both have (highlighted), what
+/// only the right has, the right role; `requires` edges labelled with their importance.
+pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> Picture {
+    let mut picture = Picture::default();
+    let mut sides: BTreeMap<NodeIndex, (bool, bool)> = BTreeMap::new();
+    for (side, role) in [(0, left), (1, right)] {
+        for kind in [EdgeKind::Requires, EdgeKind::Uses] {
+            for (_, other) in graph.out_edges(role, kind) {
+                let slot = sides.entry(other).or_default();
+                if side == 0 {
+                    slot.0 = true;
+                } else {
+                    slot.1 = true;
+                }
+            }
+        }
+    }
+    let mut items: Vec<(usize, NodeIndex)> = sides
+        .into_iter()
+        .map(|(ix, sides)| {
+            let column = match sides {
+                (true, false) => 1,
+                (true, true) => 2,
+                _ => 3,
+            };
+            (column, ix)
+        })
+        .collect();
+    // Within a column, skills before tools, each by name.
+    items.sort_by(|a, b| {
+        (a.0, graph.node(a.1).kind)
+            .cmp(&(b.0, graph.node(b.1).kind))
+            .then(graph.order_by_name(a.1, b.1))
+    });
+    let mut role = placed(graph, left, 0);
+    role.highlighted = false;
+    picture.node(role);
+    for &(column, ix) in &items {
+        let mut node = graph_node(graph, ix);
+        node.column = Some(column);
+        node.highlighted = column == 2;
+        picture.node(node);
+    }
+    let mut role = placed(graph, right, 4);
+    role.highlighted = false;
+    picture.node(role);
+    for role in [left, right] {
+        for kind in [EdgeKind::Requires, EdgeKind::Uses] {
+            add_strongest(graph, &mut picture, graph.out_edges(role, kind), false);
+        }
+    }
+    picture
+}
+
+/// Adds edges, keeping of parallel `requires` edges the one of highest importance (sources can
+/// state the same requirement with different importance).
+fn add_strongest(
+    graph: &Graph,
+    picture: &mut Picture,
+    edges: impl Iterator<Item = (EdgeIndex, NodeIndex)>,
+    highlighted: bool,
+) {
+    let mut list: Vec<EdgeIndex> = edges.map(|(e, _)| e).collect();
+    list.sort_by_key(|&e| std::cmp::Reverse(graph.edge(e).importance));
+    for e in list {
+        picture.edge(graph_edge(graph, e, highlighted));
+    }
+}
+
+/// The subgraph of `nodes` around `center` (highlighted) with `edges` between them.
+pub fn subgraph(
+    graph: &Graph,
+    center: NodeIndex,
+    nodes: impl IntoIterator<Item = NodeIndex>,
+    edges: impl IntoIterator<Item = EdgeIndex>,
+) -> Picture {
+    let mut picture = Picture::default();
+    let mut node = graph_node(graph, center);
+    node.highlighted = true;
+    picture.node(node);
+    let mut rest: Vec<NodeIndex> = nodes.into_iter().filter(|&ix| ix != center).collect();
+    rest.sort_by(|&a, &b| {
+        (graph.node(a).kind)
+            .cmp(&graph.node(b).kind)
+            .then(graph.order_by_name(a, b))
+    });
+    for ix in rest {
+        picture.node(graph_node(graph, ix));
+    }
+    let mut edges: Vec<EdgeIndex> = edges.into_iter().collect();
+    edges.sort_by_key(|&e| std::cmp::Reverse(graph.edge(e).importance));
+    for e in edges {
+        picture.edge(graph_edge(graph, e, false));
+    }
+    picture
+}
+
+/// `show X`: X and the nodes one edge away, with the edges that touch X.
+pub fn around(graph: &Graph, center: NodeIndex) -> Picture {
+    let mut nodes = Vec::new();
+    let mut edges = Vec::new();
+    for kind in EdgeKind::ALL {
+        for (e, other) in graph
+            .out_edges(center, kind)
+            .chain(graph.in_edges(center, kind))
+        {
+            nodes.push(other);
+            edges.push(e);
+        }
+    }
+    subgraph(graph, center, nodes, edges)
+}

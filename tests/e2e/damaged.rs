@@ -1,0 +1,268 @@
+//! Damaged databases, end to end: the files of a real database are truncated, scribbled over,
+//! bit-flipped or deleted, and `skillgraph stats` (and `check`) must then either refuse with the
+//! "is damaged … way out" message and exit 2, or open a state the database really held — never
+//! panic, never show a graph that was never there, never reseed over the user's data.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::support::{Run, TestDb};
+
+/// Ways to damage a file, each a fixed rule so that a failure names a case that replays.
+#[derive(Debug, Clone, Copy)]
+enum Damage {
+    Delete,
+    TruncateTo(usize),
+    /// Cut to this many eighths of the length.
+    TruncateEighths(usize),
+    /// Overwrite 64 bytes from this many eighths of the length with a byte.
+    ScribbleAtEighths(usize, u8),
+    /// Overwrite the whole file with a byte.
+    Fill(u8),
+    /// Flip one bit every this many bytes.
+    FlipEvery(usize),
+}
+
+const DAMAGES: &[Damage] = &[
+    Damage::Delete,
+    Damage::TruncateTo(0),
+    Damage::TruncateTo(13),
+    Damage::TruncateEighths(1),
+    Damage::TruncateEighths(4),
+    Damage::TruncateEighths(7),
+    Damage::ScribbleAtEighths(0, 0xff),
+    Damage::ScribbleAtEighths(1, 0x00),
+    Damage::ScribbleAtEighths(4, 0xa5),
+    Damage::ScribbleAtEighths(7, 0x5a),
+    Damage::Fill(0x00),
+    Damage::Fill(0xff),
+    Damage::FlipEvery(61),
+];
+
+impl Damage {
+    fn apply(self, file: &Path) {
+        if let Damage::Delete = self {
+            std::fs::remove_file(file).unwrap();
+            return;
+        }
+        let mut bytes = std::fs::read(file).unwrap();
+        let len = bytes.len();
+        match self {
+            Damage::Delete => unreachable!(),
+            Damage::TruncateTo(n) => bytes.truncate(n),
+            Damage::TruncateEighths(k) => bytes.truncate(len * k / 8),
+            Damage::ScribbleAtEighths(k, byte) => {
+                for b in bytes.iter_mut().skip(len * k / 8).take(64) {
+                    *b = byte;
+                }
+            }
+            Damage::Fill(byte) => bytes.iter_mut().for_each(|b| *b = byte),
+            Damage::FlipEvery(n) => {
+                for b in bytes.iter_mut().step_by(n) {
+                    *b ^= 0x10;
+                }
+            }
+        }
+        std::fs::write(file, bytes).unwrap();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+type Stats = BTreeMap<String, serde_json::Value>;
+
+fn stats_of(run: &Run) -> Stats {
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("stats JSON");
+    rows.iter()
+        .map(|r| (r["what"].as_str().unwrap().to_string(), r["count"].clone()))
+        .collect()
+}
+
+fn stats(db: &TestDb) -> Stats {
+    let run = db.run(&["stats", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    stats_of(&run)
+}
+
+fn assert_no_panic(run: &Run, what: &str) {
+    assert!(
+        !run.stderr.contains("panicked") && run.code != 101,
+        "{what}: skillgraph panicked (exit {}):\n{}",
+        run.code,
+        run.stderr
+    );
+}
+
+/// The refusal every damaged database gets: exit 2, the path, what is wrong, the way out.
+fn assert_damaged(run: &Run, db: &TestDb, what: &str) {
+    assert_no_panic(run, what);
+    assert_eq!(run.code, 2, "{what}: {}{}", run.stdout, run.stderr);
+    let path = db.path().display().to_string();
+    assert!(
+        run.stderr
+            .contains(&format!("error: the database at {path} is damaged: ")),
+        "{what}: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("way out: move it aside and re-import"),
+        "{what}: {}",
+        run.stderr
+    );
+}
+
+/// A database with a seeded graph and a few later changes (so that it has a snapshot and a
+/// log), and the stats of every state it has held, any of which sled may recover to.
+fn written_database() -> (TestDb, Vec<Stats>) {
+    let db = TestDb::new();
+    let mut states = vec![stats(&db)];
+    for i in 0..5 {
+        let run = db.run(&["query", &format!("add skill \"damage test {i}\"")]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        states.push(stats(&db));
+    }
+    (db, states)
+}
+
+/// Runs every damage on every file of `pristine`'s database, each on a fresh copy, and returns
+/// what happened (for the reader of `--nocapture` output, and to check something was noticed).
+fn damage_every_file(pristine: &TestDb, states: &[Stats]) -> Vec<String> {
+    let files = files_under(&pristine.path());
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.strip_prefix(pristine.path()).unwrap().display().to_string())
+        .collect();
+    assert!(
+        names.iter().any(|n| n == "db") && names.iter().any(|n| n == "conf"),
+        "sled's layout changed: {names:?}"
+    );
+    let mut outcomes = Vec::new();
+    for name in &names {
+        for damage in DAMAGES {
+            let what = format!("{damage:?} on {name}");
+            let copy = TestDb::new();
+            copy_dir(&pristine.path(), &copy.path());
+            damage.apply(&copy.path().join(name));
+            let run = copy.run(&["stats", "--format", "json"]);
+            assert_no_panic(&run, &what);
+            assert!(
+                !run.stderr.contains("created a new database"),
+                "{what}: the damaged database was replaced by a new one"
+            );
+            match run.code {
+                0 => {
+                    assert!(
+                        states.contains(&stats_of(&run)),
+                        "{what}: opened as a graph the database never held: {}",
+                        run.stdout
+                    );
+                    outcomes.push(format!("{what}: recovered"));
+                }
+                2 => {
+                    let path = copy.path().display().to_string();
+                    assert!(
+                        run.stderr.contains(&path),
+                        "{what}: the error does not name the database: {}",
+                        run.stderr
+                    );
+                    // A damaged file says so and shows the way out; a missing one may instead
+                    // be reported as the I/O error it is.
+                    if !matches!(damage, Damage::Delete) {
+                        assert_damaged(&run, &copy, &what);
+                    }
+                    let check = copy.run(&["check"]);
+                    assert_no_panic(&check, &format!("check after {what}"));
+                    assert_eq!(check.code, 2, "check after {what}: {}", check.stderr);
+                    outcomes.push(format!("{what}: {}", run.stderr.lines().next().unwrap()));
+                }
+                code => panic!("{what}: exit {code}: {}", run.stderr),
+            }
+        }
+    }
+    for line in &outcomes {
+        println!("{line}");
+    }
+    assert!(
+        outcomes.iter().filter(|o| o.contains("is damaged")).count() >= names.len(),
+        "too little damage was noticed: {outcomes:#?}"
+    );
+    outcomes
+}
+
+#[test]
+fn damaged_files_of_a_small_database_give_the_damaged_error_or_a_held_state() {
+    let (db, states) = written_database();
+    damage_every_file(&db, &states);
+}
+
+#[test]
+fn damaged_files_of_a_database_with_a_large_snapshot_never_panic() {
+    // A snapshot of ~20k edges is big enough for sled to keep it in a file of its own
+    // (`blobs/`), which the small database does not have.
+    let db = TestDb::new();
+    let dir = db.dir().join("csv");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut nodes = String::from("id,kind,name\n");
+    let mut edges = String::from("from,to,kind,weight\n");
+    for r in 0..400 {
+        writeln!(nodes, "r{r},role,Role {r}").unwrap();
+        for k in 0..50 {
+            writeln!(edges, "r{r},s{},requires,{}", (r * 7 + k * 13) % 2000, 1 + k % 5).unwrap();
+        }
+    }
+    for s in 0..2000 {
+        writeln!(nodes, "s{s},skill,Skill {s}").unwrap();
+    }
+    std::fs::write(dir.join("nodes.csv"), nodes).unwrap();
+    std::fs::write(dir.join("edges.csv"), edges).unwrap();
+    let run = db.run(&["import", "--replace", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let states = vec![stats(&db)];
+    let outcomes = damage_every_file(&db, &states);
+    assert!(
+        outcomes.iter().any(|o| o.contains("blobs")),
+        "no file of its own for the snapshot: {outcomes:#?}"
+    );
+}
+
+#[test]
+fn an_emptied_or_overwritten_db_file_is_damaged_not_reseeded() {
+    let (db, _) = written_database();
+    for damage in [Damage::TruncateTo(0), Damage::Fill(0xff)] {
+        let copy = TestDb::new();
+        copy_dir(&db.path(), &copy.path());
+        damage.apply(&copy.path().join("db"));
+        let what = format!("{damage:?} on db");
+        assert_damaged(&copy.run(&["stats"]), &copy, &what);
+        assert_damaged(&copy.run(&["query", "show SRE"]), &copy, &what);
+        assert_damaged(&copy.run(&["check"]), &copy, &what);
+        // Still damaged on the second try: the first did not "repair" it into a new database.
+        assert_damaged(&copy.run(&["stats"]), &copy, &what);
+    }
+}

@@ -1,0 +1,390 @@
+//! The interactive shell, driven through a real pseudo-terminal: keys in, screen out, as a
+//! person at the keyboard would see it. Every wait is bounded; a missing answer fails the test
+//! with everything the shell printed.
+
+use std::process::Command;
+
+use rexpect::process::WaitStatus;
+use rexpect::session::{spawn_with_options, Options, PtySession};
+
+use crate::support::TestDb;
+
+/// Long enough for a debug build on a busy two-core machine to create and seed a database.
+const TIMEOUT_MS: u64 = 15_000;
+const PROMPT: &str = "skillgraph> ";
+/// rustyline turns bracketed paste on when it starts reading a line and off when the line is
+/// accepted (or abandoned), which tells the shell's output apart from its redrawing of the line.
+const READING: &str = "\x1b[?2004h";
+const ACCEPTED: &str = "\x1b[?2004l";
+
+struct Shell {
+    pty: PtySession,
+    /// What the shell printed before its first prompt.
+    banner: String,
+}
+
+impl Shell {
+    /// The shell on a fresh database, with `NO_COLOR` set (as `TestDb` does).
+    fn start(db: &TestDb) -> Shell {
+        Shell::spawn(db, false)
+    }
+
+    fn start_in_colour(db: &TestDb) -> Shell {
+        Shell::spawn(db, true)
+    }
+
+    fn spawn(db: &TestDb, colour: bool) -> Shell {
+        let binary = db.command();
+        // A terminal has a size; a fresh pseudo-terminal says 0×0 until told.
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(r#"stty cols 100 rows 40 && exec "$0" "$@""#)
+            .arg(binary.get_program())
+            .args(binary.get_args());
+        for (key, value) in binary.get_envs() {
+            match value {
+                Some(value) => command.env(key, value),
+                None => command.env_remove(key),
+            };
+        }
+        command.env("TERM", "xterm");
+        if colour {
+            command.env_remove("NO_COLOR");
+        }
+        let options = Options::new().timeout_ms(Some(TIMEOUT_MS));
+        let pty = spawn_with_options(command, options).expect("start the shell in a pty");
+        let mut shell = Shell {
+            pty,
+            banner: String::new(),
+        };
+        shell.banner = plain(&shell.expect("Type .help for help"));
+        shell.ready();
+        shell
+    }
+
+    /// Waits for `text` and returns everything printed before it (escape sequences included).
+    fn expect(&mut self, text: &str) -> String {
+        // rexpect hands bytes over one per `char`; compare in that form so `→` matches too.
+        let needle: String = text.bytes().map(char::from).collect();
+        match self.pty.exp_string(&needle) {
+            Ok(before) => from_bytes_as_chars(&before),
+            Err(e) => panic!("waiting for {text:?}: {e}"),
+        }
+    }
+
+    /// Waits until the shell reads a new line and has drawn its prompt.
+    fn ready(&mut self) {
+        self.expect(READING);
+        self.expect(PROMPT);
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.pty.send(keys).expect("type into the pty");
+        self.pty.flush().expect("flush the pty");
+    }
+
+    /// Presses Enter on what has been typed: returns the line as the shell accepted it and
+    /// everything it printed until it was ready for the next one, without escape sequences.
+    fn enter(&mut self) -> (String, String) {
+        self.send("\r");
+        let redraws = plain(&self.expect(ACCEPTED));
+        // The last redraw is the accepted line, without hints.
+        let accepted = redraws
+            .rsplit(PROMPT)
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let output = plain(&self.expect(READING));
+        self.expect(PROMPT);
+        (accepted, output)
+    }
+
+    /// Types `line`, presses Enter, and returns what the shell printed.
+    fn run(&mut self, line: &str) -> String {
+        self.send(line);
+        self.enter().1
+    }
+
+    /// Sends Ctrl-D on an empty line and waits for the shell to exit; returns its exit code.
+    fn leave(mut self) -> i32 {
+        self.send("\x04");
+        self.pty.exp_eof().expect("the shell ends on Ctrl-D");
+        match self.pty.process().wait().expect("wait for the shell") {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("the shell did not exit normally: {other:?}"),
+        }
+    }
+}
+
+fn from_bytes_as_chars(text: &str) -> String {
+    let bytes: Vec<u8> = text.chars().map(|c| c as u8).collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// `text` without ANSI escape sequences and carriage returns.
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\x1b' => {
+                if chars.peek() == Some(&'[') {
+                    chars.next();
+                    // Parameters, then one final byte in @..~.
+                    for d in chars.by_ref() {
+                        if ('@'..='~').contains(&d) {
+                            break;
+                        }
+                    }
+                }
+            }
+            '\r' | '\x07' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `text` sets colours or styles (SGR sequences), as opposed to moving the cursor.
+fn has_styles(text: &str) -> bool {
+    text.split("\x1b[").skip(1).any(|rest| {
+        rest.find(|c: char| ('@'..='~').contains(&c))
+            .is_some_and(|end| rest[end..].starts_with('m'))
+    })
+}
+
+#[test]
+fn the_banner_names_the_database_and_the_way_to_help() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    let path = db.path().display().to_string();
+    assert!(
+        shell.banner.contains(&format!("database {path}")),
+        "{}",
+        shell.banner
+    );
+    let out = shell.run(".help");
+    assert!(
+        out.contains(".format") && out.contains("learn START"),
+        "{out}"
+    );
+    assert_eq!(shell.leave(), 0);
+}
+
+#[test]
+fn tab_completes_a_node_name_bare_or_quoted() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    // `Kuber` is no name or alias of anything: only completion makes this line run.
+    shell.send("show Kuber\t");
+    let (line, out) = shell.enter();
+    assert_eq!(line, "show Kubernetes");
+    assert!(out.contains("tool Kubernetes (kubernetes)"), "{out}");
+
+    shell.send("show \"Site Rel\t");
+    let (line, out) = shell.enter();
+    assert_eq!(line, r#"show "Site Reliability Engineer""#);
+    assert!(
+        out.contains("role Site Reliability Engineer (sre)"),
+        "{out}"
+    );
+    assert_eq!(shell.leave(), 0);
+}
+
+#[test]
+fn a_statement_spans_lines_while_a_bracket_is_open_or_a_line_ends_with_backslash() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    // Enter inside `[…]` runs nothing: the statement goes on on the next line.
+    shell.send("learn [Linux,\r");
+    shell.send("Python, Docker] -> SRE");
+    let (line, out) = shell.enter();
+    assert_eq!(line, "learn [Linux,\nPython, Docker] -> SRE");
+    assert!(
+        out.contains("learning plan [Docker, Linux/Unix administration, Python]"),
+        "{out}"
+    );
+
+    shell.send("path DevOps \\\r");
+    shell.send("-> SRE");
+    let (line, out) = shell.enter();
+    assert_eq!(line, "path DevOps \\\n-> SRE");
+    assert!(out.contains("(1 move)"), "{out}");
+    assert!(!out.contains("<input>"), "no error expected: {out}");
+}
+
+#[test]
+fn history_keeps_a_multi_line_statement_as_one_entry_across_sessions() {
+    let db = TestDb::new();
+    let mut first = Shell::start(&db);
+    first.send("let me = [Linux,\r");
+    let out = first.run("Python]");
+    assert!(out.contains("profile $me holds 2"), "{out}");
+    first.run("show SRE");
+    assert_eq!(first.leave(), 0);
+
+    let file = db.dir().join("state").join("skillgraph").join("history");
+    let history = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("no history at {}: {e}", file.display()));
+    let entries: Vec<&str> = history.lines().collect();
+    assert_eq!(
+        entries,
+        ["#V2", r"let me = [Linux,\nPython]", "show SRE"],
+        "{history}"
+    );
+
+    // A new session: ↑↑ brings back the whole two-line statement.
+    let mut second = Shell::start(&db);
+    second.send("\x1b[A");
+    second.expect("show SRE");
+    second.send("\x1b[A");
+    let (line, out) = second.enter();
+    assert_eq!(line, "let me = [Linux,\nPython]");
+    assert!(out.contains("profile $me holds 2"), "{out}");
+    assert_eq!(second.leave(), 0);
+}
+
+#[test]
+fn ctrl_c_clears_the_line_and_ctrl_d_leaves() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    shell.send("show Kuber");
+    shell.expect("show Kuber");
+    shell.send("\x03");
+    shell.ready();
+    // Had the typed text survived, this would run `show Kubershow SRE`.
+    shell.send("show SRE");
+    let (line, out) = shell.enter();
+    assert_eq!(line, "show SRE");
+    assert!(
+        out.contains("role Site Reliability Engineer (sre)"),
+        "{out}"
+    );
+    // Ctrl-C on an empty line does not leave either.
+    shell.send("\x03");
+    shell.ready();
+    assert_eq!(shell.leave(), 0);
+}
+
+#[test]
+fn an_error_points_at_the_mistake_and_the_session_goes_on() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    let out = shell.run("learn DevOps -> Kubernets");
+    assert!(out.contains("nothing is called `Kubernets`"), "{out}");
+    assert!(out.contains("<input>:1:17"), "{out}");
+    assert!(out.contains("did you mean `Kubernetes`?"), "{out}");
+    let out = shell.run("path DevOps ->");
+    assert!(
+        out.contains("expected a node name or a quoted string after `->`"),
+        "{out}"
+    );
+    let out = shell.run("show SRE");
+    assert!(
+        out.contains("role Site Reliability Engineer (sre)"),
+        "{out}"
+    );
+    assert_eq!(shell.leave(), 0);
+}
+
+#[test]
+fn format_json_prints_rows_as_json() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    let out = shell.run(".format json");
+    assert!(out.contains("output format: json"), "{out}");
+    let out = shell.run("skills of SRE");
+    let json = out
+        .lines()
+        .find(|l| l.starts_with('['))
+        .unwrap_or_else(|| panic!("no JSON in {out}"));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(json).expect("valid JSON");
+    assert!(
+        rows.iter().any(|r| r["skill"] == "Toil reduction"),
+        "{rows:?}"
+    );
+    let out = shell.run(".format yaml");
+    assert!(out.contains("`.format` takes table, json or csv"), "{out}");
+}
+
+#[test]
+fn an_unknown_dot_command_suggests_the_closest() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    let out = shell.run(".fromat json");
+    assert!(
+        out.contains("unknown command `.fromat`; did you mean `.format`?"),
+        "{out}"
+    );
+    let out = shell.run(".xyzzy");
+    assert!(out.contains("`.help` lists the commands"), "{out}");
+}
+
+#[test]
+fn timing_on_prints_parse_and_run_time() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    let out = shell.run(".timing on");
+    assert!(out.contains("timing on"), "{out}");
+    let out = shell.run("show SRE");
+    let timing = out
+        .lines()
+        .find(|l| l.starts_with("time: "))
+        .unwrap_or_else(|| panic!("no timing in {out}"));
+    let words: Vec<&str> = timing.split_whitespace().collect();
+    assert_eq!(words[1], "parse", "{timing}");
+    assert!(words[2].parse::<f64>().is_ok(), "{timing}");
+    assert_eq!(words[4], "run", "{timing}");
+    assert!(words[5].parse::<f64>().is_ok(), "{timing}");
+    shell.run(".timing off");
+    let out = shell.run("show SRE");
+    assert!(!out.contains("time: "), "{out}");
+}
+
+#[test]
+fn help_read_and_schema() {
+    let db = TestDb::new();
+    let script = db.dir().join("two.sgq");
+    std::fs::write(
+        &script,
+        "# two questions\nskills of SRE\ncompare DevOps, SRE\n",
+    )
+    .expect("write a script");
+    let mut shell = Shell::start(&db);
+    let out = shell.run(".help learn");
+    assert!(out.contains("examples:"), "{out}");
+    assert!(
+        out.contains("learn [Linux, Python, Docker] -> SRE"),
+        "{out}"
+    );
+    let out = shell.run(&format!(".read {}", script.display()));
+    assert!(out.contains("Toil reduction"), "{out}");
+    assert!(
+        out.contains("compare DevOps engineer and Site Reliability Engineer"),
+        "{out}"
+    );
+    let out = shell.run(".schema");
+    assert!(out.contains("prerequisite A → B"), "{out}");
+}
+
+#[test]
+fn colour_marks_keywords_and_unknown_names_but_not_with_no_color() {
+    let db = TestDb::new();
+    let mut shell = Shell::start_in_colour(&db);
+    shell.send("show Kubernets");
+    // Keyword in bold blue, the name that resolves to nothing underlined in red.
+    shell.expect("\x1b[1;34mshow\x1b[0m \x1b[4;31mKubernets\x1b[0m");
+    shell.send("\x03");
+    shell.ready();
+    assert_eq!(shell.leave(), 0);
+
+    let mut plain_shell = Shell::start(&db);
+    plain_shell.send("show Kubernets");
+    let typed = plain_shell.expect("show Kubernets");
+    plain_shell.send("\r");
+    plain_shell.expect(ACCEPTED);
+    let out = plain_shell.expect(READING);
+    assert!(out.contains("nothing is called"), "{out}");
+    assert!(!has_styles(&typed) && !has_styles(&out), "{typed:?}{out:?}");
+}
