@@ -168,12 +168,37 @@ mod tests {
         assert_eq!(painted("path Ops -> EM max 4", NUMBER), ["4"]);
     }
 
+    /// What the shell sees while a statement is typed: every prefix of every documented example,
+    /// plus some broken input. Completion and highlighting must cope with all of it.
     #[test]
-    fn text_is_kept_exactly() {
-        let line = "learn  [Linux,\n  Git]  ->\tSRE ; show \"x\\\"y\" # c";
-        let text = highlight(line, &vocabulary());
-        let plain: String = text
-            .split('\x1b')
+    fn every_prefix_completes_and_highlights_without_losing_text() {
+        let v = vocabulary();
+        let odd = [
+            "show \"unclosed \\",
+            "show tool:'x",
+            "learn [[[{{(",
+            "]]] -> -> ,,",
+            "$ $$ $a",
+            "show SRE \\ x",
+            "#",
+            ". .help",
+            "→→→ …",
+            "roles where not not (has(x) or requires(",
+        ];
+        let examples = skillgraph_query::reference::STATEMENT_FORMS
+            .iter()
+            .flat_map(|f| f.examples.iter().copied());
+        for line in examples.chain(odd) {
+            for (end, _) in line.char_indices().chain([(line.len(), ' ')]) {
+                let prefix = &line[..end];
+                let _ = super::super::complete::complete(&v, prefix, prefix.len());
+                assert_eq!(strip(&highlight(prefix, &v)), prefix);
+            }
+        }
+    }
+
+    fn strip(text: &str) -> String {
+        text.split('\x1b')
             .enumerate()
             .map(|(i, part)| {
                 if i == 0 {
@@ -182,7 +207,12 @@ mod tests {
                     part.split_once('m').map_or("", |(_, rest)| rest)
                 }
             })
-            .collect();
-        assert_eq!(plain, line);
+            .collect()
+    }
+
+    #[test]
+    fn text_is_kept_exactly() {
+        let line = "learn  [Linux,\n  Git]  ->\tSRE ; show \"x\\\"y\" # c";
+        assert_eq!(strip(&highlight(line, &vocabulary())), line);
     }
 }

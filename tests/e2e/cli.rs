@@ -205,3 +205,25 @@ fn a_second_process_gets_the_lock_error_and_the_first_keeps_working() {
         "written-while-locked"
     );
 }
+
+#[test]
+fn a_profile_survives_reopening_and_travels_with_an_export() {
+    let db = TestDb::new();
+    let run = db.run(&["query", "profile me = [Linux: 4, Python, Docker]"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = db.run(&["query", "learnt me \"Toil reduction\"; learning me SLOs"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let shown = db.json("show profile me");
+    assert_eq!(shown.len(), 5, "{shown:?}");
+    let out = db.dir().join("export");
+    db.run(&["export", "--out", out.to_str().unwrap()]);
+    let text = std::fs::read_to_string(out.join("graph.toml")).unwrap();
+    assert!(
+        text.contains("[[profile]]"),
+        "profiles are part of the export"
+    );
+    let other = TestDb::new();
+    let run = other.run(&["import", "--replace", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(other.json("show profile me"), shown);
+}

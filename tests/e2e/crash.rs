@@ -115,7 +115,7 @@ fn write_csv_graph(dir: &Path, roles: usize, rng: &mut Rng) {
         writeln!(nodes, "t{i},tool,Tool {i}").unwrap();
     }
     let mut edges = String::from("from,to,kind,weight\n");
-    let mut pick = |rng: &mut Rng, n: usize, k: usize| {
+    let pick = |rng: &mut Rng, n: usize, k: usize| {
         let mut chosen = std::collections::BTreeSet::new();
         while chosen.len() < k.min(n) {
             chosen.insert(rng.below(n as u64) as usize);
@@ -263,7 +263,10 @@ fn applied_prefix(db: &TestDb, context: &str) -> usize {
         }
     }
     for edge in list("prerequisite") {
-        let (first, then) = (edge["first"].as_str().unwrap(), edge["then"].as_str().unwrap());
+        let (first, then) = (
+            edge["first"].as_str().unwrap(),
+            edge["then"].as_str().unwrap(),
+        );
         match (crash_ids.get(first), crash_ids.get(then)) {
             (Some(&a), Some(&b)) => {
                 assert_eq!(a + 1, b, "{context}: a link the script never made");
@@ -285,9 +288,7 @@ fn applied_prefix(db: &TestDb, context: &str) -> usize {
 
 fn run_statements(db: &TestDb, from: usize, count: usize) -> Child {
     let script = db.dir().join(format!("script-{from}.sgq"));
-    let text: String = (from..from + count)
-        .map(|j| statement(j) + "\n")
-        .collect();
+    let text: String = (from..from + count).map(|j| statement(j) + "\n").collect();
     std::fs::write(&script, text).unwrap();
     db.command()
         .arg("run")

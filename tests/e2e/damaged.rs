@@ -156,7 +156,12 @@ fn damage_every_file(pristine: &TestDb, states: &[Stats]) -> Vec<String> {
     let files = files_under(&pristine.path());
     let names: Vec<String> = files
         .iter()
-        .map(|f| f.strip_prefix(pristine.path()).unwrap().display().to_string())
+        .map(|f| {
+            f.strip_prefix(pristine.path())
+                .unwrap()
+                .display()
+                .to_string()
+        })
         .collect();
     assert!(
         names.iter().any(|n| n == "db") && names.iter().any(|n| n == "conf"),
@@ -233,7 +238,13 @@ fn damaged_files_of_a_database_with_a_large_snapshot_never_panic() {
     for r in 0..400 {
         writeln!(nodes, "r{r},role,Role {r}").unwrap();
         for k in 0..50 {
-            writeln!(edges, "r{r},s{},requires,{}", (r * 7 + k * 13) % 2000, 1 + k % 5).unwrap();
+            writeln!(
+                edges,
+                "r{r},s{},requires,{}",
+                (r * 7 + k * 13) % 2000,
+                1 + k % 5
+            )
+            .unwrap();
         }
     }
     for s in 0..2000 {

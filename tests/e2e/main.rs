@@ -1,7 +1,10 @@
 //! End-to-end tests of the `skillgraph` binary: one test binary, a module per front end.
 
 mod cli;
+mod crash;
+mod damaged;
 mod datasets;
+mod fuzz_corpus;
 mod queries;
 mod repl;
 mod scripts;

@@ -10,6 +10,7 @@ use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind};
 
 use super::{resolve_kind, Session};
 use crate::answers::describe::{names, source_keys};
+use crate::answers::pictures;
 use crate::ast::{
     ClosestQuery, GapQuery, LearnQuery, NodeRef, PathQuery, PathsQuery, RouteFilter, Span, Spanned,
     Start,
@@ -229,6 +230,12 @@ pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTab
             name(graph, from)
         ));
     }
+    let stated: Vec<Option<f64>> = route
+        .edges
+        .iter()
+        .map(|&e| graph.edge(e).effort_hours)
+        .collect();
+    table.picture = Some(pictures::route(graph, &route, &stated, true, None));
     Ok(table)
 }
 
@@ -288,10 +295,12 @@ fn path_by_effort(
     };
     let mut total = costed.total;
     let mut step = 0;
+    let mut profile_plan_hours = 0.0;
     if let Some(role) = first_leg {
         let have = held_skills(graph, origin);
         let plan = learning_plan(graph, &have, role, min, &[]);
         total += plan.total_hours;
+        profile_plan_hours = plan.total_hours;
         table.push(vec![
             Cell::Number(0.0),
             Cell::text("(profile)"),
@@ -355,6 +364,18 @@ fn path_by_effort(
         format_number(total)
     ));
     table.note(format!("total: {} hours", format_number(total)));
+    let profile_label = match origin {
+        Origin::Profile(nodes) => format!("[{}]", names(graph, nodes.iter().copied()).join(", ")),
+        Origin::Role(_) => String::new(),
+    };
+    let costs: Vec<Option<f64>> = costed.move_costs.iter().map(|&c| Some(c)).collect();
+    table.picture = Some(pictures::route(
+        graph,
+        &costed.route,
+        &costs,
+        false,
+        first_leg.map(|_| (profile_label.as_str(), profile_plan_hours)),
+    ));
     Ok(table)
 }
 
@@ -417,6 +438,8 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
     }
     if result.routes.is_empty() {
         table.note("no route within the limits");
+    } else {
+        table.picture = Some(pictures::routes(graph, &result.routes));
     }
     Ok(table)
 }
@@ -495,11 +518,13 @@ struct Step {
     stop: NodeIndex,
     hours: f64,
     why: String,
+    /// `why` in a few words, for the picture.
+    reason: String,
     covered_by: Vec<NodeIndex>,
 }
 
 pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultTable, QueryError> {
-    let (mut have, label, _) = have_of(session, graph, &q.from)?;
+    let (mut have, label, start_role) = have_of(session, graph, &q.from)?;
     let saved = match &q.from {
         Start::Variable(v) => graph.profile(&v.value),
         Start::Default(_) => session
@@ -554,11 +579,17 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
             if learning {
                 why.push_str(" — in progress");
             }
+            let reason = match &s.reason {
+                Reason::Required { importance } => format!("importance {importance}"),
+                Reason::Named => "named by the move".to_string(),
+                Reason::PrerequisiteOf(_) => "prerequisite".to_string(),
+            };
             steps.push(Step {
                 skill: s.skill,
                 stop,
                 hours: s.effort_hours,
                 why,
+                reason,
                 covered_by: s
                     .covered_by
                     .iter()
@@ -632,6 +663,21 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
             format_number(pace.value)
         ));
     }
+    let drawn: Vec<pictures::PlanStep> = steps
+        .iter()
+        .map(|s| pictures::PlanStep {
+            skill: s.skill,
+            stop: s.stop,
+            hours: s.hours,
+            reason: &s.reason,
+            covered_by: &s.covered_by,
+        })
+        .collect();
+    let start = match start_role {
+        Some(role) => pictures::PlanStart::Role(role),
+        None => pictures::PlanStart::Profile(&label),
+    };
+    table.picture = Some(pictures::plan(graph, start, &stops, &drawn));
     Ok(table)
 }
 
