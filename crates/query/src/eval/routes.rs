@@ -655,6 +655,15 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
     } else {
         table.note(format!("total: {} hours", format_number(total)));
     }
+    let unknown = steps
+        .iter()
+        .filter(|s| graph.node(s.skill).effort_hours.is_none())
+        .count();
+    if unknown > 0 {
+        table.note(format!(
+            "{unknown} of these skills have no effort estimate in the data and count as 0 hours"
+        ));
+    }
     if let Some(pace) = &q.constraints.pace {
         let weeks = weeks_needed(&steps, pace.value);
         table.note(format!(
