@@ -57,6 +57,10 @@ else
   "$PY" "$SHARED/gen_graph.py" "$SIZE" "$DATA" | tee "$DATA/gen.txt.tmp" && mv "$DATA/gen.txt.tmp" "$DATA/gen.txt" || exit 1
 fi
 
+# The query pairs, for the criterion benchmarks (crates/query/benches/engine.rs).
+"$PY" -c "import sys; sys.path.insert(0, '$SHARED/peers'); import common
+print('\n'.join(f'{a} {b}' for a, b in common.role_pairs('$DATA')))" > "$DATA/pairs.txt"
+
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 # The peers: run_peers.sh clears its results directory first, so it runs before skillgraph.

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use skillgraph_graph::{integrity, EdgeKind, Graph, NodeKind};
-use skillgraph_import::export;
+use skillgraph_import::{export, interop};
 
 use skillgraph_query::result::{Cell, ResultTable};
 
@@ -135,6 +135,13 @@ type DatasetLoader =
     ) -> Result<(Graph, skillgraph_import::ImportReport), skillgraph_import::DataErrors>;
 
 pub fn export(db_path: &Path, format: ExportFormat, out: Option<&Path>) -> u8 {
+    let bulk = matches!(format, ExportFormat::Kuzu | ExportFormat::Neo4jCsv);
+    if bulk && out.is_none() {
+        eprintln!(
+            "error: `--format kuzu` and `--format neo4j-csv` write a directory of files; give it with `--out DIR`"
+        );
+        return EXIT_USAGE_OR_IO;
+    }
     let store = match db::open(db_path) {
         Ok(s) => s,
         Err(e) => {
@@ -143,10 +150,16 @@ pub fn export(db_path: &Path, format: ExportFormat, out: Option<&Path>) -> u8 {
         }
     };
     let graph = store.graph();
-    let files: Result<Vec<(&str, String)>, String> = match format {
-        ExportFormat::Toml => export::to_toml_string(graph).map(|t| vec![("graph.toml", t)]),
-        ExportFormat::Json => export::to_json_string(graph).map(|t| vec![("graph.json", t)]),
-        ExportFormat::Csv => export::to_csv_files(graph),
+    let one = |name: &str, text: String| vec![(name.to_string(), text)];
+    let files: Result<Vec<(String, String)>, String> = match format {
+        ExportFormat::Toml => export::to_toml_string(graph).map(|t| one("graph.toml", t)),
+        ExportFormat::Json => export::to_json_string(graph).map(|t| one("graph.json", t)),
+        ExportFormat::Csv => export::to_csv_files(graph)
+            .map(|files| files.into_iter().map(|(n, t)| (n.to_string(), t)).collect()),
+        ExportFormat::Cypher => Ok(one("graph.cypher", interop::to_cypher(graph))),
+        ExportFormat::Graphml => Ok(one("graph.graphml", interop::to_graphml(graph))),
+        ExportFormat::Kuzu => interop::to_kuzu_files(graph),
+        ExportFormat::Neo4jCsv => interop::to_neo4j_csv_files(graph),
     };
     let files = match files {
         Ok(f) => f,
@@ -267,21 +280,22 @@ pub fn stats_table(graph: &Graph) -> ResultTable {
     let n = graph.sources().len();
     let (mut nodes, mut edges, mut roles, mut moves) =
         (vec![0; n], vec![0; n], vec![0; n], vec![0; n]);
+    // A source id out of range is damage `check` reports; stats just skips it.
     for ix in graph.node_indices() {
         let node = graph.node(ix);
-        for s in &node.sources {
-            nodes[s.0 as usize] += 1;
+        for i in node.sources.iter().map(|s| s.0 as usize).filter(|&i| i < n) {
+            nodes[i] += 1;
             if node.kind == NodeKind::Role {
-                roles[s.0 as usize] += 1;
+                roles[i] += 1;
             }
         }
     }
     for e in graph.edge_indices() {
         let edge = graph.edge(e);
-        for s in &edge.sources {
-            edges[s.0 as usize] += 1;
+        for i in edge.sources.iter().map(|s| s.0 as usize).filter(|&i| i < n) {
+            edges[i] += 1;
             if edge.kind == EdgeKind::Transition {
-                moves[s.0 as usize] += 1;
+                moves[i] += 1;
             }
         }
     }

@@ -44,6 +44,8 @@ pub struct Engine {
     pub format: Format,
     pub timing: bool,
     pub continue_on_error: bool,
+    /// When set, answers are collected here instead of printed (`render` draws them).
+    pub captured: Option<Vec<skillgraph_query::result::ResultTable>>,
 }
 
 impl Engine {
@@ -54,6 +56,7 @@ impl Engine {
             format,
             timing: false,
             continue_on_error: false,
+            captured: None,
         }
     }
 
@@ -97,11 +100,24 @@ impl Engine {
             let start = Instant::now();
             match self.session.execute(&mut self.db, statement) {
                 Ok(table) => {
-                    output::print(&table, self.format);
+                    let shown = match &mut self.captured {
+                        Some(answers) => {
+                            answers.push(table);
+                            true
+                        }
+                        None => output::print(&table, self.format),
+                    };
                     self.print_timing(parse_time, start.elapsed());
                     if self.session.interrupt.load(Ordering::Relaxed) {
                         eprintln!("interrupted");
                         return Outcome::Failed;
+                    }
+                    // `--format dot|mermaid` on an answer without a picture.
+                    if !shown {
+                        outcome = Outcome::Failed;
+                        if !self.continue_on_error {
+                            break;
+                        }
                     }
                 }
                 Err(e) => {
@@ -143,23 +159,8 @@ fn shifted(mut e: QueryError, offset: usize) -> QueryError {
 
 /// Splits a script into pieces that parse on their own: lines are joined while a quote or
 /// bracket is open or a line ends with `\`. Returns (byte offset, text) of each piece.
+/// One pass (see [`parser::split_pieces`]): asking `needs_more_input` of the growing piece at
+/// every line was quadratic, minutes for a list spread over 100,000 lines.
 pub fn statement_pieces(source: &str) -> Vec<(usize, &str)> {
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    let mut pos = 0;
-    while pos < source.len() {
-        let line_end = source[pos..]
-            .find('\n')
-            .map_or(source.len(), |i| pos + i + 1);
-        pos = line_end;
-        let piece = &source[start..pos];
-        if !parser::needs_more_input(piece) {
-            pieces.push((start, piece));
-            start = pos;
-        }
-    }
-    if start < source.len() {
-        pieces.push((start, &source[start..]));
-    }
-    pieces
+    parser::split_pieces(source)
 }

@@ -7,6 +7,8 @@ mod db;
 mod engine;
 mod help;
 mod output;
+mod picture;
+mod render;
 mod repl;
 
 use std::path::PathBuf;
@@ -38,8 +40,9 @@ struct Cli {
     #[arg(long, global = true, env = "SKILLGRAPH_DB", value_name = "PATH")]
     db: Option<PathBuf>,
 
-    /// Output format: table (default), json or csv for results; toml (default), json or csv
-    /// for `export`.
+    /// Output format: table (default), json or csv for results, or dot or mermaid for the
+    /// picture of a path, plan or subgraph; toml (default), json, csv, cypher, graphml, kuzu or
+    /// neo4j-csv for `export`.
     #[arg(long, global = true, value_enum, value_name = "FORMAT")]
     format: Option<FormatArg>,
 
@@ -77,8 +80,10 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
-    /// Write the graph out: `--format toml` (re-importable, the default), `json`, or `csv`
-    /// (nodes.csv + edges.csv).
+    /// Write the graph out: `--format toml` (re-importable, the default), `json`, `csv`
+    /// (nodes.csv + edges.csv), `cypher` (Neo4j/Memgraph statements), `graphml` (Gephi, yEd,
+    /// networkx), or for bulk loaders `kuzu` (Kùzu COPY FROM) and `neo4j-csv`
+    /// (neo4j-admin database import), which need `--out`.
     Export {
         /// Directory to write into; without it, the graph goes to standard output.
         #[arg(long, value_name = "DIR")]
@@ -88,6 +93,16 @@ enum Command {
     Query {
         #[arg(required = true, value_name = "STATEMENT")]
         statements: Vec<String>,
+    },
+    /// Draw the answer of a path, plan or subgraph statement as SVG, e.g.
+    /// `skillgraph render 'learn DevOps -> SRE' -o plan.svg`. Several statements run in one
+    /// session (`'let me = [Linux, Git]' 'learn $me -> SRE'`); the last one is drawn.
+    Render {
+        #[arg(required = true, value_name = "STATEMENT")]
+        statements: Vec<String>,
+        /// The SVG file to write; without it, the SVG goes to standard output.
+        #[arg(short, long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Run query files (`.sgq`): statements one per line or separated by `;`.
     Run {
@@ -114,13 +129,23 @@ enum FormatArg {
     Json,
     Csv,
     Toml,
+    Dot,
+    Mermaid,
+    Cypher,
+    Graphml,
+    Kuzu,
+    Neo4jCsv,
 }
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {
     Toml,
     Json,
     Csv,
+    Cypher,
+    Graphml,
+    Kuzu,
+    Neo4jCsv,
 }
 
 fn main() -> ExitCode {
@@ -142,14 +167,39 @@ fn main() -> ExitCode {
             eprintln!("error: `--format toml` is for `export`; results come as table, json or csv");
             return ExitCode::from(EXIT_USAGE_OR_IO);
         }
-        (Some(FormatArg::Table), true) => {
-            eprintln!("error: `export` writes toml, json or csv");
+        (Some(FormatArg::Table | FormatArg::Dot | FormatArg::Mermaid), true) => {
+            eprintln!("error: `export` writes toml, json, csv, cypher, graphml, kuzu or neo4j-csv");
+            return ExitCode::from(EXIT_USAGE_OR_IO);
+        }
+        (
+            Some(FormatArg::Cypher | FormatArg::Graphml | FormatArg::Kuzu | FormatArg::Neo4jCsv),
+            false,
+        ) => {
+            eprintln!("error: cypher, graphml, kuzu and neo4j-csv are formats of `export`");
             return ExitCode::from(EXIT_USAGE_OR_IO);
         }
         (Some(FormatArg::Json), _) => (Format::Json, ExportFormat::Json),
         (Some(FormatArg::Csv), _) => (Format::Csv, ExportFormat::Csv),
+        (Some(FormatArg::Dot), _) => (Format::Dot, ExportFormat::Toml),
+        (Some(FormatArg::Mermaid), _) => (Format::Mermaid, ExportFormat::Toml),
+        (Some(FormatArg::Cypher), _) => (Format::Table, ExportFormat::Cypher),
+        (Some(FormatArg::Graphml), _) => (Format::Table, ExportFormat::Graphml),
+        (Some(FormatArg::Kuzu), _) => (Format::Table, ExportFormat::Kuzu),
+        (Some(FormatArg::Neo4jCsv), _) => (Format::Table, ExportFormat::Neo4jCsv),
         _ => (Format::Table, ExportFormat::Toml),
     };
+    // Pictures are of statements' answers; the other commands answer with tables.
+    let runs_statements = matches!(
+        cli.command,
+        None | Some(Command::Query { .. } | Command::Run { .. })
+    );
+    if format.is_picture() && !runs_statements {
+        eprintln!(
+            "error: `--format {}` draws the answers of statements (`query`, `run`, the shell, standard input); `render` makes SVG",
+            format.name()
+        );
+        return ExitCode::from(EXIT_USAGE_OR_IO);
+    }
     let run_options = RunOptions {
         format,
         continue_on_error: cli.continue_on_error,
@@ -166,6 +216,9 @@ fn main() -> ExitCode {
             commands::import(&db_path, &sources, replace)
         }
         Some(Command::Export { out }) => commands::export(&db_path, export_format, out.as_deref()),
+        Some(Command::Render { statements, out }) => {
+            render::command(&db_path, run_options, &statements, out.as_deref())
+        }
         Some(Command::Stats) => commands::stats(&db_path, format),
         Some(Command::Check) => commands::check(&db_path, format),
         Some(Command::Validate { paths }) => commands::validate(&paths, format),

@@ -1,4 +1,5 @@
-//! Renders [`ResultTable`]s: a readable table (fitted to the terminal), JSON, or CSV.
+//! Renders [`ResultTable`]s: a readable table (fitted to the terminal), JSON, CSV, or the
+//! answer's picture as Graphviz DOT or a Mermaid flowchart (see [`crate::picture`]).
 
 use std::io::{self, IsTerminal, Write};
 
@@ -12,6 +13,10 @@ pub enum Format {
     Table,
     Json,
     Csv,
+    /// The picture of a path, plan or subgraph as Graphviz DOT.
+    Dot,
+    /// The picture as a fenced Mermaid flowchart for Markdown.
+    Mermaid,
 }
 
 impl Format {
@@ -24,7 +29,14 @@ impl Format {
             Format::Table => "table",
             Format::Json => "json",
             Format::Csv => "csv",
+            Format::Dot => "dot",
+            Format::Mermaid => "mermaid",
         }
+    }
+
+    /// Whether the format draws the answer's picture rather than its table.
+    pub fn is_picture(self) -> bool {
+        matches!(self, Format::Dot | Format::Mermaid)
     }
 }
 
@@ -41,11 +53,16 @@ pub fn render(table: &ResultTable, format: Format, styled: bool) -> String {
     match format {
         Format::Table => render_table(table, styled),
         Format::Json => {
-            let mut s = serde_json::to_string(&json_rows(table)).expect("JSON values serialise");
+            let mut s = json_text(table);
             s.push('\n');
             s
         }
         Format::Csv => render_csv(table),
+        Format::Dot | Format::Mermaid => match &table.picture {
+            Some(p) if format == Format::Dot => crate::picture::dot(p, table.title.as_deref()),
+            Some(p) => crate::picture::mermaid(p, table.title.as_deref()),
+            None => String::new(),
+        },
     }
 }
 
@@ -128,8 +145,10 @@ fn json_cell(cell: &Cell) -> Json {
     }
 }
 
-/// The rows as JSON objects keyed by column name.
-pub fn json_rows(table: &ResultTable) -> Json {
+/// The rows as JSON objects keyed by column name: the meaning of the JSON output, which
+/// [`json_text`] writes without building it (the test below holds the two together).
+#[cfg(test)]
+fn json_rows(table: &ResultTable) -> Json {
     Json::Array(
         table
             .rows
@@ -145,6 +164,57 @@ pub fn json_rows(table: &ResultTable) -> Json {
     )
 }
 
+/// `serde_json::to_string(&json_rows(table))`, written directly: the same text without
+/// building a map of values per row (which cost more than answering a short statement).
+fn json_text(table: &ResultTable) -> String {
+    // Keys in the order serde_json's map gives them; a repeated column name keeps its last value.
+    let keys: Map<String, Json> = table
+        .columns
+        .iter()
+        .map(|c| (c.clone(), Json::Null))
+        .collect();
+    let fields: Vec<(String, usize)> = keys
+        .keys()
+        .map(|k| {
+            let last = table
+                .columns
+                .iter()
+                .rposition(|c| c == k)
+                .expect("a column");
+            let mut key = serde_json::to_string(k).expect("strings serialise");
+            key.push(':');
+            (key, last)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(64 + table.rows.len() * 32 * fields.len());
+    out.push(b'[');
+    for (i, row) in table.rows.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        for (j, (key, column)) in fields.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(key.as_bytes());
+            write_json_cell(&mut out, &row[*column]);
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+fn write_json_cell(out: &mut Vec<u8>, cell: &Cell) {
+    let written = match cell {
+        Cell::Text(s) => serde_json::to_writer(&mut *out, s.as_str()),
+        Cell::List(items) => serde_json::to_writer(&mut *out, items),
+        other => serde_json::to_writer(&mut *out, &json_cell(other)),
+    };
+    written.expect("JSON values serialise");
+}
+
 fn render_csv(table: &ResultTable) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(&table.columns);
@@ -156,7 +226,28 @@ fn render_csv(table: &ResultTable) -> String {
 }
 
 /// Writes a table to standard output, and in JSON/CSV its notes to standard error.
-pub fn print(table: &ResultTable, format: Format) {
+///
+/// In `dot` and `mermaid` standard output holds only pictures: reports of what a statement did
+/// go to standard error, and an answer without a picture is an error there. Returns whether the
+/// answer could be shown.
+pub fn print(table: &ResultTable, format: Format) -> bool {
+    if format.is_picture() {
+        if table.kind == TableKind::Message {
+            eprint!("{}", render_table(table, false));
+            return true;
+        }
+        if table.picture.is_none() {
+            eprintln!(
+                "error: {} has no picture; `--format {}` draws path, paths, learn, compare, show and neighbourhood (use table, json or csv for the rest)",
+                table
+                    .title
+                    .as_deref()
+                    .map_or("this answer".to_string(), |t| format!("`{t}`")),
+                format.name()
+            );
+            return false;
+        }
+    }
     let styled = use_color(io::stdout().is_terminal());
     let text = render(table, format, styled);
     let mut stdout = io::stdout().lock();
@@ -166,5 +257,51 @@ pub fn print(table: &ResultTable, format: Format) {
         for note in &table.notes {
             eprintln!("{note}");
         }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_text_is_the_json_of_the_rows() {
+        let mut table = ResultTable::new(["name", "hours", "tags", "note", "ok", "name"]);
+        let cells = [
+            Cell::text("quote \" back\\slash \u{1} tab\t ünïcode ✓"),
+            Cell::Number(97.3),
+            Cell::List(vec!["a".into(), "\"b\"".into()]),
+            Cell::Null,
+            Cell::Bool(true),
+            Cell::text("last wins"),
+        ];
+        table.push(cells.to_vec());
+        for n in [
+            0.0,
+            -3.0,
+            1e15,
+            9e15,
+            1.5e300,
+            f64::NAN,
+            f64::INFINITY,
+            0.1 + 0.2,
+        ] {
+            table.push(vec![
+                Cell::text(""),
+                Cell::Number(n),
+                Cell::List(Vec::new()),
+                Cell::Null,
+                Cell::Bool(false),
+                Cell::Null,
+            ]);
+        }
+        let expected = serde_json::to_string(&json_rows(&table)).unwrap();
+        assert_eq!(json_text(&table), expected);
+        let empty = ResultTable::new(["a"]);
+        assert_eq!(
+            json_text(&empty),
+            serde_json::to_string(&json_rows(&empty)).unwrap()
+        );
     }
 }

@@ -81,7 +81,12 @@ impl Completer for ShellHelper {
     }
 
     fn update(&self, line: &mut LineBuffer, start: usize, elected: &str, cl: &mut Changeset) {
-        let end = complete::replaced_end(line.as_str(), start, line.pos());
+        let pos = line.pos();
+        let end = if read_argument_start(line.as_str(), pos).is_some() {
+            pos
+        } else {
+            complete::replaced_end(line.as_str(), start, pos)
+        };
         line.replace(start..end, elected, cl);
     }
 }
@@ -93,6 +98,17 @@ fn read_argument_start(line: &str, pos: usize) -> Option<usize> {
     let gap = rest.len() - rest.trim_start().len();
     let start = indent + ".read".len() + gap;
     (gap > 0 && pos >= start).then_some(start)
+}
+
+/// The file name of `.read`, as typed or as completed: quotes and `\ ` (from completion of a
+/// name with spaces) removed.
+fn file_argument(arg: &str) -> String {
+    for quote in ['"', '\''] {
+        if let Some(inner) = arg.strip_prefix(quote).and_then(|a| a.strip_suffix(quote)) {
+            return inner.to_string();
+        }
+    }
+    arg.replace("\\ ", " ")
 }
 
 /// A hint: the shape of a statement after its keyword (shown, never inserted), or the rest of
@@ -388,7 +404,7 @@ fn meta_command(engine: &mut Engine, line: &str) -> MetaOutcome {
             _ => eprintln!("error: `.timing` takes on or off, not `{arg}`"),
         },
         ".read" if arg.is_empty() => eprintln!("error: `.read` takes a file name"),
-        ".read" => match std::fs::read_to_string(arg) {
+        ".read" => match std::fs::read_to_string(file_argument(arg)) {
             Ok(text) => {
                 run_guarded(engine, arg, &text);
                 return MetaOutcome::Continue {
@@ -478,6 +494,13 @@ mod tests {
         assert_eq!(read_argument_start(".read", 5), None);
         assert_eq!(read_argument_start(".reader x", 9), None);
         assert_eq!(read_argument_start("show x", 6), None);
+    }
+
+    #[test]
+    fn a_file_name_as_completed_or_quoted() {
+        assert_eq!(file_argument("my\\ plan.sgq"), "my plan.sgq");
+        assert_eq!(file_argument("\"my plan.sgq\""), "my plan.sgq");
+        assert_eq!(file_argument("plan.sgq"), "plan.sgq");
     }
 
     #[test]

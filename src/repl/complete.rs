@@ -223,7 +223,8 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
         }
         Slot::Field => {
             let in_link = tokens
-                .first()
+                .iter()
+                .rfind(|t| t.slot == Slot::Statement)
                 .is_some_and(|t| t.text(before).eq_ignore_ascii_case("link"));
             let fields: Vec<&str> = if in_link {
                 EDGE_FIELDS.to_vec()
@@ -407,8 +408,8 @@ mod tests {
         assert_eq!(completed(&v, "roles where requ"), "roles where requires(");
         assert_eq!(completed(&v, "set eBPF effort_h"), "set eBPF effort_hours");
         assert_eq!(
-            completed(&v, "link SRE requires Linux { imp"),
-            "link SRE requires Linux { importance"
+            completed(&v, "show SRE; link SRE requires Linux { imp"),
+            "show SRE; link SRE requires Linux { importance"
         );
     }
 

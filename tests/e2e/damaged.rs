@@ -1,7 +1,8 @@
 //! Damaged databases, end to end: the files of a real database are truncated, scribbled over,
 //! bit-flipped or deleted, and `skillgraph stats` (and `check`) must then either refuse with the
 //! "is damaged … way out" message and exit 2, or open a state the database really held — never
-//! panic, never show a graph that was never there, never reseed over the user's data.
+//! panic, never show a graph that was never there, never reseed over the user's data. And
+//! `check` names each rule a stored graph breaks.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -276,4 +277,94 @@ fn an_emptied_or_overwritten_db_file_is_damaged_not_reseeded() {
         // Still damaged on the second try: the first did not "repair" it into a new database.
         assert_damaged(&copy.run(&["stats"]), &copy, &what);
     }
+}
+
+#[test]
+fn check_lists_each_broken_rule_of_a_graph_written_behind_the_checks() {
+    use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeKind, Source, SourceId};
+    // Built through the unchecked graph API and stored directly, as a bug or an older build
+    // could have: every write through skillgraph itself is validated.
+    let mut graph = Graph::new();
+    let source = graph.add_source(Source {
+        key: "test".into(),
+        title: "test".into(),
+        url: None,
+        author: None,
+        publisher: None,
+        date: None,
+        licence: None,
+    });
+    let mut add = |id: &str, kind: NodeKind| {
+        let mut node = Node::new(id, kind, id.to_uppercase());
+        node.sources = vec![source];
+        graph.add_node(node)
+    };
+    let (sre, linux, git) = (
+        add("sre", NodeKind::Role),
+        add("linux", NodeKind::Skill),
+        add("git", NodeKind::Skill),
+    );
+    let edge = |kind: EdgeKind, importance: Option<u8>, sources: Vec<SourceId>| {
+        let mut e = Edge::new(kind);
+        e.importance = importance;
+        e.sources = sources;
+        e
+    };
+    graph.add_edge(sre, linux, edge(EdgeKind::Requires, Some(9), vec![source]));
+    graph.add_edge(linux, git, edge(EdgeKind::Prerequisite, None, vec![source]));
+    graph.add_edge(
+        git,
+        linux,
+        edge(EdgeKind::Prerequisite, None, vec![SourceId(5)]),
+    );
+    graph.add_edge(linux, sre, edge(EdgeKind::Uses, None, vec![source]));
+
+    let db = TestDb::new();
+    {
+        let (mut store, _) = skillgraph_store::Store::open(&db.path(), Graph::new).unwrap();
+        store.replace(graph).unwrap();
+    }
+    let run = db.run(&["check"]);
+    assert_no_panic(&run, "check");
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    for words in [
+        "`sre requires linux` has importance 9, outside 1–5",
+        "the prerequisites form a cycle",
+        "`git prerequisite linux` cites source #5, which is not in the source table",
+        "`linux uses sre` joins a skill to a role",
+    ] {
+        assert!(
+            run.stdout.contains(words),
+            "{words:?} not in\n{}",
+            run.stdout
+        );
+    }
+    assert!(
+        run.stdout.contains("4 problems in the database at"),
+        "{}",
+        run.stdout
+    );
+    // The same as JSON rows, one per problem.
+    let run = db.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("JSON rows");
+    let mut rules: Vec<&str> = rows.iter().map(|r| r["rule"].as_str().unwrap()).collect();
+    rules.sort();
+    let expected = [
+        "endpoint kinds",
+        "importance",
+        "prerequisite cycle",
+        "source",
+    ];
+    assert_eq!(rules, expected, "{rows:?}");
+    // A database that is not there is not created by checking it.
+    let nowhere = TestDb::new();
+    let run = nowhere.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("there is no database at"),
+        "{}",
+        run.stderr
+    );
+    assert!(!nowhere.path().exists());
 }

@@ -2,9 +2,14 @@
 //! person at the keyboard would see it. Every wait is bounded; a missing answer fails the test
 //! with everything the shell printed.
 
+use std::fs::OpenOptions;
+use std::io::Write;
 use std::process::Command;
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
 
-use rexpect::process::WaitStatus;
+use rexpect::process::{Signal, WaitStatus};
 use rexpect::session::{spawn_with_options, Options, PtySession};
 
 use crate::support::TestDb;
@@ -264,6 +269,51 @@ fn ctrl_c_clears_the_line_and_ctrl_d_leaves() {
     // Ctrl-C on an empty line does not leave either.
     shell.send("\x03");
     shell.ready();
+    assert_eq!(shell.leave(), 0);
+}
+
+#[test]
+fn ctrl_c_while_a_statement_runs_does_not_end_the_shell() {
+    let db = TestDb::new();
+    // `.read` of a named pipe keeps the shell busy, outside the line editor, until we write.
+    let fifo = db.dir().join("slow.sgq");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    let mut shell = Shell::start(&db);
+    shell.send(&format!(".read {}\r", fifo.display()));
+    shell.expect(ACCEPTED);
+    // Opening the pipe for writing returns once the shell has opened it for reading.
+    let (opened, open) = mpsc::channel();
+    let path = fifo.clone();
+    thread::spawn(move || {
+        let _ = opened.send(OpenOptions::new().write(true).open(path));
+    });
+    let mut writer = open
+        .recv_timeout(Duration::from_millis(TIMEOUT_MS))
+        .expect("the shell opens the file")
+        .expect("open the pipe");
+    // What the terminal sends for Ctrl-C while a statement runs.
+    shell
+        .pty
+        .process_mut()
+        .signal(Signal::SIGINT)
+        .expect("send SIGINT");
+    writer.write_all(b"show SRE\n").expect("write the script");
+    drop(writer);
+    let out = plain(&shell.expect(READING));
+    shell.expect(PROMPT);
+    assert!(
+        out.contains("role Site Reliability Engineer (sre)"),
+        "{out}"
+    );
+    // The interrupt was the statement's: the next line is read as usual, not cut short.
+    shell.send("show DevOps");
+    let (line, out) = shell.enter();
+    assert_eq!(line, "show DevOps");
+    assert!(out.contains("role DevOps engineer ("), "{out}");
     assert_eq!(shell.leave(), 0);
 }
 

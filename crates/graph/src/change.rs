@@ -408,6 +408,39 @@ impl Graph {
     }
 }
 
+/// Whether `c` may appear in a node id: a letter that is not upper case (letters of scripts
+/// without case count), a digit, or one of `- _ . : + #`. The ids `add` makes from names
+/// and the ids data files may use are both held to this, so an export imports back.
+pub fn is_id_char(c: char) -> bool {
+    (c.is_alphanumeric() && !c.is_uppercase()) || matches!(c, '-' | '_' | '.' | ':' | '+' | '#')
+}
+
+/// The fields whose records each cite a source: a salary, and every entry of the job openings
+/// and of the pay by city.
+pub const SOURCED_RECORD_FIELDS: [&str; 3] = ["salary", "job_openings", "city_pay"];
+
+/// The records of `value` that must cite a source, when `field` is one of
+/// [`SOURCED_RECORD_FIELDS`]; empty otherwise.
+pub fn sourced_records<'v>(
+    field: &str,
+    value: &'v Value,
+) -> Vec<&'v std::collections::BTreeMap<String, Value>> {
+    if !SOURCED_RECORD_FIELDS.contains(&field) {
+        return Vec::new();
+    }
+    match value {
+        Value::Record(record) => vec![record],
+        Value::List(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                Value::Record(record) => Some(record),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn check_effort(hours: f64) -> Result<(), ChangeError> {
     if hours < 0.0 || !hours.is_finite() {
         return Err(ChangeError::NegativeEffort(hours));
@@ -445,9 +478,9 @@ impl Graph {
             OnStack,
             Done,
         }
-        let mut mark = vec![Mark::New; petgraph::visit::NodeIndexable::node_bound(self.petgraph())];
+        let mut mark = vec![Mark::New; self.node_bound()];
         for root in self.node_indices() {
-            if mark[root.index()] != Mark::New || self.node(root).kind != NodeKind::Skill {
+            if mark[root.index()] != Mark::New || self.kind_of(root) != Some(NodeKind::Skill) {
                 continue;
             }
             let mut stack: Vec<(NodeIndex, Vec<NodeIndex>)> = Vec::new();
@@ -487,6 +520,12 @@ impl Graph {
 
     /// Adds every source, node and edge of `other`. Fails, changing nothing, if an id is taken.
     pub fn merge(&mut self, other: Graph) -> Result<(), Vec<ChangeError>> {
+        // Into a graph with nothing in it yet (the usual `import`), the result is `other` itself:
+        // take it whole rather than copy a large graph node by node.
+        if self.merge_is_whole(&other) {
+            self.become_whole(other);
+            return Ok(());
+        }
         let clashes: Vec<ChangeError> = other
             .node_indices()
             .filter_map(|ix| {

@@ -189,6 +189,19 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
                 ),
                 Some(_) => {}
             }
+            for record in crate::change::sourced_records(name, value) {
+                match record.get("source") {
+                    Some(Value::Text(key)) if graph.source_id(key).is_some() => {}
+                    Some(Value::Text(key)) => add(
+                        Rule::Source,
+                        format!("a `{name}` record of `{id}` cites the unknown source `{key}`"),
+                    ),
+                    _ => add(
+                        Rule::Source,
+                        format!("a `{name}` record of `{id}` names no source"),
+                    ),
+                }
+            }
             if name == "effort_hours" {
                 if let Value::Number(h) = value {
                     if !(h.is_finite() && *h >= 0.0) {
@@ -506,6 +519,16 @@ mod tests {
                 g.node_mut(a)
                     .edit(|n| n.fields.insert("job_zone".into(), Value::Text("x".into())));
             }),
+            (
+                Rule::Source,
+                "a `salary` record of `sre` names no source",
+                |g| {
+                    let a = ix(g, "sre");
+                    let salary = Value::Record([("avg".to_string(), Value::Number(1.0))].into());
+                    g.node_mut(a)
+                        .edit(|n| n.fields.insert("salary".into(), salary));
+                },
+            ),
             (Rule::DuplicateEdge, "`sre uses k8s` is stated twice", |g| {
                 let (a, b) = (ix(g, "sre"), ix(g, "k8s"));
                 g.add_edge(a, b, edge(EdgeKind::Uses, SourceId(0)));

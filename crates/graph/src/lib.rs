@@ -4,8 +4,11 @@
 //! This crate does no I/O: it knows nothing of sled, pest, files or terminals. Start reading at
 //! [`Graph`]; writes go through [`Change`], which is validated before it touches anything.
 
+mod adjacency;
 pub mod algo;
 pub mod change;
+pub(crate) mod frozen;
+mod fxhash;
 pub mod graph;
 pub mod integrity;
 pub mod model;
@@ -13,12 +16,15 @@ pub mod profile;
 pub mod resolve;
 pub mod schema;
 
+pub use adjacency::Link;
 pub use change::{Change, ChangeError};
+pub use frozen::SnapshotBytes;
 pub use graph::{Graph, GraphData};
 pub use model::{
     format_number, Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId, Value,
     ESTIMATE_SOURCE,
 };
 pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+pub use petgraph::Direction;
 pub use profile::{Profile, ProfileEntry, SkillState, DEFAULT_LEVEL};
 pub use resolve::ResolveError;

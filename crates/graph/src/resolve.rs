@@ -104,9 +104,24 @@ impl Graph {
     /// Names close to `text` (by edit distance over names, aliases and ids), best first.
     pub fn suggest(&self, kind: Option<NodeKind>, text: &str, limit: usize) -> Vec<String> {
         let wanted = text.to_lowercase();
+        let wanted_chars = wanted.chars().count();
         let mut scored: Vec<(f64, String)> = Vec::new();
         let mut consider = |label: &str, ix: NodeIndex| {
             if kind.is_some_and(|k| self.node(ix).kind != k) {
+                return;
+            }
+            // The edit distance costs time and memory in the product of the two lengths
+            // (minutes and gigabytes for a megabyte-long name against every label). It is at
+            // least the difference in length, so a label much longer or shorter than the text
+            // cannot score 0.6 unless it starts with the text: skip those. Past
+            // MAX_FUZZY_CHARS only starting with the text counts (at its usual 0.75).
+            let label_chars = label.chars().count();
+            let (short, long) = (wanted_chars.min(label_chars), wanted_chars.max(label_chars));
+            let prefix = wanted.len() >= 3 && label.starts_with(&wanted);
+            if long > MAX_FUZZY_CHARS || ((short as f64) < 0.6 * long as f64 && !prefix) {
+                if prefix {
+                    scored.push((0.75, self.node(ix).name.clone()));
+                }
                 return;
             }
             let score = similarity(&wanted, label);
@@ -135,6 +150,9 @@ impl Graph {
         names
     }
 }
+
+/// Names longer than this (in characters) get no edit-distance suggestions; see `suggest`.
+pub const MAX_FUZZY_CHARS: usize = 256;
 
 /// 0.0 (nothing alike) … 1.0 (equal); a label that starts with the text also counts as close,
 /// so `Kube` suggests `Kubernetes`.

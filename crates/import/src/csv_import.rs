@@ -1,6 +1,7 @@
 //! Bulk CSV: `nodes.csv` (`id,kind,name`) and `edges.csv` (`from,to,kind,weight`), the layout of
-//! the shared benchmark. Built for a million edges: one pass per file, checks per row, and one
-//! cycle check over all prerequisites at the end instead of one per edge.
+//! the shared benchmark. Built for a million edges: one pass per file, checks per row, one cycle
+//! check over all prerequisites at the end instead of one per edge, and the graph built in one
+//! go ([`Graph::bulk`]) from compact rows rather than edge by edge.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -44,6 +45,15 @@ impl Errors {
     }
 }
 
+/// One checked row of `edges.csv`, kept small until the graph is built.
+struct EdgeRow {
+    from: u32,
+    to: u32,
+    kind: EdgeKind,
+    /// The importance of a `requires` edge, or the effort of a `transition`.
+    weight: f64,
+}
+
 /// Reads `dir/nodes.csv` and `dir/edges.csv`. Every fact gets one source naming the directory.
 pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
     let nodes_path = dir.join(CSV_NODES);
@@ -54,8 +64,8 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
         list: Vec::new(),
         unlisted: 0,
     };
-    let mut graph = Graph::new();
-    let source = graph.add_source(Source {
+    let mut sources_graph = Graph::new();
+    let source = sources_graph.add_source(Source {
         key: format!("csv:{}", dir.display()),
         title: format!("CSV import of {}", dir.display()),
         url: None,
@@ -69,6 +79,8 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
         Ok(r) => r,
         Err(e) => return Err(DataErrors(vec![e])),
     };
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut by_id: HashMap<String, u32> = HashMap::new();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
@@ -96,7 +108,7 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
             errors.push(DataError::at_line(&nodes_name, line, "empty id or name"));
             continue;
         }
-        if graph.by_id(id).is_some() {
+        if by_id.contains_key(id) {
             errors.push(DataError::at_line(
                 &nodes_name,
                 line,
@@ -106,7 +118,8 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
         }
         let mut node = Node::new(id, kind, name);
         node.sources = vec![source];
-        graph.add_node(node);
+        by_id.insert(id.to_string(), nodes.len() as u32);
+        nodes.push(node);
     }
 
     let mut reader = match open_csv(&edges_path, &["from", "to", "kind", "weight"]) {
@@ -117,9 +130,9 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
             unreachable!("an error was pushed")
         }
     };
-    let mut prerequisite_hours: HashMap<NodeIndex, f64> = HashMap::new();
+    let mut rows: Vec<EdgeRow> = Vec::new();
     // The row that first states each prerequisite, to put a line on a cycle.
-    let mut prerequisite_lines: HashMap<(NodeIndex, NodeIndex), usize> = HashMap::new();
+    let mut prerequisite_lines: HashMap<(u32, u32), usize> = HashMap::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
@@ -149,19 +162,15 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
             }
         };
         let (from, to) = (&record[0], &record[1]);
-        let (Some(a), Some(b)) = (graph.by_id(from), graph.by_id(to)) else {
-            let missing = if graph.by_id(from).is_none() {
-                from
-            } else {
-                to
-            };
+        let (Some(&a), Some(&b)) = (by_id.get(from), by_id.get(to)) else {
+            let missing = if by_id.contains_key(from) { to } else { from };
             errors.push(at(format!(
                 "the edge names `{missing}`, which nodes.csv does not define"
             )));
             continue;
         };
         let (want_from, want_to) = kind.endpoints();
-        let (kind_a, kind_b) = (graph.node(a).kind, graph.node(b).kind);
+        let (kind_a, kind_b) = (nodes[a as usize].kind, nodes[b as usize].kind);
         if kind_a != want_from || kind_b != want_to {
             errors.push(at(format!(
                 "`{kind}` joins a {want_from} to a {want_to}, but `{from}` is a {kind_a} and `{to}` is a {kind_b}"
@@ -172,8 +181,6 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
             errors.push(at(format!("`{from}` cannot be linked to itself")));
             continue;
         }
-        let mut edge = Edge::new(kind);
-        edge.sources = vec![source];
         match kind {
             EdgeKind::Requires => {
                 if weight.fract() != 0.0 || !(1.0..=5.0).contains(&weight) {
@@ -182,7 +189,6 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
                     )));
                     continue;
                 }
-                edge.importance = Some(weight as u8);
             }
             EdgeKind::Transition | EdgeKind::Prerequisite if weight < 0.0 => {
                 errors.push(at(format!(
@@ -190,27 +196,47 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
                 )));
                 continue;
             }
-            EdgeKind::Transition => edge.effort_hours = Some(weight),
             // The benchmark's prerequisite weight is the hours needed to learn `from`.
             EdgeKind::Prerequisite => {
-                prerequisite_hours.entry(a).or_insert(weight);
+                nodes[a as usize].effort_hours.get_or_insert(weight);
                 prerequisite_lines.entry((a, b)).or_insert(line);
             }
-            EdgeKind::Uses | EdgeKind::Covers => {}
+            EdgeKind::Transition | EdgeKind::Uses | EdgeKind::Covers => {}
         }
-        graph.add_edge(a, b, edge);
-    }
-    for (skill, hours) in prerequisite_hours {
-        graph.node_mut(skill).edit(|n| {
-            n.effort_hours.get_or_insert(hours);
+        rows.push(EdgeRow {
+            from: a,
+            to: b,
+            kind,
+            weight,
         });
     }
+    let edges = rows.iter().map(|r| {
+        let mut edge = Edge::new(r.kind);
+        edge.sources = vec![source];
+        match r.kind {
+            EdgeKind::Requires => edge.importance = Some(r.weight as u8),
+            EdgeKind::Transition => edge.effort_hours = Some(r.weight),
+            _ => {}
+        }
+        (
+            NodeIndex::new(r.from as usize),
+            NodeIndex::new(r.to as usize),
+            edge,
+        )
+    });
+    let graph = Graph::bulk(sources_graph.sources().to_vec(), &nodes, edges)
+        .map_err(|e| DataErrors(vec![DataError::whole_file("import", e)]))?;
+    drop(rows);
+    drop(nodes);
     if let Some(mut cycle) = graph.find_prerequisite_cycle() {
         // Report the cycle at the row that completes it when the file is read top to bottom,
         // and start the cycle with that row's step, so the message reads from where to look.
         cycle.pop();
         let n = cycle.len();
-        let step_line = |i: usize| prerequisite_lines[&(cycle[i], cycle[(i + 1) % n])];
+        let step_line = |i: usize| {
+            let (a, b) = (cycle[i].index() as u32, cycle[(i + 1) % n].index() as u32);
+            prerequisite_lines[&(a, b)]
+        };
         let last = (0..n)
             .max_by_key(|&i| step_line(i))
             .expect("a cycle has steps");

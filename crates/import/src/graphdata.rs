@@ -168,7 +168,7 @@ impl<'a> Loader<'a> {
         }
         if !is_slug(&id) {
             let msg = format!(
-                "the id `{id}` must be a slug: lower-case letters, digits, `-`, `_`, `.` or `:`"
+                "the id `{id}` must be a slug: lower-case letters, digits, `-`, `_`, `.`, `:`, `+` or `#`"
             );
             self.error(fi, e.id.span(), msg);
         }
@@ -527,11 +527,10 @@ impl<'a> Loader<'a> {
     }
 }
 
+/// Whether `id` may be a node id: what `add` makes of a name (`c++`, `c#`, `データ`) must
+/// pass, or an export of a graph a user added to would not import back.
 fn is_slug(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .chars()
-            .all(|c| c.is_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.' | ':'))
+    !id.is_empty() && id.chars().all(skillgraph_graph::change::is_id_char)
 }
 
 fn toml_value(v: &toml::Value) -> Value {

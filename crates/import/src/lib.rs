@@ -9,6 +9,7 @@ mod error;
 mod esco;
 pub mod export;
 mod graphdata;
+pub mod interop;
 mod onet;
 pub mod toml_format;
 

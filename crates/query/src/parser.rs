@@ -83,10 +83,12 @@ pub const KEYWORDS: &[&str] = &[
     "drop",
     "use",
     "learnt",
+    "learned",
     "learning",
     "unlock",
     "why",
     "neighbourhood",
+    "neighborhood",
     // clauses
     "via",
     "avoid",
@@ -188,6 +190,138 @@ pub fn needs_more_input(source: &str) -> bool {
         .last()
         .is_some_and(|&(bracket, _)| bracket != '(');
     lexed.unclosed_string.is_some() || open_list_or_record || lexed.ends_with_continuation
+}
+
+/// Cuts a script into pieces that parse on their own, in one pass: a piece ends at the first
+/// line end where [`needs_more_input`] says the text since the last cut is complete, and the
+/// rest of the script is the last piece. Returns (byte offset, text) of each piece.
+///
+/// The answer is the one asking [`needs_more_input`] at every line end would give; asking it
+/// so, over a growing piece, costs the square of the length when a bracket or a string stays
+/// open for many lines (minutes for 100,000 lines of a list). This follows the same scan, line
+/// by line, keeping only what the answer depends on.
+pub fn split_pieces(source: &str) -> Vec<(usize, &str)> {
+    let mut pieces = Vec::new();
+    let mut scan = PieceScan::default();
+    let (mut start, mut pos) = (0, 0);
+    while pos < source.len() {
+        let line_end = source[pos..]
+            .find('\n')
+            .map_or(source.len(), |i| pos + i + 1);
+        let continued = scan.line(&source[pos..line_end]);
+        pos = line_end;
+        if !scan.needs_more_input(continued) {
+            pieces.push((start, &source[start..pos]));
+            start = pos;
+            scan = PieceScan::default();
+        }
+    }
+    if start < source.len() {
+        pieces.push((start, &source[start..]));
+    }
+    pieces
+}
+
+/// What [`needs_more_input`] depends on, carried from line to line of one piece. It mirrors
+/// [`Lexed::new`]: brackets, strings, comments, and the tokens that can hold a `#` or a quote
+/// without starting a comment or a string (words, `$variables`).
+#[derive(Default)]
+struct PieceScan {
+    open: Vec<char>,
+    /// The quote of a string still open at the end of the last line.
+    string: Option<char>,
+    unmatched_close: bool,
+}
+
+impl PieceScan {
+    fn needs_more_input(&self, continued: bool) -> bool {
+        if self.unmatched_close {
+            return false;
+        }
+        self.open.last().is_some_and(|&b| b != '(') || self.string.is_some() || continued
+    }
+
+    /// Scans one line (with its new line, if any); returns whether it ends in a `\`
+    /// continuation, which matters only if the piece ends with this line.
+    fn line(&mut self, line: &str) -> bool {
+        let mut chars = line.char_indices().peekable();
+        if let Some(quote) = self.string {
+            if !Self::close_string(&mut chars, quote) {
+                return false;
+            }
+            self.string = None;
+        }
+        while let Some((at, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, n)| n);
+            match c {
+                '\\' => {
+                    let rest = line[at + 1..].trim_start_matches([' ', '\t']);
+                    if rest.is_empty() || rest == "\n" || rest == "\r\n" {
+                        return true;
+                    }
+                }
+                '#' => {
+                    while chars.peek().is_some_and(|&(_, n)| n != '\n' && n != '\r') {
+                        chars.next();
+                    }
+                }
+                '"' | '\'' => {
+                    let closed = Self::close_string(&mut chars, c);
+                    if !closed {
+                        self.string = Some(c);
+                        return false;
+                    }
+                }
+                '(' | '[' | '{' => self.open.push(c),
+                ')' | ']' | '}' => match self.open.last() {
+                    Some(&open) if closing_partner(open) == c => {
+                        self.open.pop();
+                    }
+                    _ => self.unmatched_close = true,
+                },
+                '-' if next == Some('>') => {
+                    chars.next();
+                }
+                '$' => {
+                    while chars
+                        .peek()
+                        .is_some_and(|&(_, n)| n.is_alphanumeric() || n == '_')
+                    {
+                        chars.next();
+                    }
+                }
+                c if is_word_start(c, next)
+                    || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) =>
+                {
+                    while let Some(&(i, n)) = chars.peek() {
+                        let after = line[i + n.len_utf8()..].chars().next();
+                        if !is_word_char(n, after) {
+                            break;
+                        }
+                        chars.next();
+                    }
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// Reads to the closing `quote` (a `\\` escapes the next character); false if the line
+    /// ends first.
+    fn close_string(
+        chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
+        quote: char,
+    ) -> bool {
+        while let Some((_, n)) = chars.next() {
+            if n == '\\' {
+                chars.next();
+            } else if n == quote {
+                return true;
+            }
+        }
+        false
+    }
 }
 
 /// Whether `name` can be written without quotes and read back as the same plain name: it is
@@ -683,8 +817,14 @@ fn usage_help(keyword: &str) -> Option<String> {
 /// The closest of `candidates` to `word`, if close enough to be a likely typo.
 fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word = word.to_lowercase();
+    let word_chars = word.chars().count();
     candidates
         .into_iter()
+        // The distance is at least the difference in length, and costs the product of the
+        // lengths: a megabyte-long word is no typo of a keyword, so skip before measuring.
+        .filter(|candidate| {
+            word_chars.abs_diff(candidate.chars().count()) <= (candidate.chars().count() / 3).max(1)
+        })
         .map(|candidate| (strsim::damerau_levenshtein(&word, candidate), candidate))
         .filter(|&(distance, candidate)| {
             distance > 0 && distance <= (candidate.chars().count() / 3).max(1)
@@ -702,7 +842,7 @@ fn join_alternatives(items: &[&str]) -> String {
 }
 
 /// `text` fit for a one-line message: at most 40 characters, control characters escaped.
-fn shorten(text: &str) -> String {
+pub(crate) fn shorten(text: &str) -> String {
     const MAX: usize = 40;
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
@@ -2029,4 +2169,59 @@ fn repeated_field(key: &Spanned<String>, first: Span) -> QueryError {
     .with_kind(ErrorKind::RepeatedField)
     .with_label("second time")
     .with_note(first, "first given here")
+}
+
+#[cfg(test)]
+mod split_tests {
+    use proptest::prelude::*;
+
+    use super::{needs_more_input, split_pieces};
+
+    /// The definition [`split_pieces`] must agree with: ask at every line end.
+    fn pieces_by_asking(source: &str) -> Vec<(usize, &str)> {
+        let mut pieces = Vec::new();
+        let (mut start, mut pos) = (0, 0);
+        while pos < source.len() {
+            pos = source[pos..]
+                .find('\n')
+                .map_or(source.len(), |i| pos + i + 1);
+            if !needs_more_input(&source[start..pos]) {
+                pieces.push((start, &source[start..pos]));
+                start = pos;
+            }
+        }
+        if start < source.len() {
+            pieces.push((start, &source[start..]));
+        }
+        pieces
+    }
+
+    /// What changes whether a piece is complete, and what hides those from the scan.
+    const PARTS: &[&str] = &[
+        "(", ")", "[", "]", "{", "}", "\"", "'", "\\", "\\\"", "#", "# x", "\n", "\r\n", "\r", " ",
+        "\t", "a", "C#", "C#(", "x.y", ".a", ".", "-", "->", "-1", "$x", "$x#", "→", ";", "\\\n",
+        "\\ \n", "\\ \r\n", "\\\r", ":", "é", "\u{301}",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn split_pieces_agrees_with_asking_at_every_line_end(
+            parts in prop::collection::vec(prop::sample::select(PARTS), 0..40)
+        ) {
+            let source: String = parts.concat();
+            prop_assert_eq!(split_pieces(&source), pieces_by_asking(&source));
+        }
+    }
+
+    #[test]
+    fn a_long_open_list_is_one_piece() {
+        let source = format!(
+            "let me = [\n{}]\nshow SRE\n",
+            "  \"Linux\",\n".repeat(50_000)
+        );
+        let pieces = split_pieces(&source);
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(pieces[1], (source.len() - "show SRE\n".len(), "show SRE\n"));
+    }
 }

@@ -166,7 +166,8 @@ pub struct PictureNode {
 pub struct PictureEdge {
     pub from: String,
     pub to: String,
-    /// The graph edge it stands for; `None` for the order of an answer (a plan's next step).
+    /// The kind of graph edge it stands for; `None` where the answer draws a relation no edge
+    /// stores (a plan's next step, a skill a move names, the plan a profile starts with).
     pub kind: Option<EdgeKind>,
     /// Hours or importance, say.
     pub label: Option<String>,

@@ -229,7 +229,7 @@ fn small_graph() -> MemoryDatabase {
         date: None,
         licence: None,
     });
-    let mut node = |g: &mut Graph, id: &str, kind: NodeKind, hours: Option<f64>| {
+    let node = |g: &mut Graph, id: &str, kind: NodeKind, hours: Option<f64>| {
         let mut n = Node::new(id, kind, id.to_uppercase());
         n.sources = vec![src];
         n.effort_hours = hours;
@@ -247,7 +247,7 @@ fn small_graph() -> MemoryDatabase {
     for id in ["r1", "r2", "r3", "r4"] {
         node(&mut g, id, NodeKind::Role, None);
     }
-    let mut link = |g: &mut Graph, from: &str, to: &str, kind: EdgeKind, importance: Option<u8>| {
+    let link = |g: &mut Graph, from: &str, to: &str, kind: EdgeKind, importance: Option<u8>| {
         let mut e = Edge::new(kind);
         e.sources = vec![src];
         e.importance = importance;

@@ -4,17 +4,23 @@
 //!
 //! Start at [`Store::open`].
 //!
-//! ## Key layout (schema version 2)
+//! ## Key layout (schema version 3)
 //! | key | value |
 //! |---|---|
 //! | `meta:schema` | schema version, u32 big-endian |
 //! | `meta:snapshot` | [`Manifest`]: generation, chunk count, byte length, CRC-32 of the snapshot |
-//! | `snap:{generation:016x}:{chunk:08x}` | a slice (≤ [`CHUNK_BYTES`]) of the postcard-encoded [`GraphData`] |
+//! | `snap:{generation:016x}:{chunk:08x}` | a slice (≤ [`CHUNK_BYTES`]) of the snapshot ([`Graph::to_snapshot`]) |
 //! | `log:{seq:016x}` | one atomic operation: CRC-32 (4 bytes, big-endian) + postcard-encoded `Vec<Change>` |
 //!
 //! One key per edge would not scale (sled's memory grows per key); a few large values do.
 //! A new snapshot is written, and the log cleared, in one sled batch: by imports, and when the log
 //! grows past [`COMPACT_AFTER`] entries.
+//!
+//! The snapshot of schema 3 is the graph's compact form (flat arrays of node and edge fields,
+//! see `skillgraph_graph::Graph::to_snapshot`), which a graph is read back into without building
+//! a petgraph graph: opening a database of a million edges costs little more than reading its
+//! bytes. Schema 2 (the same keys, the snapshot postcard-encoded `GraphData`) is still read; the
+//! next snapshot written upgrades it.
 
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -22,11 +28,20 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use skillgraph_graph::{Change, ChangeError, Graph, GraphData};
+use skillgraph_graph::{Change, ChangeError, Graph, GraphData, SnapshotBytes};
+use std::sync::Arc;
 
-pub const SCHEMA_VERSION: u32 = 2;
-pub const CHUNK_BYTES: usize = 8 << 20;
+pub const SCHEMA_VERSION: u32 = 3;
+/// The previous schema: the same keys, the snapshot postcard-encoded [`GraphData`].
+const SCHEMA_POSTCARD: u32 = 2;
+/// The largest sled value of a snapshot. A snapshot of one chunk is read in place (no copy); a
+/// million-edge graph takes ~20 MiB.
+pub const CHUNK_BYTES: usize = 64 << 20;
 pub const COMPACT_AFTER: u64 = 256;
+/// A graph read from a snapshot answers from its compact form until its first change, and a
+/// log to replay makes every later open rebuild it in full (half a second at a million edges).
+/// From this many nodes and edges, a change to such a graph writes a new snapshot at once.
+pub const REWRITE_SNAPSHOT_AT: usize = 50_000;
 
 const KEY_SCHEMA: &[u8] = b"meta:schema";
 const KEY_MANIFEST: &[u8] = b"meta:snapshot";
@@ -166,7 +181,7 @@ impl Store {
                     path: path.to_path_buf(),
                     detail: "the schema version is unreadable".into(),
                 })?;
-                if found != SCHEMA_VERSION {
+                if found != SCHEMA_VERSION && found != SCHEMA_POSTCARD {
                     return Err(StoreError::SchemaMismatch {
                         path: path.to_path_buf(),
                         found,
@@ -188,21 +203,46 @@ impl Store {
             .ok_or_else(|| damaged("the snapshot manifest is missing".into()))?;
         let manifest: Manifest = postcard::from_bytes(&manifest_bytes)
             .map_err(|e| damaged(format!("the snapshot manifest is unreadable ({e})")))?;
-        // The manifest may be damaged: never reserve more than one chunk on its say-so.
-        let mut bytes = Vec::with_capacity(manifest.bytes.min(CHUNK_BYTES as u64) as usize);
+        let mut chunks = Vec::new();
         for chunk in 0..manifest.chunks {
             let part = db
                 .get(snap_key(manifest.generation, chunk))
                 .map_err(|e| sled_error(path, e))?
                 .ok_or_else(|| damaged(format!("snapshot chunk {chunk} is missing")))?;
-            bytes.extend_from_slice(&part);
+            chunks.push(part);
         }
-        if bytes.len() as u64 != manifest.bytes || crc32fast::hash(&bytes) != manifest.crc {
+        // Sized by what is there, not by the manifest, which may be damaged.
+        let total: usize = chunks.iter().map(|c| c.len()).sum();
+        if total as u64 != manifest.bytes {
             return Err(damaged("the snapshot does not match its checksum".into()));
         }
-        let data: GraphData = postcard::from_bytes(&bytes)
-            .map_err(|e| damaged(format!("the snapshot cannot be decoded ({e})")))?;
-        let mut graph = Graph::from_data(data);
+        // One chunk (every graph below `CHUNK_BYTES`): read it where sled holds it, no copy.
+        let bytes: SnapshotBytes = match chunks.len() {
+            1 => Arc::new(chunks.pop().expect("one chunk")),
+            _ => {
+                let mut all = Vec::with_capacity(total);
+                for part in chunks {
+                    all.extend_from_slice(&part);
+                }
+                Arc::new(all)
+            }
+        };
+        if crc32fast::hash((*bytes).as_ref()) != manifest.crc {
+            return Err(damaged("the snapshot does not match its checksum".into()));
+        }
+        let schema = db
+            .get(KEY_SCHEMA)
+            .map_err(|e| sled_error(path, e))?
+            .and_then(|v| schema_version(&v));
+        let decoded = if schema == Some(SCHEMA_POSTCARD) {
+            postcard::from_bytes::<GraphData>((*bytes).as_ref())
+                .map(Graph::from_data)
+                .map_err(|e| e.to_string())
+        } else {
+            Graph::from_shared_snapshot(bytes)
+        };
+        let mut graph =
+            decoded.map_err(|e| damaged(format!("the snapshot cannot be decoded ({e})")))?;
         let mut next_seq = 0;
         let mut log_entries = 0;
         for item in db.scan_prefix(LOG_PREFIX) {
@@ -247,6 +287,8 @@ impl Store {
     pub fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<String>, StoreError> {
         let entry = encode_log_entry(&changes);
         let single = changes.len() == 1;
+        let rewrite = self.graph.is_compact()
+            && self.graph.node_count() + self.graph.edge_count() >= REWRITE_SNAPSHOT_AT;
         let mut summaries = Vec::new();
         for change in changes {
             match self.graph.apply(change) {
@@ -271,7 +313,7 @@ impl Store {
         }
         self.next_seq += 1;
         self.log_entries += 1;
-        if self.log_entries >= COMPACT_AFTER {
+        if self.log_entries >= COMPACT_AFTER || rewrite {
             let graph = std::mem::take(&mut self.graph);
             let result = self.write_snapshot(&graph);
             self.graph = graph;
@@ -302,10 +344,7 @@ impl Store {
 
     /// Writes `graph` as the new snapshot and drops the log, in one sled batch.
     fn write_snapshot(&mut self, graph: &Graph) -> Result<(), StoreError> {
-        let bytes = postcard::to_allocvec(&graph.as_data()).map_err(|e| StoreError::Io {
-            path: self.path.clone(),
-            detail: format!("cannot encode the graph: {e}"),
-        })?;
+        let bytes = graph.to_snapshot();
         let old = self.manifest;
         let manifest = Manifest {
             generation: old.generation + 1,

@@ -1,14 +1,17 @@
 //! [`cheapest_route`]: the route of least total cost, for any per-move cost.
 
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BinaryHeap, HashMap};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use petgraph::Direction;
 
 use super::routes::{
-    blocked_set, distances_to, stops, unreachable, Route, RouteError, RouteOptions,
+    blocked_set, distances_to, stops, unreachable, Blocked, Route, RouteError, RouteOptions,
 };
-use super::skills::{edge_bound, node_bound, order_choice};
+use super::scratch::{node_map, Pooled};
+use super::skills::{node_bound, order_choice};
+use crate::fxhash::FxBuildHasher;
 use crate::graph::Graph;
 use crate::model::EdgeKind;
 
@@ -55,10 +58,10 @@ pub fn cheapest_route(
     cost: impl FnMut(EdgeIndex) -> f64,
 ) -> Result<CostedRoute, RouteError> {
     let stops = stops(graph, from, to, options)?;
-    let blocked = blocked_set(graph, &options.avoid);
+    let blocked = blocked_set(&options.avoid);
     let mut costs = Costs {
         cost,
-        known: vec![UNASKED; edge_bound(graph)],
+        known: HashMap::default(),
     };
     let legs: Vec<(NodeIndex, NodeIndex)> = stops
         .windows(2)
@@ -76,11 +79,28 @@ pub fn cheapest_route(
         } else {
             Until::First
         };
-        let front = settle(graph, a, b, &blocked, &mut costs, options.max_hops, until);
+        let front = match (options.max_hops, until) {
+            (None, Until::First) => match probe(graph, a, b, &blocked, &mut costs) {
+                Probe::Unreachable => return Err(unreachable(graph, a, b, &blocked)),
+                Probe::Bound(bound) => {
+                    settle(graph, a, b, &blocked, &mut costs, None, until, Some(&bound))
+                }
+            },
+            _ => settle(
+                graph,
+                a,
+                b,
+                &blocked,
+                &mut costs,
+                options.max_hops,
+                until,
+                None,
+            ),
+        };
         if front.is_empty(a) {
             // Too long, or no route at all? Every leg is checked: no route beats too long.
             let longer = options.max_hops.is_some()
-                && !settle(graph, a, b, &blocked, &mut costs, None, Until::First).is_empty(a);
+                && !settle(graph, a, b, &blocked, &mut costs, None, Until::First, None).is_empty(a);
             if !longer {
                 return Err(unreachable(graph, a, b, &blocked));
             }
@@ -131,25 +151,25 @@ fn clamp_u32(n: usize) -> u32 {
 /// Edge costs, asked once each; `None` for an unusable move.
 struct Costs<F> {
     cost: F,
-    /// Per edge index: [`UNASKED`], [`UNUSABLE`], or the cost (≥ 0).
-    known: Vec<f64>,
+    /// By edge index: [`UNUSABLE`], or the cost (≥ 0). A map rather than an array over every
+    /// edge index, because a search asks for a small part of a large graph's edges.
+    known: HashMap<u32, f64, FxBuildHasher>,
 }
 
-const UNASKED: f64 = -1.0;
 const UNUSABLE: f64 = f64::INFINITY;
 
 impl<F: FnMut(EdgeIndex) -> f64> Costs<F> {
     fn get(&mut self, e: EdgeIndex) -> Option<f64> {
-        let slot = self.known.get_mut(e.index())?;
-        if *slot == UNASKED {
-            let c = (self.cost)(e);
-            *slot = if c.is_nan() || c == f64::INFINITY {
+        let cost = &mut self.cost;
+        let slot = *self.known.entry(e.index() as u32).or_insert_with(|| {
+            let c = cost(e);
+            if c.is_nan() || c == f64::INFINITY {
                 UNUSABLE
             } else {
                 c.max(0.0)
-            };
-        }
-        (*slot != UNUSABLE).then_some(*slot)
+            }
+        });
+        (slot != UNUSABLE).then_some(slot)
     }
 }
 
@@ -168,9 +188,9 @@ enum Until {
 /// Without a move bound, only the first (cheapest, then fewest moves) entry is kept. The lists
 /// live in one arena, linked per role, so that settling a role allocates nothing.
 struct Fronts {
-    /// Per node index: its first and last entry, or [`NONE`].
-    first: Vec<u32>,
-    last: Vec<u32>,
+    /// Per node index: its first and last entry (absent: none yet).
+    first: Pooled,
+    last: Pooled,
     /// (cost, moves, next entry of the same role or [`NONE`]).
     entries: Vec<(f64, u32, u32)>,
 }
@@ -180,33 +200,33 @@ const NONE: u32 = u32::MAX;
 impl Fronts {
     fn new(bound: usize) -> Fronts {
         Fronts {
-            first: vec![NONE; bound],
-            last: vec![NONE; bound],
+            first: node_map(bound),
+            last: node_map(bound),
             entries: Vec::new(),
         }
     }
 
     fn is_empty(&self, ix: NodeIndex) -> bool {
-        self.first.get(ix.index()).is_none_or(|&f| f == NONE)
+        !self.first.contains(ix)
     }
 
     fn last(&self, ix: NodeIndex) -> Option<(f64, u32)> {
-        let i = *self.last.get(ix.index())?;
+        let i = self.last.get(ix)?;
         self.entries.get(i as usize).map(|e| (e.0, e.1))
     }
 
     fn push(&mut self, ix: NodeIndex, cost: f64, moves: u32) {
         let new = u32::try_from(self.entries.len()).unwrap_or(NONE);
         self.entries.push((cost, moves, NONE));
-        match self.last[ix.index()] {
-            NONE => self.first[ix.index()] = new,
-            prev => self.entries[prev as usize].2 = new,
+        match self.last.get(ix) {
+            None => self.first.insert(ix, new),
+            Some(prev) => self.entries[prev as usize].2 = new,
         }
-        self.last[ix.index()] = new;
+        self.last.insert(ix, new);
     }
 
     fn of(&self, ix: NodeIndex) -> impl Iterator<Item = (f64, u32)> + '_ {
-        let mut at = self.first.get(ix.index()).copied().unwrap_or(NONE);
+        let mut at = self.first.get(ix).unwrap_or(NONE);
         std::iter::from_fn(move || {
             let e = self.entries.get(at as usize)?;
             at = e.2;
@@ -256,16 +276,209 @@ impl Ord for State {
     }
 }
 
+/// What [`probe`] learnt about a leg without a move bound.
+enum Probe {
+    /// No route leads from the start to the goal.
+    Unreachable,
+    Bound(Bound),
+}
+
+/// Bounds that let the backward search of [`settle`] skip roles that cannot be on a cheapest
+/// route: a role `u` whose cost to the goal plus a lower bound on its cost from the start exceeds
+/// the cost of a known route is on no cheapest route, nor on any route as cheap in
+/// floating-point terms (see `limit`).
+struct Bound {
+    /// The roles the forward search settled: their index in `from_start`.
+    settled: Pooled,
+    /// The cheapest cost from the start of each settled role.
+    from_start: Vec<f64>,
+    /// Every role the forward search did not settle costs at least this much from the start.
+    radius: f64,
+    /// The cost of a route from the start to the goal, plus a margin far above any rounding
+    /// error of a sum of route costs, so that routes that tie with the cheapest when summed in
+    /// another order are never cut.
+    limit: f64,
+}
+
+impl Bound {
+    /// A lower bound on the cost from the start to `ix`.
+    fn least_from_start(&self, ix: NodeIndex) -> f64 {
+        match self.settled.get(ix) {
+            Some(i) => self.from_start[i as usize],
+            None => self.radius,
+        }
+    }
+}
+
+/// An entry of a plain Dijkstra heap: cheapest first.
+#[derive(Clone, Copy)]
+struct Reached {
+    cost: f64,
+    node: NodeIndex,
+}
+
+impl PartialEq for Reached {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Reached {}
+
+impl PartialOrd for Reached {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Reached {
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .cost
+            .total_cmp(&self.cost)
+            .then(other.node.index().cmp(&self.node.index()))
+    }
+}
+
+/// One side of [`probe`]: tentative costs, which of them are final, and the heap.
+struct Search {
+    /// Node → index in `cost`.
+    label: Pooled,
+    cost: Vec<f64>,
+    /// Nodes whose cost is final: index in `cost`.
+    settled: Pooled,
+    heap: BinaryHeap<Reached>,
+    direction: Direction,
+}
+
+impl Search {
+    fn new(bound: usize, root: NodeIndex, direction: Direction) -> Search {
+        let mut label = node_map(bound);
+        label.insert(root, 0);
+        Search {
+            label,
+            cost: vec![0.0],
+            settled: node_map(bound),
+            heap: BinaryHeap::from([Reached {
+                cost: 0.0,
+                node: root,
+            }]),
+            direction,
+        }
+    }
+
+    /// The smallest cost in the heap: no role left unsettled costs less.
+    fn radius(&self) -> f64 {
+        self.heap.peek().map_or(f64::INFINITY, |r| r.cost)
+    }
+
+    fn cost_of(&self, ix: NodeIndex) -> Option<f64> {
+        self.label.get(ix).map(|i| self.cost[i as usize])
+    }
+
+    /// Settles the next role and relaxes its moves; returns the cheapest route found through
+    /// them to a role the `other` side has reached.
+    fn step<F: FnMut(EdgeIndex) -> f64>(
+        &mut self,
+        graph: &Graph,
+        blocked: &Blocked,
+        costs: &mut Costs<F>,
+        other: &Search,
+    ) -> f64 {
+        let mut best = f64::INFINITY;
+        let Some(r) = self.heap.pop() else {
+            return best;
+        };
+        let Some(i) = self.label.get(r.node) else {
+            return best;
+        };
+        if self.settled.contains(r.node) || r.cost > self.cost[i as usize] {
+            return best;
+        }
+        self.settled.insert(r.node, i);
+        for link in graph.links(r.node, self.direction, EdgeKind::Transition) {
+            let v = link.node;
+            if blocked.has(v) || self.settled.contains(v) {
+                continue;
+            }
+            let Some(c) = costs.get(link.edge) else {
+                continue;
+            };
+            let cost = r.cost + c;
+            if !cost.is_finite() {
+                continue;
+            }
+            match self.label.get(v) {
+                Some(j) if self.cost[j as usize] <= cost => {}
+                Some(j) => {
+                    self.cost[j as usize] = cost;
+                    self.heap.push(Reached { cost, node: v });
+                }
+                None => {
+                    self.label.insert(v, self.cost.len() as u32);
+                    self.cost.push(cost);
+                    self.heap.push(Reached { cost, node: v });
+                }
+            }
+            if let Some(rest) = other.cost_of(v) {
+                best = best.min(cost + rest);
+            }
+        }
+        best
+    }
+}
+
+/// A Dijkstra search from both ends of a leg, which settles far fewer roles than one from the
+/// goal alone, to bound the exact search of [`settle`] (see [`Bound`]). It stops as soon as no
+/// cheaper route can be found (the two radii add up to the cheapest route found), or knows that
+/// there is none when one side runs out of roles first.
+fn probe<F: FnMut(EdgeIndex) -> f64>(
+    graph: &Graph,
+    start: NodeIndex,
+    goal: NodeIndex,
+    blocked: &Blocked,
+    costs: &mut Costs<F>,
+) -> Probe {
+    let bound = node_bound(graph);
+    let mut forward = Search::new(bound, start, Direction::Outgoing);
+    let mut backward = Search::new(bound, goal, Direction::Incoming);
+    let mut best = if start == goal { 0.0 } else { f64::INFINITY };
+    loop {
+        let (f, b) = (forward.radius(), backward.radius());
+        if f == f64::INFINITY || b == f64::INFINITY || f + b >= best {
+            break;
+        }
+        let found = if f <= b {
+            forward.step(graph, blocked, costs, &backward)
+        } else {
+            backward.step(graph, blocked, costs, &forward)
+        };
+        best = best.min(found);
+    }
+    if best == f64::INFINITY {
+        return Probe::Unreachable;
+    }
+    Probe::Bound(Bound {
+        radius: forward.radius(),
+        settled: forward.settled,
+        from_start: forward.cost,
+        limit: best + best.abs() * 1e-9 + 1e-9,
+    })
+}
+
 /// Dijkstra backwards from `goal` over (cost, moves), never entering blocked roles nor passing
-/// through `start`, with at most `max` moves.
+/// through `start`, with at most `max` moves. With a [`Bound`] (only without `max`), roles that
+/// cannot be on a cheapest route are not entered; the entries of every other role are the same.
+#[allow(clippy::too_many_arguments)]
 fn settle<F: FnMut(EdgeIndex) -> f64>(
     graph: &Graph,
     start: NodeIndex,
     goal: NodeIndex,
-    blocked: &[bool],
+    blocked: &Blocked,
     costs: &mut Costs<F>,
     max: Option<usize>,
     until: Until,
+    bound: Option<&Bound>,
 ) -> Fronts {
     let mut fronts = Fronts::new(node_bound(graph));
     let max = max.map(clamp_u32);
@@ -295,8 +508,9 @@ fn settle<F: FnMut(EdgeIndex) -> f64>(
         if max.is_some_and(|m| moves > m) {
             continue;
         }
-        for (e, u) in graph.in_edges(s.node, EdgeKind::Transition) {
-            if blocked[u.index()] {
+        for link in graph.links(s.node, Direction::Incoming, EdgeKind::Transition) {
+            let (e, u) = (link.edge, link.node);
+            if blocked.has(u) {
                 continue;
             }
             let done = match (max, fronts.last(u)) {
@@ -309,6 +523,9 @@ fn settle<F: FnMut(EdgeIndex) -> f64>(
             }
             let Some(c) = costs.get(e) else { continue };
             let cost = s.cost + c;
+            if bound.is_some_and(|b| cost + b.least_from_start(u) > b.limit) {
+                continue;
+            }
             if cost.is_finite() {
                 heap.push(State {
                     cost,
@@ -370,7 +587,7 @@ fn walk<F: FnMut(EdgeIndex) -> f64>(
     goal: NodeIndex,
     fronts: &Fronts,
     budget: Option<u32>,
-    blocked: &[bool],
+    blocked: &Blocked,
     costs: &mut Costs<F>,
 ) -> Option<(Route, Vec<f64>)> {
     let (mut cost, mut moves) = fronts.best(start, budget)?;
@@ -381,8 +598,9 @@ fn walk<F: FnMut(EdgeIndex) -> f64>(
     while cur != goal {
         let rest = moves.checked_sub(1)?;
         let mut best: Option<(NodeIndex, EdgeIndex, f64, f64)> = None;
-        for (e, v) in graph.out_edges(cur, EdgeKind::Transition) {
-            if blocked[v.index()] || v == start {
+        for link in graph.links(cur, Direction::Outgoing, EdgeKind::Transition) {
+            let (e, v) = (link.edge, link.node);
+            if blocked.has(v) || v == start {
                 continue;
             }
             let Some((v_cost, v_moves)) = fronts.best(v, bounded.then_some(rest)) else {

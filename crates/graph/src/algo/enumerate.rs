@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use super::routes::{
-    blocked_set, distances_to, stops, unreachable, Route, RouteError, RouteOptions, FAR,
+    blocked_set, distances_to, stops, unreachable, Blocked, Route, RouteError, RouteOptions, FAR,
 };
-use super::skills::{name_key, node_bound};
+use super::skills::node_bound;
 use crate::graph::Graph;
 use crate::model::{EdgeKind, NodeKind};
 
@@ -73,7 +73,7 @@ pub fn all_routes(
     work_budget: usize,
 ) -> Result<RoutesResult, RouteError> {
     let mut stops = stops(graph, from, to, options)?;
-    let blocked = blocked_set(graph, &options.avoid);
+    let blocked = blocked_set(&options.avoid);
     let max = options.max_hops.unwrap_or(DEFAULT_MAX_HOPS);
     stops.dedup();
 
@@ -194,7 +194,7 @@ struct Search<'a> {
     stop_index: HashMap<NodeIndex, usize>,
     dist: Vec<Vec<u32>>,
     tail: Vec<u64>,
-    blocked: Vec<bool>,
+    blocked: Blocked,
     on_path: Vec<bool>,
     /// Each role's moves (next role, edge), one per next role (the lowest edge index).
     lists: Vec<Vec<(NodeIndex, EdgeIndex)>>,
@@ -241,10 +241,14 @@ impl Search<'_> {
         let mut list: Vec<(NodeIndex, EdgeIndex)> = graph
             .out_edges(u, EdgeKind::Transition)
             .map(|(e, v)| (v, e))
-            .filter(|&(v, _)| !self.blocked[v.index()] && v != u)
+            .filter(|&(v, _)| !self.blocked.has(v) && v != u)
             .collect();
         if by_name {
-            list.sort_by_cached_key(|&(v, e)| (name_key(graph, v), e.index()));
+            list.sort_by(|&(va, ea), &(vb, eb)| {
+                graph
+                    .order_by_name(va, vb)
+                    .then(ea.index().cmp(&eb.index()))
+            });
         } else {
             list.sort_by_key(|&(v, e)| (v.index(), e.index()));
         }

@@ -25,6 +25,7 @@ mod cheapest;
 mod enumerate;
 mod plan;
 mod routes;
+mod scratch;
 mod skills;
 
 pub use cheapest::{cheapest_route, CostedRoute};

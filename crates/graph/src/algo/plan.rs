@@ -6,7 +6,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use super::skills::{
-    dependents, effort, held_skills, is_kind, is_skill, name_key, node_bound, prerequisite_closure,
+    dependents, effort, held_skills, is_kind, is_skill, node_bound, prerequisite_closure,
     requirements, sort_by_name, sum_hours, Marks, Start,
 };
 use crate::graph::Graph;
@@ -65,7 +65,7 @@ pub fn gap(
             }
         })
         .collect();
-    items.sort_by_cached_key(|g| name_key(graph, g.skill));
+    items.sort_by(|a, b| graph.order_by_name(a.skill, b.skill));
     items.sort_by(|a, b| {
         b.importance
             .cmp(&a.importance)
@@ -422,20 +422,21 @@ pub fn closest_roles(
 /// `extra_required`. An edge that does not exist or is not a transition costs `f64::INFINITY`
 /// (unusable).
 pub fn move_cost(graph: &Graph, edge: EdgeIndex, min_importance: u8) -> f64 {
-    let pg = graph.petgraph();
-    let (Some(weight), Some((from, to))) = (pg.edge_weight(edge), pg.edge_endpoints(edge)) else {
+    let (Some(kind), Some((from, to))) = (graph.edge_kind_of(edge), graph.get_edge_endpoints(edge))
+    else {
         return f64::INFINITY;
     };
-    if weight.kind != EdgeKind::Transition {
+    if kind != EdgeKind::Transition {
         return f64::INFINITY;
     }
-    if let Some(h) = weight.effort_hours {
+    if let Some(h) = graph.edge_effort_of(edge) {
         if h.is_finite() && h >= 0.0 {
             return h;
         }
     }
     let have = held_skills(graph, &Start::Role(from));
-    let extra: Vec<NodeIndex> = weight
+    let extra: Vec<NodeIndex> = graph
+        .edge(edge)
         .move_skills()
         .iter()
         .filter_map(|id| graph.by_id(id))

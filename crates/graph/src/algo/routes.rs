@@ -4,8 +4,11 @@
 use std::collections::{HashSet, VecDeque};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+use petgraph::Direction;
 
+use super::scratch::{node_map, Pooled};
 use super::skills::{is_kind, node, node_bound, order_choice, requirements, sort_by_name};
+use crate::adjacency::Link;
 use crate::graph::Graph;
 use crate::model::{EdgeKind, NodeKind};
 
@@ -135,19 +138,29 @@ pub(crate) fn stops(
     Ok(stops)
 }
 
-/// `avoid` as a flag per node index (indices beyond the graph are ignored).
-pub(crate) fn blocked_set(graph: &Graph, avoid: &[NodeIndex]) -> Vec<bool> {
-    let mut blocked = vec![false; node_bound(graph)];
-    for ix in avoid {
-        if let Some(flag) = blocked.get_mut(ix.index()) {
-            *flag = true;
-        }
+/// The roles a search must never enter (`avoid`).
+pub(crate) struct Blocked(Vec<NodeIndex>);
+
+impl Blocked {
+    pub(crate) fn has(&self, ix: NodeIndex) -> bool {
+        self.0.binary_search(&ix).is_ok()
     }
-    blocked
+}
+
+pub(crate) fn blocked_set(avoid: &[NodeIndex]) -> Blocked {
+    let mut list = avoid.to_vec();
+    list.sort_unstable();
+    list.dedup();
+    Blocked(list)
 }
 
 /// "Not reached" in distance arrays.
 pub(crate) const FAR: u32 = u32::MAX;
+
+/// The transitions into (`Incoming`) or out of (`Outgoing`) a role.
+fn moves(graph: &Graph, ix: NodeIndex, direction: Direction) -> &[Link] {
+    graph.links(ix, direction, EdgeKind::Transition)
+}
 
 /// Moves from each role to `goal` over transitions, never entering a blocked role (breadth-first,
 /// backwards from `goal`); [`FAR`] where `goal` cannot be reached. With `stop`, the search ends
@@ -155,7 +168,7 @@ pub(crate) const FAR: u32 = u32::MAX;
 pub(crate) fn distances_to(
     graph: &Graph,
     goal: NodeIndex,
-    blocked: &[bool],
+    blocked: &Blocked,
     stop: Option<NodeIndex>,
 ) -> Vec<u32> {
     let mut dist = vec![FAR; node_bound(graph)];
@@ -169,9 +182,10 @@ pub(crate) fn distances_to(
     let mut queue = VecDeque::from([goal]);
     while let Some(v) = queue.pop_front() {
         let next = dist[v.index()] + 1;
-        for (_, u) in graph.in_edges(v, EdgeKind::Transition) {
+        for link in moves(graph, v, Direction::Incoming) {
+            let u = link.node;
             let i = u.index();
-            if dist[i] == FAR && !blocked[i] {
+            if dist[i] == FAR && !blocked.has(u) {
                 dist[i] = next;
                 if Some(u) == stop {
                     return dist;
@@ -185,21 +199,21 @@ pub(crate) fn distances_to(
 
 /// Every role reachable from `from` over transitions without entering a blocked role, `from`
 /// included.
-pub(crate) fn reachable_from(graph: &Graph, from: NodeIndex, blocked: &[bool]) -> Vec<NodeIndex> {
-    let mut seen = vec![false; node_bound(graph)];
+pub(crate) fn reachable_from(graph: &Graph, from: NodeIndex, blocked: &Blocked) -> Vec<NodeIndex> {
+    let mut seen = node_map(node_bound(graph));
     let mut order = Vec::new();
-    if from.index() >= seen.len() {
+    if from.index() >= node_bound(graph) {
         return order;
     }
-    seen[from.index()] = true;
+    seen.insert(from, 0);
     order.push(from);
     let mut i = 0;
     while i < order.len() {
         let u = order[i];
         i += 1;
-        for (_, v) in graph.out_edges(u, EdgeKind::Transition) {
-            if !seen[v.index()] && !blocked[v.index()] {
-                seen[v.index()] = true;
+        for link in moves(graph, u, Direction::Outgoing) {
+            let v = link.node;
+            if !blocked.has(v) && seen.insert_new(v, 0) {
                 order.push(v);
             }
         }
@@ -212,7 +226,7 @@ pub(crate) fn unreachable(
     graph: &Graph,
     from: NodeIndex,
     to: NodeIndex,
-    blocked: &[bool],
+    blocked: &Blocked,
 ) -> RouteError {
     let wanted: HashSet<NodeIndex> = requirements(graph, to, 0)
         .into_iter()
@@ -246,29 +260,121 @@ pub(crate) fn unreachable(
     }
 }
 
-/// The lexicographically smallest (by role names) of the shortest routes `from` → `to`, given
-/// `dist` from [`distances_to`]`(to)`; `None` when `from` cannot reach `to`.
-fn first_shortest(
-    graph: &Graph,
-    from: NodeIndex,
-    to: NodeIndex,
-    dist: &[u32],
-    blocked: &[bool],
-) -> Option<Route> {
-    if dist.get(from.index()).is_none_or(|&d| d == FAR) {
-        return None;
+/// One side of [`shortest_leg`]'s search: moves from its root to every node it reached, and the
+/// nodes layer by layer (`order[layers[k]..layers[k + 1]]` are the nodes `k` moves away).
+struct Side {
+    dist: Pooled,
+    order: Vec<NodeIndex>,
+    layers: Vec<usize>,
+    direction: Direction,
+}
+
+impl Side {
+    fn new(graph: &Graph, root: NodeIndex, direction: Direction) -> Side {
+        let mut dist = node_map(node_bound(graph));
+        dist.insert(root, 0);
+        Side {
+            dist,
+            order: vec![root],
+            layers: vec![0, 1],
+            direction,
+        }
     }
+
+    fn depth(&self) -> u32 {
+        (self.layers.len() - 2) as u32
+    }
+
+    fn frontier(&self) -> &[NodeIndex] {
+        &self.order[self.layers[self.layers.len() - 2]..]
+    }
+
+    /// Adds the next layer whole; true when a node of it was reached by `other`.
+    fn expand(&mut self, graph: &Graph, blocked: &Blocked, other: &Side) -> bool {
+        let depth = self.depth() + 1;
+        let (from, to) = (self.layers[self.layers.len() - 2], self.order.len());
+        let mut met = false;
+        for i in from..to {
+            for link in moves(graph, self.order[i], self.direction) {
+                let v = link.node;
+                if !blocked.has(v) && self.dist.insert_new(v, depth) {
+                    self.order.push(v);
+                    met |= other.dist.contains(v);
+                }
+            }
+        }
+        self.layers.push(self.order.len());
+        met
+    }
+}
+
+/// The lexicographically smallest (by role names) of the shortest routes `from` → `to` that
+/// never enter a blocked role; `None` when there is none.
+///
+/// A breadth-first search from both ends, a whole layer at a time on the side with the smaller
+/// frontier, until the two meet: with forward layers complete to depth `f` and backward layers
+/// to depth `b`, the route has `f + b` moves, and a role on it is either in a forward layer (and
+/// on the route if it leads to a role on the route in the next layer) or in a backward layer
+/// (and then every role one layer nearer the goal continues it). The walk from `from` takes at
+/// each step the smallest role by name among those continuations, as a search from the goal
+/// alone would.
+fn shortest_leg(graph: &Graph, from: NodeIndex, to: NodeIndex, blocked: &Blocked) -> Option<Route> {
+    if from == to {
+        return Some(Route::stay(from));
+    }
+    let mut forward = Side::new(graph, from, Direction::Outgoing);
+    let mut backward = Side::new(graph, to, Direction::Incoming);
+    loop {
+        let (f, b) = (forward.frontier().len(), backward.frontier().len());
+        if f == 0 || b == 0 {
+            return None;
+        }
+        let met = if f <= b {
+            forward.expand(graph, blocked, &backward)
+        } else {
+            backward.expand(graph, blocked, &forward)
+        };
+        if met {
+            break;
+        }
+    }
+    let (f, b) = (forward.depth(), backward.depth());
+    let total = f + b;
+
+    // on_route: the forward-side roles that lead to the goal in the fewest moves.
+    let mut on_route = node_map(node_bound(graph));
+    let last = &forward.order[forward.layers[f as usize]..forward.layers[f as usize + 1]];
+    for &v in last {
+        if backward.dist.get(v) == Some(b) {
+            on_route.insert(v, 0);
+        }
+    }
+    for k in (0..f as usize).rev() {
+        for &u in &forward.order[forward.layers[k]..forward.layers[k + 1]] {
+            let next = k as u32 + 1;
+            let continues = moves(graph, u, Direction::Outgoing)
+                .iter()
+                .any(|l| forward.dist.get(l.node) == Some(next) && on_route.contains(l.node));
+            if continues {
+                on_route.insert(u, 0);
+            }
+        }
+    }
+
     let mut route = Route::stay(from);
     let mut cur = from;
-    while cur != to {
-        let want = dist[cur.index()].checked_sub(1)?;
+    for step in 0..total {
+        let next_is_forward = step < f;
         let mut best: Option<(NodeIndex, EdgeIndex)> = None;
-        for (e, v) in graph.out_edges(cur, EdgeKind::Transition) {
-            if blocked[v.index()] || dist[v.index()] != want {
-                continue;
-            }
-            if best.is_none_or(|b| order_choice(graph, (v, e), b).is_lt()) {
-                best = Some((v, e));
+        for link in moves(graph, cur, Direction::Outgoing) {
+            let v = link.node;
+            let fits = if next_is_forward {
+                forward.dist.get(v) == Some(step + 1) && on_route.contains(v)
+            } else {
+                backward.dist.get(v) == Some(total - step - 1)
+            };
+            if fits && best.is_none_or(|bst| order_choice(graph, (v, link.edge), bst).is_lt()) {
+                best = Some((v, link.edge));
             }
         }
         let (v, e) = best?;
@@ -296,8 +402,8 @@ fn first_shortest(
 /// - `from == to` (no via): the route of zero moves.
 /// - Not a role: [`RouteError::NotARole`]; no route at all: [`RouteError::Unreachable`].
 ///
-/// Cost: one breadth-first search per leg, backwards from the leg's goal, stopping as soon as
-/// the leg's start is reached; memory is a few arrays indexed by node index.
+/// Cost: per leg, a breadth-first search from both ends that stops where they meet; memory is a
+/// few reusable maps over node indices.
 pub fn fewest_moves(
     graph: &Graph,
     from: NodeIndex,
@@ -305,12 +411,11 @@ pub fn fewest_moves(
     options: &RouteOptions,
 ) -> Result<Route, RouteError> {
     let stops = stops(graph, from, to, options)?;
-    let blocked = blocked_set(graph, &options.avoid);
+    let blocked = blocked_set(&options.avoid);
     let mut route = Route::stay(from);
     for leg in stops.windows(2) {
         let (a, b) = (leg[0], leg[1]);
-        let dist = distances_to(graph, b, &blocked, Some(a));
-        match first_shortest(graph, a, b, &dist, &blocked) {
+        match shortest_leg(graph, a, b, &blocked) {
             Some(part) => route.append(part),
             None => return Err(unreachable(graph, a, b, &blocked)),
         }

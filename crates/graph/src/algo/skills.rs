@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use petgraph::stable_graph::NodeIndex;
+use petgraph::Direction;
 
 use crate::graph::Graph;
 use crate::model::{EdgeKind, Node, NodeKind};
@@ -37,7 +38,7 @@ pub fn held_skills(graph: &Graph, start: &Start) -> HashSet<NodeIndex> {
         Start::Profile(list) => list,
     };
     for &ix in entries {
-        match node(graph, ix).map(|n| n.kind) {
+        match graph.kind_of(ix) {
             Some(NodeKind::Skill) => seeds.push(ix),
             Some(NodeKind::Tool) => seeds.extend(
                 graph
@@ -70,11 +71,11 @@ pub fn held_skills(graph: &Graph, start: &Start) -> HashSet<NodeIndex> {
 
 /// The node at `ix`, if there is one.
 pub(crate) fn node(graph: &Graph, ix: NodeIndex) -> Option<&Node> {
-    graph.petgraph().node_weight(ix)
+    graph.get_node(ix)
 }
 
 pub(crate) fn is_kind(graph: &Graph, ix: NodeIndex, kind: NodeKind) -> bool {
-    node(graph, ix).is_some_and(|n| n.kind == kind)
+    graph.kind_of(ix) == Some(kind)
 }
 
 pub(crate) fn is_skill(graph: &Graph, ix: NodeIndex) -> bool {
@@ -84,7 +85,7 @@ pub(crate) fn is_skill(graph: &Graph, ix: NodeIndex) -> bool {
 /// A skill's hours to learn and whether they are known: `effort_hours`, or 0 when it is
 /// missing, negative or not finite.
 pub(crate) fn effort(graph: &Graph, ix: NodeIndex) -> (f64, bool) {
-    match node(graph, ix).and_then(|n| n.effort_hours) {
+    match graph.effort_of(ix) {
         Some(h) if h.is_finite() && h >= 0.0 => (h, true),
         _ => (0.0, false),
     }
@@ -98,13 +99,13 @@ pub(crate) fn requirements(
     role: NodeIndex,
     min_importance: u8,
 ) -> Vec<(NodeIndex, u8)> {
-    if node(graph, role).is_none() {
+    if graph.kind_of(role).is_none() {
         return Vec::new();
     }
     let mut list: Vec<(NodeIndex, u8)> = graph
         .out_edges(role, EdgeKind::Requires)
         .filter(|&(_, s)| is_skill(graph, s))
-        .map(|(e, s)| (s, graph.edge(e).importance.unwrap_or(1)))
+        .map(|(e, s)| (s, graph.importance_of(e).unwrap_or(1)))
         .collect();
     // Highest importance first within each skill, so dedup keeps it.
     list.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
@@ -119,26 +120,22 @@ pub(crate) fn prerequisites(
     skill: NodeIndex,
 ) -> impl Iterator<Item = NodeIndex> + '_ {
     graph
-        .in_edges(skill, EdgeKind::Prerequisite)
-        .map(|(_, s)| s)
+        .links(skill, Direction::Incoming, EdgeKind::Prerequisite)
+        .iter()
+        .map(|l| l.node)
 }
 
 /// The skills that directly need `skill` (it is their prerequisite).
 pub(crate) fn dependents(graph: &Graph, skill: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
     graph
-        .out_edges(skill, EdgeKind::Prerequisite)
-        .map(|(_, s)| s)
-}
-
-/// The sort key behind [`Graph::order_by_name`]: lower-cased name, then id.
-pub(crate) fn name_key(graph: &Graph, ix: NodeIndex) -> (String, &str) {
-    let n = graph.node(ix);
-    (n.name.to_lowercase(), n.id.as_str())
+        .links(skill, Direction::Outgoing, EdgeKind::Prerequisite)
+        .iter()
+        .map(|l| l.node)
 }
 
 /// Sorts existing nodes by name (ignoring case), then id.
 pub(crate) fn sort_by_name(graph: &Graph, list: &mut [NodeIndex]) {
-    list.sort_by_cached_key(|&ix| name_key(graph, ix));
+    list.sort_by(|&a, &b| graph.order_by_name(a, b));
 }
 
 /// [`Graph::order_by_name`], then the edge index: the order in which parallel choices are made.
@@ -156,36 +153,26 @@ pub(crate) fn order_choice(
 
 /// Reusable visited marks over node indices: clearing is O(1).
 pub(crate) struct Marks {
-    stamp: Vec<u32>,
-    epoch: u32,
+    map: super::scratch::Pooled,
+    bound: usize,
 }
 
 impl Marks {
     pub(crate) fn new(bound: usize) -> Marks {
         Marks {
-            stamp: vec![0; bound],
-            epoch: 1,
+            map: super::scratch::node_map(bound),
+            bound,
         }
     }
 
     /// Forgets every mark.
     pub(crate) fn clear(&mut self) {
-        self.epoch = self.epoch.wrapping_add(1);
-        if self.epoch == 0 {
-            self.stamp.fill(0);
-            self.epoch = 1;
-        }
+        self.map.clear(self.bound);
     }
 
     /// Marks `ix`; true when it was not marked yet.
     pub(crate) fn mark(&mut self, ix: NodeIndex) -> bool {
-        match self.stamp.get_mut(ix.index()) {
-            Some(s) if *s != self.epoch => {
-                *s = self.epoch;
-                true
-            }
-            _ => false,
-        }
+        self.map.insert_new(ix, 0)
     }
 }
 
@@ -223,10 +210,5 @@ pub(crate) fn sum_hours(mut hours: Vec<f64>) -> f64 {
 
 /// One more than the highest node index in use: the length of arrays indexed by node.
 pub(crate) fn node_bound(graph: &Graph) -> usize {
-    petgraph::visit::NodeIndexable::node_bound(graph.petgraph())
-}
-
-/// One more than the highest edge index in use: the length of arrays indexed by edge.
-pub(crate) fn edge_bound(graph: &Graph) -> usize {
-    petgraph::visit::EdgeIndexable::edge_bound(graph.petgraph())
+    graph.node_bound()
 }

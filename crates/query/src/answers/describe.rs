@@ -210,7 +210,8 @@ fn num(cell: &Cell) -> f64 {
 }
 
 fn sort_rows_by<K: Ord>(table: &mut ResultTable, key: impl Fn(&[Cell]) -> K) {
-    table.rows.sort_by_key(|row| key(row));
+    // Keys allocate (lower-cased names): once per row, not once per comparison.
+    table.rows.sort_by_cached_key(|row| key(row));
 }
 
 /// Out-edges of one kind grouped by target, targets in name order.
@@ -219,11 +220,17 @@ fn grouped_out_edges(
     from: NodeIndex,
     kind: EdgeKind,
 ) -> Vec<(NodeIndex, Vec<EdgeIndex>)> {
-    let mut groups: BTreeMap<NodeIndex, Vec<EdgeIndex>> = BTreeMap::new();
-    for (e, to) in graph.out_edges(from, kind) {
-        groups.entry(to).or_default().push(e);
+    let mut edges: Vec<(NodeIndex, EdgeIndex)> =
+        graph.out_edges(from, kind).map(|(e, to)| (to, e)).collect();
+    // Stable: each target's edges stay in the order `out_edges` gives them.
+    edges.sort_by_key(|&(to, _)| to);
+    let mut list: Vec<(NodeIndex, Vec<EdgeIndex>)> = Vec::new();
+    for (to, e) in edges {
+        match list.last_mut() {
+            Some((last, group)) if *last == to => group.push(e),
+            _ => list.push((to, vec![e])),
+        }
     }
-    let mut list: Vec<(NodeIndex, Vec<EdgeIndex>)> = groups.into_iter().collect();
     for (_, edges) in &mut list {
         edges.sort_by_key(|&e| graph.edge(e).sources.clone());
     }

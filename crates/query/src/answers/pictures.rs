@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use skillgraph_graph::algo::Route;
-use skillgraph_graph::{format_number, EdgeIndex, EdgeKind, Graph, NodeIndex};
+use skillgraph_graph::{format_number, EdgeIndex, EdgeKind, Graph, NodeIndex, NodeKind};
 
 use crate::result::{Picture, PictureEdge, PictureKind, PictureNode};
 
@@ -212,11 +212,17 @@ pub fn plan(
             format!("= {}", hours(total)),
         );
     }
+    // Prerequisites between plan skills, except where the plan's order already draws them.
     let in_plan: HashSet<NodeIndex> = steps.iter().map(|s| s.skill).collect();
     for step in steps {
         for (e, before) in graph.in_edges(step.skill, EdgeKind::Prerequisite) {
-            if in_plan.contains(&before) {
-                picture.edge(graph_edge(graph, e, false));
+            let edge = graph_edge(graph, e, false);
+            let drawn = picture
+                .edges
+                .iter()
+                .any(|d| d.highlighted && d.from == edge.from && d.to == edge.to);
+            if in_plan.contains(&before) && !drawn {
+                picture.edge(edge);
             }
         }
     }
@@ -231,8 +237,9 @@ pub fn plan(
     picture
 }
 
-/// Two roles side by side: the left role, what only it has, what both have (highlighted), what
-/// only the right has, the right role; `requires` edges labelled with their importance.
+/// Two roles side by side, in columns: what only the left role has, the left role, what both
+/// have (highlighted), the right role, what only it has — so no edge crosses a column.
+/// `requires` edges are labelled with their importance.
 pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> Picture {
     let mut picture = Picture::default();
     let mut sides: BTreeMap<NodeIndex, (bool, bool)> = BTreeMap::new();
@@ -252,9 +259,9 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> Picture {
         .into_iter()
         .map(|(ix, sides)| {
             let column = match sides {
-                (true, false) => 1,
+                (true, false) => 0,
                 (true, true) => 2,
-                _ => 3,
+                _ => 4,
             };
             (column, ix)
         })
@@ -265,7 +272,7 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> Picture {
             .cmp(&(b.0, graph.node(b.1).kind))
             .then(graph.order_by_name(a.1, b.1))
     });
-    let mut role = placed(graph, left, 0);
+    let mut role = placed(graph, left, 1);
     role.highlighted = false;
     picture.node(role);
     for &(column, ix) in &items {
@@ -274,7 +281,7 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> Picture {
         node.highlighted = column == 2;
         picture.node(node);
     }
-    let mut role = placed(graph, right, 4);
+    let mut role = placed(graph, right, 3);
     role.highlighted = false;
     picture.node(role);
     for role in [left, right] {
@@ -328,18 +335,35 @@ pub fn subgraph(
     picture
 }
 
-/// `show X`: X and the nodes one edge away, with the edges that touch X.
+/// `show X`: X and the nodes one edge away, with the edges that touch X. X stands in the
+/// middle; what leads to it stands left, what it leads to right — except that a role's tools
+/// and the roles it moves to also stand left, so its long list of skills has the right side
+/// to itself.
 pub fn around(graph: &Graph, center: NodeIndex) -> Picture {
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
+    let mut right: HashSet<NodeIndex> = HashSet::new();
+    let role = graph.node(center).kind == NodeKind::Role;
     for kind in EdgeKind::ALL {
-        for (e, other) in graph
-            .out_edges(center, kind)
-            .chain(graph.in_edges(center, kind))
-        {
+        for (e, other) in graph.out_edges(center, kind) {
+            nodes.push(other);
+            edges.push(e);
+            if !role || kind == EdgeKind::Requires {
+                right.insert(other);
+            }
+        }
+        for (e, other) in graph.in_edges(center, kind) {
             nodes.push(other);
             edges.push(e);
         }
     }
-    subgraph(graph, center, nodes, edges)
+    let mut picture = subgraph(graph, center, nodes, edges);
+    for node in &mut picture.nodes {
+        node.column = Some(match graph.by_id(&node.id) {
+            Some(ix) if ix == center => 1,
+            Some(ix) if right.contains(&ix) => 2,
+            _ => 0,
+        });
+    }
+    picture
 }

@@ -333,6 +333,9 @@ fn resolve_error(span: Span, e: ResolveError) -> QueryError {
             kind,
             suggestions,
         } => {
+            // The caret shows the whole name; the message names it on one short line (a
+            // megabyte-long or multi-line name would otherwise fill the terminal).
+            let text = crate::parser::shorten(text);
             let message = match kind {
                 Some(k) => format!("no {k} is called `{text}`"),
                 None => format!("nothing is called `{text}`"),
@@ -370,8 +373,16 @@ fn resolve_error(span: Span, e: ResolveError) -> QueryError {
 
 /// The closest of `candidates` to `word` by edit distance, if any is close.
 pub(crate) fn closest_word<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word_chars = word.chars().count();
     candidates
         .iter()
+        // The score is at most shorter / longer length; skip what cannot reach 0.5, and very
+        // long names, before paying for a distance that costs the product of the lengths.
+        .filter(|c| {
+            let c_chars = c.chars().count();
+            let (short, long) = (word_chars.min(c_chars), word_chars.max(c_chars));
+            2 * short >= long && long <= skillgraph_graph::resolve::MAX_FUZZY_CHARS
+        })
         .map(|c| (strsim::normalized_damerau_levenshtein(word, c), *c))
         .filter(|(score, _)| *score >= 0.5)
         .max_by(|a, b| a.0.total_cmp(&b.0))

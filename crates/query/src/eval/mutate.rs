@@ -35,7 +35,8 @@ fn user_source(graph: &Graph) -> (Option<Change>, SourceId) {
 pub fn slug(name: &str) -> String {
     let mut out = String::new();
     for c in name.trim().chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() || matches!(c, '.' | '+' | '#') {
+        // Some letters stay upper case when lowered (`ℒ`); they end a word like a space.
+        if c != '-' && c != '_' && c != ':' && skillgraph_graph::change::is_id_char(c) {
             out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
@@ -57,6 +58,11 @@ pub fn changes(graph: &Graph, statement: &StatementKind) -> Result<Vec<Change>, 
             node.sources = vec![user];
             for prop in props {
                 set_node_prop(&mut node, prop)?;
+            }
+            // The user source is added above, so records may cite it.
+            for (field, value) in node.fields.iter_mut() {
+                cite_user_source(field, value);
+                check_record_sources(graph, field, value, name.span)?;
             }
             if node.id.is_empty() {
                 return Err(QueryError::new(
@@ -144,6 +150,11 @@ pub fn changes(graph: &Graph, statement: &StatementKind) -> Result<Vec<Change>, 
                     format!("a {} has no field `{head}`", target.kind),
                 ));
             }
+            let mut new_value = new_value;
+            if cite_user_source(&head, &mut new_value) {
+                changes.extend(user_source(graph).0);
+            }
+            check_record_sources(graph, &head, &new_value, value.span)?;
             changes.push(Change::SetField {
                 id: target.id.clone(),
                 field: head,
@@ -159,6 +170,65 @@ pub fn changes(graph: &Graph, statement: &StatementKind) -> Result<Vec<Change>, 
         _ => unreachable!("only write statements reach here"),
     }
     Ok(changes)
+}
+
+/// Records that state figures (a salary, job openings, pay by city) cite their source, as in
+/// the data files; one a user writes without a `source` is the user's own. Returns whether
+/// any record now cites [`USER_SOURCE`].
+fn cite_user_source(field: &str, value: &mut Value) -> bool {
+    if !skillgraph_graph::change::SOURCED_RECORD_FIELDS.contains(&field) {
+        return false;
+    }
+    let records: Vec<&mut BTreeMap<String, Value>> = match value {
+        Value::Record(record) => vec![record],
+        Value::List(items) => items
+            .iter_mut()
+            .filter_map(|item| match item {
+                Value::Record(record) => Some(record),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut cited = false;
+    for record in records {
+        if !record.contains_key("source") {
+            record.insert("source".into(), Value::Text(USER_SOURCE.into()));
+        }
+        cited |= matches!(record.get("source"), Some(Value::Text(s)) if s == USER_SOURCE);
+    }
+    cited
+}
+
+/// A record's `source` must name a source of the graph (or `user`, added with the write), as
+/// the data files require; otherwise the graph could not be exported and imported back.
+fn check_record_sources(
+    graph: &Graph,
+    field: &str,
+    value: &Value,
+    span: crate::ast::Span,
+) -> Result<(), QueryError> {
+    for record in skillgraph_graph::change::sourced_records(field, value) {
+        let known = |key: &str| key == USER_SOURCE || graph.source_id(key).is_some();
+        match record.get("source") {
+            Some(Value::Text(key)) if known(key) => {}
+            Some(Value::Text(key)) => {
+                return Err(QueryError::new(
+                    span,
+                    format!("the `{field}` record cites the source `{key}`, which this graph does not have"),
+                )
+                .with_help("leave `source` out to cite yourself (`user`), or name a source listed by `.sources`"))
+            }
+            Some(other) => {
+                return Err(QueryError::new(
+                    span,
+                    format!("the `source` of a `{field}` record is the key of a source, not {}", other.type_name()),
+                ))
+            }
+            None => {}
+        }
+    }
+    Ok(())
 }
 
 fn set_leaf(record: &mut BTreeMap<String, Value>, path: &[String], value: Value) {

@@ -869,6 +869,10 @@ impl MoveRules {
     }
 
     fn allows(&self, graph: &Graph, edge: skillgraph_graph::EdgeIndex) -> bool {
+        if !self.any() {
+            // Without rules every move is allowed: skip the field lookups (this runs per edge).
+            return true;
+        }
         let (a, b) = graph.edge_endpoints(edge);
         if let (Some(min), Some(pay)) = (self.min_pay, number_field(graph, b, "salary.avg")) {
             if pay < min {

@@ -1,0 +1,1191 @@
+//! The compact form of a graph: what a snapshot holds, and what a [`Graph`](crate::Graph) reads
+//! from directly until something changes it.
+//!
+//! A graph with a million edges takes ~150 ms and ~200 MB to rebuild as petgraph nodes and edges
+//! (a struct, a linked-list entry and a source list per edge), most of it for data the first
+//! answer never looks at. Here the graph stays as it was stored: one byte buffer holding a few
+//! flat arrays (struct of arrays, node and edge slots by index, holes included), the strings,
+//! and the source lists interned. Reads index the arrays; `Node` and `Edge` values are built on
+//! first access, a chunk at a time; the id and name lookups are hash tables over node indices,
+//! built on first use. The first change turns the whole graph into a petgraph graph ("thaw"),
+//! with the same indices and free slots that petgraph's own deserialisation would give.
+//!
+//! # Body layout (all integers little-endian)
+//!
+//! ```text
+//! "SGB1" node_bound:u32 edge_bound:u32 node_count:u32 edge_count:u32
+//! lists: n:u32, n × (len:u32, len × source:u16)      interned source lists
+//! node_kind: nb × u8        0 role, 1 skill, 2 tool, 255 hole
+//! node_flags: nb × u8       1 effort_hours, 2 aliases/category/fields ("rest")
+//! node_sources: nb × u32    list index
+//! node_effort: nb × f64
+//! id_end: nb × u32, ids: len:u32 + bytes      node i's id is ids[id_end[i-1]..id_end[i]]
+//! name_end: nb × u32, names: len:u32 + bytes
+//! rests: n:u32, n × (node:u32, len:u32, postcard NodeRest)   in node order
+//! edge_from: eb × u32       u32::MAX for a hole
+//! edge_to: eb × u32
+//! edge_kind: eb × u8        EdgeKind as u8, 255 hole
+//! edge_flags: eb × u8       1 importance, 2 effort_hours, 4 extra
+//! edge_importance: eb × u8
+//! efforts: n:u32, n × f64   effort of each edge with flag 2, in edge order
+//! edge_sources: width:u8 (1, 2 or 4), eb × list index
+//! extras: n:u32, n × (edge:u32, len:u32, postcard EdgeExtra)   in edge order
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::{EdgeIndexable, NodeIndexable};
+use serde::{Deserialize, Serialize};
+
+use crate::fxhash::{hash_lowercase, hash_str, FxBuildHasher};
+use crate::graph::cmp_ignoring_case;
+use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, SourceId, Value};
+
+const MAGIC: &[u8; 4] = b"SGB1";
+const HOLE: u8 = 0xff;
+const NO_NODE: u32 = u32::MAX;
+/// Nodes and edges are built as `Node` and `Edge` values this many at a time, on first access.
+/// Small, because a query's nodes are scattered (the skills of one role lie all over the index).
+const NODE_CHUNK: usize = 32;
+const EDGE_CHUNK: usize = 256;
+
+/// Id lookups answered by a scan before a hash table of the ids is built.
+const SCANS_BEFORE_TABLE: usize = 4;
+
+const NODE_EFFORT: u8 = 1;
+const NODE_REST: u8 = 2;
+const EDGE_IMPORTANCE: u8 = 1;
+const EDGE_EFFORT: u8 = 2;
+const EDGE_EXTRA: u8 = 4;
+
+/// The parts of a node that few nodes of a bulk import have.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+struct NodeRest {
+    aliases: Vec<String>,
+    category: Option<String>,
+    fields: BTreeMap<String, Value>,
+}
+
+fn kind_code(kind: NodeKind) -> u8 {
+    match kind {
+        NodeKind::Role => 0,
+        NodeKind::Skill => 1,
+        NodeKind::Tool => 2,
+    }
+}
+
+fn node_kind_of(code: u8) -> Option<NodeKind> {
+    match code {
+        0 => Some(NodeKind::Role),
+        1 => Some(NodeKind::Skill),
+        2 => Some(NodeKind::Tool),
+        _ => None,
+    }
+}
+
+fn edge_kind_of(code: u8) -> Option<EdgeKind> {
+    EdgeKind::ALL.get(code as usize).copied()
+}
+
+// ---- writing -------------------------------------------------------------------------------
+
+/// Builds a body one node slot and one edge slot at a time, in index order.
+#[derive(Default)]
+pub(crate) struct BodyWriter {
+    node_kind: Vec<u8>,
+    node_flags: Vec<u8>,
+    node_sources: Vec<u32>,
+    node_effort: Vec<f64>,
+    id_end: Vec<u32>,
+    ids: Vec<u8>,
+    name_end: Vec<u32>,
+    names: Vec<u8>,
+    rests: Vec<(u32, Vec<u8>)>,
+    lists: Vec<Vec<SourceId>>,
+    list_ids: HashMap<Vec<SourceId>, u32, FxBuildHasher>,
+    /// The list interned last, which the next node or edge usually repeats.
+    last_list: Option<(Vec<SourceId>, u32)>,
+    edge_from: Vec<u32>,
+    edge_to: Vec<u32>,
+    edge_kind: Vec<u8>,
+    edge_flags: Vec<u8>,
+    edge_importance: Vec<u8>,
+    efforts: Vec<f64>,
+    edge_sources: Vec<u32>,
+    extras: Vec<(u32, Vec<u8>)>,
+}
+
+impl BodyWriter {
+    pub(crate) fn with_capacity(nodes: usize, edges: usize) -> BodyWriter {
+        BodyWriter {
+            node_kind: Vec::with_capacity(nodes),
+            node_flags: Vec::with_capacity(nodes),
+            node_sources: Vec::with_capacity(nodes),
+            node_effort: Vec::with_capacity(nodes),
+            id_end: Vec::with_capacity(nodes),
+            name_end: Vec::with_capacity(nodes),
+            edge_from: Vec::with_capacity(edges),
+            edge_to: Vec::with_capacity(edges),
+            edge_kind: Vec::with_capacity(edges),
+            edge_flags: Vec::with_capacity(edges),
+            edge_importance: Vec::with_capacity(edges),
+            edge_sources: Vec::with_capacity(edges),
+            ..BodyWriter::default()
+        }
+    }
+
+    fn intern(&mut self, list: &[SourceId]) -> u32 {
+        if let Some((last, id)) = &self.last_list {
+            if last.as_slice() == list {
+                return *id;
+            }
+        }
+        let id = match self.list_ids.get(list) {
+            Some(&id) => id,
+            None => {
+                let id = self.lists.len() as u32;
+                self.lists.push(list.to_vec());
+                self.list_ids.insert(list.to_vec(), id);
+                id
+            }
+        };
+        self.last_list = Some((list.to_vec(), id));
+        id
+    }
+
+    /// The next node slot: a node, or a hole.
+    pub(crate) fn node(&mut self, node: Option<&Node>) {
+        let i = self.node_kind.len() as u32;
+        match node {
+            None => {
+                self.node_kind.push(HOLE);
+                self.node_flags.push(0);
+                self.node_sources.push(0);
+                self.node_effort.push(0.0);
+            }
+            Some(n) => {
+                let list = self.intern(&n.sources);
+                self.node_kind.push(kind_code(n.kind));
+                let mut flags = 0;
+                if n.effort_hours.is_some() {
+                    flags |= NODE_EFFORT;
+                }
+                if !n.aliases.is_empty() || n.category.is_some() || !n.fields.is_empty() {
+                    flags |= NODE_REST;
+                    let rest = NodeRest {
+                        aliases: n.aliases.clone(),
+                        category: n.category.clone(),
+                        fields: n.fields.clone(),
+                    };
+                    let bytes = postcard::to_allocvec(&rest).expect("node fields always encode");
+                    self.rests.push((i, bytes));
+                }
+                self.node_flags.push(flags);
+                self.node_sources.push(list);
+                self.node_effort.push(n.effort_hours.unwrap_or(0.0));
+                self.ids.extend_from_slice(n.id.as_bytes());
+                self.names.extend_from_slice(n.name.as_bytes());
+            }
+        }
+        self.id_end.push(self.ids.len() as u32);
+        self.name_end.push(self.names.len() as u32);
+    }
+
+    /// The next edge slot: (from, to, edge), or a hole.
+    pub(crate) fn edge(&mut self, edge: Option<(NodeIndex, NodeIndex, &Edge)>) {
+        let i = self.edge_from.len() as u32;
+        match edge {
+            None => {
+                self.edge_from.push(NO_NODE);
+                self.edge_to.push(NO_NODE);
+                self.edge_kind.push(HOLE);
+                self.edge_flags.push(0);
+                self.edge_importance.push(0);
+                self.edge_sources.push(0);
+            }
+            Some((a, b, e)) => {
+                let list = self.intern(&e.sources);
+                self.edge_from.push(a.index() as u32);
+                self.edge_to.push(b.index() as u32);
+                self.edge_kind.push(e.kind as u8);
+                let mut flags = 0;
+                if let Some(imp) = e.importance {
+                    flags |= EDGE_IMPORTANCE;
+                    self.edge_importance.push(imp);
+                } else {
+                    self.edge_importance.push(0);
+                }
+                if let Some(h) = e.effort_hours {
+                    flags |= EDGE_EFFORT;
+                    self.efforts.push(h);
+                }
+                if let Some(extra) = &e.extra {
+                    flags |= EDGE_EXTRA;
+                    let bytes =
+                        postcard::to_allocvec(extra.as_ref()).expect("edge extras always encode");
+                    self.extras.push((i, bytes));
+                }
+                self.edge_flags.push(flags);
+                self.edge_sources.push(list);
+            }
+        }
+    }
+
+    pub(crate) fn finish(self) -> Vec<u8> {
+        let nb = self.node_kind.len();
+        let eb = self.edge_from.len();
+        let node_count = self.node_kind.iter().filter(|&&k| k != HOLE).count();
+        let edge_count = self.edge_kind.iter().filter(|&&k| k != HOLE).count();
+        let mut out = Vec::with_capacity(
+            64 + nb * 22 + self.ids.len() + self.names.len() + eb * 16 + self.efforts.len() * 8,
+        );
+        out.extend_from_slice(MAGIC);
+        for n in [nb, eb, node_count, edge_count] {
+            put_u32(&mut out, n as u32);
+        }
+        put_u32(&mut out, self.lists.len() as u32);
+        for list in &self.lists {
+            put_u32(&mut out, list.len() as u32);
+            for s in list {
+                out.extend_from_slice(&s.0.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&self.node_kind);
+        out.extend_from_slice(&self.node_flags);
+        put_u32s(&mut out, &self.node_sources);
+        for h in &self.node_effort {
+            out.extend_from_slice(&h.to_le_bytes());
+        }
+        put_u32s(&mut out, &self.id_end);
+        put_u32(&mut out, self.ids.len() as u32);
+        out.extend_from_slice(&self.ids);
+        put_u32s(&mut out, &self.name_end);
+        put_u32(&mut out, self.names.len() as u32);
+        out.extend_from_slice(&self.names);
+        put_records(&mut out, &self.rests);
+        put_u32s(&mut out, &self.edge_from);
+        put_u32s(&mut out, &self.edge_to);
+        out.extend_from_slice(&self.edge_kind);
+        out.extend_from_slice(&self.edge_flags);
+        out.extend_from_slice(&self.edge_importance);
+        put_u32(&mut out, self.efforts.len() as u32);
+        for h in &self.efforts {
+            out.extend_from_slice(&h.to_le_bytes());
+        }
+        let width: u8 = match self.lists.len() {
+            0..=0x100 => 1,
+            0x101..=0x1_0000 => 2,
+            _ => 4,
+        };
+        out.push(width);
+        for &l in &self.edge_sources {
+            out.extend_from_slice(&l.to_le_bytes()[..width as usize]);
+        }
+        put_records(&mut out, &self.extras);
+        out
+    }
+}
+
+fn put_u32(out: &mut Vec<u8>, n: u32) {
+    out.extend_from_slice(&n.to_le_bytes());
+}
+
+fn put_u32s(out: &mut Vec<u8>, list: &[u32]) {
+    for &n in list {
+        put_u32(out, n);
+    }
+}
+
+fn put_records(out: &mut Vec<u8>, records: &[(u32, Vec<u8>)]) {
+    put_u32(out, records.len() as u32);
+    for (i, bytes) in records {
+        put_u32(out, *i);
+        put_u32(out, bytes.len() as u32);
+        out.extend_from_slice(bytes);
+    }
+}
+
+/// The body of a petgraph graph.
+pub(crate) fn encode_petgraph(graph: &StableDiGraph<Node, Edge>) -> Vec<u8> {
+    let mut w = BodyWriter::with_capacity(graph.node_bound(), graph.edge_bound());
+    for i in 0..graph.node_bound() {
+        w.node(graph.node_weight(NodeIndex::new(i)));
+    }
+    for i in 0..graph.edge_bound() {
+        let e = EdgeIndex::new(i);
+        w.edge(
+            graph
+                .edge_weight(e)
+                .zip(graph.edge_endpoints(e))
+                .map(|(w, (a, b))| (a, b, w)),
+        );
+    }
+    w.finish()
+}
+
+// ---- reading -------------------------------------------------------------------------------
+
+/// Reads the body front to back; every read is checked, so damaged bytes give an error.
+struct Cursor<'a> {
+    buf: &'a [u8],
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn take(&mut self, n: usize, what: &str) -> Result<usize, String> {
+        let start = self.at;
+        match start.checked_add(n) {
+            Some(end) if end <= self.buf.len() => {
+                self.at = end;
+                Ok(start)
+            }
+            _ => Err(format!("the snapshot ends inside {what}")),
+        }
+    }
+
+    fn u32(&mut self, what: &str) -> Result<u32, String> {
+        let at = self.take(4, what)?;
+        Ok(read_u32(self.buf, at))
+    }
+
+    /// `count` items of `size` bytes; returns where they start.
+    fn array(&mut self, count: usize, size: usize, what: &str) -> Result<usize, String> {
+        let n = count
+            .checked_mul(size)
+            .ok_or_else(|| format!("{what} is too large"))?;
+        self.take(n, what)
+    }
+}
+
+fn read_u32(buf: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]])
+}
+
+fn read_f64(buf: &[u8], at: usize) -> f64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&buf[at..at + 8]);
+    f64::from_le_bytes(b)
+}
+
+/// An open-addressing table of node indices (no keys stored: a slot's key is read from its
+/// node), for the id and label lookups.
+#[derive(Debug, Clone)]
+struct NodeTable {
+    slots: Vec<u32>,
+    shift: u32,
+}
+
+impl NodeTable {
+    fn with_entries(n: usize) -> NodeTable {
+        let size = (n.max(4) * 2).next_power_of_two();
+        NodeTable {
+            slots: vec![NO_NODE; size],
+            shift: 64 - size.trailing_zeros(),
+        }
+    }
+
+    fn start(&self, hash: u64) -> usize {
+        // The high bits of a multiplicative hash are the well-mixed ones.
+        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+    }
+
+    /// The slots to look at for `hash`, in probe order, until an empty one.
+    fn probe(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        let mask = self.slots.len() - 1;
+        let start = self.start(hash);
+        (0..self.slots.len())
+            .map(move |i| self.slots[(start + i) & mask])
+            .take_while(|&s| s != NO_NODE)
+    }
+
+    fn insert(&mut self, hash: u64, value: u32) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.start(hash);
+        while self.slots[i] != NO_NODE {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = value;
+    }
+}
+
+/// Lower-cased names and aliases → nodes, as contiguous runs so that a lookup is a slice.
+#[derive(Debug, Clone)]
+struct LabelTable {
+    /// Slots hold group numbers.
+    table: NodeTable,
+    /// Per group: a (node, label number) carrying the label, and where its run starts.
+    groups: Vec<(u32, u32, u32)>,
+    nodes: Vec<NodeIndex>,
+}
+
+/// The bytes a frozen graph reads from: its own, or shared with whoever read them (the store
+/// hands over sled's buffer of a one-chunk snapshot instead of a copy).
+pub type SnapshotBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+#[derive(Clone)]
+pub(crate) struct Frozen {
+    buf: SnapshotBytes,
+    /// Where the body starts in `buf`.
+    start: usize,
+    node_bound: usize,
+    edge_bound: usize,
+    node_count: usize,
+    edge_count: usize,
+    lists: Vec<Vec<SourceId>>,
+    node_kind: usize,
+    node_flags: usize,
+    node_sources: usize,
+    node_effort: usize,
+    id_end: usize,
+    ids: usize,
+    name_end: usize,
+    names: usize,
+    rests: HashMap<u32, NodeRest, FxBuildHasher>,
+    edge_from: usize,
+    edge_to: usize,
+    edge_kind: usize,
+    edge_flags: usize,
+    edge_importance: usize,
+    efforts: usize,
+    /// Per block of 64 edges: the efforts before it, and which of its edges have one.
+    effort_rank: Vec<(u32, u64)>,
+    edge_sources: usize,
+    source_width: usize,
+    extras: HashMap<u32, EdgeExtra, FxBuildHasher>,
+    nodes: Vec<OnceLock<Box<[Option<Node>]>>>,
+    edges: Vec<OnceLock<Box<[Option<Edge>]>>>,
+    ids_table: OnceLock<NodeTable>,
+    labels_table: OnceLock<LabelTable>,
+    labels_map: OnceLock<HashMap<String, Vec<NodeIndex>>>,
+    thawed: OnceLock<StableDiGraph<Node, Edge>>,
+    /// Lookups of a node's edges answered by scanning the edge arrays; past a few, the caller
+    /// builds an adjacency index instead.
+    pub(crate) scans: ScanCount,
+    /// Lookups by id answered by scanning, before the id table is built.
+    id_scans: ScanCount,
+}
+
+/// A counter that a clone starts afresh from.
+#[derive(Default)]
+pub(crate) struct ScanCount(AtomicUsize);
+
+impl ScanCount {
+    pub(crate) fn bump(&self) -> usize {
+        self.0.fetch_add(1, Ordering::Relaxed) + 1
+    }
+}
+
+impl Clone for ScanCount {
+    fn clone(&self) -> Self {
+        ScanCount(AtomicUsize::new(self.0.load(Ordering::Relaxed)))
+    }
+}
+
+impl std::fmt::Debug for Frozen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Frozen")
+            .field("nodes", &self.node_count)
+            .field("edges", &self.edge_count)
+            .field("bytes", &self.b().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Frozen {
+    /// Reads and checks a body. Any inconsistency is an error, never a panic later.
+    /// Reads and checks the body that starts at `start` in `buf` (which the graph keeps).
+    pub(crate) fn parse(shared: SnapshotBytes, start: usize) -> Result<Frozen, String> {
+        let buf: &[u8] = (*shared).as_ref();
+        let mut c = Cursor { buf, at: start };
+        let at = c.take(4, "the header")?;
+        if &buf[at..at + 4] != MAGIC {
+            return Err("the snapshot is not in the expected format".into());
+        }
+        let nb = c.u32("the header")? as usize;
+        let eb = c.u32("the header")? as usize;
+        let node_count = c.u32("the header")? as usize;
+        let edge_count = c.u32("the header")? as usize;
+        if nb >= NO_NODE as usize || eb >= NO_NODE as usize {
+            return Err("the snapshot's counts are out of range".into());
+        }
+        let list_count = c.u32("the source lists")? as usize;
+        let mut lists = Vec::with_capacity(list_count.min(1 << 16));
+        for _ in 0..list_count {
+            let len = c.u32("the source lists")? as usize;
+            let at = c.array(len, 2, "the source lists")?;
+            lists.push(
+                (0..len)
+                    .map(|i| SourceId(u16::from_le_bytes([buf[at + 2 * i], buf[at + 2 * i + 1]])))
+                    .collect(),
+            );
+        }
+        let node_kind = c.array(nb, 1, "the node kinds")?;
+        let node_flags = c.array(nb, 1, "the node flags")?;
+        let node_sources = c.array(nb, 4, "the node sources")?;
+        let node_effort = c.array(nb, 8, "the node efforts")?;
+        let id_end = c.array(nb, 4, "the ids")?;
+        let ids_len = c.u32("the ids")? as usize;
+        let ids = c.array(ids_len, 1, "the ids")?;
+        let name_end = c.array(nb, 4, "the names")?;
+        let names_len = c.u32("the names")? as usize;
+        let names = c.array(names_len, 1, "the names")?;
+        let rest_records = records(&mut c, "the node fields")?;
+        let edge_from = c.array(eb, 4, "the edge ends")?;
+        let edge_to = c.array(eb, 4, "the edge ends")?;
+        let edge_kind = c.array(eb, 1, "the edge kinds")?;
+        let edge_flags = c.array(eb, 1, "the edge flags")?;
+        let edge_importance = c.array(eb, 1, "the importances")?;
+        let effort_count = c.u32("the efforts")? as usize;
+        let efforts = c.array(effort_count, 8, "the efforts")?;
+        let width_at = c.take(1, "the edge sources")?;
+        let source_width = buf[width_at] as usize;
+        if !matches!(source_width, 1 | 2 | 4) {
+            return Err("the edge sources are damaged".into());
+        }
+        let edge_sources = c.array(eb, source_width, "the edge sources")?;
+        let extra_records = records(&mut c, "the edge extras")?;
+        if c.at != buf.len() {
+            return Err("the snapshot has bytes after its end".into());
+        }
+
+        // Nodes: kinds, source lists, strings.
+        let strings_ok = |end: usize, blob: usize, len: usize| -> Result<(), String> {
+            let text = std::str::from_utf8(&buf[blob..blob + len])
+                .map_err(|_| "a node's text is not UTF-8".to_string())?;
+            let mut prev = 0usize;
+            for i in 0..nb {
+                let e = read_u32(buf, end + 4 * i) as usize;
+                if e < prev || e > len || !text.is_char_boundary(e) {
+                    return Err("the node texts are damaged".into());
+                }
+                prev = e;
+            }
+            Ok(())
+        };
+        strings_ok(id_end, ids, ids_len)?;
+        strings_ok(name_end, names, names_len)?;
+        let mut present = 0;
+        for i in 0..nb {
+            let k = buf[node_kind + i];
+            if k == HOLE {
+                continue;
+            }
+            if node_kind_of(k).is_none() {
+                return Err(format!("node {i} has an unknown kind"));
+            }
+            if read_u32(buf, node_sources + 4 * i) as usize >= lists.len() {
+                return Err(format!("node {i} names a missing source list"));
+            }
+            present += 1;
+        }
+        if present != node_count {
+            return Err("the node count does not match the nodes".into());
+        }
+        let mut rests = HashMap::default();
+        for (i, bytes) in rest_records {
+            let rest: NodeRest = postcard::from_bytes(bytes)
+                .map_err(|e| format!("the fields of node {i} cannot be decoded ({e})"))?;
+            let i = i as usize;
+            if i >= nb || buf[node_kind + i] == HOLE || buf[node_flags + i] & NODE_REST == 0 {
+                return Err(format!("fields for node {i}, which has none"));
+            }
+            rests.insert(i as u32, rest);
+        }
+        let with_rest = (0..nb)
+            .filter(|&i| buf[node_kind + i] != HOLE && buf[node_flags + i] & NODE_REST != 0)
+            .count();
+        if with_rest != rests.len() {
+            return Err("nodes lack their fields".into());
+        }
+
+        // Edges: ends, kinds, flags, source lists. One pass over slices (no per-read bounds
+        // checks): this is most of the time it takes to open a large graph.
+        let node_kinds = &buf[node_kind..node_kind + nb];
+        let node_ok = |n: u32| node_kinds.get(n as usize).is_some_and(|&k| k != HOLE);
+        let froms = buf[edge_from..edge_from + 4 * eb].chunks_exact(4);
+        let tos = buf[edge_to..edge_to + 4 * eb].chunks_exact(4);
+        let kinds = &buf[edge_kind..edge_kind + eb];
+        let flags = &buf[edge_flags..edge_flags + eb];
+        let sources =
+            buf[edge_sources..edge_sources + source_width * eb].chunks_exact(source_width);
+        let mut present = 0;
+        let mut effort_rank = Vec::with_capacity(eb.div_ceil(64));
+        let mut seen_efforts = 0u32;
+        let mut bits = 0u64;
+        for (i, (((from, to), (&k, &f)), list)) in froms
+            .zip(tos)
+            .zip(kinds.iter().zip(flags))
+            .zip(sources)
+            .enumerate()
+        {
+            if i % 64 == 0 && i > 0 {
+                effort_rank.push((seen_efforts, bits));
+                seen_efforts += bits.count_ones();
+                bits = 0;
+            }
+            if k == HOLE {
+                continue;
+            }
+            let a = u32::from_le_bytes([from[0], from[1], from[2], from[3]]);
+            let b = u32::from_le_bytes([to[0], to[1], to[2], to[3]]);
+            if edge_kind_of(k).is_none() || !node_ok(a) || !node_ok(b) {
+                return Err(format!("edge {i} is damaged"));
+            }
+            let mut l = [0u8; 4];
+            l[..source_width].copy_from_slice(list);
+            if u32::from_le_bytes(l) as usize >= lists.len() {
+                return Err(format!("edge {i} names a missing source list"));
+            }
+            if f & EDGE_EFFORT != 0 {
+                bits |= 1 << (i % 64);
+            }
+            present += 1;
+        }
+        if eb > 0 {
+            effort_rank.push((seen_efforts, bits));
+            seen_efforts += bits.count_ones();
+        }
+        if present != edge_count || seen_efforts as usize != effort_count {
+            return Err("the edge counts do not match the edges".into());
+        }
+        let mut extras = HashMap::default();
+        for (i, bytes) in extra_records {
+            let extra: EdgeExtra = postcard::from_bytes(bytes)
+                .map_err(|e| format!("the extras of edge {i} cannot be decoded ({e})"))?;
+            let i = i as usize;
+            if i >= eb || buf[edge_kind + i] == HOLE || buf[edge_flags + i] & EDGE_EXTRA == 0 {
+                return Err(format!("extras for edge {i}, which has none"));
+            }
+            extras.insert(i as u32, extra);
+        }
+        let with_extra = (0..eb)
+            .filter(|&i| buf[edge_kind + i] != HOLE && buf[edge_flags + i] & EDGE_EXTRA != 0)
+            .count();
+        if with_extra != extras.len() {
+            return Err("edges lack their extras".into());
+        }
+
+        Ok(Frozen {
+            node_bound: nb,
+            edge_bound: eb,
+            node_count,
+            edge_count,
+            lists,
+            node_kind,
+            node_flags,
+            node_sources,
+            node_effort,
+            id_end,
+            ids,
+            name_end,
+            names,
+            rests,
+            edge_from,
+            edge_to,
+            edge_kind,
+            edge_flags,
+            edge_importance,
+            efforts,
+            effort_rank,
+            edge_sources,
+            source_width,
+            extras,
+            nodes: (0..nb.div_ceil(NODE_CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
+            edges: (0..eb.div_ceil(EDGE_CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
+            ids_table: OnceLock::new(),
+            labels_table: OnceLock::new(),
+            labels_map: OnceLock::new(),
+            thawed: OnceLock::new(),
+            scans: ScanCount::default(),
+            id_scans: ScanCount::default(),
+            start,
+            buf: shared,
+        })
+    }
+
+    fn b(&self) -> &[u8] {
+        (*self.buf).as_ref()
+    }
+
+    /// The body this graph was read from: what a snapshot of it holds.
+    pub(crate) fn body(&self) -> &[u8] {
+        &self.b()[self.start..]
+    }
+
+    pub(crate) fn node_bound(&self) -> usize {
+        self.node_bound
+    }
+
+    pub(crate) fn edge_bound(&self) -> usize {
+        self.edge_bound
+    }
+
+    pub(crate) fn node_count(&self) -> usize {
+        self.node_count
+    }
+
+    pub(crate) fn edge_count(&self) -> usize {
+        self.edge_count
+    }
+
+    // ---- nodes ---------------------------------------------------------------------------------
+
+    pub(crate) fn contains_node(&self, ix: NodeIndex) -> bool {
+        ix.index() < self.node_bound && self.b()[self.node_kind + ix.index()] != HOLE
+    }
+
+    pub(crate) fn kind(&self, ix: NodeIndex) -> Option<NodeKind> {
+        if ix.index() >= self.node_bound {
+            return None;
+        }
+        node_kind_of(self.b()[self.node_kind + ix.index()])
+    }
+
+    fn text(&self, end: usize, blob: usize, i: usize) -> &str {
+        let start = if i == 0 {
+            0
+        } else {
+            read_u32(self.b(), end + 4 * (i - 1)) as usize
+        };
+        let stop = read_u32(self.b(), end + 4 * i) as usize;
+        let bytes = &self.b()[blob + start..blob + stop];
+        debug_assert!(std::str::from_utf8(bytes).is_ok());
+        // SAFETY: `parse` checked that the whole blob is UTF-8 and that every end offset falls
+        // on a character boundary, so the bytes between two ends are UTF-8; the buffer is shared
+        // read-only and never changes. (Checking again on every name comparison was a fifth of
+        // the time of `skills of`.)
+        unsafe { std::str::from_utf8_unchecked(bytes) }
+    }
+
+    /// The id of an existing node.
+    pub(crate) fn id(&self, ix: NodeIndex) -> &str {
+        self.text(self.id_end, self.ids, ix.index())
+    }
+
+    /// The name of an existing node.
+    pub(crate) fn name(&self, ix: NodeIndex) -> &str {
+        self.text(self.name_end, self.names, ix.index())
+    }
+
+    pub(crate) fn effort(&self, ix: NodeIndex) -> Option<f64> {
+        let i = ix.index();
+        if i >= self.node_bound || self.b()[self.node_flags + i] & NODE_EFFORT == 0 {
+            return None;
+        }
+        Some(read_f64(self.b(), self.node_effort + 8 * i))
+    }
+
+    pub(crate) fn node(&self, ix: NodeIndex) -> Option<&Node> {
+        let i = ix.index();
+        if i >= self.node_bound {
+            return None;
+        }
+        let chunk = self.nodes[i / NODE_CHUNK].get_or_init(|| {
+            let start = i / NODE_CHUNK * NODE_CHUNK;
+            (start..self.node_bound.min(start + NODE_CHUNK))
+                .map(|j| self.decode_node(j))
+                .collect()
+        });
+        chunk[i % NODE_CHUNK].as_ref()
+    }
+
+    fn decode_node(&self, i: usize) -> Option<Node> {
+        let ix = NodeIndex::new(i);
+        let kind = self.kind(ix)?;
+        let rest = self.rests.get(&(i as u32)).cloned().unwrap_or_default();
+        Some(Node {
+            id: self.id(ix).to_string(),
+            kind,
+            name: self.name(ix).to_string(),
+            aliases: rest.aliases,
+            category: rest.category,
+            effort_hours: self.effort(ix),
+            sources: self.lists[read_u32(self.b(), self.node_sources + 4 * i) as usize].clone(),
+            fields: rest.fields,
+        })
+    }
+
+    pub(crate) fn aliases(&self, ix: NodeIndex) -> &[String] {
+        self.rests
+            .get(&(ix.index() as u32))
+            .map_or(&[], |r| r.aliases.as_slice())
+    }
+
+    pub(crate) fn node_indices(&self) -> impl DoubleEndedIterator<Item = NodeIndex> + '_ {
+        (0..self.node_bound)
+            .filter(|&i| self.b()[self.node_kind + i] != HOLE)
+            .map(NodeIndex::new)
+    }
+
+    /// The node with this id; with several (only in a damaged graph), the last, as a map
+    /// filled in index order would give.
+    pub(crate) fn by_id(&self, id: &str) -> Option<NodeIndex> {
+        if self.ids_table.get().is_none() && self.id_scans.bump() <= SCANS_BEFORE_TABLE {
+            // The first few lookups (a one-shot `query` makes one or two) scan the ids: cheaper
+            // than hashing every id into a table.
+            return self.scan_ids(id);
+        }
+        let table = self.ids_table.get_or_init(|| {
+            let mut t = NodeTable::with_entries(self.node_count);
+            for ix in self.node_indices() {
+                t.insert(hash_str(self.id(ix)), ix.index() as u32);
+            }
+            t
+        });
+        table
+            .probe(hash_str(id))
+            .filter(|&n| self.id(NodeIndex::new(n as usize)) == id)
+            .max()
+            .map(|n| NodeIndex::new(n as usize))
+    }
+
+    /// [`Frozen::by_id`] by a pass over the id ends (a length check first, then the bytes).
+    fn scan_ids(&self, id: &str) -> Option<NodeIndex> {
+        let b = self.b();
+        let ends = &b[self.id_end..self.id_end + 4 * self.node_bound];
+        let ids = &b[self.ids..];
+        let mut start = 0usize;
+        let mut found = None;
+        for (i, end) in ends.chunks_exact(4).enumerate() {
+            let end = u32::from_le_bytes([end[0], end[1], end[2], end[3]]) as usize;
+            if end - start == id.len()
+                && &ids[start..end] == id.as_bytes()
+                && b[self.node_kind + i] != HOLE
+            {
+                found = Some(NodeIndex::new(i));
+            }
+            start = end;
+        }
+        found
+    }
+
+    /// The labels of a node: its name (number 0), then its aliases (1…).
+    fn label(&self, ix: NodeIndex, number: u32) -> &str {
+        match number {
+            0 => self.name(ix),
+            k => &self.aliases(ix)[k as usize - 1],
+        }
+    }
+
+    /// A node's labels, each lower-cased form once (the first label that has it).
+    fn distinct_labels(&self, ix: NodeIndex) -> Vec<u32> {
+        let count = 1 + self.aliases(ix).len() as u32;
+        let mut out: Vec<u32> = Vec::with_capacity(count as usize);
+        for k in 0..count {
+            let label = self.label(ix, k);
+            if !out
+                .iter()
+                .any(|&j| cmp_ignoring_case(self.label(ix, j), label).is_eq())
+            {
+                out.push(k);
+            }
+        }
+        out
+    }
+
+    pub(crate) fn by_label(&self, label: &str) -> &[NodeIndex] {
+        let t = self.labels_table.get_or_init(|| self.build_labels());
+        let found = t.table.probe(hash_lowercase(label)).find(|&g| {
+            let (node, number, _) = t.groups[g as usize];
+            cmp_ignoring_case(self.label(NodeIndex::new(node as usize), number), label).is_eq()
+        });
+        match found {
+            Some(g) => {
+                let start = t.groups[g as usize].2 as usize;
+                let end = t
+                    .groups
+                    .get(g as usize + 1)
+                    .map_or(t.nodes.len(), |x| x.2 as usize);
+                &t.nodes[start..end]
+            }
+            None => &[],
+        }
+    }
+
+    fn build_labels(&self) -> LabelTable {
+        // Pass 1: the group of every (node, label), groups numbered by first appearance.
+        let aliases: usize = self.rests.values().map(|r| r.aliases.len()).sum();
+        let mut table = NodeTable::with_entries(self.node_count + aliases);
+        let mut groups: Vec<(u32, u32, u32)> = Vec::new();
+        let mut entries: Vec<(u32, u32)> = Vec::with_capacity(self.node_count);
+        for ix in self.node_indices() {
+            for number in self.distinct_labels(ix) {
+                let label = self.label(ix, number);
+                let hash = hash_lowercase(label);
+                let group = table.probe(hash).find(|&g| {
+                    let (n, k, _) = groups[g as usize];
+                    cmp_ignoring_case(self.label(NodeIndex::new(n as usize), k), label).is_eq()
+                });
+                let group = match group {
+                    Some(g) => g,
+                    None => {
+                        let g = groups.len() as u32;
+                        groups.push((ix.index() as u32, number, 0));
+                        table.insert(hash, g);
+                        g
+                    }
+                };
+                groups[group as usize].2 += 1;
+                entries.push((group, ix.index() as u32));
+            }
+        }
+        // Pass 2: runs of nodes per group, in node order.
+        let mut next = 0u32;
+        for g in &mut groups {
+            let count = g.2;
+            g.2 = next;
+            next += count;
+        }
+        let mut fill: Vec<u32> = groups.iter().map(|g| g.2).collect();
+        let mut nodes = vec![NodeIndex::end(); entries.len()];
+        for (group, node) in entries {
+            nodes[fill[group as usize] as usize] = NodeIndex::new(node as usize);
+            fill[group as usize] += 1;
+        }
+        LabelTable {
+            table,
+            groups,
+            nodes,
+        }
+    }
+
+    /// Every lower-cased label with its nodes (built on first use: only "did you mean" and the
+    /// integrity check go through every label).
+    pub(crate) fn labels(&self) -> &HashMap<String, Vec<NodeIndex>> {
+        self.labels_map.get_or_init(|| {
+            let mut map: HashMap<String, Vec<NodeIndex>> = HashMap::new();
+            for ix in self.node_indices() {
+                for number in self.distinct_labels(ix) {
+                    map.entry(self.label(ix, number).to_lowercase())
+                        .or_default()
+                        .push(ix);
+                }
+            }
+            map
+        })
+    }
+
+    // ---- edges ---------------------------------------------------------------------------------
+
+    pub(crate) fn contains_edge(&self, e: EdgeIndex) -> bool {
+        e.index() < self.edge_bound && self.b()[self.edge_kind + e.index()] != HOLE
+    }
+
+    pub(crate) fn endpoints(&self, e: EdgeIndex) -> Option<(NodeIndex, NodeIndex)> {
+        if !self.contains_edge(e) {
+            return None;
+        }
+        let i = e.index();
+        Some((
+            NodeIndex::new(read_u32(self.b(), self.edge_from + 4 * i) as usize),
+            NodeIndex::new(read_u32(self.b(), self.edge_to + 4 * i) as usize),
+        ))
+    }
+
+    pub(crate) fn edge_kind(&self, e: EdgeIndex) -> Option<EdgeKind> {
+        if e.index() >= self.edge_bound {
+            return None;
+        }
+        edge_kind_of(self.b()[self.edge_kind + e.index()])
+    }
+
+    pub(crate) fn importance(&self, e: EdgeIndex) -> Option<u8> {
+        let i = e.index();
+        if !self.contains_edge(e) || self.b()[self.edge_flags + i] & EDGE_IMPORTANCE == 0 {
+            return None;
+        }
+        Some(self.b()[self.edge_importance + i])
+    }
+
+    pub(crate) fn edge_effort(&self, e: EdgeIndex) -> Option<f64> {
+        let i = e.index();
+        if !self.contains_edge(e) {
+            return None;
+        }
+        let (before, bits) = self.effort_rank[i / 64];
+        let bit = 1u64 << (i % 64);
+        if bits & bit == 0 {
+            return None;
+        }
+        let rank = before as usize + (bits & (bit - 1)).count_ones() as usize;
+        Some(read_f64(self.b(), self.efforts + 8 * rank))
+    }
+
+    pub(crate) fn edge(&self, e: EdgeIndex) -> Option<&Edge> {
+        let i = e.index();
+        if i >= self.edge_bound {
+            return None;
+        }
+        let chunk = self.edges[i / EDGE_CHUNK].get_or_init(|| {
+            let start = i / EDGE_CHUNK * EDGE_CHUNK;
+            (start..self.edge_bound.min(start + EDGE_CHUNK))
+                .map(|j| self.decode_edge(EdgeIndex::new(j)))
+                .collect()
+        });
+        chunk[i % EDGE_CHUNK].as_ref()
+    }
+
+    fn decode_edge(&self, e: EdgeIndex) -> Option<Edge> {
+        let kind = self.edge_kind(e)?;
+        let i = e.index();
+        let list = read_width(self.b(), self.edge_sources, self.source_width, i) as usize;
+        Some(Edge {
+            kind,
+            importance: self.importance(e),
+            effort_hours: self.edge_effort(e),
+            sources: self.lists[list].clone(),
+            extra: self.extras.get(&(i as u32)).cloned().map(Box::new),
+        })
+    }
+
+    pub(crate) fn edge_indices(&self) -> impl Iterator<Item = EdgeIndex> + '_ {
+        (0..self.edge_bound)
+            .filter(|&i| self.b()[self.edge_kind + i] != HOLE)
+            .map(EdgeIndex::new)
+    }
+
+    /// The edges of one kind in descending index (petgraph's order for every node's list), as
+    /// (edge, from, to).
+    pub(crate) fn edges_descending(
+        &self,
+        kind: EdgeKind,
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, NodeIndex)> + Clone + '_ {
+        let code = kind as u8;
+        let kinds = &self.b()[self.edge_kind..self.edge_kind + self.edge_bound];
+        (0..self.edge_bound)
+            .rev()
+            .filter(move |&i| kinds[i] == code)
+            .map(|i| {
+                (
+                    EdgeIndex::new(i),
+                    NodeIndex::new(read_u32(self.b(), self.edge_from + 4 * i) as usize),
+                    NodeIndex::new(read_u32(self.b(), self.edge_to + 4 * i) as usize),
+                )
+            })
+    }
+
+    /// The edges of `ix` in one direction (and of one kind, if given), in petgraph's order,
+    /// by a scan over every edge: for the odd lookup, before an adjacency index pays off.
+    pub(crate) fn scan(
+        &self,
+        ix: NodeIndex,
+        outgoing: bool,
+        kind: Option<EdgeKind>,
+    ) -> Vec<(EdgeIndex, NodeIndex)> {
+        let (mine, other) = if outgoing {
+            (self.edge_from, self.edge_to)
+        } else {
+            (self.edge_to, self.edge_from)
+        };
+        let target = ix.index() as u32;
+        let mut out = Vec::new();
+        for i in (0..self.edge_bound).rev() {
+            if read_u32(self.b(), mine + 4 * i) != target {
+                continue;
+            }
+            let code = self.b()[self.edge_kind + i];
+            if code == HOLE || kind.is_some_and(|k| k as u8 != code) {
+                continue;
+            }
+            out.push((
+                EdgeIndex::new(i),
+                NodeIndex::new(read_u32(self.b(), other + 4 * i) as usize),
+            ));
+        }
+        out
+    }
+
+    pub(crate) fn count_edges(&self, kind: EdgeKind) -> usize {
+        let code = kind as u8;
+        self.b()[self.edge_kind..self.edge_kind + self.edge_bound]
+            .iter()
+            .filter(|&&k| k == code)
+            .count()
+    }
+
+    // ---- thawing -------------------------------------------------------------------------------
+
+    /// The same graph as a petgraph graph, built once.
+    pub(crate) fn petgraph(&self) -> &StableDiGraph<Node, Edge> {
+        self.thawed.get_or_init(|| self.build_petgraph())
+    }
+
+    /// The petgraph graph, taken out (built if it was not).
+    pub(crate) fn into_petgraph(mut self) -> StableDiGraph<Node, Edge> {
+        match self.thawed.take() {
+            Some(g) => g,
+            None => self.build_petgraph(),
+        }
+    }
+
+    /// Adds every slot in index order, with placeholders for holes, then removes the
+    /// placeholders in index order: the free slots then chain exactly as petgraph's own
+    /// deserialisation chains them, so later additions get the same indices.
+    fn build_petgraph(&self) -> StableDiGraph<Node, Edge> {
+        let mut g = StableDiGraph::with_capacity(self.node_bound, self.edge_bound);
+        for i in 0..self.node_bound {
+            let ix = NodeIndex::new(i);
+            g.add_node(
+                self.node(ix)
+                    .cloned()
+                    .unwrap_or_else(|| Node::new("", NodeKind::Role, "")),
+            );
+        }
+        // A placeholder edge needs a node to hang on; with no node at all there is no edge.
+        let bound = if self.node_bound == 0 {
+            0
+        } else {
+            self.edge_bound
+        };
+        for i in 0..bound {
+            let e = EdgeIndex::new(i);
+            match (self.edge(e), self.endpoints(e)) {
+                (Some(edge), Some((a, b))) => g.add_edge(a, b, edge.clone()),
+                _ => g.add_edge(
+                    NodeIndex::new(0),
+                    NodeIndex::new(0),
+                    Edge::new(EdgeKind::Requires),
+                ),
+            };
+        }
+        for i in 0..bound {
+            if !self.contains_edge(EdgeIndex::new(i)) {
+                g.remove_edge(EdgeIndex::new(i));
+            }
+        }
+        for i in 0..self.node_bound {
+            if !self.contains_node(NodeIndex::new(i)) {
+                g.remove_node(NodeIndex::new(i));
+            }
+        }
+        g
+    }
+}
+
+fn read_width(buf: &[u8], base: usize, width: usize, i: usize) -> u32 {
+    let at = base + width * i;
+    match width {
+        1 => u32::from(buf[at]),
+        2 => u32::from(u16::from_le_bytes([buf[at], buf[at + 1]])),
+        _ => read_u32(buf, at),
+    }
+}
+
+fn records<'a>(c: &mut Cursor<'a>, what: &str) -> Result<Vec<(u32, &'a [u8])>, String> {
+    let n = c.u32(what)? as usize;
+    let mut out = Vec::with_capacity(n.min(1 << 16));
+    for _ in 0..n {
+        let i = c.u32(what)?;
+        let len = c.u32(what)? as usize;
+        let at = c.array(len, 1, what)?;
+        out.push((i, &c.buf[at..at + len]));
+    }
+    Ok(out)
+}

@@ -1,0 +1,293 @@
+//! Pictures: `--format dot|mermaid` for the statements that yield a path, a plan or a subgraph,
+//! and `render`, whose SVG is rasterised here (resvg) to check it is a real, readable drawing.
+//! Each rendered picture is also saved as PNG under the target directory
+//! (`…/tmp/pictures/*.png`) for a person to look at.
+
+use std::path::PathBuf;
+
+use crate::support::TestDb;
+
+/// Where PNGs of the pictures go, for looking at.
+fn picture_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("pictures");
+    std::fs::create_dir_all(&dir).expect("picture dir");
+    dir
+}
+
+/// Rasterises an SVG at its own size on white, the way a browser would show it.
+fn rasterise(svg: &str) -> resvg::tiny_skia::Pixmap {
+    let mut options = resvg::usvg::Options::default();
+    options.fontdb_mut().load_system_fonts();
+    let tree = resvg::usvg::Tree::from_str(svg, &options).expect("the SVG parses");
+    let size = tree.size().to_int_size();
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(size.width(), size.height()).expect("a non-empty picture");
+    pixmap.fill(resvg::tiny_skia::Color::WHITE);
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::identity(),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+}
+
+/// Pixels that are not the white background, and those in the route's orange.
+fn ink(pixmap: &resvg::tiny_skia::Pixmap) -> (usize, usize) {
+    let mut drawn = 0;
+    let mut orange = 0;
+    for p in pixmap.pixels() {
+        let (r, g, b) = (p.red(), p.green(), p.blue());
+        if (r, g, b) != (255, 255, 255) {
+            drawn += 1;
+        }
+        // #e8590c, allowing for anti-aliasing.
+        if r > 200 && (60..=130).contains(&g) && b < 60 {
+            orange += 1;
+        }
+    }
+    (drawn, orange)
+}
+
+fn render(db: &TestDb, statements: &[&str], name: &str) -> (String, resvg::tiny_skia::Pixmap) {
+    let svg_path = db.dir().join(format!("{name}.svg"));
+    let mut args = vec!["render"];
+    args.extend_from_slice(statements);
+    args.extend(["-o", svg_path.to_str().unwrap()]);
+    let run = db.run(&args);
+    assert_eq!(run.code, 0, "render failed: {}", run.stderr);
+    assert!(run.stderr.contains("wrote "), "{}", run.stderr);
+    let svg = std::fs::read_to_string(&svg_path).expect("the SVG was written");
+    let pixmap = rasterise(&svg);
+    pixmap
+        .save_png(picture_dir().join(format!("{name}.png")))
+        .expect("PNG written");
+    (svg, pixmap)
+}
+
+#[test]
+fn render_draws_a_learning_plan_as_an_svg_that_is_not_blank() {
+    let db = TestDb::new();
+    let (svg, pixmap) = render(&db, &["learn DevOps -> SRE"], "plan");
+    // The plan runs left to right over many steps: wide, and tall enough for the tools.
+    assert!(pixmap.width() >= 1200, "width {}", pixmap.width());
+    assert!(pixmap.height() >= 200, "height {}", pixmap.height());
+    let (drawn, orange) = ink(&pixmap);
+    let area = (pixmap.width() * pixmap.height()) as usize;
+    assert!(
+        drawn * 100 > area * 3,
+        "only {drawn} of {area} pixels are drawn"
+    );
+    assert!(
+        orange > 2_000,
+        "the route is barely visible: {orange} orange pixels"
+    );
+    // Roles, skills and tools each have their shape; the hours are on the edges.
+    assert!(svg.contains("<polygon"), "tools are hexagons");
+    assert!(svg.contains("rx=\"6\""), "roles are rounded boxes");
+    assert!(svg.contains(">+20 h<"), "step hours label the route");
+    assert!(svg.contains("Site Reliability Engineer"));
+    assert!(svg.contains("step 1 · importance 5"));
+}
+
+#[test]
+fn render_draws_routes_comparisons_and_neighbourhoods() {
+    let db = TestDb::new();
+    for (name, statement) in [
+        ("path", "path DevOps -> \"Engineering Manager\""),
+        (
+            "paths",
+            "paths DevOps -> \"Engineering Manager\" max 4 limit 5",
+        ),
+        ("compare", "compare DevOps, SRE"),
+        ("show", "show Kubernetes"),
+        ("show-role", "show SRE"),
+        ("neighbourhood", "neighbourhood SRE depth 1"),
+        (
+            "by-effort",
+            "path DevOps -> \"Engineering Manager\" by effort",
+        ),
+        (
+            "plan-via",
+            "learn DevOps -> \"Engineering Manager\" via SRE min importance 4",
+        ),
+    ] {
+        let (_, pixmap) = render(&db, &[statement], name);
+        let (drawn, _) = ink(&pixmap);
+        let area = (pixmap.width() * pixmap.height()) as usize;
+        assert!(
+            drawn * 100 > area,
+            "{name}: only {drawn} of {area} pixels drawn"
+        );
+    }
+}
+
+#[test]
+fn render_runs_statements_in_one_session_and_draws_the_last() {
+    let db = TestDb::new();
+    let (svg, _) = render(
+        &db,
+        &["let me = [Linux, Python, Docker]", "learn $me -> SRE"],
+        "profile-plan",
+    );
+    assert!(svg.contains(">$me<"), "the profile starts the plan");
+}
+
+#[test]
+fn render_refuses_answers_without_a_picture_and_other_file_types() {
+    let db = TestDb::new();
+    let run = db.run(&["render", "roles"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("has no picture"), "{}", run.stderr);
+    let png = db.dir().join("plan.png");
+    let run = db.run(&["render", "learn DevOps -> SRE", "-o", png.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("writes SVG"), "{}", run.stderr);
+    assert!(!png.exists());
+}
+
+/// The node ids a DOT document declares and the (from, to) pairs of its edges.
+fn dot_graph(text: &str) -> (Vec<String>, Vec<(String, String)>) {
+    let quoted = |s: &str| -> Vec<String> {
+        s.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    };
+    let mut nodes = Vec::new();
+    let mut edges = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('"') && line.contains(" -> ") {
+            let parts = quoted(line);
+            edges.push((parts[0].clone(), parts[1].clone()));
+        } else if line.starts_with('"') {
+            nodes.push(quoted(line)[0].clone());
+        }
+    }
+    (nodes, edges)
+}
+
+#[test]
+fn every_picture_statement_gives_dot_and_mermaid() {
+    let db = TestDb::new();
+    for statement in [
+        "path DevOps -> SRE",
+        "path DevOps -> \"Engineering Manager\" by effort",
+        "paths DevOps -> \"Engineering Manager\" max 4 limit 5",
+        "learn DevOps -> SRE",
+        "learn [Linux, Python] -> SRE via DevOps",
+        "compare DevOps, SRE",
+        "show SRE",
+        "neighbourhood Kubernetes depth 2",
+    ] {
+        let run = db.run(&["query", statement, "--format", "dot"]);
+        assert_eq!(run.code, 0, "{statement}: {}", run.stderr);
+        assert!(
+            run.stdout.starts_with("digraph skillgraph {"),
+            "{statement}"
+        );
+        assert!(run.stdout.trim_end().ends_with('}'), "{statement}");
+        let (nodes, edges) = dot_graph(&run.stdout);
+        assert!(!nodes.is_empty() && !edges.is_empty(), "{statement}");
+        for (a, b) in &edges {
+            assert!(
+                nodes.contains(a) && nodes.contains(b),
+                "{statement}: edge {a} -> {b} names an undeclared node"
+            );
+        }
+        let run = db.run(&["query", statement, "--format", "mermaid"]);
+        assert_eq!(run.code, 0, "{statement}: {}", run.stderr);
+        assert!(run.stdout.starts_with("```mermaid\n"), "{statement}");
+        assert!(run.stdout.contains("flowchart LR\n"), "{statement}");
+        assert!(run.stdout.ends_with("```\n"), "{statement}");
+        let declared = run
+            .stdout
+            .lines()
+            .filter(|l| {
+                l.trim_start().starts_with('n')
+                    && !l.contains("-->")
+                    && !l.contains("==>")
+                    && !l.contains("-.->")
+            })
+            .count();
+        assert_eq!(
+            declared,
+            nodes.len(),
+            "{statement}: same nodes in both formats"
+        );
+    }
+}
+
+#[test]
+fn the_route_is_highlighted_in_order_with_its_hours() {
+    let db = TestDb::new();
+    let run = db.run(&[
+        "query",
+        "path DevOps -> \"Engineering Manager\" by effort",
+        "--format",
+        "dot",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let route: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains(" -> ") && l.contains("penwidth=3"))
+        .collect();
+    assert_eq!(route.len(), 2, "{}", run.stdout);
+    assert!(route[0].starts_with("  \"devops-engineer\" -> \"sre\" [label=\"move 1 · "));
+    assert!(route[1].contains("label=\"move 2 · "), "{}", route[1]);
+    assert!(route[1].contains(" h\""), "{}", route[1]);
+}
+
+#[test]
+fn the_neighbourhood_picture_has_the_tables_edges() {
+    let db = TestDb::new();
+    let rows = db.json("neighbourhood SRE depth 1");
+    let mut table: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["from"].as_str().unwrap().to_string(),
+                r["to"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    table.sort();
+    table.dedup();
+    let run = db.run(&["query", "neighbourhood SRE depth 1", "--format", "mermaid"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let edges = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("-->") || l.contains("==>") || l.contains("-.->"))
+        .count();
+    assert_eq!(edges, table.len());
+}
+
+#[test]
+fn a_statement_without_a_picture_is_an_error_in_picture_formats() {
+    let db = TestDb::new();
+    let run = db.run(&["query", "roles", "--format", "dot"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("has no picture; `--format dot` draws path, paths, learn"),
+        "{}",
+        run.stderr
+    );
+    // Reports of what a statement did go to stderr, so stdout stays a picture.
+    let run = db.run(&[
+        "query",
+        "let me = [Linux, Git]",
+        "learn $me -> SRE",
+        "--format",
+        "mermaid",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("```mermaid"), "{}", run.stdout);
+    assert!(run.stderr.contains("profile $me holds 2"), "{}", run.stderr);
+    // Commands that are not statements have no pictures at all: a usage error.
+    let run = db.run(&["stats", "--format", "mermaid"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
