@@ -1,5 +1,6 @@
-//! [`Graph`]: the nodes and edges in a petgraph `StableDiGraph`, plus the lookup tables every
-//! query needs (ids, names and aliases, sources).
+//! [`Graph`]: the nodes and edges in a petgraph `StableDiGraph` (or, read from a snapshot and
+//! not yet changed, in the snapshot's compact form, `frozen.rs`), plus the lookup tables every
+//! query needs (ids, names and aliases, sources, edges by kind).
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};

@@ -49,7 +49,10 @@ pub struct CostedRoute {
 ///   transition, whatever its cost). Not a role: [`RouteError::NotARole`].
 ///
 /// Cost: a Dijkstra search per leg backwards from the leg's goal (over (cost, moves) pairs when
-/// `max_hops` is given), stopping once the leg's start is settled.
+/// `max_hops` is given), stopping once the leg's start is settled. Without `max_hops`, a
+/// Dijkstra search from both ends first bounds the cost, and the backward search skips the
+/// roles that cannot be on a route within that bound: on a large graph it visits the roles near
+/// either end instead of every role cheaper to reach than the start.
 pub fn cheapest_route(
     graph: &Graph,
     from: NodeIndex,
