@@ -601,53 +601,41 @@ impl Frozen {
             return Err("nodes lack their fields".into());
         }
 
-        // Edges: ends, kinds, flags, source lists. One pass over slices (no per-read bounds
-        // checks): this is most of the time it takes to open a large graph.
+        // Edges: ends, kinds, flags, source lists. Most of the time it takes to open a large
+        // graph is here, so the first pass only notes whether any edge is bad (branch-free, it
+        // vectorises), and a second pass finds which one for the message.
         let node_kinds = &buf[node_kind..node_kind + nb];
-        let node_ok = |n: u32| node_kinds.get(n as usize).is_some_and(|&k| k != HOLE);
-        let froms = buf[edge_from..edge_from + 4 * eb].chunks_exact(4);
-        let tos = buf[edge_to..edge_to + 4 * eb].chunks_exact(4);
-        let kinds = &buf[edge_kind..edge_kind + eb];
-        let flags = &buf[edge_flags..edge_flags + eb];
-        let sources =
-            buf[edge_sources..edge_sources + source_width * eb].chunks_exact(source_width);
-        let mut present = 0;
-        let mut effort_rank = Vec::with_capacity(eb.div_ceil(64));
-        let mut seen_efforts = 0u32;
-        let mut bits = 0u64;
-        for (i, (((from, to), (&k, &f)), list)) in froms
-            .zip(tos)
-            .zip(kinds.iter().zip(flags))
-            .zip(sources)
-            .enumerate()
+        let edges = EdgeColumns {
+            froms: &buf[edge_from..edge_from + 4 * eb],
+            tos: &buf[edge_to..edge_to + 4 * eb],
+            kinds: &buf[edge_kind..edge_kind + eb],
+            flags: &buf[edge_flags..edge_flags + eb],
+            sources: &buf[edge_sources..edge_sources + source_width * eb],
+            source_width,
+        };
+        let summary = match source_width {
+            1 => edges.summarise::<1>(nb, lists.len()),
+            2 => edges.summarise::<2>(nb, lists.len()),
+            _ => edges.summarise::<4>(nb, lists.len()),
+        };
+        // With node holes, an end below the bound may still be a hole.
+        if summary.bad
+            || node_count != nb
+                && (0..eb).any(|i| {
+                    edges.kinds[i] != HOLE
+                        && (node_kinds[edges.from(i) as usize] == HOLE
+                            || node_kinds[edges.to(i) as usize] == HOLE)
+                })
         {
-            if i % 64 == 0 && i > 0 {
-                effort_rank.push((seen_efforts, bits));
-                seen_efforts += bits.count_ones();
-                bits = 0;
-            }
-            if k == HOLE {
-                continue;
-            }
-            let a = u32::from_le_bytes([from[0], from[1], from[2], from[3]]);
-            let b = u32::from_le_bytes([to[0], to[1], to[2], to[3]]);
-            if edge_kind_of(k).is_none() || !node_ok(a) || !node_ok(b) {
-                return Err(format!("edge {i} is damaged"));
-            }
-            let mut l = [0u8; 4];
-            l[..source_width].copy_from_slice(list);
-            if u32::from_le_bytes(l) as usize >= lists.len() {
-                return Err(format!("edge {i} names a missing source list"));
-            }
-            if f & EDGE_EFFORT != 0 {
-                bits |= 1 << (i % 64);
-            }
-            present += 1;
+            return Err(edges.first_bad(node_kinds, lists.len()));
         }
-        if eb > 0 {
-            effort_rank.push((seen_efforts, bits));
-            seen_efforts += bits.count_ones();
-        }
+        let EdgeSummary {
+            present,
+            with_extra,
+            effort_rank,
+            efforts: seen_efforts,
+            ..
+        } = summary;
         if present != edge_count || seen_efforts as usize != effort_count {
             return Err("the edge counts do not match the edges".into());
         }
@@ -661,9 +649,6 @@ impl Frozen {
             }
             extras.insert(i as u32, extra);
         }
-        let with_extra = (0..eb)
-            .filter(|&i| buf[edge_kind + i] != HOLE && buf[edge_flags + i] & EDGE_EXTRA != 0)
-            .count();
         if with_extra != extras.len() {
             return Err("edges lack their extras".into());
         }
@@ -1175,6 +1160,106 @@ fn read_width(buf: &[u8], base: usize, width: usize, i: usize) -> u32 {
         1 => u32::from(buf[at]),
         2 => u32::from(u16::from_le_bytes([buf[at], buf[at + 1]])),
         _ => read_u32(buf, at),
+    }
+}
+
+/// The per-edge columns of a body, for the checks on open.
+struct EdgeColumns<'a> {
+    froms: &'a [u8],
+    tos: &'a [u8],
+    kinds: &'a [u8],
+    flags: &'a [u8],
+    sources: &'a [u8],
+    source_width: usize,
+}
+
+struct EdgeSummary {
+    /// Some live edge has an unknown kind, an end at or past the node bound, or a source list
+    /// past the last.
+    bad: bool,
+    present: usize,
+    with_extra: usize,
+    /// Per 64 edge slots: the efforts stored before them, and which of them have one.
+    effort_rank: Vec<(u32, u64)>,
+    efforts: u32,
+}
+
+impl EdgeColumns<'_> {
+    fn from(&self, i: usize) -> u32 {
+        read_u32(self.froms, 4 * i)
+    }
+
+    fn to(&self, i: usize) -> u32 {
+        read_u32(self.tos, 4 * i)
+    }
+
+    fn list(&self, i: usize) -> u32 {
+        let mut l = [0u8; 4];
+        let w = self.source_width;
+        l[..w].copy_from_slice(&self.sources[i * w..(i + 1) * w]);
+        u32::from_le_bytes(l)
+    }
+
+    /// One pass over every edge slot, without branches on the data; `W` is the source width.
+    fn summarise<const W: usize>(&self, node_bound: usize, lists: usize) -> EdgeSummary {
+        let mut summary = EdgeSummary {
+            bad: false,
+            present: 0,
+            with_extra: 0,
+            effort_rank: Vec::with_capacity(self.kinds.len().div_ceil(64)),
+            efforts: 0,
+        };
+        let blocks = self
+            .froms
+            .chunks(4 * 64)
+            .zip(self.tos.chunks(4 * 64))
+            .zip(self.kinds.chunks(64).zip(self.flags.chunks(64)))
+            .zip(self.sources.chunks(W * 64));
+        for (((froms, tos), (kinds, flags)), sources) in blocks {
+            let mut bits = 0u64;
+            let mut bad = false;
+            let rows = froms
+                .chunks_exact(4)
+                .zip(tos.chunks_exact(4))
+                .zip(kinds.iter().zip(flags))
+                .zip(sources.chunks_exact(W));
+            for (j, (((a, b), (&k, &f)), list)) in rows.enumerate() {
+                let a = u32::from_le_bytes([a[0], a[1], a[2], a[3]]) as usize;
+                let b = u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize;
+                let mut l = [0u8; 4];
+                l[..W].copy_from_slice(list);
+                let live = k != HOLE;
+                let ok = (k as usize) < EdgeKind::ALL.len()
+                    && a < node_bound
+                    && b < node_bound
+                    && (u32::from_le_bytes(l) as usize) < lists;
+                bad |= live & !ok;
+                summary.present += live as usize;
+                summary.with_extra += (live & (f & EDGE_EXTRA != 0)) as usize;
+                bits |= ((live & (f & EDGE_EFFORT != 0)) as u64) << j;
+            }
+            summary.bad |= bad;
+            summary.effort_rank.push((summary.efforts, bits));
+            summary.efforts += bits.count_ones();
+        }
+        summary
+    }
+
+    /// The message for the first bad edge: the slow twin of [`EdgeColumns::summarise`].
+    fn first_bad(&self, node_kinds: &[u8], lists: usize) -> String {
+        let node_ok = |n: u32| node_kinds.get(n as usize).is_some_and(|&k| k != HOLE);
+        for (i, &k) in self.kinds.iter().enumerate() {
+            if k == HOLE {
+                continue;
+            }
+            if edge_kind_of(k).is_none() || !node_ok(self.from(i)) || !node_ok(self.to(i)) {
+                return format!("edge {i} is damaged");
+            }
+            if self.list(i) as usize >= lists {
+                return format!("edge {i} names a missing source list");
+            }
+        }
+        "an edge is damaged".into()
     }
 }
 

@@ -1,28 +1,37 @@
-//! The persistent home of a skillgraph graph: a sled database holding a compact snapshot of the
-//! graph plus a short log of later changes. Every write is atomic; a crash mid-way leaves the
-//! previous state. Not for queries: callers read the in-memory [`Graph`] it hands out.
+//! The persistent home of a skillgraph graph: a sled database holding a short log of changes,
+//! and beside it a compact snapshot of the graph in a file of its own, named by the database.
+//! Every write is atomic; a crash mid-way leaves the previous state. Not for queries: callers
+//! read the in-memory [`Graph`] it hands out.
 //!
 //! Start at [`Store::open`].
 //!
-//! ## Key layout (schema version 3)
-//! | key | value |
+//! ## Layout (schema version 4)
+//! | where | what |
 //! |---|---|
-//! | `meta:schema` | schema version, u32 big-endian |
-//! | `meta:snapshot` | [`Manifest`]: generation, chunk count, byte length, CRC-32 of the snapshot |
-//! | `snap:{generation:016x}:{chunk:08x}` | a slice (≤ [`CHUNK_BYTES`]) of the snapshot ([`Graph::to_snapshot`]) |
-//! | `log:{seq:016x}` | one atomic operation: CRC-32 (4 bytes, big-endian) + postcard-encoded `Vec<Change>` |
+//! | sled `meta:schema` | schema version, u32 big-endian |
+//! | sled `meta:snapshot` | [`Manifest`]: generation, byte length, CRC-32 of the snapshot |
+//! | sled `log:{seq:016x}` | one atomic operation: CRC-32 (4 bytes, big-endian) + postcard-encoded `Vec<Change>` |
+//! | file `graph-{generation:016x}.snapshot` | the snapshot ([`Graph::to_snapshot`]), never changed once written |
 //!
-//! One key per edge would not scale (sled's memory grows per key); a few large values do.
-//! A new snapshot is written, and the log cleared, in one sled batch: by imports, and when the log
-//! grows past [`COMPACT_AFTER`] entries.
+//! One key per edge would not scale (sled's memory grows per key). The snapshot is the graph's
+//! compact form (flat arrays of node and edge fields, see `skillgraph_graph::Graph::to_snapshot`),
+//! which a graph answers from in place: the file is memory-mapped, so opening a database of a
+//! million edges costs a checksum over its pages rather than reading, copying and decoding them
+//! (sled would read a large value into fresh memory and check its own checksum first, ~40 ms
+//! of the ~60 ms a whole `skillgraph query` process took at a million edges).
 //!
-//! The snapshot of schema 3 is the graph's compact form (flat arrays of node and edge fields,
-//! see `skillgraph_graph::Graph::to_snapshot`), which a graph is read back into without building
-//! a petgraph graph: opening a database of a million edges costs little more than reading its
-//! bytes. Schema 2 (the same keys, the snapshot postcard-encoded `GraphData`) is still read; the
-//! next snapshot written upgrades it.
+//! A new snapshot is written by imports, and when the log grows past [`COMPACT_AFTER`] entries:
+//! the file first (under a temporary name, synced, then renamed), then one sled batch that names
+//! it in the manifest and clears the log. Until that batch is durable the manifest names the old
+//! file, which is deleted only afterwards; files the manifest does not name are left-overs of an
+//! interrupted write and are removed on open.
+//!
+//! Schemas 3 (the same snapshot in `snap:{generation:016x}:{chunk:08x}` sled values) and 2 (those
+//! values postcard-encoded `GraphData`) are still read; the next snapshot written upgrades them.
 
 use std::fmt;
+use std::fs::File;
+use std::io::Write;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -31,12 +40,11 @@ use serde::{Deserialize, Serialize};
 use skillgraph_graph::{Change, ChangeError, Graph, GraphData, SnapshotBytes};
 use std::sync::Arc;
 
-pub const SCHEMA_VERSION: u32 = 3;
-/// The previous schema: the same keys, the snapshot postcard-encoded [`GraphData`].
+pub const SCHEMA_VERSION: u32 = 4;
+/// The snapshot in sled values, in the compact form.
+const SCHEMA_CHUNKS: u32 = 3;
+/// The snapshot in sled values, postcard-encoded [`GraphData`].
 const SCHEMA_POSTCARD: u32 = 2;
-/// The largest sled value of a snapshot. A snapshot of one chunk is read in place (no copy); a
-/// million-edge graph takes ~20 MiB.
-pub const CHUNK_BYTES: usize = 64 << 20;
 pub const COMPACT_AFTER: u64 = 256;
 /// A graph read from a snapshot answers from its compact form until its first change, and a
 /// log to replay makes every later open rebuild it in full (half a second at a million edges).
@@ -52,6 +60,7 @@ const SNAP_PREFIX: &[u8] = b"snap:";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     pub generation: u64,
+    /// The number of sled values holding the snapshot (schemas 2 and 3); 0 for a file.
     pub chunks: u32,
     pub bytes: u64,
     pub crc: u32,
@@ -181,7 +190,7 @@ impl Store {
                     path: path.to_path_buf(),
                     detail: "the schema version is unreadable".into(),
                 })?;
-                if found != SCHEMA_VERSION && found != SCHEMA_POSTCARD {
+                if ![SCHEMA_VERSION, SCHEMA_CHUNKS, SCHEMA_POSTCARD].contains(&found) {
                     return Err(StoreError::SchemaMismatch {
                         path: path.to_path_buf(),
                         found,
@@ -203,37 +212,20 @@ impl Store {
             .ok_or_else(|| damaged("the snapshot manifest is missing".into()))?;
         let manifest: Manifest = postcard::from_bytes(&manifest_bytes)
             .map_err(|e| damaged(format!("the snapshot manifest is unreadable ({e})")))?;
-        let mut chunks = Vec::new();
-        for chunk in 0..manifest.chunks {
-            let part = db
-                .get(snap_key(manifest.generation, chunk))
-                .map_err(|e| sled_error(path, e))?
-                .ok_or_else(|| damaged(format!("snapshot chunk {chunk} is missing")))?;
-            chunks.push(part);
-        }
-        // Sized by what is there, not by the manifest, which may be damaged.
-        let total: usize = chunks.iter().map(|c| c.len()).sum();
-        if total as u64 != manifest.bytes {
-            return Err(damaged("the snapshot does not match its checksum".into()));
-        }
-        // One chunk (every graph below `CHUNK_BYTES`): read it where sled holds it, no copy.
-        let bytes: SnapshotBytes = match chunks.len() {
-            1 => Arc::new(chunks.pop().expect("one chunk")),
-            _ => {
-                let mut all = Vec::with_capacity(total);
-                for part in chunks {
-                    all.extend_from_slice(&part);
-                }
-                Arc::new(all)
-            }
-        };
-        if crc32fast::hash((*bytes).as_ref()) != manifest.crc {
-            return Err(damaged("the snapshot does not match its checksum".into()));
-        }
         let schema = db
             .get(KEY_SCHEMA)
             .map_err(|e| sled_error(path, e))?
             .and_then(|v| schema_version(&v));
+        let bytes = match schema {
+            Some(SCHEMA_VERSION) => map_snapshot_file(path, manifest.generation)?,
+            _ => read_snapshot_chunks(&db, path, &manifest)?,
+        };
+        // Sized by what is there, not by the manifest, which may be damaged.
+        if (*bytes).as_ref().len() as u64 != manifest.bytes
+            || crc32fast::hash((*bytes).as_ref()) != manifest.crc
+        {
+            return Err(damaged("the snapshot does not match its checksum".into()));
+        }
         let decoded = if schema == Some(SCHEMA_POSTCARD) {
             postcard::from_bytes::<GraphData>((*bytes).as_ref())
                 .map(Graph::from_data)
@@ -257,6 +249,9 @@ impl Store {
             }
             next_seq = seq + 1;
             log_entries += 1;
+        }
+        if schema == Some(SCHEMA_VERSION) {
+            remove_stale_snapshot_files(path, manifest.generation);
         }
         Ok(Store {
             db,
@@ -342,31 +337,26 @@ impl Store {
         self.replace(merged)
     }
 
-    /// Writes `graph` as the new snapshot and drops the log, in one sled batch.
+    /// Writes `graph` as the new snapshot and drops the log: the file, then one sled batch that
+    /// names it; the old file goes only once that batch is durable.
     fn write_snapshot(&mut self, graph: &Graph) -> Result<(), StoreError> {
         let bytes = graph.to_snapshot();
-        let old = self.manifest;
         let manifest = Manifest {
-            generation: old.generation + 1,
-            chunks: bytes.chunks(CHUNK_BYTES).count() as u32,
+            generation: self.manifest.generation + 1,
+            chunks: 0,
             bytes: bytes.len() as u64,
             crc: crc32fast::hash(&bytes),
         };
+        write_snapshot_file(&self.path, manifest.generation, &bytes)?;
         let mut batch = sled::Batch::default();
-        for (i, chunk) in bytes.chunks(CHUNK_BYTES).enumerate() {
-            batch.insert(snap_key(manifest.generation, i as u32), chunk);
-        }
         let manifest_bytes = postcard::to_allocvec(&manifest).expect("a manifest always encodes");
         batch.insert(KEY_MANIFEST, manifest_bytes);
         batch.insert(KEY_SCHEMA, &SCHEMA_VERSION.to_be_bytes());
-        for item in self.db.scan_prefix(SNAP_PREFIX).keys() {
-            let key = item.map_err(|e| sled_error(&self.path, e))?;
-            if !key.starts_with(&snap_prefix(manifest.generation)) {
-                batch.remove(key);
+        // Values of an older schema's snapshot, and the log the new snapshot includes.
+        for prefix in [SNAP_PREFIX, LOG_PREFIX] {
+            for item in self.db.scan_prefix(prefix).keys() {
+                batch.remove(item.map_err(|e| sled_error(&self.path, e))?);
             }
-        }
-        for item in self.db.scan_prefix(LOG_PREFIX).keys() {
-            batch.remove(item.map_err(|e| sled_error(&self.path, e))?);
         }
         self.db
             .apply_batch(batch)
@@ -374,7 +364,101 @@ impl Store {
             .map_err(|e| sled_error(&self.path, e))?;
         self.manifest = manifest;
         self.log_entries = 0;
+        remove_stale_snapshot_files(&self.path, manifest.generation);
         Ok(())
+    }
+}
+
+fn snapshot_file_name(generation: u64) -> String {
+    format!("graph-{generation:016x}.snapshot")
+}
+
+/// Writes the snapshot of `generation` durably under its final name: a crash leaves either no
+/// file of that name or the whole file, never part of one.
+fn write_snapshot_file(dir: &Path, generation: u64, bytes: &[u8]) -> Result<(), StoreError> {
+    let name = snapshot_file_name(generation);
+    let temporary = dir.join(format!("{name}.tmp"));
+    let io = |e: std::io::Error| StoreError::Io {
+        path: dir.to_path_buf(),
+        detail: format!("cannot write {name}: {e}"),
+    };
+    let mut file = File::create(&temporary).map_err(io)?;
+    file.write_all(bytes)
+        .and_then(|_| file.sync_all())
+        .map_err(io)?;
+    drop(file);
+    std::fs::rename(&temporary, dir.join(&name)).map_err(io)?;
+    // The rename is durable once the directory is.
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io)
+}
+
+/// Maps the snapshot file of `generation` into memory.
+fn map_snapshot_file(dir: &Path, generation: u64) -> Result<SnapshotBytes, StoreError> {
+    let name = snapshot_file_name(generation);
+    let file = File::open(dir.join(&name)).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => StoreError::Damaged {
+            path: dir.to_path_buf(),
+            detail: format!("its snapshot file {name} is missing"),
+        },
+        _ => StoreError::Io {
+            path: dir.to_path_buf(),
+            detail: format!("cannot read {name}: {e}"),
+        },
+    })?;
+    let io = |e: std::io::Error| StoreError::Io {
+        path: dir.to_path_buf(),
+        detail: format!("cannot read {name}: {e}"),
+    };
+    if file.metadata().map_err(io)?.len() == 0 {
+        // Mapping nothing is an error on some systems; an empty snapshot is damage anyway.
+        return Err(StoreError::Damaged {
+            path: dir.to_path_buf(),
+            detail: "the snapshot does not match its checksum".into(),
+        });
+    }
+    // SAFETY: a snapshot file is never written after the rename that gives it its name, and
+    // skillgraph only deletes it (which leaves an existing mapping intact). Another program
+    // truncating it while it is mapped could still fault, as with any memory-mapped database.
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+    Ok(Arc::new(map))
+}
+
+/// Reads the snapshot that schemas 2 and 3 keep in sled values.
+fn read_snapshot_chunks(
+    db: &sled::Db,
+    path: &Path,
+    manifest: &Manifest,
+) -> Result<SnapshotBytes, StoreError> {
+    let mut chunks = Vec::new();
+    for chunk in 0..manifest.chunks {
+        let part = db
+            .get(snap_key(manifest.generation, chunk))
+            .map_err(|e| sled_error(path, e))?
+            .ok_or_else(|| StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail: format!("snapshot chunk {chunk} is missing"),
+            })?;
+        chunks.push(part);
+    }
+    if chunks.len() == 1 {
+        return Ok(Arc::new(chunks.pop().expect("one chunk")));
+    }
+    Ok(Arc::new(chunks.concat()))
+}
+
+/// Removes snapshot files other than that of `generation`: the previous snapshot, and files of
+/// an interrupted write. Best effort: a file left now is removed on a later open.
+fn remove_stale_snapshot_files(dir: &Path, generation: u64) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let current = snapshot_file_name(generation);
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with("graph-") && name.contains(".snapshot") && name != current {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
@@ -456,10 +540,6 @@ fn is_lock_error(e: &std::io::Error) -> bool {
 
 fn schema_version(bytes: &[u8]) -> Option<u32> {
     Some(u32::from_be_bytes(bytes.try_into().ok()?))
-}
-
-fn snap_prefix(generation: u64) -> Vec<u8> {
-    format!("snap:{generation:016x}:").into_bytes()
 }
 
 fn snap_key(generation: u64, chunk: u32) -> Vec<u8> {

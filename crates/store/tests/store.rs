@@ -361,17 +361,25 @@ fn reopen_after_compaction_gives_same_graph_and_clears_log() {
     assert_same_dump(&dump(store.graph()), &dump(&expected));
     drop(store);
 
-    // Compaction left one snapshot generation and only the entries written after it.
+    // Compaction left one snapshot file and only the log entries written after it.
     assert_eq!(raw_keys(&path, "log:").len() as u64, extra);
-    let generations: std::collections::BTreeSet<String> = raw_keys(&path, "snap:")
-        .iter()
-        .map(|k| k.rsplit_once(':').unwrap().0.to_string())
-        .collect();
     assert_eq!(
-        generations.len(),
+        snapshot_files(&path).len(),
         1,
-        "old snapshots were not removed: {generations:?}"
+        "old snapshots were not removed: {:?}",
+        snapshot_files(&path)
     );
+}
+
+/// The names of the snapshot files (and left-overs of writing one) in the database directory.
+fn snapshot_files(path: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(path)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("graph-"))
+        .collect();
+    names.sort();
+    names
 }
 
 // ---- rejected changes ---------------------------------------------------------------------------
@@ -698,26 +706,101 @@ fn scribbled_manifest_is_damaged() {
 }
 
 #[test]
-fn scribbled_snapshot_chunk_is_damaged() {
+fn scribbled_truncated_or_missing_snapshot_file_is_damaged() {
     let dir = tempfile::tempdir().unwrap();
     let path = db_path(&dir);
     written_database(&path);
-    let chunks = raw_keys(&path, "snap:");
-    assert_eq!(chunks.len(), 1, "a small graph is one chunk: {chunks:?}");
-    with_raw_sled(&path, |db| {
-        let old = db.get(&chunks[0]).unwrap().unwrap();
-        // Same length, different bytes: only the checksum can tell.
-        let garbage: Vec<u8> = old.iter().map(|b| b ^ 0x5a).collect();
-        db.insert(chunks[0].as_bytes(), garbage).unwrap();
-    });
-    let msg = expect_damaged(&path, "scribbled chunk");
+    let files = snapshot_files(&path);
+    assert_eq!(files.len(), 1, "one snapshot file: {files:?}");
+    let file = path.join(&files[0]);
+    let pristine = std::fs::read(&file).unwrap();
+
+    // Same length, different bytes: only the checksum can tell.
+    let scribbled: Vec<u8> = pristine.iter().map(|b| b ^ 0x5a).collect();
+    std::fs::write(&file, scribbled).unwrap();
+    let msg = expect_damaged(&path, "scribbled snapshot");
     assert!(msg.contains("checksum"), "{msg}");
 
+    for len in [0, 1, pristine.len() / 2, pristine.len() - 1] {
+        std::fs::write(&file, &pristine[..len]).unwrap();
+        let msg = expect_damaged(&path, &format!("snapshot cut to {len} bytes"));
+        assert!(msg.contains("checksum"), "{msg}");
+    }
+
+    std::fs::remove_file(&file).unwrap();
+    let msg = expect_damaged(&path, "missing snapshot");
+    assert!(
+        msg.contains(&format!("snapshot file {} is missing", files[0])),
+        "{msg}"
+    );
+
+    // Put back, the same bytes are the same database again.
+    std::fs::write(&file, &pristine).unwrap();
+    open(&path);
+}
+
+#[test]
+fn left_overs_of_an_interrupted_snapshot_write_are_ignored_and_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let expected = written_database(&path);
+    let current = snapshot_files(&path);
+    // What a crash leaves: a renamed file the manifest never came to name (the next
+    // generation), and a file still under its temporary name; both garbage.
+    let next = "graph-00000000000000ff.snapshot";
+    std::fs::write(path.join(next), b"not a snapshot").unwrap();
+    std::fs::write(path.join(format!("{next}.tmp")), b"half a snap").unwrap();
+    assert_same_dump(&reopen_dump(&path), &expected);
+    assert_eq!(
+        snapshot_files(&path),
+        current,
+        "left-overs were not removed"
+    );
+}
+
+#[test]
+fn schema_3_database_with_the_snapshot_in_sled_opens_and_is_upgraded_on_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let graph = seed_graph();
+    let expected = dump(&graph);
+    let bytes = graph.to_snapshot();
+    // Schema 3's layout: manifest (generation, chunks, bytes, crc) and one sled value.
+    #[derive(serde::Serialize)]
+    struct Manifest {
+        generation: u64,
+        chunks: u32,
+        bytes: u64,
+        crc: u32,
+    }
+    let manifest = Manifest {
+        generation: 1,
+        chunks: 1,
+        bytes: bytes.len() as u64,
+        crc: crc32fast::hash(&bytes),
+    };
     with_raw_sled(&path, |db| {
-        db.remove(chunks[0].as_bytes()).unwrap();
+        db.insert("meta:schema", &3u32.to_be_bytes()).unwrap();
+        db.insert("meta:snapshot", postcard::to_allocvec(&manifest).unwrap())
+            .unwrap();
+        db.insert("snap:0000000000000001:00000000", bytes.as_slice())
+            .unwrap();
     });
-    let msg = expect_damaged(&path, "missing chunk");
-    assert!(msg.contains("chunk 0 is missing"), "{msg}");
+    assert_same_dump(&reopen_dump(&path), &expected);
+    assert!(snapshot_files(&path).is_empty());
+
+    let mut store = open(&path);
+    store.replace(seed_graph()).unwrap();
+    drop(store);
+    assert_eq!(snapshot_files(&path).len(), 1);
+    assert!(
+        raw_keys(&path, "snap:").is_empty(),
+        "schema 3 values remain"
+    );
+    let mut schema = None;
+    with_raw_sled(&path, |db| schema = db.get("meta:schema").unwrap());
+    assert_eq!(schema.as_deref(), Some(&SCHEMA_VERSION.to_be_bytes()[..]));
+    assert_same_dump(&reopen_dump(&path), &expected);
 }
 
 #[test]
