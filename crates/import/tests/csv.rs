@@ -234,6 +234,27 @@ fn duplicate_node_id_is_reported_with_line() {
 }
 
 #[test]
+fn repeated_edge_row_is_reported_at_the_repeat_naming_the_first() {
+    let edges = format!(
+        "{EDGES_HEADER}sre,linux,requires,5\ndevops,sre,transition,40\nsre,linux,requires,3\n"
+    );
+    check_edge_error(
+        &edges,
+        "sre,linux,requires,3",
+        &format!(
+            "`sre` → `linux` (requires) is already stated on line {}",
+            line_of(&edges, "sre,linux,requires,5")
+        ),
+    );
+    // The same two nodes the other way round is another fact.
+    let dir = csv_dir(
+        NODES,
+        &format!("{EDGES_HEADER}devops,sre,transition,40\nsre,devops,transition,60\n"),
+    );
+    assert_eq!(load_csv_dir(dir.path()).unwrap().edge_count(), 2);
+}
+
+#[test]
 fn unknown_edge_kind_is_reported_with_line() {
     let edges = format!("{EDGES_HEADER}sre,linux,requires,5\nsre,linux,needs,5\n");
     check_edge_error(
