@@ -8,6 +8,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+
+use crate::fxhash::FxBuildHasher;
 use crate::graph::Graph;
 use crate::model::{EdgeKind, NodeKind, SourceId, Value};
 use crate::schema::field_spec;
@@ -85,6 +88,29 @@ impl fmt::Display for Finding {
     }
 }
 
+/// An edge named in a finding, `from kind to` by ids; a `Display` so that the million edges that
+/// break no rule cost no string.
+struct Fact<'g> {
+    graph: &'g Graph,
+    from: NodeIndex,
+    kind: EdgeKind,
+    to: NodeIndex,
+}
+
+impl fmt::Display for Fact<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (from, to) = (node_id(self.graph, self.from), node_id(self.graph, self.to));
+        write!(f, "`{from} {} {to}`", self.kind)
+    }
+}
+
+/// Names a node by id where it exists, else by index.
+fn node_id(graph: &Graph, ix: NodeIndex) -> String {
+    graph
+        .get_node(ix)
+        .map_or_else(|| format!("#{}", ix.index()), |n| n.id.clone())
+}
+
 /// Checks every rule over the whole graph. An empty list means the graph is consistent.
 ///
 /// Findings come in a fixed order (nodes, then edges, then graph-wide rules, then profiles),
@@ -100,12 +126,8 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
             .map(|id| id.0)
             .collect()
     };
-    // Nodes are named by id; an edge's ends by id where they exist, else by index.
-    let pg = graph.petgraph();
-    let node_id = |ix: petgraph::stable_graph::NodeIndex| -> String {
-        pg.node_weight(ix)
-            .map_or_else(|| format!("#{}", ix.index()), |n| n.id.clone())
-    };
+    // Reads go through the `get_` accessors, which look at what the graph holds (petgraph's
+    // slots, or the arrays of a graph read from a snapshot) without building a petgraph copy.
 
     // ---- nodes ----------------------------------------------------------------------------------
     let mut first_with_id: HashMap<&str, petgraph::stable_graph::NodeIndex> = HashMap::new();
@@ -132,7 +154,7 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
         }
         // With a repeated id the lookup can only find one of the two; that is the identity
         // finding above, not a stale lookup.
-        let found = graph.by_id(id).and_then(|j| pg.node_weight(j));
+        let found = graph.by_id(id).and_then(|j| graph.get_node(j));
         if found.is_none_or(|n| n.id != *id) {
             add(
                 Rule::Lookup,
@@ -216,7 +238,7 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
         .labels()
         .flat_map(|(label, nodes)| {
             nodes.iter().filter_map(move |&ix| {
-                let carries = pg.node_weight(ix).is_some_and(|n| {
+                let carries = graph.get_node(ix).is_some_and(|n| {
                     std::iter::once(&n.name)
                         .chain(&n.aliases)
                         .any(|l| l.to_lowercase() == label)
@@ -231,17 +253,24 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
     }
 
     // ---- edges ----------------------------------------------------------------------------------
-    // (from, kind, to) → the sources of the edges seen so far, to spot a fact stated twice.
-    let mut seen: HashMap<(usize, EdgeKind, usize), Vec<SourceId>> = HashMap::new();
+    // (from, kind, to) → the first edge stating it; for the facts stated more than once, the
+    // sources of the edges seen so far, to spot a fact stated twice by one source.
+    let mut first_edge: HashMap<(NodeIndex, EdgeKind, NodeIndex), EdgeIndex, FxBuildHasher> =
+        HashMap::with_capacity_and_hasher(graph.edge_count(), FxBuildHasher::default());
+    let mut repeated: HashMap<(NodeIndex, EdgeKind, NodeIndex), Vec<SourceId>> = HashMap::new();
     for e in graph.edge_indices() {
         let edge = graph.edge(e);
         let kind = edge.kind;
-        let Some((a, b)) = pg.edge_endpoints(e) else {
+        let Some((a, b)) = graph.get_edge_endpoints(e) else {
             continue;
         };
-        let (from, to) = (node_id(a), node_id(b));
-        let fact = format!("`{from} {kind} {to}`");
-        let (Some(na), Some(nb)) = (pg.node_weight(a), pg.node_weight(b)) else {
+        let fact = Fact {
+            graph,
+            from: a,
+            kind,
+            to: b,
+        };
+        let (Some(na), Some(nb)) = (graph.get_node(a), graph.get_node(b)) else {
             add(
                 Rule::DanglingEdge,
                 format!("{fact} names a node that is not in the graph"),
@@ -288,7 +317,7 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
         for skill in edge.move_skills() {
             let is_skill = graph
                 .by_id(skill)
-                .and_then(|ix| pg.node_weight(ix))
+                .and_then(|ix| graph.get_node(ix))
                 .is_some_and(|n| n.kind == NodeKind::Skill && &n.id == skill);
             if !is_skill {
                 add(
@@ -297,7 +326,14 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
                 );
             }
         }
-        let earlier = seen.entry((a.index(), kind, b.index())).or_default();
+        let key = (a, kind, b);
+        let Some(&first) = first_edge.get(&key) else {
+            first_edge.insert(key, e);
+            continue;
+        };
+        let earlier = repeated
+            .entry(key)
+            .or_insert_with(|| graph.edge(first).sources.clone());
         if edge.sources.iter().any(|s| earlier.contains(s)) {
             add(
                 Rule::DuplicateEdge,
@@ -330,7 +366,7 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
         );
     }
     if let Some(cycle) = graph.find_prerequisite_cycle() {
-        let ids: Vec<String> = cycle.into_iter().map(node_id).collect();
+        let ids: Vec<String> = cycle.into_iter().map(|ix| node_id(graph, ix)).collect();
         add(
             Rule::PrerequisiteCycle,
             format!("the prerequisites form a cycle: {}", ids.join(" → ")),
@@ -349,7 +385,7 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
             );
         }
         for (id, entry) in &profile.entries {
-            match graph.by_id(id).and_then(|ix| pg.node_weight(ix)) {
+            match graph.by_id(id).and_then(|ix| graph.get_node(ix)) {
                 None => add(
                     Rule::Profile,
                     format!("the profile `{key}` lists `{id}`, which is not in the graph"),
