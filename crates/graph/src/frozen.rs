@@ -613,21 +613,12 @@ impl Frozen {
             sources: &buf[edge_sources..edge_sources + source_width * eb],
             source_width,
         };
-        let summary = match source_width {
-            1 => edges.summarise::<1>(nb, lists.len()),
-            2 => edges.summarise::<2>(nb, lists.len()),
-            _ => edges.summarise::<4>(nb, lists.len()),
-        };
+        let summary = edges.summarise(nb, lists.len());
         // With node holes, an end below the bound may still be a hole.
-        if summary.bad
-            || node_count != nb
-                && (0..eb).any(|i| {
-                    edges.kinds[i] != HOLE
-                        && (node_kinds[edges.from(i) as usize] == HOLE
-                            || node_kinds[edges.to(i) as usize] == HOLE)
-                })
-        {
-            return Err(edges.first_bad(node_kinds, lists.len()));
+        if summary.bad || node_count != nb && edges.end_in_a_hole(node_kinds) {
+            return Err(edges
+                .first_bad(node_kinds, lists.len())
+                .expect("the slow check finds what the fast one saw"));
         }
         let EdgeSummary {
             present,
@@ -1200,8 +1191,18 @@ impl EdgeColumns<'_> {
         u32::from_le_bytes(l)
     }
 
-    /// One pass over every edge slot, without branches on the data; `W` is the source width.
-    fn summarise<const W: usize>(&self, node_bound: usize, lists: usize) -> EdgeSummary {
+    /// Counts and effort bits over every edge slot, and whether any live edge is bad as far as
+    /// the node bound tells (see [`EdgeColumns::end_in_a_hole`] for the rest).
+    fn summarise(&self, node_bound: usize, lists: usize) -> EdgeSummary {
+        match self.source_width {
+            1 => self.summarise_width::<1>(node_bound, lists),
+            2 => self.summarise_width::<2>(node_bound, lists),
+            _ => self.summarise_width::<4>(node_bound, lists),
+        }
+    }
+
+    /// One pass without branches on the data (it vectorises); `W` is the source width.
+    fn summarise_width<const W: usize>(&self, node_bound: usize, lists: usize) -> EdgeSummary {
         let mut summary = EdgeSummary {
             bad: false,
             present: 0,
@@ -1245,21 +1246,28 @@ impl EdgeColumns<'_> {
         summary
     }
 
-    /// The message for the first bad edge: the slow twin of [`EdgeColumns::summarise`].
-    fn first_bad(&self, node_kinds: &[u8], lists: usize) -> String {
+    /// Whether a live edge whose ends are below the node bound ends in a node hole.
+    fn end_in_a_hole(&self, node_kinds: &[u8]) -> bool {
+        let hole = |n: u32| node_kinds.get(n as usize).is_some_and(|&k| k == HOLE);
+        (0..self.kinds.len())
+            .any(|i| self.kinds[i] != HOLE && (hole(self.from(i)) || hole(self.to(i))))
+    }
+
+    /// The message for the first bad edge, if any: the slow, plain twin of the two checks above.
+    fn first_bad(&self, node_kinds: &[u8], lists: usize) -> Option<String> {
         let node_ok = |n: u32| node_kinds.get(n as usize).is_some_and(|&k| k != HOLE);
         for (i, &k) in self.kinds.iter().enumerate() {
             if k == HOLE {
                 continue;
             }
             if edge_kind_of(k).is_none() || !node_ok(self.from(i)) || !node_ok(self.to(i)) {
-                return format!("edge {i} is damaged");
+                return Some(format!("edge {i} is damaged"));
             }
             if self.list(i) as usize >= lists {
-                return format!("edge {i} names a missing source list");
+                return Some(format!("edge {i} names a missing source list"));
             }
         }
-        "an edge is damaged".into()
+        None
     }
 }
 
@@ -1273,4 +1281,83 @@ fn records<'a>(c: &mut Cursor<'a>, what: &str) -> Result<Vec<(u32, &'a [u8])>, S
         out.push((i, &c.buf[at..at + len]));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Edge slots as (kind code, from, to, flags, source list); node slots as kind codes.
+    fn columns(edges: &[(u8, u32, u32, u8, u32)], width: usize) -> [Vec<u8>; 5] {
+        let mut cols: [Vec<u8>; 5] = Default::default();
+        for &(kind, from, to, flags, list) in edges {
+            cols[0].extend_from_slice(&from.to_le_bytes());
+            cols[1].extend_from_slice(&to.to_le_bytes());
+            cols[2].push(kind);
+            cols[3].push(flags);
+            cols[4].extend_from_slice(&list.to_le_bytes()[..width]);
+        }
+        cols
+    }
+
+    proptest! {
+        /// The branch-free checks on open agree with the plain per-edge check, and the counts
+        /// with plain counting.
+        #[test]
+        fn fast_edge_checks_agree_with_the_plain_check(
+            (node_kinds, edges, width, lists) in (1usize..12, 1usize..6).prop_flat_map(|(nb, lists)| {
+                // Mostly good slots, so that one bad field is often the only one.
+                let end = prop_oneof![
+                    20 => 0..nb as u32,
+                    1 => Just(nb as u32),
+                    1 => nb as u32..nb as u32 + 4,
+                    1 => Just(NO_NODE),
+                ];
+                let kind = prop_oneof![30 => 0u8..5, 3 => Just(HOLE), 1 => 5u8..255];
+                let list = prop_oneof![30 => 0..lists as u32, 1 => Just(lists as u32), 1 => any::<u32>()];
+                (
+                    prop::collection::vec(prop_oneof![20 => 0u8..3, 1 => Just(HOLE)], nb),
+                    prop::collection::vec((kind, end.clone(), end, 0u8..8, list), 0..150),
+                    prop::sample::select(vec![1usize, 2, 4]),
+                    Just(lists),
+                )
+            }),
+        ) {
+            let [froms, tos, kinds, flags, sources] = columns(&edges, width);
+            let cols = EdgeColumns {
+                froms: &froms,
+                tos: &tos,
+                kinds: &kinds,
+                flags: &flags,
+                sources: &sources,
+                source_width: width,
+            };
+            let nb = node_kinds.len();
+            let dense = node_kinds.iter().all(|&k| k != HOLE);
+            let summary = cols.summarise(nb, lists);
+            let fast_bad = summary.bad || !dense && cols.end_in_a_hole(&node_kinds);
+            prop_assert_eq!(fast_bad, cols.first_bad(&node_kinds, lists).is_some());
+            if !fast_bad {
+                let live: Vec<_> = edges.iter().enumerate().filter(|(_, e)| e.0 != HOLE).collect();
+                prop_assert_eq!(summary.present, live.len());
+                prop_assert_eq!(
+                    summary.with_extra,
+                    live.iter().filter(|(_, e)| e.3 & EDGE_EXTRA != 0).count()
+                );
+                let with_effort: Vec<usize> = live
+                    .iter()
+                    .filter(|(_, e)| e.3 & EDGE_EFFORT != 0)
+                    .map(|(i, _)| *i)
+                    .collect();
+                prop_assert_eq!(summary.efforts as usize, with_effort.len());
+                for (block, &(before, bits)) in summary.effort_rank.iter().enumerate() {
+                    let in_block = |i: &&usize| **i / 64 == block;
+                    prop_assert_eq!(before as usize, with_effort.iter().filter(|i| **i / 64 < block).count());
+                    let expected = with_effort.iter().filter(in_block).fold(0u64, |b, i| b | 1 << (i % 64));
+                    prop_assert_eq!(bits, expected);
+                }
+            }
+        }
+    }
 }
