@@ -6,24 +6,10 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+
+use skillgraph_testkit::{copy_dir, files_under, Damage};
 
 use crate::support::{Run, TestDb};
-
-/// Ways to damage a file, each a fixed rule so that a failure names a case that replays.
-#[derive(Debug, Clone, Copy)]
-enum Damage {
-    Delete,
-    TruncateTo(usize),
-    /// Cut to this many eighths of the length.
-    TruncateEighths(usize),
-    /// Overwrite 64 bytes from this many eighths of the length with a byte.
-    ScribbleAtEighths(usize, u8),
-    /// Overwrite the whole file with a byte.
-    Fill(u8),
-    /// Flip one bit every this many bytes.
-    FlipEvery(usize),
-}
 
 const DAMAGES: &[Damage] = &[
     Damage::Delete,
@@ -40,61 +26,6 @@ const DAMAGES: &[Damage] = &[
     Damage::Fill(0xff),
     Damage::FlipEvery(61),
 ];
-
-impl Damage {
-    fn apply(self, file: &Path) {
-        if let Damage::Delete = self {
-            std::fs::remove_file(file).unwrap();
-            return;
-        }
-        let mut bytes = std::fs::read(file).unwrap();
-        let len = bytes.len();
-        match self {
-            Damage::Delete => unreachable!(),
-            Damage::TruncateTo(n) => bytes.truncate(n),
-            Damage::TruncateEighths(k) => bytes.truncate(len * k / 8),
-            Damage::ScribbleAtEighths(k, byte) => {
-                for b in bytes.iter_mut().skip(len * k / 8).take(64) {
-                    *b = byte;
-                }
-            }
-            Damage::Fill(byte) => bytes.iter_mut().for_each(|b| *b = byte),
-            Damage::FlipEvery(n) => {
-                for b in bytes.iter_mut().step_by(n) {
-                    *b ^= 0x10;
-                }
-            }
-        }
-        std::fs::write(file, bytes).unwrap();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
-}
 
 type Stats = BTreeMap<String, serde_json::Value>;
 

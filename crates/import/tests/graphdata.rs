@@ -14,8 +14,9 @@
 
 use std::path::{Path, PathBuf};
 
-use skillgraph_graph::{Change, EdgeKind, Graph, NodeKind, SourceId, Value};
+use skillgraph_graph::{Change, EdgeKind, Graph, NodeKind, Value};
 use skillgraph_import::{curated_graph, export, load_graphdata, DataError, DataText};
+use skillgraph_testkit::{assert_same_dump, dump};
 
 // ---- fixtures and their annotations -------------------------------------------------------------
 
@@ -257,64 +258,6 @@ fn curated_graph_loads_without_errors() {
 }
 
 // ---- export and re-import -----------------------------------------------------------------------
-
-/// Everything a graph says, in an order that does not depend on how it was built.
-fn dump(g: &Graph) -> String {
-    let keys = |ids: &[SourceId]| {
-        let mut k = g.source_keys(ids);
-        k.sort();
-        k.join(",")
-    };
-    let mut lines = Vec::new();
-    for s in g.sources() {
-        lines.push(format!("source {s:?}"));
-    }
-    for ix in g.node_indices() {
-        let n = g.node(ix);
-        lines.push(format!(
-            "node {} {} {:?} aliases={:?} category={:?} effort={:?} sources=[{}] fields={:?}",
-            n.id,
-            n.kind,
-            n.name,
-            n.aliases,
-            n.category,
-            n.effort_hours,
-            keys(&n.sources),
-            n.fields
-        ));
-    }
-    for e in g.edge_indices() {
-        let (a, b) = g.edge_endpoints(e);
-        let ed = g.edge(e);
-        lines.push(format!(
-            "edge {} -{}-> {} importance={:?} effort={:?} sources=[{}] extra={:?}",
-            g.node(a).id,
-            ed.kind,
-            g.node(b).id,
-            ed.importance,
-            ed.effort_hours,
-            keys(&ed.sources),
-            ed.extra
-        ));
-    }
-    lines.sort();
-    lines.join("\n")
-}
-
-/// Compares two dumps, showing only the lines that differ.
-#[track_caller]
-fn assert_same_dump(found: &str, expected: &str) {
-    if found != expected {
-        let (f, e): (Vec<&str>, Vec<&str>) = (found.lines().collect(), expected.lines().collect());
-        let missing: Vec<&str> = e.iter().copied().filter(|l| !f.contains(l)).collect();
-        let extra: Vec<&str> = f.iter().copied().filter(|l| !e.contains(l)).collect();
-        panic!(
-            "the graphs differ\nexpected but missing:\n  {}\nfound but not expected:\n  {}",
-            missing.join("\n  "),
-            extra.join("\n  ")
-        );
-    }
-}
 
 fn rich_graph() -> Graph {
     let files: Vec<(String, String)> = ["rich/sources.toml", "rich/nodes.toml", "rich/edges.toml"]

@@ -6,23 +6,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use skillgraph_graph::{
-    Change, ChangeError, Edge, EdgeKind, Graph, Node, NodeKind, Source, SourceId, Value,
+    Change, ChangeError, Edge, EdgeKind, Graph, Node, NodeKind, SourceId, Value,
 };
 use skillgraph_store::{Opened, Store, StoreError, COMPACT_AFTER, SCHEMA_VERSION};
+use skillgraph_testkit::{assert_same_dump, copy_dir, dump, files_under, source, Damage};
 
 // ---- helpers ------------------------------------------------------------------------------------
-
-fn source(key: &str) -> Source {
-    Source {
-        key: key.to_string(),
-        title: format!("title of {key}"),
-        url: None,
-        author: None,
-        publisher: None,
-        date: None,
-        licence: None,
-    }
-}
 
 fn node(id: &str, kind: NodeKind, name: &str, src: SourceId) -> Node {
     let mut n = Node::new(id, kind, name);
@@ -114,65 +103,6 @@ fn seed_graph() -> Graph {
     mv.extra_mut().note = Some("a common move".into());
     apply(add_edge("devops", "sre", mv));
     g
-}
-
-/// Everything a graph says, in an order that does not depend on how it was built: sources by
-/// key, nodes by id, edges sorted, source references by key.
-fn dump(g: &Graph) -> String {
-    let keys = |ids: &[SourceId]| {
-        let mut k = g.source_keys(ids);
-        k.sort();
-        k.join(",")
-    };
-    let mut lines = Vec::new();
-    for s in g.sources() {
-        lines.push(format!("source {s:?}"));
-    }
-    for ix in g.node_indices() {
-        let n = g.node(ix);
-        lines.push(format!(
-            "node {} {} {:?} aliases={:?} category={:?} effort={:?} sources=[{}] fields={:?}",
-            n.id,
-            n.kind,
-            n.name,
-            n.aliases,
-            n.category,
-            n.effort_hours,
-            keys(&n.sources),
-            n.fields
-        ));
-    }
-    for e in g.edge_indices() {
-        let (a, b) = g.edge_endpoints(e);
-        let ed = g.edge(e);
-        lines.push(format!(
-            "edge {} -{}-> {} importance={:?} effort={:?} sources=[{}] extra={:?}",
-            g.node(a).id,
-            ed.kind,
-            g.node(b).id,
-            ed.importance,
-            ed.effort_hours,
-            keys(&ed.sources),
-            ed.extra
-        ));
-    }
-    lines.sort();
-    lines.join("\n")
-}
-
-/// Compares two dumps, showing only the lines that differ.
-#[track_caller]
-fn assert_same_dump(found: &str, expected: &str) {
-    if found != expected {
-        let (f, e): (Vec<&str>, Vec<&str>) = (found.lines().collect(), expected.lines().collect());
-        let missing: Vec<&str> = e.iter().copied().filter(|l| !f.contains(l)).collect();
-        let extra: Vec<&str> = f.iter().copied().filter(|l| !e.contains(l)).collect();
-        panic!(
-            "the graphs differ\nexpected but missing:\n  {}\nfound but not expected:\n  {}",
-            missing.join("\n  "),
-            extra.join("\n  ")
-        );
-    }
 }
 
 fn db_path(dir: &tempfile::TempDir) -> PathBuf {
@@ -869,70 +799,6 @@ fn new_database_in_an_existing_empty_directory_is_created() {
     let (store, opened) = Store::open(dir.path(), seed_graph).unwrap();
     assert_eq!(opened, Opened::Created);
     assert_same_dump(&dump(store.graph()), &dump(&seed_graph()));
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
-}
-
-/// Ways a file can be damaged, each by a fixed rule so a failure can be replayed.
-#[derive(Debug, Clone, Copy)]
-enum Damage {
-    Delete,
-    TruncateTo(usize),
-    /// Cut the file to this fraction (in eighths) of its length.
-    TruncateEighths(usize),
-    /// Overwrite 64 bytes at this fraction (in eighths) of the length with a pattern.
-    ScribbleAtEighths(usize, u8),
-    /// Flip one bit every `n` bytes.
-    FlipEvery(usize),
-}
-
-impl Damage {
-    fn apply(self, file: &Path) {
-        let mut bytes = std::fs::read(file).unwrap();
-        let len = bytes.len();
-        match self {
-            Damage::Delete => return std::fs::remove_file(file).unwrap(),
-            Damage::TruncateTo(n) => bytes.truncate(n),
-            Damage::TruncateEighths(k) => bytes.truncate(len * k / 8),
-            Damage::ScribbleAtEighths(k, pattern) => {
-                let start = len * k / 8;
-                for b in bytes.iter_mut().skip(start).take(64) {
-                    *b = pattern;
-                }
-            }
-            Damage::FlipEvery(n) => {
-                for b in bytes.iter_mut().step_by(n) {
-                    *b ^= 0x10;
-                }
-            }
-        }
-        std::fs::write(file, bytes).unwrap();
-    }
 }
 
 #[test]
