@@ -67,9 +67,10 @@ impl Engine {
     /// Runs a whole script. `name` labels errors (`FILE:LINE:COL`). Statements run in order; a
     /// syntax error in one piece does not stop the pieces before it from running.
     pub fn run_script(&mut self, name: &str, source: &str) -> Outcome {
+        let mut out = output::Stdout::new();
         let mut outcome = Outcome::Ok;
         for (offset, piece) in statement_pieces(source) {
-            let piece_outcome = self.run_piece(name, source, offset, piece);
+            let piece_outcome = self.run_piece(&mut out, name, source, offset, piece);
             // Ctrl-C stops the rest of the script, whatever `continue_on_error` says.
             if self.session.interrupt.swap(false, Ordering::Relaxed) {
                 return Outcome::Failed;
@@ -84,12 +85,20 @@ impl Engine {
         outcome
     }
 
-    /// Parses and runs one piece of `source` starting at byte `offset`.
-    fn run_piece(&mut self, name: &str, source: &str, offset: usize, piece: &str) -> Outcome {
+    /// Parses and runs one piece of `source` starting at byte `offset`, answering on `out`.
+    fn run_piece(
+        &mut self,
+        out: &mut output::Stdout,
+        name: &str,
+        source: &str,
+        offset: usize,
+        piece: &str,
+    ) -> Outcome {
         let parse_start = Instant::now();
         let script = match parser::parse(piece) {
             Ok(s) => s,
             Err(e) => {
+                out.flush();
                 self.report(name, source, shifted(e, offset));
                 return Outcome::Failed;
             }
@@ -105,10 +114,11 @@ impl Engine {
                             answers.push(table);
                             true
                         }
-                        None => output::print(&table, self.format),
+                        None => out.answer(&table, self.format),
                     };
-                    self.print_timing(parse_time, start.elapsed());
+                    self.print_timing(out, parse_time, start.elapsed());
                     if self.session.interrupt.load(Ordering::Relaxed) {
+                        out.flush();
                         eprintln!("interrupted");
                         return Outcome::Failed;
                     }
@@ -121,6 +131,7 @@ impl Engine {
                     }
                 }
                 Err(e) => {
+                    out.flush();
                     self.report(name, source, shifted(e, offset));
                     outcome = Outcome::Failed;
                     if !self.continue_on_error {
@@ -132,8 +143,9 @@ impl Engine {
         outcome
     }
 
-    fn print_timing(&self, parse: Duration, run: Duration) {
+    fn print_timing(&self, out: &mut output::Stdout, parse: Duration, run: Duration) {
         if self.timing {
+            out.flush();
             eprintln!(
                 "time: parse {:.3} ms, run {:.3} ms",
                 parse.as_secs_f64() * 1000.0,

@@ -45,17 +45,23 @@ pub fn use_color(stream_is_terminal: bool) -> bool {
     stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Renders a table to text in the given format.
+/// Renders a table in the given format onto the end of `out`.
 ///
-/// In JSON and CSV the notes (totals, limits hit) are not part of the data; `render_notes`
-/// gives them to the caller to print on standard error, so standard output stays parseable.
-pub fn render(table: &ResultTable, format: Format, styled: bool) -> String {
-    match format {
+/// In JSON and CSV the notes (totals, limits hit) are not part of the data; [`Stdout::answer`]
+/// prints them on standard error, so standard output stays parseable.
+fn render(
+    out: &mut Vec<u8>,
+    table: &ResultTable,
+    format: Format,
+    styled: bool,
+    keys: &mut JsonKeys,
+) {
+    let text = match format {
         Format::Table => render_table(table, styled),
         Format::Json => {
-            let mut s = json_text(table);
-            s.push('\n');
-            s
+            write_json(out, table, keys.of(&table.columns));
+            out.push(b'\n');
+            return;
         }
         Format::Csv => render_csv(table),
         Format::Dot | Format::Mermaid => match &table.picture {
@@ -63,7 +69,8 @@ pub fn render(table: &ResultTable, format: Format, styled: bool) -> String {
             Some(p) => crate::picture::mermaid(p, table.title.as_deref()),
             None => String::new(),
         },
-    }
+    };
+    out.extend_from_slice(text.as_bytes());
 }
 
 fn render_table(table: &ResultTable, styled: bool) -> String {
@@ -146,7 +153,7 @@ fn json_cell(cell: &Cell) -> Json {
 }
 
 /// The rows as JSON objects keyed by column name: the meaning of the JSON output, which
-/// [`json_text`] writes without building it (the test below holds the two together).
+/// [`write_json`] writes without building it (the test below holds the two together).
 #[cfg(test)]
 fn json_rows(table: &ResultTable) -> Json {
     Json::Array(
@@ -164,29 +171,41 @@ fn json_rows(table: &ResultTable) -> Json {
     )
 }
 
-/// `serde_json::to_string(&json_rows(table))`, written directly: the same text without
-/// building a map of values per row (which cost more than answering a short statement).
-fn json_text(table: &ResultTable) -> String {
-    // Keys in the order serde_json's map gives them; a repeated column name keeps its last value.
-    let keys: Map<String, Json> = table
-        .columns
-        .iter()
-        .map(|c| (c.clone(), Json::Null))
-        .collect();
-    let fields: Vec<(String, usize)> = keys
-        .keys()
+/// The JSON object keys of a table's columns, serialised with their `:`, each with the column
+/// whose value it takes; kept from one answer to the next while the columns stay the same.
+#[derive(Default)]
+struct JsonKeys {
+    columns: Vec<String>,
+    fields: Vec<(String, usize)>,
+}
+
+impl JsonKeys {
+    fn of(&mut self, columns: &[String]) -> &[(String, usize)] {
+        if self.columns != columns {
+            self.columns = columns.to_vec();
+            self.fields = json_fields(columns);
+        }
+        &self.fields
+    }
+}
+
+/// Keys in the order serde_json's map gives them; a repeated column name keeps its last value.
+fn json_fields(columns: &[String]) -> Vec<(String, usize)> {
+    let keys: Map<String, Json> = columns.iter().map(|c| (c.clone(), Json::Null)).collect();
+    keys.keys()
         .map(|k| {
-            let last = table
-                .columns
-                .iter()
-                .rposition(|c| c == k)
-                .expect("a column");
+            let last = columns.iter().rposition(|c| c == k).expect("a column");
             let mut key = serde_json::to_string(k).expect("strings serialise");
             key.push(':');
             (key, last)
         })
-        .collect();
-    let mut out = Vec::with_capacity(64 + table.rows.len() * 32 * fields.len());
+        .collect()
+}
+
+/// `serde_json::to_string(&json_rows(table))`, written directly: the same text without
+/// building a map of values per row (which cost more than answering a short statement).
+/// `fields` are the table's [`json_fields`].
+fn write_json(out: &mut Vec<u8>, table: &ResultTable, fields: &[(String, usize)]) {
     out.push(b'[');
     for (i, row) in table.rows.iter().enumerate() {
         if i > 0 {
@@ -198,12 +217,11 @@ fn json_text(table: &ResultTable) -> String {
                 out.push(b',');
             }
             out.extend_from_slice(key.as_bytes());
-            write_json_cell(&mut out, &row[*column]);
+            write_json_cell(out, &row[*column]);
         }
         out.push(b'}');
     }
     out.push(b']');
-    String::from_utf8(out).expect("JSON is UTF-8")
 }
 
 fn write_json_cell(out: &mut Vec<u8>, cell: &Cell) {
@@ -225,40 +243,106 @@ fn render_csv(table: &ResultTable) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Writes a table to standard output, and in JSON/CSV its notes to standard error.
-///
-/// In `dot` and `mermaid` standard output holds only pictures: reports of what a statement did
-/// go to standard error, and an answer without a picture is an error there. Returns whether the
-/// answer could be shown.
+/// Writes one table to standard output, and in JSON/CSV its notes to standard error (see
+/// [`Stdout::answer`]). Returns whether the answer could be shown.
 pub fn print(table: &ResultTable, format: Format) -> bool {
-    if format.is_picture() {
-        if table.kind == TableKind::Message {
-            eprint!("{}", render_table(table, false));
-            return true;
-        }
-        if table.picture.is_none() {
-            eprintln!(
-                "error: {} has no picture; `--format {}` draws path, paths, learn, compare, show and neighbourhood (use table, json or csv for the rest)",
-                table
-                    .title
-                    .as_deref()
-                    .map_or("this answer".to_string(), |t| format!("`{t}`")),
-                format.name()
-            );
-            return false;
+    // Written when `Stdout` drops, at the end of this statement.
+    Stdout::new().answer(table, format)
+}
+
+/// Standard output for a run of answers. Answers are collected and written in large pieces:
+/// a script of many short statements would otherwise pay for a write (and a terminal check) per
+/// statement. On a terminal every answer is written at once, for the person watching, as is
+/// every report of a change; and whatever is pending is written before anything goes to
+/// standard error (call [`Stdout::flush`] first), so that the two streams keep their order.
+pub struct Stdout {
+    pending: Vec<u8>,
+    terminal: bool,
+    styled: bool,
+    keys: JsonKeys,
+}
+
+/// Pending output past which it is written even off a terminal.
+const WRITE_AT: usize = 64 * 1024;
+
+impl Stdout {
+    pub fn new() -> Stdout {
+        let terminal = io::stdout().is_terminal();
+        Stdout {
+            pending: Vec::new(),
+            terminal,
+            styled: use_color(terminal),
+            keys: JsonKeys::default(),
         }
     }
-    let styled = use_color(io::stdout().is_terminal());
-    let text = render(table, format, styled);
-    let mut stdout = io::stdout().lock();
-    let _ = stdout.write_all(text.as_bytes());
-    let _ = stdout.flush();
-    if format != Format::Table && table.kind == TableKind::Rows {
-        for note in &table.notes {
-            eprintln!("{note}");
+
+    /// Writes what is pending. Errors (a closed pipe) are ignored, as for every answer.
+    pub fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
         }
+        let mut stdout = io::stdout().lock();
+        let _ = stdout.write_all(&self.pending);
+        let _ = stdout.flush();
+        self.pending.clear();
     }
-    true
+
+    /// Shows an answer: its table on standard output, and in JSON/CSV its notes on standard
+    /// error.
+    ///
+    /// In `dot` and `mermaid` standard output holds only pictures: reports of what a statement
+    /// did go to standard error, and an answer without a picture is an error there. Returns
+    /// whether the answer could be shown.
+    pub fn answer(&mut self, table: &ResultTable, format: Format) -> bool {
+        if format.is_picture() {
+            if table.kind == TableKind::Message {
+                self.flush();
+                eprint!("{}", render_table(table, false));
+                return true;
+            }
+            if table.picture.is_none() {
+                self.flush();
+                eprintln!(
+                    "error: {} has no picture; `--format {}` draws path, paths, learn, compare, show and neighbourhood (use table, json or csv for the rest)",
+                    table
+                        .title
+                        .as_deref()
+                        .map_or("this answer".to_string(), |t| format!("`{t}`")),
+                    format.name()
+                );
+                return false;
+            }
+        }
+        render(
+            &mut self.pending,
+            table,
+            format,
+            self.styled,
+            &mut self.keys,
+        );
+        let notes = format != Format::Table && table.kind == TableKind::Rows;
+        // A report of a change is written at once, so that it is out once the change is made.
+        let report = table.kind == TableKind::Message;
+        if self.terminal
+            || report
+            || self.pending.len() >= WRITE_AT
+            || notes && !table.notes.is_empty()
+        {
+            self.flush();
+        }
+        if notes {
+            for note in &table.notes {
+                eprintln!("{note}");
+            }
+        }
+        true
+    }
+}
+
+impl Drop for Stdout {
+    fn drop(&mut self) {
+        self.flush();
+    }
 }
 
 #[cfg(test)]
@@ -296,7 +380,15 @@ mod tests {
                 Cell::Null,
             ]);
         }
+        let mut keys = JsonKeys::default();
+        let mut json_text = |table: &ResultTable| {
+            let mut out = Vec::new();
+            write_json(&mut out, table, keys.of(&table.columns));
+            String::from_utf8(out).unwrap()
+        };
         let expected = serde_json::to_string(&json_rows(&table)).unwrap();
+        assert_eq!(json_text(&table), expected);
+        // Again with the keys kept from the first table, then with other columns.
         assert_eq!(json_text(&table), expected);
         let empty = ResultTable::new(["a"]);
         assert_eq!(

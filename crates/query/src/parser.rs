@@ -1,7 +1,9 @@
 //! From source text to [`Script`]: a light scan for what pest cannot report well (nesting depth,
 //! control characters, unclosed strings and brackets), then the pest grammar, then a walk over
 //! the pairs that builds the AST and checks what the grammar leaves open (clauses, numbers,
-//! escapes). Pest's own errors are translated into words here and nowhere else.
+//! escapes). Pest's own errors are translated into words here and nowhere else. A line holding
+//! just one of the most frequent statements in its plainest form (`skills of SRE`, `gap A -> B`)
+//! skips all that: [`plain_statement`] reads it directly, as tests hold the grammar would.
 
 use std::collections::BTreeMap;
 
@@ -135,6 +137,81 @@ pub const KEYWORDS: &[&str] = &[
 
 /// Parses a whole script. Returns the first mistake found.
 pub fn parse(source: &str) -> Result<Script, QueryError> {
+    match plain_statement(source) {
+        Some(statement) => Ok(Script {
+            statements: vec![statement],
+        }),
+        None => parse_with_grammar(source),
+    }
+}
+
+/// The statements scripts repeat most, read without the grammar: a line that holds only
+/// `show NAME`, `skills of NAME`, `tools of NAME` or `path|paths|gap|learn|why NAME -> NAME`,
+/// keywords in any case, each NAME a plain ASCII word (letters, digits, `_`), words apart by
+/// spaces or tabs. Pest takes longer over such a line (~5 µs) than `skills of` takes to answer;
+/// this is a small fraction of that. `None` for anything else, which the grammar reads; a test
+/// holds the answer to what the grammar makes of the same line.
+fn plain_statement(source: &str) -> Option<Statement> {
+    let line = match source.strip_suffix('\n') {
+        Some(line) => line.strip_suffix('\r').unwrap_or(line),
+        None => source,
+    };
+    let mut words = [Span::default(); 4];
+    let mut count = 0;
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if matches!(bytes[at], b' ' | b'\t') {
+            at += 1;
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && !matches!(bytes[at], b' ' | b'\t') {
+            at += 1;
+        }
+        let word = &bytes[start..at];
+        if word != b"->" && !word.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_') {
+            return None;
+        }
+        *words.get_mut(count)? = Span::new(start, at);
+        count += 1;
+    }
+    let text = |i: usize| words[i].text(line);
+    let keyword = |i: usize, k: &str| text(i).eq_ignore_ascii_case(k);
+    let name = |i: usize| {
+        (text(i) != "->").then(|| NodeRef {
+            kind: None,
+            name: text(i).to_string(),
+            quoted: false,
+            span: words[i],
+        })
+    };
+    let kind = match count {
+        2 if keyword(0, "show") => StatementKind::Show(name(1)?),
+        3 if keyword(0, "skills") && keyword(1, "of") => StatementKind::SkillsOf(name(2)?),
+        3 if keyword(0, "tools") && keyword(1, "of") => StatementKind::ToolsOf(name(2)?),
+        4 if text(2) == "->" => {
+            let forms = [
+                ("path", Rule::path),
+                ("paths", Rule::paths),
+                ("gap", Rule::gap),
+                ("learn", Rule::learn),
+                ("why", Rule::why),
+            ];
+            let (_, form) = forms.into_iter().find(|&(k, _)| keyword(0, k))?;
+            let from = Start::Node(name(1)?);
+            route_statement(form, from, name(3)?, Clauses::default())
+        }
+        _ => return None,
+    };
+    Some(Statement {
+        kind,
+        span: words[0].to(words[count - 1]),
+    })
+}
+
+/// [`parse`] by the grammar.
+fn parse_with_grammar(source: &str) -> Result<Script, QueryError> {
     let lexed = Lexed::new(source);
     if let Some(too_deep) = lexed.too_deep {
         return Err(too_deep);
@@ -1247,6 +1324,49 @@ impl ClauseName {
     }
 }
 
+/// A `path`, `paths`, `gap`, `learn` or `why` statement (`form`) from its parts.
+fn route_statement(form: Rule, from: Start, to: NodeRef, clauses: Clauses) -> StatementKind {
+    let route = RouteFilter {
+        via: clauses.via.unwrap_or_default(),
+        avoid: clauses.avoid.unwrap_or_default(),
+        max_hops: clauses.max,
+    };
+    match form {
+        Rule::path => StatementKind::Path(PathQuery {
+            from,
+            to,
+            route,
+            by_effort: clauses.by_effort,
+            min_importance: clauses.min_importance,
+            constraints: clauses.constraints,
+        }),
+        Rule::paths => StatementKind::Paths(PathsQuery {
+            from,
+            to,
+            route,
+            limit: clauses.limit,
+        }),
+        Rule::gap => StatementKind::Gap(GapQuery {
+            from,
+            to,
+            min_importance: clauses.min_importance,
+        }),
+        Rule::why => StatementKind::Why(GapQuery {
+            from,
+            to,
+            min_importance: clauses.min_importance,
+        }),
+        _ => StatementKind::Learn(LearnQuery {
+            from,
+            to,
+            via: route.via,
+            min_importance: clauses.min_importance,
+            avoid: route.avoid,
+            constraints: clauses.constraints,
+        }),
+    }
+}
+
 /// The clauses of one statement, each at most once.
 #[derive(Default)]
 struct Clauses {
@@ -1441,45 +1561,7 @@ impl Builder {
                 let to =
                     self.node_ref(rest.first().cloned().ok_or_else(|| self.internal(&form))?)?;
                 let clauses = self.clauses(&keyword, &rest[1..])?;
-                let route = RouteFilter {
-                    via: clauses.via.unwrap_or_default(),
-                    avoid: clauses.avoid.unwrap_or_default(),
-                    max_hops: clauses.max,
-                };
-                match form.as_rule() {
-                    Rule::path => StatementKind::Path(PathQuery {
-                        from,
-                        to,
-                        route,
-                        by_effort: clauses.by_effort,
-                        min_importance: clauses.min_importance,
-                        constraints: clauses.constraints,
-                    }),
-                    Rule::paths => StatementKind::Paths(PathsQuery {
-                        from,
-                        to,
-                        route,
-                        limit: clauses.limit,
-                    }),
-                    Rule::gap => StatementKind::Gap(GapQuery {
-                        from,
-                        to,
-                        min_importance: clauses.min_importance,
-                    }),
-                    Rule::why => StatementKind::Why(GapQuery {
-                        from,
-                        to,
-                        min_importance: clauses.min_importance,
-                    }),
-                    _ => StatementKind::Learn(LearnQuery {
-                        from,
-                        to,
-                        via: route.via,
-                        min_importance: clauses.min_importance,
-                        avoid: route.avoid,
-                        constraints: clauses.constraints,
-                    }),
-                }
+                route_statement(form.as_rule(), from, to, clauses)
             }
             Rule::compare => {
                 StatementKind::Compare(self.node_ref(part(0)?)?, self.node_ref(part(1)?)?)
@@ -2223,5 +2305,164 @@ mod split_tests {
         let pieces = split_pieces(&source);
         assert_eq!(pieces.len(), 2);
         assert_eq!(pieces[1], (source.len() - "show SRE\n".len(), "show SRE\n"));
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use proptest::prelude::*;
+
+    use super::{parse_with_grammar, plain_statement};
+    use crate::ast::Script;
+
+    /// Words of the plain forms, in several cases, and words next to them that the grammar
+    /// reads otherwise (or not at all).
+    const WORDS: &[&str] = &[
+        "show",
+        "SHOW",
+        "skills",
+        "Skills",
+        "tools",
+        "of",
+        "OF",
+        "path",
+        "paths",
+        "PATHS",
+        "gap",
+        "Gap",
+        "learn",
+        "why",
+        "profile",
+        "profiles",
+        "learnt",
+        "learning",
+        "compare",
+        "remove",
+        "->",
+        "-",
+        ">",
+        "→",
+        "r1",
+        "SRE",
+        "_x",
+        "9",
+        "a1_B",
+        "via",
+        "max",
+        "limit",
+        "min",
+        "importance",
+        "by",
+        "effort",
+        "role",
+        "skill:Git",
+        "role:",
+        "a-b",
+        "C#",
+        "C++",
+        "x.y",
+        ".NET",
+        "\"Q R\"",
+        "'q'",
+        "$me",
+        "[a]",
+        "é",
+        "r1->r2",
+        "#",
+        ";",
+        "\\",
+        "\u{feff}",
+        "\u{1}",
+    ];
+    const GAPS: &[&str] = &["", " ", "  ", "\t", " \t "];
+    const ENDS: &[&str] = &[
+        "", "\n", "\r\n", "\r", " \n", ";", " # note", "\n\n", "\\\n",
+    ];
+
+    /// When the plain reading answers, it is the grammar's reading.
+    fn agrees(source: &str) -> Result<(), TestCaseError> {
+        if let Some(statement) = plain_statement(source) {
+            let script = Script {
+                statements: vec![statement],
+            };
+            prop_assert_eq!(
+                parse_with_grammar(source).ok(),
+                Some(script),
+                "{:?}",
+                source
+            );
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn the_plain_reading_is_the_grammars(
+            lead in prop::sample::select(GAPS),
+            words in prop::collection::vec(
+                (prop::sample::select(WORDS), prop::sample::select(GAPS)),
+                0..6,
+            ),
+            end in prop::sample::select(ENDS),
+        ) {
+            let mut source = lead.to_string();
+            for (word, gap) in words {
+                source.push_str(word);
+                source.push_str(if gap.is_empty() { " " } else { gap });
+            }
+            source.push_str(end);
+            agrees(&source)?;
+        }
+
+        #[test]
+        fn plain_forms_are_the_grammars(
+            form in 0usize..8,
+            upper in any::<bool>(),
+            a in prop::sample::select(WORDS),
+            b in prop::sample::select(WORDS),
+            gap in prop::sample::select(&GAPS[1..]),
+            end in prop::sample::select(ENDS),
+        ) {
+            let keyword = ["show", "skills of", "tools of", "path", "paths", "gap", "learn", "why"][form];
+            let keyword = if upper { keyword.to_uppercase() } else { keyword.to_string() };
+            let source = if form < 3 {
+                format!("{keyword}{gap}{a}{end}")
+            } else {
+                format!("{keyword}{gap}{a}{gap}->{gap}{b}{end}")
+            };
+            agrees(&source)?;
+        }
+    }
+
+    #[test]
+    fn the_frequent_statements_are_read_plainly() {
+        for source in [
+            "show SRE",
+            "skills of r10611\n",
+            "  SKILLS\tOf SRE \r\n",
+            "tools of DevOps",
+            "path a -> b\n",
+            "paths a -> b",
+            "gap r10611 -> r4943\n",
+            "learn DevOps -> SRE",
+            "why x -> y",
+        ] {
+            let statement = plain_statement(source).expect(source);
+            assert_eq!(
+                parse_with_grammar(source).ok().map(|s| s.statements),
+                Some(vec![statement]),
+                "{source:?}"
+            );
+        }
+        for source in [
+            "show",
+            "skills of",
+            "gap -> b",
+            "gap a -> b limit 3",
+            "show a b",
+        ] {
+            assert!(plain_statement(source).is_none(), "{source:?}");
+        }
     }
 }

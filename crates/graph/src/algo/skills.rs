@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::Direction;
 
-use crate::graph::Graph;
+use crate::graph::{cmp_ignoring_case, Graph};
 use crate::model::{EdgeKind, Node, NodeKind};
 
 /// Where a person starts from, for [`held_skills`].
@@ -40,33 +40,28 @@ pub fn held_skills(graph: &Graph, start: &Start) -> HashSet<NodeIndex> {
     for &ix in entries {
         match graph.kind_of(ix) {
             Some(NodeKind::Skill) => seeds.push(ix),
-            Some(NodeKind::Tool) => seeds.extend(
-                graph
-                    .out_edges(ix, EdgeKind::Covers)
-                    .map(|(_, s)| s)
-                    .filter(|&s| is_skill(graph, s)),
-            ),
-            Some(NodeKind::Role) => {
-                seeds.extend(requirements(graph, ix, 0).into_iter().map(|r| r.0))
+            // Whatever the importance, so not through `requirements`; repeats go below.
+            Some(kind @ (NodeKind::Tool | NodeKind::Role)) => {
+                let along = match kind {
+                    NodeKind::Tool => EdgeKind::Covers,
+                    _ => EdgeKind::Requires,
+                };
+                seeds.extend(
+                    graph
+                        .out_edges(ix, along)
+                        .map(|(_, s)| s)
+                        .filter(|&s| is_skill(graph, s)),
+                )
             }
             None => {}
         }
     }
-    let mut held = HashSet::new();
-    let mut stack = Vec::new();
-    for seed in seeds {
-        if held.insert(seed) {
-            stack.push(seed);
-        }
-    }
-    while let Some(skill) = stack.pop() {
-        for pre in prerequisites(graph, skill) {
-            if held.insert(pre) {
-                stack.push(pre);
-            }
-        }
-    }
-    held
+    // Marks, not the set, tell what is new: each held skill is hashed once, into a set made the
+    // right size at once.
+    let mut marks = Marks::new(node_bound(graph));
+    let mut held = Vec::new();
+    prerequisite_closure(graph, seeds, &mut marks, &mut held);
+    held.into_iter().collect()
 }
 
 /// The node at `ix`, if there is one.
@@ -133,9 +128,20 @@ pub(crate) fn dependents(graph: &Graph, skill: NodeIndex) -> impl Iterator<Item 
         .map(|l| l.node)
 }
 
-/// Sorts existing nodes by name (ignoring case), then id.
+/// Sorts existing nodes by name (ignoring case), then id: [`Graph::order_by_name`].
 pub(crate) fn sort_by_name(graph: &Graph, list: &mut [NodeIndex]) {
-    list.sort_by(|&a, &b| graph.order_by_name(a, b));
+    if list.len() < 2 {
+        return;
+    }
+    // Each name looked up once, not twice per comparison.
+    let mut named: Vec<(&str, NodeIndex)> =
+        list.iter().map(|&ix| (graph.name_of(ix), ix)).collect();
+    named.sort_by(|a, b| {
+        cmp_ignoring_case(a.0, b.0).then_with(|| graph.id_of(a.1).cmp(graph.id_of(b.1)))
+    });
+    for (slot, (_, ix)) in list.iter_mut().zip(named) {
+        *slot = ix;
+    }
 }
 
 /// [`Graph::order_by_name`], then the edge index: the order in which parallel choices are made.

@@ -1,8 +1,11 @@
 //! Answers that describe nodes: `show`, lists, `skills of`, `tools of`, `compare`.
 
+use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
-use skillgraph_graph::{EdgeIndex, EdgeKind, Graph, NodeIndex, NodeKind, Value};
+use skillgraph_graph::graph::cmp_ignoring_case;
+use skillgraph_graph::{EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind, Value};
 
 use crate::result::{Cell, ResultTable};
 
@@ -133,7 +136,8 @@ fn edge_sections(kind: NodeKind) -> Vec<(&'static str, EdgeKind, bool)> {
 }
 
 /// Skills a role requires, one row per skill: if sources state it separately, the row shows the
-/// highest importance and every source, and a note lists where they differ.
+/// highest importance and every source, and a note lists where they differ. Rows by importance
+/// (highest first), then name.
 pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
     let mut table = ResultTable::new([
         "skill",
@@ -143,16 +147,30 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
         "sources",
         "note",
     ])
-    .with_title(format!("skills {} requires", graph.node(role).name));
-    for (skill, edges) in grouped_out_edges(graph, role, EdgeKind::Requires) {
-        let node = graph.node(skill);
-        let importances: BTreeSet<u8> = edges
-            .iter()
-            .filter_map(|&e| graph.edge(e).importance)
-            .collect();
-        let (sources, notes) = edge_sources_and_notes(graph, &edges);
-        if importances.len() > 1 {
-            let stated: Vec<String> = edges
+    .with_title(format!("skills {} requires", graph.name_of(role)));
+    let (edges, groups) = grouped_out_edges(graph, role, EdgeKind::Requires);
+    let importance = |e: &EdgeIndex| graph.edge(*e).importance;
+    let mut rows: Vec<(NodeIndex, &Node, &[EdgeIndex], Option<u8>)> = groups
+        .into_iter()
+        .map(|(skill, range)| {
+            let group = &edges[range];
+            let highest = group.iter().filter_map(importance).max();
+            (skill, graph.node(skill), group, highest)
+        })
+        .collect();
+    // One sort on borrowed names (no lower-cased copies): highest importance first (none counts
+    // as 0), then by name. Stable, so skills equal in both keep index order.
+    let rank = |highest: Option<u8>| highest.map_or(0, i64::from);
+    rows.sort_by(|a, b| rank(b.3).cmp(&rank(a.3)).then_with(|| by_name(a.1, b.1)));
+    table.rows.reserve(rows.len());
+    let mut conflicts: Vec<(NodeIndex, String)> = Vec::new();
+    for (skill, node, group, highest) in rows {
+        let mut stated = group.iter().filter_map(importance);
+        let differ = stated
+            .next()
+            .is_some_and(|first| stated.any(|other| other != first));
+        if differ {
+            let stated: Vec<String> = group
                 .iter()
                 .map(|&e| {
                     format!(
@@ -162,34 +180,41 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
                     )
                 })
                 .collect();
-            table.note(format!(
-                "sources differ on the importance of {}: {}",
-                node.name,
-                stated.join(", ")
+            conflicts.push((
+                skill,
+                format!(
+                    "sources differ on the importance of {}: {}",
+                    node.name,
+                    stated.join(", ")
+                ),
             ));
         }
+        let (sources, notes) = edge_sources_and_notes(graph, group);
         table.push(vec![
             Cell::text(&node.name),
-            Cell::opt_number(importances.last().map(|&i| f64::from(i))),
+            Cell::opt_number(highest.map(f64::from)),
             Cell::opt_number(node.effort_hours),
             node.category.as_deref().map_or(Cell::Null, Cell::text),
             Cell::List(sources),
             notes,
         ]);
     }
-    sort_rows_by(&mut table, |row| {
-        (-(num(&row[1]) as i64), row[0].display("").to_lowercase())
-    });
+    // The notes go by name, whatever the rows' order.
+    conflicts.sort_by(|a, b| graph.order_by_name(a.0, b.0).then(a.0.cmp(&b.0)));
+    table.notes = conflicts.into_iter().map(|(_, note)| note).collect();
     table
 }
 
-/// Tools a role uses.
+/// Tools a role uses, by name.
 pub fn tools_of(graph: &Graph, role: NodeIndex) -> ResultTable {
     let mut table = ResultTable::new(["tool", "category", "covers", "sources", "note"])
         .with_title(format!("tools {} uses", graph.node(role).name));
-    for (tool, edges) in grouped_out_edges(graph, role, EdgeKind::Uses) {
+    let (edges, mut groups) = grouped_out_edges(graph, role, EdgeKind::Uses);
+    // Stable: tools with one name and id keep index order.
+    groups.sort_by(|a, b| graph.order_by_name(a.0, b.0));
+    for (tool, range) in groups {
         let node = graph.node(tool);
-        let (sources, notes) = edge_sources_and_notes(graph, &edges);
+        let (sources, notes) = edge_sources_and_notes(graph, &edges[range]);
         table.push(vec![
             Cell::text(&node.name),
             node.category.as_deref().map_or(Cell::Null, Cell::text),
@@ -198,58 +223,47 @@ pub fn tools_of(graph: &Graph, role: NodeIndex) -> ResultTable {
             notes,
         ]);
     }
-    sort_rows_by(&mut table, |row| row[0].display("").to_lowercase());
     table
 }
 
-fn num(cell: &Cell) -> f64 {
-    match cell {
-        Cell::Number(n) => *n,
-        _ => 0.0,
-    }
-}
-
-fn sort_rows_by<K: Ord>(table: &mut ResultTable, key: impl Fn(&[Cell]) -> K) {
-    // Keys allocate (lower-cased names): once per row, not once per comparison.
-    table.rows.sort_by_cached_key(|row| key(row));
-}
-
-/// Out-edges of one kind grouped by target, targets in name order.
+/// Out-edges of one kind grouped by target: the edges ordered by target, then by their source
+/// lists, else as `out_edges` gives them; and each target (ascending index) with the range of
+/// its edges there.
 fn grouped_out_edges(
     graph: &Graph,
     from: NodeIndex,
     kind: EdgeKind,
-) -> Vec<(NodeIndex, Vec<EdgeIndex>)> {
+) -> (Vec<EdgeIndex>, Vec<(NodeIndex, Range<usize>)>) {
     let mut edges: Vec<(NodeIndex, EdgeIndex)> =
         graph.out_edges(from, kind).map(|(e, to)| (to, e)).collect();
-    // Stable: each target's edges stay in the order `out_edges` gives them.
-    edges.sort_by_key(|&(to, _)| to);
-    let mut list: Vec<(NodeIndex, Vec<EdgeIndex>)> = Vec::new();
-    for (to, e) in edges {
-        match list.last_mut() {
-            Some((last, group)) if *last == to => group.push(e),
-            _ => list.push((to, vec![e])),
+    // Stable: a target's edges with equal source lists stay in `out_edges` order.
+    edges.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| graph.edge(a.1).sources.cmp(&graph.edge(b.1).sources))
+    });
+    let mut groups: Vec<(NodeIndex, Range<usize>)> = Vec::new();
+    for (i, &(to, _)) in edges.iter().enumerate() {
+        match groups.last_mut() {
+            Some((last, range)) if *last == to => range.end = i + 1,
+            _ => groups.push((to, i..i + 1)),
         }
     }
-    for (_, edges) in &mut list {
-        edges.sort_by_key(|&e| graph.edge(e).sources.clone());
-    }
-    list.sort_by(|a, b| graph.order_by_name(a.0, b.0));
-    list
+    (edges.into_iter().map(|(_, e)| e).collect(), groups)
 }
 
+/// The keys of the sources the edges cite (each once, in order) and their notes joined.
 fn edge_sources_and_notes(graph: &Graph, edges: &[EdgeIndex]) -> (Vec<String>, Cell) {
     let mut sources: Vec<String> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
+    let mut notes: Vec<&str> = Vec::new();
     for &e in edges {
-        for key in source_keys(graph, &graph.edge(e).sources) {
-            if !sources.contains(&key) {
-                sources.push(key);
+        let edge = graph.edge(e);
+        for &id in &edge.sources {
+            let key = graph.source(id).key.as_str();
+            if !sources.iter().any(|s| s == key) {
+                sources.push(key.to_string());
             }
         }
-        if let Some(n) = graph.edge(e).note() {
-            notes.push(n.to_string());
-        }
+        notes.extend(edge.note());
     }
     let notes = if notes.is_empty() {
         Cell::Null
@@ -259,13 +273,21 @@ fn edge_sources_and_notes(graph: &Graph, edges: &[EdgeIndex]) -> (Vec<String>, C
     (sources, notes)
 }
 
+/// The names of `nodes`, each node once, in [`Graph::order_by_name`] order.
 pub fn names(graph: &Graph, nodes: impl IntoIterator<Item = NodeIndex>) -> Vec<String> {
-    let mut list: Vec<NodeIndex> = nodes.into_iter().collect();
-    list.sort_by(|&a, &b| graph.order_by_name(a, b));
-    list.dedup();
+    // Each node looked up once, not twice per comparison.
+    let mut list: Vec<(NodeIndex, &Node)> =
+        nodes.into_iter().map(|ix| (ix, graph.node(ix))).collect();
+    list.sort_by(|a, b| by_name(a.1, b.1));
+    list.dedup_by_key(|&mut (ix, _)| ix);
     list.into_iter()
-        .map(|ix| graph.node(ix).name.clone())
+        .map(|(_, node)| node.name.clone())
         .collect()
+}
+
+/// [`Graph::order_by_name`] of two nodes at hand.
+fn by_name(a: &Node, b: &Node) -> Ordering {
+    cmp_ignoring_case(&a.name, &b.name).then_with(|| a.id.cmp(&b.id))
 }
 
 pub fn covered_skills(graph: &Graph, tool: NodeIndex) -> Vec<NodeIndex> {
@@ -412,4 +434,222 @@ pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTa
         drawn,
     ));
     table
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use skillgraph_graph::{Edge, Source, SourceId};
+
+    use super::*;
+
+    /// `skills_of` as first written: the definition the one above must agree with (a vector of
+    /// edges per skill, skills in name order, rows sorted on lower-cased copies of the names).
+    fn skills_of_simply(graph: &Graph, role: NodeIndex) -> ResultTable {
+        let mut table = ResultTable::new([
+            "skill",
+            "importance",
+            "effort_hours",
+            "category",
+            "sources",
+            "note",
+        ])
+        .with_title(format!("skills {} requires", graph.node(role).name));
+        for (skill, edges) in groups_simply(graph, role, EdgeKind::Requires) {
+            let node = graph.node(skill);
+            let importances: BTreeSet<u8> = edges
+                .iter()
+                .filter_map(|&e| graph.edge(e).importance)
+                .collect();
+            let (sources, notes) = sources_and_notes_simply(graph, &edges);
+            if importances.len() > 1 {
+                let stated: Vec<String> = edges
+                    .iter()
+                    .map(|&e| {
+                        format!(
+                            "{} says {}",
+                            source_keys(graph, &graph.edge(e).sources).join("+"),
+                            graph.edge(e).importance.unwrap_or(0)
+                        )
+                    })
+                    .collect();
+                table.note(format!(
+                    "sources differ on the importance of {}: {}",
+                    node.name,
+                    stated.join(", ")
+                ));
+            }
+            table.push(vec![
+                Cell::text(&node.name),
+                Cell::opt_number(importances.last().map(|&i| f64::from(i))),
+                Cell::opt_number(node.effort_hours),
+                node.category.as_deref().map_or(Cell::Null, Cell::text),
+                Cell::List(sources),
+                notes,
+            ]);
+        }
+        let number = |cell: &Cell| match cell {
+            Cell::Number(n) => *n,
+            _ => 0.0,
+        };
+        table.rows.sort_by_cached_key(|row| {
+            (-(number(&row[1]) as i64), row[0].display("").to_lowercase())
+        });
+        table
+    }
+
+    /// `tools_of` as first written.
+    fn tools_of_simply(graph: &Graph, role: NodeIndex) -> ResultTable {
+        let mut table = ResultTable::new(["tool", "category", "covers", "sources", "note"])
+            .with_title(format!("tools {} uses", graph.node(role).name));
+        for (tool, edges) in groups_simply(graph, role, EdgeKind::Uses) {
+            let node = graph.node(tool);
+            let (sources, notes) = sources_and_notes_simply(graph, &edges);
+            let mut covered: Vec<NodeIndex> = covered_skills(graph, tool);
+            covered.sort_by(|&a, &b| graph.order_by_name(a, b));
+            covered.dedup();
+            table.push(vec![
+                Cell::text(&node.name),
+                node.category.as_deref().map_or(Cell::Null, Cell::text),
+                Cell::List(
+                    covered
+                        .into_iter()
+                        .map(|ix| graph.node(ix).name.clone())
+                        .collect(),
+                ),
+                Cell::List(sources),
+                notes,
+            ]);
+        }
+        table
+            .rows
+            .sort_by_cached_key(|row| row[0].display("").to_lowercase());
+        table
+    }
+
+    fn groups_simply(
+        graph: &Graph,
+        from: NodeIndex,
+        kind: EdgeKind,
+    ) -> Vec<(NodeIndex, Vec<EdgeIndex>)> {
+        let mut edges: Vec<(NodeIndex, EdgeIndex)> =
+            graph.out_edges(from, kind).map(|(e, to)| (to, e)).collect();
+        edges.sort_by_key(|&(to, _)| to);
+        let mut list: Vec<(NodeIndex, Vec<EdgeIndex>)> = Vec::new();
+        for (to, e) in edges {
+            match list.last_mut() {
+                Some((last, group)) if *last == to => group.push(e),
+                _ => list.push((to, vec![e])),
+            }
+        }
+        for (_, edges) in &mut list {
+            edges.sort_by_key(|&e| graph.edge(e).sources.clone());
+        }
+        list.sort_by(|a, b| graph.order_by_name(a.0, b.0));
+        list
+    }
+
+    fn sources_and_notes_simply(graph: &Graph, edges: &[EdgeIndex]) -> (Vec<String>, Cell) {
+        let mut sources: Vec<String> = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
+        for &e in edges {
+            for key in source_keys(graph, &graph.edge(e).sources) {
+                if !sources.contains(&key) {
+                    sources.push(key);
+                }
+            }
+            if let Some(n) = graph.edge(e).note() {
+                notes.push(n.to_string());
+            }
+        }
+        let notes = if notes.is_empty() {
+            Cell::Null
+        } else {
+            Cell::text(notes.join("; "))
+        };
+        (sources, notes)
+    }
+
+    /// Names that tie or nearly tie ignoring case, some not ASCII.
+    const NAMES: &[&str] = &[
+        "go", "Go", "GO", "git", "Git lab", "é", "É", "ß", "ss", "Σa", "σa",
+    ];
+
+    /// A stated fact: the end (an index into the skills or tools), importance, sources, note.
+    type Fact = (usize, Option<u8>, Vec<u16>, bool);
+
+    fn fact(ends: usize) -> impl Strategy<Value = Fact> {
+        (
+            0..ends,
+            prop::option::of(0u8..=5),
+            prop::collection::vec(0u16..3, 0..3),
+            any::<bool>(),
+        )
+    }
+
+    fn edge(kind: EdgeKind, (_, importance, sources, note): &Fact) -> Edge {
+        let mut edge = Edge::new(kind);
+        edge.importance = *importance;
+        edge.sources = sources.iter().map(|&s| SourceId(s)).collect();
+        if *note {
+            edge.extra_mut().note = Some(format!("note {}", sources.len()));
+        }
+        edge
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn skills_of_and_tools_of_are_as_first_defined(
+            skills in prop::collection::vec(prop::sample::select(NAMES), 1..7),
+            tools in prop::collection::vec(prop::sample::select(NAMES), 1..4),
+            requires in prop::collection::vec(fact(6), 0..14),
+            uses in prop::collection::vec(fact(3), 0..6),
+            covers in prop::collection::vec((0usize..3, 0usize..6), 0..6),
+        ) {
+            let mut graph = Graph::new();
+            for key in ["b", "a", "c"] {
+                graph.add_source(Source {
+                    key: key.to_string(),
+                    title: key.to_uppercase(),
+                    url: None,
+                    author: None,
+                    publisher: None,
+                    date: None,
+                    licence: None,
+                });
+            }
+            let role = graph.add_node(Node::new("r", NodeKind::Role, "Role"));
+            let skills: Vec<NodeIndex> = skills
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let mut node = Node::new(format!("s{}", 9 - i), NodeKind::Skill, *name);
+                    node.effort_hours = (i % 2 == 0).then_some(i as f64 * 1.5);
+                    node.category = (i % 3 == 0).then(|| "cat".to_string());
+                    graph.add_node(node)
+                })
+                .collect();
+            let tools: Vec<NodeIndex> = tools
+                .iter()
+                .enumerate()
+                .map(|(i, name)| graph.add_node(Node::new(format!("t{i}"), NodeKind::Tool, *name)))
+                .collect();
+            for f in &requires {
+                graph.add_edge(role, skills[f.0 % skills.len()], edge(EdgeKind::Requires, f));
+            }
+            for f in &uses {
+                graph.add_edge(role, tools[f.0 % tools.len()], edge(EdgeKind::Uses, f));
+            }
+            for &(t, s) in &covers {
+                let (t, s) = (tools[t % tools.len()], skills[s % skills.len()]);
+                graph.add_edge(t, s, Edge::new(EdgeKind::Covers));
+            }
+            let frozen = Graph::from_snapshot(graph.to_snapshot()).expect("a snapshot reads back");
+            for g in [&graph, &frozen] {
+                prop_assert_eq!(skills_of(g, role), skills_of_simply(g, role));
+                prop_assert_eq!(tools_of(g, role), tools_of_simply(g, role));
+            }
+        }
+    }
 }
