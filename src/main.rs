@@ -13,8 +13,9 @@ mod repl;
 
 use std::path::PathBuf;
 
-/// Answering a statement allocates many small strings and vectors; mimalloc makes a script of
-/// short statements ~20% faster than the system allocator (bench/run.sh, skills of / gap).
+/// Answering a statement allocates many small strings and vectors; with mimalloc a script of
+/// `gap` or `skills of` statements at a million edges runs ~20% faster than with the system
+/// allocator, for ~3 ms more at start and ~50 MB more resident (BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
