@@ -8,8 +8,8 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use proptest::prelude::*;
 use skillgraph_graph::algo::{
     all_routes, cheapest_route, closest_roles, fewest_moves, gap, held_skills, learning_plan,
-    move_cost, Limit, Reason, Route, RouteError, RouteOptions, Start, CLOSEST_SUGGESTIONS,
-    DEFAULT_MAX_HOPS, NAMED_PRIORITY,
+    move_cost, next_skills, Limit, Reason, Route, RouteError, RouteOptions, Start,
+    CLOSEST_SUGGESTIONS, DEFAULT_MAX_HOPS, NAMED_PRIORITY,
 };
 use skillgraph_graph::{Edge, EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind};
 
@@ -829,6 +829,44 @@ proptest! {
                     .then(g.order_by_name(a.role, b.role));
                 prop_assert_eq!(order, Ordering::Less);
             }
+        }
+    }
+
+    #[test]
+    fn next_skills_is_learning_each_candidate_and_planning_again(seed in any::<u64>(), hseed in any::<u64>(), min in 0u8..6, ex in any::<bool>()) {
+        let w = world(seed);
+        let g = &w.graph;
+        let roles: Vec<NodeIndex> = g.node_indices().filter(|&r| g.node(r).kind == NodeKind::Role).collect();
+        for have in haves(&w, hseed) {
+            // `next_skills` expects what `held_skills` gives: closed under prerequisites.
+            let have: HashSet<NodeIndex> = prereq_closure(g, have).into_iter().collect();
+            let exclude = ex.then(|| w.roles[hseed as usize % w.roles.len()]);
+            let mut expected = Vec::new();
+            for s in g.node_indices().filter(|&s| g.node(s).kind == NodeKind::Skill) {
+                let learnable = !have.contains(&s)
+                    && g.in_edges(s, EdgeKind::Prerequisite).all(|(_, p)| have.contains(&p));
+                if !learnable {
+                    continue;
+                }
+                let mut after = have.clone();
+                after.insert(s);
+                let (mut helped, mut saved, mut completed) = (0, 0.0, 0);
+                for &r in roles.iter().filter(|&&r| Some(r) != exclude) {
+                    let b = learning_plan(g, &have, r, min, &[]).total_hours;
+                    let a = learning_plan(g, &after, r, min, &[]).total_hours;
+                    if a < b {
+                        helped += 1;
+                        saved += b - a;
+                        completed += usize::from(a == 0.0);
+                    }
+                }
+                expected.push((s, hours(g, s), helped, saved, completed));
+            }
+            let got: Vec<_> = next_skills(g, &have, min, exclude)
+                .into_iter()
+                .map(|n| (n.skill, n.cost, n.roles_helped, n.hours_saved, n.roles_completed))
+                .collect();
+            prop_assert_eq!(got, expected);
         }
     }
 

@@ -31,8 +31,8 @@ mod skills;
 pub use cheapest::{cheapest_route, CostedRoute};
 pub use enumerate::{all_routes, Limit, RoutesResult, DEFAULT_MAX_HOPS};
 pub use plan::{
-    closest_roles, gap, learning_plan, move_cost, Closeness, GapItem, LearningPlan, PlanStep,
-    Reason, NAMED_PRIORITY,
+    closest_roles, gap, learning_plan, move_cost, next_skills, Closeness, GapItem, LearningPlan,
+    NextSkill, PlanStep, Reason, NAMED_PRIORITY,
 };
 pub use routes::{fewest_moves, Route, RouteError, RouteOptions, CLOSEST_SUGGESTIONS};
 pub use skills::{held_skills, Start};

@@ -7,7 +7,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use super::skills::{
     dependents, effort, held_skills, is_kind, is_skill, node_bound, prerequisite_closure,
-    requirements, sort_by_name, sum_hours, Marks, Start,
+    prerequisites, requirements, sort_by_name, sum_hours, Marks, Start,
 };
 use crate::graph::Graph;
 use crate::model::{EdgeKind, NodeKind};
@@ -412,6 +412,90 @@ pub fn closest_roles(
             .then(b.match_pct.total_cmp(&a.match_pct))
     });
     list
+}
+
+/// What learning one skill next does to the learning plans of the roles: see [`next_skills`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextSkill {
+    pub skill: NodeIndex,
+    /// The skill's own hours (0 without an estimate).
+    pub cost: f64,
+    /// Roles whose learning-plan hours drop.
+    pub roles_helped: usize,
+    /// That drop, summed over those roles.
+    pub hours_saved: f64,
+    /// Roles whose learning-plan hours drop to 0.
+    pub roles_completed: usize,
+}
+
+/// Every skill that can be learnt next from `have` (not held, every prerequisite held), with
+/// what learning it does to the plan hours ([`Closeness::hours`]) of every role but `exclude`.
+/// In node order; `have` must hold the prerequisites of what it holds ([`held_skills`]).
+///
+/// Learning such a skill takes exactly it out of every plan that holds it (its prerequisites are
+/// held already) and changes no other plan, so one pass over the roles' plans gives every
+/// candidate's effect. Recomputing every plan for every candidate instead took minutes at a
+/// million edges.
+pub fn next_skills(
+    graph: &Graph,
+    have: &HashSet<NodeIndex>,
+    min_importance: u8,
+    exclude: Option<NodeIndex>,
+) -> Vec<NextSkill> {
+    let bound = node_bound(graph);
+    let mut held_flags = vec![false; bound];
+    for s in have {
+        if let Some(f) = held_flags.get_mut(s.index()) {
+            *f = true;
+        }
+    }
+    let held = |s: NodeIndex| held_flags.get(s.index()).copied().unwrap_or(false);
+    let learnable = |s: NodeIndex| !held(s) && prerequisites(graph, s).all(held);
+    // Per skill: roles helped, hours saved, roles completed.
+    let mut effects: HashMap<NodeIndex, (usize, f64, usize)> = HashMap::new();
+    let mut marks = Marks::new(bound);
+    let mut plan = Vec::new();
+    for role in graph.node_indices() {
+        if Some(role) == exclude || graph.kind_of(role) != Some(NodeKind::Role) {
+            continue;
+        }
+        let roots = plan_roots(graph, &held, role, min_importance, &[]);
+        marks.clear();
+        plan.clear();
+        prerequisite_closure(graph, roots.iter().map(|r| r.0), &mut marks, &mut plan);
+        plan.retain(|&s| !held(s));
+        let hours: Vec<f64> = plan.iter().map(|&s| effort(graph, s).0).collect();
+        let before = sum_hours(hours.clone());
+        for (i, &skill) in plan.iter().enumerate() {
+            if !learnable(skill) {
+                continue;
+            }
+            let mut rest = hours.clone();
+            rest.swap_remove(i);
+            let after = sum_hours(rest);
+            if after < before {
+                let effect = effects.entry(skill).or_default();
+                effect.0 += 1;
+                effect.1 += before - after;
+                effect.2 += usize::from(after == 0.0);
+            }
+        }
+    }
+    graph
+        .node_indices()
+        .filter(|&s| is_skill(graph, s) && learnable(s))
+        .map(|skill| {
+            let (roles_helped, hours_saved, roles_completed) =
+                effects.get(&skill).copied().unwrap_or_default();
+            NextSkill {
+                skill,
+                cost: effort(graph, skill).0,
+                roles_helped,
+                hours_saved,
+                roles_completed,
+            }
+        })
+        .collect()
 }
 
 /// The cost of one career move, in hours, for [`cheapest_route`](super::cheapest_route).

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use skillgraph_graph::algo::{closest_roles, held_skills, learning_plan, Start as Origin};
+use skillgraph_graph::algo::{held_skills, learning_plan, next_skills, Start as Origin};
 use skillgraph_graph::{
     format_number, Change, EdgeKind, Graph, NodeIndex, NodeKind, Profile, ProfileEntry, SkillState,
     DEFAULT_LEVEL,
@@ -309,15 +309,6 @@ pub fn why(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
     Ok(table)
 }
 
-/// One candidate of `unlock`: what learning it (and its missing prerequisites) would do.
-struct Unlock {
-    skill: NodeIndex,
-    cost: f64,
-    roles_helped: usize,
-    hours_saved: f64,
-    roles_completed: usize,
-}
-
 /// `unlock START`: the single skills that, learnt next, most reduce the hours to the most
 /// roles. A skill can be learnt next when every prerequisite is held. Ranked by the number of
 /// roles whose learning-plan hours drop, then the hours saved summed over those roles, then
@@ -335,51 +326,7 @@ pub fn unlock(
         Origin::Role(r) => Some(r),
         Origin::Profile(_) => None,
     };
-    let before = closest_roles(graph, &have, min, exclude);
-    // Candidates: skills some role requires, not held, whose prerequisites are all held.
-    let candidates: Vec<NodeIndex> = graph
-        .nodes_of_kind(NodeKind::Skill)
-        .into_iter()
-        .filter(|&s| {
-            !have.contains(&s)
-                && graph.in_edges(s, EdgeKind::Requires).next().is_some()
-                && graph
-                    .in_edges(s, EdgeKind::Prerequisite)
-                    .all(|(_, pre)| have.contains(&pre))
-        })
-        .collect();
-    let mut results: Vec<Unlock> = Vec::new();
-    for skill in candidates {
-        if session_interrupted(session) {
-            return Err(QueryError::new(q.profile.span(), "interrupted"));
-        }
-        let mut after_have = have.clone();
-        after_have.insert(skill);
-        let cost = graph.node(skill).effort_hours.unwrap_or(0.0);
-        let after = closest_roles(graph, &after_have, min, exclude);
-        let after_hours: BTreeMap<NodeIndex, f64> =
-            after.iter().map(|c| (c.role, c.hours)).collect();
-        let mut roles_helped = 0;
-        let mut hours_saved = 0.0;
-        let mut roles_completed = 0;
-        for c in &before {
-            let now = after_hours.get(&c.role).copied().unwrap_or(c.hours);
-            if now < c.hours {
-                roles_helped += 1;
-                hours_saved += c.hours - now;
-                if now == 0.0 {
-                    roles_completed += 1;
-                }
-            }
-        }
-        results.push(Unlock {
-            skill,
-            cost,
-            roles_helped,
-            hours_saved,
-            roles_completed,
-        });
-    }
+    let mut results = next_skills(graph, &have, min, exclude);
     results.sort_by(|a, b| {
         b.roles_helped
             .cmp(&a.roles_helped)
@@ -411,8 +358,4 @@ pub fn unlock(
          drop; hours_saved = that drop summed over them; roles_completed = roles needing nothing more",
     );
     Ok(table)
-}
-
-fn session_interrupted(session: &Session) -> bool {
-    session.interrupt.load(std::sync::atomic::Ordering::Relaxed)
 }
