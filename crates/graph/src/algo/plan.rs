@@ -370,12 +370,7 @@ pub fn closest_roles(
     exclude: Option<NodeIndex>,
 ) -> Vec<Closeness> {
     let bound = node_bound(graph);
-    let mut held_flags = vec![false; bound];
-    for s in have {
-        if let Some(f) = held_flags.get_mut(s.index()) {
-            *f = true;
-        }
-    }
+    let held_flags = flags_of(have, bound);
     let held = |s: NodeIndex| held_flags.get(s.index()).copied().unwrap_or(false);
     let mut marks = Marks::new(bound);
     let mut roles: Vec<NodeIndex> = graph
@@ -414,6 +409,18 @@ pub fn closest_roles(
     list
 }
 
+/// `set` as an array indexed by node (`bound` long): these passes ask "held?" for every skill
+/// of every role's plan, where an array lookup beats hashing.
+fn flags_of(set: &HashSet<NodeIndex>, bound: usize) -> Vec<bool> {
+    let mut flags = vec![false; bound];
+    for s in set {
+        if let Some(f) = flags.get_mut(s.index()) {
+            *f = true;
+        }
+    }
+    flags
+}
+
 /// What learning one skill next does to the learning plans of the roles: see [`next_skills`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct NextSkill {
@@ -443,12 +450,7 @@ pub fn next_skills(
     exclude: Option<NodeIndex>,
 ) -> Vec<NextSkill> {
     let bound = node_bound(graph);
-    let mut held_flags = vec![false; bound];
-    for s in have {
-        if let Some(f) = held_flags.get_mut(s.index()) {
-            *f = true;
-        }
-    }
+    let held_flags = flags_of(have, bound);
     let held = |s: NodeIndex| held_flags.get(s.index()).copied().unwrap_or(false);
     let learnable = |s: NodeIndex| !held(s) && prerequisites(graph, s).all(held);
     // Per skill: roles helped, hours saved, roles completed.
