@@ -994,6 +994,11 @@ impl Frozen {
         Some(read_f64(self.b(), self.efforts + 8 * rank))
     }
 
+    /// The rare parts of the edge at `e`, read in place (no edge is built).
+    pub(crate) fn edge_extra(&self, e: EdgeIndex) -> Option<&EdgeExtra> {
+        self.extras.get(&(e.index() as u32))
+    }
+
     pub(crate) fn edge(&self, e: EdgeIndex) -> Option<&Edge> {
         let i = e.index();
         if i >= self.edge_bound {

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::adjacency::{Adjacency, Link};
 use crate::frozen::{self, Frozen, SnapshotBytes};
-use crate::model::{Edge, EdgeKind, Node, NodeKind, Source, SourceId};
+use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId};
 use crate::profile::Profile;
 
 /// The whole knowledge graph in memory.
@@ -336,6 +336,14 @@ impl Graph {
         match &self.frozen {
             Some(f) => f.importance(ix),
             None => self.inner.edge_weight(ix).and_then(|e| e.importance),
+        }
+    }
+
+    /// The level a `requires` edge at `ix` states ([`Edge::level`]), if it has one.
+    pub fn level_of(&self, ix: EdgeIndex) -> Option<f64> {
+        match &self.frozen {
+            Some(f) => f.edge_extra(ix).and_then(EdgeExtra::level),
+            None => self.inner.edge_weight(ix)?.extra.as_deref()?.level(),
         }
     }
 

@@ -240,6 +240,16 @@ pub struct EdgeExtra {
     pub fields: BTreeMap<String, Value>,
 }
 
+impl EdgeExtra {
+    /// The field `level`, when it is a finite number.
+    pub fn level(&self) -> Option<f64> {
+        match self.fields.get("level")? {
+            Value::Number(n) if n.is_finite() => Some(*n),
+            _ => None,
+        }
+    }
+}
+
 impl Edge {
     pub fn new(kind: EdgeKind) -> Edge {
         Edge {
@@ -253,6 +263,11 @@ impl Edge {
 
     pub fn note(&self) -> Option<&str> {
         self.extra.as_ref().and_then(|e| e.note.as_deref())
+    }
+
+    /// `requires` only: the level the role needs, on O*NET's 0–7 scale (the field `level`).
+    pub fn level(&self) -> Option<f64> {
+        self.extra.as_deref()?.level()
     }
 
     pub fn move_skills(&self) -> &[String] {

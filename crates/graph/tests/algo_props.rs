@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use proptest::prelude::*;
 use skillgraph_graph::algo::{
     all_routes, cheapest_route, closest_roles, fewest_moves, gap, held_skills, learning_plan,
-    move_cost, next_skills, Limit, Reason, Route, RouteError, RouteOptions, Start,
+    move_cost, next_skills, Held, Limit, Reason, Route, RouteError, RouteOptions, Start,
     CLOSEST_SUGGESTIONS, DEFAULT_MAX_HOPS, NAMED_PRIORITY,
 };
 use skillgraph_graph::{Edge, EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind};
@@ -390,7 +390,7 @@ fn hours(g: &Graph, s: NodeIndex) -> f64 {
 }
 
 /// A few `have` sets: from a role, from a profile, and an arbitrary (not closed) subset.
-fn haves(w: &World, seed: u64) -> Vec<HashSet<NodeIndex>> {
+fn haves(w: &World, seed: u64) -> Vec<Held> {
     let mut rng = Rng::new(seed);
     let g = &w.graph;
     let role = rng.pick(&w.roles);
@@ -401,17 +401,18 @@ fn haves(w: &World, seed: u64) -> Vec<HashSet<NodeIndex>> {
     if rng.chance(50) {
         profile.push(rng.pick(&w.tools));
     }
-    let arbitrary: HashSet<NodeIndex> = w
-        .skills
-        .iter()
-        .copied()
-        .filter(|_| rng.chance(30))
-        .collect();
+    let mut arbitrary = Held::default();
+    for &s in &w.skills {
+        if rng.chance(30) {
+            arbitrary.hold(s, None);
+        }
+    }
+    let profile = profile.into_iter().map(|ix| (ix, None)).collect();
     vec![
         held_skills(g, &Start::Role(role)),
         held_skills(g, &Start::Profile(profile)),
         arbitrary,
-        HashSet::new(),
+        Held::default(),
     ]
 }
 
@@ -672,7 +673,7 @@ proptest! {
         let mut rng = Rng::new(pick);
         let role = rng.pick(&w.roles);
         let expected = prereq_closure(g, required(g, role, 0).into_keys());
-        let got: BTreeSet<NodeIndex> = held_skills(g, &Start::Role(role)).into_iter().collect();
+        let got: BTreeSet<NodeIndex> = held_skills(g, &Start::Role(role)).skills().collect();
         prop_assert_eq!(got, expected);
 
         let mut profile: Vec<NodeIndex> = (0..3).map(|_| rng.pick(&w.skills)).collect();
@@ -684,7 +685,8 @@ proptest! {
                 seeds.push(s);
             }
         }
-        let got: BTreeSet<NodeIndex> = held_skills(g, &Start::Profile(profile)).into_iter().collect();
+        let profile = profile.into_iter().map(|ix| (ix, None)).collect();
+        let got: BTreeSet<NodeIndex> = held_skills(g, &Start::Profile(profile)).skills().collect();
         prop_assert_eq!(got, prereq_closure(g, seeds));
     }
 
@@ -701,8 +703,8 @@ proptest! {
                 prop_assert_eq!(got.len(), need.len() - need.keys().filter(|s| have.contains(s)).count());
                 for item in &got {
                     prop_assert_eq!(item.importance, need[&item.skill]);
-                    prop_assert_eq!(item.effort_hours, hours(g, item.skill));
-                    prop_assert_eq!(item.effort_known, g.node(item.skill).effort_hours.is_some());
+                    prop_assert_eq!(item.effort.hours, hours(g, item.skill));
+                    prop_assert_eq!(item.effort.is_known(), g.node(item.skill).effort_hours.is_some());
                     let mut missing: Vec<NodeIndex> = ancestors(g, item.skill).into_iter().filter(|s| !have.contains(s)).collect();
                     missing.sort_by(|a, b| g.order_by_name(*a, *b));
                     prop_assert_eq!(&item.missing_prerequisites, &missing);
@@ -710,7 +712,7 @@ proptest! {
                 for pair in got.windows(2) {
                     let (a, b) = (&pair[0], &pair[1]);
                     let order = b.importance.cmp(&a.importance)
-                        .then(a.effort_hours.total_cmp(&b.effort_hours))
+                        .then(a.effort.hours.total_cmp(&b.effort.hours))
                         .then(g.order_by_name(a.skill, b.skill));
                     prop_assert_eq!(order, Ordering::Less);
                 }
@@ -742,8 +744,8 @@ proptest! {
                 // Hours.
                 let mut running = 0.0;
                 for step in &plan.steps {
-                    prop_assert_eq!(step.effort_hours, hours(g, step.skill));
-                    running += step.effort_hours;
+                    prop_assert_eq!(step.effort.hours, hours(g, step.skill));
+                    running += step.effort.hours;
                     prop_assert!((step.cumulative_hours - running).abs() < 1e-9);
                 }
                 let sum: f64 = expected.iter().map(|&s| hours(g, s)).sum();
@@ -809,7 +811,10 @@ proptest! {
             let got = closest_roles(g, &have, min, exclude);
             let mut roles: Vec<NodeIndex> = got.iter().map(|c| c.role).collect();
             roles.sort();
-            let mut expected: Vec<NodeIndex> = w.roles.iter().copied().filter(|&r| Some(r) != exclude).collect();
+            // A role with nothing required at `min` has no evidence to compare: left out.
+            let mut expected: Vec<NodeIndex> = w.roles.iter().copied()
+                .filter(|&r| Some(r) != exclude && !required(g, r, min).is_empty())
+                .collect();
             expected.sort();
             prop_assert_eq!(roles, expected);
             for c in &got {
@@ -818,7 +823,8 @@ proptest! {
                 let need = required(g, c.role, min);
                 let total: u32 = need.values().map(|&i| u32::from(i)).sum();
                 let got_w: u32 = need.iter().filter(|(s, _)| have.contains(s)).map(|(_, &i)| u32::from(i)).sum();
-                let pct = if total == 0 { 100.0 } else { 100.0 * f64::from(got_w) / f64::from(total) };
+                let pct = 100.0 * f64::from(got_w) / f64::from(total);
+                prop_assert_eq!(c.evidence, need.len());
                 prop_assert!((c.match_pct - pct).abs() < 1e-9);
                 prop_assert!((0.0..=100.0).contains(&c.match_pct));
             }
@@ -839,7 +845,7 @@ proptest! {
         let roles: Vec<NodeIndex> = g.node_indices().filter(|&r| g.node(r).kind == NodeKind::Role).collect();
         for have in haves(&w, hseed) {
             // `next_skills` expects what `held_skills` gives: closed under prerequisites.
-            let have: HashSet<NodeIndex> = prereq_closure(g, have).into_iter().collect();
+            let have: Held = prereq_closure(g, have.skills()).into_iter().collect();
             let exclude = ex.then(|| w.roles[hseed as usize % w.roles.len()]);
             let mut expected = Vec::new();
             for s in g.node_indices().filter(|&s| g.node(s).kind == NodeKind::Skill) {
@@ -849,7 +855,7 @@ proptest! {
                     continue;
                 }
                 let mut after = have.clone();
-                after.insert(s);
+                after.hold(s, None);
                 let (mut helped, mut saved, mut completed) = (0, 0.0, 0);
                 for &r in roles.iter().filter(|&&r| Some(r) != exclude) {
                     let b = learning_plan(g, &have, r, min, &[]).total_hours;

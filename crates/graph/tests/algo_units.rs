@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use skillgraph_graph::algo::{
     all_routes, cheapest_route, closest_roles, fewest_moves, gap, held_skills, learning_plan,
-    move_cost, Limit, Reason, RouteError, RouteOptions, Start,
+    move_cost, Held, Limit, Reason, RouteError, RouteOptions, Start,
 };
 use skillgraph_graph::{Edge, EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind};
 
@@ -225,7 +225,7 @@ fn not_a_role_and_removed_nodes() {
         Err(RouteError::Unreachable { .. })
     ));
     // Plans and gaps about missing nodes are empty, not panics.
-    let have = HashSet::from([NodeIndex::new(9_999)]);
+    let have = Held::from_iter([NodeIndex::new(9_999)]);
     assert!(gap(&b.g, &have, gone, 1).is_empty());
     assert!(
         learning_plan(&b.g, &have, NodeIndex::new(9_999), 1, &[gone])
@@ -509,15 +509,19 @@ fn held_skills_from_role_and_profile() {
     let tool = b.node("kubectl", NodeKind::Tool, "kubectl");
     b.covers(tool, k8s);
     b.g.add_edge(role, tool, Edge::new(EdgeKind::Uses));
+    let from_role = held_skills(&b.g, &Start::Role(role));
     assert_eq!(
-        held_skills(&b.g, &Start::Role(role)),
+        skill_set(&from_role),
         HashSet::from([docker, linux, basics]),
-        "required skills and their prerequisites; used tools do not count"
+        "required skills and their prerequisites; used tools are held as tools"
     );
+    assert!(from_role.has_tool(tool));
+    let from_profile = held_skills(&b.g, &Start::Profile(vec![(tool, None), (go, None)]));
     assert_eq!(
-        held_skills(&b.g, &Start::Profile(vec![tool, go])),
+        skill_set(&from_profile),
         HashSet::from([k8s, docker, linux, basics, go])
     );
+    assert!(from_profile.has_tool(tool));
 }
 
 #[test]
@@ -533,7 +537,7 @@ fn gap_uses_the_highest_importance_and_sorts() {
     b.req(role, bb, 4);
     b.req(role, c, 1);
     b.req(role, d, 4);
-    let items = gap(&b.g, &HashSet::new(), role, 2);
+    let items = gap(&b.g, &Held::default(), role, 2);
     let got: Vec<(NodeIndex, u8)> = items.iter().map(|i| (i.skill, i.importance)).collect();
     assert_eq!(
         got,
@@ -542,7 +546,7 @@ fn gap_uses_the_highest_importance_and_sorts() {
     );
     assert_eq!(items[2].missing_prerequisites, vec![pre]);
     assert!(b.g.node(pre).effort_hours.is_none());
-    let items = gap(&b.g, &HashSet::from([d, pre]), role, 1);
+    let items = gap(&b.g, &Held::from_iter([d, pre]), role, 1);
     let got: Vec<NodeIndex> = items.iter().map(|i| i.skill).collect();
     assert_eq!(got, vec![bb, a, c]);
     assert!(items[1].missing_prerequisites.is_empty());
@@ -573,7 +577,7 @@ fn learning_plan_by_hand() {
     b.covers(kubectl, k8s);
     b.covers(helm, k8s);
 
-    let plan = learning_plan(&b.g, &HashSet::new(), role, 1, &[]);
+    let plan = learning_plan(&b.g, &Held::default(), role, 1, &[]);
     let order: Vec<NodeIndex> = plan.steps.iter().map(|s| s.skill).collect();
     // Priority 5 for k8s and everything it needs (linux too, although required at 1); among
     // those ready: yaml (0 h), networking (30), linux (40); then docker, k8s; then sql (3).
@@ -581,7 +585,7 @@ fn learning_plan_by_hand() {
     let cumulative: Vec<f64> = plan.steps.iter().map(|s| s.cumulative_hours).collect();
     assert_eq!(cumulative, vec![0.0, 30.0, 70.0, 90.0, 150.0, 175.0]);
     assert_eq!(plan.total_hours, 175.0);
-    assert!(!plan.steps[0].effort_known);
+    assert!(!plan.steps[0].effort.is_known());
     assert_eq!(plan.steps[0].reason, Reason::PrerequisiteOf(vec![k8s]));
     assert_eq!(plan.steps[2].reason, Reason::Required { importance: 1 });
     assert_eq!(plan.steps[2].priority, 5);
@@ -589,12 +593,12 @@ fn learning_plan_by_hand() {
     assert_eq!(plan.steps[5].priority, 3);
 
     // With min importance 3, linux is only a prerequisite of docker.
-    let plan = learning_plan(&b.g, &HashSet::new(), role, 3, &[]);
+    let plan = learning_plan(&b.g, &Held::default(), role, 3, &[]);
     let linux_step = plan.steps.iter().find(|s| s.skill == linux).unwrap();
     assert_eq!(linux_step.reason, Reason::PrerequisiteOf(vec![docker]));
 
     // Someone holding docker holds linux; extra skills are named.
-    let have = held_skills(&b.g, &Start::Profile(vec![docker]));
+    let have = held_skills(&b.g, &Start::Profile(vec![(docker, None)]));
     let extra_skill = b.skill("go", Some(50.0));
     let plan = learning_plan(&b.g, &have, role, 3, &[extra_skill, docker, role]);
     let order: Vec<NodeIndex> = plan.steps.iter().map(|s| s.skill).collect();
@@ -643,8 +647,9 @@ fn closest_roles_ranking() {
     b.req(far, s2, 5);
     b.req(close, s1, 1);
     b.req(close, s2, 3);
-    let have = HashSet::from([s1]);
+    let have = Held::from_iter([s1]);
     let list = closest_roles(&b.g, &have, 1, None);
+    assert!(list.iter().all(|c| c.role != empty), "no evidence, no rank");
     let got: Vec<(NodeIndex, f64, f64, usize)> = list
         .iter()
         .map(|c| (c.role, c.hours, c.match_pct, c.missing))
@@ -652,7 +657,7 @@ fn closest_roles_ranking() {
     assert_eq!(
         got,
         vec![
-            (empty, 0.0, 100.0, 0),
+            // `empty` requires nothing: no evidence to compare, so it is left out.
             (half, 10.0, 75.0, 1),
             (close, 10.0, 25.0, 1),
             (far, 20.0, 0.0, 2),
@@ -758,4 +763,8 @@ fn big_graph_routes_are_fast() {
         );
         assert!(bfs.as_millis() < 500);
     }
+}
+
+fn skill_set(held: &Held) -> HashSet<NodeIndex> {
+    held.skills().collect()
 }

@@ -180,6 +180,7 @@ pub fn to_data_file(graph: &Graph) -> DataFile {
                 role: from,
                 skill: to,
                 importance: sp(edge.importance.unwrap_or(1).into()),
+                level: edge.level().map(sp),
                 sources,
                 note,
             }),
@@ -188,6 +189,7 @@ pub fn to_data_file(graph: &Graph) -> DataFile {
                 tool: to,
                 sources,
                 note,
+                fields: extra_fields(edge),
             }),
             EdgeKind::Covers => file.covers.push(CoversEntry {
                 tool: from,
@@ -208,20 +210,24 @@ pub fn to_data_file(graph: &Graph) -> DataFile {
                 skills: edge.move_skills().iter().cloned().map(sp).collect(),
                 sources,
                 note,
-                fields: edge
-                    .extra
-                    .as_ref()
-                    .map(|x| {
-                        x.fields
-                            .iter()
-                            .map(|(k, v)| (k.clone(), to_toml(v)))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
+                fields: extra_fields(edge),
             }),
         }
     }
     file
+}
+
+/// An edge's free-form fields, as TOML values.
+fn extra_fields(edge: &skillgraph_graph::Edge) -> BTreeMap<String, toml::Value> {
+    edge.extra
+        .as_ref()
+        .map(|x| {
+            x.fields
+                .iter()
+                .map(|(k, v)| (k.clone(), to_toml(v)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn to_toml(v: &Value) -> toml::Value {

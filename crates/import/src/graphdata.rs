@@ -339,10 +339,33 @@ impl<'a> Loader<'a> {
                         format!("importance must be between 1 and 5, not {importance}"),
                     );
                 }
+                let mut valid = valid;
+                if let Some(level) = &r.level {
+                    let l = *level.get_ref();
+                    if (0.0..=7.0).contains(&l) {
+                        edge.extra_mut()
+                            .fields
+                            .insert("level".to_string(), Value::Number(l));
+                    } else {
+                        self.error(
+                            fi,
+                            level.span(),
+                            format!("a level goes from 0 to 7 (O*NET's scale), not {l}"),
+                        );
+                        valid = false;
+                    }
+                }
                 self.add_edge(fi, &r.role, &r.skill, edge, &r.sources, r.note, valid);
             }
             for u in uses {
-                let edge = Edge::new(EdgeKind::Uses);
+                let mut edge = Edge::new(EdgeKind::Uses);
+                if !u.fields.is_empty() {
+                    edge.extra_mut().fields = u
+                        .fields
+                        .iter()
+                        .map(|(k, v)| (k.clone(), toml_value(v)))
+                        .collect();
+                }
                 self.add_edge(fi, &u.role, &u.tool, edge, &u.sources, u.note, true);
             }
             for c in covers {

@@ -20,7 +20,7 @@ pub use esco::{
     ESCO_SOURCE_KEY,
 };
 pub use graphdata::{load_graphdata, DataText};
-pub use onet::{load_onet_dir, onet_source, ImportReport, ONET_MIN_IMPORTANCE, ONET_SOURCE_KEY};
+pub use onet::{load_onet_dir, onet_source, ImportReport, ONET_SOURCE_KEY};
 
 use skillgraph_graph::Graph;
 

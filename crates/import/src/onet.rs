@@ -15,9 +15,6 @@ use crate::error::{DataError, DataErrors};
 /// The key of the O*NET source every imported fact carries.
 pub const ONET_SOURCE_KEY: &str = "onet-29.3";
 
-/// A Skills/Knowledge rating becomes a `requires` edge when its importance (IM) is at least this.
-pub const ONET_MIN_IMPORTANCE: f64 = 3.0;
-
 const OCCUPATION_DATA: &str = "Occupation Data.txt";
 const JOB_ZONES: &str = "Job Zones.txt";
 const ALTERNATE_TITLES: &str = "Alternate Titles.txt";
@@ -34,7 +31,7 @@ const SKIP_UNKNOWN_OCCUPATION: &str = "rows naming an occupation not in Occupati
 const SKIP_REPEATED: &str = "rows repeating an earlier row";
 const SKIP_NOT_RELEVANT: &str = "ratings flagged Not Relevant";
 const SKIP_SUPPRESSED: &str = "ratings whose importance (IM) is flagged Recommend Suppress";
-const SKIP_BELOW_THRESHOLD: &str = "ratings with importance (IM) below 3.0";
+const SKIP_OUT_OF_SCALE: &str = "rating rows whose value is outside its scale (IM 1–5, LV 0–7)";
 const SKIP_NO_IMPORTANCE: &str = "ratings with a level (LV) but no importance (IM)";
 const SKIP_LEVEL_SUPPRESSED: &str =
     "levels (LV) flagged Recommend Suppress (the edge is kept without `level`)";
@@ -99,13 +96,15 @@ pub fn onet_source() -> Source {
 /// | `Related Occupations.txt` | a `transition` per row, with the fields `tier` (text) and `rank` (the Index, 1 = closest) |
 ///
 /// **`requires`.** O*NET rates every occupation on every element twice: importance (scale IM,
-/// 1–5) and level (scale LV, 0–7). A rating becomes a `requires` edge when its importance is at
-/// least [`ONET_MIN_IMPORTANCE`] (3.0, "important" on O*NET's scale; below that O*NET is saying
-/// the element does *not* matter much, which is not a requirement). The edge's importance is IM
-/// rounded to the nearest whole number (halves up), clamped to 1–5, so 3–5 in practice; LV is
-/// kept as the edge field `level`. A rating is skipped when either row is flagged Not Relevant,
-/// or when its IM row is flagged Recommend Suppress (O*NET's mark for an estimate too imprecise
-/// to use); a suppressed LV row only drops `level`. Every skipped rating is counted in the report.
+/// 1–5) and level (scale LV, 0–7). Every rating becomes a `requires` edge: its importance is IM
+/// rounded to the nearest whole number (halves up), and LV is kept as the edge field `level`.
+/// Ratings of importance 1–2 ("not important" on O*NET's scale) are kept because their level is
+/// what a person in the occupation holds, which plans from that occupation need; statements
+/// count a need only from importance 3 unless told otherwise (`min importance`). A rating is
+/// skipped when either row is flagged Not Relevant, or when its IM row is flagged Recommend
+/// Suppress (O*NET's mark for an estimate too imprecise to use); a suppressed LV row only drops
+/// `level`. A value outside its scale is a warning with its file and line, and its row is
+/// skipped, never clamped. Every skipped rating is counted in the report.
 ///
 /// **Ids** are lower-case slugs like every id in the graph, so an exported graph reads back as
 /// `graphdata` (which accepts no capitals); the resolver lower-cases what a user types, so
@@ -412,6 +411,20 @@ impl OnetLoad {
                     .error(t.here(format!("the data value `{value}` is not a number")));
                 continue;
             };
+            let (low, high) = if is_importance {
+                (1.0, 5.0)
+            } else {
+                (0.0, 7.0)
+            };
+            if !(low..=high).contains(&value) {
+                self.log.warn(
+                    t.here(format!(
+                        "the {scale} value {value} is outside O*NET's {scale} scale ({low}–{high}); this row is skipped"
+                    )),
+                    SKIP_OUT_OF_SCALE,
+                );
+                continue;
+            }
             if !is_element_id(element_id) || element_name.is_empty() {
                 self.log.error(t.here(format!(
                     "`{element_id}` (`{element_name}`) is not an O*NET element id and name"
@@ -629,13 +642,10 @@ impl OnetLoad {
                 self.log.skip(SKIP_SUPPRESSED, 1);
                 continue;
             }
-            if importance < ONET_MIN_IMPORTANCE {
-                self.log.skip(SKIP_BELOW_THRESHOLD, 1);
-                continue;
-            }
             let mut edge = Edge::new(EdgeKind::Requires);
             edge.sources = vec![source];
-            edge.importance = Some(importance.round().clamp(1.0, 5.0) as u8);
+            // In 1–5: the reader skipped values outside the scale.
+            edge.importance = Some(importance.round() as u8);
             match rating.level {
                 Some(_) if rating.level_suppressed => self.log.skip(SKIP_LEVEL_SUPPRESSED, 1),
                 Some(level) => {
@@ -688,15 +698,15 @@ impl OnetLoad {
             .filter(|&&r| graph.out_edges(r, EdgeKind::Requires).next().is_none())
             .count();
         let mut notes = vec![
-            "requires: a Skills/Knowledge rating becomes an edge when its importance (IM, 1–5) is \
-             at least 3.0; importance = IM rounded to a whole number; the level (LV, 0–7) is the \
-             edge field `level`"
+            "requires: every Skills/Knowledge rating becomes an edge; importance = IM (1–5) \
+             rounded to a whole number, the level (LV, 0–7) is the edge field `level`; \
+             statements count needs of importance ≥ 3 unless told `min importance N`"
                 .to_string(),
             "ratings flagged Not Relevant, or whose IM is flagged Recommend Suppress, are skipped; \
              a suppressed LV only drops `level`"
                 .to_string(),
             "skills and transitions carry no effort_hours: O*NET does not say how long either \
-             takes"
+             takes; plans estimate hours from levels and Job Zones (docs/EFFORT.md)"
                 .to_string(),
             "transition: O*NET's Related Occupations, with the fields `tier` and `rank` (1 = \
              closest)"

@@ -183,6 +183,9 @@ pub struct RequiresEntry {
     pub role: Spanned<String>,
     pub skill: Spanned<String>,
     pub importance: Spanned<i64>,
+    /// The level the role needs, on O*NET's 0–7 scale (imported data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<Spanned<f64>>,
     pub sources: Vec<Spanned<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -197,6 +200,9 @@ pub struct PlainEdgeEntry {
     pub sources: Vec<Spanned<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Free-form extra facts (e.g. O*NET's `in_demand` for this role and tool).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, toml::Value>,
 }
 
 /// `tool covers skill`.

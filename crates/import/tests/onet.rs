@@ -78,9 +78,9 @@ fn fixture_imports_every_kind_with_the_expected_counts() {
     assert_eq!(report.node_count(NodeKind::Role), 22);
     assert_eq!(report.node_count(NodeKind::Skill), 68);
     assert_eq!(report.node_count(NodeKind::Tool), 69);
-    // 4 rated occupations × 68 elements = 272 ratings: 56 not relevant, 1 suppressed,
-    // 103 below 3.0, 112 kept.
-    assert_eq!(report.edge_count(EdgeKind::Requires), 112);
+    // 4 rated occupations × 68 elements = 272 ratings: 56 not relevant, 1 suppressed, 215
+    // kept (103 of them with IM below 3.0: their level is what the occupation holds).
+    assert_eq!(report.edge_count(EdgeKind::Requires), 215);
     assert_eq!(report.edge_count(EdgeKind::Uses), 105);
     assert_eq!(report.edge_count(EdgeKind::Transition), 20);
     assert_eq!(report.edge_count(EdgeKind::Prerequisite), 0);
@@ -90,15 +90,11 @@ fn fixture_imports_every_kind_with_the_expected_counts() {
         1
     );
     assert_eq!(
-        report.skipped_count("ratings with importance (IM) below 3.0"),
-        103
-    );
-    assert_eq!(
         report.skipped_count("rows naming an occupation not in Occupation Data.txt"),
         2
     );
     assert_eq!(graph.node_count(), 22 + 68 + 69);
-    assert_eq!(graph.edge_count(), 112 + 105 + 20);
+    assert_eq!(graph.edge_count(), 215 + 105 + 20);
 }
 
 #[test]
@@ -201,19 +197,68 @@ fn suppressed_level_drops_only_the_level() {
         report.skipped_count(
             "levels (LV) flagged Recommend Suppress (the edge is kept without `level`)"
         ),
-        2
+        14
     );
 }
 
 #[test]
-fn no_rating_below_the_threshold_becomes_an_edge() {
+fn every_rating_keeps_its_importance_and_level() {
     let (graph, _) = load(&fixture());
+    let mut low = 0;
     for e in graph.edge_indices() {
         let edge = graph.edge(e);
         if edge.kind == EdgeKind::Requires {
-            assert!(matches!(edge.importance, Some(3..=5)));
+            let importance = edge.importance.unwrap();
+            assert!((1..=5).contains(&importance));
+            low += usize::from(importance < 3);
+            if let Some(level) = edge.level() {
+                assert!((0.0..=7.0).contains(&level));
+            }
         }
     }
+    // Ratings of IM below 2.5 round to importance 1–2: kept, counted only from `min importance`.
+    assert!(low > 0);
+    // Financial Managers, Reading Comprehension: IM 4, LV 4.38.
+    let e = only_edge(
+        &graph,
+        "onet:11-3031.00",
+        "onet:2.a.1.a",
+        EdgeKind::Requires,
+    );
+    assert_eq!(graph.edge(e).importance, Some(4));
+    assert_eq!(graph.edge(e).level(), Some(4.38));
+}
+
+#[test]
+fn a_rating_outside_its_scale_is_a_warning_and_never_clamped() {
+    let dir = fixture_copy();
+    let path = dir.path().join("Skills.txt");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    // Line 2: Financial Managers, Reading Comprehension, IM 4 → 42; line 3: its LV → −3.
+    let im = lines[1].replacen("\tIM\tImportance\t4\t", "\tIM\tImportance\t42\t", 1);
+    let lv = lines[2].replacen("\t4.38\t", "\t-3\t", 1);
+    assert_ne!(im, lines[1]);
+    assert_ne!(lv, lines[2]);
+    let spoilt = text.replacen(lines[1], &im, 1).replacen(lines[2], &lv, 1);
+    std::fs::write(&path, spoilt).unwrap();
+    let (graph, report) = load(dir.path());
+    let warned: Vec<&DataError> = report
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("outside O*NET's"))
+        .collect();
+    assert_eq!(warned.len(), 2, "{:?}", report.warnings);
+    assert_eq!((warned[0].line, warned[1].line), (2, 3));
+    assert!(warned[0].message.contains("IM value 42") && warned[0].message.contains("1–5"));
+    assert!(warned[1].message.contains("LV value -3") && warned[1].message.contains("0–7"));
+    assert!(warned[0].file.ends_with("Skills.txt"));
+    // Without its importance, the rating is not an edge: nothing became 5 or 0.
+    let managers = node(&graph, "onet:11-3031.00");
+    let reading = node(&graph, "onet:2.a.1.a");
+    assert!(graph
+        .edges_between(managers, reading, EdgeKind::Requires)
+        .is_empty());
 }
 
 #[test]
@@ -320,7 +365,7 @@ fn report_states_the_threshold_and_the_missing_effort() {
     let shown = report.to_string();
     assert!(shown.starts_with("O*NET 29.3 Database (onet-29.3; CC BY 4.0)\n"));
     assert!(shown.contains("nodes: 22 roles, 68 skills, 69 tools"));
-    assert!(shown.contains("at least 3.0"));
+    assert!(shown.contains("statements count needs of importance ≥ 3"));
     assert!(shown.contains("no effort_hours"));
     assert!(shown.contains("warnings: 2\n"));
 }
@@ -491,8 +536,8 @@ fn full_onet_29_3_imports() {
     assert_eq!(report.node_count(NodeKind::Tool), 8775);
     // Every one of the 18,460 links names two known, different occupations.
     assert_eq!(report.edge_count(EdgeKind::Transition), 18_460);
-    // Skills: 12,514 ratings with IM ≥ 3 (none flagged); Knowledge: 6,665, one suppressed.
-    assert_eq!(report.edge_count(EdgeKind::Requires), 12_514 + 6_664);
+    // Every rating not flagged Not Relevant or suppressed: 19,178 of them with IM ≥ 3.
+    assert_eq!(report.edge_count(EdgeKind::Requires), 50_530);
     assert_eq!(report.edge_count(EdgeKind::Uses), 32_681);
     assert_eq!(report.warnings_total, 0);
     // Of the 19 ratings whose IM is suppressed, 18 are also flagged Not Relevant.
@@ -504,15 +549,14 @@ fn full_onet_29_3_imports() {
         report.skipped_count("ratings flagged Not Relevant"),
         3_302 + 5_939
     );
-    assert_eq!(
-        report.skipped_count("ratings with importance (IM) below 3.0"),
-        14_949 + 16_403
-    );
+    // 50,530 edges = 19,178 ratings with IM ≥ 3 + 14,949 + 16,403 below it.
+    assert_eq!(50_530, 19_178 + 14_949 + 16_403);
     assert_eq!(
         report.skipped_count(
             "levels (LV) flagged Recommend Suppress (the edge is kept without `level`)"
         ),
-        12
+        // 12 among ratings of IM ≥ 3, the rest among the lower ones.
+        1_169
     );
     assert!(report
         .notes

@@ -10,18 +10,20 @@
 //! - **Deterministic.** Whenever several answers are equally good, ties break by node name
 //!   ignoring case, then by id ([`Graph::order_by_name`](crate::Graph::order_by_name)); between
 //!   parallel edges (the same fact stated by several sources), by the lowest edge index.
-//! - **Effort.** A skill's hours are its `effort_hours`. A skill without one counts as **0
-//!   hours** (as does a negative or non-finite value, which validation rejects anyway);
-//!   [`GapItem::effort_known`] and [`PlanStep::effort_known`] tell the cases apart.
-//! - **Importance.** A role that `requires` a skill through several edges (several sources)
-//!   requires it once, with the highest importance stated; an edge without importance counts
-//!   as 1.
+//! - **Effort.** [`effort::skill_effort`]: a skill's own `effort_hours`, else the project's
+//!   estimate from levels, Job Zones or ESCO's occupation groups; with nothing to estimate
+//!   from, **0 hours**, and `Effort::is_known` says so.
+//! - **Importance and level.** A role that `requires` a skill through several edges (several
+//!   sources) requires it once, with the highest importance and level stated; an edge without
+//!   importance counts as 1. A need is met when the skill is held in full, or needed without a
+//!   level, or held less than [`effort::LEVEL_THRESHOLD`] below the level needed.
 //! - **Moves.** Routes follow `transition` edges only; a *move* is one transition, and *hops*
 //!   count moves.
 //! - **Indices.** Nodes that do not exist are reported ([`RouteError::NotARole`]) or ignored,
 //!   never a panic.
 
 mod cheapest;
+pub mod effort;
 mod enumerate;
 mod plan;
 mod routes;
@@ -31,8 +33,9 @@ mod skills;
 pub use cheapest::{cheapest_route, CostedRoute};
 pub use enumerate::{all_routes, Limit, RoutesResult, DEFAULT_MAX_HOPS};
 pub use plan::{
-    closest_roles, gap, learning_plan, move_cost, next_skills, Closeness, GapItem, LearningPlan,
-    NextSkill, PlanStep, Reason, NAMED_PRIORITY,
+    closest_roles, gap, learning_plan, missing_tools, move_cost, next_skills, Closeness, GapItem,
+    LearningPlan, NextSkill, PlanStep, Reason, ToolNeed, ToolScope, DEFAULT_MIN_IMPORTANCE,
+    NAMED_PRIORITY,
 };
 pub use routes::{fewest_moves, Route, RouteError, RouteOptions, CLOSEST_SUGGESTIONS};
-pub use skills::{held_skills, Start};
+pub use skills::{held_skills, requirements, Held, Need, Standing, Start};

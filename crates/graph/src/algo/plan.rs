@@ -1,75 +1,84 @@
-//! Skill plans: [`gap`], [`learning_plan`], [`closest_roles`] and [`move_cost`].
+//! Skill plans: [`gap`], [`learning_plan`], [`closest_roles`] and [`move_cost`]. Every need is
+//! compared at its level ([`Held::standing`]) and costed by [`skill_effort`].
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
+use super::effort::{skill_effort, Effort};
 use super::skills::{
-    dependents, effort, held_skills, is_kind, is_skill, node_bound, prerequisite_closure,
-    prerequisites, requirements, sort_by_name, sum_hours, Marks, Start,
+    dependents, held_skills, is_kind, is_skill, node_bound, prerequisite_closure, prerequisites,
+    requirements, sort_by_name, sum_hours, Held, Marks, Standing, Start,
 };
 use crate::graph::Graph;
 use crate::model::{EdgeKind, NodeKind};
 
+/// The importance a need must have to count when a statement names none: 3, O*NET's own line
+/// for an important element; 1–2 are nice to have (ESCO's optional skills, O*NET's low
+/// ratings, a few curated ones), which answers count and offer with `min importance 1`.
+pub const DEFAULT_MIN_IMPORTANCE: u8 = 3;
+
 /// The priority a skill named in `extra_required` gets when the target does not require it.
 pub const NAMED_PRIORITY: u8 = 5;
 
-/// One skill a role needs that someone lacks.
+/// One skill a role needs that someone lacks, or holds below the level needed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GapItem {
     pub skill: NodeIndex,
     /// The highest importance (1–5) the target's `requires` edges give the skill.
     pub importance: u8,
-    /// The skill's `effort_hours`, 0 when unknown.
-    pub effort_hours: f64,
-    /// Whether the skill states its effort.
-    pub effort_known: bool,
+    /// The level held now (0–7), `None` when the skill is not held at all.
+    pub from_level: Option<f64>,
+    /// The level the target needs (0–7), `None` when it states none.
+    pub needed_level: Option<f64>,
+    /// The hours to close this gap and where they come from.
+    pub effort: Effort,
     /// Every transitive prerequisite of the skill that is not held, sorted by name.
     pub missing_prerequisites: Vec<NodeIndex>,
 }
 
-/// The skills `target` requires with importance ≥ `min_importance` that are not in `have`.
+/// The skills `target` requires with importance ≥ `min_importance` that `have` does not meet
+/// ([`Held::standing`]: missing, or held too far below the level needed).
 ///
 /// A skill required through several `requires` edges (several sources) counts once with the
-/// highest importance; a `requires` edge without importance counts as importance 1. Sorted by
-/// importance (highest first), then effort (least first, unknown = 0), then name. Empty when
+/// highest importance and level; a `requires` edge without importance counts as importance 1.
+/// Sorted by importance (highest first), then effort (least first), then name. Empty when
 /// `target` does not exist or requires nothing.
-pub fn gap(
-    graph: &Graph,
-    have: &HashSet<NodeIndex>,
-    target: NodeIndex,
-    min_importance: u8,
-) -> Vec<GapItem> {
+pub fn gap(graph: &Graph, have: &Held, target: NodeIndex, min_importance: u8) -> Vec<GapItem> {
     let mut marks = Marks::new(node_bound(graph));
     let mut items: Vec<GapItem> = requirements(graph, target, min_importance)
         .into_iter()
-        .filter(|(s, _)| !have.contains(s))
-        .map(|(skill, importance)| {
+        .filter_map(|need| {
+            let standing = have.standing(need.skill, need.level);
+            if standing == Standing::Met {
+                return None;
+            }
             marks.clear();
             let mut closure = Vec::new();
-            prerequisite_closure(graph, [skill], &mut marks, &mut closure);
+            prerequisite_closure(graph, [need.skill], &mut marks, &mut closure);
             let mut missing: Vec<NodeIndex> = closure
                 .into_iter()
                 .skip(1)
                 .filter(|s| !have.contains(s))
                 .collect();
             sort_by_name(graph, &mut missing);
-            let (effort_hours, effort_known) = effort(graph, skill);
-            GapItem {
-                skill,
-                importance,
-                effort_hours,
-                effort_known,
+            let from_level = standing.from_level();
+            Some(GapItem {
+                skill: need.skill,
+                importance: need.importance,
+                from_level,
+                needed_level: need.level,
+                effort: skill_effort(graph, need.skill, Some(target), from_level, need.level),
                 missing_prerequisites: missing,
-            }
+            })
         })
         .collect();
     items.sort_by(|a, b| graph.order_by_name(a.skill, b.skill));
     items.sort_by(|a, b| {
         b.importance
             .cmp(&a.importance)
-            .then(a.effort_hours.total_cmp(&b.effort_hours))
+            .then(a.effort.hours.total_cmp(&b.effort.hours))
     });
     items
 }
@@ -91,9 +100,12 @@ pub enum Reason {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanStep {
     pub skill: NodeIndex,
-    /// The skill's `effort_hours`, 0 when unknown.
-    pub effort_hours: f64,
-    pub effort_known: bool,
+    /// The level held now (0–7), `None` when the skill is not held at all.
+    pub from_level: Option<f64>,
+    /// The level to reach (0–7), `None` for the skill as such.
+    pub to_level: Option<f64>,
+    /// The hours of this step and where they come from.
+    pub effort: Effort,
     /// Hours of this step and every earlier one.
     pub cumulative_hours: f64,
     pub reason: Reason,
@@ -107,51 +119,98 @@ pub struct PlanStep {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LearningPlan {
     pub steps: Vec<PlanStep>,
-    /// The sum of the steps' `effort_hours` (added smallest first, so it equals the `hours`
+    /// The sum of the steps' hours (added smallest first, so it equals the `hours`
     /// [`closest_roles`] and [`move_cost`] report for the same plan exactly).
     pub total_hours: f64,
 }
 
-/// The skills to learn: the target's required skills (importance ≥ minimum) and the named
-/// ones, minus held ones; with the priority each brings and why.
+/// A skill a plan must teach because of the target itself: required (and not met) or named.
+struct Root {
+    skill: NodeIndex,
+    priority: u8,
+    reason: Reason,
+    from_level: Option<f64>,
+    to_level: Option<f64>,
+}
+
+/// The skills to learn: the target's required skills (importance ≥ minimum) that `have` does
+/// not meet, and the named ones it does not hold; with the priority each brings and why.
 fn plan_roots(
     graph: &Graph,
-    held: &dyn Fn(NodeIndex) -> bool,
+    have: &Held,
     target: NodeIndex,
     min_importance: u8,
     extra_required: &[NodeIndex],
-) -> Vec<(NodeIndex, u8, Reason)> {
-    let mut roots: Vec<(NodeIndex, u8, Reason)> = requirements(graph, target, min_importance)
+) -> Vec<Root> {
+    let mut roots: Vec<Root> = requirements(graph, target, min_importance)
         .into_iter()
-        .filter(|&(s, _)| !held(s))
-        .map(|(s, importance)| (s, importance, Reason::Required { importance }))
+        .filter_map(|need| {
+            let standing = have.standing(need.skill, need.level);
+            (standing != Standing::Met).then(|| Root {
+                skill: need.skill,
+                priority: need.importance,
+                reason: Reason::Required {
+                    importance: need.importance,
+                },
+                from_level: standing.from_level(),
+                to_level: need.level,
+            })
+        })
         .collect();
     for &s in extra_required {
-        if is_skill(graph, s) && !held(s) && !roots.iter().any(|r| r.0 == s) {
-            roots.push((s, NAMED_PRIORITY, Reason::Named));
+        if is_skill(graph, s) && !have.contains(&s) && !roots.iter().any(|r| r.skill == s) {
+            roots.push(Root {
+                skill: s,
+                priority: NAMED_PRIORITY,
+                reason: Reason::Named,
+                from_level: None,
+                to_level: None,
+            });
         }
     }
     roots
 }
 
+/// The skills of a plan (roots, then their prerequisites not held) with their efforts.
+fn plan_skills(
+    graph: &Graph,
+    have: &Held,
+    target: NodeIndex,
+    roots: &[Root],
+    marks: &mut Marks,
+) -> Vec<(NodeIndex, Effort)> {
+    marks.clear();
+    let mut closure = Vec::new();
+    prerequisite_closure(graph, roots.iter().map(|r| r.skill), marks, &mut closure);
+    closure
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, s)| match roots.get(i) {
+            Some(root) => Some((
+                s,
+                skill_effort(graph, s, Some(target), root.from_level, root.to_level),
+            )),
+            None => {
+                (!have.contains(&s)).then(|| (s, skill_effort(graph, s, Some(target), None, None)))
+            }
+        })
+        .collect()
+}
+
 /// The total hours of the plan [`learning_plan`] would make, without ordering it.
 fn plan_hours(
     graph: &Graph,
-    held: &dyn Fn(NodeIndex) -> bool,
+    have: &Held,
     target: NodeIndex,
     min_importance: u8,
     extra_required: &[NodeIndex],
     marks: &mut Marks,
 ) -> f64 {
-    let roots = plan_roots(graph, held, target, min_importance, extra_required);
-    marks.clear();
-    let mut closure = Vec::new();
-    prerequisite_closure(graph, roots.iter().map(|r| r.0), marks, &mut closure);
+    let roots = plan_roots(graph, have, target, min_importance, extra_required);
     sum_hours(
-        closure
+        plan_skills(graph, have, target, &roots, marks)
             .into_iter()
-            .filter(|&s| !held(s))
-            .map(|s| effort(graph, s).0)
+            .map(|(_, e)| e.hours)
             .collect(),
     )
 }
@@ -208,38 +267,52 @@ impl Ord for Ready {
 /// If the data held a prerequisite cycle (which [`crate::Change`] prevents), the best-ranked
 /// skill of the cycle is taken first.
 ///
-/// **Hours.** A skill without `effort_hours` counts as 0 hours (`effort_known` is false).
-/// `cumulative_hours` is the running sum; `total_hours` the sum of every step. When `have`
-/// covers everything, the plan has no steps and 0 hours.
+/// **Hours.** Each step's [`skill_effort`] for the target: a required skill from the level held
+/// (0 when missing) to the level needed, a prerequisite or named skill in full. A skill with
+/// nothing to estimate from counts 0 hours (`effort.is_known()` is false). `cumulative_hours`
+/// is the running sum; `total_hours` the sum of every step. When `have` meets everything, the
+/// plan has no steps and 0 hours.
 pub fn learning_plan(
     graph: &Graph,
-    have: &HashSet<NodeIndex>,
+    have: &Held,
     target: NodeIndex,
     min_importance: u8,
     extra_required: &[NodeIndex],
 ) -> LearningPlan {
-    let held = |s: NodeIndex| have.contains(&s);
-    let roots = plan_roots(graph, &held, target, min_importance, extra_required);
+    let roots = plan_roots(graph, have, target, min_importance, extra_required);
     let mut marks = Marks::new(node_bound(graph));
     let mut closure = Vec::new();
-    prerequisite_closure(graph, roots.iter().map(|r| r.0), &mut marks, &mut closure);
+    prerequisite_closure(
+        graph,
+        roots.iter().map(|r| r.skill),
+        &mut marks,
+        &mut closure,
+    );
     let pos: HashMap<NodeIndex, usize> = closure.iter().enumerate().map(|(i, &s)| (s, i)).collect();
+    // A root is taught even when held (below its level); any other skill only when not held.
+    let skipped = |i: usize| i >= roots.len() && have.contains(&closure[i]);
+    let efforts: Vec<Effort> = (0..closure.len())
+        .map(|i| match roots.get(i) {
+            Some(r) => skill_effort(graph, r.skill, Some(target), r.from_level, r.to_level),
+            None => skill_effort(graph, closure[i], Some(target), None, None),
+        })
+        .collect();
 
     // Priorities: roots by their own priority, highest first, pass it to every prerequisite
     // not yet given a (necessarily higher or equal) one.
     let mut priority = vec![0u8; closure.len()];
     let mut given = vec![false; closure.len()];
-    let mut by_priority: Vec<&(NodeIndex, u8, Reason)> = roots.iter().collect();
-    by_priority.sort_by_key(|r| std::cmp::Reverse(r.1));
-    for &(root, own, _) in by_priority {
-        let mut stack = vec![pos[&root]];
+    let mut by_priority: Vec<&Root> = roots.iter().collect();
+    by_priority.sort_by_key(|r| std::cmp::Reverse(r.priority));
+    for root in by_priority {
+        let mut stack = vec![pos[&root.skill]];
         while let Some(i) = stack.pop() {
             if given[i] {
                 continue;
             }
             given[i] = true;
-            priority[i] = own;
-            for pre in super::skills::prerequisites(graph, closure[i]) {
+            priority[i] = root.priority;
+            for pre in prerequisites(graph, closure[i]) {
                 let j = pos[&pre];
                 if !given[j] {
                     stack.push(j);
@@ -256,15 +329,15 @@ pub fn learning_plan(
         rank[pos[s]] = r;
     }
     let ready_key = |i: usize| Ready {
-        held: held(closure[i]),
+        held: skipped(i),
         priority: priority[i],
-        effort: effort(graph, closure[i]).0,
+        effort: efforts[i].hours,
         rank: rank[i],
         pos: i,
     };
     let mut waiting: Vec<usize> = closure
         .iter()
-        .map(|&s| super::skills::prerequisites(graph, s).count())
+        .map(|&s| prerequisites(graph, s).count())
         .collect();
     let mut heap: BinaryHeap<Ready> = (0..closure.len())
         .filter(|&i| waiting[i] == 0)
@@ -300,20 +373,19 @@ pub fn learning_plan(
         }
     }
 
-    let reasons: HashMap<NodeIndex, &Reason> = roots.iter().map(|r| (r.0, &r.2)).collect();
     let mut steps = Vec::new();
     let mut cumulative = 0.0;
     let mut hours = Vec::new();
     for i in order {
-        let skill = closure[i];
-        if held(skill) {
+        if skipped(i) {
             continue;
         }
-        let (effort_hours, effort_known) = effort(graph, skill);
-        cumulative += effort_hours;
-        hours.push(effort_hours);
-        let reason = match reasons.get(&skill) {
-            Some(&r) => r.clone(),
+        let skill = closure[i];
+        let effort = efforts[i].clone();
+        cumulative += effort.hours;
+        hours.push(effort.hours);
+        let (reason, from_level, to_level) = match roots.get(i) {
+            Some(r) => (r.reason.clone(), r.from_level, r.to_level),
             None => {
                 let mut needing: Vec<NodeIndex> = dependents(graph, skill)
                     .filter(|d| pos.contains_key(d))
@@ -321,7 +393,7 @@ pub fn learning_plan(
                     .into_iter()
                     .collect();
                 sort_by_name(graph, &mut needing);
-                Reason::PrerequisiteOf(needing)
+                (Reason::PrerequisiteOf(needing), None, None)
             }
         };
         let mut covered_by: Vec<NodeIndex> = graph
@@ -334,8 +406,9 @@ pub fn learning_plan(
         sort_by_name(graph, &mut covered_by);
         steps.push(PlanStep {
             skill,
-            effort_hours,
-            effort_known,
+            from_level,
+            to_level,
+            effort,
             cumulative_hours: cumulative,
             reason,
             priority: priority[i],
@@ -354,51 +427,61 @@ pub struct Closeness {
     pub role: NodeIndex,
     /// The `total_hours` of [`learning_plan`]`(have, role, min_importance, &[])`.
     pub hours: f64,
-    /// 0–100: the share of the role's required skills (importance ≥ minimum) in `have`,
-    /// weighted by importance; 100 for a role that requires nothing (at that minimum).
+    /// 0–100: the share of the role's required skills (importance ≥ minimum) that `have`
+    /// meets, weighted by importance; a skill held below its level counts the share of the
+    /// level held.
     pub match_pct: f64,
-    /// How many of those required skills are not in `have` (the length of [`gap`]).
+    /// How many of those required skills `have` does not meet (the length of [`gap`]).
     pub missing: usize,
+    /// How many required skills the comparison rests on.
+    pub evidence: usize,
 }
 
-/// Every role except `exclude`, closest first: by the hours of the learning plan from `have`
-/// (fewest first), then by `match_pct` (highest first), then by name.
+/// Every role except `exclude` that requires something at `min_importance` (a role without
+/// requirement data cannot be compared, and 0 hours to it would mean nothing), closest first:
+/// by the hours of the learning plan from `have` (fewest first), then by `match_pct` (highest
+/// first), then by name.
 pub fn closest_roles(
     graph: &Graph,
-    have: &HashSet<NodeIndex>,
+    have: &Held,
     min_importance: u8,
     exclude: Option<NodeIndex>,
 ) -> Vec<Closeness> {
-    let bound = node_bound(graph);
-    let held_flags = flags_of(have, bound);
-    let held = |s: NodeIndex| held_flags.get(s.index()).copied().unwrap_or(false);
-    let mut marks = Marks::new(bound);
+    let mut marks = Marks::new(node_bound(graph));
     let mut roles: Vec<NodeIndex> = graph
         .node_indices()
-        .filter(|&r| Some(r) != exclude && graph.node(r).kind == NodeKind::Role)
+        .filter(|&r| Some(r) != exclude && graph.kind_of(r) == Some(NodeKind::Role))
         .collect();
     sort_by_name(graph, &mut roles);
     let mut list: Vec<Closeness> = roles
         .into_iter()
-        .map(|role| {
+        .filter_map(|role| {
             let needs = requirements(graph, role, min_importance);
-            let total: u32 = needs.iter().map(|r| u32::from(r.1)).sum();
-            let got: u32 = needs
-                .iter()
-                .filter(|r| held(r.0))
-                .map(|r| u32::from(r.1))
-                .sum();
-            let match_pct = if total == 0 {
-                100.0
-            } else {
-                100.0 * f64::from(got) / f64::from(total)
-            };
-            Closeness {
-                role,
-                hours: plan_hours(graph, &held, role, min_importance, &[], &mut marks),
-                match_pct,
-                missing: needs.iter().filter(|r| !held(r.0)).count(),
+            if needs.is_empty() {
+                return None;
             }
+            let mut total = 0.0;
+            let mut got = 0.0;
+            let mut missing = 0;
+            for need in &needs {
+                let weight = f64::from(need.importance);
+                total += weight;
+                match have.standing(need.skill, need.level) {
+                    Standing::Met => got += weight,
+                    Standing::Below(level) => {
+                        missing += 1;
+                        got += weight * need.level.map_or(0.0, |n| (level / n).clamp(0.0, 1.0));
+                    }
+                    Standing::Missing => missing += 1,
+                }
+            }
+            Some(Closeness {
+                role,
+                hours: plan_hours(graph, have, role, min_importance, &[], &mut marks),
+                match_pct: 100.0 * got / total,
+                missing,
+                evidence: needs.len(),
+            })
         })
         .collect();
     list.sort_by(|a, b| {
@@ -409,23 +492,11 @@ pub fn closest_roles(
     list
 }
 
-/// `set` as an array indexed by node (`bound` long): these passes ask "held?" for every skill
-/// of every role's plan, where an array lookup beats hashing.
-fn flags_of(set: &HashSet<NodeIndex>, bound: usize) -> Vec<bool> {
-    let mut flags = vec![false; bound];
-    for s in set {
-        if let Some(f) = flags.get_mut(s.index()) {
-            *f = true;
-        }
-    }
-    flags
-}
-
 /// What learning one skill next does to the learning plans of the roles: see [`next_skills`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct NextSkill {
     pub skill: NodeIndex,
-    /// The skill's own hours (0 without an estimate).
+    /// The skill's own hours, in full (0 without an estimate).
     pub cost: f64,
     /// Roles whose learning-plan hours drop.
     pub roles_helped: usize,
@@ -439,44 +510,38 @@ pub struct NextSkill {
 /// what learning it does to the plan hours ([`Closeness::hours`]) of every role but `exclude`.
 /// In node order; `have` must hold the prerequisites of what it holds ([`held_skills`]).
 ///
-/// Learning such a skill takes exactly it out of every plan that holds it (its prerequisites are
-/// held already) and changes no other plan, so one pass over the roles' plans gives every
-/// candidate's effect. Recomputing every plan for every candidate instead took minutes at a
-/// million edges.
+/// Learning such a skill (to the level each plan needs) takes exactly it out of every plan
+/// that holds it (its prerequisites are held already) and changes no other plan, so one pass
+/// over the roles' plans gives every candidate's effect. Recomputing every plan for every
+/// candidate instead took minutes at a million edges.
 pub fn next_skills(
     graph: &Graph,
-    have: &HashSet<NodeIndex>,
+    have: &Held,
     min_importance: u8,
     exclude: Option<NodeIndex>,
 ) -> Vec<NextSkill> {
-    let bound = node_bound(graph);
-    let held_flags = flags_of(have, bound);
-    let held = |s: NodeIndex| held_flags.get(s.index()).copied().unwrap_or(false);
-    let learnable = |s: NodeIndex| !held(s) && prerequisites(graph, s).all(held);
+    let learnable =
+        |s: NodeIndex| !have.contains(&s) && prerequisites(graph, s).all(|p| have.contains(&p));
     // Per skill: roles helped, hours saved, roles completed.
     let mut effects: HashMap<NodeIndex, (usize, f64, usize)> = HashMap::new();
-    let mut marks = Marks::new(bound);
-    let mut plan = Vec::new();
+    let mut marks = Marks::new(node_bound(graph));
     for role in graph.node_indices() {
         if Some(role) == exclude || graph.kind_of(role) != Some(NodeKind::Role) {
             continue;
         }
-        let roots = plan_roots(graph, &held, role, min_importance, &[]);
-        marks.clear();
-        plan.clear();
-        prerequisite_closure(graph, roots.iter().map(|r| r.0), &mut marks, &mut plan);
-        plan.retain(|&s| !held(s));
-        let hours: Vec<f64> = plan.iter().map(|&s| effort(graph, s).0).collect();
+        let roots = plan_roots(graph, have, role, min_importance, &[]);
+        let plan = plan_skills(graph, have, role, &roots, &mut marks);
+        let hours: Vec<f64> = plan.iter().map(|(_, e)| e.hours).collect();
         let before = sum_hours(hours.clone());
-        for (i, &skill) in plan.iter().enumerate() {
-            if !learnable(skill) {
+        for (i, (skill, _)) in plan.iter().enumerate() {
+            if !learnable(*skill) {
                 continue;
             }
             let mut rest = hours.clone();
             rest.swap_remove(i);
             let after = sum_hours(rest);
             if after < before {
-                let effect = effects.entry(skill).or_default();
+                let effect = effects.entry(*skill).or_default();
                 effect.0 += 1;
                 effect.1 += before - after;
                 effect.2 += usize::from(after == 0.0);
@@ -491,7 +556,7 @@ pub fn next_skills(
                 effects.get(&skill).copied().unwrap_or_default();
             NextSkill {
                 skill,
-                cost: effort(graph, skill).0,
+                cost: skill_effort(graph, skill, None, None, None).hours,
                 roles_helped,
                 hours_saved,
                 roles_completed,
@@ -527,7 +592,73 @@ pub fn move_cost(graph: &Graph, edge: EdgeIndex, min_importance: u8) -> f64 {
         .iter()
         .filter_map(|id| graph.by_id(id))
         .collect();
-    let held = |s: NodeIndex| have.contains(&s);
     let mut marks = Marks::new(node_bound(graph));
-    plan_hours(graph, &held, to, min_importance, &extra, &mut marks)
+    plan_hours(graph, &have, to, min_importance, &extra, &mut marks)
+}
+
+/// Which of the target's tools a plan lists ([`missing_tools`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolScope {
+    /// None.
+    Without,
+    /// Those the target marks In Demand, and hot technologies (O*NET's flags).
+    Flagged,
+    /// Every tool the target uses.
+    All,
+}
+
+/// A tool the target uses and the start does not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolNeed {
+    pub tool: NodeIndex,
+    /// The target's `uses` edge is marked In Demand (O*NET: employers ask for it in this role).
+    pub in_demand: bool,
+    /// The tool is a hot technology (O*NET: often in job postings across roles).
+    pub hot: bool,
+    pub effort: Effort,
+}
+
+/// The tools `target` uses that `have` does not hold, within `scope`: In Demand first, then
+/// hot technologies, then by name; and how many more flagged data (O*NET's) the target uses
+/// outside `scope`. Tools without O*NET's flags (the curated graph's, which plans already name
+/// beside the skills they cover) are listed only with [`ToolScope::All`].
+pub fn missing_tools(
+    graph: &Graph,
+    have: &Held,
+    target: NodeIndex,
+    scope: ToolScope,
+) -> (Vec<ToolNeed>, usize) {
+    let mut all: Vec<ToolNeed> = Vec::new();
+    for (e, tool) in graph.out_edges(target, EdgeKind::Uses) {
+        if have.has_tool(tool) || all.iter().any(|t| t.tool == tool) {
+            continue;
+        }
+        let flag = |fields: Option<&std::collections::BTreeMap<String, crate::model::Value>>,
+                    name: &str| {
+            fields.is_some_and(|f| matches!(f.get(name), Some(crate::model::Value::Bool(true))))
+        };
+        let in_demand = flag(graph.edge(e).extra.as_ref().map(|x| &x.fields), "in_demand");
+        let node_fields = graph.get_node(tool).map(|n| &n.fields);
+        if scope != ToolScope::All && !node_fields.is_some_and(|f| f.contains_key("hot_technology"))
+        {
+            continue;
+        }
+        let hot = flag(node_fields, "hot_technology");
+        all.push(ToolNeed {
+            tool,
+            in_demand,
+            hot,
+            effort: super::effort::tool_effort(graph, tool),
+        });
+    }
+    all.sort_by(|a, b| graph.order_by_name(a.tool, b.tool));
+    all.sort_by_key(|t| (!t.in_demand, !t.hot));
+    let total = all.len();
+    all.retain(|t| match scope {
+        ToolScope::Without => false,
+        ToolScope::Flagged => t.in_demand || t.hot,
+        ToolScope::All => true,
+    });
+    let left_out = total - all.len();
+    (all, left_out)
 }

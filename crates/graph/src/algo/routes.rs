@@ -230,7 +230,7 @@ pub(crate) fn unreachable(
 ) -> RouteError {
     let wanted: HashSet<NodeIndex> = requirements(graph, to, 0)
         .into_iter()
-        .map(|r| r.0)
+        .map(|need| need.skill)
         .collect();
     let mut scored: Vec<(usize, NodeIndex)> = reachable_from(graph, from, blocked)
         .into_iter()
@@ -238,7 +238,7 @@ pub(crate) fn unreachable(
         .map(|r| {
             let shared = requirements(graph, r, 0)
                 .iter()
-                .filter(|(s, _)| wanted.contains(s))
+                .filter(|need| wanted.contains(&need.skill))
                 .count();
             (shared, r)
         })

@@ -2,11 +2,13 @@
 //! algorithms share (requirements, efforts, prerequisite closures, name ordering).
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use petgraph::stable_graph::NodeIndex;
 use petgraph::Direction;
 
+use super::effort::{profile_level, LEVEL_THRESHOLD};
+use crate::fxhash::FxBuildHasher;
 use crate::graph::{cmp_ignoring_case, Graph};
 use crate::model::{EdgeKind, Node, NodeKind};
 
@@ -15,53 +17,170 @@ use crate::model::{EdgeKind, Node, NodeKind};
 pub enum Start {
     /// Someone working as this role.
     Role(NodeIndex),
-    /// Someone who lists these nodes: skills (held as such), tools (held as the skills they
-    /// `cover`) and roles (held as the skills they `require`).
-    Profile(Vec<NodeIndex>),
+    /// Someone who lists these nodes, each with the profile level (1–5) they give it, if any:
+    /// skills (held as such), tools (held, and held as the skills they `cover`) and roles (held
+    /// as the skills they `require`, at the role's levels).
+    Profile(Vec<(NodeIndex, Option<u8>)>),
 }
 
-/// The skills someone starting from `start` holds.
-///
-/// **have** = the seed skills plus all their transitive prerequisites (someone who holds a skill
-/// learnt its prerequisites first), where the seed skills are:
-///
-/// - for [`Start::Role`]: every skill the role `requires`, whatever the importance;
-/// - for [`Start::Profile`]: every skill listed, every skill a listed tool `covers`, and every
-///   skill a listed role `requires` (whatever the importance).
-///
-/// Tools a role `uses` do not count. Indices of nodes that do not exist are ignored, as are
-/// entries whose edges lead to non-skills.
-pub fn held_skills(graph: &Graph, start: &Start) -> HashSet<NodeIndex> {
-    let mut seeds = Vec::new();
-    let entries: &[NodeIndex] = match start {
-        Start::Role(role) => std::slice::from_ref(role),
-        Start::Profile(list) => list,
-    };
-    for &ix in entries {
-        match graph.kind_of(ix) {
-            Some(NodeKind::Skill) => seeds.push(ix),
-            // Whatever the importance, so not through `requirements`; repeats go below.
-            Some(kind @ (NodeKind::Tool | NodeKind::Role)) => {
-                let along = match kind {
-                    NodeKind::Tool => EdgeKind::Covers,
-                    _ => EdgeKind::Requires,
-                };
-                seeds.extend(
-                    graph
-                        .out_edges(ix, along)
-                        .map(|(_, s)| s)
-                        .filter(|&s| is_skill(graph, s)),
-                )
+/// What someone holds: skills, each at a level on O*NET's 0–7 scale or without one (held in
+/// full: the curated graph and ESCO state no levels), and tools.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Held {
+    skills: HashMap<NodeIndex, Option<f64>, FxBuildHasher>,
+    tools: HashSet<NodeIndex, FxBuildHasher>,
+}
+
+impl Held {
+    /// Whether `skill` is held at any level.
+    pub fn contains(&self, skill: &NodeIndex) -> bool {
+        self.skills.contains_key(skill)
+    }
+
+    /// The level `skill` is held at: `None` when not held, `Some(None)` when held in full.
+    pub fn level(&self, skill: NodeIndex) -> Option<Option<f64>> {
+        self.skills.get(&skill).copied()
+    }
+
+    /// Holds `skill` at `level` (`None`: in full), keeping the higher of this and what is held.
+    pub fn hold(&mut self, skill: NodeIndex, level: Option<f64>) {
+        let slot = self.skills.entry(skill).or_insert(level);
+        *slot = match (*slot, level) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            _ => None,
+        };
+    }
+
+    /// How `skill` stands against a need at level `needed` (`None`: the skill as such). Held
+    /// in full, or needed without a level, or held less than [`LEVEL_THRESHOLD`] below the
+    /// level needed: [`Standing::Met`].
+    pub fn standing(&self, skill: NodeIndex, needed: Option<f64>) -> Standing {
+        match (self.skills.get(&skill), needed) {
+            (None, _) => Standing::Missing,
+            (Some(None), _) | (Some(Some(_)), None) => Standing::Met,
+            (Some(Some(have)), Some(need)) if need - have >= LEVEL_THRESHOLD => {
+                Standing::Below(*have)
             }
-            None => {}
+            (Some(Some(_)), Some(_)) => Standing::Met,
         }
     }
-    // Marks, not the set, tell what is new: each held skill is hashed once, into a set made the
-    // right size at once.
+
+    /// Whether `skill` is held well enough for `needed`.
+    pub fn meets(&self, skill: NodeIndex, needed: Option<f64>) -> bool {
+        self.standing(skill, needed) == Standing::Met
+    }
+
+    /// The held skills, in no particular order.
+    pub fn skills(&self) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.skills.keys().copied()
+    }
+
+    /// How many skills are held.
+    pub fn len(&self) -> usize {
+        self.skills.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.skills.is_empty()
+    }
+
+    pub fn has_tool(&self, tool: NodeIndex) -> bool {
+        self.tools.contains(&tool)
+    }
+
+    pub fn hold_tool(&mut self, tool: NodeIndex) {
+        self.tools.insert(tool);
+    }
+}
+
+/// Skills held in full, and no tools.
+impl FromIterator<NodeIndex> for Held {
+    fn from_iter<I: IntoIterator<Item = NodeIndex>>(skills: I) -> Held {
+        let mut held = Held::default();
+        for s in skills {
+            held.hold(s, None);
+        }
+        held
+    }
+}
+
+/// How a held skill stands against a need: [`Held::standing`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Standing {
+    Met,
+    /// Not held at all.
+    Missing,
+    /// Held at this level, too far below the need.
+    Below(f64),
+}
+
+impl Standing {
+    /// The level learning starts from: none when the skill is missing.
+    pub fn from_level(self) -> Option<f64> {
+        match self {
+            Standing::Below(level) => Some(level),
+            _ => None,
+        }
+    }
+}
+
+/// The skills and tools someone starting from `start` holds.
+///
+/// The seed skills are:
+///
+/// - for [`Start::Role`]: every skill the role `requires`, whatever the importance, at the
+///   highest level its edges state (in full where one states none);
+/// - for [`Start::Profile`]: every skill listed (at its profile level on the 0–7 scale,
+///   [`profile_level`], or in full without one), every skill a listed tool `covers` (likewise),
+///   and every skill a listed role `requires` (at the role's levels).
+///
+/// All transitive prerequisites of a seed are held in full too (someone who holds a skill
+/// learnt its prerequisites first). Tools: those a role `uses`, those a profile lists. Indices
+/// of nodes that do not exist are ignored, as are entries whose edges lead to non-skills.
+pub fn held_skills(graph: &Graph, start: &Start) -> Held {
+    let mut held = Held::default();
+    let role_skills = |held: &mut Held, role: NodeIndex| {
+        for need in requirements(graph, role, 0) {
+            held.hold(need.skill, need.level);
+        }
+    };
+    match start {
+        Start::Role(role) => {
+            if is_kind(graph, *role, NodeKind::Role) {
+                role_skills(&mut held, *role);
+                for (_, tool) in graph.out_edges(*role, EdgeKind::Uses) {
+                    held.hold_tool(tool);
+                }
+            }
+        }
+        Start::Profile(list) => {
+            for &(ix, level) in list {
+                let level = level.map(profile_level);
+                match graph.kind_of(ix) {
+                    Some(NodeKind::Skill) => held.hold(ix, level),
+                    Some(NodeKind::Tool) => {
+                        held.hold_tool(ix);
+                        for (_, s) in graph.out_edges(ix, EdgeKind::Covers) {
+                            if is_skill(graph, s) {
+                                held.hold(s, level);
+                            }
+                        }
+                    }
+                    Some(NodeKind::Role) => role_skills(&mut held, ix),
+                    None => {}
+                }
+            }
+        }
+    }
+    // Marks, not the map, tell what is new.
     let mut marks = Marks::new(node_bound(graph));
-    let mut held = Vec::new();
-    prerequisite_closure(graph, seeds, &mut marks, &mut held);
-    held.into_iter().collect()
+    let mut closure = Vec::new();
+    let seeds: Vec<NodeIndex> = held.skills().collect();
+    prerequisite_closure(graph, seeds.iter().copied(), &mut marks, &mut closure);
+    for pre in closure.into_iter().skip(seeds.len()) {
+        held.hold(pre, None);
+    }
+    held
 }
 
 /// The node at `ix`, if there is one.
@@ -77,36 +196,48 @@ pub(crate) fn is_skill(graph: &Graph, ix: NodeIndex) -> bool {
     is_kind(graph, ix, NodeKind::Skill)
 }
 
-/// A skill's hours to learn and whether they are known: `effort_hours`, or 0 when it is
-/// missing, negative or not finite.
-pub(crate) fn effort(graph: &Graph, ix: NodeIndex) -> (f64, bool) {
-    match graph.effort_of(ix) {
-        Some(h) if h.is_finite() && h >= 0.0 => (h, true),
-        _ => (0.0, false),
-    }
+/// One skill a role requires: the highest importance and the highest level its `requires`
+/// edges state (a missing importance counts as 1; the level is `None` when no edge states one).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Need {
+    pub skill: NodeIndex,
+    pub importance: u8,
+    /// On O*NET's 0–7 scale.
+    pub level: Option<f64>,
 }
 
-/// The skills `role` requires with importance ≥ `min_importance`, each once with the highest
-/// importance any of its `requires` edges states (a missing importance counts as 1). Sorted by
-/// node index.
-pub(crate) fn requirements(
-    graph: &Graph,
-    role: NodeIndex,
-    min_importance: u8,
-) -> Vec<(NodeIndex, u8)> {
+/// The skills `role` requires with importance ≥ `min_importance`, each once ([`Need`]). Sorted
+/// by node index.
+pub fn requirements(graph: &Graph, role: NodeIndex, min_importance: u8) -> Vec<Need> {
     if graph.kind_of(role).is_none() {
         return Vec::new();
     }
-    let mut list: Vec<(NodeIndex, u8)> = graph
+    let mut list: Vec<Need> = graph
         .out_edges(role, EdgeKind::Requires)
         .filter(|&(_, s)| is_skill(graph, s))
-        .map(|(e, s)| (s, graph.importance_of(e).unwrap_or(1)))
+        .map(|(e, skill)| Need {
+            skill,
+            importance: graph.importance_of(e).unwrap_or(1),
+            level: graph.level_of(e),
+        })
         .collect();
-    // Highest importance first within each skill, so dedup keeps it.
-    list.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    list.dedup_by_key(|r| r.0);
-    list.retain(|r| r.1 >= min_importance);
-    list
+    list.sort_by_key(|need| need.skill);
+    // Parallel edges (several sources) fold into one need, with the highest of each figure.
+    let mut folded: Vec<Need> = Vec::with_capacity(list.len());
+    for need in list {
+        match folded.last_mut() {
+            Some(last) if last.skill == need.skill => {
+                last.importance = last.importance.max(need.importance);
+                last.level = match (last.level, need.level) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+            _ => folded.push(need),
+        }
+    }
+    folded.retain(|r| r.importance >= min_importance);
+    folded
 }
 
 /// The direct prerequisites of `skill` (the skills that must be learnt before it).

@@ -222,7 +222,7 @@ impl Session {
                 let ix = resolve(graph, node)?;
                 match graph.node(ix).kind {
                     NodeKind::Role => Ok(Origin::Role(ix)),
-                    _ => Ok(Origin::Profile(vec![ix])),
+                    _ => Ok(Origin::Profile(vec![(ix, None)])),
                 }
             }
             Start::Profile(profile) => {
@@ -244,7 +244,7 @@ impl Session {
                             ),
                         ));
                     }
-                    nodes.push(ix);
+                    nodes.push((ix, None));
                 }
                 Ok(Origin::Profile(nodes))
             }
@@ -265,9 +265,15 @@ impl Session {
     /// The nodes a profile named `name` holds: a `let` profile of this session first, else a
     /// profile saved in the database (its held and learnt entries).
     fn named_profile(&self, graph: &Graph, name: &str, span: Span) -> Result<Origin, QueryError> {
-        let ids: Vec<&str> = match (self.profiles.get(name), graph.profile(name)) {
-            (Some(ids), _) => ids.iter().map(String::as_str).collect(),
-            (None, Some(saved)) => saved.held_ids().collect(),
+        // A saved profile gives each entry its level; a `let` list states none.
+        let ids: Vec<(&str, Option<u8>)> = match (self.profiles.get(name), graph.profile(name)) {
+            (Some(ids), _) => ids.iter().map(|id| (id.as_str(), None)).collect(),
+            (None, Some(saved)) => saved
+                .entries
+                .iter()
+                .filter(|(_, e)| e.state.is_held())
+                .map(|(id, e)| (id.as_str(), Some(e.level)))
+                .collect(),
             (None, None) => {
                 let known: Vec<&str> = self
                     .profile_names()
@@ -283,7 +289,10 @@ impl Session {
                 });
             }
         };
-        let nodes: Vec<NodeIndex> = ids.iter().filter_map(|id| graph.by_id(id)).collect();
+        let nodes: Vec<(NodeIndex, Option<u8>)> = ids
+            .iter()
+            .filter_map(|&(id, level)| Some((graph.by_id(id)?, level)))
+            .collect();
         if nodes.is_empty() {
             return Err(QueryError::new(
                 span,

@@ -1,9 +1,13 @@
 //! Saved profiles (`profile`, `profiles`, `show profile`, `learnt`/`learning`) and the
 //! questions that explain a profile's standing: `why` and `unlock`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
-use skillgraph_graph::algo::{held_skills, learning_plan, next_skills, Start as Origin};
+use skillgraph_graph::algo::effort::skill_effort;
+use skillgraph_graph::algo::{
+    held_skills, learning_plan, next_skills, requirements, Standing, Start as Origin,
+    DEFAULT_MIN_IMPORTANCE,
+};
 use skillgraph_graph::{
     format_number, Change, EdgeKind, Graph, NodeIndex, NodeKind, Profile, ProfileEntry, SkillState,
     DEFAULT_LEVEL,
@@ -172,7 +176,7 @@ pub fn list(graph: &Graph) -> ResultTable {
 }
 
 fn min_importance(clause: &Option<Spanned<u8>>) -> u8 {
-    clause.as_ref().map_or(1, |c| c.value)
+    clause.as_ref().map_or(DEFAULT_MIN_IMPORTANCE, |c| c.value)
 }
 
 /// The level a saved profile gives a skill, directly or through a tool that covers it.
@@ -213,7 +217,8 @@ fn saved_profile_of<'g>(
     }
 }
 
-/// `why START -> ROLE`: the match score broken down, one row per required skill.
+/// `why START -> ROLE`: the match score broken down, one row per required skill, with the
+/// levels compared and the arithmetic of each hour figure.
 pub fn why(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable, QueryError> {
     let origin = session.start_nodes(graph, &q.from)?;
     let have = held_skills(graph, &origin);
@@ -227,7 +232,7 @@ pub fn why(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
             .collect(),
         Origin::Profile(nodes) => nodes
             .iter()
-            .flat_map(|&ix| {
+            .flat_map(|&(ix, _)| {
                 let covered: Vec<NodeIndex> = graph
                     .out_edges(ix, EdgeKind::Covers)
                     .map(|(_, s)| s)
@@ -236,74 +241,98 @@ pub fn why(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
             })
             .collect(),
     };
-    let mut importance: BTreeMap<NodeIndex, u8> = BTreeMap::new();
-    for (e, skill) in graph.out_edges(to, EdgeKind::Requires) {
-        let i = graph.edge(e).importance.unwrap_or(1);
-        let slot = importance.entry(skill).or_insert(i);
-        *slot = (*slot).max(i);
-    }
-    importance.retain(|_, i| *i >= min);
     let mut rows: Vec<(bool, u8, String, Vec<Cell>)> = Vec::new();
-    let (mut got, mut total) = (0u32, 0u32);
-    for (&skill, &imp) in &importance {
-        total += u32::from(imp);
-        let held = have.contains(&skill);
-        if held {
-            got += u32::from(imp);
-        }
-        let status = if held && direct.contains(&skill) {
-            match level_of(graph, profile, skill) {
-                Some(l) => format!("held at level {l}"),
-                None => "held".to_string(),
+    let (mut got, mut total) = (0.0, 0.0);
+    for need in requirements(graph, to, min) {
+        let weight = f64::from(need.importance);
+        total += weight;
+        let standing = have.standing(need.skill, need.level);
+        let counts = match standing {
+            Standing::Met => weight,
+            Standing::Below(level) => {
+                weight * need.level.map_or(0.0, |n| (level / n).clamp(0.0, 1.0))
             }
-        } else if held {
-            "held (prerequisite of a held skill)".to_string()
-        } else if is_learning(graph, profile, skill) {
-            "learning".to_string()
-        } else {
-            "missing".to_string()
+            Standing::Missing => 0.0,
         };
-        let node = graph.node(skill);
-        let hours = if held {
-            0.0
-        } else {
-            node.effort_hours.unwrap_or(0.0)
+        got += counts;
+        let met = standing == Standing::Met;
+        let held_level = have.level(need.skill).flatten();
+        let status = match standing {
+            Standing::Met if direct.contains(&need.skill) => {
+                match (level_of(graph, profile, need.skill), held_level) {
+                    (Some(l), _) => format!("held at level {l}"),
+                    (None, Some(l)) => format!("held at level {l:.1}"),
+                    (None, None) => "held".to_string(),
+                }
+            }
+            Standing::Met => "held (prerequisite of a held skill)".to_string(),
+            Standing::Below(level) => format!("held below the level needed ({level:.1})"),
+            Standing::Missing if is_learning(graph, profile, need.skill) => "learning".to_string(),
+            Standing::Missing => "missing".to_string(),
         };
+        let level = match (held_level, need.level) {
+            (Some(h), Some(n)) => format!("{h:.1} of {n:.1}"),
+            (None, Some(n)) => format!("needs {n:.1}"),
+            _ => String::new(),
+        };
+        let (hours, basis) = if met {
+            (0.0, String::new())
+        } else {
+            let effort = skill_effort(
+                graph,
+                need.skill,
+                Some(to),
+                standing.from_level(),
+                need.level,
+            );
+            (effort.hours, effort.explain())
+        };
+        let node = graph.node(need.skill);
         rows.push((
-            held,
-            imp,
+            met,
+            need.importance,
             node.name.to_lowercase(),
             vec![
                 Cell::text(&node.name),
-                Cell::Number(f64::from(imp)),
+                Cell::Number(f64::from(need.importance)),
                 Cell::text(status),
+                Cell::text(level),
                 Cell::Number(hours),
-                Cell::Number(if held { f64::from(imp) } else { 0.0 }),
+                Cell::text(basis),
+                Cell::Number((counts * 100.0).round() / 100.0),
             ],
         ));
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-    let pct = if total == 0 {
-        100.0
-    } else {
-        100.0 * f64::from(got) / f64::from(total)
-    };
     let plan = learning_plan(graph, &have, to, min, &[]);
-    let mut table = ResultTable::new(["skill", "importance", "status", "hours", "counts"])
-        .with_title(format!(
-            "why: {}% match with {} (importance held {got} of {total})",
-            format_number((pct * 10.0).round() / 10.0),
+    let mut table = ResultTable::new([
+        "skill",
+        "importance",
+        "status",
+        "level",
+        "hours",
+        "hours_basis",
+        "counts",
+    ]);
+    table = if total == 0.0 {
+        table.with_title(format!(
+            "why: no match can be computed with {}: no required skills to compare",
             graph.node(to).name
-        ));
+        ))
+    } else {
+        table.with_title(format!(
+            "why: {}% match with {} (importance held {} of {})",
+            format_number((100.0 * got / total * 10.0).round() / 10.0),
+            graph.node(to).name,
+            format_number((got * 10.0).round() / 10.0),
+            format_number(total)
+        ))
+    };
     table.rows = rows.into_iter().map(|r| r.3).collect();
     table.note(format!(
-        "match % = importance of the required skills held ÷ importance of all required skills{}; \
-         the plan to close the gap takes {} hours (with prerequisites)",
-        if min > 1 {
-            format!(" (importance ≥ {min})")
-        } else {
-            String::new()
-        },
+        "match % = importance of the required skills met ÷ importance of all required skills \
+         (importance ≥ {min}; a skill held below its level counts the share held); the plan to \
+         close the gap takes {} hours (with prerequisites)",
         format_number(plan.total_hours)
     ));
     Ok(table)

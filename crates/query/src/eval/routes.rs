@@ -2,11 +2,13 @@
 
 use std::collections::HashSet;
 
+use skillgraph_graph::algo::effort::Effort;
 use skillgraph_graph::algo::{
     self, all_routes, cheapest_route, closest_roles, fewest_moves, held_skills, learning_plan,
-    Limit, Reason, Route, RouteError, RouteOptions, Start as Origin,
+    missing_tools, Held, Limit, Reason, Route, RouteError, RouteOptions, Start as Origin, ToolNeed,
+    ToolScope, DEFAULT_MIN_IMPORTANCE,
 };
-use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind};
+use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind, ESTIMATE_SOURCE};
 
 use super::{resolve_kind, Session};
 use crate::answers::describe::{names, source_keys};
@@ -20,7 +22,7 @@ use crate::result::{Cell, ResultTable};
 
 fn min_importance(clause: &Option<Spanned<u8>>) -> Result<u8, QueryError> {
     match clause {
-        None => Ok(1),
+        None => Ok(DEFAULT_MIN_IMPORTANCE),
         Some(s) if (1..=5).contains(&s.value) => Ok(s.value),
         Some(s) => Err(QueryError::new(
             s.span,
@@ -365,7 +367,9 @@ fn path_by_effort(
     ));
     table.note(format!("total: {} hours", format_number(total)));
     let profile_label = match origin {
-        Origin::Profile(nodes) => format!("[{}]", names(graph, nodes.iter().copied()).join(", ")),
+        Origin::Profile(nodes) => {
+            format!("[{}]", names(graph, nodes.iter().map(|n| n.0)).join(", "))
+        }
         Origin::Role(_) => String::new(),
     };
     let costs: Vec<Option<f64>> = costed.move_costs.iter().map(|&c| Some(c)).collect();
@@ -449,7 +453,7 @@ fn have_of(
     session: &Session,
     graph: &Graph,
     start: &Start,
-) -> Result<(HashSet<NodeIndex>, String, Option<NodeIndex>), QueryError> {
+) -> Result<(Held, String, Option<NodeIndex>), QueryError> {
     let origin = session.start_nodes(graph, start)?;
     let (label, role) = match &origin {
         Origin::Role(r) => (name(graph, *r).to_string(), Some(*r)),
@@ -463,7 +467,7 @@ fn have_of(
                 None,
             ),
             _ => (
-                format!("[{}]", names(graph, nodes.iter().copied()).join(", ")),
+                format!("[{}]", names(graph, nodes.iter().map(|n| n.0)).join(", ")),
                 None,
             ),
         },
@@ -471,36 +475,128 @@ fn have_of(
     Ok((held_skills(graph, &origin), label, role))
 }
 
+/// A need's levels as a short text: `3.4 → 4.5` (held below the level), `→ 4.5` (not held),
+/// empty where the target states no level.
+fn level_text(from: Option<f64>, to: Option<f64>) -> String {
+    let level = |l: f64| format!("{:.1}", l);
+    match (from, to) {
+        (Some(a), Some(b)) => format!("{} → {}", level(a), level(b)),
+        (None, Some(b)) => format!("→ {}", level(b)),
+        _ => String::new(),
+    }
+}
+
+/// Where an hours figure comes from, for the `hours_source` column.
+fn hours_source(effort: &Effort) -> Cell {
+    if effort.is_estimate() {
+        Cell::text(ESTIMATE_SOURCE)
+    } else if effort.is_known() {
+        Cell::text("data")
+    } else {
+        Cell::text("unknown")
+    }
+}
+
+/// Notes every plan-like answer shares: a target without requirement data said so (never
+/// "nothing to learn"), the nice-to-have needs left out by `min importance`, and estimates.
+fn data_notes(
+    graph: &Graph,
+    table: &mut ResultTable,
+    have: &Held,
+    to: NodeIndex,
+    min: u8,
+    min_given: bool,
+) {
+    let all = algo::gap(graph, have, to, 1);
+    if graph
+        .out_edges(to, skillgraph_graph::EdgeKind::Requires)
+        .next()
+        .is_none()
+    {
+        table.note(no_requirements(graph, to));
+    }
+    let below = all.iter().filter(|g| g.importance < min).count();
+    if below > 0 && !min_given {
+        table.note(format!(
+            "{below} more skill{} of importance below {min} left out: add `min importance 1` to include {}",
+            if below == 1 { "" } else { "s" },
+            if below == 1 { "it" } else { "them" }
+        ));
+    }
+}
+
+/// What to say of a role without any `requires` edge: the data has none, which is not the same
+/// as needing nothing.
+fn no_requirements(graph: &Graph, role: NodeIndex) -> String {
+    let node = graph.node(role);
+    let sources = source_keys(graph, &node.sources);
+    let by = if sources.iter().any(|s| s.starts_with("onet")) {
+        "O*NET has no Skills or Knowledge ratings".to_string()
+    } else if sources.iter().any(|s| s.starts_with("esco")) {
+        "ESCO links no skills".to_string()
+    } else {
+        "the data states no required skills".to_string()
+    };
+    format!(
+        "{by} for {}: its requirements are unknown, so this answer cannot say what it takes",
+        node.name
+    )
+}
+
 pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable, QueryError> {
     let (have, label, _) = have_of(session, graph, &q.from)?;
     let to = target_role(graph, &q.to)?;
     let min = min_importance(&q.min_importance)?;
     let items = algo::gap(graph, &have, to, min);
-    let hours: f64 = items.iter().map(|g| g.effort_hours).sum();
+    let (tools, tools_left_out) = missing_tools(graph, &have, to, ToolScope::Flagged);
+    let hours = items.iter().map(|g| g.effort.hours).sum::<f64>()
+        + tools.iter().map(|t| t.effort.hours).sum::<f64>();
     let mut table = ResultTable::new([
         "skill",
+        "kind",
         "importance",
+        "level",
         "effort_hours",
+        "hours_source",
         "missing_prerequisites",
     ])
     .with_title(format!(
-        "gap {label} → {}: {} skill{}, {} hours",
+        "gap {label} → {}: {} skill{}{}, {} hours",
         name(graph, to),
         items.len(),
         if items.len() == 1 { "" } else { "s" },
+        tools_words(tools.len()),
         format_number(hours)
     ));
     for g in &items {
         table.push(vec![
             Cell::text(name(graph, g.skill)),
+            Cell::text(kind_word(graph, g.skill)),
             Cell::Number(f64::from(g.importance)),
-            Cell::Number(g.effort_hours),
+            Cell::text(level_text(g.from_level, g.needed_level)),
+            Cell::Number(g.effort.hours),
+            hours_source(&g.effort),
             Cell::List(names(graph, g.missing_prerequisites.iter().copied())),
         ]);
     }
-    if items.is_empty() {
+    for t in &tools {
+        table.push(vec![
+            Cell::text(name(graph, t.tool)),
+            Cell::text("tool"),
+            Cell::Null,
+            Cell::text(tool_flags(t)),
+            Cell::Number(t.effort.hours),
+            hours_source(&t.effort),
+            Cell::List(Vec::new()),
+        ]);
+    }
+    let has_data = graph
+        .out_edges(to, skillgraph_graph::EdgeKind::Requires)
+        .next()
+        .is_some();
+    if items.is_empty() && tools.is_empty() && has_data {
         table.note(format!(
-            "nothing missing: {label} already has every skill {} requires{}",
+            "nothing missing: {label} already meets every skill {} requires{}",
             name(graph, to),
             if min > 1 {
                 format!(" with importance ≥ {min}")
@@ -509,14 +605,95 @@ pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
             }
         ));
     }
+    data_notes(
+        graph,
+        &mut table,
+        &have,
+        to,
+        min,
+        q.min_importance.is_some(),
+    );
+    tool_notes(&mut table, tools_left_out);
+    estimate_note(
+        &mut table,
+        items
+            .iter()
+            .map(|g| &g.effort)
+            .chain(tools.iter().map(|t| &t.effort)),
+    );
     Ok(table)
 }
 
-/// One step of a learning plan, before it is laid out as rows.
+/// `skill`, `knowledge` (O*NET's knowledge areas, ESCO's knowledge) or `tool`: equal names of
+/// different kinds (O*NET's skill and knowledge "Mathematics") are told apart.
+fn kind_word(graph: &Graph, ix: NodeIndex) -> &'static str {
+    let node = graph.node(ix);
+    let knowledge = node
+        .category
+        .as_deref()
+        .is_some_and(|c| c.eq_ignore_ascii_case("O*NET knowledge"))
+        || matches!(node.fields.get("skill_type"), Some(skillgraph_graph::Value::Text(t)) if t == "knowledge");
+    match node.kind {
+        NodeKind::Tool => "tool",
+        _ if knowledge => "knowledge",
+        _ => "skill",
+    }
+}
+
+fn tools_words(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        1 => " and 1 tool".to_string(),
+        n => format!(" and {n} tools"),
+    }
+}
+
+fn tool_flags(t: &ToolNeed) -> String {
+    match (t.in_demand, t.hot) {
+        (true, true) => "in demand, hot technology".to_string(),
+        (true, false) => "in demand".to_string(),
+        (false, true) => "hot technology".to_string(),
+        (false, false) => String::new(),
+    }
+}
+
+fn tool_notes(table: &mut ResultTable, left_out: usize) {
+    if left_out > 0 {
+        table.note(format!(
+            "tools: the ones the target marks in demand or hot are listed; {left_out} more it uses are not"
+        ));
+    }
+}
+
+/// Says once that hours marked `skillgraph-estimate` are the project's, and where the model is.
+fn estimate_note<'a>(table: &mut ResultTable, efforts: impl Iterator<Item = &'a Effort>) {
+    let mut estimates = 0;
+    let mut unknown = 0;
+    for e in efforts {
+        estimates += usize::from(e.is_estimate());
+        unknown += usize::from(!e.is_known());
+    }
+    if estimates > 0 {
+        table.note(format!(
+            "hours marked {ESTIMATE_SOURCE} are the project's estimates, not the data's (docs/EFFORT.md; `why` shows the arithmetic)"
+        ));
+    }
+    if unknown > 0 {
+        table.note(format!(
+            "{unknown} of these have no effort in the data and nothing to estimate it from; they count as 0 hours"
+        ));
+    }
+}
+
+/// One step of a learning plan (a skill, or a tool the target uses), before it is laid out as
+/// rows.
 struct Step {
     skill: NodeIndex,
     stop: NodeIndex,
     hours: f64,
+    /// `3.4 → 4.5` and the like; empty without levels.
+    level: String,
+    effort: Effort,
     why: String,
     /// `why` in a few words, for the picture.
     reason: String,
@@ -554,10 +731,12 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
         }
     }
     let mut steps: Vec<Step> = Vec::new();
+    let mut tools_left_out = 0;
+    let start_have = have.clone();
     for &stop in &stops {
         let plan = learning_plan(graph, &have, stop, min, &[]);
         for s in &plan.steps {
-            have.insert(s.skill);
+            have.hold(s.skill, s.to_level);
             let mut why = match &s.reason {
                 Reason::Required { importance } => {
                     format!(
@@ -587,7 +766,9 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
             steps.push(Step {
                 skill: s.skill,
                 stop,
-                hours: s.effort_hours,
+                hours: s.effort.hours,
+                level: level_text(s.from_level, s.to_level),
+                effort: s.effort.clone(),
                 why,
                 reason,
                 covered_by: s
@@ -596,6 +777,29 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
                     .copied()
                     .filter(|t| !avoided_tools.contains(t))
                     .collect(),
+            });
+        }
+        let (tools, left_out) = missing_tools(graph, &have, stop, ToolScope::Flagged);
+        tools_left_out += left_out;
+        for t in tools {
+            if avoided_tools.contains(&t.tool) {
+                continue;
+            }
+            have.hold_tool(t.tool);
+            let flags = tool_flags(&t);
+            steps.push(Step {
+                skill: t.tool,
+                stop,
+                hours: t.effort.hours,
+                level: String::new(),
+                why: if flags.is_empty() {
+                    format!("a tool {} uses", name(graph, stop))
+                } else {
+                    format!("a tool {} uses ({flags})", name(graph, stop))
+                },
+                effort: t.effort,
+                reason: "tool".to_string(),
+                covered_by: Vec::new(),
             });
         }
     }
@@ -642,9 +846,15 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
         None => plan_table(graph, &steps, stops.len() > 1),
     }
     .with_title(title);
-    if steps.is_empty() {
+    let has_data = stops.iter().all(|&stop| {
+        graph
+            .out_edges(stop, skillgraph_graph::EdgeKind::Requires)
+            .next()
+            .is_some()
+    });
+    if steps.is_empty() && has_data {
         table.note(format!(
-            "nothing to learn: {label} already has every skill {} requires{}",
+            "nothing to learn: {label} already meets every skill {} requires{}",
             route.join(" and "),
             if min > 1 {
                 format!(" with importance ≥ {min}")
@@ -652,18 +862,21 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
                 String::new()
             }
         ));
-    } else {
+    } else if !steps.is_empty() {
         table.note(format!("total: {} hours", format_number(total)));
     }
-    let unknown = steps
-        .iter()
-        .filter(|s| graph.node(s.skill).effort_hours.is_none())
-        .count();
-    if unknown > 0 {
-        table.note(format!(
-            "{unknown} of these skills have no effort estimate in the data and count as 0 hours"
-        ));
+    for &stop in &stops {
+        data_notes(
+            graph,
+            &mut table,
+            &start_have,
+            stop,
+            min,
+            q.min_importance.is_some(),
+        );
     }
+    tool_notes(&mut table, tools_left_out);
+    estimate_note(&mut table, steps.iter().map(|s| &s.effort));
     if let Some(pace) = &q.constraints.pace {
         let weeks = weeks_needed(&steps, pace.value);
         table.note(format!(
@@ -695,7 +908,14 @@ fn plan_table(graph: &Graph, steps: &[Step], with_for: bool) -> ResultTable {
     if with_for {
         columns.push("for");
     }
-    columns.extend(["effort_hours", "cumulative_hours", "why", "covered_by"]);
+    columns.extend([
+        "level",
+        "effort_hours",
+        "cumulative_hours",
+        "hours_source",
+        "why",
+        "covered_by",
+    ]);
     let mut table = ResultTable::new(columns);
     let mut total = 0.0;
     for (i, s) in steps.iter().enumerate() {
@@ -708,8 +928,10 @@ fn plan_table(graph: &Graph, steps: &[Step], with_for: bool) -> ResultTable {
             row.push(Cell::text(name(graph, s.stop)));
         }
         row.extend([
+            Cell::text(&s.level),
             Cell::Number(s.hours),
             Cell::Number(total),
+            hours_source(&s.effort),
             Cell::text(&s.why),
             Cell::List(names(graph, s.covered_by.iter().copied())),
         ]);
@@ -770,7 +992,14 @@ pub fn closest(
     let min = min_importance(&q.min_importance)?;
     let limit = q.limit.as_ref().map_or(10, |l| l.value);
     let list = closest_roles(graph, &have, min, role);
-    let mut columns = vec!["rank", "role", "hours", "match_pct", "missing_skills"];
+    let mut columns = vec![
+        "rank",
+        "role",
+        "hours",
+        "match_pct",
+        "missing_skills",
+        "skills_compared",
+    ];
     if q.explain {
         columns.extend(["held (importance)", "missing (importance)"]);
     }
@@ -782,24 +1011,21 @@ pub fn closest(
             Cell::Number(c.hours),
             Cell::Number((c.match_pct * 10.0).round() / 10.0),
             Cell::Number(c.missing as f64),
+            Cell::Number(c.evidence as f64),
         ];
         if q.explain {
             // The same breakdown `why` gives, so a match % is never a black box.
             let mut held = Vec::new();
             let mut missing = Vec::new();
-            let mut required: Vec<(NodeIndex, u8)> = Vec::new();
-            for (e, skill) in graph.out_edges(c.role, skillgraph_graph::EdgeKind::Requires) {
-                let imp = graph.edge(e).importance.unwrap_or(1);
-                match required.iter_mut().find(|(s, _)| *s == skill) {
-                    Some(slot) => slot.1 = slot.1.max(imp),
-                    None => required.push((skill, imp)),
-                }
-            }
-            required.retain(|(_, imp)| *imp >= min);
-            required.sort_by(|a, b| b.1.cmp(&a.1).then(graph.order_by_name(a.0, b.0)));
-            for (skill, imp) in required {
-                let text = format!("{} ({imp})", name(graph, skill));
-                if have.contains(&skill) {
+            let mut required = algo::requirements(graph, c.role, min);
+            required.sort_by(|a, b| {
+                b.importance
+                    .cmp(&a.importance)
+                    .then(graph.order_by_name(a.skill, b.skill))
+            });
+            for need in required {
+                let text = format!("{} ({})", name(graph, need.skill), need.importance);
+                if have.meets(need.skill, need.level) {
                     held.push(text);
                 } else {
                     missing.push(text);
@@ -813,6 +1039,19 @@ pub fn closest(
         table.note(format!(
             "{} more roles not shown (raise `limit`)",
             list.len() - limit
+        ));
+    }
+    let unrated = graph
+        .node_indices()
+        .filter(|&r| {
+            graph.kind_of(r) == Some(NodeKind::Role)
+                && Some(r) != role
+                && algo::requirements(graph, r, min).is_empty()
+        })
+        .count();
+    if unrated > 0 {
+        table.note(format!(
+            "{unrated} roles with no required skills of importance ≥ {min} in the data are left out: they cannot be compared"
         ));
     }
     Ok(table)
