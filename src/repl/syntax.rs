@@ -318,7 +318,8 @@ fn quoted_end(chars: &[(usize, char)], open: usize) -> (usize, bool) {
 /// Clauses of routes, plans and rankings (`clause` in the grammar); which apply where is
 /// checked when the statement runs, so completion offers them all.
 const ROUTE_CLAUSES: &[&str] = &[
-    "via", "avoid", "max", "limit", "by", "min", "at", "keep", "job", "depth", "explain",
+    "via", "avoid", "max", "limit", "by", "min", "at", "keep", "job", "depth", "explain", "with",
+    "without",
 ];
 const LIST_CLAUSES: &[&str] = &["where", "order", "limit"];
 const OF_OR_LIST_CLAUSES: &[&str] = &["of", "where", "order", "limit"];
@@ -363,6 +364,10 @@ enum Phrase {
     OrderBy,
     /// `starts with VALUE`
     With,
+    /// `with [all] tools`
+    Tools,
+    /// `without tools`, `with all tools`
+    ToolsWord,
 }
 
 impl Phrase {
@@ -376,6 +381,8 @@ impl Phrase {
             Phrase::PerWeek => &["hours/week", "h/week"],
             Phrase::OrderBy => &["by"],
             Phrase::With => &["with"],
+            Phrase::Tools => &["all", "tools"],
+            Phrase::ToolsWord => &["tools"],
         }
     }
 
@@ -387,6 +394,7 @@ impl Phrase {
             Phrase::Zone => At::Phrase(Phrase::Within),
             Phrase::OrderBy => At::OrderField,
             Phrase::With => At::ConditionValue,
+            Phrase::Tools | Phrase::ToolsWord => At::RouteClause,
         }
     }
 }
@@ -649,6 +657,7 @@ impl Walk {
             At::Pace if number => At::Phrase(Phrase::PerWeek),
             At::Percent if number => At::PercentSign,
             At::PercentSign if punct("%") => At::RouteClause,
+            At::Phrase(Phrase::Tools) if keyword(&["all"]) => At::Phrase(Phrase::ToolsWord),
             At::Phrase(phrase) if keyword(phrase.words()) => phrase.then(),
             At::ListNumber if number => At::ListClause,
             At::CompareFirst if name => At::CompareComma,
@@ -759,6 +768,8 @@ impl Walk {
             "keep" => At::Phrase(Phrase::Pay),
             "job" => At::Phrase(Phrase::Zone),
             "explain" => At::RouteClause,
+            "with" => At::Phrase(Phrase::Tools),
+            "without" => At::Phrase(Phrase::ToolsWord),
             _ => At::Free,
         }
     }

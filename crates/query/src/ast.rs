@@ -7,6 +7,8 @@
 use std::fmt;
 use std::ops::Range;
 
+pub use skillgraph_graph::algo::ToolScope;
+
 pub use skillgraph_graph::model::{EdgeKind, NodeKind, Value};
 
 /// A byte range `start..end` into the parsed source.
@@ -292,6 +294,8 @@ pub struct GapQuery {
     pub to: NodeRef,
     /// Only skills the target requires with at least this importance (1–5).
     pub min_importance: Option<Spanned<u8>>,
+    /// Which of the target's tools to list (`with tools`, `with all tools`, `without tools`).
+    pub tools: ToolScope,
 }
 
 /// `learn START -> TO [via ROLE, …] [min importance N]`.
@@ -302,6 +306,8 @@ pub struct LearnQuery {
     /// Roles the plan should pass through on the way.
     pub via: Vec<NodeRef>,
     pub min_importance: Option<Spanned<u8>>,
+    /// Which of the target's tools the plan lists.
+    pub tools: ToolScope,
     /// Skills or tools the plan must not need (`avoid Kubernetes`).
     pub avoid: Vec<NodeRef>,
     pub constraints: Constraints,

@@ -11,6 +11,7 @@ use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 use pest::Parser as _;
 
+use crate::ast::ToolScope;
 use crate::ast::{
     ClosestQuery, CompareOp, Constraints, EdgeKind, Expr, ExprKind, FieldPath, GapQuery,
     LearnQuery, LevelItem, ListQuery, Literal, NodeKind, NodeRef, OrderBy, PathQuery, PathsQuery,
@@ -113,6 +114,8 @@ pub const KEYWORDS: &[&str] = &[
     "within",
     "depth",
     "explain",
+    "without",
+    "all",
     // conditions
     "and",
     "or",
@@ -862,8 +865,16 @@ fn clauses_of(keyword: &str) -> &'static [ClauseName] {
             C::ZoneWithin,
         ],
         "paths" => &[C::Via, C::Avoid, C::Max, C::Limit],
-        "gap" | "why" => &[C::MinImportance],
-        "learn" => &[C::Via, C::Avoid, C::MinImportance, C::At, C::MaxHours],
+        "gap" => &[C::MinImportance, C::Tools],
+        "why" => &[C::MinImportance],
+        "learn" => &[
+            C::Via,
+            C::Avoid,
+            C::MinImportance,
+            C::At,
+            C::MaxHours,
+            C::Tools,
+        ],
         "closest" => &[C::MinImportance, C::Limit, C::Explain],
         "unlock" => &[C::MinImportance, C::Limit],
         "neighbourhood" | "neighborhood" => &[C::Depth],
@@ -1233,10 +1244,11 @@ enum ClauseName {
     ZoneWithin,
     Depth,
     Explain,
+    Tools,
 }
 
 impl ClauseName {
-    const ALL: [ClauseName; 14] = [
+    const ALL: [ClauseName; 15] = [
         ClauseName::Via,
         ClauseName::Avoid,
         ClauseName::Max,
@@ -1251,6 +1263,7 @@ impl ClauseName {
         ClauseName::ZoneWithin,
         ClauseName::Depth,
         ClauseName::Explain,
+        ClauseName::Tools,
     ];
 
     fn first_word(self) -> &'static str {
@@ -1269,6 +1282,7 @@ impl ClauseName {
             ClauseName::ZoneWithin => "job",
             ClauseName::Depth => "depth",
             ClauseName::Explain => "explain",
+            ClauseName::Tools => "with",
         }
     }
 
@@ -1280,6 +1294,7 @@ impl ClauseName {
             ClauseName::MaxHours => "max hours",
             ClauseName::KeepPay => "keep pay",
             ClauseName::ZoneWithin => "job zone within",
+            ClauseName::Tools => "with/without tools",
             other => other.first_word(),
         }
     }
@@ -1300,6 +1315,7 @@ impl ClauseName {
             ClauseName::ZoneWithin => "job zone within N",
             ClauseName::Depth => "depth N",
             ClauseName::Explain => "explain",
+            ClauseName::Tools => "with [all] tools | without tools",
         }
     }
 
@@ -1319,6 +1335,7 @@ impl ClauseName {
             Rule::zone_within => ClauseName::ZoneWithin,
             Rule::depth_clause => ClauseName::Depth,
             Rule::explain => ClauseName::Explain,
+            Rule::tools_clause => ClauseName::Tools,
             _ => return None,
         })
     }
@@ -1350,17 +1367,20 @@ fn route_statement(form: Rule, from: Start, to: NodeRef, clauses: Clauses) -> St
             from,
             to,
             min_importance: clauses.min_importance,
+            tools: clauses.tools,
         }),
         Rule::why => StatementKind::Why(GapQuery {
             from,
             to,
             min_importance: clauses.min_importance,
+            tools: clauses.tools,
         }),
         _ => StatementKind::Learn(LearnQuery {
             from,
             to,
             via: route.via,
             min_importance: clauses.min_importance,
+            tools: clauses.tools,
             avoid: route.avoid,
             constraints: clauses.constraints,
         }),
@@ -1381,6 +1401,7 @@ struct Clauses {
     constraints: Constraints,
     depth: Option<Spanned<usize>>,
     explain: bool,
+    tools: ToolScope,
 }
 
 type Parsed<T> = Result<T, QueryError>;
@@ -1453,6 +1474,8 @@ fn is_keyword(rule: Rule) -> bool {
             | R::kw_within
             | R::kw_depth
             | R::kw_explain
+            | R::kw_without
+            | R::kw_all
             | R::kw_neighbourhood
     )
 }
@@ -1777,6 +1800,20 @@ impl Builder {
                     clauses.depth = Some(self.count(&self.part(&pair, 0)?, "depth")?)
                 }
                 ClauseName::Explain => clauses.explain = true,
+                ClauseName::Tools => {
+                    let words = pair.as_str().to_ascii_lowercase();
+                    clauses.tools = if words.starts_with("without") {
+                        ToolScope::Without
+                    } else if pair
+                        .clone()
+                        .into_inner()
+                        .any(|p| p.as_rule() == Rule::tools_all)
+                    {
+                        ToolScope::All
+                    } else {
+                        ToolScope::Flagged
+                    };
+                }
                 ClauseName::OrderBy => {
                     let field = self.field_path(&self.part(&pair, 0)?);
                     let descending = parts

@@ -89,14 +89,20 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
     },
     StatementForm {
         keyword: "gap",
-        usage: "gap START -> ROLE [min importance N]",
-        summary: "The skills ROLE requires that START does not have, with importance, hours and \
-                  missing prerequisites.",
-        examples: &["gap DevOps -> SRE", "gap DevOps -> SRE min importance 4"],
+        usage: "gap START -> ROLE [min importance N] [with [all] tools | without tools]",
+        summary: "The skills ROLE requires that START lacks or holds below the level needed, \
+                  with importance, levels, hours (marked when estimated) and missing \
+                  prerequisites; then the tools ROLE uses that START lacks (in demand and hot \
+                  ones unless told otherwise).",
+        examples: &[
+            "gap DevOps -> SRE",
+            "gap DevOps -> SRE min importance 4",
+            "gap DevOps -> SRE without tools",
+        ],
     },
     StatementForm {
         keyword: "learn",
-        usage: "learn START -> ROLE [via ROLE, …] [min importance N] [avoid SKILL, …] [max hours N] [at N hours/week]",
+        usage: "learn START -> ROLE [via ROLE, …] [min importance N] [avoid SKILL, …] [max hours N] [at N hours/week] [with [all] tools | without tools]",
         summary: "An ordered learning plan: the gap plus its missing prerequisites, each after \
                   its prerequisites, with hours and a running total. START is a role, a list \
                   `[Linux, Docker]` or a profile `$name`.",
@@ -104,6 +110,7 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
             "learn DevOps -> SRE",
             "learn [Linux, Python, Docker] -> SRE",
             "learn SRE -> DevOps min importance 3",
+            "learn SRE -> DevOps with all tools",
             "learn [Linux, Python] -> SRE min importance 5 at 10 hours/week",
         ],
     },

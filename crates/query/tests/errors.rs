@@ -251,7 +251,7 @@ fn clause_on_the_wrong_statement() {
     fail("gap DevOps -> SRE via Ops")
         .kind(ErrorKind::MisplacedClause)
         .message("`via` does not apply to `gap`")
-        .help("`gap` takes `min importance N`")
+        .help("`gap` takes `min importance N` or `with [all] tools | without tools`")
         .caret(1, 19, 3);
     fail("roles via Ops")
         .kind(ErrorKind::MisplacedClause)

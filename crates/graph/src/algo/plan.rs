@@ -597,11 +597,12 @@ pub fn move_cost(graph: &Graph, edge: EdgeIndex, min_importance: u8) -> f64 {
 }
 
 /// Which of the target's tools a plan lists ([`missing_tools`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ToolScope {
     /// None.
     Without,
     /// Those the target marks In Demand, and hot technologies (O*NET's flags).
+    #[default]
     Flagged,
     /// Every tool the target uses.
     All,

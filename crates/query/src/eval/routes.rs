@@ -548,7 +548,7 @@ pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
     let to = target_role(graph, &q.to)?;
     let min = min_importance(&q.min_importance)?;
     let items = algo::gap(graph, &have, to, min);
-    let (tools, tools_left_out) = missing_tools(graph, &have, to, ToolScope::Flagged);
+    let (tools, tools_left_out) = missing_tools(graph, &have, to, q.tools);
     let hours = items.iter().map(|g| g.effort.hours).sum::<f64>()
         + tools.iter().map(|t| t.effort.hours).sum::<f64>();
     let mut table = ResultTable::new([
@@ -613,7 +613,7 @@ pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
         min,
         q.min_importance.is_some(),
     );
-    tool_notes(&mut table, tools_left_out);
+    tool_notes(&mut table, q.tools, tools_left_out);
     estimate_note(
         &mut table,
         items
@@ -657,10 +657,10 @@ fn tool_flags(t: &ToolNeed) -> String {
     }
 }
 
-fn tool_notes(table: &mut ResultTable, left_out: usize) {
-    if left_out > 0 {
+fn tool_notes(table: &mut ResultTable, scope: ToolScope, left_out: usize) {
+    if scope == ToolScope::Flagged && left_out > 0 {
         table.note(format!(
-            "tools: the ones the target marks in demand or hot are listed; {left_out} more it uses are not"
+            "tools: those the target marks in demand or hot are listed; {left_out} more it uses are not (`with all tools` lists them, `without tools` none)"
         ));
     }
 }
@@ -779,7 +779,7 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
                     .collect(),
             });
         }
-        let (tools, left_out) = missing_tools(graph, &have, stop, ToolScope::Flagged);
+        let (tools, left_out) = missing_tools(graph, &have, stop, q.tools);
         tools_left_out += left_out;
         for t in tools {
             if avoided_tools.contains(&t.tool) {
@@ -875,7 +875,7 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
             q.min_importance.is_some(),
         );
     }
-    tool_notes(&mut table, tools_left_out);
+    tool_notes(&mut table, q.tools, tools_left_out);
     estimate_note(&mut table, steps.iter().map(|s| &s.effort));
     if let Some(pace) = &q.constraints.pace {
         let weeks = weeks_needed(&steps, pace.value);
