@@ -10,6 +10,7 @@ mod interop;
 mod limits;
 mod pictures;
 mod queries;
+mod real_plans;
 mod repl;
 mod scripts;
 mod support;

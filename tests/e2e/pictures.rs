@@ -84,7 +84,10 @@ fn render_draws_a_learning_plan_as_an_svg_that_is_not_blank() {
     // Roles, skills and tools each have their shape; the hours are on the edges.
     assert!(svg.contains("<polygon"), "tools are hexagons");
     assert!(svg.contains("rx=\"6\""), "roles are rounded boxes");
-    assert!(svg.contains(">+20 h<"), "step hours label the route");
+    assert!(
+        svg.contains(">+20 h (estimate)<"),
+        "step hours label the route, marked as the project's estimate"
+    );
     assert!(svg.contains("Site Reliability Engineer"));
     assert!(svg.contains("step 1 · importance 5"));
 }

@@ -33,8 +33,6 @@ const SKIP_NOT_RELEVANT: &str = "ratings flagged Not Relevant";
 const SKIP_SUPPRESSED: &str = "ratings whose importance (IM) is flagged Recommend Suppress";
 const SKIP_OUT_OF_SCALE: &str = "rating rows whose value is outside its scale (IM 1–5, LV 0–7)";
 const SKIP_NO_IMPORTANCE: &str = "ratings with a level (LV) but no importance (IM)";
-const SKIP_LEVEL_SUPPRESSED: &str =
-    "levels (LV) flagged Recommend Suppress (the edge is kept without `level`)";
 const SKIP_OTHER_SCALE: &str = "rating rows on a scale other than IM or LV";
 const SKIP_SELF_LINK: &str = "related occupations naming the occupation itself";
 const SKIP_NAMELESS_TOOL: &str = "technology rows whose example has no letters or digits";
@@ -102,8 +100,8 @@ pub fn onet_source() -> Source {
 /// what a person in the occupation holds, which plans from that occupation need; statements
 /// count a need only from importance 3 unless told otherwise (`min importance`). A rating is
 /// skipped when either row is flagged Not Relevant, or when its IM row is flagged Recommend
-/// Suppress (O*NET's mark for an estimate too imprecise to use); a suppressed LV row only drops
-/// `level`. A value outside its scale is a warning with its file and line, and its row is
+/// Suppress (O*NET's mark for an estimate too imprecise to use); a suppressed LV is kept, with
+/// the field `level_suppressed`, since without it the skill would look held in full. A value outside its scale is a warning with its file and line, and its row is
 /// skipped, never clamped. Every skipped rating is counted in the report.
 ///
 /// **Ids** are lower-case slugs like every id in the graph, so an exported graph reads back as
@@ -629,6 +627,7 @@ impl OnetLoad {
             skills.push(graph.add_node(skill));
         }
 
+        let mut suppressed_levels = 0;
         for rating in &self.ratings {
             let Some(importance) = rating.importance else {
                 self.log.skip(SKIP_NO_IMPORTANCE, 1);
@@ -646,14 +645,15 @@ impl OnetLoad {
             edge.sources = vec![source];
             // In 1–5: the reader skipped values outside the scale.
             edge.importance = Some(importance.round() as u8);
-            match rating.level {
-                Some(_) if rating.level_suppressed => self.log.skip(SKIP_LEVEL_SUPPRESSED, 1),
-                Some(level) => {
-                    edge.extra_mut()
-                        .fields
-                        .insert("level".to_string(), Value::Number(level));
+            if let Some(level) = rating.level {
+                let fields = &mut edge.extra_mut().fields;
+                fields.insert("level".to_string(), Value::Number(level));
+                // O*NET's mark for a low-precision level: still its best figure of what the
+                // occupation holds, and dropping it would make the skill look held in full.
+                if rating.level_suppressed {
+                    fields.insert("level_suppressed".to_string(), Value::Bool(true));
+                    suppressed_levels += 1;
                 }
-                None => {}
             }
             graph.add_edge(roles[rating.occupation], skills[rating.element], edge);
         }
@@ -702,9 +702,12 @@ impl OnetLoad {
              rounded to a whole number, the level (LV, 0–7) is the edge field `level`; \
              statements count needs of importance ≥ 3 unless told `min importance N`"
                 .to_string(),
-            "ratings flagged Not Relevant, or whose IM is flagged Recommend Suppress, are skipped; \
-             a suppressed LV only drops `level`"
+            "ratings flagged Not Relevant, or whose IM is flagged Recommend Suppress, are skipped"
                 .to_string(),
+            format!(
+                "{suppressed_levels} levels (LV) flagged Recommend Suppress are kept, marked \
+                 `level_suppressed` (O*NET: low precision)"
+            ),
             "skills and transitions carry no effort_hours: O*NET does not say how long either \
              takes; plans estimate hours from levels and Job Zones (docs/EFFORT.md)"
                 .to_string(),

@@ -182,7 +182,7 @@ fn suppressed_rating_is_skipped_even_when_important() {
 }
 
 #[test]
-fn suppressed_level_drops_only_the_level() {
+fn suppressed_level_is_kept_and_marked() {
     let (graph, report) = load(&fixture());
     // 11-3031.00 2.B.4.h: IM 3, its LV flagged Recommend Suppress.
     let e = only_edge(
@@ -192,13 +192,14 @@ fn suppressed_level_drops_only_the_level() {
         EdgeKind::Requires,
     );
     assert_eq!(graph.edge(e).importance, Some(3));
-    assert_eq!(edge_field(&graph, e, "level"), None);
+    assert!(graph.edge(e).level().is_some());
     assert_eq!(
-        report.skipped_count(
-            "levels (LV) flagged Recommend Suppress (the edge is kept without `level`)"
-        ),
-        14
+        edge_field(&graph, e, "level_suppressed"),
+        Some(Value::Bool(true))
     );
+    assert!(report.notes.iter().any(|n| n.starts_with(
+        "14 levels (LV) flagged Recommend Suppress are kept, marked `level_suppressed`"
+    )));
 }
 
 #[test]
@@ -551,13 +552,11 @@ fn full_onet_29_3_imports() {
     );
     // 50,530 edges = 19,178 ratings with IM ≥ 3 + 14,949 + 16,403 below it.
     assert_eq!(50_530, 19_178 + 14_949 + 16_403);
-    assert_eq!(
-        report.skipped_count(
-            "levels (LV) flagged Recommend Suppress (the edge is kept without `level`)"
-        ),
-        // 12 among ratings of IM ≥ 3, the rest among the lower ones.
-        1_169
-    );
+    // 12 among ratings of IM ≥ 3, the rest among the lower ones.
+    assert!(report
+        .notes
+        .iter()
+        .any(|n| n.starts_with("1169 levels (LV) flagged Recommend Suppress are kept")));
     assert!(report
         .notes
         .iter()

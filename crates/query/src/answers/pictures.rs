@@ -30,6 +30,15 @@ fn placed(graph: &Graph, ix: NodeIndex, column: usize) -> PictureNode {
     }
 }
 
+/// What a label adds when its hours are the project's estimate.
+fn estimate_mark(estimate: bool) -> &'static str {
+    if estimate {
+        " (estimate)"
+    } else {
+        ""
+    }
+}
+
 fn hours(h: f64) -> String {
     format!("{} h", format_number(h))
 }
@@ -147,6 +156,8 @@ pub struct PlanStep<'a> {
     /// The role this step is learnt for (the target, or a `via` role).
     pub stop: NodeIndex,
     pub hours: f64,
+    /// The hours are the project's estimate, not the data's: the label says so.
+    pub estimate: bool,
     /// Why it is in the plan, in a few words: `importance 5`, `prerequisite`.
     pub reason: &'a str,
     pub covered_by: &'a [NodeIndex],
@@ -180,6 +191,7 @@ pub fn plan(
     };
     let mut column = 0;
     let mut total = 0.0;
+    let mut estimated = false;
     let mut step_number = 0;
     let mut chain = |picture: &mut Picture, next: PictureNode, label: String| {
         let id = next.id.clone();
@@ -197,19 +209,21 @@ pub fn plan(
             column += 1;
             step_number += 1;
             total += step.hours;
+            estimated |= step.estimate;
             let mut node = placed(graph, step.skill, column);
             node.detail = Some(format!("step {step_number} · {}", step.reason));
             chain(
                 &mut picture,
                 node,
-                format!("+{}", hours(step.hours)).replace("+0 h", "0 h"),
+                format!("+{}", hours(step.hours)).replace("+0 h", "0 h")
+                    + estimate_mark(step.estimate),
             );
         }
         column += 1;
         chain(
             &mut picture,
             placed(graph, stop, column),
-            format!("= {}", hours(total)),
+            format!("= {}", hours(total)) + estimate_mark(estimated),
         );
     }
     // Prerequisites between plan skills, except where the plan's order already draws them.

@@ -891,6 +891,7 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
             skill: s.skill,
             stop: s.stop,
             hours: s.hours,
+            estimate: s.effort.is_estimate(),
             reason: &s.reason,
             covered_by: &s.covered_by,
         })
