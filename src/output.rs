@@ -107,9 +107,19 @@ fn render_table(table: &ResultTable, styled: bool) -> String {
                 .unwrap_or(120)
         });
         t.set_width(width);
-        let header: Vec<TableCell> = table
-            .columns
+        // A column with nothing in any row (levels on a graph without them) only takes width
+        // from the others; JSON and CSV keep every column, so programs see one shape.
+        let shown: Vec<usize> = (0..table.columns.len())
+            .filter(|&i| {
+                table
+                    .rows
+                    .iter()
+                    .any(|r| r.get(i).is_some_and(|c| !c.display(", ").is_empty()))
+            })
+            .collect();
+        let header: Vec<TableCell> = shown
             .iter()
+            .map(|&i| &table.columns[i])
             .map(|c| {
                 let cell = TableCell::new(c);
                 if styled {
@@ -121,7 +131,11 @@ fn render_table(table: &ResultTable, styled: bool) -> String {
             .collect();
         t.set_header(header);
         for row in &table.rows {
-            t.add_row(row.iter().map(|c| c.display("\n")));
+            t.add_row(
+                shown
+                    .iter()
+                    .map(|&i| row.get(i).map_or_else(String::new, |c| c.display("\n"))),
+            );
         }
         if !styled {
             t.force_no_tty();

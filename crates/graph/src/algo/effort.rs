@@ -14,9 +14,10 @@ use crate::model::{NodeKind, Value, ESTIMATE_SOURCE};
 /// Levels are on O*NET's scale, 0–7 (O*NET's anchors: 2 basic, 4 intermediate, 6 advanced).
 pub const MAX_LEVEL: f64 = 7.0;
 
-/// A level below the needed one by less than this is not a gap: about two standard errors of
-/// an O*NET level rating (median SE over Skills and Knowledge ≈ 0.25), so differences inside
-/// the ratings' own noise are not sent to anyone as something to learn.
+/// A level below the needed one by less than this is not a gap. The difference of two O*NET
+/// level ratings has a standard error of about 0.28 (the median SE of one LV rating in Skills
+/// and Knowledge is 0.20), so smaller differences are mostly the ratings' own noise and are not
+/// sent to anyone as something to learn.
 pub const LEVEL_THRESHOLD: f64 = 0.5;
 
 /// A profile's level (1 beginner … 5 expert) on O*NET's 0–7 scale: `1.5 × p − 0.5`, so 1 → 1,
