@@ -4,6 +4,7 @@ mod cli;
 mod crash;
 mod damaged;
 mod datasets;
+mod db_path;
 mod flows;
 mod fuzz_corpus;
 mod hygiene;
