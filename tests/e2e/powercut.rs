@@ -109,10 +109,13 @@ impl Op {
 }
 
 impl Fs {
+    /// The tree at `root`; empty, without even the root, if there is nothing there.
     fn read(root: &Path) -> Fs {
         let mut fs = Fs::default();
-        fs.dirs.insert(PathBuf::new());
-        fs.read_dir(root, Path::new(""));
+        if root.exists() {
+            fs.dirs.insert(PathBuf::new());
+            fs.read_dir(root, Path::new(""));
+        }
         fs
     }
 

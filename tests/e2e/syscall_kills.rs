@@ -19,6 +19,9 @@ const MAX_CALLS: usize = 3000;
 
 fn fingerprint(dir: &Path) -> u64 {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    if !dir.exists() {
+        return 0; // killed before the database directory was made
+    }
     for file in skillgraph_testkit::files_under(dir) {
         file.strip_prefix(dir).unwrap().hash(&mut hasher);
         std::fs::read(&file).unwrap().hash(&mut hasher);

@@ -286,10 +286,6 @@ impl Store {
                     // What sled read is durable: its data file was synced before it opened.
                     remove_stale_snapshot_files(path, generation);
                 }
-                if creating {
-                    // The creation finished; only the marker's removal was lost.
-                    let _ = std::fs::remove_file(path.join(CREATING_FILE));
-                }
                 Ok((store, Opened::Existing))
             }
         }
@@ -749,7 +745,11 @@ fn open_sled_once(path: &Path) -> Result<(File, sled::Db, bool), StoreError> {
     let lock = take_lock(path)?;
     let marker = path.join(CREATING_FILE);
     let creating = if path.join("conf").exists() || path.join("db").exists() {
-        marker.exists()
+        let cut_short = marker.exists();
+        if cut_short {
+            clear_unfinished_creation(path)?;
+        }
+        cut_short
     } else {
         File::create(&marker)
             .and_then(|f| f.sync_all())
@@ -777,6 +777,29 @@ fn take_lock(path: &Path) -> Result<File, StoreError> {
         }),
         Err(e) => Err(io_error(path, &format!("lock {LOCK_FILE}"), e)),
     }
+}
+
+/// The marker is removed (durably) before the first write is acknowledged, so while it is
+/// there the files hold nothing anyone was told is stored, and sled may have been cut off
+/// anywhere in writing them (its `conf` unsynced, its first segment half written), which it
+/// would report as damage. Starting again from nothing is the creation finished.
+fn clear_unfinished_creation(path: &Path) -> Result<(), StoreError> {
+    let entries = std::fs::read_dir(path).map_err(|e| io_error(path, "read it", e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let removed = match &*name {
+            "blobs" => std::fs::remove_dir_all(entry.path()),
+            "conf" | "db" => std::fs::remove_file(entry.path()),
+            _ if name != CREATING_FILE && name != LOCK_FILE && is_database_file(&name) => {
+                std::fs::remove_file(entry.path())
+            }
+            _ => Ok(()),
+        };
+        removed
+            .map_err(|e| io_error(path, &format!("remove {name} of a creation cut short"), e))?;
+    }
+    Ok(())
 }
 
 /// Under the store's lock, before sled opens: no sled runs here, so a `snap.*.generating` file
