@@ -18,6 +18,9 @@
 //! out (with a directory operation, the later directory operations too); and each prefix whose
 //! last write is torn: half of its bytes, or its bytes as zeros. A crash point is just before
 //! each fsync, just after each acknowledgement, and the end.
+//!
+//! A state that fails is written out under the temp dir as `skillgraph-powercut-{flow}-{n}`;
+//! `SKILLGRAPH_POWERCUT_DEBUG=1` prints each flow's recorded operations.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};

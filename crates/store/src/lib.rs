@@ -177,9 +177,8 @@ pub enum Commit {
     /// Each [`Store::apply`] is durable before it returns (the shell, `query`).
     EachWrite,
     /// Writes are committed in order but made durable together by [`Store::sync`] (scripts,
-    /// where an fsync per statement would cost more than the statements): a power cut before
-    /// the sync keeps a prefix of them. A kill of the process alone loses none that `apply`
-    /// returned, as they are in sled's buffers or the page cache and sled flushes them on drop.
+    /// where an fsync per statement would cost more than the statements): a kill or a power cut
+    /// before the sync keeps a prefix of them, whatever sled had flushed by then.
     AtSync,
 }
 
@@ -207,10 +206,9 @@ impl Store {
     /// Opens the database at `path`, creating it from `seed` when there is none.
     pub fn open(path: &Path, seed: impl FnOnce() -> Graph) -> Result<(Store, Opened), StoreError> {
         // sled treats a `db` file it cannot read from the start as a new, empty database; only
-        // a path without sled's files may be created and seeded, or lost data would be
-        // silently replaced by the seed.
-        // A creation that was cut short leaves sled's files with nothing in them, as damage can;
-        // the marker written before sled creates them tells the two apart.
+        // a path without sled's files, or with those of a creation cut short (told from damage
+        // by the marker, see `open_sled_once`), may be created and seeded, or lost data would
+        // be silently replaced by the seed.
         inspect_path(path)?;
         let (lock, db, creating) = open_sled(path)?;
         let data_file =
@@ -576,17 +574,17 @@ fn sync_path(path: &Path) -> std::io::Result<()> {
     File::open(path)?.sync_all()
 }
 
-/// Looks at `path` before anything is written there. Returns whether sled's files are there;
-/// refuses a file, or a directory holding anything that a database or an interrupted creation
-/// of one would not, so that `--db` pointed at the wrong directory changes nothing in it.
-fn inspect_path(path: &Path) -> Result<bool, StoreError> {
+/// Looks at `path` before anything is written there: refuses a file, or a directory holding
+/// anything that a database or an interrupted creation of one would not, so that `--db`
+/// pointed at the wrong directory changes nothing in it.
+fn inspect_path(path: &Path) -> Result<(), StoreError> {
     let not_a_database = |found: String| StoreError::NotADatabase {
         path: path.to_path_buf(),
         found,
     };
     let entries = match std::fs::read_dir(path) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(_) if path.exists() && !path.is_dir() => {
             return Err(not_a_database("it is a file, not a directory".into()))
         }
@@ -598,11 +596,11 @@ fn inspect_path(path: &Path) -> Result<bool, StoreError> {
         .collect();
     names.sort();
     if names.iter().any(|n| n == "conf" || n == "db") {
-        return Ok(true);
+        return Ok(());
     }
     let foreign: Vec<&String> = names.iter().filter(|n| !is_database_file(n)).collect();
     if foreign.is_empty() {
-        return Ok(false);
+        return Ok(());
     }
     let mut shown: Vec<String> = foreign.iter().take(5).map(|n| format!("`{n}`")).collect();
     if foreign.len() > 5 {

@@ -966,9 +966,6 @@ fn an_unfinished_sled_snapshot_is_not_taken_for_a_finished_one() {
 /// first may be finished by opening again.
 #[test]
 fn a_creation_cut_short_is_finished_on_the_next_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = db_path(&dir);
-    drop(open(&path));
     // What a kill after sled made its files, before the first snapshot was named, leaves.
     let fresh = tempfile::tempdir().unwrap();
     let cut = db_path(&fresh);
