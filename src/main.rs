@@ -26,6 +26,7 @@ use std::io::{IsTerminal, Read};
 use clap::{Parser, Subcommand, ValueEnum};
 use engine::{Engine, Outcome};
 use output::Format;
+use skillgraph_store::Commit;
 
 /// Exit codes, as documented in `--help` and the README.
 pub const EXIT_OK: u8 = 0;
@@ -211,6 +212,13 @@ fn main() -> ExitCode {
         format,
         continue_on_error: cli.continue_on_error,
         timing: cli.timing,
+        commit: Commit::EachWrite,
+    };
+    // A script's statements are made durable together when it ends, before skillgraph exits:
+    // an fsync per statement would cost more than most statements (BENCHMARKS.md, Durability).
+    let script_options = RunOptions {
+        commit: Commit::AtSync,
+        ..run_options
     };
     let code = match cli.command {
         Some(Command::Import {
@@ -246,7 +254,7 @@ fn main() -> ExitCode {
             }
             outcome_code(outcome)
         }),
-        Some(Command::Run { files }) => with_engine(&db_path, run_options, |engine| {
+        Some(Command::Run { files }) => with_engine(&db_path, script_options, |engine| {
             let mut outcome = Outcome::Ok;
             for file in &files {
                 let text = match std::fs::read_to_string(file) {
@@ -269,7 +277,7 @@ fn main() -> ExitCode {
             let label = db_path.display().to_string();
             with_engine(&db_path, run_options, |engine| repl::run(engine, &label))
         }
-        None => with_engine(&db_path, run_options, |engine| {
+        None => with_engine(&db_path, script_options, |engine| {
             let mut text = String::new();
             if let Err(e) = std::io::stdin().read_to_string(&mut text) {
                 eprintln!("error: cannot read standard input: {e}");
@@ -286,6 +294,9 @@ struct RunOptions {
     format: Format,
     continue_on_error: bool,
     timing: bool,
+    /// When writes become durable: each before its answer is printed (the shell, `query`,
+    /// `render`), or all at the end (`run`, standard input).
+    commit: Commit,
 }
 
 fn outcome_code(outcome: Outcome) -> u8 {
@@ -296,18 +307,27 @@ fn outcome_code(outcome: Outcome) -> u8 {
 }
 
 /// Opens the database and runs `f` with an engine over it; a database that cannot be opened
-/// (locked, damaged, wrong version) is a usage/I-O error.
+/// (locked, damaged, wrong version) is a usage/I-O error, and so are writes that cannot be made
+/// durable at the end.
 fn with_engine(
     db_path: &std::path::Path,
     options: RunOptions,
     f: impl FnOnce(&mut Engine) -> u8,
 ) -> u8 {
     match db::open(db_path) {
-        Ok(store) => {
+        Ok(mut store) => {
+            store.set_commit(options.commit);
             let mut engine = Engine::new(store, options.format);
             engine.continue_on_error = options.continue_on_error;
             engine.timing = options.timing;
-            f(&mut engine)
+            let code = f(&mut engine);
+            match engine.db.0.sync() {
+                Ok(()) => code,
+                Err(e) => {
+                    eprintln!("error: the statements' writes may not be durable: {e}");
+                    EXIT_USAGE_OR_IO
+                }
+            }
         }
         Err(e) => {
             eprintln!("error: {e}");

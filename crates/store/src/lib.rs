@@ -21,10 +21,26 @@
 //! of the ~60 ms a whole `skillgraph query` process took at a million edges).
 //!
 //! A new snapshot is written by imports, and when the log grows past [`COMPACT_AFTER`] entries:
-//! the file first (under a temporary name, synced, then renamed), then one sled batch that names
-//! it in the manifest and clears the log. Until that batch is durable the manifest names the old
-//! file, which is deleted only afterwards; files the manifest does not name are left-overs of an
-//! interrupted write and are removed on open.
+//! the file first (under a temporary name, synced, then renamed, then its directory synced), then
+//! one sled batch that names it in the manifest and clears the log, made durable (below). Until
+//! that batch is durable the manifest names the old file, which is deleted only afterwards;
+//! files the manifest does not name are left-overs of an interrupted write and are removed on
+//! open.
+//!
+//! ## Durability
+//! sled's `flush` ends in `sync_file_range` on Linux, which writes the data pages but neither the
+//! file's metadata (its size, as the log grows) nor the drive's write cache (spacejam/sled#1452),
+//! so a flushed write can still be lost in a power cut. A write is durable here once sled has
+//! flushed it *and* the store has fsynced sled's data file ([`Store::sync`]); with
+//! [`Commit::EachWrite`] that happens before [`Store::apply`] returns, with [`Commit::AtSync`]
+//! (scripts) once, when the caller asks. sled stays the home of the manifest and the log: after
+//! that fsync its recovery finds every flushed write, so nothing needs a second copy.
+//!
+//! sled also writes a snapshot of its own while it opens, as `snap.{lsn}.generating` renamed to
+//! `snap.{lsn}`, and when it opens it reads whichever `snap.*` name sorts last, finished or not
+//! (spacejam/sled#1387, #1533): a process killed while sled wrote one left a database that no
+//! longer opened. The store holds a lock file of its own ([`LOCK_FILE`]), so no sled runs in the
+//! directory while it removes such left-overs before opening sled.
 //!
 //! Schemas 3 (the same snapshot in `snap:{generation:016x}:{chunk:08x}` sled values) and 2 (those
 //! values postcard-encoded `GraphData`) are still read; the next snapshot written upgrades them.
@@ -50,6 +66,13 @@ pub const COMPACT_AFTER: u64 = 256;
 /// log to replay makes every later open rebuild it in full (half a second at a million edges).
 /// From this many nodes and edges, a change to such a graph writes a new snapshot at once.
 pub const REWRITE_SNAPSHOT_AT: usize = 50_000;
+
+/// Held (`flock`) for as long as a [`Store`] is open. sled's lock on its `db` file is taken
+/// inside sled's open, too late to protect the clean-up that must come before it.
+pub const LOCK_FILE: &str = "skillgraph.lock";
+
+/// Present, durably, from before sled creates its files until the new database is durable.
+const CREATING_FILE: &str = "skillgraph.creating";
 
 const KEY_SCHEMA: &[u8] = b"meta:schema";
 const KEY_MANIFEST: &[u8] = b"meta:snapshot";
@@ -90,6 +113,12 @@ pub enum StoreError {
     Change(ChangeError),
     /// Imports that clash with the graph (duplicate ids); nothing was written.
     Clashes(Vec<ChangeError>),
+    /// The path holds something other than a skillgraph database; nothing was written there.
+    NotADatabase {
+        path: PathBuf,
+        /// What was found, in words.
+        found: String,
+    },
 }
 
 impl fmt::Display for StoreError {
@@ -113,6 +142,12 @@ impl fmt::Display for StoreError {
             StoreError::Io { path, detail } => {
                 write!(f, "cannot use the database at {}: {detail}", path.display())
             }
+            StoreError::NotADatabase { path, found } => write!(
+                f,
+                "{} is not a skillgraph database: {found}; nothing was changed there. Give --db a \
+                 new or empty directory, or the directory of a skillgraph database",
+                path.display()
+            ),
             StoreError::Change(e) => write!(f, "{e}"),
             StoreError::Clashes(list) => {
                 let shown: Vec<String> = list.iter().take(10).map(|e| e.to_string()).collect();
@@ -136,7 +171,19 @@ pub enum Opened {
     Created,
 }
 
-/// An open database and the graph it holds. Holding a `Store` holds sled's file lock.
+/// When a write reaches stable storage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    /// Each [`Store::apply`] is durable before it returns (the shell, `query`).
+    EachWrite,
+    /// Writes are committed in order but made durable together by [`Store::sync`] (scripts,
+    /// where an fsync per statement would cost more than the statements): a kill or a power cut
+    /// before the sync keeps a prefix of them, whatever sled had flushed by then.
+    AtSync,
+}
+
+/// An open database and the graph it holds. Holding a `Store` holds its lock file and sled's
+/// file lock.
 pub struct Store {
     db: sled::Db,
     path: PathBuf,
@@ -144,41 +191,69 @@ pub struct Store {
     manifest: Manifest,
     next_seq: u64,
     log_entries: u64,
+    /// sled's data file, opened a second time to fsync it (see the crate docs, Durability).
+    data_file: File,
+    commit: Commit,
+    /// Writes since the last [`Store::sync`].
+    unsynced: bool,
+    /// sled's blob files already synced by this process.
+    synced_blobs: std::collections::HashSet<std::ffi::OsString>,
+    /// Released when the store is dropped, after sled (fields drop in order).
+    _lock: File,
 }
 
 impl Store {
     /// Opens the database at `path`, creating it from `seed` when there is none.
     pub fn open(path: &Path, seed: impl FnOnce() -> Graph) -> Result<(Store, Opened), StoreError> {
         // sled treats a `db` file it cannot read from the start as a new, empty database; only
-        // a path without sled's files may be created and seeded, or lost data would be
-        // silently replaced by the seed.
-        let had_files = path.join("conf").exists() || path.join("db").exists();
-        let db = open_sled(path)?;
+        // a path without sled's files, or with those of a creation cut short (told from damage
+        // by the marker, see `open_sled_once`), may be created and seeded, or lost data would
+        // be silently replaced by the seed.
+        inspect_path(path)?;
+        let (lock, db, creating) = open_sled(path)?;
+        let data_file =
+            File::open(path.join("db")).map_err(|e| io_error(path, "open sled's data file", e))?;
         let schema = db.get(KEY_SCHEMA).map_err(|e| sled_error(path, e))?;
+        let parts = OpenParts {
+            db,
+            data_file,
+            lock,
+        };
         match schema {
-            None if db.is_empty() && had_files => Err(StoreError::Damaged {
+            None if parts.db.is_empty() && !creating => Err(StoreError::Damaged {
                 path: path.to_path_buf(),
                 detail: "its files hold no data: they were truncated or overwritten, or creating \
                          the database was interrupted"
                     .into(),
             }),
-            None if db.is_empty() => {
-                let mut store = Store {
-                    db,
-                    path: path.to_path_buf(),
-                    graph: Graph::new(),
-                    manifest: Manifest {
+            None if parts.db.is_empty() => {
+                let mut store = parts.into_store(
+                    path,
+                    Graph::new(),
+                    Manifest {
                         generation: 0,
                         chunks: 0,
                         bytes: 0,
                         crc: 0,
                     },
-                    next_seq: 0,
-                    log_entries: 0,
-                };
+                    0,
+                    0,
+                );
                 let graph = seed();
                 store.write_snapshot(&graph)?;
                 store.graph = graph;
+                // sled wrote `conf` without syncing it, and the files' names and the database
+                // directory's own name are durable only once their directories are synced.
+                let sync =
+                    |p: &Path| sync_path(p).map_err(|e| io_error(path, "sync a new database", e));
+                sync(&path.join("conf"))?;
+                sync(path)?;
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    sync(parent)?;
+                }
+                std::fs::remove_file(path.join(CREATING_FILE))
+                    .and_then(|_| sync_path(path))
+                    .map_err(|e| io_error(path, &format!("remove {CREATING_FILE}"), e))?;
                 Ok((store, Opened::Created))
             }
             None => Err(StoreError::Damaged {
@@ -196,12 +271,67 @@ impl Store {
                         found,
                     });
                 }
-                Ok((Store::load(db, path)?, Opened::Existing))
+                let loaded = Loaded::read(&parts.db, path)?;
+                let generation = loaded.manifest.generation;
+                let store = parts.into_store(
+                    path,
+                    loaded.graph,
+                    loaded.manifest,
+                    loaded.next_seq,
+                    loaded.log_entries,
+                );
+                if found == SCHEMA_VERSION {
+                    // What sled read is durable: its data file was synced before it opened.
+                    remove_stale_snapshot_files(path, generation);
+                }
+                Ok((store, Opened::Existing))
             }
         }
     }
+}
 
-    fn load(db: sled::Db, path: &Path) -> Result<Store, StoreError> {
+/// What [`Store::open`] has in hand before it knows the graph.
+struct OpenParts {
+    db: sled::Db,
+    data_file: File,
+    lock: File,
+}
+
+impl OpenParts {
+    fn into_store(
+        self,
+        path: &Path,
+        graph: Graph,
+        manifest: Manifest,
+        next_seq: u64,
+        log_entries: u64,
+    ) -> Store {
+        Store {
+            db: self.db,
+            path: path.to_path_buf(),
+            graph,
+            manifest,
+            next_seq,
+            log_entries,
+            data_file: self.data_file,
+            commit: Commit::EachWrite,
+            unsynced: false,
+            synced_blobs: Default::default(),
+            _lock: self.lock,
+        }
+    }
+}
+
+/// The graph as sled and the snapshot file hold it.
+struct Loaded {
+    graph: Graph,
+    manifest: Manifest,
+    next_seq: u64,
+    log_entries: u64,
+}
+
+impl Loaded {
+    fn read(db: &sled::Db, path: &Path) -> Result<Loaded, StoreError> {
         let damaged = |detail: String| StoreError::Damaged {
             path: path.to_path_buf(),
             detail,
@@ -218,7 +348,7 @@ impl Store {
             .and_then(|v| schema_version(&v));
         let bytes = match schema {
             Some(SCHEMA_VERSION) => map_snapshot_file(path, manifest.generation)?,
-            _ => read_snapshot_chunks(&db, path, &manifest)?,
+            _ => read_snapshot_chunks(db, path, &manifest)?,
         };
         // Sized by what is there, not by the manifest, which may be damaged.
         if (*bytes).as_ref().len() as u64 != manifest.bytes
@@ -250,19 +380,16 @@ impl Store {
             next_seq = seq + 1;
             log_entries += 1;
         }
-        if schema == Some(SCHEMA_VERSION) {
-            remove_stale_snapshot_files(path, manifest.generation);
-        }
-        Ok(Store {
-            db,
-            path: path.to_path_buf(),
+        Ok(Loaded {
             graph,
             manifest,
             next_seq,
             log_entries,
         })
     }
+}
 
+impl Store {
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -276,9 +403,23 @@ impl Store {
         self.log_entries
     }
 
+    /// Chooses when writes become durable; [`Commit::EachWrite`] until told otherwise.
+    pub fn set_commit(&mut self, commit: Commit) {
+        self.commit = commit;
+    }
+
+    /// Makes every write so far durable (a no-op if they are). With [`Commit::AtSync`] this is
+    /// the moment they are acknowledged.
+    pub fn sync(&mut self) -> Result<(), StoreError> {
+        if self.unsynced {
+            self.make_durable()?;
+        }
+        Ok(())
+    }
+
     /// Applies `changes` as one atomic operation: all are validated and applied, then written
-    /// durably before this returns; if any is rejected, nothing changes, in memory or on disk.
-    /// Returns a summary line per change.
+    /// (durably before this returns with [`Commit::EachWrite`], see [`Commit::AtSync`]); if any
+    /// is rejected, nothing changes, in memory or on disk. Returns a summary line per change.
     pub fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<String>, StoreError> {
         let entry = encode_log_entry(&changes);
         let single = changes.len() == 1;
@@ -301,10 +442,17 @@ impl Store {
         let written = self
             .db
             .insert(log_key(self.next_seq), entry)
-            .and_then(|_| self.db.flush().map(drop));
+            .map_err(|e| sled_error(&self.path, e))
+            .and_then(|_| {
+                self.unsynced = true;
+                match self.commit {
+                    Commit::EachWrite => self.make_durable(),
+                    Commit::AtSync => Ok(()),
+                }
+            });
         if let Err(e) = written {
             self.restore_from_disk()?;
-            return Err(sled_error(&self.path, e));
+            return Err(e);
         }
         self.next_seq += 1;
         self.log_entries += 1;
@@ -318,8 +466,42 @@ impl Store {
     }
 
     fn restore_from_disk(&mut self) -> Result<(), StoreError> {
-        let fresh = Store::load(self.db.clone(), &self.path)?;
+        let fresh = Loaded::read(&self.db, &self.path)?;
         self.graph = fresh.graph;
+        Ok(())
+    }
+
+    /// sled's flush, then what it leaves out (see the crate docs, Durability): its blob files
+    /// (which sled never syncs) before the data file that points at them, then the data file.
+    fn make_durable(&mut self) -> Result<(), StoreError> {
+        self.db.flush().map_err(|e| sled_error(&self.path, e))?;
+        self.sync_new_blobs()?;
+        self.data_file
+            .sync_all()
+            .map_err(|e| io_error(&self.path, "sync sled's data file", e))?;
+        self.unsynced = false;
+        Ok(())
+    }
+
+    /// sled keeps a value too large for a quarter of its 512 KiB segments in a file of its own
+    /// under `blobs/`. The log's entries are small, so this is almost always an empty listing.
+    fn sync_new_blobs(&mut self) -> Result<(), StoreError> {
+        let dir = self.path.join("blobs");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Ok(());
+        };
+        let mut new = false;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !self.synced_blobs.contains(&name) {
+                sync_path(&entry.path()).map_err(|e| io_error(&self.path, "sync a blob", e))?;
+                self.synced_blobs.insert(name);
+                new = true;
+            }
+        }
+        if new {
+            sync_path(&dir).map_err(|e| io_error(&self.path, "sync blobs/", e))?;
+        }
         Ok(())
     }
 
@@ -337,8 +519,8 @@ impl Store {
         self.replace(merged)
     }
 
-    /// Writes `graph` as the new snapshot and drops the log: the file, then one sled batch that
-    /// names it; the old file goes only once that batch is durable.
+    /// Writes `graph` as the new snapshot and drops the log: the file, durably, then one sled
+    /// batch that names it, made durable whatever [`Commit`] says; the old file goes only then.
     fn write_snapshot(&mut self, graph: &Graph) -> Result<(), StoreError> {
         let bytes = graph.to_snapshot();
         let manifest = Manifest {
@@ -360,13 +542,83 @@ impl Store {
         }
         self.db
             .apply_batch(batch)
-            .and_then(|_| self.db.flush().map(drop))
             .map_err(|e| sled_error(&self.path, e))?;
+        self.unsynced = true;
+        self.make_durable()?;
         self.manifest = manifest;
         self.log_entries = 0;
         remove_stale_snapshot_files(&self.path, manifest.generation);
         Ok(())
     }
+}
+
+impl Drop for Store {
+    /// A caller that returns early without [`Store::sync`] still gets its writes synced; one
+    /// that wants to know whether that worked calls `sync` itself.
+    fn drop(&mut self) {
+        if self.unsynced {
+            let _ = self.make_durable();
+        }
+    }
+}
+
+fn io_error(path: &Path, doing: &str, e: std::io::Error) -> StoreError {
+    StoreError::Io {
+        path: path.to_path_buf(),
+        detail: format!("cannot {doing}: {e}"),
+    }
+}
+
+/// fsync of a file or a directory (which makes the names in it durable).
+fn sync_path(path: &Path) -> std::io::Result<()> {
+    File::open(path)?.sync_all()
+}
+
+/// Looks at `path` before anything is written there: refuses a file, or a directory holding
+/// anything that a database or an interrupted creation of one would not, so that `--db`
+/// pointed at the wrong directory changes nothing in it.
+fn inspect_path(path: &Path) -> Result<(), StoreError> {
+    let not_a_database = |found: String| StoreError::NotADatabase {
+        path: path.to_path_buf(),
+        found,
+    };
+    let entries = match std::fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(_) if path.exists() && !path.is_dir() => {
+            return Err(not_a_database("it is a file, not a directory".into()))
+        }
+        Err(e) => return Err(io_error(path, "read it", e)),
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    if names.iter().any(|n| n == "conf" || n == "db") {
+        return Ok(());
+    }
+    let foreign: Vec<&String> = names.iter().filter(|n| !is_database_file(n)).collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    let mut shown: Vec<String> = foreign.iter().take(5).map(|n| format!("`{n}`")).collect();
+    if foreign.len() > 5 {
+        shown.push(format!("and {} more", foreign.len() - 5));
+    }
+    Err(not_a_database(format!(
+        "it is a directory holding {} and none of a database's files",
+        shown.join(", ")
+    )))
+}
+
+/// Names a database directory holds, or one whose creation was interrupted.
+fn is_database_file(name: &str) -> bool {
+    name == LOCK_FILE
+        || name == CREATING_FILE
+        || name == "blobs"
+        || name.starts_with("snap.")
+        || (name.starts_with("graph-") && name.contains(".snapshot"))
 }
 
 fn snapshot_file_name(generation: u64) -> String {
@@ -465,13 +717,14 @@ fn remove_stale_snapshot_files(dir: &Path, generation: u64) {
 /// How long to wait for a lock that may be on its way out (see [`open_sled`]).
 const LOCK_WAIT: Duration = Duration::from_millis(300);
 
-/// Opens sled, turning its lock failure and its panics on damaged files into errors.
+/// Takes the store's lock, clears sled's unfinished files, then opens sled, turning its lock
+/// failure and its panics on damaged files into errors.
 ///
 /// Dropping a `sled::Db` does not release its file lock at once: sled's I/O threads let go of
 /// the file a moment later (spacejam/sled#1234, #1289). So a lock failure is retried for up to
 /// [`LOCK_WAIT`] before it is reported, or closing and reopening a database in one process
 /// would fail at random.
-fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
+fn open_sled(path: &Path) -> Result<(File, sled::Db, bool), StoreError> {
     let started = Instant::now();
     let mut pause = Duration::from_millis(5);
     loop {
@@ -485,7 +738,93 @@ fn open_sled(path: &Path) -> Result<sled::Db, StoreError> {
     }
 }
 
-fn open_sled_once(path: &Path) -> Result<sled::Db, StoreError> {
+/// Returns the lock, sled, and whether this is a creation (new, or resumed after a crash).
+fn open_sled_once(path: &Path) -> Result<(File, sled::Db, bool), StoreError> {
+    let lock = take_lock(path)?;
+    let marker = path.join(CREATING_FILE);
+    let creating = if path.join("conf").exists() || path.join("db").exists() {
+        let cut_short = marker.exists();
+        if cut_short {
+            clear_unfinished_creation(path)?;
+        }
+        cut_short
+    } else {
+        File::create(&marker)
+            .and_then(|f| f.sync_all())
+            .and_then(|_| sync_path(path))
+            .map_err(|e| io_error(path, &format!("create {CREATING_FILE}"), e))?;
+        true
+    };
+    prepare_sled_files(path)?;
+    Ok((lock, open_sled_files(path)?, creating))
+}
+
+fn take_lock(path: &Path) -> Result<File, StoreError> {
+    use fs2::FileExt;
+    std::fs::create_dir_all(path).map_err(|e| io_error(path, "create it", e))?;
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path.join(LOCK_FILE))
+        .map_err(|e| io_error(path, &format!("open {LOCK_FILE}"), e))?;
+    match lock.try_lock_exclusive() {
+        Ok(()) => Ok(lock),
+        Err(e) if e.kind() == fs2::lock_contended_error().kind() => Err(StoreError::Locked {
+            path: path.to_path_buf(),
+        }),
+        Err(e) => Err(io_error(path, &format!("lock {LOCK_FILE}"), e)),
+    }
+}
+
+/// The marker is removed (durably) before the first write is acknowledged, so while it is
+/// there the files hold nothing anyone was told is stored, and sled may have been cut off
+/// anywhere in writing them (its `conf` unsynced, its first segment half written), which it
+/// would report as damage. Starting again from nothing is the creation finished.
+fn clear_unfinished_creation(path: &Path) -> Result<(), StoreError> {
+    let entries = std::fs::read_dir(path).map_err(|e| io_error(path, "read it", e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let removed = match &*name {
+            "blobs" => std::fs::remove_dir_all(entry.path()),
+            "conf" | "db" => std::fs::remove_file(entry.path()),
+            _ if name != CREATING_FILE && name != LOCK_FILE && is_database_file(&name) => {
+                std::fs::remove_file(entry.path())
+            }
+            _ => Ok(()),
+        };
+        removed
+            .map_err(|e| io_error(path, &format!("remove {name} of a creation cut short"), e))?;
+    }
+    Ok(())
+}
+
+/// Under the store's lock, before sled opens: no sled runs here, so a `snap.*.generating` file
+/// is the left-over of a process killed while sled wrote its snapshot, which sled would read as
+/// its newest snapshot (see the crate docs). And sled's data file may hold writes of a killed
+/// process that are in the page cache only; sled is about to write a durable snapshot of its
+/// own over them (and the store to delete files by what they say), so they are synced first.
+fn prepare_sled_files(path: &Path) -> Result<(), StoreError> {
+    if let Ok(entries) = std::fs::read_dir(path) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with("snap.") && name.ends_with(".generating") {
+                std::fs::remove_file(entry.path())
+                    .map_err(|e| io_error(path, &format!("remove sled's unfinished {name}"), e))?;
+            }
+        }
+    }
+    match sync_path(&path.join("db")) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(io_error(path, "sync sled's data file", e))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn open_sled_files(path: &Path) -> Result<sled::Db, StoreError> {
     let config = sled::Config::new()
         .path(path)
         .cache_capacity(64 << 20)

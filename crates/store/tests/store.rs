@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use skillgraph_graph::{
     Change, ChangeError, Edge, EdgeKind, Graph, Node, NodeKind, SourceId, Value,
 };
-use skillgraph_store::{Opened, Store, StoreError, COMPACT_AFTER, SCHEMA_VERSION};
+use skillgraph_store::{Commit, Opened, Store, StoreError, COMPACT_AFTER, SCHEMA_VERSION};
 use skillgraph_testkit::{assert_same_dump, copy_dir, dump, files_under, source, Damage};
 
 // ---- helpers ------------------------------------------------------------------------------------
@@ -887,4 +887,118 @@ fn damaged_files_on_disk_give_an_error_or_an_earlier_state_never_a_panic() {
         outcomes.iter().any(|o| o.contains("is damaged")),
         "no damage was noticed at all: is the damage applied?"
     );
+}
+
+// ---- what is at the path, and what crashes leave ------------------------------------------------
+
+fn names_in(path: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(path)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_directory_of_other_files_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("photos");
+    std::fs::create_dir(&path).unwrap();
+    std::fs::write(path.join("random.txt"), "mine").unwrap();
+    match Store::open(&path, seed_graph) {
+        Err(e @ StoreError::NotADatabase { .. }) => {
+            let msg = e.to_string();
+            assert!(msg.contains(&path.display().to_string()), "{msg}");
+            assert!(msg.contains("`random.txt`"), "{msg}");
+            assert!(msg.contains("not a skillgraph database"), "{msg}");
+        }
+        Err(other) => panic!("expected NotADatabase, got {other:?}"),
+        Ok(_) => panic!("a directory of other files was used as a database"),
+    }
+    assert_eq!(names_in(&path), ["random.txt"]);
+
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "mine").unwrap();
+    assert!(matches!(
+        Store::open(&file, seed_graph),
+        Err(StoreError::NotADatabase { .. })
+    ));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}
+
+#[test]
+fn an_empty_or_missing_directory_becomes_a_new_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    for path in [empty, dir.path().join("missing").join("graph.sgdb")] {
+        let (store, opened) = Store::open(&path, seed_graph).unwrap();
+        assert_eq!(opened, Opened::Created, "{}", path.display());
+        assert_same_dump(&dump(store.graph()), &dump(&seed_graph()));
+        drop(store);
+        assert!(
+            !names_in(&path).iter().any(|n| n.contains("creating")),
+            "the creation marker outlived the creation: {:?}",
+            names_in(&path)
+        );
+    }
+}
+
+/// sled 0.34 reads the `snap.*` file whose name sorts last, and an unfinished
+/// `snap.{lsn}.generating` sorts after the finished `snap.{lsn}` (spacejam/sled#1387): a process
+/// killed while sled wrote one left a database that no longer opened.
+#[test]
+fn an_unfinished_sled_snapshot_is_not_taken_for_a_finished_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let expected = written_database(&path);
+    let unfinished = path.join("snap.FFFFFFFFFFFFFFFF.generating");
+    std::fs::write(&unfinished, b"half a snapsho").unwrap();
+    assert_same_dump(&reopen_dump(&path), &expected);
+    assert!(
+        !unfinished.exists(),
+        "the unfinished snapshot file is still there"
+    );
+}
+
+/// A creation cut short leaves sled's files holding nothing, as damage to them can; only the
+/// first may be finished by opening again.
+#[test]
+fn a_creation_cut_short_is_finished_on_the_next_open() {
+    // What a kill after sled made its files, before the first snapshot was named, leaves.
+    let fresh = tempfile::tempdir().unwrap();
+    let cut = db_path(&fresh);
+    with_raw_sled(&cut, |_| {});
+    std::fs::write(cut.join("skillgraph.creating"), b"").unwrap();
+    let (store, opened) = Store::open(&cut, seed_graph).unwrap();
+    assert_eq!(opened, Opened::Created);
+    assert_same_dump(&dump(store.graph()), &dump(&seed_graph()));
+    drop(store);
+    // The same files without the marker are damage: data may have been lost, so nothing is
+    // silently replaced by the seed.
+    let damaged = tempfile::tempdir().unwrap();
+    let emptied = db_path(&damaged);
+    with_raw_sled(&emptied, |_| {});
+    let msg = expect_damaged(&emptied, "sled files holding nothing, no marker");
+    assert!(msg.contains("hold no data"), "{msg}");
+}
+
+#[test]
+fn writes_committed_at_sync_are_kept_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    let mut store = open(&path);
+    store.set_commit(Commit::AtSync);
+    for i in 0..5 {
+        store.apply(vec![numbered_skill(i)]).unwrap();
+    }
+    store.sync().unwrap();
+    let expected = dump(store.graph());
+    store.apply(vec![numbered_skill(5)]).unwrap();
+    let with_sixth = dump(store.graph());
+    // Dropping a store with writes not yet synced syncs them.
+    drop(store);
+    assert_ne!(expected, with_sixth);
+    assert_same_dump(&reopen_dump(&path), &with_sixth);
 }
