@@ -18,3 +18,4 @@ mod repl;
 mod scripts;
 mod support;
 mod syscall_kills;
+mod traps;

@@ -994,6 +994,13 @@ impl Frozen {
         Some(read_f64(self.b(), self.efforts + 8 * rank))
     }
 
+    /// Every edge that has extra parts, with them, in no particular order.
+    pub(crate) fn edges_with_extra(&self) -> impl Iterator<Item = (EdgeIndex, &EdgeExtra)> + '_ {
+        self.extras
+            .iter()
+            .map(|(&i, extra)| (EdgeIndex::new(i as usize), extra))
+    }
+
     /// The rare parts of the edge at `e`, read in place (no edge is built).
     pub(crate) fn edge_extra(&self, e: EdgeIndex) -> Option<&EdgeExtra> {
         self.extras.get(&(e.index() as u32))

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::adjacency::{Adjacency, Link};
 use crate::frozen::{self, Frozen, SnapshotBytes};
-use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId};
+use crate::model::{
+    Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId, Value, MOVE_TYPE, TRAP,
+};
 use crate::profile::Profile;
 
 /// The whole knowledge graph in memory.
@@ -42,6 +44,9 @@ pub struct Graph {
     /// Per edge kind: edges by node and direction; built on first use, dropped by every change
     /// to edges.
     adjacency: [OnceLock<Adjacency>; EdgeKind::ALL.len()],
+    /// The career moves a source calls a trap ([`Graph::trap_moves`]); found on first use,
+    /// dropped by every change to edges.
+    trap_moves: OnceLock<Vec<EdgeIndex>>,
     /// Whether every petgraph adjacency list is in descending edge index, which it is until an
     /// edge reuses the slot of a removed one (see [`Adjacency::build`]).
     lists_in_index_order: bool,
@@ -57,6 +62,7 @@ impl Default for Graph {
             by_label: HashMap::new(),
             profiles: BTreeMap::new(),
             adjacency: Default::default(),
+            trap_moves: OnceLock::new(),
             lists_in_index_order: true,
         }
     }
@@ -367,6 +373,41 @@ impl Graph {
         for a in &mut self.adjacency {
             a.take();
         }
+        self.trap_moves.take();
+    }
+
+    /// The `transition` edges whose field `move_type` is `trap`: moves a source describes as a
+    /// career trap, which routes never recommend. Sorted by index; only edges with extra fields
+    /// are looked at, so a graph without any costs nothing.
+    pub fn trap_moves(&self) -> &[EdgeIndex] {
+        self.trap_moves.get_or_init(|| {
+            let is_trap = |kind: EdgeKind, extra: &EdgeExtra| {
+                kind == EdgeKind::Transition
+                    && matches!(extra.fields.get(MOVE_TYPE), Some(Value::Text(t)) if t == TRAP)
+            };
+            let mut traps: Vec<EdgeIndex> = match &self.frozen {
+                Some(f) => f
+                    .edges_with_extra()
+                    .filter(|&(e, extra)| f.edge_kind(e).is_some_and(|k| is_trap(k, extra)))
+                    .map(|(e, _)| e)
+                    .collect(),
+                None => self
+                    .inner
+                    .edge_indices()
+                    .filter(|&e| {
+                        let edge = &self.inner[e];
+                        edge.extra.as_deref().is_some_and(|x| is_trap(edge.kind, x))
+                    })
+                    .collect(),
+            };
+            traps.sort();
+            traps
+        })
+    }
+
+    /// Whether the edge at `ix` is a move a source calls a trap.
+    pub fn is_trap_move(&self, ix: EdgeIndex) -> bool {
+        self.trap_moves().binary_search(&ix).is_ok()
     }
 
     /// The edges of one kind leaving `from` (`Outgoing`) or arriving at it (`Incoming`), as

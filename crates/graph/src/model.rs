@@ -185,6 +185,12 @@ pub struct Source {
     pub licence: Option<String>,
 }
 
+/// The `transition` field that says what kind of move a source calls it: `step up`, `lateral`,
+/// or [`TRAP`].
+pub const MOVE_TYPE: &str = "move_type";
+/// A move a source warns against: routes never take it on the way elsewhere.
+pub const TRAP: &str = "trap";
+
 /// The key of the source that marks facts the project adds itself.
 pub const ESTIMATE_SOURCE: &str = "skillgraph-estimate";
 

@@ -46,7 +46,7 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
         .collect();
     row("sources", Cell::List(sources));
     for (label, kind, outgoing) in edge_sections(node.kind) {
-        let mut items: Vec<(String, String)> = Vec::new();
+        let mut items: Vec<(f64, String, String)> = Vec::new();
         let edges: Vec<(EdgeIndex, NodeIndex)> = if outgoing {
             graph.out_edges(ix, kind).collect()
         } else {
@@ -59,18 +59,40 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
             if let Some(i) = edge.importance {
                 details.push(format!("importance {i}"));
             }
+            if let Some(l) = edge.level() {
+                details.push(format!("level {l:.1}"));
+            }
             if let Some(h) = edge.effort_hours {
                 details.push(format!("{} h", skillgraph_graph::format_number(h)));
             }
+            let field = |name: &str| edge.extra.as_ref().and_then(|x| x.fields.get(name));
+            if let Some(Value::Text(t)) = field(skillgraph_graph::MOVE_TYPE) {
+                details.push(if t == skillgraph_graph::TRAP {
+                    "a career trap, not a goal".to_string()
+                } else {
+                    t.clone()
+                });
+            }
+            // O*NET's Related Occupations: the tier, and the rank that orders them.
+            if let Some(Value::Text(tier)) = field("tier") {
+                details.push(tier.clone());
+            }
+            let rank = match field("rank") {
+                Some(Value::Number(r)) => {
+                    details.push(format!("rank {}", skillgraph_graph::format_number(*r)));
+                    *r
+                }
+                _ => f64::INFINITY,
+            };
             details.push(source_keys(graph, &edge.sources).join("+"));
             text.push_str(&format!(" ({})", details.join(", ")));
-            items.push((graph.node(other).name.to_lowercase(), text));
+            items.push((rank, graph.node(other).name.to_lowercase(), text));
         }
         if !items.is_empty() {
-            items.sort();
+            items.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
             row(
                 &format!("{label} ({})", items.len()),
-                Cell::List(items.into_iter().map(|(_, t)| t).collect()),
+                Cell::List(items.into_iter().map(|(_, _, t)| t).collect()),
             );
         }
     }

@@ -129,6 +129,33 @@ fn shared_requirements(graph: &Graph, a: NodeIndex, b: NodeIndex) -> usize {
     of(a).intersection(&of(b)).count()
 }
 
+/// Whether `route` takes a move a source calls a career trap anywhere but into its goal.
+fn no_trap_on_the_way(graph: &Graph, route: &Route) -> bool {
+    let n = route.edges.len();
+    route.edges[..n.saturating_sub(1)]
+        .iter()
+        .all(|&e| !graph.is_trap_move(e))
+}
+
+/// Says of every trap move the routes end with that a source warns against it, and which.
+fn trap_notes<'r>(graph: &Graph, table: &mut ResultTable, routes: impl Iterator<Item = &'r Route>) {
+    let mut said = Vec::new();
+    for route in routes {
+        for &e in &route.edges {
+            if graph.is_trap_move(e) && !said.contains(&e) {
+                said.push(e);
+                let (a, b) = graph.edge_endpoints(e);
+                table.note(format!(
+                    "{} → {} is a career trap, not a goal, per {}: it is shown because it was asked for",
+                    name(graph, a),
+                    name(graph, b),
+                    source_keys(graph, &graph.edge(e).sources).join(", ")
+                ));
+            }
+        }
+    }
+}
+
 fn route_text(graph: &Graph, route: &Route) -> String {
     route
         .nodes
@@ -160,9 +187,9 @@ pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTab
     let resolved = route_options(graph, &q.route)?;
     let whole = q.from.span().to(q.to.span);
     let min = min_importance(&q.min_importance)?;
-    let rules = MoveRules::new(graph, &origin, &q.constraints)?;
+    let rules = MoveRules::new(graph, &origin, to, &q.constraints)?;
     if q.by_effort {
-        if let (true, Origin::Role(from)) = (rules.any(), &origin) {
+        if let (true, Origin::Role(from)) = (rules.constrained(), &origin) {
             let cost = |e| rules.cost(graph, e, algo::move_cost(graph, e, min));
             if let Err(RouteError::Unreachable { .. }) =
                 cheapest_route(graph, *from, to, &resolved.options, cost)
@@ -196,13 +223,23 @@ pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTab
     };
     let route = match found {
         Ok(r) => r,
-        Err(e) if rules.any() && matches!(e, RouteError::Unreachable { .. }) => {
+        Err(e) if rules.constrained() && matches!(e, RouteError::Unreachable { .. }) => {
             return Err(
                 explain_blocked(graph, &origin, to, &resolved, min, &rules, whole)
                     .unwrap_or_else(|| QueryError::new(whole, e.describe(graph))),
             )
         }
-        Err(e) => return route_failure(graph, e, &resolved, whole),
+        Err(e) => {
+            let mut answer = route_failure(graph, e, &resolved, whole)?;
+            if rules.trap_target.is_some()
+                && fewest_moves(graph, from, to, &resolved.options).is_ok()
+            {
+                answer.note(
+                    "routes exist only through a move a source calls a career trap; they are not recommended",
+                );
+            }
+            return Ok(answer);
+        }
     };
     let mut table = ResultTable::new(["move", "from", "to", "skills_named", "sources", "note"])
         .with_title(format!(
@@ -232,6 +269,7 @@ pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTab
             name(graph, from)
         ));
     }
+    trap_notes(graph, &mut table, std::iter::once(&route));
     let stated: Vec<Option<f64>> = route
         .edges
         .iter()
@@ -366,6 +404,7 @@ fn path_by_effort(
         format_number(total)
     ));
     table.note(format!("total: {} hours", format_number(total)));
+    trap_notes(graph, &mut table, std::iter::once(&costed.route));
     let profile_label = match origin {
         Origin::Profile(nodes) => {
             format!("[{}]", names(graph, nodes.iter().map(|n| n.0)).join(", "))
@@ -405,7 +444,7 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
         .map_or(10, |l| l.value)
         .min(limits.max_routes);
     let whole = q.from.span().to(q.to.span);
-    let result = match all_routes(
+    let mut result = match all_routes(
         graph,
         from,
         to,
@@ -416,6 +455,9 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
         Ok(r) => r,
         Err(e) => return route_failure(graph, e, &resolved, whole),
     };
+    let listed = result.routes.len();
+    result.routes.retain(|r| no_trap_on_the_way(graph, r));
+    let through_traps = listed - result.routes.len();
     let mut table = ResultTable::new(["rank", "moves", "route"]).with_title(format!(
         "routes from {} to {}",
         name(graph, from),
@@ -440,6 +482,18 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
         )),
         None => {}
     }
+    if through_traps > 0 {
+        table.note(format!(
+            "{through_traps} route{} left out: {} through a move a source calls a career trap",
+            if through_traps == 1 { "" } else { "s" },
+            if through_traps == 1 {
+                "it passes"
+            } else {
+                "they pass"
+            }
+        ));
+    }
+    trap_notes(graph, &mut table, result.routes.iter());
     if result.routes.is_empty() {
         table.note("no route within the limits");
     } else {
@@ -1064,6 +1118,9 @@ pub fn closest(
 struct MoveRules {
     min_pay: Option<f64>,
     zone_within: Option<u8>,
+    /// With traps in the graph: the route's target. A move a source calls a career trap is
+    /// never taken on the way elsewhere; it is shown only when it leads to the role asked for.
+    trap_target: Option<NodeIndex>,
 }
 
 fn number_field(graph: &Graph, ix: NodeIndex, path: &str) -> Option<f64> {
@@ -1077,6 +1134,7 @@ impl MoveRules {
     fn new(
         graph: &Graph,
         origin: &Origin,
+        to: NodeIndex,
         c: &crate::ast::Constraints,
     ) -> Result<MoveRules, QueryError> {
         let min_pay = match &c.keep_pay {
@@ -1101,10 +1159,16 @@ impl MoveRules {
         Ok(MoveRules {
             min_pay,
             zone_within: c.zone_within.as_ref().map(|z| z.value),
+            trap_target: (!graph.trap_moves().is_empty()).then_some(to),
         })
     }
 
     fn any(&self) -> bool {
+        self.min_pay.is_some() || self.zone_within.is_some() || self.trap_target.is_some()
+    }
+
+    /// Whether a user's constraint is among the rules (traps are the data's, not the user's).
+    fn constrained(&self) -> bool {
         self.min_pay.is_some() || self.zone_within.is_some()
     }
 
@@ -1114,6 +1178,9 @@ impl MoveRules {
             return true;
         }
         let (a, b) = graph.edge_endpoints(edge);
+        if self.trap_target.is_some_and(|t| t != b) && graph.is_trap_move(edge) {
+            return false;
+        }
         if let (Some(min), Some(pay)) = (self.min_pay, number_field(graph, b, "salary.avg")) {
             if pay < min {
                 return false;
@@ -1163,6 +1230,7 @@ fn explain_blocked(
     let free = MoveRules {
         min_pay: None,
         zone_within: None,
+        trap_target: rules.trap_target,
     };
     if !reachable(&free) {
         return None;
@@ -1172,6 +1240,7 @@ fn explain_blocked(
         if !reachable(&MoveRules {
             min_pay: Some(p),
             zone_within: None,
+            trap_target: rules.trap_target,
         }) {
             blocking.push("`keep pay`".to_string());
         }
@@ -1180,6 +1249,7 @@ fn explain_blocked(
         if !reachable(&MoveRules {
             min_pay: None,
             zone_within: Some(z),
+            trap_target: rules.trap_target,
         }) {
             blocking.push("`job zone within`".to_string());
         }
