@@ -22,7 +22,7 @@ pub use frozen::SnapshotBytes;
 pub use graph::{Graph, GraphData};
 pub use model::{
     format_number, Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId, Value,
-    ESTIMATE_SOURCE, MOVE_TYPE, TRAP,
+    ESTIMATE_SOURCE, FIELD_SOURCES, MOVE_TYPE, TRAP,
 };
 pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 pub use petgraph::Direction;

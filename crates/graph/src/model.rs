@@ -191,6 +191,10 @@ pub const MOVE_TYPE: &str = "move_type";
 /// A move a source warns against: routes never take it on the way elsewhere.
 pub const TRAP: &str = "trap";
 
+/// The node field that says, per field, which sources state it (where not every source of the
+/// node states every field): a record of field name → list of source keys.
+pub const FIELD_SOURCES: &str = "field_sources";
+
 /// The key of the source that marks facts the project adds itself.
 pub const ESTIMATE_SOURCE: &str = "skillgraph-estimate";
 

@@ -98,6 +98,7 @@ pub const FIELDS: &[FieldSpec] = &[
     field!("job_zone", Number, ROLE, true, "O*NET job zone 1–5 (preparation needed)"),
     field!("hot_technology", Bool, TOOL, true, "O*NET: flagged as a hot technology"),
     field!("in_demand", Bool, TOOL, true, "O*NET: flagged as in demand"),
+    field!("field_sources", Record, ALL, false, "per field, the keys of the sources that state it"),
 ];
 
 /// The spec of `name` for `kind`, if that kind carries such a field.

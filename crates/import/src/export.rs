@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use skillgraph_graph::{EdgeKind, Graph, NodeIndex, NodeKind, SourceId, Value};
+use skillgraph_graph::{EdgeKind, Graph, NodeIndex, NodeKind, SourceId, Value, FIELD_SOURCES};
 use toml::Spanned;
 
 use crate::toml_format::*;
@@ -122,6 +122,19 @@ pub fn to_data_file(graph: &Graph) -> DataFile {
                     })
                     .collect())
             }),
+            field_sources: match f.get(FIELD_SOURCES) {
+                Some(Value::Record(per_field)) => per_field
+                    .iter()
+                    .map(|(field, keys)| {
+                        let keys = match keys {
+                            Value::List(items) => items.iter().map(|k| sp(k.to_string())).collect(),
+                            _ => Vec::new(),
+                        };
+                        (field.clone(), keys)
+                    })
+                    .collect(),
+                _ => BTreeMap::new(),
+            },
             city_pay: f.get("city_pay").map(|v| {
                 sp(records(Some(v))
                     .into_iter()

@@ -6,7 +6,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use skillgraph_graph::{Change, Edge, EdgeKind, Graph, Node, NodeKind, Source, SourceId, Value};
+use skillgraph_graph::{
+    Change, Edge, EdgeKind, Graph, Node, NodeKind, Source, SourceId, Value, FIELD_SOURCES,
+};
 use skillgraph_graph::{Profile, ProfileEntry, SkillState, DEFAULT_LEVEL};
 use toml::Spanned;
 
@@ -302,6 +304,24 @@ impl<'a> Loader<'a> {
             } else {
                 node.fields.insert(name.to_string(), value);
             }
+        }
+        if !e.field_sources.is_empty() {
+            let mut per_field = BTreeMap::new();
+            for (field, keys) in e.field_sources {
+                if !node.fields.contains_key(&field) {
+                    let at = keys.first().map_or(e.id.span(), |k| k.span());
+                    self.error(
+                        fi,
+                        at,
+                        format!("`field_sources` names `{field}`, which this {kind} does not have"),
+                    );
+                    continue;
+                }
+                let keys = keys.iter().map(|k| self.check_source(fi, k)).collect();
+                per_field.insert(field, Value::List(keys));
+            }
+            node.fields
+                .insert(FIELD_SOURCES.to_string(), Value::Record(per_field));
         }
         self.defined_at.insert(id, (fi, e.id.span()));
         if self.errors.len() > errors_before {

@@ -126,6 +126,10 @@ pub struct NodeEntry {
     pub job_openings: Option<Spanned<Vec<JobOpenings>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city_pay: Option<Spanned<Vec<CityPay>>>,
+    /// Which sources state each field (`primary_metric = ["pythonskillset-2026"]`), where the
+    /// node's sources do not all state every field.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub field_sources: BTreeMap<String, Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]

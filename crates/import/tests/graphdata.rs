@@ -395,6 +395,11 @@ fn kind_specific_fields_on_the_wrong_kind_are_reported() {
 }
 
 #[test]
+fn field_sources_name_fields_the_node_has_and_declared_sources() {
+    check_reported_errors(&["bad/field_sources.toml"]);
+}
+
+#[test]
 fn json_export_has_every_node_and_edge() {
     let g = rich_graph();
     let json: serde_json::Value =

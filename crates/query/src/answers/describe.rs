@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use skillgraph_graph::graph::cmp_ignoring_case;
-use skillgraph_graph::{EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind, Value};
+use skillgraph_graph::{
+    EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind, Value, FIELD_SOURCES,
+};
 
 use crate::result::{Cell, ResultTable};
 
@@ -21,9 +23,17 @@ pub fn source_keys(graph: &Graph, ids: &[skillgraph_graph::SourceId]) -> Vec<Str
 /// `show X`: every field, the sources, and a summary of the edges around the node.
 pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
     let node = graph.node(ix);
-    let mut table = ResultTable::new(["field", "value"])
+    let mut table = ResultTable::new(["field", "value", "sources"])
         .with_title(format!("{} {} ({})", node.kind, node.name, node.id));
-    let mut row = |field: &str, value: Cell| table.push(vec![Cell::text(field), value]);
+    let field_sources = field_sources(graph, node);
+    let mut row = |field: &str, value: Cell| {
+        // A leaf of a record (`salary.avg`) has the sources of its field.
+        let top = field.split(['.', '[']).next().unwrap_or(field);
+        let sources = field_sources
+            .get(top)
+            .map_or(Cell::Null, |keys| Cell::List(keys.clone()));
+        table.push(vec![Cell::text(field), value, sources])
+    };
     row("id", Cell::text(&node.id));
     row("kind", Cell::text(node.kind.as_str()));
     row("name", Cell::text(&node.name));
@@ -37,7 +47,9 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
         row("effort_hours", Cell::Number(h));
     }
     for (name, value) in &node.fields {
-        flatten_field(name, value, &mut row);
+        if name != FIELD_SOURCES {
+            flatten_field(name, value, &mut row);
+        }
     }
     let sources: Vec<String> = node
         .sources
@@ -98,6 +110,52 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
     }
     table.picture = Some(super::pictures::around(graph, ix));
     table
+}
+
+/// The sources that state each of a node's fields: its `field_sources` where it has them; a
+/// record's own `source` (a salary, a city's pay); otherwise, for a node of one source, that
+/// source. Fields whose source cannot be told apart are left out.
+fn field_sources(graph: &Graph, node: &Node) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let stated = source_keys(graph, &node.sources);
+    for (name, value) in &node.fields {
+        let keys: Vec<String> = match value {
+            Value::Record(r) => match r.get("source") {
+                Some(Value::Text(k)) => vec![k.clone()],
+                _ => Vec::new(),
+            },
+            Value::List(items) => {
+                let mut keys: Vec<String> = items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Value::Record(r) => match r.get("source") {
+                            Some(Value::Text(k)) => Some(k.clone()),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect();
+                keys.sort();
+                keys.dedup();
+                keys
+            }
+            _ => Vec::new(),
+        };
+        if !keys.is_empty() {
+            out.insert(name.clone(), keys);
+        } else if stated.len() == 1 {
+            out.insert(name.clone(), stated.clone());
+        }
+    }
+    if let Some(Value::Record(per_field)) = node.fields.get(FIELD_SOURCES) {
+        for (name, keys) in per_field {
+            if let Value::List(keys) = keys {
+                out.insert(name.clone(), keys.iter().map(|k| k.to_string()).collect());
+            }
+        }
+    }
+    out.remove(FIELD_SOURCES);
+    out
 }
 
 /// Records and lists of records become one row per leaf (`salary.avg`, `job_openings[1].count`).
@@ -326,8 +384,24 @@ fn targets(graph: &Graph, from: NodeIndex, kind: EdgeKind) -> BTreeSet<NodeIndex
 /// `compare A, B`: skills and tools side by side, the overlap, and the role fields.
 pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable {
     let (l, r) = (graph.node(left), graph.node(right));
-    let mut table = ResultTable::new(["aspect", l.name.as_str(), r.name.as_str(), "shared"])
-        .with_title(format!("compare {} and {}", l.name, r.name));
+    let mut table = ResultTable::new([
+        "aspect",
+        l.name.as_str(),
+        r.name.as_str(),
+        "shared",
+        "sources",
+    ])
+    .with_title(format!("compare {} and {}", l.name, r.name));
+    let edge_sources = |kind: EdgeKind| {
+        let mut keys: Vec<String> = [left, right]
+            .iter()
+            .flat_map(|&n| graph.out_edges(n, kind).collect::<Vec<_>>())
+            .flat_map(|(e, _)| source_keys(graph, &graph.edge(e).sources))
+            .collect();
+        keys.sort();
+        keys.dedup();
+        Cell::List(keys)
+    };
     for (label, kind) in [("skills", EdgeKind::Requires), ("tools", EdgeKind::Uses)] {
         let (a, b) = (targets(graph, left, kind), targets(graph, right, kind));
         let shared: Vec<NodeIndex> = a.intersection(&b).copied().collect();
@@ -339,6 +413,7 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
             Cell::List(names(graph, only_a)),
             Cell::List(names(graph, only_b)),
             Cell::List(names(graph, shared.iter().copied())),
+            edge_sources(kind),
         ]);
         let overlap = if union == 0 {
             100.0
@@ -350,6 +425,7 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
             Cell::Number(a.len() as f64),
             Cell::Number(b.len() as f64),
             Cell::Number(overlap),
+            Cell::Null,
         ]);
     }
     let mut fields: Vec<String> = Vec::new();
@@ -358,6 +434,7 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
         let side_by_side = node
             .fields
             .iter()
+            .filter(|(name, _)| name.as_str() != FIELD_SOURCES)
             .filter(|(_, v)| !matches!(v, Value::List(items) if items.iter().any(|i| matches!(i, Value::Record(_)))));
         for (name, value) in side_by_side {
             let mut leaf_names = Vec::new();
@@ -382,10 +459,18 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
         }
         found
     };
+    let (sources_l, sources_r) = (field_sources(graph, l), field_sources(graph, r));
     for f in fields {
         let (a, b) = (leaf(l, &f), leaf(r, &f));
         let shared = if a == b { a.clone() } else { Cell::Null };
-        table.push(vec![Cell::text(f), a, b, shared]);
+        let top = f.split(['.', '[']).next().unwrap_or(&f);
+        let mut keys: Vec<String> = [&sources_l, &sources_r]
+            .iter()
+            .flat_map(|m| m.get(top).cloned().unwrap_or_default())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        table.push(vec![Cell::text(f), a, b, shared, Cell::List(keys)]);
     }
     table.picture = Some(super::pictures::compare(graph, left, right));
     table
