@@ -282,7 +282,39 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
     // The notes go by name, whatever the rows' order.
     conflicts.sort_by(|a, b| graph.order_by_name(a.0, b.0).then(a.0.cmp(&b.0)));
     table.notes = conflicts.into_iter().map(|(_, note)| note).collect();
+    if let Some(note) = importance_note(graph, role) {
+        table.note(note);
+    }
     table
+}
+
+/// Where a role's importances come from, when they are not a dataset's own rating: the curated
+/// graph's 1–5 is the project's reading of the articles, ESCO's is its essential/optional
+/// mapped to 5/2. O*NET's IM is O*NET's own, and needs no note.
+pub fn importance_note(graph: &Graph, role: NodeIndex) -> Option<String> {
+    let mut editorial = false;
+    let mut esco = false;
+    for (e, _) in graph.out_edges(role, EdgeKind::Requires) {
+        let keys = graph.source_keys(&graph.edge(e).sources);
+        if keys.iter().any(|k| k.starts_with("esco")) {
+            esco = true;
+        } else if !keys.iter().any(|k| k.starts_with("onet")) {
+            editorial = true;
+        }
+    }
+    match (editorial, esco) {
+        (false, false) => None,
+        (true, _) => Some(format!(
+            "importance for {} is the project's reading of its sources on a 1–5 scale \
+             (5 core, 4 stated must-have, 3 shared or secondary, 2–1 nice to have), not a figure \
+             they state",
+            graph.name_of(role)
+        )),
+        (false, true) => Some(format!(
+            "importance for {} is ESCO's essential (5) or optional (2), as skillgraph maps them",
+            graph.name_of(role)
+        )),
+    }
 }
 
 /// Tools a role uses, by name.
@@ -754,7 +786,11 @@ mod tests {
             }
             let frozen = Graph::from_snapshot(graph.to_snapshot()).expect("a snapshot reads back");
             for g in [&graph, &frozen] {
-                prop_assert_eq!(skills_of(g, role), skills_of_simply(g, role));
+                // The oracle restates the rows and conflict notes; the note on where
+                // importances come from is `importance_note`'s, checked on its own.
+                let mut got = skills_of(g, role);
+                got.notes.retain(|n| Some(n) != importance_note(g, role).as_ref());
+                prop_assert_eq!(got, skills_of_simply(g, role));
                 prop_assert_eq!(tools_of(g, role), tools_of_simply(g, role));
             }
         }
