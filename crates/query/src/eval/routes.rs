@@ -129,6 +129,29 @@ fn shared_requirements(graph: &Graph, a: NodeIndex, b: NodeIndex) -> usize {
     of(a).intersection(&of(b)).count()
 }
 
+/// What kind of link a move is, in a few words: the article's `step up`, `lateral` or trap, and
+/// O*NET's tier and rank among an occupation's related occupations (`Supplemental, rank 13`).
+fn link_text(graph: &Graph, edge: skillgraph_graph::EdgeIndex) -> String {
+    let Some(extra) = graph.edge(edge).extra.as_ref() else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    if let Some(skillgraph_graph::Value::Text(t)) = extra.fields.get(skillgraph_graph::MOVE_TYPE) {
+        parts.push(if t == skillgraph_graph::TRAP {
+            "career trap".to_string()
+        } else {
+            t.clone()
+        });
+    }
+    if let Some(skillgraph_graph::Value::Text(tier)) = extra.fields.get("tier") {
+        parts.push(tier.clone());
+    }
+    if let Some(skillgraph_graph::Value::Number(rank)) = extra.fields.get("rank") {
+        parts.push(format!("rank {}", format_number(*rank)));
+    }
+    parts.join(", ")
+}
+
 /// Whether `route` takes a move a source calls a career trap anywhere but into its goal.
 fn no_trap_on_the_way(graph: &Graph, route: &Route) -> bool {
     let n = route.edges.len();
@@ -241,12 +264,20 @@ pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTab
             return Ok(answer);
         }
     };
-    let mut table = ResultTable::new(["move", "from", "to", "skills_named", "sources", "note"])
-        .with_title(format!(
-            "{} ({})",
-            route_text(graph, &route),
-            moves_word(route.moves())
-        ));
+    let mut table = ResultTable::new([
+        "move",
+        "from",
+        "to",
+        "link",
+        "skills_named",
+        "sources",
+        "note",
+    ])
+    .with_title(format!(
+        "{} ({})",
+        route_text(graph, &route),
+        moves_word(route.moves())
+    ));
     for (i, &e) in route.edges.iter().enumerate() {
         let edge = graph.edge(e);
         let skills: Vec<NodeIndex> = edge
@@ -258,6 +289,7 @@ pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTab
             Cell::Number((i + 1) as f64),
             Cell::text(name(graph, route.nodes[i])),
             Cell::text(name(graph, route.nodes[i + 1])),
+            Cell::text(link_text(graph, e)),
             Cell::List(names(graph, skills)),
             Cell::List(source_keys(graph, &edge.sources)),
             edge.note().map_or(Cell::Null, Cell::text),
@@ -289,7 +321,7 @@ fn path_by_effort(
     rules: &MoveRules,
 ) -> Result<ResultTable, QueryError> {
     let cost = |e| rules.cost(graph, e, algo::move_cost(graph, e, min));
-    let mut table = ResultTable::new(["move", "from", "to", "hours", "basis", "skills"]);
+    let mut table = ResultTable::new(["move", "from", "to", "link", "hours", "basis", "skills"]);
     let (first_leg, costed) = match origin {
         Origin::Role(from) => match cheapest_route(graph, *from, to, &resolved.options, cost) {
             Ok(c) => (None, c),
@@ -345,6 +377,7 @@ fn path_by_effort(
             Cell::Number(0.0),
             Cell::text("(profile)"),
             Cell::text(name(graph, role)),
+            Cell::Null,
             Cell::Number(plan.total_hours),
             Cell::text("learning plan"),
             Cell::List(
@@ -389,6 +422,7 @@ fn path_by_effort(
             Cell::Number(step as f64),
             Cell::text(name(graph, from)),
             Cell::text(name(graph, to_role)),
+            Cell::text(link_text(graph, e)),
             Cell::Number(costed.move_costs[i]),
             Cell::text(basis),
             Cell::List(skills),
