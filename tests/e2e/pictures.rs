@@ -224,22 +224,28 @@ fn every_picture_statement_gives_dot_and_mermaid() {
 #[test]
 fn the_route_is_highlighted_in_order_with_its_hours() {
     let db = TestDb::new();
-    let run = db.run(&[
-        "query",
-        "path DevOps -> \"Engineering Manager\" by effort",
-        "--format",
-        "dot",
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let route: Vec<&str> = run
-        .stdout
-        .lines()
-        .filter(|l| l.contains(" -> ") && l.contains("penwidth=3"))
-        .collect();
-    assert_eq!(route.len(), 2, "{}", run.stdout);
-    assert!(route[0].starts_with("  \"devops-engineer\" -> \"sre\" [label=\"move 1 · "));
-    assert!(route[1].contains("label=\"move 2 · "), "{}", route[1]);
-    assert!(route[1].contains(" h\""), "{}", route[1]);
+    let highlighted = |statement: &str| -> Vec<String> {
+        let run = db.run(&["query", statement, "--format", "dot"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+            .lines()
+            .filter(|l| l.contains(" -> ") && l.contains("penwidth=3"))
+            .map(str::to_string)
+            .collect()
+    };
+    // Through paths: every move in order, each labelled with its number.
+    let route = highlighted("path Ops -> \"Engineering Manager\"");
+    assert_eq!(route.len(), 2, "{route:?}");
+    assert!(route[0].starts_with("  \"operations-engineer\" -> \"sre\" [label=\"move 1"));
+    assert!(route[1].contains("label=\"move 2"), "{}", route[1]);
+    // By effort, a route that pays off is drawn with the hours of each move.
+    let route = highlighted("path Ops -> SRE by effort");
+    assert_eq!(route.len(), 1, "{route:?}");
+    assert!(route[0].contains("label=\"move 1 · "), "{}", route[0]);
+    assert!(route[0].contains(" h\""), "{}", route[0]);
+    // When learning straight beats every route of known moves, the plan is drawn instead.
+    let plan = highlighted("path DevOps -> \"Engineering Manager\" by effort");
+    assert!(plan.iter().any(|l| l.contains("h (estimate)")), "{plan:?}");
 }
 
 #[test]

@@ -284,3 +284,59 @@ fn why_shows_the_arithmetic_of_an_estimate() {
         assert!(basis.ends_with(&format!("= {hours} h")), "{basis}");
     }
 }
+
+#[test]
+fn a_route_between_esco_roles_says_why_there_is_none() {
+    let db = TestDb::new();
+    let esco =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("crates/import/tests/fixtures/esco-mini");
+    let run = db.run(&["import", "--esco", esco.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let roles = column(&db.json("roles where id starts with \"esco:\""), "id");
+    assert!(roles.len() >= 2, "{roles:?}");
+    let run = db.run(&["query", &format!("path {} -> {}", roles[0], roles[1])]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("has no known career moves: its data (esco-1.1.1) states none"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("`learn "), "{}", run.stdout);
+}
+
+#[test]
+fn a_route_by_effort_never_costs_more_than_learning_straight() {
+    let db = TestDb::new();
+    let roles = column(&db.json("roles"), "id");
+    for from in &roles {
+        for to in &roles {
+            if from == to {
+                continue;
+            }
+            let run = db.run(&[
+                "query",
+                &format!("path {from} -> {to} by effort"),
+                "--format",
+                "json",
+            ]);
+            if run.code != 0 {
+                continue;
+            }
+            let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+            if rows.iter().all(|r| r.get("hours").is_none()) {
+                continue; // no route at all: an answer listing the closest reachable roles
+            }
+            let route: f64 = rows.iter().map(|r| r["hours"].as_f64().unwrap()).sum();
+            let plan = db.json(&format!("learn {from} -> {to} without tools"));
+            let straight: f64 = plan
+                .iter()
+                .map(|r| r["effort_hours"].as_f64().unwrap())
+                .sum();
+            assert!(
+                route <= straight + 1e-9,
+                "{from} -> {to}: {route} > {straight}"
+            );
+        }
+    }
+}

@@ -85,9 +85,9 @@ fn route_failure(
     };
     match &e {
         RouteError::Unreachable {
+            from,
             to,
             reachable_closest,
-            ..
         } => {
             let mut table = ResultTable::new(["role", "shared_skills_with_target"])
                 .with_title(e.describe(graph));
@@ -97,6 +97,19 @@ fn route_failure(
                     Cell::text(name(graph, r)),
                     Cell::Number(shared as f64),
                 ]);
+            }
+            if graph
+                .out_edges(*from, skillgraph_graph::EdgeKind::Transition)
+                .next()
+                .is_none()
+            {
+                let sources = source_keys(graph, &graph.node(*from).sources).join(", ");
+                table.note(format!(
+                    "{} has no known career moves: its data ({sources}) states none; `learn {} -> {}` gives the plan straight to the target",
+                    name(graph, *from),
+                    crate::parser::quote_name(name(graph, *from)),
+                    crate::parser::quote_name(name(graph, *to))
+                ));
             }
             if reachable_closest.is_empty() {
                 table.note("no reachable role shares a skill with the target");
@@ -311,6 +324,93 @@ pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTab
     Ok(table)
 }
 
+/// Whether the data states any requirement for `role`: a role without is no free stepping stone.
+fn has_requirements(graph: &Graph, role: NodeIndex) -> bool {
+    graph
+        .out_edges(role, skillgraph_graph::EdgeKind::Requires)
+        .next()
+        .is_some()
+}
+
+/// The answer of `path … by effort` when learning straight for the target costs less than any
+/// route of known moves: one step, the plan, and the route it beat.
+fn straight_plan(
+    graph: &Graph,
+    origin: &Origin,
+    to: NodeIndex,
+    min: u8,
+    beaten: &Route,
+    beaten_hours: f64,
+) -> ResultTable {
+    let have = held_skills(graph, origin);
+    let plan = learning_plan(graph, &have, to, min, &[]);
+    let from = match origin {
+        Origin::Role(r) => name(graph, *r).to_string(),
+        Origin::Profile(_) => "(profile)".to_string(),
+    };
+    let mut table = ResultTable::new(["move", "from", "to", "link", "hours", "basis", "skills"])
+        .with_title(format!(
+            "{from} → {} by effort: {} hours, learning straight for it",
+            name(graph, to),
+            format_number(plan.total_hours)
+        ));
+    table.push(vec![
+        Cell::Number(1.0),
+        Cell::text(&from),
+        Cell::text(name(graph, to)),
+        Cell::text("learn straight"),
+        Cell::Number(plan.total_hours),
+        Cell::text("learning plan"),
+        Cell::List(
+            plan.steps
+                .iter()
+                .map(|s| name(graph, s.skill).to_string())
+                .collect(),
+        ),
+    ]);
+    table.note(format!("total: {} hours", format_number(plan.total_hours)));
+    table.note(format!(
+        "no known career move pays off: the least-effort route through them, {}, takes {} hours; \
+         `learn` gives the plan in order, `path` the moves",
+        route_text(graph, beaten),
+        format_number(beaten_hours)
+    ));
+    let reasons: Vec<String> = plan
+        .steps
+        .iter()
+        .map(|s| match &s.reason {
+            Reason::Required { importance } => format!("importance {importance}"),
+            Reason::Named => "named by the move".to_string(),
+            Reason::PrerequisiteOf(_) => "prerequisite".to_string(),
+        })
+        .collect();
+    let drawn: Vec<pictures::PlanStep> = plan
+        .steps
+        .iter()
+        .zip(&reasons)
+        .map(|(s, reason)| pictures::PlanStep {
+            skill: s.skill,
+            stop: to,
+            hours: s.effort.hours,
+            estimate: s.effort.is_estimate(),
+            reason,
+            covered_by: &s.covered_by,
+        })
+        .collect();
+    let start = match origin {
+        Origin::Role(r) => pictures::PlanStart::Role(*r),
+        Origin::Profile(_) => pictures::PlanStart::Profile("(profile)"),
+    };
+    table.picture = Some(pictures::plan(graph, start, &[to], &drawn));
+    table
+}
+
+/// `path START -> ROLE by effort`. The route is chosen by the hours of each move's learning plan
+/// (from the role moved from), never through a role whose requirements the data does not state
+/// (it would cost nothing for want of data) nor through a trap. It is then walked with what the
+/// person holds growing along it: the start, plus everything learnt on earlier moves at the
+/// levels reached; each move lists and costs only what is still missing there, and the total is
+/// the sum of the moves.
 fn path_by_effort(
     graph: &Graph,
     origin: &Origin,
@@ -320,7 +420,13 @@ fn path_by_effort(
     min: u8,
     rules: &MoveRules,
 ) -> Result<ResultTable, QueryError> {
-    let cost = |e| rules.cost(graph, e, algo::move_cost(graph, e, min));
+    let cost = |e| {
+        let (_, b) = graph.edge_endpoints(e);
+        if b != to && !has_requirements(graph, b) {
+            return f64::INFINITY;
+        }
+        rules.cost(graph, e, algo::move_cost(graph, e, min))
+    };
     let mut table = ResultTable::new(["move", "from", "to", "link", "hours", "basis", "skills"]);
     let (first_leg, costed) = match origin {
         Origin::Role(from) => match cheapest_route(graph, *from, to, &resolved.options, cost) {
@@ -365,12 +471,17 @@ fn path_by_effort(
             }
         }
     };
-    let mut total = costed.total;
-    let mut step = 0;
+    // Walk the route with what is held growing along it.
+    let mut have = held_skills(graph, origin);
+    let direct = learning_plan(graph, &have, to, min, &[]).total_hours;
+    let mut total = 0.0;
     let mut profile_plan_hours = 0.0;
+    let mut walked_costs: Vec<Option<f64>> = Vec::new();
     if let Some(role) = first_leg {
-        let have = held_skills(graph, origin);
         let plan = learning_plan(graph, &have, role, min, &[]);
+        for s in &plan.steps {
+            have.hold(s.skill, s.to_level);
+        }
         total += plan.total_hours;
         profile_plan_hours = plan.total_hours;
         table.push(vec![
@@ -388,29 +499,37 @@ fn path_by_effort(
             ),
         ]);
     }
+    let mut supplemental = 0;
     for (i, &e) in costed.route.edges.iter().enumerate() {
-        step += 1;
         let edge = graph.edge(e);
         let (from, to_role) = (costed.route.nodes[i], costed.route.nodes[i + 1]);
-        let (basis, skills) = match edge.effort_hours {
-            Some(_) => (
+        let named: Vec<NodeIndex> = edge
+            .move_skills()
+            .iter()
+            .filter_map(|id| graph.by_id(id))
+            .collect();
+        let (hours, basis, skills) = match edge.effort_hours {
+            Some(h) => (
+                h,
                 "stated effort".to_string(),
-                edge.move_skills()
+                named
                     .iter()
-                    .filter_map(|id| graph.by_id(id))
-                    .map(|ix| name(graph, ix).to_string())
+                    .map(|&ix| name(graph, ix).to_string())
                     .collect(),
             ),
             None => {
-                let have = held_skills(graph, &Origin::Role(from));
-                let named: Vec<NodeIndex> = edge
-                    .move_skills()
-                    .iter()
-                    .filter_map(|id| graph.by_id(id))
-                    .collect();
                 let plan = learning_plan(graph, &have, to_role, min, &named);
+                for s in &plan.steps {
+                    have.hold(s.skill, s.to_level);
+                }
+                let basis = if has_requirements(graph, to_role) {
+                    "learning plan"
+                } else {
+                    "requirements unknown"
+                };
                 (
-                    "learning plan".to_string(),
+                    plan.total_hours,
+                    basis.to_string(),
                     plan.steps
                         .iter()
                         .map(|s| name(graph, s.skill).to_string())
@@ -418,12 +537,16 @@ fn path_by_effort(
                 )
             }
         };
+        let link = link_text(graph, e);
+        supplemental += usize::from(link.starts_with("Supplemental"));
+        total += hours;
+        walked_costs.push(Some(hours));
         table.push(vec![
-            Cell::Number(step as f64),
+            Cell::Number((i + 1) as f64),
             Cell::text(name(graph, from)),
             Cell::text(name(graph, to_role)),
-            Cell::text(link_text(graph, e)),
-            Cell::Number(costed.move_costs[i]),
+            Cell::text(link),
+            Cell::Number(hours),
             Cell::text(basis),
             Cell::List(skills),
         ]);
@@ -432,12 +555,36 @@ fn path_by_effort(
         Some(_) => "profile → ".to_string(),
         None => String::new(),
     };
+    if direct < total && resolved.options.via.is_empty() {
+        // No known move pays off: learning straight for the target is the least effort, and a
+        // route is never offered at more than that.
+        return Ok(straight_plan(graph, origin, to, min, &costed.route, total));
+    }
     table.title = Some(format!(
         "{start_name}{} by effort: {} hours",
         route_text(graph, &costed.route),
         format_number(total)
     ));
     table.note(format!("total: {} hours", format_number(total)));
+    table.note(format!(
+        "what is held grows along the route: each move lists only what is still missing; \
+         learning straight for {} takes {} hours (`learn`)",
+        name(graph, to),
+        format_number(direct)
+    ));
+    if supplemental > 0 {
+        table.note(format!(
+            "{supplemental} move{} O*NET's Supplemental links, its weakest relations",
+            if supplemental == 1 {
+                " uses one of"
+            } else {
+                "s use"
+            }
+        ));
+    }
+    if !has_requirements(graph, to) {
+        table.note(no_requirements(graph, to));
+    }
     trap_notes(graph, &mut table, std::iter::once(&costed.route));
     let profile_label = match origin {
         Origin::Profile(nodes) => {
@@ -445,11 +592,10 @@ fn path_by_effort(
         }
         Origin::Role(_) => String::new(),
     };
-    let costs: Vec<Option<f64>> = costed.move_costs.iter().map(|&c| Some(c)).collect();
     table.picture = Some(pictures::route(
         graph,
         &costed.route,
-        &costs,
+        &walked_costs,
         false,
         first_leg.map(|_| (profile_label.as_str(), profile_plan_hours)),
     ));
