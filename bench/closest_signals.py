@@ -254,28 +254,42 @@ def main():
     signals["desc"] = sparse_cosine_matrix(tfidf([words(descriptions.get(c, "")) for c in codes]))
     measure("description: tf-idf cosine", signals["desc"])
 
-    # Mixes: the best rating signal with the others, a small grid.
-    base = signals["imlv_c"]
-    for label, parts in [
-        ("std imp×level + 0.1 zone", [(1, base), (0.1, signals["zone"])]),
-        ("std imp×level + 0.2 zone", [(1, base), (0.2, signals["zone"])]),
-        ("std imp×level + 0.3 tools", [(1, base), (0.3, signals["tools_idf"])]),
-        ("std imp×level + 0.5 tools", [(1, base), (0.5, signals["tools_idf"])]),
-        ("std imp×level + 0.3 tools + 0.1 zone",
-         [(1, base), (0.3, signals["tools_idf"]), (0.1, signals["zone"])]),
-        ("std imp×level + 0.5 tools + 0.2 zone",
-         [(1, base), (0.5, signals["tools_idf"]), (0.2, signals["zone"])]),
-        ("std level + std imp + 0.5 tools + 0.2 zone",
-         [(0.5, signals["lv_c"]), (0.5, signals["im_c"]), (0.5, signals["tools_idf"]),
-          (0.2, signals["zone"])]),
-        ("std imp×level + 0.5 tools + 0.2 zone + 0.5 titles",
-         [(1, base), (0.5, signals["tools_idf"]), (0.2, signals["zone"]),
-          (0.5, signals["titles"])]),
-        ("std imp×level + 0.5 tools + 0.2 zone + 0.5 titles + 0.5 description",
-         [(1, base), (0.5, signals["tools_idf"]), (0.2, signals["zone"]),
-          (0.5, signals["titles"]), (0.5, signals["desc"])]),
+    # Mixes: a weighted mean of cosines, times a Job Zone factor 1 − step × |Δzone| (the form
+    # skillgraph ships; a raw cosine over ratings sits between 0.6 and 1, so an additive zone
+    # term or a per-element standardisation swamps it: both measured above and worse).
+    zone_of = [zones.get(c) for c in codes]
+
+    def mix(weights, zone_step):
+        out = []
+        for i in range(n):
+            rows_ = [(w, signals[k][i]) for k, w in weights.items()]
+            total = sum(weights.values())
+            row = []
+            for j in range(n):
+                value = sum(w * r[j] for w, r in rows_) / total
+                if zone_of[i] is not None and zone_of[j] is not None:
+                    value *= 1 - zone_step * abs(zone_of[i] - zone_of[j])
+                row.append(value)
+            out.append(row)
+        return out
+
+    signals["imlv"] = cosine_matrix(imlv)
+    signals["tools"] = sparse_cosine_matrix(
+        [{k: idf(k) * (2.0 if dem else 1.0) * (1.5 if hot else 1.0)
+          for k, (hot, dem, _) in t.items()} for t in tool_sets])
+    for label, weights, step in [
+        ("imp×level + 0.1 tools", {"imlv": 1, "tools": 0.1}, 0),
+        ("imp×level + 0.1 tools, zone step 0.01", {"imlv": 1, "tools": 0.1}, 0.01),
+        ("imp×level + 0.1 tools, zone step 0.05", {"imlv": 1, "tools": 0.1}, 0.05),
+        ("imp×level + 0.4 titles", {"imlv": 1, "titles": 0.4}, 0),
+        ("imp×level + 0.6 titles", {"imlv": 1, "titles": 0.6}, 0),
+        ("imp×level + 0.8 titles", {"imlv": 1, "titles": 0.8}, 0),
+        ("imp×level + 0.6 titles + 0.1 tools", {"imlv": 1, "titles": 0.6, "tools": 0.1}, 0),
+        ("FINAL imp×level + 0.6 titles + 0.1 tools, zone step 0.01",
+         {"imlv": 1, "titles": 0.6, "tools": 0.1}, 0.01),
+        ("final + 0.1 description", {"imlv": 1, "titles": 0.6, "tools": 0.1, "desc": 0.1}, 0.01),
     ]:
-        measure(label, combine(parts))
+        measure(label, mix(weights, step))
 
 
 if __name__ == "__main__":
