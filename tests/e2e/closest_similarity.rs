@@ -60,14 +60,16 @@ struct Occupation {
     zone: Option<f64>,
 }
 
+/// One rating as the files give it: IM, LV, and whether the importer skips it.
+type Rating = (Option<f64>, Option<f64>, bool);
+
 fn occupations() -> BTreeMap<String, Occupation> {
     let mut all: BTreeMap<String, Occupation> = BTreeMap::new();
     for row in tsv("Occupation Data.txt") {
         let occ = all.entry(row["O*NET-SOC Code"].clone()).or_default();
         occ.title = row["Title"].clone();
     }
-    // Ratings: (occupation, element) → (IM, LV, skipped).
-    let mut ratings: BTreeMap<(String, String), (Option<f64>, Option<f64>, bool)> = BTreeMap::new();
+    let mut ratings: BTreeMap<(String, String), Rating> = BTreeMap::new();
     for file in ["Skills.txt", "Knowledge.txt"] {
         for row in tsv(file) {
             let key = (row["O*NET-SOC Code"].clone(), row["Element ID"].clone());
