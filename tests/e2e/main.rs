@@ -1,6 +1,7 @@
 //! End-to-end tests of the `skillgraph` binary: one test binary, a module per front end.
 
 mod cli;
+mod closest_similarity;
 mod crash;
 mod damaged;
 mod datasets;

@@ -28,6 +28,7 @@ mod enumerate;
 mod plan;
 mod routes;
 mod scratch;
+pub mod similarity;
 mod skills;
 
 pub use cheapest::{cheapest_route, CostedRoute};

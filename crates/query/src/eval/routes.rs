@@ -1227,6 +1227,99 @@ pub fn closest(
     let min = min_importance(&q.min_importance)?;
     let limit = q.limit.as_ref().map_or(10, |l| l.value);
     let list = closest_roles(graph, &have, min, role);
+    let mut table = match role {
+        Some(start) => similar_to_role(graph, start, &label, &list, min, limit, q.explain),
+        None => closest_by_plan(graph, &have, &label, &list, min, limit, q.explain),
+    };
+    let unrated = graph
+        .node_indices()
+        .filter(|&r| {
+            graph.kind_of(r) == Some(NodeKind::Role)
+                && Some(r) != role
+                && algo::requirements(graph, r, min).is_empty()
+        })
+        .count();
+    if unrated > 0 {
+        table.note(format!(
+            "{unrated} roles with no required skills of importance ≥ {min} in the data are left out: they cannot be compared"
+        ));
+    }
+    Ok(table)
+}
+
+/// `closest ROLE`: the roles most like the start role by
+/// [`similarity`](skillgraph_graph::algo::similarity) (skills and knowledge by importance ×
+/// level, titles, tools, Job Zone; never `transition` edges), each with the hours of its
+/// learning plan from the start role so the effort stays in view.
+fn similar_to_role(
+    graph: &Graph,
+    start: NodeIndex,
+    label: &str,
+    plans: &[algo::Closeness],
+    min: u8,
+    limit: usize,
+    explain: bool,
+) -> ResultTable {
+    let list = algo::similarity::similar_roles(graph, start, min);
+    let hours: std::collections::HashMap<NodeIndex, f64> =
+        plans.iter().map(|c| (c.role, c.hours)).collect();
+    let mut columns = vec![
+        "rank",
+        "role",
+        "similarity_pct",
+        "hours",
+        "skills_compared",
+        "shared_tools",
+    ];
+    if explain {
+        columns.extend(["skills_pct", "titles_pct", "tools_pct", "zone_factor"]);
+    }
+    let pct = |share: f64| (share * 1000.0).round() / 10.0;
+    let mut table = ResultTable::new(columns).with_title(format!("roles most like {label}"));
+    for (i, s) in list.iter().take(limit).enumerate() {
+        let mut row = vec![
+            Cell::Number((i + 1) as f64),
+            Cell::text(name(graph, s.role)),
+            Cell::Number(pct(s.score)),
+            Cell::opt_number(hours.get(&s.role).copied()),
+            Cell::Number(s.skills_compared as f64),
+            Cell::Number(s.shared_tools as f64),
+        ];
+        if explain {
+            row.extend([
+                Cell::Number(pct(s.skills)),
+                Cell::Number(pct(s.titles)),
+                Cell::opt_number(s.tools.map(pct)),
+                Cell::Number((s.zone * 100.0).round() / 100.0),
+            ]);
+        }
+        table.push(row);
+    }
+    table.note(
+        "similarity: skills and knowledge (importance × level), title words, tools and Job Zone \
+         (docs/GRAMMAR.md, `closest`); career transitions in the data are not read; hours: the \
+         learning plan from the start role",
+    );
+    if list.len() > limit {
+        table.note(format!(
+            "{} more roles not shown (raise `limit`)",
+            list.len() - limit
+        ));
+    }
+    table
+}
+
+/// `closest $profile` and `closest [list]`: the roles nearest by the hours of the learning
+/// plan, then the match %.
+fn closest_by_plan(
+    graph: &Graph,
+    have: &Held,
+    label: &str,
+    list: &[algo::Closeness],
+    min: u8,
+    limit: usize,
+    explain: bool,
+) -> ResultTable {
     let mut columns = vec![
         "rank",
         "role",
@@ -1235,7 +1328,7 @@ pub fn closest(
         "missing_skills",
         "skills_compared",
     ];
-    if q.explain {
+    if explain {
         columns.extend(["held (importance)", "missing (importance)"]);
     }
     let mut table = ResultTable::new(columns).with_title(format!("roles closest to {label}"));
@@ -1248,7 +1341,7 @@ pub fn closest(
             Cell::Number(c.missing as f64),
             Cell::Number(c.evidence as f64),
         ];
-        if q.explain {
+        if explain {
             // The same breakdown `why` gives, so a match % is never a black box.
             let mut held = Vec::new();
             let mut missing = Vec::new();
@@ -1276,20 +1369,7 @@ pub fn closest(
             list.len() - limit
         ));
     }
-    let unrated = graph
-        .node_indices()
-        .filter(|&r| {
-            graph.kind_of(r) == Some(NodeKind::Role)
-                && Some(r) != role
-                && algo::requirements(graph, r, min).is_empty()
-        })
-        .count();
-    if unrated > 0 {
-        table.note(format!(
-            "{unrated} roles with no required skills of importance ≥ {min} in the data are left out: they cannot be compared"
-        ));
-    }
-    Ok(table)
+    table
 }
 
 /// The rules a move must follow: `keep pay P%` (the role moved to pays at least P% of the start
