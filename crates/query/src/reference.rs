@@ -124,8 +124,12 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
     StatementForm {
         keyword: "closest",
         usage: "closest START [min importance N] [limit N] [explain]",
-        summary: "Roles ranked by the hours needed to qualify from a profile, with match %.",
-        examples: &["closest [Linux, Python, Docker, Git] limit 5"],
+        summary: "From a profile or list: roles ranked by the hours needed to qualify, with \
+                  match %. From a role: the roles most like it (skills and knowledge by \
+                  importance × level, titles, tools, Job Zone), with the hours to qualify. \
+                  Roles without requirement data, and moves a source calls a trap, are left \
+                  out, and a note says so.",
+        examples: &["closest [Linux, Python, Docker, Git] limit 5", "closest DevOps limit 5"],
     },
     StatementForm {
         keyword: "profile",

@@ -1260,7 +1260,15 @@ fn similar_to_role(
     limit: usize,
     explain: bool,
 ) -> ResultTable {
-    let list = algo::similarity::similar_roles(graph, start, min);
+    let mut list = algo::similarity::similar_roles(graph, start, min);
+    // A role the start moves to only by a move a source calls a career trap is not offered as
+    // a neighbour to aim for; the note names it.
+    let traps: Vec<(NodeIndex, skillgraph_graph::EdgeIndex)> = graph
+        .out_edges(start, skillgraph_graph::EdgeKind::Transition)
+        .filter(|&(e, _)| graph.is_trap_move(e))
+        .map(|(e, to)| (to, e))
+        .collect();
+    list.retain(|s| !traps.iter().any(|t| t.0 == s.role));
     let hours: std::collections::HashMap<NodeIndex, f64> =
         plans.iter().map(|c| (c.role, c.hours)).collect();
     let mut columns = vec![
@@ -1295,9 +1303,17 @@ fn similar_to_role(
         }
         table.push(row);
     }
+    for &(trap, e) in &traps {
+        table.note(format!(
+            "{} is left out: moving there from {} is a career trap, not a goal, per {}",
+            name(graph, trap),
+            name(graph, start),
+            source_keys(graph, &graph.edge(e).sources).join(", ")
+        ));
+    }
     table.note(
         "similarity: skills and knowledge (importance × level), title words, tools and Job Zone \
-         (docs/GRAMMAR.md, `closest`); career transitions in the data are not read; hours: the \
+         (docs/GRAMMAR.md, `closest`); career transitions do not enter the score; hours: the \
          learning plan from the start role",
     );
     if list.len() > limit {
