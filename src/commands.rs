@@ -172,9 +172,9 @@ pub fn export(db_path: &Path, format: ExportFormat, out: Option<&Path>) -> u8 {
         None => {
             for (name, text) in files {
                 if matches!(format, ExportFormat::Csv) {
-                    println!("# {name}");
+                    crate::output::write_out(&format!("# {name}\n"));
                 }
-                print!("{text}");
+                crate::output::write_out(&text);
             }
         }
         Some(dir) => {

@@ -259,6 +259,14 @@ fn render_csv(table: &ResultTable) -> String {
 
 /// Writes one table to standard output, and in JSON/CSV its notes to standard error (see
 /// [`Stdout::answer`]). Returns whether the answer could be shown.
+/// Writes `text` to standard output at once. A reader that has gone away (`| head`, a closed
+/// socket) ends the output quietly: `print!` would panic on the broken pipe.
+pub fn write_out(text: &str) {
+    let mut stdout = io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}
+
 pub fn print(table: &ResultTable, format: Format) -> bool {
     // Written when `Stdout` drops, at the end of this statement.
     Stdout::new().answer(table, format)

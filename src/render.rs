@@ -1013,7 +1013,7 @@ pub fn command(
         let text = svg(picture, table.title.as_deref());
         match out {
             None => {
-                print!("{text}");
+                crate::output::write_out(&text);
                 EXIT_OK
             }
             Some(path) => match std::fs::write(path, text) {

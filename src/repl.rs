@@ -301,15 +301,13 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
     }
 
     let graph = engine.graph();
-    println!(
-        "skillgraph {} — database {db_label} ({} nodes, {} edges)",
+    output::write_out(&format!(
+        "skillgraph {} — database {db_label} ({} nodes, {} edges)\n\
+         Type .help for help, Tab to complete, .quit or Ctrl-D to leave. Try: path DevOps -> SRE\n",
         env!("CARGO_PKG_VERSION"),
         graph.node_count(),
         graph.edge_count()
-    );
-    println!(
-        "Type .help for help, Tab to complete, .quit or Ctrl-D to leave. Try: path DevOps -> SRE"
-    );
+    ));
     loop {
         let line = match editor.readline(PROMPT) {
             Ok(line) => line,
@@ -386,21 +384,26 @@ fn meta_command(engine: &mut Engine, line: &str) -> MetaOutcome {
         .map_or((line, ""), |(c, a)| (c, a.trim()));
     match command {
         ".quit" | ".exit" => return MetaOutcome::Quit,
-        ".help" => print!("{}", crate::help::help(arg)),
-        ".format" if arg.is_empty() => println!("output format: {}", engine.format.name()),
+        ".help" => output::write_out(&crate::help::help(arg)),
+        ".format" if arg.is_empty() => {
+            output::write_out(&format!("output format: {}\n", engine.format.name()))
+        }
         ".format" => match Format::parse(arg) {
             Some(f) => {
                 engine.format = f;
-                println!("output format: {}", f.name());
+                output::write_out(&format!("output format: {}\n", f.name()));
             }
             None => eprintln!("error: `.format` takes table, json or csv, not `{arg}`"),
         },
         ".timing" => match arg {
             "on" | "off" => {
                 engine.timing = arg == "on";
-                println!("timing {arg}");
+                output::write_out(&format!("timing {arg}\n"));
             }
-            "" => println!("timing {}", if engine.timing { "on" } else { "off" }),
+            "" => output::write_out(&format!(
+                "timing {}\n",
+                if engine.timing { "on" } else { "off" }
+            )),
             _ => eprintln!("error: `.timing` takes on or off, not `{arg}`"),
         },
         ".read" if arg.is_empty() => eprintln!("error: `.read` takes a file name"),
@@ -413,7 +416,7 @@ fn meta_command(engine: &mut Engine, line: &str) -> MetaOutcome {
             }
             Err(e) => eprintln!("error: cannot read {arg}: {e}"),
         },
-        ".schema" => print!("{}", schema_text()),
+        ".schema" => output::write_out(&schema_text()),
         ".sources" => {
             let table = crate::commands::sources_table(engine.graph());
             output::print(&table, engine.format);

@@ -227,3 +227,34 @@ fn a_profile_survives_reopening_and_travels_with_an_export() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(other.json("show profile me"), shown);
 }
+
+/// Every command that writes to standard output ends quietly when its reader has gone away
+/// (`| head`, a closed socket): exit 0, no panic, no backtrace.
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    let db = TestDb::new();
+    assert_eq!(db.run(&["query", "roles"]).code, 0);
+    for args in [
+        &["export", "--format", "cypher"][..],
+        &["export", "--format", "csv"],
+        &["export", "--format", "toml"],
+        &["query", "skills of SRE", "--format", "csv"],
+        &["query", "learn DevOps -> SRE", "--format", "dot"],
+        &["render", "learn DevOps -> SRE"],
+    ] {
+        let mut child = db
+            .command()
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before a byte is written.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
