@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use skillgraph_graph::algo::effort::{HOURS_PER_LEVEL_BY_ZONE, LEVEL_THRESHOLD};
+use skillgraph_graph::algo::effort::{
+    HOURS_PER_LEVEL_ANY_ZONE, HOURS_PER_LEVEL_BY_ZONE, LEVEL_THRESHOLD,
+};
 
 use crate::support::{column, TestDb};
 
@@ -76,24 +78,36 @@ fn ratings() -> BTreeMap<(String, String), Rating> {
     all
 }
 
-fn job_zone(code: &str) -> u8 {
-    tsv("Job Zones.txt")
-        .into_iter()
-        .find(|r| r["O*NET-SOC Code"] == code)
-        .map(|r| r["Job Zone"].parse().unwrap())
-        .unwrap()
-}
-
 fn code(id: &str) -> &str {
     id.trim_start_matches("onet:")
 }
 
+/// An element's hours per level point by the documented rule: the median, over the occupations
+/// that need it (importance ≥ 3 after rounding) and have a Job Zone, of their zone's rate.
+fn rate(element: &str) -> f64 {
+    let zones: BTreeMap<String, u8> = tsv("Job Zones.txt")
+        .into_iter()
+        .map(|r| (r["O*NET-SOC Code"].clone(), r["Job Zone"].parse().unwrap()))
+        .collect();
+    let mut rates: Vec<f64> = ratings()
+        .iter()
+        .filter(|((_, e), r)| e == element && r.importance.unwrap().round() >= 3.0)
+        .filter_map(|((occ, _), _)| zones.get(occ))
+        .map(|&z| HOURS_PER_LEVEL_BY_ZONE[usize::from(z - 1)])
+        .collect();
+    rates.sort_by(f64::total_cmp);
+    match rates.len() {
+        0 => HOURS_PER_LEVEL_ANY_ZONE,
+        n if n % 2 == 1 => rates[n / 2],
+        n => (rates[n / 2 - 1] + rates[n / 2]) / 2.0,
+    }
+}
+
 /// The gap by the documented rules: every element the target rates with importance ≥ 3 (after
 /// rounding) whose level the start holds at least [`LEVEL_THRESHOLD`] below, with hours
-/// `(needed − held) × hours per level of the target's Job Zone`, rounded.
+/// `(needed − held) × the element's hours per level`, rounded.
 fn expected_gap(from: &str, to: &str) -> BTreeMap<String, (Option<f64>, f64, f64)> {
     let all = ratings();
-    let per_level = HOURS_PER_LEVEL_BY_ZONE[usize::from(job_zone(code(to)) - 1)];
     let mut gap = BTreeMap::new();
     for ((occ, element), need) in &all {
         if occ != code(to) || need.importance.unwrap().round() < 3.0 {
@@ -105,7 +119,7 @@ fn expected_gap(from: &str, to: &str) -> BTreeMap<String, (Option<f64>, f64, f64
             .and_then(|r| r.level);
         let from_level = held.unwrap_or(0.0);
         if needed - from_level >= LEVEL_THRESHOLD {
-            let hours = ((needed - from_level) * per_level).round();
+            let hours = ((needed - from_level) * rate(element)).round();
             gap.insert(element.clone(), (held, needed, hours));
         }
     }
@@ -269,8 +283,8 @@ fn why_shows_the_arithmetic_of_an_estimate() {
     let db = imported();
     let expected = expected_gap(NETADMIN, VALIDATION);
     let rows = db.json(&format!("why {NETADMIN} -> {VALIDATION}"));
-    let per_level = HOURS_PER_LEVEL_BY_ZONE[usize::from(job_zone(code(VALIDATION)) - 1)];
     for (element, (_, _, hours)) in &expected {
+        let per_level = skillgraph_graph::format_number(rate(element));
         let row = rows
             .iter()
             .find(|r| r["skill"] == element.as_str())
@@ -278,7 +292,7 @@ fn why_shows_the_arithmetic_of_an_estimate() {
         let basis = row["hours_basis"].as_str().unwrap();
         assert!(basis.starts_with("estimate: (level "), "{basis}");
         assert!(
-            basis.contains(&format!("× {per_level} h per level")),
+            basis.contains(&format!("× {per_level} h per level of this skill")),
             "{basis}"
         );
         assert!(basis.ends_with(&format!("= {hours} h")), "{basis}");

@@ -198,6 +198,22 @@ pub const FIELD_SOURCES: &str = "field_sources";
 /// The key of the source that marks facts the project adds itself.
 pub const ESTIMATE_SOURCE: &str = "skillgraph-estimate";
 
+impl Source {
+    /// The source of facts the project adds itself ([`ESTIMATE_SOURCE`]), as the curated
+    /// graph declares it, for importers that add estimates to a graph of their own.
+    pub fn project_estimate() -> Source {
+        Source {
+            key: ESTIMATE_SOURCE.to_string(),
+            title: "skillgraph project estimate".to_string(),
+            url: None,
+            author: None,
+            publisher: Some("skillgraph".to_string()),
+            date: None,
+            licence: None,
+        }
+    }
+}
+
 /// A role, skill or tool.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Node {

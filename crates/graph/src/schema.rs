@@ -83,6 +83,7 @@ pub const FIELDS: &[FieldSpec] = &[
     field!("sources", TextList, ALL, false, "keys of the sources stating the node"),
     field!("description", Text, ALL, true, "short description (imported datasets)"),
     field!("effort_hours", Number, SKILL, true, "estimated hours to learn to working level"),
+    field!("hours_per_level", Number, SKILL, true, "estimated hours per O*NET level point (0–7 scale)"),
     field!("skill_type", Text, SKILL, true, "ESCO: skill/competence or knowledge"),
     field!("reuse_level", Text, SKILL, true, "ESCO: transversal, cross-sector, sector-specific, occupation-specific"),
     field!("focus", Text, ROLE, true, "what the role optimises for"),

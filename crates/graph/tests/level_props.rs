@@ -2,14 +2,14 @@
 //! O*NET-style levels (some without one, some in several parallel edges), random Job Zones and
 //! random starts (a role, a profile with levels). The oracle restates the documented rules with
 //! plain loops: a need is met when held in full, needed without a level, or held less than
-//! `LEVEL_THRESHOLD` below; a gap's hours are `(needed − held) × hours per level of the target's
-//! Job Zone`, rounded; a plan's total is the sum of its steps.
+//! `LEVEL_THRESHOLD` below; a gap's hours are `(needed − held) × the skill's hours per level`,
+//! rounded; a plan's total is the sum of its steps, whatever the target's Job Zone.
 
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use skillgraph_graph::algo::effort::{
-    profile_level, HOURS_PER_LEVEL_ANY_ZONE, HOURS_PER_LEVEL_BY_ZONE, LEVEL_THRESHOLD,
+    profile_level, HOURS_PER_LEVEL, HOURS_PER_LEVEL_ANY_ZONE, LEVEL_THRESHOLD,
 };
 use skillgraph_graph::algo::{closest_roles, gap, held_skills, learning_plan, Start};
 use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Value};
@@ -21,14 +21,22 @@ struct World {
     graph: Graph,
     roles: Vec<NodeIndex>,
     skills: Vec<NodeIndex>,
-    zones: Vec<Option<u8>>,
     needs: Vec<Drawn>,
 }
 
 fn world(skill_count: usize, zones: Vec<Option<u8>>, needs: Vec<Drawn>) -> World {
     let mut graph = Graph::new();
+    // Every other skill has a rate of its own; the rest take the default.
     let skills: Vec<NodeIndex> = (0..skill_count)
-        .map(|i| graph.add_node(Node::new(format!("s{i}"), NodeKind::Skill, format!("S{i}"))))
+        .map(|i| {
+            let mut skill = Node::new(format!("s{i}"), NodeKind::Skill, format!("S{i}"));
+            if let Some(rate) = rate_of(i) {
+                skill
+                    .fields
+                    .insert(HOURS_PER_LEVEL.into(), Value::Number(rate));
+            }
+            graph.add_node(skill)
+        })
         .collect();
     let mut roles = Vec::new();
     for (r, zone) in zones.iter().enumerate() {
@@ -54,15 +62,17 @@ fn world(skill_count: usize, zones: Vec<Option<u8>>, needs: Vec<Drawn>) -> World
         graph,
         roles,
         skills,
-        zones,
         needs,
     }
 }
 
-fn per_level(zone: Option<u8>) -> f64 {
-    zone.map_or(HOURS_PER_LEVEL_ANY_ZONE, |z| {
-        HOURS_PER_LEVEL_BY_ZONE[usize::from(z - 1)]
-    })
+/// The rate skill `i` is given: its own for even `i`, none (the default) for odd.
+fn rate_of(i: usize) -> Option<f64> {
+    (i % 2 == 0).then_some(10.0 + 7.0 * i as f64)
+}
+
+fn per_level(skill: usize) -> f64 {
+    rate_of(skill).unwrap_or(HOURS_PER_LEVEL_ANY_ZONE)
 }
 
 /// Folds parallel edges the documented way: highest importance, highest stated level.
@@ -127,7 +137,7 @@ fn oracle_gap(
             (Some(Some(h)), Some(_)) => Some(*h),
         };
         let hours = match needed {
-            Some(n) => ((n - from.unwrap_or(0.0)) * per_level(w.zones[target])).round(),
+            Some(n) => ((n - from.unwrap_or(0.0)) * per_level(s)).round(),
             // No level, no stated hours, not ESCO: nothing to estimate from.
             None => 0.0,
         };

@@ -95,6 +95,7 @@ pub fn to_data_file(graph: &Graph) -> DataFile {
             background: text_list(f.get("background")),
             education: text_list(f.get("education")),
             job_zone: number(f, "job_zone").map(sp),
+            hours_per_level: number(f, "hours_per_level").map(sp),
             skill_type: str_field("skill_type"),
             reuse_level: str_field("reuse_level"),
             hot_technology: boolean(f, "hot_technology").map(sp),

@@ -229,6 +229,18 @@ impl<'a> Loader<'a> {
         if let Some(v) = e.job_zone {
             kind_fields.push(("job_zone", Role, v.span(), Value::Number(v.into_inner())));
         }
+        if let Some(v) = e.hours_per_level {
+            let h = *v.get_ref();
+            if h < 0.0 || !h.is_finite() {
+                self.error(
+                    fi,
+                    v.span(),
+                    format!("hours per level cannot be negative (got {h})"),
+                );
+            } else {
+                kind_fields.push(("hours_per_level", Skill, v.span(), Value::Number(h)));
+            }
+        }
         for (name, value) in [
             ("hot_technology", e.hot_technology),
             ("in_demand", e.in_demand),

@@ -8,7 +8,12 @@ use std::fmt;
 use std::io::Cursor;
 use std::path::Path;
 
-use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeKind, Source, SourceId, Value};
+use skillgraph_graph::algo::effort::{
+    HOURS_PER_LEVEL, HOURS_PER_LEVEL_ANY_ZONE, HOURS_PER_LEVEL_BY_ZONE,
+};
+use skillgraph_graph::{
+    Edge, EdgeKind, Graph, Node, NodeKind, Source, SourceId, Value, ESTIMATE_SOURCE, FIELD_SOURCES,
+};
 
 use crate::error::{DataError, DataErrors};
 
@@ -589,9 +594,42 @@ impl OnetLoad {
         }
     }
 
+    /// Per element, the project's estimate of the hours one level point takes: the median,
+    /// over the occupations that need it (importance ≥ 3, with a Job Zone), of their zone's
+    /// hours per level point (docs/EFFORT.md). A property of the element, not of the role
+    /// learnt for, so a plan costs the same whichever roles a route passes through.
+    fn hours_per_level(&self) -> Vec<Option<f64>> {
+        let mut per_element: Vec<Vec<f64>> = vec![Vec::new(); self.elements.len()];
+        for rating in &self.ratings {
+            let needed = rating.importance.is_some_and(|im| im.round() >= 3.0)
+                && !rating.not_relevant
+                && !rating.importance_suppressed;
+            if let (true, Some(zone)) = (needed, self.occupations[rating.occupation].job_zone) {
+                per_element[rating.element].push(HOURS_PER_LEVEL_BY_ZONE[usize::from(zone - 1)]);
+            }
+        }
+        per_element
+            .into_iter()
+            .map(|mut rates| {
+                if rates.is_empty() {
+                    return None;
+                }
+                rates.sort_by(f64::total_cmp);
+                let mid = rates.len() / 2;
+                Some(if rates.len() % 2 == 1 {
+                    rates[mid]
+                } else {
+                    (rates[mid - 1] + rates[mid]) / 2.0
+                })
+            })
+            .collect()
+    }
+
     fn build(mut self) -> (Graph, ImportReport) {
         let mut graph = Graph::new();
         let source = graph.add_source(onet_source());
+        // Named by the skills' `field_sources` for the rate the project estimates.
+        graph.add_source(Source::project_estimate());
         let node = |id: String, kind, name: &str| {
             let mut node = Node::new(id, kind, name);
             node.sources = vec![source];
@@ -616,11 +654,22 @@ impl OnetLoad {
             roles.push(graph.add_node(role));
         }
 
+        let rates = self.hours_per_level();
         let mut skills = Vec::with_capacity(self.elements.len());
-        for element in &self.elements {
+        for (e, element) in self.elements.iter().enumerate() {
             let id = format!("onet:{}", element.id.to_ascii_lowercase());
             let mut skill = node(id, NodeKind::Skill, &element.name);
             skill.category = Some(element.category.to_string());
+            skill.fields.insert(
+                HOURS_PER_LEVEL.to_string(),
+                Value::Number(rates[e].unwrap_or(HOURS_PER_LEVEL_ANY_ZONE)),
+            );
+            // The rate is the project's estimate, not O*NET's figure: say so beside it.
+            let by_estimate = Value::List(vec![Value::Text(ESTIMATE_SOURCE.to_string())]);
+            skill.fields.insert(
+                FIELD_SOURCES.to_string(),
+                Value::Record([(HOURS_PER_LEVEL.to_string(), by_estimate)].into()),
+            );
             if let Some(text) = self.element_descriptions.remove(&element.id) {
                 set_text(&mut skill, "description", text);
             }
@@ -709,7 +758,8 @@ impl OnetLoad {
                  `level_suppressed` (O*NET: low precision)"
             ),
             "skills and transitions carry no effort_hours: O*NET does not say how long either \
-             takes; plans estimate hours from levels and Job Zones (docs/EFFORT.md)"
+             takes; each skill's `hours_per_level` is the project's estimate from the Job Zones \
+             of the occupations that need it, and plans cost level steps with it (docs/EFFORT.md)"
                 .to_string(),
             "transition: O*NET's Related Occupations, with the fields `tier` and `rank` (1 = \
              closest)"

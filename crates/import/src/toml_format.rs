@@ -110,6 +110,9 @@ pub struct NodeEntry {
     /// Role: O*NET job zone 1–5.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_zone: Option<Spanned<f64>>,
+    /// Skill: hours per O*NET level point (the project's estimate for O*NET elements).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hours_per_level: Option<Spanned<f64>>,
     // skill, from ESCO
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skill_type: Option<Spanned<String>>,

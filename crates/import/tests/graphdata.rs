@@ -359,6 +359,7 @@ fn toml_export_keeps_every_settable_field() {
     for change in [
         set("linux", "skill_type", text("knowledge")),
         set("linux", "reuse_level", text("cross-sector")),
+        set("linux", "hours_per_level", Value::Number(37.0)),
         set("sre", "job_zone", Value::Number(4.0)),
         set("docker", "hot_technology", Value::Bool(true)),
         set("docker", "in_demand", Value::Bool(false)),

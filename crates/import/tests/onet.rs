@@ -349,7 +349,9 @@ fn related_occupation_missing_from_occupation_data_is_warned_with_its_line() {
 #[test]
 fn every_fact_is_sourced_to_onet() {
     let (graph, report) = load(&fixture());
-    assert_eq!(graph.sources().len(), 1);
+    // O*NET, and the project's estimate that each skill's `hours_per_level` names.
+    let keys: Vec<&str> = graph.sources().iter().map(|s| s.key.as_str()).collect();
+    assert_eq!(keys, [ONET_SOURCE_KEY, "skillgraph-estimate"]);
     let source = &graph.sources()[0];
     assert_eq!(source.key, ONET_SOURCE_KEY);
     assert_eq!(source.licence.as_deref(), Some("CC BY 4.0"));
@@ -358,6 +360,22 @@ fn every_fact_is_sourced_to_onet() {
     let id = graph.source_id(ONET_SOURCE_KEY).unwrap();
     assert!(graph.node_indices().all(|n| graph.node(n).sources == [id]));
     assert!(graph.edge_indices().all(|e| graph.edge(e).sources == [id]));
+    for n in graph.node_indices() {
+        let node = graph.node(n);
+        if node.kind == NodeKind::Skill {
+            let stated = &node.fields["field_sources"];
+            assert_eq!(
+                stated,
+                &Value::Record(
+                    [(
+                        "hours_per_level".to_string(),
+                        Value::List(vec![Value::Text("skillgraph-estimate".into())])
+                    )]
+                    .into()
+                )
+            );
+        }
+    }
 }
 
 #[test]

@@ -26,12 +26,17 @@ pub fn profile_level(level: u8) -> f64 {
     (1.5 * f64::from(level.clamp(1, 5)) - 0.5).min(MAX_LEVEL)
 }
 
-/// Hours per O*NET level point, by the target role's Job Zone (1–5): the middle of the zone's
-/// preparation time (SVP range in `Job Zone Reference.txt`, full-time hours) divided by the
-/// median sum of required levels of the zone's occupations (bench/effort_calibration.py).
+/// Hours per O*NET level point in the occupations of each Job Zone (1–5): the middle of the
+/// zone's preparation time (SVP range in `Job Zone Reference.txt`, full-time hours) divided by
+/// the median sum of required levels of the zone's occupations (bench/effort_calibration.py).
+/// The importer turns them into each element's own rate ([`HOURS_PER_LEVEL`]).
 pub const HOURS_PER_LEVEL_BY_ZONE: [f64; 5] = [13.0, 29.0, 37.0, 58.0, 123.0];
-/// The same over all zones, for a target without a Job Zone.
+/// The same over all zones, for a skill without a rate of its own.
 pub const HOURS_PER_LEVEL_ANY_ZONE: f64 = 46.0;
+/// The skill field holding the hours one level point of it takes (O*NET elements: the median
+/// rate of the Job Zones of the occupations that need it). A rate per skill, not per role
+/// learnt for, keeps a plan's cost the same whichever roles a route passes through.
+pub const HOURS_PER_LEVEL: &str = "hours_per_level";
 
 /// Hours of one ESCO skill, by the Job Zone its occupation's ISCO major group stands for
 /// (ILO skill levels: groups 1–2 → zone 4, 3 → 3, 4–8 and 0 → 2, 9 → 1): the zone's
@@ -116,11 +121,10 @@ pub enum EffortBasis {
     /// The skill's own `effort_hours`: a source's figure, or the project's own where the
     /// skill lists `skillgraph-estimate` among its sources (the curated graph's hours).
     Stated { by_estimate: bool },
-    /// O*NET levels: `(to − from) × hours_per_level`, by the target's Job Zone.
+    /// O*NET levels: `(to − from) × hours_per_level`, the skill's own rate.
     LevelSteps {
         from: f64,
         to: f64,
-        job_zone: Option<u8>,
         hours_per_level: f64,
     },
     /// An ESCO skill: hours of one essential skill for the target's occupation group.
@@ -163,14 +167,12 @@ impl Effort {
             EffortBasis::LevelSteps {
                 from,
                 to,
-                job_zone,
                 hours_per_level,
             } => format!(
-                "estimate: (level {} − {}) × {} h per level ({}) = {h} h",
+                "estimate: (level {} − {}) × {} h per level of this skill = {h} h",
                 crate::model::format_number(*to),
                 crate::model::format_number(*from),
                 crate::model::format_number(*hours_per_level),
-                zone_words(*job_zone),
             ),
             EffortBasis::EscoSkill { job_zone } => {
                 format!(
@@ -237,23 +239,26 @@ pub fn skill_effort(
             };
         }
     }
-    let zone = target.and_then(|t| job_zone(graph, t));
     if let Some(to) = to {
         let from = from.unwrap_or(0.0).clamp(0.0, MAX_LEVEL);
-        let per = zone.map_or(HOURS_PER_LEVEL_ANY_ZONE, |z| {
-            HOURS_PER_LEVEL_BY_ZONE[usize::from(z - 1)]
-        });
+        let per = match graph
+            .get_node(skill)
+            .and_then(|n| n.fields.get(HOURS_PER_LEVEL))
+        {
+            Some(Value::Number(h)) if h.is_finite() && *h >= 0.0 => *h,
+            _ => HOURS_PER_LEVEL_ANY_ZONE,
+        };
         let steps = (to.clamp(0.0, MAX_LEVEL) - from).max(0.0);
         return Effort {
             hours: round_hours(steps * per),
             basis: EffortBasis::LevelSteps {
                 from,
                 to,
-                job_zone: zone,
                 hours_per_level: per,
             },
         };
     }
+    let zone = target.and_then(|t| job_zone(graph, t));
     let is_esco = graph
         .get_node(skill)
         .is_some_and(|n| n.fields.contains_key("skill_type") || n.id.starts_with("esco:"));
