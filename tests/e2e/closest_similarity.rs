@@ -4,12 +4,12 @@
 //! data never top the list.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::PathBuf;
 
 use skillgraph_graph::algo::similarity::{
     HOT_WEIGHT, IN_DEMAND_WEIGHT, SKILL_WEIGHT, TITLE_WEIGHT, TOOL_WEIGHT, ZONE_STEP,
 };
 
+use crate::onet_fixture::{fixture, tsv};
 use crate::support::{column, TestDb};
 
 /// Network and Computer Systems Administrators: rated.
@@ -17,31 +17,12 @@ const NETADMIN: &str = "15-1244.00";
 /// Software Developers: technology rows, no Skills or Knowledge ratings in O*NET 29.3.
 const DEVELOPERS: &str = "15-1252.00";
 
-fn fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("crates/import/tests/fixtures/onet-mini")
-}
-
 fn imported() -> TestDb {
     let db = TestDb::new();
     // Replacing the built-in graph: the idf weights count the roles of the fixture alone.
     let run = db.run(&["import", "--replace", "--onet", fixture().to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     db
-}
-
-fn tsv(name: &str) -> Vec<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(fixture().join(name)).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    lines
-        .map(|l| {
-            header
-                .iter()
-                .zip(l.split('\t'))
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 /// A sparse vector by key.

@@ -11,6 +11,7 @@ mod fuzz_corpus;
 mod hygiene;
 mod interop;
 mod limits;
+mod onet_fixture;
 mod pictures;
 mod powercut;
 mod queries;

@@ -10,6 +10,7 @@ use skillgraph_graph::algo::effort::{
     HOURS_PER_LEVEL_ANY_ZONE, HOURS_PER_LEVEL_BY_ZONE, LEVEL_THRESHOLD,
 };
 
+use crate::onet_fixture::{fixture, tsv};
 use crate::support::{column, TestDb};
 
 /// Network and Computer Systems Administrators: rated, Job Zone 4.
@@ -18,10 +19,6 @@ const NETADMIN: &str = "onet:15-1244.00";
 const VALIDATION: &str = "onet:17-2112.02";
 /// Software Developers: technology rows, no Skills or Knowledge ratings in O*NET 29.3.
 const DEVELOPERS: &str = "onet:15-1252.00";
-
-fn fixture() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("crates/import/tests/fixtures/onet-mini")
-}
 
 fn imported() -> TestDb {
     let db = TestDb::new();
@@ -37,21 +34,6 @@ struct Rating {
     level: Option<f64>,
     not_relevant: bool,
     suppressed: bool,
-}
-
-fn tsv(name: &str) -> Vec<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(fixture().join(name)).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    lines
-        .map(|l| {
-            header
-                .iter()
-                .zip(l.split('\t'))
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 /// (occupation code, element name) → rating, over Skills and Knowledge.

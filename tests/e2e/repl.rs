@@ -439,13 +439,11 @@ fn colour_marks_keywords_and_unknown_names_but_not_with_no_color() {
     assert!(!has_styles(&typed) && !has_styles(&out), "{typed:?}{out:?}");
 }
 
-/// Several lines arriving at once, as when a person pastes them (without bracketed paste) or
-/// types ahead while a statement runs: every line runs, in order, none is lost.
-#[test]
-fn lines_that_arrive_together_all_run() {
+/// Sends `keys` (three statements in one write) and checks that each one answers, in order.
+fn all_three_run(keys: &str) {
     let db = TestDb::new();
     let mut shell = Shell::start(&db);
-    shell.send("skills of SRE\rtools of DevOps\rshow Kubernetes\r");
+    shell.send(keys);
     let mut seen = String::new();
     for title in [
         "skills Site Reliability Engineer requires",
@@ -458,20 +456,15 @@ fn lines_that_arrive_together_all_run() {
     assert_eq!(shell.leave(), 0, "{seen}");
 }
 
+/// Several lines arriving at once, as when a person pastes them (without bracketed paste) or
+/// types ahead while a statement runs: every line runs, in order, none is lost.
+#[test]
+fn lines_that_arrive_together_all_run() {
+    all_three_run("skills of SRE\rtools of DevOps\rshow Kubernetes\r");
+}
+
 /// A bracketed paste of several statements (what terminals send for a paste): each one runs.
 #[test]
 fn a_pasted_block_of_statements_runs_every_one() {
-    let db = TestDb::new();
-    let mut shell = Shell::start(&db);
-    shell.send("\x1b[200~skills of SRE\rtools of DevOps\rshow Kubernetes\x1b[201~\r");
-    let mut seen = String::new();
-    for title in [
-        "skills Site Reliability Engineer requires",
-        "tools DevOps engineer uses",
-        "Container orchestration",
-    ] {
-        seen.push_str(&plain(&shell.expect(title)));
-    }
-    shell.ready();
-    assert_eq!(shell.leave(), 0, "{seen}");
+    all_three_run("\x1b[200~skills of SRE\rtools of DevOps\rshow Kubernetes\x1b[201~\r");
 }

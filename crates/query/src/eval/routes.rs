@@ -332,6 +332,16 @@ fn has_requirements(graph: &Graph, role: NodeIndex) -> bool {
         .is_some()
 }
 
+/// The skills of a plan, in order, as one cell.
+fn step_names(graph: &Graph, plan: &algo::LearningPlan) -> Cell {
+    Cell::List(
+        plan.steps
+            .iter()
+            .map(|s| name(graph, s.skill).to_string())
+            .collect(),
+    )
+}
+
 /// The answer of `path … by effort` when learning straight for the target costs less than any
 /// route of known moves: one step, the plan, and the route it beat.
 fn straight_plan(
@@ -361,12 +371,7 @@ fn straight_plan(
         Cell::text("learn straight"),
         Cell::Number(plan.total_hours),
         Cell::text("learning plan"),
-        Cell::List(
-            plan.steps
-                .iter()
-                .map(|s| name(graph, s.skill).to_string())
-                .collect(),
-        ),
+        step_names(graph, &plan),
     ]);
     table.note(format!("total: {} hours", format_number(plan.total_hours)));
     table.note(format!(
@@ -491,12 +496,7 @@ fn path_by_effort(
             Cell::Null,
             Cell::Number(plan.total_hours),
             Cell::text("learning plan"),
-            Cell::List(
-                plan.steps
-                    .iter()
-                    .map(|s| name(graph, s.skill).to_string())
-                    .collect(),
-            ),
+            step_names(graph, &plan),
         ]);
     }
     let mut supplemental = 0;
