@@ -758,6 +758,11 @@ impl Frozen {
         Some(read_f64(self.b(), self.node_effort + 8 * i))
     }
 
+    /// The sources of an existing node, read in place (no node is built).
+    pub(crate) fn node_sources(&self, ix: NodeIndex) -> &[SourceId] {
+        &self.lists[read_u32(self.b(), self.node_sources + 4 * ix.index()) as usize]
+    }
+
     pub(crate) fn node(&self, ix: NodeIndex) -> Option<&Node> {
         let i = ix.index();
         if i >= self.node_bound {

@@ -313,6 +313,15 @@ impl Graph {
         }
     }
 
+    /// The sources of the node at `ix` (empty when there is none), without building a frozen
+    /// graph's node.
+    pub fn sources_of(&self, ix: NodeIndex) -> &[SourceId] {
+        match &self.frozen {
+            Some(f) if f.contains_node(ix) => f.node_sources(ix),
+            _ => self.inner.node_weight(ix).map_or(&[], |n| &n.sources),
+        }
+    }
+
     /// The name of the node at `ix` (which must exist), without building a frozen graph's node.
     pub fn name_of(&self, ix: NodeIndex) -> &str {
         match &self.frozen {

@@ -229,10 +229,10 @@ pub fn skill_effort(
 ) -> Effort {
     if let Some(h) = graph.effort_of(skill) {
         if h.is_finite() && h >= 0.0 {
-            let estimate = graph.source_id(ESTIMATE_SOURCE);
+            // Read in place: plans cost every skill of every move, and building nodes is not free.
             let by_estimate = graph
-                .get_node(skill)
-                .is_some_and(|n| estimate.is_some_and(|e| n.sources.contains(&e)));
+                .source_id(ESTIMATE_SOURCE)
+                .is_some_and(|e| graph.sources_of(skill).contains(&e));
             return Effort {
                 hours: h,
                 basis: EffortBasis::Stated { by_estimate },
@@ -259,10 +259,7 @@ pub fn skill_effort(
         };
     }
     let zone = target.and_then(|t| job_zone(graph, t));
-    let is_esco = graph
-        .get_node(skill)
-        .is_some_and(|n| n.fields.contains_key("skill_type") || n.id.starts_with("esco:"));
-    if is_esco {
+    if graph.kind_of(skill).is_some() && graph.id_of(skill).starts_with("esco:") {
         return Effort {
             hours: zone.map_or(ESCO_HOURS_ANY_ZONE, |z| {
                 ESCO_HOURS_BY_ZONE[usize::from(z - 1)]

@@ -292,13 +292,21 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
 /// graph's 1–5 is the project's reading of the articles, ESCO's is its essential/optional
 /// mapped to 5/2. O*NET's IM is O*NET's own, and needs no note.
 pub fn importance_note(graph: &Graph, role: NodeIndex) -> Option<String> {
+    // The datasets' sources, once: the edges are then checked by id, without copying keys.
+    let of_dataset = |prefix: &str| -> Vec<skillgraph_graph::SourceId> {
+        (0..graph.sources().len())
+            .map(|i| skillgraph_graph::SourceId(i as u16))
+            .filter(|&id| graph.source(id).key.starts_with(prefix))
+            .collect()
+    };
+    let (esco_ids, onet_ids) = (of_dataset("esco"), of_dataset("onet"));
     let mut editorial = false;
     let mut esco = false;
     for (e, _) in graph.out_edges(role, EdgeKind::Requires) {
-        let keys = graph.source_keys(&graph.edge(e).sources);
-        if keys.iter().any(|k| k.starts_with("esco")) {
+        let sources = &graph.edge(e).sources;
+        if sources.iter().any(|s| esco_ids.contains(s)) {
             esco = true;
-        } else if !keys.iter().any(|k| k.starts_with("onet")) {
+        } else if !sources.iter().any(|s| onet_ids.contains(s)) {
             editorial = true;
         }
     }

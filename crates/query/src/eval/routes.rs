@@ -426,11 +426,16 @@ fn path_by_effort(
     rules: &MoveRules,
 ) -> Result<ResultTable, QueryError> {
     let cost = |e| {
-        let (_, b) = graph.edge_endpoints(e);
-        if b != to && !has_requirements(graph, b) {
-            return f64::INFINITY;
+        let c = rules.cost(graph, e, algo::move_cost(graph, e, min));
+        // A move costed by learning into a role without requirement data would be free for
+        // want of data. A move whose effort a source states is not.
+        if graph.edge_effort_of(e).is_none() {
+            let (_, b) = graph.edge_endpoints(e);
+            if b != to && !has_requirements(graph, b) {
+                return f64::INFINITY;
+            }
         }
-        rules.cost(graph, e, algo::move_cost(graph, e, min))
+        c
     };
     let mut table = ResultTable::new(["move", "from", "to", "link", "hours", "basis", "skills"]);
     let (first_leg, costed) = match origin {
@@ -476,9 +481,18 @@ fn path_by_effort(
             }
         }
     };
-    // Walk the route with what is held growing along it.
-    let mut have = held_skills(graph, origin);
-    let direct = learning_plan(graph, &have, to, min, &[]).total_hours;
+    // Walk the route with what is held growing along it. Learning straight is an alternative
+    // only where every move costs learning; a move whose effort a source states (a
+    // bootcamp, a promotion) is not a number of study hours to set against a plan.
+    let stated = |e: &skillgraph_graph::EdgeIndex| graph.edge_effort_of(*e).is_some();
+    let all_learning = !costed.route.edges.iter().any(stated);
+    // What is held matters only to moves costed by learning (and a profile's first plan).
+    let mut have = if first_leg.is_some() || !costed.route.edges.iter().all(stated) {
+        held_skills(graph, origin)
+    } else {
+        Held::default()
+    };
+    let direct = all_learning.then(|| learning_plan(graph, &have, to, min, &[]).total_hours);
     let mut total = 0.0;
     let mut profile_plan_hours = 0.0;
     let mut walked_costs: Vec<Option<f64>> = Vec::new();
@@ -555,7 +569,7 @@ fn path_by_effort(
         Some(_) => "profile → ".to_string(),
         None => String::new(),
     };
-    if direct < total && resolved.options.via.is_empty() {
+    if direct.is_some_and(|d| d < total) && resolved.options.via.is_empty() {
         // No known move pays off: learning straight for the target is the least effort, and a
         // route is never offered at more than that.
         return Ok(straight_plan(graph, origin, to, min, &costed.route, total));
@@ -566,12 +580,14 @@ fn path_by_effort(
         format_number(total)
     ));
     table.note(format!("total: {} hours", format_number(total)));
-    table.note(format!(
-        "what is held grows along the route: each move lists only what is still missing; \
-         learning straight for {} takes {} hours (`learn`)",
-        name(graph, to),
-        format_number(direct)
-    ));
+    if let Some(direct) = direct {
+        table.note(format!(
+            "what is held grows along the route: each move lists only what is still missing; \
+             learning straight for {} takes {} hours (`learn`)",
+            name(graph, to),
+            format_number(direct)
+        ));
+    }
     if supplemental > 0 {
         table.note(format!(
             "{supplemental} move{} O*NET's Supplemental links, its weakest relations",
@@ -741,16 +757,17 @@ fn data_notes(
     min: u8,
     min_given: bool,
 ) {
-    let all = algo::gap(graph, have, to, 1);
-    if graph
-        .out_edges(to, skillgraph_graph::EdgeKind::Requires)
-        .next()
-        .is_none()
-    {
+    if !has_requirements(graph, to) {
         table.note(no_requirements(graph, to));
     }
-    let below = all.iter().filter(|g| g.importance < min).count();
-    if below > 0 && !min_given {
+    if min_given {
+        return;
+    }
+    let below = algo::requirements(graph, to, 1)
+        .iter()
+        .filter(|need| need.importance < min && !have.meets(need.skill, need.level))
+        .count();
+    if below > 0 {
         table.note(format!(
             "{below} more skill{} of importance below {min} left out: add `min importance 1` to include {}",
             if below == 1 { "" } else { "s" },
