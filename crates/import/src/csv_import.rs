@@ -105,7 +105,8 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
             ));
             continue;
         };
-        if id.is_empty() || name.trim().is_empty() {
+        // Blank counts as empty (a form feed is no id), as the graph's own check has it.
+        if id.trim().is_empty() || name.trim().is_empty() {
             errors.push(DataError::at_line(&nodes_name, line, "empty id or name"));
             continue;
         }
