@@ -336,3 +336,29 @@ fn a_route_by_effort_never_costs_more_than_learning_straight() {
         }
     }
 }
+
+/// An ambiguous name's help offers forms that each pick one node: O*NET's skill and knowledge
+/// "Mathematics" are both skills, so the kind cannot tell them apart and the help gives ids.
+#[test]
+fn an_ambiguous_name_is_answered_with_forms_that_work() {
+    let db = imported();
+    let run = db.run(&["query", "show skill:Mathematics"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let help = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("help:"))
+        .unwrap_or_else(|| panic!("no help in {}", run.stderr));
+    assert!(help.contains("name it by its id"), "{help}");
+    let forms: Vec<&str> = help.split('`').skip(1).step_by(2).collect();
+    assert_eq!(forms.len(), 2, "{help}");
+    let mut names = Vec::new();
+    for form in &forms {
+        let shown = db.json(&format!("show {form}"));
+        let field = |f: &str| shown.iter().find(|r| r["field"] == f).unwrap()["value"].clone();
+        assert_eq!(field("id").as_str(), Some(*form));
+        names.push(field("category"));
+    }
+    // One is O*NET's skill, the other its knowledge area.
+    assert_ne!(names[0], names[1], "{names:?}");
+}

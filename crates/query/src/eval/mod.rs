@@ -363,7 +363,27 @@ fn resolve_error(span: Span, e: ResolveError) -> QueryError {
             }
         }
         ResolveError::Ambiguous { candidates, .. } => {
-            let (kind, _, name) = &candidates[0];
+            // Offer only forms that pick one node: `kind:name` where the kind tells the
+            // candidates apart, their ids where it does not (O*NET's skill and knowledge
+            // "Mathematics" are both skills).
+            let kind_is_enough = candidates
+                .iter()
+                .all(|(k, _, _)| candidates.iter().filter(|(o, _, _)| o == k).count() == 1);
+            let forms: Vec<String> = candidates
+                .iter()
+                .map(|(kind, id, name)| {
+                    if kind_is_enough {
+                        format!("`{kind}:{}`", crate::parser::quote_name(name))
+                    } else {
+                        format!("`{}`", crate::parser::quote_name(id))
+                    }
+                })
+                .collect();
+            let how = if kind_is_enough {
+                "qualify it with its kind"
+            } else {
+                "name it by its id"
+            };
             QueryError::new(
                 span,
                 e.to_string()
@@ -372,10 +392,7 @@ fn resolve_error(span: Span, e: ResolveError) -> QueryError {
                     .unwrap_or_default(),
             )
             .with_label("ambiguous")
-            .with_help(format!(
-                "qualify it with its kind, e.g. `{kind}:{}`",
-                crate::parser::quote_name(name)
-            ))
+            .with_help(format!("{how}: {}", forms.join(" or ")))
         }
     }
 }
@@ -396,4 +413,43 @@ pub(crate) fn closest_word<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a
         .filter(|(score, _)| *score >= 0.5)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn help_for(candidates: &[(NodeKind, &str, &str)]) -> String {
+        let e = ResolveError::Ambiguous {
+            text: "X".into(),
+            candidates: candidates
+                .iter()
+                .map(|&(k, id, name)| (k, id.to_string(), name.to_string()))
+                .collect(),
+        };
+        resolve_error(Span::new(0, 1), e).help.unwrap_or_default()
+    }
+
+    #[test]
+    fn an_ambiguity_help_offers_only_forms_that_pick_one_node() {
+        // Kinds tell a tool and a skill apart.
+        let help = help_for(&[
+            (NodeKind::Tool, "ansible", "Ansible"),
+            (NodeKind::Skill, "ansible-skill", "Ansible"),
+        ]);
+        assert_eq!(
+            help,
+            "qualify it with its kind: `tool:Ansible` or `skill:Ansible`"
+        );
+        // Two skills: only their ids pick one.
+        let help = help_for(&[
+            (NodeKind::Skill, "onet:2.a.1.e", "Mathematics"),
+            (NodeKind::Skill, "onet:2.c.4.a", "Mathematics"),
+            (NodeKind::Tool, "math-tool", "Mathematics"),
+        ]);
+        assert_eq!(
+            help,
+            "name it by its id: `onet:2.a.1.e` or `onet:2.c.4.a` or `math-tool`"
+        );
+    }
 }
