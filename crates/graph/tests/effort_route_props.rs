@@ -149,8 +149,14 @@ fn simple_routes(g: &Graph, from: NodeIndex, to: NodeIndex, max: usize) -> Vec<V
 }
 
 /// The oracle's walk: the hours of each move, from `held`, holding what each plan teaches.
-fn walk(g: &Graph, mut held: Held, edges: &[EdgeIndex], min: u8) -> Vec<f64> {
-    edges
+fn walk(g: &Graph, held: Held, edges: &[EdgeIndex], min: u8) -> Vec<f64> {
+    walk_steps(g, held, edges, min).0
+}
+
+/// [`walk`], and how many plan steps the moves have in all.
+fn walk_steps(g: &Graph, mut held: Held, edges: &[EdgeIndex], min: u8) -> (Vec<f64>, usize) {
+    let mut steps = 0;
+    let hours = edges
         .iter()
         .map(|&e| match g.edge_effort_of(e) {
             Some(h) => h,
@@ -160,27 +166,31 @@ fn walk(g: &Graph, mut held: Held, edges: &[EdgeIndex], min: u8) -> Vec<f64> {
                 for s in &plan.steps {
                     held.learn(s.skill, s.to_level);
                 }
+                steps += plan.steps.len();
                 plan.total_hours
             }
         })
-        .collect()
+        .collect();
+    (hours, steps)
 }
 
-/// The cheapest route of the oracle: (hours, whether all its moves cost learning).
+/// The cheapest route of the oracle: (hours, whether all its moves cost learning, the steps
+/// of its plans).
 fn oracle_best(
     g: &Graph,
-    starts: &[(NodeIndex, Held, f64)],
+    starts: &[(NodeIndex, Held, f64, usize)],
     to: NodeIndex,
     max: usize,
     min: u8,
-) -> Option<(f64, bool)> {
-    let mut best: Option<(f64, bool)> = None;
-    for (from, held, first) in starts {
+) -> Option<(f64, bool, usize)> {
+    let mut best: Option<(f64, bool, usize)> = None;
+    for (from, held, first, first_steps) in starts {
         for route in simple_routes(g, *from, to, max) {
-            let total = first + walk(g, held.clone(), &route, min).iter().sum::<f64>();
+            let (hours, steps) = walk_steps(g, held.clone(), &route, min);
+            let total = first + hours.iter().sum::<f64>();
             let learning = route.iter().all(|&e| g.edge_effort_of(e).is_none());
-            if best.is_none_or(|(b, _)| total < b - 1e-9) {
-                best = Some((total, learning));
+            if best.is_none_or(|(b, _, _)| total < b - 1e-9) {
+                best = Some((total, learning, first_steps + steps));
             }
         }
     }
@@ -202,8 +212,8 @@ fn check(
         EffortFrom::Profile(h) => h.clone(),
     };
     // The oracle's starting points: the role, or after qualifying for any first role.
-    let starts: Vec<(NodeIndex, Held, f64)> = match from {
-        EffortFrom::Role(r) => vec![(r, start_held.clone(), 0.0)],
+    let starts: Vec<(NodeIndex, Held, f64, usize)> = match from {
+        EffortFrom::Role(r) => vec![(r, start_held.clone(), 0.0, 0)],
         EffortFrom::Profile(h) => w
             .roles
             .iter()
@@ -214,11 +224,12 @@ fn check(
                 for s in &plan.steps {
                     held.learn(s.skill, s.to_level);
                 }
-                (r, held, plan.total_hours)
+                (r, held, plan.total_hours, plan.steps.len())
             })
             .collect(),
     };
     let best = oracle_best(g, &starts, to, max, min);
+    let straight_steps = learning_plan(g, &start_held, to, min, &[]).steps.len();
     // Where every move states its effort, learning straight is no alternative to a route.
     let straight = match (g.stated_moves(), from) {
         (StatedMoves::Every, EffortFrom::Role(_)) => f64::INFINITY,
@@ -270,7 +281,7 @@ fn check(
                 }
             }
             // Cheapest: no route of the oracle's costs less.
-            if let Some((b, _)) = best {
+            if let Some((b, _, _)) = best {
                 prop_assert!(
                     found.total <= b + 1e-6,
                     "found {} > oracle {}",
@@ -281,10 +292,23 @@ fn check(
             // Never dearer than learning straight when every move costs learning; a tie only
             // for one move straight into the goal.
             if found.moves.iter().all(|m| m.plan.is_some()) {
-                prop_assert!(found.total <= straight + 1e-6);
-                if found.total >= straight - 1e-6 {
-                    prop_assert!(found.moves.len() == 1 && found.qualify.is_none());
-                }
+                let steps = straight_steps
+                    + found.qualify.as_ref().map_or(0, |(_, p)| p.steps.len())
+                    + found
+                        .moves
+                        .iter()
+                        .map(|m| m.plan.as_ref().map_or(0, |p| p.steps.len()))
+                        .sum::<usize>();
+                let cheaper = found.total < straight - 0.5 * steps as f64 - 1e-6;
+                let direct = found.moves.len() == 1
+                    && found.qualify.is_none()
+                    && found.total <= straight + 1e-6;
+                prop_assert!(
+                    cheaper || direct,
+                    "{} vs straight {}",
+                    found.total,
+                    straight
+                );
             }
         }
         None => {
@@ -299,10 +323,11 @@ fn check(
                     );
                 }
             }
-            // No route the oracle knows is cheaper, unless it has stated moves.
-            if let Some((b, learning)) = best {
+            // No route the oracle knows is cheaper beyond the rounding, unless it has stated
+            // moves.
+            if let Some((b, learning, steps)) = best {
                 prop_assert!(
-                    b >= straight - 1e-6 || !learning,
+                    b >= straight - 0.5 * (straight_steps + steps) as f64 - 1e-6 || !learning,
                     "oracle route of {} < straight {}",
                     b,
                     straight
@@ -331,9 +356,9 @@ proptest! {
     ) {
         let w = world(seed, stated);
         let n = w.roles.len();
-        let from = w.roles[(pick % n as u64) as usize];
-        let to = w.roles[((pick >> 8) % n as u64) as usize];
-        prop_assume!(from != to);
+        let a = (pick % n as u64) as usize;
+        let from = w.roles[a];
+        let to = w.roles[(a + 1 + ((pick >> 8) % (n as u64 - 1)) as usize) % n];
         let options = RouteOptions { max_hops: hops, ..RouteOptions::default() };
         let max = hops.unwrap_or(n);
         match least_effort_route(&w.graph, EffortFrom::Role(from), to, &options, min, 1_000_000, |_| true) {

@@ -60,6 +60,18 @@ pub struct EffortRoute {
     pub total: f64,
 }
 
+impl EffortRoute {
+    /// The steps of every plan on the route.
+    fn steps(&self) -> usize {
+        self.qualify.as_ref().map_or(0, |(_, p)| p.steps.len())
+            + self
+                .moves
+                .iter()
+                .map(|m| m.plan.as_ref().map_or(0, |p| p.steps.len()))
+                .sum::<usize>()
+    }
+}
+
 /// How far the search went.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Searched {
@@ -209,7 +221,7 @@ pub fn least_effort_route(
         upper: straight
             .as_ref()
             .filter(|_| bound_by_straight)
-            .map(|p| p.total_hours),
+            .map(|p| p.total_hours - rounding(p.steps.len())),
         states: Vec::new(),
         open: BinaryHeap::new(),
         seen: HashMap::default(),
@@ -231,18 +243,27 @@ pub fn least_effort_route(
                 leg,
             });
         }
-        EffortFrom::Profile(h) => search.qualify_first(h),
+        EffortFrom::Profile(h) => {
+            // Every route spends at least the goal's unmet needs: when that is no less than
+            // learning straight, no role is worth qualifying for first.
+            let hopeless = search.estimate
+                && options.via.is_empty()
+                && search
+                    .upper
+                    .is_some_and(|u| search.unmet_hours(h) >= u - tolerance(u));
+            if !hopeless {
+                search.qualify_first(h);
+            }
+        }
     }
     let (found, searched) = search.run();
     let route = found.map(|i| search.walk(&held, i, from));
-    // A route that is all learning is offered only when it is cheaper than learning straight,
-    // or as cheap and one move straight into the goal: a detour that adds nothing is no answer.
-    let (route, no_better) = match (route, &straight) {
+    // A route that is all learning is offered only when it is cheaper than learning straight
+    // by more than the rounding of the estimates on either side.
+    let (mut route, no_better) = match (route, &straight) {
         (Some(r), Some(plan)) if r.moves.iter().all(|m| m.plan.is_some()) => {
-            let straight = plan.total_hours;
-            let cheaper = r.total < straight - tolerance(straight);
-            let as_cheap = r.total <= straight + tolerance(straight);
-            if cheaper || (as_cheap && r.qualify.is_none() && r.moves.len() == 1) {
+            let steps = plan.steps.len() + r.steps();
+            if r.total < plan.total_hours - rounding(steps) - tolerance(plan.total_hours) {
                 (Some(r), None)
             } else {
                 (None, Some(r))
@@ -250,6 +271,11 @@ pub fn least_effort_route(
         }
         (r, _) => (r, None),
     };
+    // Else one move straight into the goal that costs what learning straight does is the
+    // answer: a known move, and no detour.
+    if let (None, Some(plan), EffortFrom::Role(a)) = (&route, &straight, from) {
+        route = search.direct_move(&held, a, plan.total_hours);
+    }
     Ok(EffortAnswer {
         route,
         no_better,
@@ -268,6 +294,12 @@ fn has_dependents(graph: &Graph, skill: NodeIndex) -> bool {
 /// Whether the data states any requirement for `role`.
 fn has_data(graph: &Graph, role: NodeIndex) -> bool {
     graph.out_edges(role, EdgeKind::Requires).next().is_some()
+}
+
+/// How far a sum of `steps` estimates may be from the same learning split otherwise: each
+/// estimate is rounded to whole hours, half an hour either way.
+fn rounding(steps: usize) -> f64 {
+    0.5 * steps as f64
 }
 
 /// Sums of hours that differ by less than this are equal (they differ by rounding alone).
@@ -368,6 +400,11 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
         if !self.estimate || self.is_goal(role, leg) || (leg as usize) < self.via.len() {
             return 0.0;
         }
+        self.unmet_hours(held)
+    }
+
+    /// The hours any route from `held` spends on the goal's unmet needs at least.
+    fn unmet_hours(&self, held: &Held) -> f64 {
         requirements(self.graph, self.to, self.min_importance)
             .into_iter()
             .map(
@@ -381,16 +418,14 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
                     // prerequisite may be learnt in full on the way, for its own hours.
                     (_, Some(_)) if has_dependents(self.graph, need.skill) => 0.0,
                     (standing, level) => {
-                        let hours = skill_effort(
+                        skill_effort(
                             self.graph,
                             need.skill,
                             Some(self.to),
                             standing.from_level(),
                             level,
                         )
-                        .hours;
-                        // Estimates are whole hours: a step may round down by half an hour.
-                        (hours - 0.5).max(0.0)
+                        .hours
                     }
                 },
             )
@@ -417,7 +452,9 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
             return;
         }
         let f = state.g + self.remaining(&state.held, state.role, state.leg);
-        if self.upper.is_some_and(|u| f > u + tolerance(u)) {
+        // Only a route cheaper than learning straight is of use (a route as cheap is a tie
+        // that `direct_move` settles).
+        if self.upper.is_some_and(|u| f >= u - tolerance(u)) {
             return;
         }
         let index = self.states.len() as u32;
@@ -551,6 +588,45 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
             };
             self.offer(next);
         }
+    }
+
+    /// The cheapest move from `from` straight into the goal that costs no more than
+    /// `straight` hours by learning (then the strongest link, then the lowest edge index).
+    fn direct_move(&self, held: &Held, from: NodeIndex, straight: f64) -> Option<EffortRoute> {
+        let graph = self.graph;
+        let mut best: Option<(f64, EffortMove)> = None;
+        for link in graph.links(from, Direction::Outgoing, EdgeKind::Transition) {
+            if link.node != self.to
+                || !(self.usable)(link.edge)
+                || graph.edge_effort_of(link.edge).is_some()
+            {
+                continue;
+            }
+            let named = move_skills(graph, link.edge);
+            let plan = learning_plan(graph, held, self.to, self.min_importance, &named);
+            let weakness = rank(graph, link.edge);
+            let better = best.as_ref().is_none_or(|(weak, m)| {
+                plan.total_hours < m.hours || (plan.total_hours == m.hours && weakness < *weak)
+            });
+            if plan.total_hours <= straight + tolerance(straight) && better {
+                let step = EffortMove {
+                    edge: link.edge,
+                    hours: plan.total_hours,
+                    plan: Some(plan),
+                };
+                best = Some((weakness, step));
+            }
+        }
+        let (_, step) = best?;
+        Some(EffortRoute {
+            qualify: None,
+            route: Route {
+                nodes: vec![from, self.to],
+                edges: vec![step.edge],
+            },
+            total: step.hours,
+            moves: vec![step],
+        })
     }
 
     /// The route to state `goal`, walked from `held` with every move's plan.
