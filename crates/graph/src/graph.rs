@@ -403,10 +403,12 @@ impl Graph {
     /// costs its learning plan, and what is held decides it), every one, or some.
     pub fn stated_moves(&self) -> StatedMoves {
         *self.stated_moves.get_or_init(|| {
+            // Over the moves' adjacency, which route searches build anyway: a graph's other
+            // edges (requirements, most of them) are never looked at.
             let (mut stated, mut not) = (false, false);
-            for e in self.edge_indices() {
-                if self.edge_kind_of(e) == Some(EdgeKind::Transition) {
-                    match self.edge_effort_of(e) {
+            for n in self.node_indices() {
+                for link in self.links(n, Direction::Outgoing, EdgeKind::Transition) {
+                    match self.edge_effort_of(link.edge) {
                         Some(h) if h.is_finite() && h >= 0.0 => stated = true,
                         _ => not = true,
                     }
