@@ -375,6 +375,15 @@ impl Graph {
         }
     }
 
+    /// The edges whose stored extra parts cannot be decoded, with why (a graph read from a
+    /// snapshot decodes them when they are read, and reads them as none if it cannot).
+    pub fn undecodable_parts(&self) -> Vec<(EdgeIndex, String)> {
+        match &self.frozen {
+            Some(f) => f.undecodable_extras(),
+            None => Vec::new(),
+        }
+    }
+
     /// The `effort_hours` of the edge at `ix`, if it has them.
     pub fn edge_effort_of(&self, ix: EdgeIndex) -> Option<f64> {
         match &self.frozen {
@@ -433,8 +442,8 @@ impl Graph {
             };
             let mut traps: Vec<EdgeIndex> = match &self.frozen {
                 Some(f) => f
-                    .edges_with_extra()
-                    .filter(|&(e, extra)| f.edge_kind(e).is_some_and(|k| is_trap(k, extra)))
+                    .extras_of_kind(EdgeKind::Transition)
+                    .filter(|&(_, extra)| is_trap(EdgeKind::Transition, extra))
                     .map(|(e, _)| e)
                     .collect(),
                 None => self
