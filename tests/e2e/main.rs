@@ -15,6 +15,7 @@ mod onet_fixture;
 mod pictures;
 mod powercut;
 mod queries;
+mod real_data;
 mod real_plans;
 mod repl;
 mod scripts;
