@@ -13,6 +13,7 @@ mod interop;
 mod limits;
 mod onet_fixture;
 mod pictures;
+mod pictures_at_size;
 mod powercut;
 mod queries;
 mod real_data;

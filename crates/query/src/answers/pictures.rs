@@ -161,6 +161,34 @@ pub struct PlanStep<'a> {
     /// Why it is in the plan, in a few words: `importance 5`, `prerequisite`.
     pub reason: &'a str,
     pub covered_by: &'a [NodeIndex],
+    /// The profile marks the skill as being learnt.
+    pub in_progress: bool,
+}
+
+/// The part of a plan step learnt in one week of `learn … at N hours/week`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeekSlice {
+    pub week: u32,
+    /// The index of the step in the plan.
+    pub step: usize,
+    pub hours: f64,
+    /// The step ends this week.
+    pub finishes: bool,
+}
+
+/// A plan laid out week by week: the slices, and the pace they were cut at.
+pub struct Weeks<'a> {
+    pub slices: &'a [WeekSlice],
+    pub per_week: f64,
+}
+
+/// ` · in progress` for a skill the profile is learning.
+fn progress_mark(in_progress: bool) -> &'static str {
+    if in_progress {
+        " · in progress"
+    } else {
+        ""
+    }
 }
 
 /// Where a plan starts: a role, or a profile shown by its label (`$me`, `[Linux, Python]`).
@@ -177,7 +205,11 @@ pub fn plan(
     start: PlanStart<'_>,
     stops: &[NodeIndex],
     steps: &[PlanStep<'_>],
+    weeks: Option<&Weeks<'_>>,
 ) -> Picture {
+    if let Some(weeks) = weeks {
+        return weekly_plan(graph, start, stops, steps, weeks);
+    }
     let mut picture = Picture::default();
     let mut previous = match start {
         PlanStart::Role(r) => {
@@ -211,7 +243,11 @@ pub fn plan(
             total += step.hours;
             estimated |= step.estimate;
             let mut node = placed(graph, step.skill, column);
-            node.detail = Some(format!("step {step_number} · {}", step.reason));
+            node.detail = Some(format!(
+                "step {step_number} · {}{}",
+                step.reason,
+                progress_mark(step.in_progress)
+            ));
             chain(
                 &mut picture,
                 node,
@@ -248,6 +284,102 @@ pub fn plan(
             }
         }
     }
+    picture
+}
+
+fn start_node(graph: &Graph, start: &PlanStart<'_>) -> (PictureNode, String) {
+    match *start {
+        PlanStart::Role(r) => (placed(graph, r, 0), graph.node(r).id.clone()),
+        PlanStart::Profile(label) => (profile_node(label, 0), PROFILE_ID.to_string()),
+    }
+}
+
+/// A plan at a weekly pace, a column per week: each skill in the column of the week it starts,
+/// with the weeks it takes (`weeks 3–6 · 40 h`), chained in plan order from the start to the
+/// target, whose edge says when the plan is done, so the drawing's width follows the calendar.
+/// The notes say when it is done too, with the pace.
+fn weekly_plan(
+    graph: &Graph,
+    start: PlanStart<'_>,
+    stops: &[NodeIndex],
+    steps: &[PlanStep<'_>],
+    weeks: &Weeks<'_>,
+) -> Picture {
+    let mut picture = Picture::default();
+    let (first, mut previous) = start_node(graph, &start);
+    picture.node(first);
+    let last_week = weeks
+        .slices
+        .iter()
+        .filter(|s| s.hours > 1e-9)
+        .map(|s| s.week)
+        .max()
+        .unwrap_or(0);
+    let ready = format!(
+        "ready after {last_week} week{} at {} hours/week",
+        if last_week == 1 { "" } else { "s" },
+        format_number(weeks.per_week)
+    );
+    for &stop in stops {
+        for (i, step) in steps.iter().enumerate().filter(|(_, s)| s.stop == stop) {
+            let mut span = weeks.slices.iter().filter(|s| s.step == i).map(|s| s.week);
+            let Some(from) = span.next() else { continue };
+            let to = span.last().unwrap_or(from);
+            let when = if to > from {
+                format!("weeks {from}–{to}")
+            } else {
+                format!("week {from}")
+            };
+            let mut node = placed(graph, step.skill, from as usize);
+            node.detail = Some(format!(
+                "{when} · {}{}",
+                hours(step.hours),
+                progress_mark(step.in_progress)
+            ));
+            let id = node.id.clone();
+            picture.node(node);
+            picture.edge(PictureEdge {
+                from: std::mem::replace(&mut previous, id.clone()),
+                to: id,
+                kind: None,
+                label: Some(format!("+{}", hours(step.hours)) + estimate_mark(step.estimate)),
+                highlighted: true,
+            });
+        }
+        // A `via` role sits after the week its last step ends; the target after the last week.
+        let done = steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.stop == stop)
+            .flat_map(|(i, _)| weeks.slices.iter().filter(move |s| s.step == i))
+            .map(|s| s.week)
+            .max()
+            .unwrap_or(0);
+        let is_target = Some(&stop) == stops.last();
+        let node = placed(graph, stop, done as usize + 1);
+        let id = node.id.clone();
+        picture.node(node);
+        picture.edge(PictureEdge {
+            from: std::mem::replace(&mut previous, id.clone()),
+            to: id,
+            kind: None,
+            label: Some(if is_target {
+                ready.clone()
+            } else {
+                format!("qualified after week {done}")
+            }),
+            highlighted: true,
+        });
+    }
+    for step in steps {
+        for &tool in step.covered_by {
+            picture.node(graph_node(graph, tool));
+            for e in graph.edges_between(tool, step.skill, EdgeKind::Covers) {
+                picture.edge(graph_edge(graph, e, false));
+            }
+        }
+    }
+    picture.notes.push(ready);
     picture
 }
 
