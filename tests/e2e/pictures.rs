@@ -251,7 +251,8 @@ fn the_route_is_highlighted_in_order_with_its_hours() {
 #[test]
 fn the_neighbourhood_picture_has_the_tables_edges() {
     let db = TestDb::new();
-    let rows = db.json("neighbourhood SRE depth 1");
+    // A neighbourhood small enough to be drawn whole (pictures_at_size has the summarised ones).
+    let rows = db.json("neighbourhood Kubernetes depth 1");
     let mut table: Vec<(String, String)> = rows
         .iter()
         .map(|r| {
@@ -263,7 +264,7 @@ fn the_neighbourhood_picture_has_the_tables_edges() {
         .collect();
     table.sort();
     table.dedup();
-    let run = db.run(&["query", "neighbourhood SRE depth 1", "--format", "mermaid"]);
+    let run = db.run(&["query", "neighbourhood Kubernetes depth 1", "--format", "mermaid"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let edges = run
         .stdout

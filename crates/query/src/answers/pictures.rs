@@ -2,7 +2,7 @@
 //! or importance on the edges and the route highlighted. A picture rides along with its table in
 //! [`ResultTable::picture`](crate::result::ResultTable::picture); the table never depends on it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use skillgraph_graph::algo::Route;
 use skillgraph_graph::{format_number, EdgeIndex, EdgeKind, Graph, NodeIndex, NodeKind};
@@ -453,7 +453,89 @@ fn add_strongest(
     }
 }
 
-/// The subgraph of `nodes` around `center` (highlighted) with `edges` between them.
+/// The most edges a subgraph picture draws. Beyond it a picture is a hairball taller than a
+/// screen (O*NET's Network and Computer Systems Administrators at depth 1: 323 nodes, 3,846
+/// edges, 17,018 px), so it shows the strongest edges and counts the rest in its notes.
+pub const MAX_DRAWN_EDGES: usize = 30;
+
+/// How strongly an edge ties its ends, strongest first: importance, then level (O*NET's 0–7),
+/// then a tool In Demand or a hot technology, then O*NET's rank of a related occupation (1 is
+/// the closest).
+fn strength(graph: &Graph, e: EdgeIndex) -> impl Ord {
+    let edge = graph.edge(e);
+    let field = |name: &str| edge.extra.as_ref().and_then(|x| x.fields.get(name));
+    let flag = |name: &str| matches!(field(name), Some(skillgraph_graph::Value::Bool(true)));
+    let rank = match field("rank") {
+        Some(skillgraph_graph::Value::Number(n)) if n.is_finite() => *n as i64,
+        _ => i64::MAX,
+    };
+    // Levels to hundredths, so the key is a total order.
+    let level = edge.level().map_or(-1, |l| (l * 100.0).round() as i64);
+    (
+        std::cmp::Reverse(edge.importance),
+        std::cmp::Reverse(level),
+        std::cmp::Reverse(flag("in_demand")),
+        std::cmp::Reverse(flag("hot_technology")),
+        rank,
+    )
+}
+
+/// The edges a picture of `edges` around `center` draws when they are too many: nearest the
+/// center first (its own edges, then those one node out, …); within each distance the kinds
+/// take turns, each giving its strongest edge next, so a role's few moves are not crowded out
+/// by its many tools. Ties by the names at the ends.
+fn strongest(graph: &Graph, center: NodeIndex, edges: &[EdgeIndex]) -> Vec<EdgeIndex> {
+    let mut distance: HashMap<NodeIndex, usize> = HashMap::from([(center, 0)]);
+    let mut frontier = vec![center];
+    let ends: Vec<(NodeIndex, NodeIndex)> = edges.iter().map(|&e| graph.edge_endpoints(e)).collect();
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for &(a, b) in &ends {
+            for (from, to) in [(a, b), (b, a)] {
+                if frontier.contains(&from) && !distance.contains_key(&to) {
+                    distance.insert(to, distance[&from] + 1);
+                    next.push(to);
+                }
+            }
+        }
+        frontier = next;
+    }
+    let near = |e: usize| {
+        let (a, b) = ends[e];
+        let d = |n: NodeIndex| distance.get(&n).copied().unwrap_or(usize::MAX);
+        d(a).min(d(b))
+    };
+    let mut order: Vec<usize> = (0..edges.len()).collect();
+    let key = |i: &usize| {
+        let (a, b) = ends[*i];
+        (
+            near(*i),
+            graph.edge(edges[*i]).kind,
+            strength(graph, edges[*i]),
+            graph.node(a).name.to_lowercase(),
+            graph.node(b).name.to_lowercase(),
+        )
+    };
+    order.sort_by_cached_key(key);
+    // The place of each edge among those of its distance and kind: the turn it is drawn in.
+    let mut turn = vec![0usize; edges.len()];
+    let mut seen: HashMap<(usize, EdgeKind), usize> = HashMap::new();
+    for &i in &order {
+        let slot = seen.entry((near(i), graph.edge(edges[i]).kind)).or_default();
+        turn[i] = *slot;
+        *slot += 1;
+    }
+    order.sort_by_key(|&i| (near(i), turn[i]));
+    order
+        .into_iter()
+        .take(MAX_DRAWN_EDGES)
+        .map(|i| edges[i])
+        .collect()
+}
+
+/// A node, the nodes around it and the edges among them, the node highlighted. More than
+/// [`MAX_DRAWN_EDGES`] edges are summarised: the strongest are drawn, with their ends, and the
+/// notes count what is left out by kind.
 pub fn subgraph(
     graph: &Graph,
     center: NodeIndex,
@@ -464,7 +546,45 @@ pub fn subgraph(
     let mut node = graph_node(graph, center);
     node.highlighted = true;
     picture.node(node);
+    let mut edges: Vec<EdgeIndex> = edges.into_iter().collect();
     let mut rest: Vec<NodeIndex> = nodes.into_iter().filter(|&ix| ix != center).collect();
+    rest.sort();
+    rest.dedup();
+    if edges.len() > MAX_DRAWN_EDGES {
+        let all_nodes = rest.len() + 1;
+        let drawn = strongest(graph, center, &edges);
+        let ends: HashSet<NodeIndex> = drawn
+            .iter()
+            .flat_map(|&e| {
+                let (a, b) = graph.edge_endpoints(e);
+                [a, b]
+            })
+            .collect();
+        rest.retain(|ix| ends.contains(ix));
+        let mut left_out: BTreeMap<EdgeKind, usize> = BTreeMap::new();
+        for &e in &edges {
+            if !drawn.contains(&e) {
+                *left_out.entry(graph.edge(e).kind).or_default() += 1;
+            }
+        }
+        let counts: Vec<String> = left_out
+            .iter()
+            .map(|(kind, n)| format!("{} {}", format_number(*n as f64), kind.as_str()))
+            .collect();
+        picture.notes.push(format!(
+            "drawn: the {} strongest of {} edges (nearest first, then by importance, level, \
+             in demand and O*NET rank, each kind in turn), joining {} of {} nodes",
+            drawn.len(),
+            format_number(edges.len() as f64),
+            rest.len() + 1,
+            format_number(all_nodes as f64)
+        ));
+        picture.notes.push(format!(
+            "not drawn: {} — the table lists every edge",
+            counts.join(", ")
+        ));
+        edges = drawn;
+    }
     rest.sort_by(|&a, &b| {
         (graph.node(a).kind)
             .cmp(&graph.node(b).kind)
@@ -473,7 +593,6 @@ pub fn subgraph(
     for ix in rest {
         picture.node(graph_node(graph, ix));
     }
-    let mut edges: Vec<EdgeIndex> = edges.into_iter().collect();
     edges.sort_by_key(|&e| std::cmp::Reverse(graph.edge(e).importance));
     for e in edges {
         picture.edge(graph_edge(graph, e, false));
