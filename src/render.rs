@@ -722,11 +722,7 @@ pub fn svg(picture: &Picture, title: Option<&str>) -> String {
         "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
     );
     header.draw(&mut out);
-    let _ = writeln!(
-        out,
-        "<g transform=\"translate(0 {:.1})\">",
-        header.height
-    );
+    let _ = writeln!(out, "<g transform=\"translate(0 {:.1})\">", header.height);
     // Edges off the route between bands become a note above their target.
     let mut noted: Vec<(usize, Vec<String>)> = Vec::new();
     for &(a, b, e) in &edges {
@@ -903,7 +899,10 @@ impl Header {
 
 /// Breaks text at spaces into lines no wider than `width` at `size`.
 fn wrap_to(text: &str, width: f64, size: f64) -> Vec<String> {
-    wrap_at(text, ((width / (size * CHAR_WIDTH)).floor() as usize).max(20))
+    wrap_at(
+        text,
+        ((width / (size * CHAR_WIDTH)).floor() as usize).max(20),
+    )
 }
 
 fn marker(id: &str, colour: &str) -> String {

@@ -264,7 +264,12 @@ fn the_neighbourhood_picture_has_the_tables_edges() {
         .collect();
     table.sort();
     table.dedup();
-    let run = db.run(&["query", "neighbourhood Kubernetes depth 1", "--format", "mermaid"]);
+    let run = db.run(&[
+        "query",
+        "neighbourhood Kubernetes depth 1",
+        "--format",
+        "mermaid",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let edges = run
         .stdout

@@ -22,7 +22,10 @@ fn a_weekly_plan_keeps_progress_marks_and_is_drawn_in_weeks() {
         .filter(|r| r["why"].as_str().unwrap().contains("in progress"))
         .map(|r| r["skill"].as_str().unwrap().to_string())
         .collect();
-    assert!(!learning.is_empty(), "the plan should hold a skill in progress");
+    assert!(
+        !learning.is_empty(),
+        "the plan should hold a skill in progress"
+    );
 
     let weekly = format!("{plan} at 10 hours/week");
     let rows = db.json(&weekly);
@@ -50,7 +53,11 @@ fn a_weekly_plan_keeps_progress_marks_and_is_drawn_in_weeks() {
 
     let (svg, pixmap) = render(&db, &[setup, &weekly], "weekly-plan");
     // Said twice: on the edge into the target, and in the notes under the title.
-    assert_eq!(svg.matches(&ready).count(), 2, "the picture says when the plan is ready");
+    assert_eq!(
+        svg.matches(&ready).count(),
+        2,
+        "the picture says when the plan is ready"
+    );
     for (skill, (from, to)) in &spans {
         let when = if to > from {
             format!("weeks {from}–{to}")
@@ -96,7 +103,13 @@ fn check_summarised_neighbourhood(db: &TestDb, center: &str, png: &str) {
     let total = rows.len();
     let table = db.run(&["query", &statement]);
     let title = table.stdout.lines().next().unwrap().to_string();
-    let nodes: usize = title.rsplit(": ").next().unwrap().trim_end_matches(" nodes").parse().unwrap();
+    let nodes: usize = title
+        .rsplit(": ")
+        .next()
+        .unwrap()
+        .trim_end_matches(" nodes")
+        .parse()
+        .unwrap();
     let dot = db.run(&["query", &statement, "--format", "dot"]);
     assert_eq!(dot.code, 0, "{}", dot.stderr);
     let drawn = dot_edges(&dot.stdout);
@@ -108,7 +121,14 @@ fn check_summarised_neighbourhood(db: &TestDb, center: &str, png: &str) {
     let mut wanted: Vec<u64> = rows
         .iter()
         .filter(|r| r["from"] == name && r["edge"] == "requires")
-        .map(|r| r["detail"].as_str().unwrap().trim_start_matches("importance ").parse().unwrap())
+        .map(|r| {
+            r["detail"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("importance ")
+                .parse()
+                .unwrap()
+        })
         .collect();
     wanted.sort_unstable_by(|a, b| b.cmp(a));
     let mut got: Vec<u64> = drawn
@@ -145,7 +165,10 @@ fn check_summarised_neighbourhood(db: &TestDb, center: &str, png: &str) {
     assert!(pixmap.height() <= 2000, "height {}", pixmap.height());
     assert!(pixmap.width() <= 2000, "width {}", pixmap.width());
     let (ink, _) = ink(&pixmap);
-    assert!(ink * 50 > (pixmap.width() * pixmap.height()) as usize, "{ink} pixels drawn");
+    assert!(
+        ink * 50 > (pixmap.width() * pixmap.height()) as usize,
+        "{ink} pixels drawn"
+    );
 }
 
 #[test]
@@ -185,7 +208,10 @@ fn a_long_route_title_wraps_to_the_drawing() {
     let (svg, pixmap) = render(&db, &[statement], "route-title");
     // The title's lines, in order, are the title.
     let texts = svg_texts(&svg);
-    let first = texts.iter().position(|t| title.starts_with(t.as_str())).unwrap();
+    let first = texts
+        .iter()
+        .position(|t| title.starts_with(t.as_str()))
+        .unwrap();
     let mut joined = String::new();
     let mut lines = 0;
     for t in &texts[first..] {
@@ -201,7 +227,11 @@ fn a_long_route_title_wraps_to_the_drawing() {
     assert_eq!(joined, title);
     assert!(lines >= 2, "the title is on one line: {texts:?}");
     // No line of it is wider than the picture, at 16 px bold (at most 0.65 em a character).
-    let longest = texts[first..first + lines].iter().map(|t| t.chars().count()).max().unwrap();
+    let longest = texts[first..first + lines]
+        .iter()
+        .map(|t| t.chars().count())
+        .max()
+        .unwrap();
     assert!(
         (longest as f64) * 16.0 * 0.65 < f64::from(pixmap.width()),
         "a title line of {longest} characters in {} px",

@@ -71,9 +71,18 @@ fn a_listing_shows_the_fields_it_filters_on_and_none_the_data_lacks() {
             "{usual}: {shown:?}"
         );
     }
-    let csv = db.run(&["query", "roles where job_zone = 4 limit 3", "--format", "csv"]);
+    let csv = db.run(&[
+        "query",
+        "roles where job_zone = 4 limit 3",
+        "--format",
+        "csv",
+    ]);
     let header = csv.stdout.lines().next().unwrap();
-    assert_eq!(header.split(',').count(), shown.len(), "{header} vs {shown:?}");
+    assert_eq!(
+        header.split(',').count(),
+        shown.len(),
+        "{header} vs {shown:?}"
+    );
     assert!(header.contains("job_zone"), "{header}");
     let table = query(&db, "roles where job_zone = 4 limit 3");
     assert!(table.stdout.contains("job_zone"), "{}", table.stdout);

@@ -324,7 +324,7 @@ fn weekly_plan(
         for (i, step) in steps.iter().enumerate().filter(|(_, s)| s.stop == stop) {
             let mut span = weeks.slices.iter().filter(|s| s.step == i).map(|s| s.week);
             let Some(from) = span.next() else { continue };
-            let to = span.last().unwrap_or(from);
+            let to = span.next_back().unwrap_or(from);
             let when = if to > from {
                 format!("weeks {from}–{to}")
             } else {
@@ -487,7 +487,8 @@ fn strength(graph: &Graph, e: EdgeIndex) -> impl Ord {
 fn strongest(graph: &Graph, center: NodeIndex, edges: &[EdgeIndex]) -> Vec<EdgeIndex> {
     let mut distance: HashMap<NodeIndex, usize> = HashMap::from([(center, 0)]);
     let mut frontier = vec![center];
-    let ends: Vec<(NodeIndex, NodeIndex)> = edges.iter().map(|&e| graph.edge_endpoints(e)).collect();
+    let ends: Vec<(NodeIndex, NodeIndex)> =
+        edges.iter().map(|&e| graph.edge_endpoints(e)).collect();
     while !frontier.is_empty() {
         let mut next = Vec::new();
         for &(a, b) in &ends {
@@ -521,7 +522,9 @@ fn strongest(graph: &Graph, center: NodeIndex, edges: &[EdgeIndex]) -> Vec<EdgeI
     let mut turn = vec![0usize; edges.len()];
     let mut seen: HashMap<(usize, EdgeKind), usize> = HashMap::new();
     for &i in &order {
-        let slot = seen.entry((near(i), graph.edge(edges[i]).kind)).or_default();
+        let slot = seen
+            .entry((near(i), graph.edge(edges[i]).kind))
+            .or_default();
         turn[i] = *slot;
         *slot += 1;
     }

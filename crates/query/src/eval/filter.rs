@@ -95,9 +95,7 @@ fn listing_columns(graph: &Graph, q: &ListQuery) -> Vec<String> {
         let always = i < 2;
         if always
             || named.iter().any(|n| n == c)
-            || nodes
-                .iter()
-                .any(|&ix| graph.node(ix).field(c).is_some())
+            || nodes.iter().any(|&ix| graph.node(ix).field(c).is_some())
         {
             columns.push(c.to_string());
         }

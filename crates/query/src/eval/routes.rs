@@ -1169,13 +1169,7 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
         }),
         _ => None,
     };
-    table.picture = Some(pictures::plan(
-        graph,
-        start,
-        &stops,
-        &drawn,
-        weeks.as_ref(),
-    ));
+    table.picture = Some(pictures::plan(graph, start, &stops, &drawn, weeks.as_ref()));
     Ok(table)
 }
 
@@ -1251,7 +1245,8 @@ fn week_slices(steps: &[Step], per_week: f64) -> Vec<pictures::WeekSlice> {
 /// One row per (week, skill), with the step view's marks: `status` says which skills the
 /// profile is learning.
 fn week_table(graph: &Graph, steps: &[Step], slices: &[pictures::WeekSlice]) -> ResultTable {
-    let mut table = ResultTable::new(["week", "skill", "hours", "week_total", "finishes", "status"]);
+    let mut table =
+        ResultTable::new(["week", "skill", "hours", "week_total", "finishes", "status"]);
     for slice in slices {
         let step = &steps[slice.step];
         let week_total: f64 = slices
