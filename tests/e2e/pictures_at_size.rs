@@ -195,17 +195,30 @@ fn a_large_neighbourhood_is_summarised_on_real_data() {
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     check_summarised_neighbourhood(&db, "onet:15-1244.00", "neighbourhood-real");
+    // A route between occupations of long names: the title of the README's walk-through.
+    check_wrapped_title(
+        &db,
+        "path onet:41-1011.00 -> onet:13-1151.00",
+        "route-title-real",
+    );
 }
 
 /// A route's title wraps to the drawing's width instead of widening the picture.
 #[test]
 fn a_long_route_title_wraps_to_the_drawing() {
     let db = crate::real_data::onet_only();
-    let statement = "path onet:17-2112.02 -> onet:15-1244.00";
+    check_wrapped_title(
+        &db,
+        "path onet:17-2112.02 -> onet:15-1244.00",
+        "route-title",
+    );
+}
+
+fn check_wrapped_title(db: &TestDb, statement: &str, png: &str) {
     let table = db.run(&["query", statement]);
     assert_eq!(table.code, 0, "{}", table.stderr);
     let title = table.stdout.lines().next().unwrap().to_string();
-    let (svg, pixmap) = render(&db, &[statement], "route-title");
+    let (svg, pixmap) = render(db, &[statement], png);
     // The title's lines, in order, are the title.
     let texts = svg_texts(&svg);
     let first = texts
