@@ -339,6 +339,7 @@ impl<'g> Examples<'g> {
             });
         let mut out = String::new();
         let mut copied = 0;
+        let mut field: Option<&str> = None;
         for token in &tokens {
             let named = matches!(token.lexeme, Lexeme::Word | Lexeme::Quoted { closed: true });
             match token.slot {
@@ -360,16 +361,35 @@ impl<'g> Examples<'g> {
                         }
                     }
                 }
-                Slot::Field if listing.is_some() => {
+                // A field in `order by` (Field) or where a condition starts (Condition, which
+                // also holds its words: `not`, `has(`, `requires(` …).
+                Slot::Field | Slot::Condition
+                    if listing.is_some()
+                        && token.lexeme == Lexeme::Word
+                        && !matches!(
+                            token.text(example).to_lowercase().as_str(),
+                            "not" | "has" | "requires" | "uses" | "covers"
+                        ) =>
+                {
                     let kind = listing?;
-                    let field = token.text(example);
+                    let name = token.text(example);
                     let present = self
                         .graph
                         .nodes_of_kind(kind)
                         .into_iter()
-                        .any(|ix| self.graph.node(ix).field(field).is_some());
+                        .any(|ix| self.graph.node(ix).field(name).is_some());
                     if !present {
                         return None;
+                    }
+                    field = Some(name);
+                }
+                // A text the condition compares a field with: one this database has.
+                Slot::Value if matches!(token.lexeme, Lexeme::Quoted { closed: true }) => {
+                    if let (Some(kind), Some(name)) = (listing, field) {
+                        let text = self.text_value(kind, name)?;
+                        out.push_str(&example[copied..token.start]);
+                        out.push_str(&string_literal(&text));
+                        copied = token.end;
                     }
                 }
                 _ => {}
@@ -377,6 +397,31 @@ impl<'g> Examples<'g> {
         }
         out.push_str(&example[copied..]);
         Some(out)
+    }
+}
+
+/// A string literal of the query language.
+fn string_literal(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+impl Examples<'_> {
+    /// A text value of `field` in the database: that of the player of the kind's part where it
+    /// has one (the skill the target requires, the tool it uses, the target), else the first
+    /// node's by name.
+    fn text_value(&self, kind: NodeKind, field: &str) -> Option<String> {
+        let player = match kind {
+            NodeKind::Skill => self.required,
+            NodeKind::Tool => self.tool,
+            NodeKind::Role => self.target,
+        };
+        let text = |ix: NodeIndex| match self.graph.node(ix).field(field) {
+            Some(Value::Text(t)) => Some(t),
+            _ => None,
+        };
+        player
+            .and_then(text)
+            .or_else(|| self.graph.nodes_of_kind(kind).into_iter().find_map(text))
     }
 }
 
