@@ -69,6 +69,26 @@ fn a_weekly_plan_keeps_progress_marks_and_is_drawn_in_weeks() {
     assert!(svg.contains("in progress"), "the picture keeps the marks");
     let (drawn, orange) = ink(&pixmap);
     assert!(drawn > 0 && orange > 0);
+
+    // Through a `via` role: it stands after the week its part of the plan ends.
+    let via = "learn DevOps -> \"Engineering Manager\" via SRE min importance 5 at 10 hours/week";
+    let rows = db.json(via);
+    let sre_skills: Vec<String> = db
+        .json("learn DevOps -> SRE min importance 5")
+        .iter()
+        .map(|r| r["skill"].as_str().unwrap().to_string())
+        .collect();
+    let done = rows
+        .iter()
+        .filter(|r| sre_skills.iter().any(|s| r["skill"] == s.as_str()))
+        .map(|r| r["week"].as_u64().unwrap())
+        .max()
+        .unwrap();
+    let (svg, _) = render(&db, &[via], "weekly-plan-via");
+    assert!(
+        svg.contains(&format!("qualified after week {done}")),
+        "the via role after week {done}"
+    );
 }
 
 /// The edges of a DOT picture: (from id, to id, label).

@@ -294,10 +294,11 @@ fn start_node(graph: &Graph, start: &PlanStart<'_>) -> (PictureNode, String) {
     }
 }
 
-/// A plan at a weekly pace, a column per week: each skill in the column of the week it starts,
-/// with the weeks it takes (`weeks 3–6 · 40 h`), chained in plan order from the start to the
-/// target, whose edge says when the plan is done, so the drawing's width follows the calendar.
-/// The notes say when it is done too, with the pace.
+/// A plan at a weekly pace, in columns by week: each skill in the column of the week it starts
+/// (skills starting the same week share one), with the weeks it takes (`weeks 3–6 · 40 h`),
+/// chained in plan order from the start to the target, whose edge says when the plan is done.
+/// A `via` role stands after the skills learnt for it and before those learnt after it, even
+/// when the next starts in the week it is reached. The notes say when it is done, with the pace.
 fn weekly_plan(
     graph: &Graph,
     start: PlanStart<'_>,
@@ -320,7 +321,20 @@ fn weekly_plan(
         if last_week == 1 { "" } else { "s" },
         format_number(weeks.per_week)
     );
-    for &stop in stops {
+    // Columns: (which stop a step is learnt for, the week it starts), ranked; each stop after
+    // its own steps.
+    let first_week = |i: usize| weeks.slices.iter().find(|s| s.step == i).map(|s| s.week);
+    let mut keys: Vec<(usize, u32)> = Vec::new();
+    for (stop_number, &stop) in stops.iter().enumerate() {
+        for (i, _) in steps.iter().enumerate().filter(|(_, s)| s.stop == stop) {
+            keys.extend(first_week(i).map(|w| (stop_number, w)));
+        }
+        keys.push((stop_number, u32::MAX));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let column_of = |key: (usize, u32)| keys.binary_search(&key).map_or(0, |k| k + 1);
+    for (stop_number, &stop) in stops.iter().enumerate() {
         for (i, step) in steps.iter().enumerate().filter(|(_, s)| s.stop == stop) {
             let mut span = weeks.slices.iter().filter(|s| s.step == i).map(|s| s.week);
             let Some(from) = span.next() else { continue };
@@ -330,7 +344,7 @@ fn weekly_plan(
             } else {
                 format!("week {from}")
             };
-            let mut node = placed(graph, step.skill, from as usize);
+            let mut node = placed(graph, step.skill, column_of((stop_number, from)));
             node.detail = Some(format!(
                 "{when} · {}{}",
                 hours(step.hours),
@@ -356,7 +370,7 @@ fn weekly_plan(
             .max()
             .unwrap_or(0);
         let is_target = Some(&stop) == stops.last();
-        let node = placed(graph, stop, done as usize + 1);
+        let node = placed(graph, stop, column_of((stop_number, u32::MAX)));
         let id = node.id.clone();
         picture.node(node);
         picture.edge(PictureEdge {
