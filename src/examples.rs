@@ -79,6 +79,13 @@ pub struct Examples<'g> {
     missing: Vec<NodeIndex>,
 }
 
+/// Whether `text` names one node (of `kind`). Asked of the id and label indexes first: a name
+/// that is not there would have `resolve` rank every name of the graph for a suggestion.
+fn resolves(graph: &Graph, kind: Option<NodeKind>, text: &str) -> bool {
+    (graph.by_id(text).is_some() || !graph.by_label(text).is_empty())
+        && graph.resolve(kind, text).is_ok()
+}
+
 /// `(importance, name)` order: most important first, then by name.
 fn by_importance(graph: &Graph, role: NodeIndex, min: u8) -> Vec<NodeIndex> {
     let mut list: Vec<(u8, NodeIndex)> = Vec::new();
@@ -111,9 +118,7 @@ fn rank(graph: &Graph, e: skillgraph_graph::EdgeIndex) -> i64 {
 
 impl<'g> Examples<'g> {
     pub fn of(graph: &'g Graph) -> Examples<'g> {
-        let built_in = CAST
-            .iter()
-            .all(|(name, _)| graph.resolve(None, name).is_ok());
+        let built_in = CAST.iter().all(|(name, _)| resolves(graph, None, name));
         let mut examples = Examples {
             graph,
             built_in,
@@ -144,14 +149,15 @@ impl<'g> Examples<'g> {
             _ => 0.0,
         };
         // A move that does not step down a Job Zone makes the better story.
-        let mut moves: Vec<(i64, NodeIndex, NodeIndex)> = g
-            .edge_indices()
-            .filter(|&e| g.edge(e).kind == EdgeKind::Transition)
-            .map(|e| {
-                let (a, b) = g.edge_endpoints(e);
-                (rank(g, e), a, b)
+        // Through each role's own moves (adjacency lists), not a walk over every edge.
+        let roles = g.nodes_of_kind(NodeKind::Role);
+        let mut moves: Vec<(i64, NodeIndex, NodeIndex)> = roles
+            .iter()
+            .flat_map(|&a| {
+                g.out_edges(a, EdgeKind::Transition)
+                    .map(move |(e, b)| (rank(g, e), a, b))
             })
-            .filter(|&(_, a, b)| a != b && is_role(a) && is_role(b))
+            .filter(|&(_, a, b)| a != b && is_role(b))
             .collect();
         moves.sort_by(|x, y| {
             let down = |m: &(i64, NodeIndex, NodeIndex)| zone(m.2) < zone(m.1);
@@ -234,10 +240,7 @@ impl<'g> Examples<'g> {
             .into_iter()
             .flatten()
             .collect();
-        self.avoid = g
-            .nodes_of_kind(NodeKind::Role)
-            .into_iter()
-            .find(|r| !on_route.contains(r));
+        self.avoid = roles.into_iter().find(|r| !on_route.contains(r));
         self.required = by_importance(g, target, 1).first().copied();
         let mut tools: Vec<(bool, NodeIndex)> = g
             .out_edges(target, EdgeKind::Uses)
@@ -255,9 +258,9 @@ impl<'g> Examples<'g> {
         tools.sort_by(|a, b| a.0.cmp(&b.0).then(g.order_by_name(a.1, b.1)));
         self.tool = tools.first().map(|t| t.1);
         self.covered = g
-            .edge_indices()
-            .find(|&e| g.edge(e).kind == EdgeKind::Covers)
-            .map(|e| g.edge_endpoints(e).1);
+            .nodes_of_kind(NodeKind::Tool)
+            .into_iter()
+            .find_map(|t| g.out_edges(t, EdgeKind::Covers).next().map(|(_, s)| s));
     }
 
     fn player(&self, part: Part) -> Option<NodeIndex> {
@@ -354,7 +357,7 @@ impl<'g> Examples<'g> {
                         }
                         None => {
                             let known = introduced.contains(&name.to_lowercase())
-                                || self.graph.resolve(token.qualifier, &name).is_ok();
+                                || resolves(self.graph, token.qualifier, &name);
                             if !known {
                                 return None;
                             }
