@@ -77,6 +77,8 @@ pub struct Examples<'g> {
     covered: Option<NodeIndex>,
     held: Vec<NodeIndex>,
     missing: Vec<NodeIndex>,
+    /// A move joins the start to the target, so routes between them exist.
+    joined: bool,
 }
 
 /// Whether `text` names one node (of `kind`). Asked of the id and label indexes first: a name
@@ -132,6 +134,7 @@ impl<'g> Examples<'g> {
             covered: None,
             held: Vec::new(),
             missing: Vec::new(),
+            joined: false,
         };
         if !built_in {
             examples.cast();
@@ -195,9 +198,24 @@ impl<'g> Examples<'g> {
                 break;
             }
         }
-        let Some((_, start, target)) = best else {
+        // Without moves (ESCO has none), two roles that require something still make the
+        // examples of everything but routes.
+        let best = best.map(|(_, a, b)| (a, b, true)).or_else(|| {
+            let rated: Vec<NodeIndex> = roles
+                .iter()
+                .copied()
+                .filter(|&r| !by_importance(g, r, 3).is_empty())
+                .take(2)
+                .collect();
+            match rated.as_slice() {
+                [a, b] => Some((*a, *b, false)),
+                _ => None,
+            }
+        });
+        let Some((start, target, joined)) = best else {
             return;
         };
+        self.joined = joined;
         // A profile holds the start's skills, and any others where it has too few; what the
         // target needs beyond them is what is missing, again filled from any skill.
         let mut held = by_importance(g, start, 3);
@@ -332,14 +350,20 @@ impl<'g> Examples<'g> {
     /// node of its kind.
     fn fit(&self, example: &str, introduced: &HashSet<String>) -> Option<String> {
         let tokens = syntax::tokens(example);
-        let listing = tokens
+        let keyword = tokens
             .first()
-            .and_then(|t| match t.text(example).to_lowercase().as_str() {
-                "roles" => Some(NodeKind::Role),
-                "skills" => Some(NodeKind::Skill),
-                "tools" => Some(NodeKind::Tool),
-                _ => None,
-            });
+            .map(|t| t.text(example).to_lowercase())
+            .unwrap_or_default();
+        // Without a move between the start and the target there is no route to show.
+        if matches!(keyword.as_str(), "path" | "paths") && !self.joined {
+            return None;
+        }
+        let listing = match keyword.as_str() {
+            "roles" => Some(NodeKind::Role),
+            "skills" => Some(NodeKind::Skill),
+            "tools" => Some(NodeKind::Tool),
+            _ => None,
+        };
         let mut out = String::new();
         let mut copied = 0;
         let mut field: Option<&str> = None;

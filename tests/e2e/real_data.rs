@@ -20,6 +20,15 @@ pub fn onet_only() -> TestDb {
     db
 }
 
+/// A database holding the ESCO fixture and nothing else: roles and skills, no moves.
+pub fn esco_only() -> TestDb {
+    let db = TestDb::new();
+    let esco = fixture("esco-mini");
+    let run = db.run(&["import", "--replace", "--esco", esco.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    db
+}
+
 fn query(db: &TestDb, statement: &str) -> Run {
     let run = db.run(&["query", statement]);
     assert_eq!(run.code, 0, "`{statement}` failed: {}", run.stderr);
