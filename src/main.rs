@@ -5,6 +5,7 @@
 mod commands;
 mod db;
 mod engine;
+mod examples;
 mod help;
 mod output;
 mod picture;
