@@ -4,6 +4,7 @@
 
 mod commands;
 mod db;
+mod dot;
 mod engine;
 mod examples;
 mod help;
