@@ -590,11 +590,8 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
         }
     }
     resolved.options.max_hops.get_or_insert(limits.max_hops);
-    let limit = q
-        .limit
-        .as_ref()
-        .map_or(10, |l| l.value)
-        .min(limits.max_routes);
+    let asked = q.limit.as_ref().map_or(10, |l| l.value);
+    let limit = asked.min(limits.max_routes);
     let whole = q.from.span().to(q.to.span);
     let mut result = match all_routes(
         graph,
@@ -621,6 +618,11 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
             Cell::Number(route.moves() as f64),
             Cell::text(route_text(graph, route)),
         ]);
+    }
+    if asked > limit {
+        table.note(format!(
+            "`limit {asked}` is more than `paths` lists: at most {limit} routes are listed"
+        ));
     }
     match result.stopped_by {
         Some(Limit::Results(n)) => table.note(format!(
