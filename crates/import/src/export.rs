@@ -99,7 +99,6 @@ pub fn to_data_file(graph: &Graph) -> DataFile {
             skill_type: str_field("skill_type"),
             reuse_level: str_field("reuse_level"),
             hot_technology: boolean(f, "hot_technology").map(sp),
-            in_demand: boolean(f, "in_demand").map(sp),
             salary: match f.get("salary") {
                 Some(Value::Record(r)) => Some(sp(Salary {
                     min: number(r, "min"),
