@@ -64,9 +64,11 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
         } else {
             graph.in_edges(ix, kind).collect()
         };
+        // O*NET's skill and knowledge "Mathematics" are both required: tell them apart.
+        let labels = Labels::new(graph, edges.iter().map(|&(_, other)| other));
         for (e, other) in edges {
             let edge = graph.edge(e);
-            let mut text = graph.node(other).name.clone();
+            let mut text = labels.of(graph, [other]).remove(0);
             let mut details = Vec::new();
             if let Some(i) = edge.importance {
                 details.push(format!("importance {i}"));
@@ -84,6 +86,10 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
                 } else {
                     t.clone()
                 });
+            }
+            // O*NET's In Demand: a fact of this role and this tool.
+            if let Some(Value::Bool(true)) = field("in_demand") {
+                details.push("in demand".to_string());
             }
             // O*NET's Related Occupations: the tier, and the rank that orders them.
             if let Some(Value::Text(tier)) = field("tier") {
@@ -762,14 +768,17 @@ mod tests {
     /// `skills_of` as first written: the definition the one above must agree with (a vector of
     /// edges per skill, skills in name order, rows sorted on lower-cased copies of the names).
     fn skills_of_simply(graph: &Graph, role: NodeIndex) -> ResultTable {
+        // No source of these graphs is ESCO's, so `esco_relation` stays empty.
         let mut table = ResultTable::new([
             "skill",
             "importance",
+            "esco_relation",
             "effort_hours",
             "category",
             "sources",
             "note",
         ])
+        .with_row_nodes("skill")
         .with_title(format!("skills {} requires", graph.node(role).name));
         for (skill, edges) in groups_simply(graph, role, EdgeKind::Requires) {
             let node = graph.node(skill);
@@ -798,10 +807,13 @@ mod tests {
             table.push(vec![
                 Cell::text(&node.name),
                 Cell::opt_number(importances.last().map(|&i| f64::from(i))),
+                Cell::Null,
                 Cell::opt_number(node.effort_hours),
                 node.category.as_deref().map_or(Cell::Null, Cell::text),
                 Cell::List(sources),
                 notes,
+                Cell::text(&node.id),
+                Cell::text("skill"),
             ]);
         }
         let number = |cell: &Cell| match cell {
@@ -816,8 +828,18 @@ mod tests {
 
     /// `tools_of` as first written.
     fn tools_of_simply(graph: &Graph, role: NodeIndex) -> ResultTable {
-        let mut table = ResultTable::new(["tool", "category", "covers", "sources", "note"])
-            .with_title(format!("tools {} uses", graph.node(role).name));
+        // No source of these graphs is O*NET's, and no edge or tool states a flag.
+        let mut table = ResultTable::new([
+            "tool",
+            "category",
+            "in_demand",
+            "hot_technology",
+            "covers",
+            "sources",
+            "note",
+        ])
+        .with_row_nodes("tool")
+        .with_title(format!("tools {} uses", graph.node(role).name));
         for (tool, edges) in groups_simply(graph, role, EdgeKind::Uses) {
             let node = graph.node(tool);
             let (sources, notes) = sources_and_notes_simply(graph, &edges);
@@ -827,6 +849,8 @@ mod tests {
             table.push(vec![
                 Cell::text(&node.name),
                 node.category.as_deref().map_or(Cell::Null, Cell::text),
+                Cell::Null,
+                Cell::Null,
                 Cell::List(
                     covered
                         .into_iter()
@@ -835,6 +859,8 @@ mod tests {
                 ),
                 Cell::List(sources),
                 notes,
+                Cell::text(&node.id),
+                Cell::text("tool"),
             ]);
         }
         table

@@ -11,7 +11,7 @@ use skillgraph_graph::algo::{
 use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind, ESTIMATE_SOURCE};
 
 use super::{resolve_kind, Session};
-use crate::answers::describe::{esco_relation, names, node_cells, source_keys};
+use crate::answers::describe::{esco_relation, names, node_cells, source_keys, Labels};
 use crate::answers::pictures;
 use crate::ast::{
     ClosestQuery, GapQuery, LearnQuery, NodeRef, PathQuery, PathsQuery, RouteFilter, Span, Spanned,
@@ -1415,8 +1415,10 @@ fn closest_by_plan(
                     .cmp(&a.importance)
                     .then(graph.order_by_name(a.skill, b.skill))
             });
+            let labels = Labels::new(graph, required.iter().map(|need| need.skill));
             for need in required {
-                let text = format!("{} ({})", name(graph, need.skill), need.importance);
+                let label = labels.of(graph, [need.skill]).remove(0);
+                let text = format!("{label} ({})", need.importance);
                 if have.meets(need.skill, need.level) {
                     held.push(text);
                 } else {
