@@ -521,12 +521,17 @@ fn a_role_in_a_profile_brings_its_skills_at_its_levels() {
         .find(|r| r["kind"] == "role")
         .expect("the role");
     assert!(role_row["level"].is_null(), "{role_row}");
-    // A session list takes a role too.
-    let run = query(
-        &db,
-        &format!("let me = [{NETADMIN}]; gap $me -> {VALIDATION} without tools"),
-    );
+    // A session list takes a role too, and holds what the role holds, tools included.
+    let run = query(&db, &format!("let me = [{NETADMIN}]"));
     assert!(run.stdout.contains("and 1 role"), "{}", run.stdout);
+    query(&db, &format!("profile onlyrole = [{NETADMIN}]"));
+    let rows = |start: &str| db.json(&format!("gap {start} -> {VALIDATION}"));
+    let (listed, from_role) = (rows("$onlyrole"), rows(NETADMIN));
+    assert!(
+        from_role.iter().any(|r| r["kind"] == "tool"),
+        "{from_role:?}"
+    );
+    assert_eq!(listed, from_role, "the same rows, tools included");
     // A level on a role, or levels in `let`, are refused with the form that works.
     let run = db.run(&["query", &format!("profile r3 = [{NETADMIN}: 4]")]);
     assert_eq!(run.code, 1);
