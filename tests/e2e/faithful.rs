@@ -348,6 +348,48 @@ fn in_demand_belongs_to_the_occupation_and_tool_and_survives_export() {
             "{role} after TOML"
         );
     }
+    // The bulk CSV layout carries it in a column of its own, on the edges that say Y.
+    let out = db.dir().join("bulk");
+    let run = db.run(&["export", "--format", "csv", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let back = imported(&[out.to_str().unwrap()]);
+    for role in [DEVELOPERS, VALIDATION, WRITERS] {
+        let flagged = |m: BTreeMap<String, bool>| -> Vec<String> {
+            m.into_iter().filter(|(_, d)| *d).map(|(t, _)| t).collect()
+        };
+        let from_csv: Vec<String> = back
+            .json(&format!("tools of {role}"))
+            .iter()
+            .filter(|r| r["in_demand"] == true)
+            .map(|r| r["tool"].as_str().unwrap().to_string())
+            .collect();
+        assert_eq!(from_csv, flagged(in_demand(role)), "{role} after CSV");
+    }
+    // A flag on an edge that is not `uses`, or a word that is not a flag, is an error at its line.
+    for (row, words) in [
+        ("a,b,requires,3,true", "belongs to a `uses` edge"),
+        ("a,c,uses,1,yes", "is `true`, `false` or empty, not `yes`"),
+    ] {
+        let dir = db.dir().join(format!("bad-{}", words.len()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("nodes.csv"),
+            "id,kind,name\na,role,A\nb,skill,B\nc,tool,C\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("edges.csv"),
+            format!("from,to,kind,weight,in_demand\n{row}\n"),
+        )
+        .unwrap();
+        let run = db.run(&["import", "--replace", dir.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("edges.csv:2") && run.stderr.contains(words),
+            "{}",
+            run.stderr
+        );
+    }
     // JSON and Cypher state it on the edge, once per occupation that says Y.
     let flagged = tsv("Technology Skills.txt")
         .into_iter()
