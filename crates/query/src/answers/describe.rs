@@ -717,6 +717,7 @@ pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTa
         ));
     let mut rows: Vec<(String, String, String, Vec<Cell>)> = Vec::new();
     let mut drawn = Vec::new();
+    let labels = Labels::new(graph, seen.keys().copied());
     for e in graph.edge_indices() {
         let (a, b) = graph.edge_endpoints(e);
         if !(seen.contains_key(&a) && seen.contains_key(&b)) {
@@ -729,7 +730,10 @@ pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTa
             (_, Some(h)) => format!("{} h", skillgraph_graph::format_number(h)),
             _ => String::new(),
         };
-        let (na, nb) = (&graph.node(a).name, &graph.node(b).name);
+        let (na, nb) = (
+            &labels.of(graph, [a]).remove(0),
+            &labels.of(graph, [b]).remove(0),
+        );
         rows.push((
             edge.kind.as_str().to_string(),
             na.to_lowercase(),
