@@ -306,3 +306,46 @@ fn completions_and_the_manual_page_cover_every_subcommand() {
         assert!(run.stdout.contains(sub), "the manual page lacks {sub}");
     }
 }
+
+/// `import nodes.csv edges.csv` reads the two files of a CSV import (their directory, once);
+/// any other CSV file is refused with what to pass instead, and nothing is written.
+#[test]
+fn csv_files_import_as_their_directory() {
+    let db = TestDb::new();
+    let out = db.dir().join("csv");
+    let run = db.run(&["export", "--format", "csv", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Node and edge counts per kind (a CSV import has one source: the files).
+    let stats = |d: &TestDb| -> Vec<serde_json::Value> {
+        let rows: Vec<serde_json::Value> =
+            serde_json::from_str(&d.run(&["stats", "--format", "json"]).stdout).unwrap();
+        rows.into_iter()
+            .filter(|r| {
+                let what = r["what"].as_str().unwrap_or_default();
+                what != "sources" && !what.starts_with("from ")
+            })
+            .collect()
+    };
+    let other = TestDb::new();
+    let (nodes, edges) = (out.join("nodes.csv"), out.join("edges.csv"));
+    let run = other.run(&[
+        "import",
+        "--replace",
+        nodes.to_str().unwrap(),
+        edges.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(stats(&other), stats(&db));
+    let stray = db.dir().join("roles.csv");
+    std::fs::write(&stray, "id,kind,name\n").unwrap();
+    let before = stats(&other);
+    let run = other.run(&["import", stray.to_str().unwrap()]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr
+            .contains("a CSV import is a directory holding nodes.csv and edges.csv"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(stats(&other), before);
+}

@@ -41,8 +41,45 @@ pub fn load_paths(paths: &[std::path::PathBuf]) -> Result<Graph, DataErrors> {
     let mut tomls: Vec<(String, String)> = Vec::new();
     let mut errors = Vec::new();
     let mut csv_graphs = Vec::new();
+    let mut csv_dirs: Vec<std::path::PathBuf> = Vec::new();
     for path in paths {
         let shown = path.display().to_string();
+        // `import nodes.csv edges.csv` names the two files of one CSV import: read their
+        // directory once. Another CSV file is not an import on its own.
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+            && !path.is_dir()
+        {
+            let named = path.file_name().and_then(|n| n.to_str());
+            let dir = path.parent().map_or_else(
+                || std::path::PathBuf::from("."),
+                |d| {
+                    if d.as_os_str().is_empty() {
+                        ".".into()
+                    } else {
+                        d.to_path_buf()
+                    }
+                },
+            );
+            if matches!(named, Some(CSV_NODES | CSV_EDGES)) {
+                if !csv_dirs.contains(&dir) {
+                    csv_dirs.push(dir.clone());
+                    match load_csv_dir(&dir) {
+                        Ok(g) => csv_graphs.push(g),
+                        Err(e) => errors.extend(e.0),
+                    }
+                }
+            } else {
+                errors.push(DataError::whole_file(
+                    &shown,
+                    format!(
+                        "a CSV import is a directory holding {CSV_NODES} and {CSV_EDGES}: name those files, or their directory"
+                    ),
+                ));
+            }
+            continue;
+        }
         if path.is_dir() {
             if path.join(CSV_NODES).exists() || path.join(CSV_EDGES).exists() {
                 match load_csv_dir(path) {
