@@ -228,17 +228,30 @@ pub fn node_cells(graph: &Graph, ix: NodeIndex) -> [Cell; 2] {
 /// importer maps to importance 5 and 2), read back from the ESCO edge with the highest
 /// importance; `None` where no ESCO source states the requirement.
 pub fn esco_relation(graph: &Graph, role: NodeIndex, skill: NodeIndex) -> Option<&'static str> {
-    graph
+    // Most graphs hold no ESCO data: then there is nothing to look up, edge by edge.
+    if !graph.sources().iter().any(|s| s.key.starts_with("esco")) {
+        return None;
+    }
+    let edges: Vec<EdgeIndex> = graph
         .out_edges(role, EdgeKind::Requires)
-        .filter(|&(e, to)| {
-            to == skill
-                && graph
-                    .edge(e)
-                    .sources
-                    .iter()
-                    .any(|&s| graph.source(s).key.starts_with("esco"))
+        .filter(|&(_, to)| to == skill)
+        .map(|(e, _)| e)
+        .collect();
+    esco_word(graph, &edges)
+}
+
+/// [`esco_relation`] of the parallel `requires` edges of one role and one skill.
+fn esco_word(graph: &Graph, edges: &[EdgeIndex]) -> Option<&'static str> {
+    edges
+        .iter()
+        .filter(|&&e| {
+            graph
+                .edge(e)
+                .sources
+                .iter()
+                .any(|&s| graph.source(s).key.starts_with("esco"))
         })
-        .filter_map(|(e, _)| graph.edge(e).importance)
+        .filter_map(|&e| graph.edge(e).importance)
         .max()
         .map(|importance| {
             if importance >= skillgraph_graph::algo::DEFAULT_MIN_IMPORTANCE {
@@ -332,7 +345,7 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
         table.push(vec![
             Cell::text(&node.name),
             Cell::opt_number(highest.map(f64::from)),
-            esco_relation(graph, role, skill).map_or(Cell::Null, Cell::text),
+            esco_word(graph, group).map_or(Cell::Null, Cell::text),
             Cell::opt_number(node.effort_hours),
             node.category.as_deref().map_or(Cell::Null, Cell::text),
             Cell::List(sources),
