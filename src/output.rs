@@ -333,12 +333,14 @@ impl Stdout {
     /// did go to standard error, and an answer without a picture is an error there. Returns
     /// whether the answer could be shown.
     pub fn answer(&mut self, table: &ResultTable, format: Format) -> bool {
+        // A report (`let`, a write) is not data: in any format but a table it goes to standard
+        // error, so that standard output holds only answers a program can read as one stream.
+        if format != Format::Table && table.kind == TableKind::Message {
+            self.flush();
+            eprint!("{}", render_table(table, false));
+            return true;
+        }
         if format.is_picture() {
-            if table.kind == TableKind::Message {
-                self.flush();
-                eprint!("{}", render_table(table, false));
-                return true;
-            }
             if table.picture.is_none() {
                 self.flush();
                 eprintln!(
