@@ -340,19 +340,17 @@ impl Stdout {
             eprint!("{}", render_table(table, false));
             return true;
         }
-        if format.is_picture() {
-            if table.picture.is_none() {
-                self.flush();
-                eprintln!(
-                    "error: {} has no picture; `--format {}` draws path, paths, learn, compare, show and neighbourhood (use table, json or csv for the rest)",
-                    table
-                        .title
-                        .as_deref()
-                        .map_or("this answer".to_string(), |t| format!("`{t}`")),
-                    format.name()
-                );
-                return false;
-            }
+        if format.is_picture() && table.picture.is_none() {
+            self.flush();
+            eprintln!(
+                "error: {} has no picture; `--format {}` draws path, paths, learn, compare, show and neighbourhood (use table, json or csv for the rest)",
+                table
+                    .title
+                    .as_deref()
+                    .map_or("this answer".to_string(), |t| format!("`{t}`")),
+                format.name()
+            );
+            return false;
         }
         render(
             &mut self.pending,
