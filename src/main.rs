@@ -66,6 +66,17 @@ struct Cli {
     #[arg(long, global = true)]
     timing: bool,
 
+    /// When to colour output and diagnostics: auto (on a terminal, unless NO_COLOR is set),
+    /// always, or never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    color: output::ColorChoice,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -180,6 +191,7 @@ fn main() -> ExitCode {
             });
         }
     };
+    cli.color.set();
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
     let exporting = matches!(cli.command, Some(Command::Export { .. }));
     let (format, export_format) = match (cli.format, exporting) {

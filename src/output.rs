@@ -42,7 +42,34 @@ impl Format {
 
 /// Whether to colour and style output: only on a terminal, and never when `NO_COLOR` is set.
 pub fn use_color(stream_is_terminal: bool) -> bool {
-    stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    match ColorChoice::get() {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            stream_is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+/// `--color`: colour on a terminal unless `NO_COLOR` is set (auto), always, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The process's `--color`, set once at start ([`ColorChoice::set`]).
+static COLOR_CHOICE: std::sync::OnceLock<ColorChoice> = std::sync::OnceLock::new();
+
+impl ColorChoice {
+    pub fn set(self) {
+        let _ = COLOR_CHOICE.set(self);
+    }
+
+    fn get() -> ColorChoice {
+        COLOR_CHOICE.get().copied().unwrap_or(ColorChoice::Auto)
+    }
 }
 
 /// Renders a table in the given format onto the end of `out`.
@@ -139,7 +166,10 @@ fn render_table(table: &ResultTable, styled: bool) -> String {
                     .map(|&i| row.get(i).map_or_else(String::new, |c| c.display("\n"))),
             );
         }
-        if !styled {
+        if styled {
+            // `--color always` off a terminal too.
+            t.enforce_styling();
+        } else {
             t.force_no_tty();
         }
         out.push_str(&t.to_string());

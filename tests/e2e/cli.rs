@@ -349,3 +349,20 @@ fn csv_files_import_as_their_directory() {
     );
     assert_eq!(stats(&other), before);
 }
+
+/// `--color always` colours answers and diagnostics even through a pipe (and over `NO_COLOR`,
+/// which the test database sets); `never` and the default off a terminal do not.
+#[test]
+fn color_always_and_never_decide_over_the_terminal() {
+    let db = TestDb::new();
+    let escapes = |s: &str| s.contains('\u{1b}');
+    let run = db.run(&["--color", "always", "query", "show SRE", "show Kubernetess"]);
+    assert!(escapes(&run.stdout), "{}", run.stdout);
+    assert!(escapes(&run.stderr), "{}", run.stderr);
+    for args in [&["--color", "never"][..], &[][..]] {
+        let mut all = args.to_vec();
+        all.extend(["query", "show SRE", "show Kubernetess"]);
+        let run = db.run(&all);
+        assert!(!escapes(&run.stdout) && !escapes(&run.stderr), "{args:?}");
+    }
+}
