@@ -20,6 +20,10 @@ pub const META_COMMANDS: &[(&str, &str)] = &[
         "print parse and run time after each statement: `.timing on|off`",
     ),
     (".read", "run the statements in a file: `.read FILE`"),
+    (
+        ".rows",
+        "the most rows a table shows: `.rows N` or `.rows all` (the shell shows 100)",
+    ),
     (".schema", "node kinds, their fields, and edge kinds"),
     (".sources", "where the facts come from, with licences"),
     (".stats", "counts of nodes and edges"),
@@ -87,6 +91,28 @@ pub fn run(engine: &mut Engine, line: &str) -> DotOutcome {
                 ok = false;
                 eprintln!("error: `.timing` takes on or off, not `{arg}`")
             }
+        },
+        ".rows" => match arg {
+            "" => eprintln!(
+                "tables show {}",
+                engine
+                    .row_cap
+                    .map_or("every row".to_string(), |n| format!("at most {n} rows"))
+            ),
+            "all" => {
+                engine.row_cap = None;
+                eprintln!("tables show every row");
+            }
+            n => match n.parse::<usize>() {
+                Ok(n) if n > 0 => {
+                    engine.row_cap = Some(n);
+                    eprintln!("tables show at most {n} rows");
+                }
+                _ => {
+                    ok = false;
+                    eprintln!("error: `.rows` takes a number of rows or `all`, not `{n}`")
+                }
+            },
         },
         ".read" if arg.is_empty() => {
             ok = false;

@@ -10,6 +10,7 @@ use skillgraph_query::ast::Span;
 use skillgraph_query::diagnostic::{render, QueryError};
 use skillgraph_query::eval::{ApplyError, Database, Session};
 use skillgraph_query::parser;
+use skillgraph_query::result::ResultTable;
 use skillgraph_store::{Store, StoreError};
 
 use crate::output::{self, Format};
@@ -44,8 +45,11 @@ pub struct Engine {
     pub format: Format,
     pub timing: bool,
     pub continue_on_error: bool,
+    /// The most rows a table answer shows (the shell: a screenful or so; `.rows all` lifts it).
+    /// Scripts and one-shot commands show every row.
+    pub row_cap: Option<usize>,
     /// When set, answers are collected here instead of printed (`render` draws them).
-    pub captured: Option<Vec<skillgraph_query::result::ResultTable>>,
+    pub captured: Option<Vec<ResultTable>>,
 }
 
 impl Engine {
@@ -56,6 +60,7 @@ impl Engine {
             format,
             timing: false,
             continue_on_error: false,
+            row_cap: None,
             captured: None,
         }
     }
@@ -125,7 +130,7 @@ impl Engine {
                             answers.push(table);
                             true
                         }
-                        None => out.answer(&table, self.format),
+                        None => out.answer(&capped(table, self.row_cap, self.format), self.format),
                     };
                     self.print_timing(out, parse_time, start.elapsed());
                     if self.session.interrupt.load(Ordering::Relaxed) {
@@ -184,6 +189,19 @@ fn shifted(mut e: QueryError, offset: usize) -> QueryError {
 /// bracket is open or a line ends with `\`. Returns (byte offset, text) of each piece.
 /// One pass (see [`parser::split_pieces`]): asking `needs_more_input` of the growing piece at
 /// every line was quadratic, minutes for a list spread over 100,000 lines.
+/// `table` as a table shows it within `cap` rows: the first rows, and a note of how many more
+/// there are and how to see them. Other formats are for programs and keep every row.
+fn capped(mut table: ResultTable, cap: Option<usize>, format: Format) -> ResultTable {
+    if let Some(cap) = cap.filter(|&c| format == Format::Table && table.rows.len() > c) {
+        let more = table.rows.len() - cap;
+        table.rows.truncate(cap);
+        table.note(format!(
+            "{more} more rows not shown: `.rows all` shows every row, `.format csv` writes them all"
+        ));
+    }
+    table
+}
+
 pub fn statement_pieces(source: &str) -> Vec<(usize, &str)> {
     parser::split_pieces(source)
 }

@@ -230,7 +230,11 @@ fn remember(editor: &mut Editor<ShellHelper, DefaultHistory>, path: Option<&Path
     }
 }
 
+/// The most rows a table answer shows in the shell, about two screens; `.rows all` lifts it.
+const SHELL_ROWS: usize = 100;
+
 pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
+    engine.row_cap = Some(SHELL_ROWS);
     let color = output::use_color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     let config = Config::builder()
         .auto_add_history(false)

@@ -257,6 +257,7 @@ fn complete_meta(text: &str, offset: usize) -> (usize, Vec<Pair>) {
     let values: Vec<&str> = match command {
         ".format" => vec!["table", "json", "csv"],
         ".timing" => vec!["on", "off"],
+        ".rows" => vec!["all"],
         ".help" => {
             let mut topics: Vec<&str> = STATEMENT_KEYWORDS.to_vec();
             topics.extend(META_COMMANDS.iter().map(|(c, _)| c.trim_start_matches('.')));

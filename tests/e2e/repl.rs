@@ -546,3 +546,27 @@ fn help_and_exit_as_typed_work() {
         other => panic!("the shell did not exit normally: {other:?}"),
     }
 }
+
+/// A long answer in the shell shows its first rows and says how many more there are and how
+/// to see them; `.rows all` shows every row.
+#[test]
+fn the_shell_caps_long_answers_and_rows_all_lifts_the_cap() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    let capped = shell.run("neighbourhood SRE depth 2");
+    let more = capped
+        .lines()
+        .find(|l| l.contains("more rows not shown"))
+        .unwrap_or_else(|| panic!("no cap note in {capped}"));
+    let hidden: usize = more.split_whitespace().next().unwrap().parse().unwrap();
+    shell.run(".rows all");
+    let all = shell.run("neighbourhood SRE depth 2");
+    assert!(!all.contains("more rows not shown"), "{all}");
+    let rows = |text: &str| text.lines().filter(|l| l.starts_with('│')).count();
+    assert!(
+        rows(&all) >= rows(&capped) + hidden,
+        "{} vs {} + {hidden}",
+        rows(&all),
+        rows(&capped)
+    );
+}
