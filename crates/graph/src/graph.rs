@@ -744,6 +744,16 @@ impl Graph {
     /// Every node joined to `ix` by an edge of any kind, in either direction.
     pub fn neighbours(&self, ix: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
         let list: Vec<NodeIndex> = match &self.frozen {
+            // A walk over many nodes (`neighbourhood … depth 3`) would scan every edge per node:
+            // past a few lookups, the per-kind indexes answer instead.
+            Some(f) if f.scans.bump() > SCANS_BEFORE_INDEX => EdgeKind::ALL
+                .iter()
+                .flat_map(|&kind| {
+                    [Direction::Outgoing, Direction::Incoming]
+                        .into_iter()
+                        .flat_map(move |d| self.links(ix, d, kind).iter().map(|l| l.node))
+                })
+                .collect(),
             Some(f) => f
                 .scan(ix, true, None)
                 .into_iter()

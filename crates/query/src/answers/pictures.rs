@@ -500,16 +500,16 @@ fn strength(graph: &Graph, e: EdgeIndex) -> impl Ord {
 /// by its many tools. Ties by the names at the ends.
 fn strongest(graph: &Graph, center: NodeIndex, edges: &[EdgeIndex]) -> Vec<EdgeIndex> {
     let mut distance: HashMap<NodeIndex, usize> = HashMap::from([(center, 0)]);
-    let mut frontier = vec![center];
+    let mut frontier: HashSet<NodeIndex> = HashSet::from([center]);
     let ends: Vec<(NodeIndex, NodeIndex)> =
         edges.iter().map(|&e| graph.edge_endpoints(e)).collect();
     while !frontier.is_empty() {
-        let mut next = Vec::new();
+        let mut next = HashSet::new();
         for &(a, b) in &ends {
             for (from, to) in [(a, b), (b, a)] {
                 if frontier.contains(&from) && !distance.contains_key(&to) {
                     distance.insert(to, distance[&from] + 1);
-                    next.push(to);
+                    next.insert(to);
                 }
             }
         }
