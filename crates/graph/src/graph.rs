@@ -746,14 +746,20 @@ impl Graph {
         let list: Vec<NodeIndex> = match &self.frozen {
             // A walk over many nodes (`neighbourhood … depth 3`) would scan every edge per node:
             // past a few lookups, the per-kind indexes answer instead.
-            Some(f) if f.scans.bump() > SCANS_BEFORE_INDEX => EdgeKind::ALL
-                .iter()
-                .flat_map(|&kind| {
-                    [Direction::Outgoing, Direction::Incoming]
-                        .into_iter()
-                        .flat_map(move |d| self.links(ix, d, kind).iter().map(|l| l.node))
-                })
-                .collect(),
+            Some(f) if f.scans.bump() > SCANS_BEFORE_INDEX => {
+                // In the order of the scan (and of petgraph): outgoing, then incoming, each by
+                // edge index, highest first.
+                let mut list = Vec::new();
+                for direction in [Direction::Outgoing, Direction::Incoming] {
+                    let mut links: Vec<&crate::adjacency::Link> = EdgeKind::ALL
+                        .iter()
+                        .flat_map(|&kind| self.links(ix, direction, kind))
+                        .collect();
+                    links.sort_by_key(|l| std::cmp::Reverse(l.edge));
+                    list.extend(links.into_iter().map(|l| l.node));
+                }
+                list
+            }
             Some(f) => f
                 .scan(ix, true, None)
                 .into_iter()
