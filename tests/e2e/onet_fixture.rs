@@ -10,7 +10,12 @@ pub fn fixture() -> PathBuf {
 
 /// A tab-separated O*NET file of the fixture, one map of column → value per row.
 pub fn tsv(name: &str) -> Vec<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(fixture().join(name)).unwrap();
+    tsv_in(&fixture(), name)
+}
+
+/// A tab-separated O*NET file of the cut in `dir`, one map of column → value per row.
+pub fn tsv_in(dir: &std::path::Path, name: &str) -> Vec<BTreeMap<String, String>> {
+    let text = std::fs::read_to_string(dir.join(name)).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     lines

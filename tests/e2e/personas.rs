@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use skillgraph_graph::algo::effort::LEVEL_THRESHOLD;
 
+use crate::onet_fixture::tsv_in;
 use crate::support::TestDb;
 
 const NURSE: &str = "profile nurse = [\"Medicine and Dentistry\": 5, onet:2.C.4.d: 4, \"Critical Thinking\": 4, \"Microsoft Excel\": 3]";
@@ -26,18 +27,7 @@ fn fixture() -> PathBuf {
 }
 
 fn tsv(name: &str) -> Vec<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(fixture().join(name)).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    lines
-        .map(|l| {
-            header
-                .iter()
-                .zip(l.split('\t'))
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+    tsv_in(&fixture(), name)
 }
 
 /// What the files say: titles, ratings and related-occupation tiers.

@@ -8,6 +8,9 @@
 //! search's bound is exact there (docs: it may be off by the rounding of estimates elsewhere).
 //! A quarter below a need meets it when rated (less than the threshold), not when learnt.
 
+mod common;
+
+use common::Rng;
 use proptest::prelude::*;
 use skillgraph_graph::algo::effort::HOURS_PER_LEVEL;
 use skillgraph_graph::algo::{
@@ -17,31 +20,6 @@ use skillgraph_graph::algo::{
 use skillgraph_graph::{
     Edge, EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind, StatedMoves, Value,
 };
-
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15 | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 struct World {
     graph: Graph,

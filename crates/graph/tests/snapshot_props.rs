@@ -7,6 +7,9 @@
 //! Route searches are checked against a plain one-sided breadth-first search on graphs too large
 //! to enumerate every path.
 
+mod common;
+
+use common::Rng;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use proptest::prelude::*;
@@ -17,35 +20,6 @@ use skillgraph_graph::{
     Direction, Edge, EdgeIndex, EdgeKind, Graph, GraphData, Node, NodeIndex, NodeKind, Source,
     SourceId, Value,
 };
-
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x2545_F491_4F6C_DD1D | 1)
-    }
-
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x.wrapping_mul(0x9E37_79B9_7F4A_7C15)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<T: Copy>(&mut self, list: &[T]) -> T {
-        list[self.below(list.len())]
-    }
-}
 
 const NAMES: &[&str] = &[
     "Git",

@@ -206,13 +206,7 @@ fn plan_hours(
     extra_required: &[NodeIndex],
     marks: &mut Marks,
 ) -> f64 {
-    let roots = plan_roots(graph, have, target, min_importance, extra_required);
-    sum_hours(
-        plan_skills(graph, have, target, &roots, marks)
-            .into_iter()
-            .map(|(_, e)| e.hours)
-            .collect(),
-    )
+    plan_outcome(graph, have, target, min_importance, extra_required, marks).0
 }
 
 /// What the plan [`learning_plan`] would make teaches, without ordering it: its total hours,
