@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::Rng;
+use common::{config, Rng};
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
@@ -391,15 +391,6 @@ fn edge_cost(g: &Graph, e: EdgeIndex) -> f64 {
 }
 
 // ---- properties ----------------------------------------------------------------------------
-
-/// 400 cases, or `PROPTEST_CASES`.
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(400);
-    ProptestConfig::with_cases(cases)
-}
 
 proptest! {
     #![proptest_config(config())]

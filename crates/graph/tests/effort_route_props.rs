@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::Rng;
+use common::{config, Rng};
 use proptest::prelude::*;
 use skillgraph_graph::algo::effort::HOURS_PER_LEVEL;
 use skillgraph_graph::algo::{
@@ -314,14 +314,6 @@ fn check(
         }
     }
     Ok(())
-}
-
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(400);
-    ProptestConfig::with_cases(cases)
 }
 
 proptest! {

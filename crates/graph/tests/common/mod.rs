@@ -36,3 +36,13 @@ impl Rng {
         list[self.below(list.len())]
     }
 }
+
+/// 400 cases, or `PROPTEST_CASES`.
+#[allow(dead_code)]
+pub fn config() -> proptest::prelude::ProptestConfig {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    proptest::prelude::ProptestConfig::with_cases(cases)
+}
