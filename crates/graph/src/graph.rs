@@ -47,6 +47,9 @@ pub struct Graph {
     /// The career moves a source calls a trap ([`Graph::trap_moves`]); found on first use,
     /// dropped by every change to edges.
     trap_moves: OnceLock<Vec<EdgeIndex>>,
+    /// Skills and tools of different datasets linked as one concept ([`Graph::linked`]); built
+    /// on first use, dropped by every change to nodes.
+    pub(crate) concepts: OnceLock<crate::concept::Concepts>,
     /// Whether every petgraph adjacency list is in descending edge index, which it is until an
     /// edge reuses the slot of a removed one (see [`Adjacency::build`]).
     lists_in_index_order: bool,
@@ -63,6 +66,7 @@ impl Default for Graph {
             profiles: BTreeMap::new(),
             adjacency: Default::default(),
             trap_moves: OnceLock::new(),
+            concepts: OnceLock::new(),
             lists_in_index_order: true,
         }
     }
@@ -377,12 +381,14 @@ impl Graph {
         })
     }
 
-    /// Forgets the adjacency lists after a change to the edges.
+    /// Forgets the adjacency lists after a change to the edges (adding or removing a node
+    /// changes them too), and the linked concepts.
     fn edges_changed(&mut self) {
         for a in &mut self.adjacency {
             a.take();
         }
         self.trap_moves.take();
+        self.concepts.take();
     }
 
     /// The `transition` edges whose field `move_type` is `trap`: moves a source describes as a
@@ -811,6 +817,7 @@ pub struct NodeEditor<'g> {
 impl NodeEditor<'_> {
     pub fn edit<R>(self, f: impl FnOnce(&mut Node) -> R) -> R {
         self.graph.unindex_node(self.ix);
+        self.graph.concepts.take();
         let out = f(&mut self.graph.inner[self.ix]);
         self.graph.index_node(self.ix);
         out

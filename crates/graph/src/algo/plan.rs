@@ -435,6 +435,10 @@ pub struct Closeness {
     pub missing: usize,
     /// How many required skills the comparison rests on.
     pub evidence: usize,
+    /// What the role asks for that `have` holds: its required skills (importance ≥ minimum)
+    /// held at any level, plus the tools it uses that are held (linked concepts count, see
+    /// [`Graph::linked`]). Zero means the comparison found nothing in common.
+    pub shared: usize,
 }
 
 /// Every role except `exclude` that requires something at `min_importance` (a role without
@@ -463,24 +467,38 @@ pub fn closest_roles(
             let mut total = 0.0;
             let mut got = 0.0;
             let mut missing = 0;
+            let mut shared = 0;
             for need in &needs {
                 let weight = f64::from(need.importance);
                 total += weight;
                 match have.standing(need.skill, need.level) {
-                    Standing::Met => got += weight,
+                    Standing::Met => {
+                        got += weight;
+                        shared += 1;
+                    }
                     Standing::Below(level) => {
                         missing += 1;
+                        shared += 1;
                         got += weight * need.level.map_or(0.0, |n| (level / n).clamp(0.0, 1.0));
                     }
                     Standing::Missing => missing += 1,
                 }
             }
+            let mut tools: Vec<NodeIndex> = graph
+                .out_edges(role, EdgeKind::Uses)
+                .map(|(_, t)| t)
+                .filter(|&t| have.has_tool(t))
+                .collect();
+            tools.sort_unstable();
+            tools.dedup();
+            shared += tools.len();
             Some(Closeness {
                 role,
                 hours: plan_hours(graph, have, role, min_importance, &[], &mut marks),
                 match_pct: 100.0 * got / total,
                 missing,
                 evidence: needs.len(),
+                shared,
             })
         })
         .collect();

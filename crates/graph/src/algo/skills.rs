@@ -180,7 +180,29 @@ pub fn held_skills(graph: &Graph, start: &Start) -> Held {
     for pre in closure.into_iter().skip(seeds.len()) {
         held.hold(pre, None);
     }
+    hold_linked(graph, &mut held);
     held
+}
+
+/// Holds every skill and tool linked as one concept with one held ([`Graph::linked`]): the
+/// curated `Kubernetes` is O*NET's and ESCO's too. A skill keeps its level; a skill linked with
+/// a held tool is held in full (tools have no levels).
+fn hold_linked(graph: &Graph, held: &mut Held) {
+    let skills: Vec<(NodeIndex, Option<f64>)> =
+        held.skills.iter().map(|(&s, &level)| (s, level)).collect();
+    let tools: Vec<NodeIndex> = held.tools.iter().copied().collect();
+    let seeds = skills
+        .into_iter()
+        .chain(tools.into_iter().map(|t| (t, None)));
+    for (ix, level) in seeds {
+        for &other in graph.linked(ix) {
+            match graph.kind_of(other) {
+                Some(NodeKind::Skill) => held.hold(other, level),
+                Some(NodeKind::Tool) => held.hold_tool(other),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The node at `ix`, if there is one.
