@@ -219,6 +219,15 @@ impl Session {
     pub(crate) fn start_nodes(&self, graph: &Graph, start: &Start) -> Result<Origin, QueryError> {
         match start {
             Start::Node(node) => {
+                // A start names a role when one answers to the name (by name or alias): with
+                // ESCO imported, `learn DevOps -> …` starts from the curated role whose alias is
+                // DevOps, not from ESCO's skill of that name.
+                if node.kind.is_none() {
+                    let source = known_source(graph, node.source.as_ref())?;
+                    if let Ok(ix) = graph.resolve_in(Some(NodeKind::Role), source, &node.name) {
+                        return Ok(Origin::Role(ix));
+                    }
+                }
                 let ix = resolve(graph, node)?;
                 match graph.node(ix).kind {
                     NodeKind::Role => Ok(Origin::Role(ix)),
