@@ -1007,6 +1007,26 @@ fn describe_failure(
         positives.contains(&rule) || (rule == Rule::statement && positives.contains(&Rule::script))
     };
 
+    // `Kubernetes@` or `Kubernetes @onet`: a source qualifier is `@` and a word, written
+    // against the name.
+    let at_sign = if rest.starts_with('@') {
+        Some(position)
+    } else {
+        source[..position].ends_with('@').then(|| position - 1)
+    };
+    if let Some(at_sign) = at_sign {
+        let at = Span::new(at_sign, at_sign + 1);
+        let spaced = source[..at_sign].ends_with([' ', '\t']);
+        let message = if spaced {
+            "`@` goes right after the name, without a space"
+        } else {
+            "`@` needs a dataset or source id after it"
+        };
+        return QueryError::new(at, message)
+            .with_kind(ErrorKind::Syntax)
+            .with_label("here")
+            .with_help("e.g. `Kubernetes@onet`, `\"DevOps Engineer\"@esco`; the datasets are `curated`, `onet` and `esco`");
+    }
     // A name with a space in it, unquoted: `path Build Engineer -> SRE`. Suggest quotes only
     // when what was expected turns up later in the statement, or when a clause could follow.
     let rest_of_statement = || {
