@@ -29,6 +29,8 @@ pub enum Start {
 pub struct Held {
     skills: HashMap<NodeIndex, Option<f64>, FxBuildHasher>,
     tools: HashSet<NodeIndex, FxBuildHasher>,
+    /// Nodes held only because a node linked with them is ([`Graph::linked`]): which one.
+    through_link: HashMap<NodeIndex, NodeIndex, FxBuildHasher>,
 }
 
 impl Held {
@@ -90,6 +92,11 @@ impl Held {
 
     pub fn hold_tool(&mut self, tool: NodeIndex) {
         self.tools.insert(tool);
+    }
+
+    /// For a skill or tool held only through a link with another dataset's node: that node.
+    pub fn held_through(&self, ix: NodeIndex) -> Option<NodeIndex> {
+        self.through_link.get(&ix).copied()
     }
 }
 
@@ -196,10 +203,14 @@ fn hold_linked(graph: &Graph, held: &mut Held) {
         .chain(tools.into_iter().map(|t| (t, None)));
     for (ix, level) in seeds {
         for &other in graph.linked(ix) {
+            let new = !held.contains(&other) && !held.has_tool(other);
             match graph.kind_of(other) {
                 Some(NodeKind::Skill) => held.hold(other, level),
                 Some(NodeKind::Tool) => held.hold_tool(other),
-                _ => {}
+                _ => continue,
+            }
+            if new {
+                held.through_link.insert(other, ix);
             }
         }
     }

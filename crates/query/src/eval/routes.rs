@@ -760,6 +760,7 @@ fn data_notes(
     if !has_requirements(graph, to) {
         table.note(no_requirements(graph, to));
     }
+    linked_note(graph, table, have, to);
     if min_given {
         return;
     }
@@ -774,6 +775,49 @@ fn data_notes(
             if below == 1 { "it" } else { "them" }
         ));
     }
+}
+
+/// Which of what `to` asks for counts as held only because a node of another dataset is the
+/// same concept (docs/GRAMMAR.md, Names): `Kubernetes (onet) as Kubernetes (curated)`.
+fn linked_note(graph: &Graph, table: &mut ResultTable, have: &Held, to: NodeIndex) {
+    let mut asked: Vec<NodeIndex> = algo::requirements(graph, to, 0)
+        .iter()
+        .map(|n| n.skill)
+        .chain(
+            graph
+                .out_edges(to, skillgraph_graph::EdgeKind::Uses)
+                .map(|(_, t)| t),
+        )
+        .collect();
+    asked.sort_by(|&a, &b| graph.order_by_name(a, b));
+    asked.dedup();
+    let through: Vec<String> = asked
+        .into_iter()
+        .filter_map(|x| {
+            let by = have.held_through(x)?;
+            Some(format!(
+                "{} ({}) as {} ({})",
+                name(graph, x),
+                graph.dataset(x),
+                name(graph, by),
+                graph.dataset(by)
+            ))
+        })
+        .collect();
+    if through.is_empty() {
+        return;
+    }
+    const SHOWN: usize = 8;
+    let more = through.len().saturating_sub(SHOWN);
+    table.note(format!(
+        "held through the same concept in another dataset: {}{}",
+        through[..through.len().min(SHOWN)].join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    ));
 }
 
 /// What to say of a role without any `requires` edge: the data has none, which is not the same
