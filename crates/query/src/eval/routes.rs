@@ -1468,6 +1468,10 @@ fn closest_by_plan(
         }
         table.push(row);
     }
+    table.note(
+        "ranked by `shared` (the role's needs and tools the profile holds, a concept linked \
+         across datasets counting once), then hours; `skills_compared`: the needs the match rests on",
+    );
     if list.len() > limit {
         table.note(format!(
             "{} more roles not shown (raise `limit`)",
