@@ -12,6 +12,7 @@ mod hygiene;
 mod interop;
 mod limits;
 mod onet_fixture;
+mod personas;
 mod pictures;
 mod powercut;
 mod queries;

@@ -50,9 +50,21 @@ pub struct Graph {
     /// Skills and tools of different datasets linked as one concept ([`Graph::linked`]); built
     /// on first use, dropped by every change to nodes.
     pub(crate) concepts: OnceLock<crate::concept::Concepts>,
+    /// How many career moves state their effort ([`Graph::stated_moves`]); counted on first
+    /// use, dropped by every change to edges.
+    stated_moves: OnceLock<StatedMoves>,
     /// Whether every petgraph adjacency list is in descending edge index, which it is until an
     /// edge reuses the slot of a removed one (see [`Adjacency::build`]).
     lists_in_index_order: bool,
+}
+
+/// How many career moves state their effort: [`Graph::stated_moves`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatedMoves {
+    /// None (or there are no moves).
+    None,
+    Some,
+    Every,
 }
 
 impl Default for Graph {
@@ -67,6 +79,7 @@ impl Default for Graph {
             adjacency: Default::default(),
             trap_moves: OnceLock::new(),
             concepts: OnceLock::new(),
+            stated_moves: OnceLock::new(),
             lists_in_index_order: true,
         }
     }
@@ -389,6 +402,28 @@ impl Graph {
         }
         self.trap_moves.take();
         self.concepts.take();
+        self.stated_moves.take();
+    }
+
+    /// Whether the `transition` edges state their `effort_hours`: none of them (a move then
+    /// costs its learning plan, and what is held decides it), every one, or some.
+    pub fn stated_moves(&self) -> StatedMoves {
+        *self.stated_moves.get_or_init(|| {
+            let (mut stated, mut not) = (false, false);
+            for e in self.edge_indices() {
+                if self.edge_kind_of(e) == Some(EdgeKind::Transition) {
+                    match self.edge_effort_of(e) {
+                        Some(h) if h.is_finite() && h >= 0.0 => stated = true,
+                        _ => not = true,
+                    }
+                }
+            }
+            match (stated, not) {
+                (true, false) => StatedMoves::Every,
+                (false, _) => StatedMoves::None,
+                (true, true) => StatedMoves::Some,
+            }
+        })
     }
 
     /// The `transition` edges whose field `move_type` is `trap`: moves a source describes as a

@@ -20,7 +20,7 @@ pub mod schema;
 pub use adjacency::Link;
 pub use change::{Change, ChangeError};
 pub use frozen::SnapshotBytes;
-pub use graph::{Graph, GraphData};
+pub use graph::{Graph, GraphData, StatedMoves};
 pub use model::{
     format_number, Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId, Value,
     ESTIMATE_SOURCE, FIELD_SOURCES, MOVE_TYPE, TRAP,

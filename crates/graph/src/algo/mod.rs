@@ -1,7 +1,8 @@
 //! The algorithms that answer career questions.
 //!
 //! - Routes between roles over `transition` edges: [`fewest_moves`], [`all_routes`],
-//!   [`cheapest_route`] (with [`move_cost`] as the usual cost).
+//!   [`cheapest_route`] (with [`move_cost`] as the usual cost), and [`least_effort_route`],
+//!   whose moves cost what is still missing when they are made.
 //! - Skills: [`held_skills`] (what someone has), [`gap`] (what a role needs that they lack),
 //!   [`learning_plan`] (what to learn, in order), [`closest_roles`] (which roles are nearest).
 //!
@@ -24,6 +25,7 @@
 
 mod cheapest;
 pub mod effort;
+mod effort_route;
 mod enumerate;
 mod plan;
 mod routes;
@@ -32,6 +34,10 @@ pub mod similarity;
 mod skills;
 
 pub use cheapest::{cheapest_route, CostedRoute};
+pub use effort_route::{
+    least_effort_route, EffortAnswer, EffortFrom, EffortMove, EffortRoute, Searched,
+    EFFORT_SEARCH_BUDGET,
+};
 pub use enumerate::{all_routes, Limit, RoutesResult, DEFAULT_MAX_HOPS};
 pub use plan::{
     closest_roles, gap, learning_plan, missing_tools, move_cost, next_skills, Closeness, GapItem,

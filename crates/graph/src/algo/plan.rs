@@ -215,6 +215,28 @@ fn plan_hours(
     )
 }
 
+/// What the plan [`learning_plan`] would make teaches, without ordering it: its total hours,
+/// and each skill it teaches with the level reached (`None`: in full). Holding these after the
+/// plan is holding what the plan's steps teach.
+pub(crate) fn plan_outcome(
+    graph: &Graph,
+    have: &Held,
+    target: NodeIndex,
+    min_importance: u8,
+    extra_required: &[NodeIndex],
+    marks: &mut Marks,
+) -> (f64, Vec<(NodeIndex, Option<f64>)>) {
+    let roots = plan_roots(graph, have, target, min_importance, extra_required);
+    let skills = plan_skills(graph, have, target, &roots, marks);
+    let hours = sum_hours(skills.iter().map(|(_, e)| e.hours).collect());
+    let taught = skills
+        .into_iter()
+        .enumerate()
+        .map(|(i, (s, _))| (s, roots.get(i).and_then(|r| r.to_level)))
+        .collect();
+    (hours, taught)
+}
+
 /// What orders the ready skills in [`learning_plan`]: held skills (no step) first, then higher
 /// priority, less effort, name.
 #[derive(Clone, Copy, PartialEq)]

@@ -25,9 +25,17 @@ pub enum Start {
 
 /// What someone holds: skills, each at a level on O*NET's 0–7 scale or without one (held in
 /// full: the curated graph and ESCO state no levels), and tools.
+///
+/// A skill is held either as rated (what someone starts with: a role's levels, a profile's)
+/// or as learnt on the way ([`Held::learn`]). The two meet a need differently: a rated level
+/// less than [`LEVEL_THRESHOLD`] below the need meets it, because two ratings that close differ
+/// by their noise; a learnt level is the level aimed at, and meets a need only when it reaches
+/// it. Otherwise a route could pass through roles rated just below the goal's levels and
+/// count the rest as noise, which learning straight for the goal never can.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Held {
     skills: HashMap<NodeIndex, Option<f64>, FxBuildHasher>,
+    learnt: HashSet<NodeIndex, FxBuildHasher>,
     tools: HashSet<NodeIndex, FxBuildHasher>,
     /// Nodes held only because a node linked with them is ([`Graph::linked`]): which one.
     through_link: HashMap<NodeIndex, NodeIndex, FxBuildHasher>,
@@ -53,18 +61,58 @@ impl Held {
         };
     }
 
+    /// Holds `skill` at `level` as learnt on the way (see [`Held`]): from now on it meets a
+    /// need only at or above the need's level.
+    pub fn learn(&mut self, skill: NodeIndex, level: Option<f64>) {
+        self.hold(skill, level);
+        self.learnt.insert(skill);
+    }
+
     /// How `skill` stands against a need at level `needed` (`None`: the skill as such). Held
-    /// in full, or needed without a level, or held less than [`LEVEL_THRESHOLD`] below the
-    /// level needed: [`Standing::Met`].
+    /// in full, or needed without a level, or held as rated less than [`LEVEL_THRESHOLD`]
+    /// below the level needed, or learnt to it: [`Standing::Met`].
     pub fn standing(&self, skill: NodeIndex, needed: Option<f64>) -> Standing {
         match (self.skills.get(&skill), needed) {
             (None, _) => Standing::Missing,
             (Some(None), _) | (Some(Some(_)), None) => Standing::Met,
-            (Some(Some(have)), Some(need)) if need - have >= LEVEL_THRESHOLD => {
-                Standing::Below(*have)
+            (Some(Some(have)), Some(need)) => {
+                let short = if self.learnt.contains(&skill) {
+                    // Learnt levels are the levels of the data, aimed at exactly: compare
+                    // them exactly, short of floating-point noise.
+                    1e-9
+                } else {
+                    LEVEL_THRESHOLD
+                };
+                if need - have >= short {
+                    Standing::Below(*have)
+                } else {
+                    Standing::Met
+                }
             }
-            (Some(Some(_)), Some(_)) => Standing::Met,
         }
+    }
+
+    /// Whether everything `other` holds is held here at least as well (tools aside), so that
+    /// every need `other` meets is met here: then no plan costs more from here.
+    pub fn covers(&self, other: &Held) -> bool {
+        other.skills.len() <= self.skills.len()
+            && other
+                .skills
+                .iter()
+                .all(|(s, level)| match (self.skills.get(s), level) {
+                    (None, _) => false,
+                    (Some(None), _) => true,
+                    (Some(Some(_)), None) => false,
+                    (Some(Some(mine)), Some(theirs)) => {
+                        // A learnt level meets less than the same level as rated.
+                        let margin = if self.learnt.contains(s) && !other.learnt.contains(s) {
+                            LEVEL_THRESHOLD
+                        } else {
+                            0.0
+                        };
+                        *mine >= theirs + margin
+                    }
+                })
     }
 
     /// Whether `skill` is held well enough for `needed`.

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use skillgraph_graph::algo::effort::Effort;
 use skillgraph_graph::algo::{
     self, all_routes, cheapest_route, closest_roles, fewest_moves, held_skills, learning_plan,
-    missing_tools, Held, Limit, Reason, Route, RouteError, RouteOptions, Start as Origin, ToolNeed,
-    ToolScope, DEFAULT_MIN_IMPORTANCE,
+    missing_tools, EffortAnswer, EffortFrom, Held, Limit, Reason, Route, RouteError, RouteOptions,
+    Searched, Start as Origin, ToolNeed, ToolScope, DEFAULT_MIN_IMPORTANCE, EFFORT_SEARCH_BUDGET,
 };
 use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind, ESTIMATE_SOURCE};
 
@@ -342,18 +342,15 @@ fn step_names(graph: &Graph, plan: &algo::LearningPlan) -> Cell {
     )
 }
 
-/// The answer of `path … by effort` when learning straight for the target costs less than any
-/// route of known moves: one step, the plan, and the route it beat.
+/// The answer of `path … by effort` when learning straight for the target costs no more than
+/// any route of known moves: one step, the plan.
 fn straight_plan(
     graph: &Graph,
     origin: &Origin,
     to: NodeIndex,
-    min: u8,
-    beaten: &Route,
-    beaten_hours: f64,
+    plan: &algo::LearningPlan,
+    answer: &EffortAnswer,
 ) -> ResultTable {
-    let have = held_skills(graph, origin);
-    let plan = learning_plan(graph, &have, to, min, &[]);
     let from = match origin {
         Origin::Role(r) => name(graph, *r).to_string(),
         Origin::Profile(_) => "(profile)".to_string(),
@@ -371,15 +368,27 @@ fn straight_plan(
         Cell::text("learn straight"),
         Cell::Number(plan.total_hours),
         Cell::text("learning plan"),
-        step_names(graph, &plan),
+        step_names(graph, plan),
     ]);
     table.note(format!("total: {} hours", format_number(plan.total_hours)));
-    table.note(format!(
-        "no known career move pays off: the least-effort route through them, {}, takes {} hours; \
-         `learn` gives the plan in order, `path` the moves",
-        route_text(graph, beaten),
-        format_number(beaten_hours)
-    ));
+    table.note(match (&answer.no_better, answer.searched) {
+        (Some(route), _) => format!(
+            "no known career move pays off: the least-effort route through them, {}, takes {} \
+             hours; `learn` gives the plan in order, `path` the moves",
+            route_text(graph, &route.route),
+            format_number(route.total)
+        ),
+        (None, Searched::Complete) => "no route of known career moves costs less: what a move \
+             into another role teaches beyond the target's needs is extra hours; `learn` gives \
+             the plan in order, `path` the fewest moves"
+            .to_string(),
+        (None, Searched::Stopped { at_least }) => format!(
+            "the search for a cheaper route of career moves stopped at its budget of {} costed \
+             moves: none it left untried costs less than {} hours",
+            format_number(EFFORT_SEARCH_BUDGET as f64),
+            format_number(at_least)
+        ),
+    });
     let reasons: Vec<String> = plan
         .steps
         .iter()
@@ -410,12 +419,10 @@ fn straight_plan(
     table
 }
 
-/// `path START -> ROLE by effort`. The route is chosen by the hours of each move's learning plan
-/// (from the role moved from), never through a role whose requirements the data does not state
-/// (it would cost nothing for want of data) nor through a trap. It is then walked with what the
-/// person holds growing along it: the start, plus everything learnt on earlier moves at the
-/// levels reached; each move lists and costs only what is still missing there, and the total is
-/// the sum of the moves.
+/// `path START -> ROLE by effort`: [`algo::least_effort_route`], which carries what is held
+/// along the route (each move lists and costs only what is still missing when it is made, the
+/// total is the sum of the moves), passes no role without requirement data at no cost, takes
+/// no trap but into the target, and is never dearer than learning straight for the target.
 fn path_by_effort(
     graph: &Graph,
     origin: &Origin,
@@ -425,167 +432,115 @@ fn path_by_effort(
     min: u8,
     rules: &MoveRules,
 ) -> Result<ResultTable, QueryError> {
-    let cost = |e| {
-        let c = rules.cost(graph, e, algo::move_cost(graph, e, min));
-        // A move costed by learning into a role without requirement data would be free for
-        // want of data. A move whose effort a source states is not.
-        if graph.edge_effort_of(e).is_none() {
-            let (_, b) = graph.edge_endpoints(e);
-            if b != to && !has_requirements(graph, b) {
-                return f64::INFINITY;
-            }
+    let profile_held;
+    let from = match origin {
+        Origin::Role(r) => EffortFrom::Role(*r),
+        Origin::Profile(_) => {
+            profile_held = held_skills(graph, origin);
+            EffortFrom::Profile(&profile_held)
         }
-        c
+    };
+    let answer = match algo::least_effort_route(
+        graph,
+        from,
+        to,
+        &resolved.options,
+        min,
+        EFFORT_SEARCH_BUDGET,
+        |e| rules.allows(graph, e),
+    ) {
+        Ok(a) => a,
+        Err(e) => return route_failure(graph, e, resolved, whole),
+    };
+    let found = match (&answer.route, &answer.straight) {
+        (Some(found), _) => found,
+        (None, Some(plan)) => return Ok(straight_plan(graph, origin, to, plan, &answer)),
+        (None, None) => {
+            return Err(QueryError::new(
+                whole,
+                format!(
+                    "the search stopped at its budget of {} costed moves before it found a route",
+                    format_number(EFFORT_SEARCH_BUDGET as f64)
+                ),
+            )
+            .with_help("name fewer roles to pass through, or set `max hops`"))
+        }
     };
     let mut table = ResultTable::new(["move", "from", "to", "link", "hours", "basis", "skills"]);
-    let (first_leg, costed) = match origin {
-        Origin::Role(from) => match cheapest_route(graph, *from, to, &resolved.options, cost) {
-            Ok(c) => (None, c),
-            Err(e) => return route_failure(graph, e, resolved, whole),
-        },
-        Origin::Profile(_) => {
-            // From a profile: first qualify for some role (its learning-plan hours), then move.
-            // Roles are tried cheapest-to-qualify first; once qualifying alone costs more than
-            // the best total so far, no later role can win.
-            let have = held_skills(graph, origin);
-            let mut best: Option<(f64, NodeIndex, algo::CostedRoute)> = None;
-            let mut last_error = None;
-            for c in closest_roles(graph, &have, min, None) {
-                if best.as_ref().is_some_and(|(total, ..)| c.hours > *total) {
-                    break;
-                }
-                if resolved.options.avoid.contains(&c.role) {
-                    continue;
-                }
-                match cheapest_route(graph, c.role, to, &resolved.options, cost) {
-                    Ok(route) => {
-                        let total = c.hours + route.total;
-                        if best.as_ref().is_none_or(|(t, ..)| total < *t) {
-                            best = Some((total, c.role, route));
-                        }
-                    }
-                    Err(e) => last_error = Some(e),
-                }
-            }
-            match best {
-                Some((_, role, route)) => (Some(role), route),
-                None => {
-                    return match last_error {
-                        Some(e) => route_failure(graph, e, resolved, whole),
-                        None => Err(QueryError::new(
-                            whole,
-                            "no role can be reached from this profile",
-                        )),
-                    }
-                }
-            }
-        }
-    };
-    // Walk the route with what is held growing along it. Learning straight is an alternative
-    // only where every move costs learning; a move whose effort a source states (a
-    // bootcamp, a promotion) is not a number of study hours to set against a plan.
-    let stated = |e: &skillgraph_graph::EdgeIndex| graph.edge_effort_of(*e).is_some();
-    let all_learning = !costed.route.edges.iter().any(stated);
-    // What is held matters only to moves costed by learning (and a profile's first plan).
-    let mut have = if first_leg.is_some() || !costed.route.edges.iter().all(stated) {
-        held_skills(graph, origin)
-    } else {
-        Held::default()
-    };
-    let direct = all_learning.then(|| learning_plan(graph, &have, to, min, &[]).total_hours);
-    let mut total = 0.0;
-    let mut profile_plan_hours = 0.0;
     let mut walked_costs: Vec<Option<f64>> = Vec::new();
-    if let Some(role) = first_leg {
-        let plan = learning_plan(graph, &have, role, min, &[]);
-        for s in &plan.steps {
-            have.hold(s.skill, s.to_level);
-        }
-        total += plan.total_hours;
+    let mut profile_plan_hours = 0.0;
+    let first_leg = found.qualify.as_ref().map(|(role, _)| *role);
+    if let Some((role, plan)) = &found.qualify {
         profile_plan_hours = plan.total_hours;
         table.push(vec![
             Cell::Number(0.0),
             Cell::text("(profile)"),
-            Cell::text(name(graph, role)),
+            Cell::text(name(graph, *role)),
             Cell::Null,
             Cell::Number(plan.total_hours),
             Cell::text("learning plan"),
-            step_names(graph, &plan),
+            step_names(graph, plan),
         ]);
     }
     let mut supplemental = 0;
-    for (i, &e) in costed.route.edges.iter().enumerate() {
-        let edge = graph.edge(e);
-        let (from, to_role) = (costed.route.nodes[i], costed.route.nodes[i + 1]);
-        let named: Vec<NodeIndex> = edge
-            .move_skills()
-            .iter()
-            .filter_map(|id| graph.by_id(id))
-            .collect();
-        let (hours, basis, skills) = match edge.effort_hours {
-            Some(h) => (
-                h,
-                "stated effort".to_string(),
-                named
-                    .iter()
-                    .map(|&ix| name(graph, ix).to_string())
-                    .collect(),
-            ),
-            None => {
-                let plan = learning_plan(graph, &have, to_role, min, &named);
-                for s in &plan.steps {
-                    have.hold(s.skill, s.to_level);
-                }
-                let basis = if has_requirements(graph, to_role) {
-                    "learning plan"
-                } else {
-                    "requirements unknown"
-                };
-                (
-                    plan.total_hours,
-                    basis.to_string(),
-                    plan.steps
+    for (i, m) in found.moves.iter().enumerate() {
+        let (from, to_role) = (found.route.nodes[i], found.route.nodes[i + 1]);
+        let (basis, skills) = match &m.plan {
+            None => (
+                "stated effort",
+                Cell::List(
+                    graph
+                        .edge(m.edge)
+                        .move_skills()
                         .iter()
-                        .map(|s| name(graph, s.skill).to_string())
+                        .filter_map(|id| graph.by_id(id))
+                        .map(|ix| name(graph, ix).to_string())
                         .collect(),
-                )
+                ),
+            ),
+            Some(plan) if has_requirements(graph, to_role) => {
+                ("learning plan", step_names(graph, plan))
             }
+            Some(plan) => ("requirements unknown", step_names(graph, plan)),
         };
-        let link = link_text(graph, e);
-        supplemental += usize::from(link.starts_with("Supplemental"));
-        total += hours;
-        walked_costs.push(Some(hours));
+        let link = link_text(graph, m.edge);
+        supplemental += usize::from(link.contains("Supplemental"));
+        walked_costs.push(Some(m.hours));
         table.push(vec![
             Cell::Number((i + 1) as f64),
             Cell::text(name(graph, from)),
             Cell::text(name(graph, to_role)),
             Cell::text(link),
-            Cell::Number(hours),
+            Cell::Number(m.hours),
             Cell::text(basis),
-            Cell::List(skills),
+            skills,
         ]);
     }
+    let total = found.total;
     let start_name = match first_leg {
         Some(_) => "profile → ".to_string(),
         None => String::new(),
     };
-    if direct.is_some_and(|d| d < total) && resolved.options.via.is_empty() {
-        // No known move pays off: learning straight for the target is the least effort, and a
-        // route is never offered at more than that.
-        return Ok(straight_plan(graph, origin, to, min, &costed.route, total));
-    }
     table.title = Some(format!(
         "{start_name}{} by effort: {} hours",
-        route_text(graph, &costed.route),
+        route_text(graph, &found.route),
         format_number(total)
     ));
     table.note(format!("total: {} hours", format_number(total)));
-    if let Some(direct) = direct {
+    if let Some(straight) = &answer.straight {
         table.note(format!(
             "what is held grows along the route: each move lists only what is still missing; \
              learning straight for {} takes {} hours (`learn`)",
             name(graph, to),
-            format_number(direct)
+            format_number(straight.total_hours)
+        ));
+    }
+    if let Searched::Stopped { at_least } = answer.searched {
+        table.note(format!(
+            "the best route found: the search stopped at its budget of {} costed moves, and \
+             no route it left untried costs less than {} hours",
+            format_number(EFFORT_SEARCH_BUDGET as f64),
+            format_number(at_least)
         ));
     }
     if supplemental > 0 {
@@ -601,7 +556,7 @@ fn path_by_effort(
     if !has_requirements(graph, to) {
         table.note(no_requirements(graph, to));
     }
-    trap_notes(graph, &mut table, std::iter::once(&costed.route));
+    trap_notes(graph, &mut table, std::iter::once(&found.route));
     let profile_label = match origin {
         Origin::Profile(nodes) => {
             format!("[{}]", names(graph, nodes.iter().map(|n| n.0)).join(", "))
@@ -610,7 +565,7 @@ fn path_by_effort(
     };
     table.picture = Some(pictures::route(
         graph,
-        &costed.route,
+        &found.route,
         &walked_costs,
         false,
         first_leg.map(|_| (profile_label.as_str(), profile_plan_hours)),
@@ -1031,7 +986,7 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
     for &stop in &stops {
         let plan = learning_plan(graph, &have, stop, min, &[]);
         for s in &plan.steps {
-            have.hold(s.skill, s.to_level);
+            have.learn(s.skill, s.to_level);
             let mut why = match &s.reason {
                 Reason::Required { importance } => {
                     format!(
