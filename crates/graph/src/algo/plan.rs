@@ -466,7 +466,8 @@ pub struct Closeness {
 /// Every role except `exclude` that requires something at `min_importance` (a role without
 /// requirement data cannot be compared, and 0 hours to it would mean nothing), closest first:
 /// by the hours of the learning plan from `have` (fewest first), then by `match_pct` (highest
-/// first), then by name.
+/// first), then by name. (`closest $profile` ranks by [`Closeness::shared`] first: the query
+/// crate sorts again.)
 pub fn closest_roles(
     graph: &Graph,
     have: &Held,
