@@ -76,18 +76,20 @@ impl Concepts {
         let mut datasets: Vec<String> = Vec::new();
         // Normalised name → the nodes carrying it (as name, or as a curated alias).
         let mut by_key: HashMap<String, Vec<NodeIndex>> = HashMap::new();
+        // Ids, names and kinds are read in place (a frozen graph builds a whole `Node`, with
+        // its fields and aliases, only when asked for one): only curated nodes are built, for
+        // their aliases.
         for ix in graph.node_indices() {
-            let node = graph.node(ix);
-            let dataset = dataset_of(&node.id);
+            let dataset = dataset_of(graph.id_of(ix));
             if !datasets.iter().any(|d| d == dataset) {
                 datasets.push(dataset.to_string());
             }
-            if node.kind == NodeKind::Role {
+            if graph.kind_of(ix) == Some(NodeKind::Role) {
                 continue;
             }
-            let mut keys = vec![normalise(&node.name)];
+            let mut keys = vec![normalise(graph.name_of(ix))];
             if dataset == CURATED {
-                keys.extend(node.aliases.iter().map(|a| normalise(a)));
+                keys.extend(graph.node(ix).aliases.iter().map(|a| normalise(a)));
             }
             keys.sort();
             keys.dedup();
