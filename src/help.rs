@@ -2,13 +2,15 @@
 
 use skillgraph_query::reference::{forms_of, STATEMENT_FORMS};
 
+use crate::examples::Examples;
 use crate::repl::META_COMMANDS;
 
 const KEYS: &str = "keys: Tab completes keywords, names and fields; → takes a hint; ↑/↓ and Ctrl-R \
                     search the history; Ctrl-C clears the line or stops a statement; Ctrl-D leaves.\n";
 
-/// `.help` (everything), `.help STATEMENT` (its forms with examples) or `.help COMMAND`.
-pub fn help(topic: &str) -> String {
+/// `.help` (everything), `.help STATEMENT` (its forms with examples in the names of the open
+/// database) or `.help COMMAND`.
+pub fn help(topic: &str, examples: &Examples) -> String {
     let mut out = String::new();
     let topic = topic.trim();
     if topic.is_empty() {
@@ -51,12 +53,15 @@ pub fn help(topic: &str) -> String {
         return out;
     }
     for form in forms {
-        out.push_str(&format!(
-            "{}\n\n{}\n\nexamples:\n",
-            form.usage, form.summary
-        ));
-        for e in form.examples {
-            out.push_str(&format!("  {e}\n"));
+        out.push_str(&format!("{}\n\n{}\n", form.usage, form.summary));
+        let shown = examples.of_form(form);
+        if shown.is_empty() {
+            out.push_str("\n(no example fits this database: it lacks what the examples need)\n");
+        } else {
+            out.push_str("\nexamples:\n");
+            for e in shown {
+                out.push_str(&format!("  {e}\n"));
+            }
         }
         out.push('\n');
     }
@@ -66,6 +71,11 @@ pub fn help(topic: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn help(topic: &str) -> String {
+        let graph = skillgraph_import::curated_graph().expect("curated data loads");
+        super::help(topic, &Examples::of(&graph))
+    }
 
     #[test]
     fn a_statement_shows_its_forms_with_examples() {

@@ -5,6 +5,7 @@
 mod commands;
 mod db;
 mod engine;
+mod examples;
 mod help;
 mod output;
 mod picture;
@@ -116,7 +117,8 @@ enum Command {
         #[arg(short, long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
-    /// Run query files (`.sgq`): statements one per line or separated by `;`.
+    /// Run query files (`.sgq`): statements one per line or separated by `;`. `-` reads
+    /// standard input.
     Run {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
@@ -267,14 +269,22 @@ fn main() -> ExitCode {
         Some(Command::Run { files }) => with_engine(&db_path, script_options, |engine| {
             let mut outcome = Outcome::Ok;
             for file in &files {
-                let text = match std::fs::read_to_string(file) {
+                // `-` is standard input, as for most tools that read files.
+                let (label, read) = if file.as_os_str() == "-" {
+                    let mut text = String::new();
+                    let read = std::io::stdin().read_to_string(&mut text).map(|_| text);
+                    ("<stdin>".to_string(), read)
+                } else {
+                    (file.display().to_string(), std::fs::read_to_string(file))
+                };
+                let text = match read {
                     Ok(t) => t,
                     Err(e) => {
-                        eprintln!("error: cannot read {}: {e}", file.display());
+                        eprintln!("error: cannot read {label}: {e}");
                         return EXIT_USAGE_OR_IO;
                     }
                 };
-                if engine.run_script(&file.display().to_string(), &text) == Outcome::Failed {
+                if engine.run_script(&label, &text) == Outcome::Failed {
                     outcome = Outcome::Failed;
                     if !engine.continue_on_error {
                         break;

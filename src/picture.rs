@@ -55,11 +55,22 @@ fn dot_string(text: &str) -> String {
     out
 }
 
+/// The title with the picture's notes after it (`… — ready after 6 weeks at 10 hours/week`),
+/// for the formats whose title is the one place for text about the whole picture.
+fn heading(picture: &Picture, title: Option<&str>) -> Option<String> {
+    let parts: Vec<&str> = title
+        .into_iter()
+        .chain(picture.notes.iter().map(String::as_str))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(" — "))
+}
+
 /// The picture as a Graphviz `digraph`, left to right.
 pub fn dot(picture: &Picture, title: Option<&str>) -> String {
     let mut out = String::from("digraph skillgraph {\n");
     out.push_str("  graph [rankdir=LR, fontname=\"Helvetica\", nodesep=0.25, ranksep=0.6");
-    if let Some(title) = title {
+    let title = heading(picture, title);
+    if let Some(title) = title.as_deref() {
         let _ = write!(
             out,
             ", label={}, labelloc=t, fontsize=16",
@@ -160,7 +171,7 @@ fn mermaid_text(text: &str) -> String {
 /// The picture as a fenced Mermaid flowchart, left to right, ready for a Markdown file.
 pub fn mermaid(picture: &Picture, title: Option<&str>) -> String {
     let mut out = String::from("```mermaid\n");
-    if let Some(title) = title {
+    if let Some(title) = heading(picture, title).as_deref() {
         // YAML front matter; a JSON string is a valid YAML double-quoted scalar.
         let quoted = serde_json::to_string(title).unwrap_or_default();
         let _ = write!(out, "---\ntitle: {quoted}\n---\n");

@@ -38,10 +38,16 @@ fn text_width(text: &str, size: f64) -> f64 {
 
 /// Breaks a label into lines of at most [`WRAP_AT`] characters where it has spaces.
 fn wrap(text: &str) -> Vec<String> {
+    wrap_at(text, WRAP_AT)
+}
+
+/// Breaks text at spaces into lines of at most `per_line` characters (a longer word keeps a
+/// line of its own).
+fn wrap_at(text: &str, per_line: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split(' ') {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > WRAP_AT {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > per_line {
             lines.push(std::mem::take(&mut line));
         }
         if !line.is_empty() {
@@ -317,7 +323,10 @@ fn split_shared_helpers(picture: &Picture) -> Picture {
         return picture.clone();
     }
     let column_of = |id: &str| picture.find(id).and_then(|n| n.column);
-    let mut out = Picture::default();
+    let mut out = Picture {
+        notes: picture.notes.clone(),
+        ..Picture::default()
+    };
     let mut moved: HashMap<(&str, &str), String> = HashMap::new();
     for node in &picture.nodes {
         let incoming = picture.edges.iter().any(|e| e.to == node.id);
@@ -472,8 +481,8 @@ pub fn svg(picture: &Picture, title: Option<&str>) -> String {
     }
     let bands = band_of.last().map_or(1, |b| b + 1);
 
-    // Positions.
-    let title_height = if title.is_some() { 34.0 } else { 0.0 };
+    // Positions, below a header (title and notes) whose height is known once the width is:
+    // the drawing goes in a group moved down by it.
     // Room above a band's top row for arcs between route nodes columns apart.
     // (and for the notes of edges between bands): needed where an edge off the route joins
     // two route nodes that are not neighbours.
@@ -488,7 +497,7 @@ pub fn svg(picture: &Picture, title: Option<&str>) -> String {
     let mut band_bottom = vec![0.0; bands];
     let mut column_x = vec![0.0; count];
     let mut right_edge: f64 = 0.0;
-    let mut y0 = MARGIN + title_height;
+    let mut y0 = MARGIN;
     for band in 0..bands {
         let in_band: Vec<usize> = (0..count).filter(|&c| band_of[c] == band).collect();
         let top = y0 + arc_room;
@@ -686,11 +695,11 @@ pub fn svg(picture: &Picture, title: Option<&str>) -> String {
     // Legend.
     let bottom = band_bottom.last().copied().unwrap_or(y0);
     let legend_y = bottom + 30.0;
-    let height = legend_y + 30.0 + MARGIN / 2.0;
-    let title_width = title.map_or(0.0, |t| text_width(t, 16.0) * 1.05);
-    let width = right_edge
-        .max(MARGIN * 2.0 + 560.0)
-        .max(MARGIN * 2.0 + title_width);
+    let content_width = right_edge.max(MARGIN * 2.0 + 560.0);
+    // The title and notes wrap to the drawing's width rather than widen it.
+    let header = Header::new(title, &picture.notes, content_width - MARGIN * 2.0);
+    let width = content_width.max(MARGIN * 2.0 + header.width);
+    let height = header.height + legend_y + 30.0 + MARGIN / 2.0;
 
     let mut out = String::new();
     let _ = writeln!(
@@ -712,14 +721,8 @@ pub fn svg(picture: &Picture, title: Option<&str>) -> String {
         out,
         "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
     );
-    if let Some(title) = title {
-        let _ = writeln!(
-            out,
-            "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"16\" font-weight=\"bold\" fill=\"#212529\">{}</text>",
-            MARGIN + 14.0,
-            escape(title)
-        );
-    }
+    header.draw(&mut out);
+    let _ = writeln!(out, "<g transform=\"translate(0 {:.1})\">", header.height);
     // Edges off the route between bands become a note above their target.
     let mut noted: Vec<(usize, Vec<String>)> = Vec::new();
     for &(a, b, e) in &edges {
@@ -833,8 +836,73 @@ pub fn svg(picture: &Picture, title: Option<&str>) -> String {
         );
     }
     legend(&mut out, picture, legend_y);
-    out.push_str("</svg>\n");
+    out.push_str("</g>\n</svg>\n");
     out
+}
+
+const TITLE_SIZE: f64 = 16.0;
+const NOTE_SIZE: f64 = 13.0;
+
+/// The lines above the drawing: the title in bold, then the picture's notes, each wrapped at
+/// spaces to the drawing's width.
+struct Header {
+    title: Vec<String>,
+    notes: Vec<String>,
+    /// The widest line, which is wider than asked only where a word is.
+    width: f64,
+    height: f64,
+}
+
+impl Header {
+    fn new(title: Option<&str>, notes: &[String], width: f64) -> Header {
+        let title = title.map_or_else(Vec::new, |t| wrap_to(t, width, TITLE_SIZE * 1.05));
+        let notes: Vec<String> = notes
+            .iter()
+            .flat_map(|n| wrap_to(n, width, NOTE_SIZE))
+            .collect();
+        let widest = title
+            .iter()
+            .map(|l| text_width(l, TITLE_SIZE) * 1.05)
+            .chain(notes.iter().map(|l| text_width(l, NOTE_SIZE)))
+            .fold(0.0, f64::max);
+        let lines = title.len() as f64 * TITLE_SIZE * 1.3 + notes.len() as f64 * NOTE_SIZE * 1.4;
+        Header {
+            height: if lines > 0.0 { lines + 10.0 } else { 0.0 },
+            title,
+            notes,
+            width: widest,
+        }
+    }
+
+    fn draw(&self, out: &mut String) {
+        let mut y = MARGIN;
+        for line in &self.title {
+            y += TITLE_SIZE * 1.3;
+            let _ = writeln!(
+                out,
+                "<text x=\"{MARGIN}\" y=\"{:.1}\" font-size=\"{TITLE_SIZE}\" font-weight=\"bold\" fill=\"#212529\">{}</text>",
+                y - TITLE_SIZE * 0.3,
+                escape(line)
+            );
+        }
+        for line in &self.notes {
+            y += NOTE_SIZE * 1.4;
+            let _ = writeln!(
+                out,
+                "<text x=\"{MARGIN}\" y=\"{:.1}\" font-size=\"{NOTE_SIZE}\" fill=\"#495057\">{}</text>",
+                y - NOTE_SIZE * 0.4,
+                escape(line)
+            );
+        }
+    }
+}
+
+/// Breaks text at spaces into lines no wider than `width` at `size`.
+fn wrap_to(text: &str, width: f64, size: f64) -> Vec<String> {
+    wrap_at(
+        text,
+        ((width / (size * CHAR_WIDTH)).floor() as usize).max(20),
+    )
 }
 
 fn marker(id: &str, colour: &str) -> String {

@@ -6,7 +6,7 @@
 
 mod complete;
 mod highlight;
-mod syntax;
+pub mod syntax;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -301,9 +301,13 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
     }
 
     let graph = engine.graph();
+    // The example to try names what this database holds (O*NET alone has no `SRE`).
+    let try_this = crate::examples::Examples::of(graph)
+        .first()
+        .map_or_else(String::new, |e| format!(" Try: {e}"));
     output::write_out(&format!(
         "skillgraph {} — database {db_label} ({} nodes, {} edges)\n\
-         Type .help for help, Tab to complete, .quit or Ctrl-D to leave. Try: path DevOps -> SRE\n",
+         Type .help for help, Tab to complete, .quit or Ctrl-D to leave.{try_this}\n",
         env!("CARGO_PKG_VERSION"),
         graph.node_count(),
         graph.edge_count()
@@ -384,7 +388,10 @@ fn meta_command(engine: &mut Engine, line: &str) -> MetaOutcome {
         .map_or((line, ""), |(c, a)| (c, a.trim()));
     match command {
         ".quit" | ".exit" => return MetaOutcome::Quit,
-        ".help" => output::write_out(&crate::help::help(arg)),
+        ".help" => {
+            let examples = crate::examples::Examples::of(engine.graph());
+            output::write_out(&crate::help::help(arg, &examples))
+        }
         ".format" if arg.is_empty() => {
             output::write_out(&format!("output format: {}\n", engine.format.name()))
         }
@@ -519,7 +526,8 @@ mod tests {
 
     #[test]
     fn every_dot_command_is_handled_and_documented() {
-        let help = crate::help::help("");
+        let graph = skillgraph_graph::Graph::default();
+        let help = crate::help::help("", &crate::examples::Examples::of(&graph));
         for (command, _) in META_COMMANDS {
             assert!(help.contains(command), "{command} is missing from .help");
         }

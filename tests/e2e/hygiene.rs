@@ -296,3 +296,63 @@ fn assert_check_ok(db: &TestDb) {
     ok(&run, "check");
     assert!(run.stdout.starts_with("ok: "), "{}", run.stdout);
 }
+
+/// Answers as CSV never hand a spreadsheet a formula: a text cell that starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return gets a leading `'` (OWASP); JSON keeps the name as it is.
+#[test]
+fn csv_answers_neutralise_cells_a_spreadsheet_would_run() {
+    let db = TestDb::new();
+    let risky = [
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1)",
+        "\tTabbed",
+        "\rReturn",
+    ];
+    let mut script = String::new();
+    for (i, name) in risky.iter().enumerate() {
+        writeln!(
+            script,
+            "add skill {} {{ category: \"x{i}\" }}",
+            quote_name(name)
+        )
+        .unwrap();
+        writeln!(
+            script,
+            "link SRE requires {} {{ importance: 3 }}",
+            quote_name(name)
+        )
+        .unwrap();
+    }
+    let file = db.dir().join("risky.sgq");
+    std::fs::write(&file, script).unwrap();
+    ok(
+        &db.run(&["run", file.to_str().unwrap()]),
+        "adding the skills",
+    );
+    let json: BTreeSet<String> = column(&db.json("skills of SRE"), "skill")
+        .into_iter()
+        .collect();
+    let run = db.run(&["query", "skills of SRE", "--format", "csv"]);
+    ok(&run, "skills of SRE as CSV");
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let at = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "skill")
+        .unwrap();
+    let cells: BTreeSet<String> = reader
+        .records()
+        .map(|r| r.unwrap()[at].to_string())
+        .collect();
+    for name in risky {
+        assert!(json.contains(name), "JSON keeps {name:?}");
+        assert!(
+            cells.contains(&format!("'{name}")),
+            "CSV neutralises {name:?}: {cells:?}"
+        );
+        assert!(!cells.contains(name), "CSV has {name:?} as is");
+    }
+}

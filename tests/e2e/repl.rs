@@ -64,7 +64,11 @@ impl Shell {
             banner: String::new(),
         };
         shell.banner = plain(&shell.expect("Type .help for help"));
-        shell.ready();
+        // The rest of the banner's line (the example to try), up to the first prompt.
+        let rest = plain(&shell.expect(READING));
+        shell.banner.push_str("Type .help for help");
+        shell.banner.push_str(&rest);
+        shell.expect(PROMPT);
         shell
     }
 
@@ -467,4 +471,62 @@ fn lines_that_arrive_together_all_run() {
 #[test]
 fn a_pasted_block_of_statements_runs_every_one() {
     all_three_run("\x1b[200~skills of SRE\rtools of DevOps\rshow Kubernetes\x1b[201~\r");
+}
+
+/// The examples the banner and `.help STATEMENT` show name what the open database holds: on an
+/// O*NET-only database (no `SRE`), on an ESCO-only one (no moves either) and on the built-in
+/// graph, every one of them runs, in the order `.help` lists them.
+#[test]
+fn every_example_the_shell_shows_runs_on_the_database_it_shows_it_for() {
+    for (what, db) in [
+        ("O*NET only", crate::real_data::onet_only()),
+        ("ESCO only, without moves", crate::real_data::esco_only()),
+        ("built-in", TestDb::new()),
+    ] {
+        let mut shell = Shell::start(&db);
+        let banner_line = shell
+            .banner
+            .lines()
+            .find(|l| l.contains("Try: "))
+            .unwrap_or_else(|| panic!("{what}: no example in the banner: {}", shell.banner))
+            .to_string();
+        let mut examples = vec![banner_line
+            .split("Try: ")
+            .nth(1)
+            .unwrap()
+            .trim()
+            .to_string()];
+        let mut keywords: Vec<&str> = skillgraph_query::STATEMENT_FORMS
+            .iter()
+            .map(|f| f.keyword)
+            .collect();
+        keywords.dedup();
+        for keyword in keywords {
+            let help = shell.run(&format!(".help {keyword}"));
+            let mut listing = false;
+            for line in help.lines() {
+                if line == "examples:" {
+                    listing = true;
+                } else if listing && line.starts_with("  ") {
+                    examples.push(line.trim().to_string());
+                } else {
+                    listing = false;
+                }
+            }
+        }
+        assert_eq!(shell.leave(), 0);
+        // Enough of the reference is shown to learn from: most forms keep examples.
+        assert!(examples.len() >= 25, "{what}: {examples:?}");
+        if what != "built-in" {
+            assert!(
+                examples
+                    .iter()
+                    .all(|e| !e.contains("SRE") && !e.contains("DevOps")),
+                "{what}: {examples:?}"
+            );
+        }
+        let script = examples.join("\n");
+        let run = db.run_stdin(&[], &script);
+        assert_eq!(run.code, 0, "{what}: {}\n{script}", run.stderr);
+    }
 }

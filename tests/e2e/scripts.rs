@@ -54,6 +54,20 @@ fn statements_come_from_stdin_when_it_is_not_a_terminal() {
     assert_eq!(rows[0]["to"], "Site Reliability Engineer");
 }
 
+/// `run -` reads the script from standard input, and an error there is placed at its line.
+#[test]
+fn run_dash_reads_standard_input() {
+    let db = TestDb::new();
+    let run = db.run_stdin(
+        &["--format", "json", "run", "-"],
+        "path DevOps -> SRE\nshow Kubernetess\n",
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let rows: Vec<serde_json::Value> = serde_json::from_str(run.stdout.trim()).unwrap();
+    assert_eq!(rows[0]["to"], "Site Reliability Engineer");
+    assert!(run.stderr.contains("<stdin>:2:"), "{}", run.stderr);
+}
+
 #[test]
 fn several_statements_give_json_lines() {
     let db = TestDb::new();

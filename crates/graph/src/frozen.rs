@@ -52,6 +52,9 @@ const NO_NODE: u32 = u32::MAX;
 const NODE_CHUNK: usize = 32;
 const EDGE_CHUNK: usize = 256;
 
+/// The decoded extras of one chunk of edges: (edge, extras), in edge order.
+type ExtraChunk = Box<[(u32, EdgeExtra)]>;
+
 /// Id lookups answered by a scan before a hash table of the ids is built.
 const SCANS_BEFORE_TABLE: usize = 4;
 
@@ -454,7 +457,12 @@ pub(crate) struct Frozen {
     effort_rank: Vec<(u32, u64)>,
     edge_sources: usize,
     source_width: usize,
-    extras: HashMap<u32, EdgeExtra, FxBuildHasher>,
+    /// Where each edge's extras lie in the buffer: (edge, start, length), in edge order.
+    extra_at: Vec<(u32, u32, u32)>,
+    /// The extras, decoded on first use `EDGE_CHUNK` edges at a time: (edge, extras) in edge
+    /// order. A statement reads the extras of few edges; decoding every one when the snapshot
+    /// opens was most of the time an imported graph took to answer anything.
+    extra_chunks: Vec<OnceLock<ExtraChunk>>,
     nodes: Vec<OnceLock<Box<[Option<Node>]>>>,
     edges: Vec<OnceLock<Box<[Option<Edge>]>>>,
     ids_table: OnceLock<NodeTable>,
@@ -630,17 +638,21 @@ impl Frozen {
         if present != edge_count || seen_efforts as usize != effort_count {
             return Err("the edge counts do not match the edges".into());
         }
-        let mut extras = HashMap::default();
+        // The extras are only located here; they are decoded when read (`edge_extra`), and
+        // `undecodable_extras` lets `check` decode them all.
+        let mut extra_at = Vec::with_capacity(extra_records.len());
         for (i, bytes) in extra_records {
-            let extra: EdgeExtra = postcard::from_bytes(bytes)
-                .map_err(|e| format!("the extras of edge {i} cannot be decoded ({e})"))?;
-            let i = i as usize;
-            if i >= eb || buf[edge_kind + i] == HOLE || buf[edge_flags + i] & EDGE_EXTRA == 0 {
-                return Err(format!("extras for edge {i}, which has none"));
+            let at = bytes.as_ptr() as usize - buf.as_ptr() as usize;
+            let e = i as usize;
+            if e >= eb || buf[edge_kind + e] == HOLE || buf[edge_flags + e] & EDGE_EXTRA == 0 {
+                return Err(format!("extras for edge {e}, which has none"));
             }
-            extras.insert(i as u32, extra);
+            if extra_at.last().is_some_and(|&(prev, _, _)| prev >= i) {
+                return Err("the edge extras are out of order".into());
+            }
+            extra_at.push((i, at as u32, bytes.len() as u32));
         }
-        if with_extra != extras.len() {
+        if with_extra != extra_at.len() {
             return Err("edges lack their extras".into());
         }
 
@@ -668,7 +680,10 @@ impl Frozen {
             effort_rank,
             edge_sources,
             source_width,
-            extras,
+            extra_at,
+            extra_chunks: (0..eb.div_ceil(EDGE_CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
             nodes: (0..nb.div_ceil(NODE_CHUNK))
                 .map(|_| OnceLock::new())
                 .collect(),
@@ -999,16 +1014,58 @@ impl Frozen {
         Some(read_f64(self.b(), self.efforts + 8 * rank))
     }
 
-    /// Every edge that has extra parts, with them, in no particular order.
-    pub(crate) fn edges_with_extra(&self) -> impl Iterator<Item = (EdgeIndex, &EdgeExtra)> + '_ {
-        self.extras
+    /// Every edge of `kind` that has extra parts, with them, in edge order. Only those edges'
+    /// extras are decoded.
+    pub(crate) fn extras_of_kind(
+        &self,
+        kind: EdgeKind,
+    ) -> impl Iterator<Item = (EdgeIndex, &EdgeExtra)> + '_ {
+        self.extra_at
             .iter()
-            .map(|(&i, extra)| (EdgeIndex::new(i as usize), extra))
+            .map(|&(i, _, _)| EdgeIndex::new(i as usize))
+            .filter(move |&e| self.edge_kind(e) == Some(kind))
+            .filter_map(|e| Some((e, self.edge_extra(e)?)))
     }
 
-    /// The rare parts of the edge at `e`, read in place (no edge is built).
+    /// The rare parts of the edge at `e`, decoded on first use with those of the edges near
+    /// it (no edge is built). Extras that cannot be decoded read as none; `check` reports them
+    /// ([`Frozen::undecodable_extras`]).
     pub(crate) fn edge_extra(&self, e: EdgeIndex) -> Option<&EdgeExtra> {
-        self.extras.get(&(e.index() as u32))
+        let i = e.index();
+        if i >= self.edge_bound {
+            return None;
+        }
+        let chunk = self.extra_chunks[i / EDGE_CHUNK].get_or_init(|| {
+            self.extras_between(
+                i / EDGE_CHUNK * EDGE_CHUNK,
+                (i / EDGE_CHUNK + 1) * EDGE_CHUNK,
+            )
+            .filter_map(|(e, bytes)| Some((e, postcard::from_bytes(bytes).ok()?)))
+            .collect()
+        });
+        let at = chunk.binary_search_by_key(&(i as u32), |(e, _)| *e).ok()?;
+        Some(&chunk[at].1)
+    }
+
+    /// The stored extras of the edges `from..to`: (edge, bytes).
+    fn extras_between(&self, from: usize, to: usize) -> impl Iterator<Item = (u32, &[u8])> + '_ {
+        let first = self
+            .extra_at
+            .partition_point(|&(e, _, _)| (e as usize) < from);
+        self.extra_at[first..]
+            .iter()
+            .take_while(move |&&(e, _, _)| (e as usize) < to)
+            .map(|&(e, at, len)| (e, &self.b()[at as usize..at as usize + len as usize]))
+    }
+
+    /// The edges whose stored extras cannot be decoded, with why.
+    pub(crate) fn undecodable_extras(&self) -> Vec<(EdgeIndex, String)> {
+        self.extras_between(0, self.edge_bound)
+            .filter_map(|(e, bytes)| {
+                let error = postcard::from_bytes::<EdgeExtra>(bytes).err()?;
+                Some((EdgeIndex::new(e as usize), error.to_string()))
+            })
+            .collect()
     }
 
     pub(crate) fn edge(&self, e: EdgeIndex) -> Option<&Edge> {
@@ -1034,7 +1091,7 @@ impl Frozen {
             importance: self.importance(e),
             effort_hours: self.edge_effort(e),
             sources: self.lists[list].clone(),
-            extra: self.extras.get(&(i as u32)).cloned().map(Box::new),
+            extra: self.edge_extra(e).cloned().map(Box::new),
         })
     }
 

@@ -379,6 +379,15 @@ impl Graph {
         }
     }
 
+    /// The edges whose stored extra parts cannot be decoded, with why (a graph read from a
+    /// snapshot decodes them when they are read, and reads them as none if it cannot).
+    pub fn undecodable_parts(&self) -> Vec<(EdgeIndex, String)> {
+        match &self.frozen {
+            Some(f) => f.undecodable_extras(),
+            None => Vec::new(),
+        }
+    }
+
     /// The `effort_hours` of the edge at `ix`, if it has them.
     pub fn edge_effort_of(&self, ix: EdgeIndex) -> Option<f64> {
         match &self.frozen {
@@ -409,10 +418,12 @@ impl Graph {
     /// costs its learning plan, and what is held decides it), every one, or some.
     pub fn stated_moves(&self) -> StatedMoves {
         *self.stated_moves.get_or_init(|| {
+            // Over the moves' adjacency, which route searches build anyway: a graph's other
+            // edges (requirements, most of them) are never looked at.
             let (mut stated, mut not) = (false, false);
-            for e in self.edge_indices() {
-                if self.edge_kind_of(e) == Some(EdgeKind::Transition) {
-                    match self.edge_effort_of(e) {
+            for n in self.node_indices() {
+                for link in self.links(n, Direction::Outgoing, EdgeKind::Transition) {
+                    match self.edge_effort_of(link.edge) {
                         Some(h) if h.is_finite() && h >= 0.0 => stated = true,
                         _ => not = true,
                     }
@@ -437,8 +448,8 @@ impl Graph {
             };
             let mut traps: Vec<EdgeIndex> = match &self.frozen {
                 Some(f) => f
-                    .edges_with_extra()
-                    .filter(|&(e, extra)| f.edge_kind(e).is_some_and(|k| is_trap(k, extra)))
+                    .extras_of_kind(EdgeKind::Transition)
+                    .filter(|&(_, extra)| is_trap(EdgeKind::Transition, extra))
                     .map(|(e, _)| e)
                     .collect(),
                 None => self

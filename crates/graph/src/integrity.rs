@@ -46,6 +46,8 @@ pub enum Rule {
     Profile,
     /// The graph's node or edge count disagrees with the nodes and edges it holds.
     Counts,
+    /// Stored parts of an edge (its fields, level, tier, …) that cannot be decoded.
+    Encoding,
 }
 
 impl Rule {
@@ -65,6 +67,7 @@ impl Rule {
             Rule::DuplicateEdge => "duplicate edge",
             Rule::Profile => "profile",
             Rule::Counts => "counts",
+            Rule::Encoding => "encoding",
         }
     }
 }
@@ -128,6 +131,17 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
     };
     // Reads go through the `get_` accessors, which look at what the graph holds (petgraph's
     // slots, or the arrays of a graph read from a snapshot) without building a petgraph copy.
+
+    // Stored parts are decoded when read, so a part that cannot be is found here, not on open.
+    for (e, why) in graph.undecodable_parts() {
+        add(
+            Rule::Encoding,
+            format!(
+                "the fields of edge #{} cannot be decoded ({why})",
+                e.index()
+            ),
+        );
+    }
 
     // ---- nodes ----------------------------------------------------------------------------------
     let mut first_with_id: HashMap<&str, petgraph::stable_graph::NodeIndex> = HashMap::new();

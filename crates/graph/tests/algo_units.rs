@@ -768,3 +768,48 @@ fn big_graph_routes_are_fast() {
 fn skill_set(held: &Held) -> HashSet<NodeIndex> {
     held.skills().collect()
 }
+
+/// A graph read from a snapshot decodes an edge's extra parts when they are read; parts that
+/// cannot be decoded read as none, and `check` names the edge (rather than the open failing).
+#[test]
+fn undecodable_edge_extras_are_found_by_check_not_on_open() {
+    use skillgraph_graph::integrity::{check, Rule};
+    let mut g = Graph::new();
+    let a = g.add_node(Node::new("a", NodeKind::Role, "A"));
+    let b = g.add_node(Node::new("b", NodeKind::Role, "B"));
+    let mut good = Edge::new(EdgeKind::Transition);
+    good.extra_mut().note = Some("kept".into());
+    let mut bad = Edge::new(EdgeKind::Transition);
+    bad.extra_mut().note = Some("MARKER-0123456789".into());
+    g.add_edge(a, b, good);
+    let bad_ix = g.add_edge(b, a, bad);
+    let mut bytes = g.to_snapshot();
+    let marker = b"MARKER-0123456789";
+    let at = bytes
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("the note is stored as is");
+    // The note's length, just before it: now longer than what is left of the record.
+    bytes[at - 1] = 0x7f;
+    let read = Graph::from_snapshot(bytes).expect("opens: extras are decoded when read");
+    assert_eq!(read.edge(bad_ix).extra, None);
+    let findings: Vec<_> = check(&read)
+        .into_iter()
+        .filter(|f| f.rule == Rule::Encoding)
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0]
+        .message
+        .contains(&format!("#{}", bad_ix.index())));
+    let good_ix = read
+        .edge_indices()
+        .find(|&e| e != bad_ix)
+        .expect("the other edge");
+    assert_eq!(
+        read.edge(good_ix)
+            .extra
+            .as_ref()
+            .and_then(|x| x.note.as_deref()),
+        Some("kept")
+    );
+}

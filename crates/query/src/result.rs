@@ -181,6 +181,8 @@ pub struct PictureEdge {
 pub struct Picture {
     pub nodes: Vec<PictureNode>,
     pub edges: Vec<PictureEdge>,
+    /// Lines drawn under the title: what the picture leaves out, when a plan is ready.
+    pub notes: Vec<String>,
 }
 
 impl Picture {

@@ -87,8 +87,9 @@ pub struct EffortAnswer {
     /// The least-effort route found; `None` when none costs less than learning straight (see
     /// [`least_effort_route`]) or the search stopped before finding one.
     pub route: Option<EffortRoute>,
-    /// When learning straight wins: the least-effort route the search found all the same (it
-    /// stops at routes dearer than learning straight where every move costs learning).
+    /// When learning straight wins: the least-effort route the search found all the same. Where
+    /// every move costs learning the search drops routes no cheaper than learning straight, and
+    /// this is `None`.
     pub no_better: Option<EffortRoute>,
     /// The plan that learns straight for the goal from the start, when that is an alternative
     /// (no `via`).
@@ -110,11 +111,12 @@ pub struct EffortAnswer {
 ///   state, unless the move states its effort: such a role would be free for want of data.
 ///   A route visits no role twice (with `via`, within each leg).
 /// - **Learning straight.** Without `via`, learning straight for the goal is the alternative
-///   for routes whose moves all cost learning: such a route is returned only when it costs less
-///   than that plan ([`EffortAnswer::straight`]), or as much and is one move straight into the
-///   goal (a known move, and no detour), so an answer never costs more than `learn`. A move
-///   whose effort a source states is not study hours to set against a plan; where moves state
-///   efforts, the cheapest route is returned.
+///   to a route whose moves all cost learning: such a route is returned only when it costs less
+///   than that plan ([`EffortAnswer::straight`]) by more than the rounding of the estimates on
+///   both sides (half an hour a step), or as much and is one move straight into the goal (a
+///   known move, and no detour); so an answer never costs more than `learn`. A move whose
+///   effort a source states is not study hours to set against a plan: a route with one is the
+///   cheapest route, and where every move states its effort there is no `straight` at all.
 /// - **Ties.** Among equally cheap routes, the fewest moves; then the strongest links (the
 ///   lowest sum of the moves' `rank`, O*NET's order of relatedness; a move without one counts
 ///   0); then the route found first, edges in index order.
@@ -155,6 +157,38 @@ pub fn least_effort_route(
             || options.via.contains(&b)
             || has_data(graph, b)
     };
+    // Where every move states its effort, what is held never changes a cost.
+    if let (StatedMoves::Every, EffortFrom::Role(a)) = (stated, from) {
+        let found = cheapest_route(graph, a, to, options, |e| {
+            if usable(e) {
+                graph.edge_effort_of(e).unwrap_or(f64::INFINITY)
+            } else {
+                f64::INFINITY
+            }
+        })?;
+        let moves = found
+            .route
+            .edges
+            .iter()
+            .zip(&found.move_costs)
+            .map(|(&edge, &hours)| EffortMove {
+                edge,
+                hours,
+                plan: None,
+            })
+            .collect();
+        return Ok(EffortAnswer {
+            no_better: None,
+            route: Some(EffortRoute {
+                qualify: None,
+                route: found.route,
+                moves,
+                total: found.total,
+            }),
+            straight: None,
+            searched: Searched::Complete,
+        });
+    }
     if let Some(a) = start_role {
         let rest = RouteOptions {
             via: options.via.iter().copied().filter(|&v| v != a).collect(),
@@ -162,39 +196,6 @@ pub fn least_effort_route(
         };
         let unit = |e| if usable(e) { 1.0 } else { f64::INFINITY };
         cheapest_route(graph, a, to, &rest, unit)?;
-        if stated == StatedMoves::Every {
-            if let EffortFrom::Role(a) = from {
-                let found = cheapest_route(graph, a, to, options, |e| {
-                    if usable(e) {
-                        graph.edge_effort_of(e).unwrap_or(f64::INFINITY)
-                    } else {
-                        f64::INFINITY
-                    }
-                })?;
-                let moves = found
-                    .route
-                    .edges
-                    .iter()
-                    .zip(&found.move_costs)
-                    .map(|(&edge, &hours)| EffortMove {
-                        edge,
-                        hours,
-                        plan: None,
-                    })
-                    .collect();
-                return Ok(EffortAnswer {
-                    no_better: None,
-                    route: Some(EffortRoute {
-                        qualify: None,
-                        route: found.route,
-                        moves,
-                        total: found.total,
-                    }),
-                    straight: None,
-                    searched: Searched::Complete,
-                });
-            }
-        }
     } else {
         stops(graph, to, to, options)?;
     }

@@ -2,7 +2,7 @@
 //! or importance on the edges and the route highlighted. A picture rides along with its table in
 //! [`ResultTable::picture`](crate::result::ResultTable::picture); the table never depends on it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use skillgraph_graph::algo::Route;
 use skillgraph_graph::{format_number, EdgeIndex, EdgeKind, Graph, NodeIndex, NodeKind};
@@ -161,6 +161,34 @@ pub struct PlanStep<'a> {
     /// Why it is in the plan, in a few words: `importance 5`, `prerequisite`.
     pub reason: &'a str,
     pub covered_by: &'a [NodeIndex],
+    /// The profile marks the skill as being learnt.
+    pub in_progress: bool,
+}
+
+/// The part of a plan step learnt in one week of `learn … at N hours/week`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WeekSlice {
+    pub week: u32,
+    /// The index of the step in the plan.
+    pub step: usize,
+    pub hours: f64,
+    /// The step ends this week.
+    pub finishes: bool,
+}
+
+/// A plan laid out week by week: the slices, and the pace they were cut at.
+pub struct Weeks<'a> {
+    pub slices: &'a [WeekSlice],
+    pub per_week: f64,
+}
+
+/// ` · in progress` for a skill the profile is learning.
+fn progress_mark(in_progress: bool) -> &'static str {
+    if in_progress {
+        " · in progress"
+    } else {
+        ""
+    }
 }
 
 /// Where a plan starts: a role, or a profile shown by its label (`$me`, `[Linux, Python]`).
@@ -177,7 +205,11 @@ pub fn plan(
     start: PlanStart<'_>,
     stops: &[NodeIndex],
     steps: &[PlanStep<'_>],
+    weeks: Option<&Weeks<'_>>,
 ) -> Picture {
+    if let Some(weeks) = weeks {
+        return weekly_plan(graph, start, stops, steps, weeks);
+    }
     let mut picture = Picture::default();
     let mut previous = match start {
         PlanStart::Role(r) => {
@@ -211,7 +243,11 @@ pub fn plan(
             total += step.hours;
             estimated |= step.estimate;
             let mut node = placed(graph, step.skill, column);
-            node.detail = Some(format!("step {step_number} · {}", step.reason));
+            node.detail = Some(format!(
+                "step {step_number} · {}{}",
+                step.reason,
+                progress_mark(step.in_progress)
+            ));
             chain(
                 &mut picture,
                 node,
@@ -248,6 +284,116 @@ pub fn plan(
             }
         }
     }
+    picture
+}
+
+fn start_node(graph: &Graph, start: &PlanStart<'_>) -> (PictureNode, String) {
+    match *start {
+        PlanStart::Role(r) => (placed(graph, r, 0), graph.node(r).id.clone()),
+        PlanStart::Profile(label) => (profile_node(label, 0), PROFILE_ID.to_string()),
+    }
+}
+
+/// A plan at a weekly pace, in columns by week: each skill in the column of the week it starts
+/// (skills starting the same week share one), with the weeks it takes (`weeks 3–6 · 40 h`),
+/// chained in plan order from the start to the target, whose edge says when the plan is done.
+/// A `via` role stands after the skills learnt for it and before those learnt after it, even
+/// when the next starts in the week it is reached. The notes say when it is done, with the pace.
+fn weekly_plan(
+    graph: &Graph,
+    start: PlanStart<'_>,
+    stops: &[NodeIndex],
+    steps: &[PlanStep<'_>],
+    weeks: &Weeks<'_>,
+) -> Picture {
+    let mut picture = Picture::default();
+    let (first, mut previous) = start_node(graph, &start);
+    picture.node(first);
+    let last_week = weeks
+        .slices
+        .iter()
+        .filter(|s| s.hours > 1e-9)
+        .map(|s| s.week)
+        .max()
+        .unwrap_or(0);
+    let ready = format!(
+        "ready after {last_week} week{} at {} hours/week",
+        if last_week == 1 { "" } else { "s" },
+        format_number(weeks.per_week)
+    );
+    // Columns: (which stop a step is learnt for, the week it starts), ranked; each stop after
+    // its own steps.
+    let first_week = |i: usize| weeks.slices.iter().find(|s| s.step == i).map(|s| s.week);
+    let mut keys: Vec<(usize, u32)> = Vec::new();
+    for (stop_number, &stop) in stops.iter().enumerate() {
+        for (i, _) in steps.iter().enumerate().filter(|(_, s)| s.stop == stop) {
+            keys.extend(first_week(i).map(|w| (stop_number, w)));
+        }
+        keys.push((stop_number, u32::MAX));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let column_of = |key: (usize, u32)| keys.binary_search(&key).map_or(0, |k| k + 1);
+    for (stop_number, &stop) in stops.iter().enumerate() {
+        for (i, step) in steps.iter().enumerate().filter(|(_, s)| s.stop == stop) {
+            let mut span = weeks.slices.iter().filter(|s| s.step == i).map(|s| s.week);
+            let Some(from) = span.next() else { continue };
+            let to = span.next_back().unwrap_or(from);
+            let when = if to > from {
+                format!("weeks {from}–{to}")
+            } else {
+                format!("week {from}")
+            };
+            let mut node = placed(graph, step.skill, column_of((stop_number, from)));
+            node.detail = Some(format!(
+                "{when} · {}{}",
+                hours(step.hours),
+                progress_mark(step.in_progress)
+            ));
+            let id = node.id.clone();
+            picture.node(node);
+            picture.edge(PictureEdge {
+                from: std::mem::replace(&mut previous, id.clone()),
+                to: id,
+                kind: None,
+                label: Some(format!("+{}", hours(step.hours)) + estimate_mark(step.estimate)),
+                highlighted: true,
+            });
+        }
+        // A `via` role sits after the week its last step ends; the target after the last week.
+        let done = steps
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.stop == stop)
+            .flat_map(|(i, _)| weeks.slices.iter().filter(move |s| s.step == i))
+            .map(|s| s.week)
+            .max()
+            .unwrap_or(0);
+        let is_target = Some(&stop) == stops.last();
+        let node = placed(graph, stop, column_of((stop_number, u32::MAX)));
+        let id = node.id.clone();
+        picture.node(node);
+        picture.edge(PictureEdge {
+            from: std::mem::replace(&mut previous, id.clone()),
+            to: id,
+            kind: None,
+            label: Some(if is_target {
+                ready.clone()
+            } else {
+                format!("qualified after week {done}")
+            }),
+            highlighted: true,
+        });
+    }
+    for step in steps {
+        for &tool in step.covered_by {
+            picture.node(graph_node(graph, tool));
+            for e in graph.edges_between(tool, step.skill, EdgeKind::Covers) {
+                picture.edge(graph_edge(graph, e, false));
+            }
+        }
+    }
+    picture.notes.push(ready);
     picture
 }
 
@@ -321,7 +467,92 @@ fn add_strongest(
     }
 }
 
-/// The subgraph of `nodes` around `center` (highlighted) with `edges` between them.
+/// The most edges a subgraph picture draws. Beyond it a picture is a hairball taller than a
+/// screen (O*NET's Network and Computer Systems Administrators at depth 1: 323 nodes, 3,846
+/// edges, 17,018 px), so it shows the strongest edges and counts the rest in its notes.
+pub const MAX_DRAWN_EDGES: usize = 30;
+
+/// How strongly an edge ties its ends, strongest first: importance, then level (O*NET's 0–7),
+/// then a tool In Demand or a hot technology, then O*NET's rank of a related occupation (1 is
+/// the closest).
+fn strength(graph: &Graph, e: EdgeIndex) -> impl Ord {
+    let edge = graph.edge(e);
+    let field = |name: &str| edge.extra.as_ref().and_then(|x| x.fields.get(name));
+    let flag = |name: &str| matches!(field(name), Some(skillgraph_graph::Value::Bool(true)));
+    let rank = match field("rank") {
+        Some(skillgraph_graph::Value::Number(n)) if n.is_finite() => *n as i64,
+        _ => i64::MAX,
+    };
+    // Levels to hundredths, so the key is a total order.
+    let level = edge.level().map_or(-1, |l| (l * 100.0).round() as i64);
+    (
+        std::cmp::Reverse(edge.importance),
+        std::cmp::Reverse(level),
+        std::cmp::Reverse(flag("in_demand")),
+        std::cmp::Reverse(flag("hot_technology")),
+        rank,
+    )
+}
+
+/// The edges a picture of `edges` around `center` draws when they are too many: nearest the
+/// center first (its own edges, then those one node out, …); within each distance the kinds
+/// take turns, each giving its strongest edge next, so a role's few moves are not crowded out
+/// by its many tools. Ties by the names at the ends.
+fn strongest(graph: &Graph, center: NodeIndex, edges: &[EdgeIndex]) -> Vec<EdgeIndex> {
+    let mut distance: HashMap<NodeIndex, usize> = HashMap::from([(center, 0)]);
+    let mut frontier = vec![center];
+    let ends: Vec<(NodeIndex, NodeIndex)> =
+        edges.iter().map(|&e| graph.edge_endpoints(e)).collect();
+    while !frontier.is_empty() {
+        let mut next = Vec::new();
+        for &(a, b) in &ends {
+            for (from, to) in [(a, b), (b, a)] {
+                if frontier.contains(&from) && !distance.contains_key(&to) {
+                    distance.insert(to, distance[&from] + 1);
+                    next.push(to);
+                }
+            }
+        }
+        frontier = next;
+    }
+    let near = |e: usize| {
+        let (a, b) = ends[e];
+        let d = |n: NodeIndex| distance.get(&n).copied().unwrap_or(usize::MAX);
+        d(a).min(d(b))
+    };
+    let mut order: Vec<usize> = (0..edges.len()).collect();
+    let key = |i: &usize| {
+        let (a, b) = ends[*i];
+        (
+            near(*i),
+            graph.edge(edges[*i]).kind,
+            strength(graph, edges[*i]),
+            graph.node(a).name.to_lowercase(),
+            graph.node(b).name.to_lowercase(),
+        )
+    };
+    order.sort_by_cached_key(key);
+    // The place of each edge among those of its distance and kind: the turn it is drawn in.
+    let mut turn = vec![0usize; edges.len()];
+    let mut seen: HashMap<(usize, EdgeKind), usize> = HashMap::new();
+    for &i in &order {
+        let slot = seen
+            .entry((near(i), graph.edge(edges[i]).kind))
+            .or_default();
+        turn[i] = *slot;
+        *slot += 1;
+    }
+    order.sort_by_key(|&i| (near(i), turn[i]));
+    order
+        .into_iter()
+        .take(MAX_DRAWN_EDGES)
+        .map(|i| edges[i])
+        .collect()
+}
+
+/// A node, the nodes around it and the edges among them, the node highlighted. More than
+/// [`MAX_DRAWN_EDGES`] edges are summarised: the strongest are drawn, with their ends, and the
+/// notes count what is left out by kind.
 pub fn subgraph(
     graph: &Graph,
     center: NodeIndex,
@@ -332,7 +563,45 @@ pub fn subgraph(
     let mut node = graph_node(graph, center);
     node.highlighted = true;
     picture.node(node);
+    let mut edges: Vec<EdgeIndex> = edges.into_iter().collect();
     let mut rest: Vec<NodeIndex> = nodes.into_iter().filter(|&ix| ix != center).collect();
+    rest.sort();
+    rest.dedup();
+    if edges.len() > MAX_DRAWN_EDGES {
+        let all_nodes = rest.len() + 1;
+        let drawn = strongest(graph, center, &edges);
+        let ends: HashSet<NodeIndex> = drawn
+            .iter()
+            .flat_map(|&e| {
+                let (a, b) = graph.edge_endpoints(e);
+                [a, b]
+            })
+            .collect();
+        rest.retain(|ix| ends.contains(ix));
+        let mut left_out: BTreeMap<EdgeKind, usize> = BTreeMap::new();
+        for &e in &edges {
+            if !drawn.contains(&e) {
+                *left_out.entry(graph.edge(e).kind).or_default() += 1;
+            }
+        }
+        let counts: Vec<String> = left_out
+            .iter()
+            .map(|(kind, n)| format!("{} {}", format_number(*n as f64), kind.as_str()))
+            .collect();
+        picture.notes.push(format!(
+            "drawn: the {} strongest of {} edges (nearest first, then by importance, level, \
+             in demand and O*NET rank, each kind in turn), joining {} of {} nodes",
+            drawn.len(),
+            format_number(edges.len() as f64),
+            rest.len() + 1,
+            format_number(all_nodes as f64)
+        ));
+        picture.notes.push(format!(
+            "not drawn: {} — the table lists every edge",
+            counts.join(", ")
+        ));
+        edges = drawn;
+    }
     rest.sort_by(|&a, &b| {
         (graph.node(a).kind)
             .cmp(&graph.node(b).kind)
@@ -341,7 +610,6 @@ pub fn subgraph(
     for ix in rest {
         picture.node(graph_node(graph, ix));
     }
-    let mut edges: Vec<EdgeIndex> = edges.into_iter().collect();
     edges.sort_by_key(|&e| std::cmp::Reverse(graph.edge(e).importance));
     for e in edges {
         picture.edge(graph_edge(graph, e, false));

@@ -73,16 +73,7 @@ pub fn list(graph: &Graph, q: &ListQuery) -> Result<ResultTable, QueryError> {
     if let Some(limit) = &q.limit {
         matches.truncate(limit.value);
     }
-    let mut columns: Vec<String> = default_columns(q.kind)
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    if let Some(order) = &q.order {
-        let f = order.field.to_string();
-        if !columns.contains(&f) {
-            columns.push(f);
-        }
-    }
+    let columns = listing_columns(graph, q);
     let plural = match q.kind {
         NodeKind::Role => "roles",
         NodeKind::Skill => "skills",
@@ -107,6 +98,58 @@ pub(crate) fn pay(graph: &Graph, ix: NodeIndex) -> Option<f64> {
     match graph.node(ix).field("salary.avg")? {
         Value::Number(n) => Some(n),
         _ => None,
+    }
+}
+
+/// The columns of a listing: `id` and `name`, then the kind's usual fields that some node of
+/// the kind in this database has (O*NET and ESCO roles carry no `salary`, so a column of it
+/// would be empty in every row), then every field the `where` and `order by` name, in the order
+/// they are named, whether set or not: a filter's field is what the reader wants to see. The
+/// columns depend on the database and the statement, never on which rows matched, so JSON and
+/// CSV keep one shape per statement.
+fn listing_columns(graph: &Graph, q: &ListQuery) -> Vec<String> {
+    let mut named = Vec::new();
+    if let Some(expr) = &q.filter {
+        fields_named(expr, &mut named);
+    }
+    if let Some(order) = &q.order {
+        named.push(order.field.to_string());
+    }
+    let nodes = graph.nodes_of_kind(q.kind);
+    let mut columns: Vec<String> = Vec::new();
+    for (i, c) in default_columns(q.kind).iter().enumerate() {
+        let always = i < 2;
+        if always
+            || named.iter().any(|n| n == c)
+            || nodes.iter().any(|&ix| graph.node(ix).field(c).is_some())
+        {
+            columns.push(c.to_string());
+        }
+    }
+    for field in named {
+        if !columns.contains(&field) {
+            columns.push(field);
+        }
+    }
+    columns
+}
+
+/// The fields a condition compares or tests with `has`, in the order they are written.
+fn fields_named(expr: &Expr, out: &mut Vec<String>) {
+    match &expr.kind {
+        ExprKind::Or(parts) | ExprKind::And(parts) => {
+            for part in parts {
+                fields_named(part, out);
+            }
+        }
+        ExprKind::Not(inner) => fields_named(inner, out),
+        ExprKind::Compare { field, .. } | ExprKind::Has(field) => {
+            let name = field.to_string();
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        ExprKind::Edge { .. } => {}
     }
 }
 

@@ -409,13 +409,14 @@ fn straight_plan(
             estimate: s.effort.is_estimate(),
             reason,
             covered_by: &s.covered_by,
+            in_progress: false,
         })
         .collect();
     let start = match origin {
         Origin::Role(r) => pictures::PlanStart::Role(*r),
         Origin::Profile(_) => pictures::PlanStart::Profile("(profile)"),
     };
-    table.picture = Some(pictures::plan(graph, start, &[to], &drawn));
+    table.picture = Some(pictures::plan(graph, start, &[to], &drawn, None));
     table
 }
 
@@ -948,6 +949,8 @@ struct Step {
     /// `why` in a few words, for the picture.
     reason: String,
     covered_by: Vec<NodeIndex>,
+    /// The profile marks the skill as being learnt.
+    in_progress: bool,
 }
 
 pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultTable, QueryError> {
@@ -1027,6 +1030,7 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
                     .copied()
                     .filter(|t| !avoided_tools.contains(t))
                     .collect(),
+                in_progress: learning,
             });
         }
         let (tools, left_out) = missing_tools(graph, &have, stop, q.tools);
@@ -1050,6 +1054,7 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
                 effort: t.effort,
                 reason: "tool".to_string(),
                 covered_by: Vec::new(),
+                in_progress: false,
             });
         }
     }
@@ -1091,8 +1096,13 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
         if steps.len() == 1 { "" } else { "s" },
         format_number(total)
     );
-    let mut table = match &q.constraints.pace {
-        Some(pace) => schedule(graph, &steps, pace.value),
+    let slices = q
+        .constraints
+        .pace
+        .as_ref()
+        .map(|pace| week_slices(&steps, pace.value));
+    let mut table = match &slices {
+        Some(slices) => week_table(graph, &steps, slices),
         None => plan_table(graph, &steps, stops.len() > 1),
     }
     .with_title(title);
@@ -1128,7 +1138,7 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
     tool_notes(&mut table, q.tools, tools_left_out);
     estimate_note(&mut table, steps.iter().map(|s| &s.effort));
     if let Some(pace) = &q.constraints.pace {
-        let weeks = weeks_needed(&steps, pace.value);
+        let weeks = slices.as_deref().map_or(0, weeks_needed);
         table.note(format!(
             "ready after {weeks} week{} at {} hours/week",
             if weeks == 1 { "" } else { "s" },
@@ -1144,13 +1154,21 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
             estimate: s.effort.is_estimate(),
             reason: &s.reason,
             covered_by: &s.covered_by,
+            in_progress: s.in_progress,
         })
         .collect();
     let start = match start_role {
         Some(role) => pictures::PlanStart::Role(role),
         None => pictures::PlanStart::Profile(&label),
     };
-    table.picture = Some(pictures::plan(graph, start, &stops, &drawn));
+    let weeks = match (&slices, &q.constraints.pace) {
+        (Some(slices), Some(pace)) => Some(pictures::Weeks {
+            slices,
+            per_week: pace.value,
+        }),
+        _ => None,
+    };
+    table.picture = Some(pictures::plan(graph, start, &stops, &drawn, weeks.as_ref()));
     Ok(table)
 }
 
@@ -1191,15 +1209,14 @@ fn plan_table(graph: &Graph, steps: &[Step], with_for: bool) -> ResultTable {
     table
 }
 
-/// Lays the plan out week by week at `per_week` hours: skills in plan order (so every skill
-/// starts after its prerequisites end), a long skill spread over several weeks, no week over
-/// the budget. One row per (week, skill).
-fn schedule(graph: &Graph, steps: &[Step], per_week: f64) -> ResultTable {
-    let mut table = ResultTable::new(["week", "skill", "hours", "week_total", "finishes"]);
+/// Cuts the plan into weeks of `per_week` hours: skills in plan order (so every skill starts
+/// after its prerequisites end), a long skill spread over several weeks, no week over the
+/// budget.
+fn week_slices(steps: &[Step], per_week: f64) -> Vec<pictures::WeekSlice> {
     let mut week = 1u32;
     let mut used = 0.0;
-    let mut rows: Vec<(u32, NodeIndex, f64, bool)> = Vec::new();
-    for s in steps {
+    let mut slices = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
         let mut left = s.hours;
         loop {
             if used >= per_week - 1e-9 && left > 0.0 {
@@ -1209,29 +1226,57 @@ fn schedule(graph: &Graph, steps: &[Step], per_week: f64) -> ResultTable {
             let take = left.min(per_week - used);
             used += take;
             left -= take;
-            let done = left <= 1e-9;
-            rows.push((week, s.skill, take, done));
-            if done {
+            let finishes = left <= 1e-9;
+            slices.push(pictures::WeekSlice {
+                week,
+                step: i,
+                hours: take,
+                finishes,
+            });
+            if finishes {
                 break;
             }
         }
     }
-    for &(w, skill, hours, done) in &rows {
-        let week_total: f64 = rows.iter().filter(|r| r.0 == w).map(|r| r.2).sum();
+    slices
+}
+
+/// One row per (week, skill), with the step view's marks: `status` says which skills the
+/// profile is learning.
+fn week_table(graph: &Graph, steps: &[Step], slices: &[pictures::WeekSlice]) -> ResultTable {
+    let mut table =
+        ResultTable::new(["week", "skill", "hours", "week_total", "finishes", "status"]);
+    for slice in slices {
+        let step = &steps[slice.step];
+        let week_total: f64 = slices
+            .iter()
+            .filter(|s| s.week == slice.week)
+            .map(|s| s.hours)
+            .sum();
         table.push(vec![
-            Cell::Number(f64::from(w)),
-            Cell::text(name(graph, skill)),
-            Cell::Number((hours * 100.0).round() / 100.0),
+            Cell::Number(f64::from(slice.week)),
+            Cell::text(name(graph, step.skill)),
+            Cell::Number((slice.hours * 100.0).round() / 100.0),
             Cell::Number((week_total * 100.0).round() / 100.0),
-            Cell::Bool(done),
+            Cell::Bool(slice.finishes),
+            if step.in_progress {
+                Cell::text("in progress")
+            } else {
+                Cell::Null
+            },
         ]);
     }
     table
 }
 
-fn weeks_needed(steps: &[Step], per_week: f64) -> u64 {
-    let total: f64 = steps.iter().map(|s| s.hours).sum();
-    (total / per_week - 1e-9).ceil().max(0.0) as u64
+/// The week the last slice falls in (0 for an empty plan, and for one of zero hours).
+fn weeks_needed(slices: &[pictures::WeekSlice]) -> u64 {
+    slices
+        .iter()
+        .filter(|s| s.hours > 1e-9)
+        .map(|s| u64::from(s.week))
+        .max()
+        .unwrap_or(0)
 }
 
 pub fn closest(
