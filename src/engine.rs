@@ -70,7 +70,18 @@ impl Engine {
         let mut out = output::Stdout::new();
         let mut outcome = Outcome::Ok;
         for (offset, piece) in statement_pieces(source) {
-            let piece_outcome = self.run_piece(&mut out, name, source, offset, piece);
+            let line = piece.trim();
+            let piece_outcome = if line.starts_with('.') {
+                // A dot command, as in the shell; `.quit` ends the script.
+                out.flush();
+                match crate::dot::run(self, line) {
+                    crate::dot::DotOutcome::Quit => return outcome,
+                    crate::dot::DotOutcome::Continue { ok: true, .. } => Outcome::Ok,
+                    crate::dot::DotOutcome::Continue { ok: false, .. } => Outcome::Failed,
+                }
+            } else {
+                self.run_piece(&mut out, name, source, offset, piece)
+            };
             // Ctrl-C stops the rest of the script, whatever `continue_on_error` says.
             if self.session.interrupt.swap(false, Ordering::Relaxed) {
                 return Outcome::Failed;

@@ -2,8 +2,8 @@
 
 use skillgraph_query::reference::{forms_of, STATEMENT_FORMS};
 
+use crate::dot::META_COMMANDS;
 use crate::examples::Examples;
-use crate::repl::META_COMMANDS;
 
 const KEYS: &str = "keys: Tab completes keywords, names and fields; → takes a hint; ↑/↓ and Ctrl-R \
                     search the history; Ctrl-C clears the line or stops a statement; Ctrl-D leaves.\n";

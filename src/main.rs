@@ -4,6 +4,7 @@
 
 mod commands;
 mod db;
+mod dot;
 mod engine;
 mod examples;
 mod help;
@@ -24,7 +25,7 @@ use std::process::ExitCode;
 
 use std::io::{IsTerminal, Read};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use engine::{Engine, Outcome};
 use output::Format;
 use skillgraph_store::Commit;
@@ -125,6 +126,15 @@ enum Command {
     },
     /// Counts of nodes and edges per kind.
     Stats,
+    /// Print a completion script for a shell, e.g. `skillgraph completions bash >
+    /// ~/.local/share/bash-completion/completions/skillgraph`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `skillgraph man > skillgraph.1 && man ./skillgraph.1`.
+    Man,
     /// Verify the database: it opens (schema version, checksums, change log), and its graph
     /// keeps every rule (edge ends and kinds, importance, efforts, acyclic prerequisites,
     /// sources, profiles). Exit 0 if so, 1 listing each problem, 2 if it cannot be opened.
@@ -247,6 +257,25 @@ fn main() -> ExitCode {
             render::command(&db_path, run_options, &statements, out.as_deref())
         }
         Some(Command::Stats) => commands::stats(&db_path, format),
+        Some(Command::Completions { shell }) => {
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "skillgraph", &mut text);
+            output::write_out(&String::from_utf8_lossy(&text));
+            EXIT_OK
+        }
+        Some(Command::Man) => {
+            let mut text = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut text) {
+                Ok(()) => {
+                    output::write_out(&String::from_utf8_lossy(&text));
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    EXIT_USAGE_OR_IO
+                }
+            }
+        }
         Some(Command::Check) => commands::check(&db_path, format),
         Some(Command::Validate { paths }) => commands::validate(&paths, format),
         Some(Command::Query { statements }) => with_engine(&db_path, run_options, |engine| {

@@ -74,6 +74,8 @@ fn render(
 }
 
 fn render_table(table: &ResultTable, styled: bool) -> String {
+    // Ids are for programs; equal names are told apart in the names themselves.
+    let table = &*table.for_people();
     let mut out = String::new();
     if table.kind == TableKind::Message {
         for row in &table.rows {

@@ -168,9 +168,10 @@ fn mermaid_text(text: &str) -> String {
     out
 }
 
-/// The picture as a fenced Mermaid flowchart, left to right, ready for a Markdown file.
+/// The picture as a Mermaid flowchart, left to right, as the Mermaid CLI (`mmdc`) and live
+/// editor read it: no Markdown fence (one around it is the Markdown file's, not the picture's).
 pub fn mermaid(picture: &Picture, title: Option<&str>) -> String {
-    let mut out = String::from("```mermaid\n");
+    let mut out = String::new();
     if let Some(title) = heading(picture, title).as_deref() {
         // YAML front matter; a JSON string is a valid YAML double-quoted scalar.
         let quoted = serde_json::to_string(title).unwrap_or_default();
@@ -262,7 +263,6 @@ pub fn mermaid(picture: &Picture, title: Option<&str>) -> String {
             route_links.join(",")
         );
     }
-    out.push_str("```\n");
     out
 }
 

@@ -23,34 +23,15 @@ use rustyline::history::{DefaultHistory, History};
 use rustyline::line_buffer::LineBuffer;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Changeset, ColorMode, CompletionType, Config, Context, Editor, Helper};
-use skillgraph_graph::schema::FIELDS;
-use skillgraph_graph::{EdgeKind, NodeKind};
 use skillgraph_query::parser;
 use skillgraph_query::reference::forms_of;
 
+use crate::dot::{self, DotOutcome};
 use crate::engine::{Engine, Outcome};
-use crate::output::{self, Format};
+use crate::output;
 use complete::Vocabulary;
 
 const PROMPT: &str = "skillgraph> ";
-
-/// The dot commands, with what each does (for `.help` and completion).
-pub const META_COMMANDS: &[(&str, &str)] = &[
-    (
-        ".help",
-        "show help, or `.help STATEMENT` for one statement with examples",
-    ),
-    (".format", "set the output format: `.format table|json|csv`"),
-    (
-        ".timing",
-        "print parse and run time after each statement: `.timing on|off`",
-    ),
-    (".read", "run the statements in a file: `.read FILE`"),
-    (".schema", "node kinds, their fields, and edge kinds"),
-    (".sources", "where the facts come from, with licences"),
-    (".stats", "counts of nodes and edges"),
-    (".quit", "leave the shell (Ctrl-D does too)"),
-];
 
 struct ShellHelper {
     /// Refreshed after every statement that may have changed the graph or the profiles.
@@ -98,17 +79,6 @@ fn read_argument_start(line: &str, pos: usize) -> Option<usize> {
     let gap = rest.len() - rest.trim_start().len();
     let start = indent + ".read".len() + gap;
     (gap > 0 && pos >= start).then_some(start)
-}
-
-/// The file name of `.read`, as typed or as completed: quotes and `\ ` (from completion of a
-/// name with spaces) removed.
-fn file_argument(arg: &str) -> String {
-    for quote in ['"', '\''] {
-        if let Some(inner) = arg.strip_prefix(quote).and_then(|a| a.strip_suffix(quote)) {
-            return inner.to_string();
-        }
-    }
-    arg.replace("\\ ", " ")
 }
 
 /// A hint: the shape of a statement after its keyword (shown, never inserted), or the rest of
@@ -326,11 +296,18 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
             continue;
         }
         remember(&mut editor, history.as_deref(), &line);
-        let trimmed = line.trim();
+        let trimmed = as_typed(line.trim());
         let names_may_change = if trimmed.starts_with('.') {
-            match meta_command(engine, trimmed) {
-                MetaOutcome::Quit => break,
-                MetaOutcome::Continue { ran_statements } => ran_statements,
+            let ran = panic::catch_unwind(AssertUnwindSafe(|| dot::run(engine, trimmed)));
+            match ran {
+                Ok(DotOutcome::Quit) => break,
+                Ok(DotOutcome::Continue { ran_statements, .. }) => ran_statements,
+                Err(_) => {
+                    eprintln!(
+                        "error: internal error while running this (a bug; the shell goes on)"
+                    );
+                    true
+                }
             }
         } else {
             run_guarded(engine, "<input>", &line);
@@ -353,6 +330,22 @@ fn profile_names(engine: &Engine) -> Vec<String> {
         .collect()
 }
 
+/// What people type to get help or leave, as the dot command it means: `help`, `exit`, `quit`
+/// (any case, with or without a closing `;`) are not statements, and would otherwise be
+/// answered "unknown statement".
+fn as_typed(line: &str) -> &str {
+    match line
+        .trim_end_matches(';')
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "help" | "?" => ".help",
+        "exit" | "quit" => ".quit",
+        _ => line,
+    }
+}
+
 /// Runs source typed or read in the shell. A bug that panics in a statement is reported and
 /// the shell goes on: the store writes each change atomically, so nothing is half written.
 fn run_guarded(engine: &mut Engine, name: &str, source: &str) -> Outcome {
@@ -370,113 +363,6 @@ fn run_guarded(engine: &mut Engine, name: &str, source: &str) -> Outcome {
 /// after reads keeps a large imported graph quick to query.
 fn may_change_names(source: &str) -> bool {
     syntax::statement_keywords(source).any(|k| matches!(k.as_str(), "add" | "set" | "remove"))
-}
-
-#[derive(PartialEq)]
-enum MetaOutcome {
-    Continue {
-        /// Whether statements ran (`.read`), which may have changed the graph.
-        ran_statements: bool,
-    },
-    Quit,
-}
-
-/// Runs a dot command.
-fn meta_command(engine: &mut Engine, line: &str) -> MetaOutcome {
-    let (command, arg) = line
-        .split_once(char::is_whitespace)
-        .map_or((line, ""), |(c, a)| (c, a.trim()));
-    match command {
-        ".quit" | ".exit" => return MetaOutcome::Quit,
-        ".help" => {
-            let examples = crate::examples::Examples::of(engine.graph());
-            output::write_out(&crate::help::help(arg, &examples))
-        }
-        ".format" if arg.is_empty() => {
-            output::write_out(&format!("output format: {}\n", engine.format.name()))
-        }
-        ".format" => match Format::parse(arg) {
-            Some(f) => {
-                engine.format = f;
-                output::write_out(&format!("output format: {}\n", f.name()));
-            }
-            None => eprintln!("error: `.format` takes table, json or csv, not `{arg}`"),
-        },
-        ".timing" => match arg {
-            "on" | "off" => {
-                engine.timing = arg == "on";
-                output::write_out(&format!("timing {arg}\n"));
-            }
-            "" => output::write_out(&format!(
-                "timing {}\n",
-                if engine.timing { "on" } else { "off" }
-            )),
-            _ => eprintln!("error: `.timing` takes on or off, not `{arg}`"),
-        },
-        ".read" if arg.is_empty() => eprintln!("error: `.read` takes a file name"),
-        ".read" => match std::fs::read_to_string(file_argument(arg)) {
-            Ok(text) => {
-                run_guarded(engine, arg, &text);
-                return MetaOutcome::Continue {
-                    ran_statements: true,
-                };
-            }
-            Err(e) => eprintln!("error: cannot read {arg}: {e}"),
-        },
-        ".schema" => output::write_out(&schema_text()),
-        ".sources" => {
-            let table = crate::commands::sources_table(engine.graph());
-            output::print(&table, engine.format);
-        }
-        ".stats" => {
-            let table = crate::commands::stats_table(engine.graph());
-            output::print(&table, engine.format);
-        }
-        other => {
-            let near = META_COMMANDS
-                .iter()
-                .map(|(c, _)| (strsim::normalized_damerau_levenshtein(other, c), *c))
-                .filter(|(s, _)| *s >= 0.5)
-                .max_by(|a, b| a.0.total_cmp(&b.0));
-            match near {
-                Some((_, c)) => eprintln!("error: unknown command `{other}`; did you mean `{c}`?"),
-                None => eprintln!("error: unknown command `{other}`; `.help` lists the commands"),
-            }
-        }
-    }
-    MetaOutcome::Continue {
-        ran_statements: false,
-    }
-}
-
-fn schema_text() -> String {
-    let mut out = String::from("node kinds and their fields:\n");
-    for kind in NodeKind::ALL {
-        out.push_str(&format!("  {kind}\n"));
-        for f in FIELDS
-            .iter()
-            .filter(|f| f.kinds.is_empty() || f.kinds.contains(&kind))
-        {
-            out.push_str(&format!(
-                "    {:<15} {:<16} {}\n",
-                f.name,
-                f.ty.as_str(),
-                f.doc
-            ));
-        }
-    }
-    out.push_str("edge kinds:\n");
-    for kind in EdgeKind::ALL {
-        let (a, b) = kind.endpoints();
-        let props = match kind {
-            EdgeKind::Requires => "importance 1–5, note",
-            EdgeKind::Transition => "effort_hours, skills, note",
-            _ => "note",
-        };
-        out.push_str(&format!("  {:<13} {a} → {b}   ({props})\n", kind.as_str()));
-    }
-    out.push_str("  prerequisite A → B means A must be learnt before B\n");
-    out
 }
 
 #[cfg(test)]
@@ -507,10 +393,12 @@ mod tests {
     }
 
     #[test]
-    fn a_file_name_as_completed_or_quoted() {
-        assert_eq!(file_argument("my\\ plan.sgq"), "my plan.sgq");
-        assert_eq!(file_argument("\"my plan.sgq\""), "my plan.sgq");
-        assert_eq!(file_argument("plan.sgq"), "plan.sgq");
+    fn help_exit_and_quit_as_typed_are_dot_commands() {
+        assert_eq!(as_typed("help"), ".help");
+        assert_eq!(as_typed("EXIT;"), ".quit");
+        assert_eq!(as_typed("quit"), ".quit");
+        assert_eq!(as_typed("help me"), "help me");
+        assert_eq!(as_typed("show help"), "show help");
     }
 
     #[test]
@@ -528,7 +416,7 @@ mod tests {
     fn every_dot_command_is_handled_and_documented() {
         let graph = skillgraph_graph::Graph::default();
         let help = crate::help::help("", &crate::examples::Examples::of(&graph));
-        for (command, _) in META_COMMANDS {
+        for (command, _) in crate::dot::META_COMMANDS {
             assert!(help.contains(command), "{command} is missing from .help");
         }
         for keyword in STATEMENT_KEYWORDS {

@@ -11,7 +11,7 @@ use skillgraph_graph::{Graph, NodeIndex, NodeKind};
 use skillgraph_query::parser::{quote_name, KEYWORDS, STATEMENT_KEYWORDS};
 
 use super::syntax::{self, Lexeme, Slot, Want};
-use super::META_COMMANDS;
+use crate::dot::META_COMMANDS;
 
 /// The fields an edge takes in `link … { … }`.
 const EDGE_FIELDS: &[&str] = &["importance", "effort_hours", "skills", "note"];

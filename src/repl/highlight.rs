@@ -6,7 +6,7 @@ use skillgraph_query::parser::{KEYWORDS, STATEMENT_KEYWORDS};
 
 use super::complete::Vocabulary;
 use super::syntax::{self, Lexeme, Slot};
-use super::META_COMMANDS;
+use crate::dot::META_COMMANDS;
 
 const KEYWORD: &str = "\x1b[1;34m";
 const STRING: &str = "\x1b[32m";

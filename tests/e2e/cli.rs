@@ -265,3 +265,44 @@ fn a_closed_pipe_ends_output_quietly() {
         assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
     }
 }
+
+/// Shell completions and the manual page come from the same definition as `--help`: every
+/// subcommand is in them, and the bash script is valid bash.
+#[test]
+fn completions_and_the_manual_page_cover_every_subcommand() {
+    let db = TestDb::new();
+    let subcommands = [
+        "import", "export", "query", "render", "run", "stats", "check",
+    ];
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = db.run(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        for sub in subcommands {
+            assert!(run.stdout.contains(sub), "{shell} completions lack {sub}");
+        }
+        if shell == "bash" {
+            let file = db.dir().join("skillgraph.bash");
+            std::fs::write(&file, &run.stdout).unwrap();
+            let checked = std::process::Command::new("bash")
+                .arg("-n")
+                .arg(&file)
+                .output()
+                .expect("bash runs");
+            assert!(
+                checked.status.success(),
+                "{}",
+                String::from_utf8_lossy(&checked.stderr)
+            );
+        }
+    }
+    let run = db.run(&["man"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(".TH skillgraph 1"),
+        "{}",
+        &run.stdout[..200]
+    );
+    for sub in subcommands {
+        assert!(run.stdout.contains(sub), "the manual page lacks {sub}");
+    }
+}

@@ -57,12 +57,18 @@ fn paths_says_when_the_result_limit_cut_the_list() {
         "{}",
         run.stdout
     );
-    // Unlimited is not on offer: a huge `limit` is capped, not obeyed.
+    // Unlimited is not on offer: a huge `limit` is capped, not obeyed, and the answer says so.
     let run = db.run(&[
         "query",
         "paths Ops -> \"Engineering Manager\" limit 99999999",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("`limit 99999999` is more than `paths` lists: at most 1000 routes"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

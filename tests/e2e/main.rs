@@ -6,6 +6,7 @@ mod crash;
 mod damaged;
 mod datasets;
 mod db_path;
+mod faithful;
 mod flows;
 mod fuzz_corpus;
 mod hygiene;

@@ -200,9 +200,13 @@ fn every_picture_statement_gives_dot_and_mermaid() {
         }
         let run = db.run(&["query", statement, "--format", "mermaid"]);
         assert_eq!(run.code, 0, "{statement}: {}", run.stderr);
-        assert!(run.stdout.starts_with("```mermaid\n"), "{statement}");
+        // As `mmdc` reads it: front matter or the diagram first, no Markdown fence.
+        assert!(
+            run.stdout.starts_with("---\ntitle: ") || run.stdout.starts_with("flowchart LR\n"),
+            "{statement}"
+        );
         assert!(run.stdout.contains("flowchart LR\n"), "{statement}");
-        assert!(run.stdout.ends_with("```\n"), "{statement}");
+        assert!(!run.stdout.contains("```"), "{statement}");
         let declared = run
             .stdout
             .lines()
@@ -300,7 +304,7 @@ fn a_statement_without_a_picture_is_an_error_in_picture_formats() {
         "mermaid",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.starts_with("```mermaid"), "{}", run.stdout);
+    assert!(run.stdout.contains("flowchart LR"), "{}", run.stdout);
     assert!(run.stderr.contains("profile $me holds 2"), "{}", run.stderr);
     // Commands that are not statements have no pictures at all: a usage error.
     let run = db.run(&["stats", "--format", "mermaid"]);

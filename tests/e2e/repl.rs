@@ -530,3 +530,19 @@ fn every_example_the_shell_shows_runs_on_the_database_it_shows_it_for() {
         assert_eq!(run.code, 0, "{what}: {}\n{script}", run.stderr);
     }
 }
+
+/// `help` and `exit` typed as people type them do what they say, instead of "unknown statement".
+#[test]
+fn help_and_exit_as_typed_work() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    let help = shell.run("help");
+    assert!(help.contains(".format"), "{help}");
+    assert!(!help.contains("unknown"), "{help}");
+    shell.send("exit\r");
+    shell.pty.exp_eof().expect("the shell ends on exit");
+    match shell.pty.process().wait().expect("wait for the shell") {
+        WaitStatus::Exited(_, code) => assert_eq!(code, 0),
+        other => panic!("the shell did not exit normally: {other:?}"),
+    }
+}

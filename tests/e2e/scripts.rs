@@ -221,3 +221,30 @@ fn every_grammar_reference_example_runs_in_order() {
     let run = db.run(&["run", file.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// Dot commands work in a piped script as in the shell: `.format csv` switches the format of
+/// what follows, a misspelt one is an error that fails the run, and `.quit` ends the script.
+#[test]
+fn dot_commands_work_in_scripts() {
+    let db = TestDb::new();
+    let run = db.run_stdin(&[], ".format csv\nskills of SRE\n.quit\nshow Kubernetes\n");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    assert!(
+        reader.headers().unwrap().iter().any(|h| h == "skill"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("Kubernetes,"),
+        "ran past .quit: {}",
+        run.stdout
+    );
+    let run = db.run_stdin(&[], ".frmat csv\nskills of SRE\n");
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("did you mean `.format`"),
+        "{}",
+        run.stderr
+    );
+}

@@ -84,7 +84,7 @@ pub enum ChangeError {
     UnknownMoveSkill(String),
     /// A source index with no entry in the source table.
     UnknownSource(u16),
-    /// A profile entry that is not a skill or tool, or a level outside 1–5.
+    /// A profile entry naming no node, or a level outside 1–5.
     BadProfileEntry(String),
     UnknownProfile(String),
 }
@@ -200,13 +200,8 @@ impl Graph {
                     ));
                 }
                 for (id, entry) in &profile.entries {
-                    let ix = self.require(id)?;
-                    if self.node(ix).kind == NodeKind::Role {
-                        return Err(ChangeError::BadProfileEntry(format!(
-                            "`{}` is a role; a profile lists skills and tools",
-                            self.node(ix).name
-                        )));
-                    }
+                    // A role stands for the skills it requires, at its levels.
+                    self.require(id)?;
                     if !(1..=5).contains(&entry.level) {
                         return Err(ChangeError::BadProfileEntry(format!(
                             "a level goes from 1 to 5, not {}",

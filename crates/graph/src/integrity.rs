@@ -42,7 +42,7 @@ pub enum Rule {
     Field,
     /// The same fact stated twice by the same source.
     DuplicateEdge,
-    /// A profile naming a missing node or a role, or with a level outside 1–5.
+    /// A profile naming a missing node, or with a level outside 1–5.
     Profile,
     /// The graph's node or edge count disagrees with the nodes and edges it holds.
     Counts,
@@ -399,16 +399,12 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
             );
         }
         for (id, entry) in &profile.entries {
-            match graph.by_id(id).and_then(|ix| graph.get_node(ix)) {
-                None => add(
+            // Any node will do: a role stands for the skills it requires.
+            if graph.by_id(id).and_then(|ix| graph.get_node(ix)).is_none() {
+                add(
                     Rule::Profile,
                     format!("the profile `{key}` lists `{id}`, which is not in the graph"),
-                ),
-                Some(n) if n.kind == NodeKind::Role => add(
-                    Rule::Profile,
-                    format!("the profile `{key}` lists the role `{id}`"),
-                ),
-                Some(_) => {}
+                );
             }
             if !(1..=5).contains(&entry.level) {
                 add(
@@ -582,15 +578,6 @@ mod tests {
             (Rule::DuplicateEdge, "`sre uses k8s` is stated twice", |g| {
                 let (a, b) = (ix(g, "sre"), ix(g, "k8s"));
                 g.add_edge(a, b, edge(EdgeKind::Uses, SourceId(0)));
-            }),
-            (Rule::Profile, "lists the role `ops`", |g| {
-                let mut p = Profile::new("me");
-                let entry = ProfileEntry {
-                    level: 3,
-                    state: SkillState::Held,
-                };
-                p.entries.insert("ops".into(), entry);
-                g.put_profile(p);
             }),
             (Rule::Profile, "level 0, outside 1–5", |g| {
                 let mut p = Profile::new("me");

@@ -296,6 +296,11 @@ impl Edge {
         self.extra.as_deref()?.level()
     }
 
+    /// One of the edge's free-form fields (O*NET's `in_demand` on a `uses` edge, say).
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        self.extra.as_deref()?.fields.get(name)
+    }
+
     pub fn move_skills(&self) -> &[String] {
         self.extra.as_ref().map_or(&[], |e| &e.skills)
     }

@@ -98,7 +98,6 @@ pub const FIELDS: &[FieldSpec] = &[
     field!("city_pay", RecordList, ROLE, true, "monthly pay by city: city, monthly_salary, after_taxes, rent_1br, cost_of_living, take_home, source"),
     field!("job_zone", Number, ROLE, true, "O*NET job zone 1–5 (preparation needed)"),
     field!("hot_technology", Bool, TOOL, true, "O*NET: flagged as a hot technology"),
-    field!("in_demand", Bool, TOOL, true, "O*NET: flagged as in demand"),
     field!("field_sources", Record, ALL, false, "per field, the keys of the sources that state it"),
 ];
 

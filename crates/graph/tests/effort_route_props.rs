@@ -412,3 +412,43 @@ fn learnt_levels_meet_needs_only_at_their_level() {
     assert!(!learnt.covers(&rated));
     assert!(rated.covers(&learnt));
 }
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Through a role named with `via`: no route that passes it (each leg simple) costs less.
+    #[test]
+    fn through_a_via_role_no_route_is_cheaper(
+        seed in any::<u64>(), stated in any::<bool>(), pick in any::<u64>(), min in 1u8..4,
+    ) {
+        let w = world(seed, stated);
+        let n = w.roles.len();
+        prop_assume!(n >= 3);
+        let a = (pick % n as u64) as usize;
+        let (from, via, to) = (w.roles[a], w.roles[(a + 1) % n], w.roles[(a + 2) % n]);
+        let g = &w.graph;
+        let held = held_skills(g, &Start::Role(from));
+        let mut best: Option<f64> = None;
+        for first in simple_routes(g, from, via, n) {
+            for second in simple_routes(g, via, to, n) {
+                let edges: Vec<EdgeIndex> = first.iter().chain(&second).copied().collect();
+                let total: f64 = walk(g, held.clone(), &edges, min).iter().sum();
+                best = Some(best.map_or(total, |b: f64| b.min(total)));
+            }
+        }
+        let options = RouteOptions { via: vec![via], ..RouteOptions::default() };
+        match least_effort_route(g, EffortFrom::Role(from), to, &options, min, 1_000_000, |_| true) {
+            Ok(answer) => {
+                prop_assert!(answer.straight.is_none());
+                let found = answer.route.expect("with `via`, a route or an error");
+                prop_assert!(found.route.nodes.contains(&via));
+                let walked: f64 = walk(g, held.clone(), &found.route.edges, min).iter().sum();
+                prop_assert!((found.total - walked).abs() < 1e-6);
+                let b = best.expect("the oracle finds a route where the search does");
+                prop_assert!(found.total <= b + 1e-6, "found {} > oracle {}", found.total, b);
+            }
+            Err(RouteError::Unreachable { .. }) => prop_assert!(best.is_none()),
+            Err(e) => return Err(TestCaseError::fail(format!("{e:?}"))),
+        }
+    }
+}

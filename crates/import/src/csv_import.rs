@@ -1,5 +1,6 @@
 //! Bulk CSV: `nodes.csv` (`id,kind,name`) and `edges.csv` (`from,to,kind,weight`), the layout of
-//! the shared benchmark. Built for a million edges: one pass per file, checks per row, one cycle
+//! the shared benchmark; `edges.csv` may add a column `in_demand` (`true` or empty), O*NET's In
+//! Demand flag of a `uses` edge, which the export writes when a graph has one. Built for a million edges: one pass per file, checks per row, one cycle
 //! check over all prerequisites at the end instead of one per edge, and the graph built in one
 //! go ([`Graph::bulk`]) from compact rows rather than edge by edge.
 
@@ -12,6 +13,8 @@ use crate::error::{DataError, DataErrors};
 
 pub const CSV_NODES: &str = "nodes.csv";
 pub const CSV_EDGES: &str = "edges.csv";
+/// The optional fifth column of `edges.csv`, and the edge field it sets.
+pub const IN_DEMAND: &str = "in_demand";
 
 /// Errors beyond this many are counted, not listed: a wholly wrong file should not print a
 /// million lines.
@@ -52,6 +55,8 @@ struct EdgeRow {
     kind: EdgeKind,
     /// The importance of a `requires` edge, or the effort of a `transition`.
     weight: f64,
+    /// A `uses` edge O*NET marks In Demand.
+    in_demand: bool,
     line: u32,
 }
 
@@ -124,14 +129,17 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
         nodes.push(node);
     }
 
-    let mut reader = match open_csv(&edges_path, &["from", "to", "kind", "weight"]) {
-        Ok(r) => r,
-        Err(e) => {
-            errors.push(e);
-            errors.into_result()?;
-            unreachable!("an error was pushed")
-        }
-    };
+    let mut reader =
+        match open_csv(&edges_path, &["from", "to", "kind", "weight"]).or_else(|first| {
+            open_csv(&edges_path, &["from", "to", "kind", "weight", IN_DEMAND]).map_err(|_| first)
+        }) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(e);
+                errors.into_result()?;
+                unreachable!("an error was pushed")
+            }
+        };
     let mut rows: Vec<EdgeRow> = Vec::new();
     // The row that first states each prerequisite, to put a line on a cycle.
     let mut prerequisite_lines: HashMap<(u32, u32), usize> = HashMap::new();
@@ -160,6 +168,22 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
             Ok(w) if f64::is_finite(w) => w,
             _ => {
                 errors.push(at(format!("the weight `{}` is not a number", &record[3])));
+                continue;
+            }
+        };
+        let in_demand = match record.get(4).map(str::trim) {
+            None | Some("") | Some("false") => false,
+            Some("true") if kind == EdgeKind::Uses => true,
+            Some("true") => {
+                errors.push(at(format!(
+                    "`{IN_DEMAND}` belongs to a `uses` edge, not to `{kind}`"
+                )));
+                continue;
+            }
+            Some(other) => {
+                errors.push(at(format!(
+                    "`{IN_DEMAND}` is `true`, `false` or empty, not `{other}`"
+                )));
                 continue;
             }
         };
@@ -210,6 +234,7 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
             to: b,
             kind,
             weight,
+            in_demand,
             line: line as u32,
         });
     }
@@ -221,6 +246,11 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
             EdgeKind::Requires => edge.importance = Some(r.weight as u8),
             EdgeKind::Transition => edge.effort_hours = Some(r.weight),
             _ => {}
+        }
+        if r.in_demand {
+            edge.extra_mut()
+                .fields
+                .insert(IN_DEMAND.to_string(), skillgraph_graph::Value::Bool(true));
         }
         (
             NodeIndex::new(r.from as usize),

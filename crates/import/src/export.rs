@@ -99,7 +99,6 @@ pub fn to_data_file(graph: &Graph) -> DataFile {
             skill_type: str_field("skill_type"),
             reuse_level: str_field("reuse_level"),
             hot_technology: boolean(f, "hot_technology").map(sp),
-            in_demand: boolean(f, "in_demand").map(sp),
             salary: match f.get("salary") {
                 Some(Value::Record(r)) => Some(sp(Salary {
                     min: number(r, "min"),
@@ -267,7 +266,8 @@ pub fn to_json_string(graph: &Graph) -> Result<String, String> {
 }
 
 /// The bulk CSV layout (`nodes.csv`, `edges.csv`) as (file name, text). It keeps ids, kinds,
-/// names and one weight per edge; aliases, fields and sources are not part of that layout.
+/// names and one weight per edge, and, when some `uses` edge has it, O*NET's In Demand in a
+/// fifth column `in_demand`; aliases, other fields and sources are not part of that layout.
 pub fn to_csv_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
     let mut nodes = csv::Writer::from_writer(Vec::new());
     nodes
@@ -281,10 +281,20 @@ pub fn to_csv_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String
             .write_record([n.id.as_str(), n.kind.as_str(), n.name.as_str()])
             .map_err(|e| e.to_string())?;
     }
+    let in_demand = |e: skillgraph_graph::EdgeIndex| {
+        matches!(
+            graph.edge(e).field(crate::csv_import::IN_DEMAND),
+            Some(skillgraph_graph::Value::Bool(true))
+        )
+    };
+    // Only a graph with the flag gets the column: the benchmark's layout stays as it is.
+    let flagged = graph.edge_indices().any(in_demand);
     let mut edges = csv::Writer::from_writer(Vec::new());
-    edges
-        .write_record(["from", "to", "kind", "weight"])
-        .map_err(|e| e.to_string())?;
+    let mut header = vec!["from", "to", "kind", "weight"];
+    if flagged {
+        header.push(crate::csv_import::IN_DEMAND);
+    }
+    edges.write_record(&header).map_err(|e| e.to_string())?;
     for e in graph.edge_indices() {
         let (a, b) = graph.edge_endpoints(e);
         let edge = graph.edge(e);
@@ -294,14 +304,17 @@ pub fn to_csv_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String
             EdgeKind::Prerequisite => graph.node(a).effort_hours.unwrap_or(0.0),
             EdgeKind::Uses | EdgeKind::Covers => 1.0,
         };
-        edges
-            .write_record([
-                graph.node(a).id.as_str(),
-                graph.node(b).id.as_str(),
-                edge.kind.as_str(),
-                &weight.to_string(),
-            ])
-            .map_err(|e| e.to_string())?;
+        let weight = weight.to_string();
+        let mut record = vec![
+            graph.node(a).id.as_str(),
+            graph.node(b).id.as_str(),
+            edge.kind.as_str(),
+            weight.as_str(),
+        ];
+        if flagged {
+            record.push(if in_demand(e) { "true" } else { "" });
+        }
+        edges.write_record(&record).map_err(|e| e.to_string())?;
     }
     let done = |w: csv::Writer<Vec<u8>>| {
         w.into_inner()

@@ -241,13 +241,13 @@ impl<'a> Loader<'a> {
                 kind_fields.push(("hours_per_level", Skill, v.span(), Value::Number(h)));
             }
         }
-        for (name, value) in [
-            ("hot_technology", e.hot_technology),
-            ("in_demand", e.in_demand),
-        ] {
-            if let Some(v) = value {
-                kind_fields.push((name, Tool, v.span(), Value::Bool(v.into_inner())));
-            }
+        if let Some(v) = e.hot_technology {
+            kind_fields.push((
+                "hot_technology",
+                Tool,
+                v.span(),
+                Value::Bool(v.into_inner()),
+            ));
         }
         if let Some(s) = e.salary {
             let span = s.span();
@@ -475,16 +475,7 @@ impl<'a> Loader<'a> {
                         .by_id(e.id.get_ref())
                         .map(|ix| self.graph.node(ix).kind);
                     match found {
-                        Some(NodeKind::Skill | NodeKind::Tool) => {}
-                        Some(NodeKind::Role) => {
-                            let msg = format!(
-                                "`{}` is a role; a profile lists skills and tools",
-                                e.id.get_ref()
-                            );
-                            self.error(fi, e.id.span(), msg);
-                            ok = false;
-                            continue;
-                        }
+                        Some(_) => {}
                         None => {
                             let msg = format!("there is no node with id `{}`", e.id.get_ref());
                             self.error(fi, e.id.span(), msg);

@@ -121,9 +121,12 @@ pub fn onet_source() -> Source {
 /// digits and `.`, other runs become `-`; `+` becomes `p` and `#` becomes `sharp`, so C++ is
 /// `cpp` and C# is `csharp`; a slug already taken by another name gets `-2`, `-3`, … in file
 /// order). Category = the UNSPSC commodity title given most often for it (ties: the first seen).
-/// `hot_technology` / `in_demand` are true when any occupation's row flags them; a `uses` edge
-/// whose occupation flags the technology as in demand carries the field `in_demand: true` (the
-/// others carry no field, so they stay small). Names keep their vendor ("IBM Terraform"); a
+/// `hot_technology` is true when any occupation's row flags it (O*NET flags a technology
+/// alike in every row). In Demand is O*NET's word for one occupation and one technology
+/// (Microsoft Excel is in demand for 345 occupations and not for 514), so it lives on the
+/// `uses` edge, never on the tool: an edge whose row says Y carries the field
+/// `in_demand: true`; the others carry no field, so they stay small, and read as N (an O*NET
+/// `uses` edge without the field is not in demand). Names keep their vendor ("IBM Terraform"); a
 /// name starting with a well-known vendor also answers to the rest ("Terraform") as an alias.
 ///
 /// Every node and edge has the one source [`onet_source`]. Rows naming an occupation that
@@ -269,7 +272,6 @@ struct Tool {
     /// Commodity titles with how often they were given, in the order first seen.
     categories: Vec<(String, usize)>,
     hot: bool,
-    in_demand: bool,
 }
 
 struct Uses {
@@ -521,7 +523,6 @@ impl OnetLoad {
                         name: example.to_string(),
                         categories: Vec::new(),
                         hot: false,
-                        in_demand: false,
                     });
                     self.tools.len() - 1
                 }
@@ -537,7 +538,6 @@ impl OnetLoad {
             }
             let entry = &mut self.tools[tool];
             entry.hot |= flag(hot);
-            entry.in_demand |= flag(in_demand);
             if !commodity.is_empty() {
                 match entry.categories.iter_mut().find(|(c, _)| c == commodity) {
                     Some((_, count)) => *count += 1,
@@ -716,8 +716,6 @@ impl OnetLoad {
             vendor_aliases += tool.aliases.len();
             tool.fields
                 .insert("hot_technology".to_string(), Value::Bool(t.hot));
-            tool.fields
-                .insert("in_demand".to_string(), Value::Bool(t.in_demand));
             tools.push(graph.add_node(tool));
         }
         for uses in &self.uses {

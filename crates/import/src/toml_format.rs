@@ -122,8 +122,6 @@ pub struct NodeEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hot_technology: Option<Spanned<bool>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub in_demand: Option<Spanned<bool>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub salary: Option<Spanned<Salary>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_openings: Option<Spanned<Vec<JobOpenings>>>,

@@ -362,7 +362,6 @@ fn toml_export_keeps_every_settable_field() {
         set("linux", "hours_per_level", Value::Number(37.0)),
         set("sre", "job_zone", Value::Number(4.0)),
         set("docker", "hot_technology", Value::Bool(true)),
-        set("docker", "in_demand", Value::Bool(false)),
         set("docker", "description", text("Containers.")),
         set(
             "networking",

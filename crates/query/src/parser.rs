@@ -1202,6 +1202,12 @@ fn describe_failure(
         );
     } else if let Some(help) = quote_help {
         error = error.with_help(help);
+    } else if keyword.as_deref() == Some("let") && rest.starts_with(':') {
+        // `let me = [SQL: 4]`: levels are what a saved profile adds.
+        error = error.with_help(
+            "a `let` list takes no levels; to give levels, save a profile: \
+             `profile NAME = [SKILL: LEVEL, …]` (levels 1–5), then use it as `$NAME`",
+        );
     } else if let Some(help) = keyword.as_deref().and_then(usage_help) {
         error = error.with_help(help);
     }

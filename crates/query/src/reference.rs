@@ -128,7 +128,8 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
         keyword: "let",
         usage: "let NAME = [SKILL or TOOL, …]",
         summary: "Name a profile for this session; use it as `$NAME`. A tool counts as the \
-                  skills it covers.",
+                  skills it covers, a role as the skills it requires at its levels. No levels \
+                  here: a saved `profile` takes them.",
         examples: &["let me = [Linux, Python, Docker, Git]"],
     },
     StatementForm {
@@ -151,7 +152,8 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
         keyword: "profile",
         usage: "profile NAME = [SKILL: LEVEL, …] | profile NAME add SKILL: LEVEL, … | profile NAME drop SKILL, …",
         summary: "Save a personal profile in the database: skills and tools with a level 1–5 \
-                  (default 3); tools count as the skills they cover. Use it as `$NAME`.",
+                  (default 3); tools count as the skills they cover, a role (without a level) \
+                  as the skills it requires at its levels. Use it as `$NAME`.",
         examples: &[
             "profile me = [Linux: 4, Python: 3, Docker, Git]",
             "profile me add Kubernetes: 2",
@@ -187,8 +189,9 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
     StatementForm {
         keyword: "unlock",
         usage: "unlock START [min importance N] [limit N]",
-        summary: "The single skills that, learnt next (with their missing prerequisites), most \
-                  reduce the learning hours to every role, with the numbers behind each.",
+        summary: "The single skills that, learnt next, bring most roles within reach: the roles \
+                  whose gap is that one skill, then the roles whose plan has it, then the hours \
+                  it takes off those plans.",
         examples: &["unlock $me limit 5"],
     },
     StatementForm {

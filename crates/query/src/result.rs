@@ -69,6 +69,23 @@ pub struct ResultTable {
     /// The answer as a drawing, for statements that yield a path, a plan or a subgraph
     /// (`path`, `paths`, `learn`, `compare`, `show`, `neighbourhood`); `None` for the rest.
     pub picture: Option<Picture>,
+    /// For an answer whose rows are nodes (a gap, a plan, `why`, `unlock`, …): which columns
+    /// hold each row's name, id and kind. Programs read the id and kind (JSON, CSV); a person
+    /// reads [`ResultTable::for_people`].
+    pub row_nodes: Option<RowNodes>,
+}
+
+/// The columns that say which node a row is about: its name, its id and its kind word
+/// (`role`, `skill`, `knowledge`, `tool`). Names alone do not tell nodes apart: O*NET has a
+/// skill and a knowledge area both called "Mathematics".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowNodes {
+    pub name: usize,
+    pub id: usize,
+    pub kind: usize,
+    /// Whether a person reads the kind column too (`gap` shows it); the id column is for
+    /// programs only.
+    pub kind_shown: bool,
 }
 
 impl ResultTable {
@@ -80,7 +97,88 @@ impl ResultTable {
             rows: Vec::new(),
             notes: Vec::new(),
             picture: None,
+            row_nodes: None,
         }
+    }
+
+    /// Says that rows are nodes named in column `name`: adds the columns `id` and `kind`
+    /// (unless the table has them; a `kind` column it has stays in view), so every row
+    /// pushed after must hold `answers::describe::node_cells` in the columns added, in that order.
+    pub fn with_row_nodes(mut self, name: &str) -> ResultTable {
+        let name = self.column(name).expect("the name column exists");
+        let kind_shown = self.column("kind").is_some();
+        let add = |table: &mut ResultTable, column: &str| {
+            table.column(column).unwrap_or_else(|| {
+                table.columns.push(column.to_string());
+                table.columns.len() - 1
+            })
+        };
+        let id = add(&mut self, "id");
+        let kind = add(&mut self, "kind");
+        self.row_nodes = Some(RowNodes {
+            name,
+            id,
+            kind,
+            kind_shown,
+        });
+        self
+    }
+
+    /// The table as a person reads it: without the columns that are only for programs (a row
+    /// node's id, and its kind where the answer does not show it), and where two rows name
+    /// nodes of the same name (ignoring case), the name followed by what tells them apart —
+    /// the kind (`Mathematics (knowledge)`) where the kinds differ, else the id. Every other
+    /// name stays as it is, so the marks appear only where they are needed.
+    pub fn for_people(&self) -> std::borrow::Cow<'_, ResultTable> {
+        let Some(nodes) = self.row_nodes else {
+            return std::borrow::Cow::Borrowed(self);
+        };
+        let text = |row: &[Cell], i: usize| row.get(i).map(|c| c.display(", ")).unwrap_or_default();
+        let mut by_name: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (r, row) in self.rows.iter().enumerate() {
+            by_name
+                .entry(text(row, nodes.name).to_lowercase())
+                .or_default()
+                .push(r);
+        }
+        let mut table = self.clone();
+        for rows in by_name.values().filter(|rows| rows.len() > 1) {
+            let ids: std::collections::HashSet<String> = rows
+                .iter()
+                .map(|&r| text(&self.rows[r], nodes.id))
+                .collect();
+            if ids.len() < 2 {
+                continue; // the same node twice (a schedule's weeks): nothing to tell apart
+            }
+            let kinds: std::collections::HashSet<String> = rows
+                .iter()
+                .map(|&r| text(&self.rows[r], nodes.kind))
+                .collect();
+            let by = if kinds.len() == ids.len() {
+                nodes.kind
+            } else {
+                nodes.id
+            };
+            for &r in rows {
+                let mark = text(&self.rows[r], by);
+                let name = text(&self.rows[r], nodes.name);
+                table.rows[r][nodes.name] = Cell::Text(format!("{name} ({mark})"));
+            }
+        }
+        let mut hidden = vec![nodes.id];
+        if !nodes.kind_shown {
+            hidden.push(nodes.kind);
+        }
+        hidden.sort_unstable();
+        for &i in hidden.iter().rev() {
+            table.columns.remove(i);
+            for row in &mut table.rows {
+                row.remove(i);
+            }
+        }
+        table.row_nodes = None;
+        std::borrow::Cow::Owned(table)
     }
 
     /// A one-column report of what happened.
@@ -227,5 +325,69 @@ impl Picture {
 
     pub fn find(&self, id: &str) -> Option<&PictureNode> {
         self.nodes.iter().find(|n| n.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[(&str, &str, &str)], kind_column: bool) -> ResultTable {
+        let columns: &[&str] = if kind_column {
+            &["skill", "kind", "hours"]
+        } else {
+            &["skill", "hours"]
+        };
+        let mut t = ResultTable::new(columns.iter().copied()).with_row_nodes("skill");
+        for &(name, id, kind) in rows {
+            let mut row = vec![Cell::text(name)];
+            if kind_column {
+                row.push(Cell::text(kind));
+            }
+            row.push(Cell::Number(1.0));
+            row.push(Cell::text(id));
+            if !kind_column {
+                row.push(Cell::text(kind));
+            }
+            t.push(row);
+        }
+        t
+    }
+
+    fn names(t: &ResultTable) -> Vec<String> {
+        t.rows.iter().map(|r| r[0].display(", ")).collect()
+    }
+
+    #[test]
+    fn people_read_marks_only_where_names_collide_and_no_ids() {
+        let t = table(
+            &[
+                ("Mathematics", "m-skill", "skill"),
+                ("mathematics", "m-know", "knowledge"),
+                ("Writing", "writing", "skill"),
+            ],
+            false,
+        );
+        assert_eq!(t.columns, ["skill", "hours", "id", "kind"]);
+        let shown = t.for_people();
+        assert_eq!(shown.columns, ["skill", "hours"]);
+        assert_eq!(
+            names(&shown),
+            ["Mathematics (skill)", "mathematics (knowledge)", "Writing"]
+        );
+        // The same kind on both sides: only the ids tell them apart.
+        let t = table(
+            &[("Sage", "sage", "tool"), ("Sage", "sage-2", "tool")],
+            true,
+        );
+        let shown = t.for_people();
+        assert_eq!(shown.columns, ["skill", "kind", "hours"]);
+        assert_eq!(names(&shown), ["Sage (sage)", "Sage (sage-2)"]);
+        // One node on several rows (a schedule's weeks) is one node: no mark.
+        let t = table(&[("Git", "git", "skill"), ("Git", "git", "skill")], false);
+        assert_eq!(names(&t.for_people()), ["Git", "Git"]);
+        // A table without row nodes is shown as it is.
+        let plain = ResultTable::new(["a"]);
+        assert!(matches!(plain.for_people(), std::borrow::Cow::Borrowed(_)));
     }
 }

@@ -297,7 +297,7 @@ fn unlock_matches_a_brute_force_recomputation() {
             &mut s,
             &format!("unlock {profile} min importance 1 limit 10"),
         );
-        // The oracle: every learnable skill, and each role's plan hours before and after.
+        // The oracle: every learnable skill, and each role's plan before and after learning it.
         let g = &db.graph;
         let ids: Vec<&str> = profile.trim_matches(['[', ']']).split(", ").collect();
         let mut have: HashSet<NodeIndex> = ids
@@ -310,14 +310,15 @@ fn unlock_matches_a_brute_force_recomputation() {
             have.insert(a);
         }
         let roles = g.nodes_of_kind(NodeKind::Role);
-        let hours = |h: &HashSet<NodeIndex>, r| {
+        let plan = |h: &HashSet<NodeIndex>, r| {
             let mut held = Held::default();
             for &s in h {
                 held.hold(s, None);
             }
-            learning_plan(g, &held, r, 1, &[]).total_hours
+            learning_plan(g, &held, r, 1, &[])
         };
-        let mut expected: Vec<(usize, f64, f64, String)> = Vec::new();
+        // (completed, helped, hours saved, cost, name)
+        let mut expected: Vec<(usize, usize, f64, f64, String)> = Vec::new();
         for skill in g.nodes_of_kind(NodeKind::Skill) {
             let prerequisites_held = g
                 .in_edges(skill, EdgeKind::Prerequisite)
@@ -327,31 +328,45 @@ fn unlock_matches_a_brute_force_recomputation() {
             }
             let mut after = have.clone();
             after.insert(skill);
-            let (mut helped, mut saved) = (0, 0.0);
+            let (mut completed, mut helped, mut saved, mut most) = (0, 0, 0.0, 0.0f64);
             for &r in &roles {
-                let (b, a) = (hours(&have, r), hours(&after, r));
-                if a < b {
-                    helped += 1;
-                    saved += b - a;
-                }
+                let (b, a) = (plan(&have, r), plan(&after, r));
+                let Some(step) = b.steps.iter().find(|st| st.skill == skill) else {
+                    continue;
+                };
+                helped += 1;
+                saved += b.total_hours - a.total_hours;
+                most = most.max(step.effort.hours);
+                completed += usize::from(a.steps.is_empty());
             }
-            expected.push((
-                helped,
-                saved,
-                g.node(skill).effort_hours.unwrap(),
-                g.node(skill).name.clone(),
-            ));
+            let cost = if helped > 0 {
+                most
+            } else {
+                g.node(skill).effort_hours.unwrap()
+            };
+            expected.push((completed, helped, saved, cost, g.node(skill).name.clone()));
         }
         expected.sort_by(|x, y| {
             y.0.cmp(&x.0)
-                .then(y.1.total_cmp(&x.1))
-                .then(x.2.total_cmp(&y.2))
-                .then(x.3.cmp(&y.3))
+                .then(y.1.cmp(&x.1))
+                .then(y.2.total_cmp(&x.2))
+                .then(x.3.total_cmp(&y.3))
+                .then(x.4.cmp(&y.4))
         });
-        let got: Vec<(usize, f64, f64, String)> = table
+        expected.truncate(10);
+        let at = |name: &str| col(&table, name);
+        let got: Vec<(usize, usize, f64, f64, String)> = table
             .rows
             .iter()
-            .map(|r| (num(&r[3]) as usize, num(&r[4]), num(&r[2]), text(&r[1])))
+            .map(|r| {
+                (
+                    num(&r[at("roles_completed")]) as usize,
+                    num(&r[at("roles_helped")]) as usize,
+                    num(&r[at("hours_saved")]),
+                    num(&r[at("cost_hours")]),
+                    text(&r[at("skill")]),
+                )
+            })
             .collect();
         assert_eq!(got, expected, "unlock {profile}");
     }
@@ -361,8 +376,10 @@ fn unlock_matches_a_brute_force_recomputation() {
 fn profiles_are_validated_like_every_write() {
     let mut db = curated();
     let mut s = Session::new();
-    let e = err(&mut db, &mut s, "profile me = [SRE]");
+    // A role stands for its skills at its own levels: it takes none.
+    let e = err(&mut db, &mut s, "profile me = [SRE: 3]");
     assert!(e.message.contains("is a role"), "{}", e.message);
+    assert!(e.message.contains("no level of its own"), "{}", e.message);
     let e = err(&mut db, &mut s, "profile me add Linux: 2");
     assert!(e.message.contains("no saved profile"), "{}", e.message);
     let e = err(&mut db, &mut s, "learn -> SRE");

@@ -19,7 +19,7 @@ use super::cheapest::cheapest_route;
 use super::effort::skill_effort;
 use super::plan::{learning_plan, plan_outcome, LearningPlan};
 use super::routes::{stops, Route, RouteError, RouteOptions};
-use super::skills::{node_bound, requirements, Held, Marks, Standing};
+use super::skills::{node_bound, requirements, Held, Marks, Need, Standing};
 use crate::fxhash::FxBuildHasher;
 use crate::graph::{Graph, StatedMoves};
 use crate::model::{EdgeKind, NodeKind};
@@ -147,6 +147,7 @@ pub fn least_effort_route(
         EffortFrom::Profile(_) => options.via.first().copied(),
     };
     let stated = graph.stated_moves();
+    // Whether a move may be on some route (the search's own rule is per leg).
     let usable = |e: EdgeIndex| {
         if !allows(e) {
             return false;
@@ -217,8 +218,13 @@ pub fn least_effort_route(
         avoid: &options.avoid,
         max_hops: options.max_hops,
         min_importance,
-        usable: &usable,
+        allows: &allows,
         estimate: bound_by_straight,
+        ahead: if bound_by_straight {
+            needs_ahead(graph, &options.via, to, min_importance)
+        } else {
+            Vec::new()
+        },
         upper: straight
             .as_ref()
             .filter(|_| bound_by_straight)
@@ -251,13 +257,22 @@ pub fn least_effort_route(
                 && options.via.is_empty()
                 && search
                     .upper
-                    .is_some_and(|u| search.unmet_hours(h) >= u - tolerance(u));
+                    .is_some_and(|u| search.unmet_hours(h, 0) >= u - tolerance(u));
             if !hopeless {
                 search.qualify_first(h);
             }
         }
     }
     let (found, searched) = search.run();
+    if found.is_none() && straight.is_none() && searched == Searched::Complete {
+        // With `via`, the coarse check above let pass a route that no leg-by-leg route keeps.
+        let a = start_role.unwrap_or(to);
+        return Err(RouteError::Unreachable {
+            from: a,
+            to,
+            reachable_closest: Vec::new(),
+        });
+    }
     let route = found.map(|i| search.walk(&held, i, from));
     // A route that is all learning is offered only when it is cheaper than learning straight
     // by more than the rounding of the estimates on either side.
@@ -283,6 +298,34 @@ pub fn least_effort_route(
         straight,
         searched,
     })
+}
+
+/// For each leg (0 to `via.len()`), the needs of the stops from there on: each skill once, at
+/// the highest level any of them needs (without a level where one needs it so).
+fn needs_ahead(graph: &Graph, via: &[NodeIndex], to: NodeIndex, min: u8) -> Vec<Vec<Need>> {
+    (0..=via.len())
+        .map(|leg| {
+            let mut all: Vec<Need> = via[leg..]
+                .iter()
+                .chain(std::iter::once(&to))
+                .flat_map(|&stop| requirements(graph, stop, min))
+                .collect();
+            all.sort_by_key(|n| n.skill);
+            let mut folded: Vec<Need> = Vec::with_capacity(all.len());
+            for need in all {
+                match folded.last_mut() {
+                    Some(last) if last.skill == need.skill => {
+                        last.level = match (last.level, need.level) {
+                            (Some(a), Some(b)) => Some(a.max(b)),
+                            _ => None,
+                        };
+                    }
+                    _ => folded.push(need),
+                }
+            }
+            folded
+        })
+        .collect()
 }
 
 /// Whether `skill` is a prerequisite of another.
@@ -368,10 +411,14 @@ struct Search<'g, 'o, U> {
     avoid: &'o [NodeIndex],
     max_hops: Option<usize>,
     min_importance: u8,
-    usable: &'o U,
-    /// Whether the goal's unmet needs bound the hours still to come (every move costs
-    /// learning).
+    /// The caller's rule on moves (traps, constraints).
+    allows: &'o U,
+    /// Whether the unmet needs of the stops ahead bound the hours still to come (every move
+    /// costs learning).
     estimate: bool,
+    /// By leg: the needs of every stop still ahead (the `via` stops from that leg on, and the
+    /// goal), each skill once at the highest level any of them needs.
+    ahead: Vec<Vec<Need>>,
     /// No route dearer than this is of use (learning straight costs this).
     upper: Option<f64>,
     states: Vec<State>,
@@ -396,18 +443,22 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
         role == self.to && leg as usize == self.via.len()
     }
 
-    /// A lower bound on the hours from `held` at `role` to the goal.
+    /// A lower bound on the hours from `held` at `role` (on leg `leg`) to the goal.
     fn remaining(&self, held: &Held, role: NodeIndex, leg: u32) -> f64 {
-        if !self.estimate || self.is_goal(role, leg) || (leg as usize) < self.via.len() {
+        if !self.estimate || self.is_goal(role, leg) {
             return 0.0;
         }
-        self.unmet_hours(held)
+        self.unmet_hours(held, leg)
     }
 
-    /// The hours any route from `held` spends on the goal's unmet needs at least.
-    fn unmet_hours(&self, held: &Held) -> f64 {
-        requirements(self.graph, self.to, self.min_importance)
-            .into_iter()
+    /// The hours any route from `held` on leg `leg` spends at least on the needs of the stops
+    /// still ahead (the `via` stops not passed, and the goal) that `held` does not meet.
+    fn unmet_hours(&self, held: &Held, leg: u32) -> f64 {
+        let Some(needs) = self.ahead.get(leg as usize) else {
+            return 0.0;
+        };
+        needs
+            .iter()
             .map(
                 |need| match (held.standing(need.skill, need.level), need.level) {
                     (Standing::Met, _) => 0.0,
@@ -483,7 +534,7 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
                     && graph
                         .links(r, Direction::Outgoing, EdgeKind::Transition)
                         .iter()
-                        .any(|l| (self.usable)(l.edge))
+                        .any(|l| (self.allows)(l.edge))
             })
             .collect();
         roles.sort();
@@ -556,7 +607,13 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
         }
         for link in graph.links(role, Direction::Outgoing, EdgeKind::Transition) {
             let (e, b) = (link.edge, link.node);
-            if self.avoid.contains(&b) || !(self.usable)(e) || self.on_leg(at as u32, b, leg) {
+            if self.avoid.contains(&b) || !(self.allows)(e) || self.on_leg(at as u32, b, leg) {
+                continue;
+            }
+            // A role without requirement data is no free stepping stone: it is entered only
+            // as the end of this leg, or by a move that states its effort.
+            let leg_end = self.via.get(leg as usize).copied().unwrap_or(self.to);
+            if b != leg_end && !has_data(graph, b) && graph.edge_effort_of(e).is_none() {
                 continue;
             }
             let s = &self.states[at];
@@ -598,7 +655,7 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
         let mut best: Option<(f64, EffortMove)> = None;
         for link in graph.links(from, Direction::Outgoing, EdgeKind::Transition) {
             if link.node != self.to
-                || !(self.usable)(link.edge)
+                || !(self.allows)(link.edge)
                 || graph.edge_effort_of(link.edge).is_some()
             {
                 continue;

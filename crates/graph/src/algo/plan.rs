@@ -540,34 +540,47 @@ pub fn closest_roles(
 #[derive(Debug, Clone, PartialEq)]
 pub struct NextSkill {
     pub skill: NodeIndex,
-    /// The skill's own hours, in full (0 without an estimate).
+    /// The hours of the skill's step in the plans it is part of: the most any of them takes
+    /// (from the level held to the highest level one of the roles needs), so learning this
+    /// much serves every role counted; the skill's own hours where no plan has it (0 without
+    /// an estimate).
     pub cost: f64,
-    /// Roles whose learning-plan hours drop.
+    /// Roles whose learning plan has the skill: the gap, or a missing prerequisite of it.
     pub roles_helped: usize,
-    /// That drop, summed over those roles.
+    /// The skill's hours in those plans, summed over the roles.
     pub hours_saved: f64,
-    /// Roles whose learning-plan hours drop to 0.
+    /// Roles for which the skill is all that is left to learn: their gap is this one need.
     pub roles_completed: usize,
 }
 
-/// Every skill that can be learnt next from `have` (not held, every prerequisite held), with
-/// what learning it does to the plan hours ([`Closeness::hours`]) of every role but `exclude`.
-/// In node order; `have` must hold the prerequisites of what it holds ([`held_skills`]).
+/// Every skill that can be learnt next from `have` (not held in full, every prerequisite
+/// held), with what learning it does to the learning plans of every role but `exclude`
+/// ([`learning_plan`], so a need counts exactly when [`gap`] lists it: importance ≥
+/// `min_importance`, not met at the level needed by [`Held::standing`]). In node order;
+/// `have` must hold the prerequisites of what it holds ([`held_skills`]).
 ///
-/// Learning such a skill (to the level each plan needs) takes exactly it out of every plan
-/// that holds it (its prerequisites are held already) and changes no other plan, so one pass
-/// over the roles' plans gives every candidate's effect. Recomputing every plan for every
-/// candidate instead took minutes at a million edges.
+/// A skill held below the level a role needs can be learnt further, so it is a candidate
+/// too. Learning such a skill (to the level each plan needs) takes exactly it out of every
+/// plan that has it and changes no other plan, so one pass over the roles' plans gives every
+/// candidate's effect. Recomputing every plan for every candidate instead took minutes at a
+/// million edges. The counts never depend on hours, so they hold where the data has none.
 pub fn next_skills(
     graph: &Graph,
     have: &Held,
     min_importance: u8,
     exclude: Option<NodeIndex>,
 ) -> Vec<NextSkill> {
-    let learnable =
-        |s: NodeIndex| !have.contains(&s) && prerequisites(graph, s).all(|p| have.contains(&p));
-    // Per skill: roles helped, hours saved, roles completed.
-    let mut effects: HashMap<NodeIndex, (usize, f64, usize)> = HashMap::new();
+    let learnable = |s: NodeIndex| {
+        have.level(s) != Some(None) && prerequisites(graph, s).all(|p| have.contains(&p))
+    };
+    #[derive(Default, Clone, Copy)]
+    struct Effect {
+        helped: usize,
+        hours: f64,
+        most: f64,
+        completed: usize,
+    }
+    let mut effects: HashMap<NodeIndex, Effect> = HashMap::new();
     let mut marks = Marks::new(node_bound(graph));
     for role in graph.node_indices() {
         if Some(role) == exclude || graph.kind_of(role) != Some(NodeKind::Role) {
@@ -575,35 +588,32 @@ pub fn next_skills(
         }
         let roots = plan_roots(graph, have, role, min_importance, &[]);
         let plan = plan_skills(graph, have, role, &roots, &mut marks);
-        let hours: Vec<f64> = plan.iter().map(|(_, e)| e.hours).collect();
-        let before = sum_hours(hours.clone());
-        for (i, (skill, _)) in plan.iter().enumerate() {
+        for (skill, effort) in &plan {
             if !learnable(*skill) {
                 continue;
             }
-            let mut rest = hours.clone();
-            rest.swap_remove(i);
-            let after = sum_hours(rest);
-            if after < before {
-                let effect = effects.entry(*skill).or_default();
-                effect.0 += 1;
-                effect.1 += before - after;
-                effect.2 += usize::from(after == 0.0);
-            }
+            let effect = effects.entry(*skill).or_default();
+            effect.helped += 1;
+            effect.hours += effort.hours;
+            effect.most = effect.most.max(effort.hours);
+            effect.completed += usize::from(plan.len() == 1);
         }
     }
     graph
         .node_indices()
         .filter(|&s| is_skill(graph, s) && learnable(s))
         .map(|skill| {
-            let (roles_helped, hours_saved, roles_completed) =
-                effects.get(&skill).copied().unwrap_or_default();
+            let effect = effects.get(&skill).copied().unwrap_or_default();
             NextSkill {
                 skill,
-                cost: skill_effort(graph, skill, None, None, None).hours,
-                roles_helped,
-                hours_saved,
-                roles_completed,
+                cost: if effect.helped > 0 {
+                    effect.most
+                } else {
+                    skill_effort(graph, skill, None, None, None).hours
+                },
+                roles_helped: effect.helped,
+                hours_saved: effect.hours,
+                roles_completed: effect.completed,
             }
         })
         .collect()

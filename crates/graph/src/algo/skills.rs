@@ -19,7 +19,7 @@ pub enum Start {
     Role(NodeIndex),
     /// Someone who lists these nodes, each with the profile level (1–5) they give it, if any:
     /// skills (held as such), tools (held, and held as the skills they `cover`) and roles (held
-    /// as the skills they `require`, at the role's levels).
+    /// as the skills they `require`, at the role's levels, and the tools they `use`).
     Profile(Vec<(NodeIndex, Option<u8>)>),
 }
 
@@ -190,7 +190,8 @@ impl Standing {
 ///   and every skill a listed role `requires` (at the role's levels).
 ///
 /// All transitive prerequisites of a seed are held in full too (someone who holds a skill
-/// learnt its prerequisites first). Tools: those a role `uses`, those a profile lists. Indices
+/// learnt its prerequisites first). Tools: those a role `uses` (the start role, or a role a
+/// profile lists), those a profile lists. Indices
 /// of nodes that do not exist are ignored, as are entries whose edges lead to non-skills.
 pub fn held_skills(graph: &Graph, start: &Start) -> Held {
     let mut held = Held::default();
@@ -221,7 +222,13 @@ pub fn held_skills(graph: &Graph, start: &Start) -> Held {
                             }
                         }
                     }
-                    Some(NodeKind::Role) => role_skills(&mut held, ix),
+                    // Someone who worked as the role: its skills, and its tools, as from the role.
+                    Some(NodeKind::Role) => {
+                        role_skills(&mut held, ix);
+                        for (_, tool) in graph.out_edges(ix, EdgeKind::Uses) {
+                            held.hold_tool(tool);
+                        }
+                    }
                     None => {}
                 }
             }

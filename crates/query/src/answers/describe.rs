@@ -78,9 +78,11 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
         } else {
             graph.in_edges(ix, kind).collect()
         };
+        // O*NET's skill and knowledge "Mathematics" are both required: tell them apart.
+        let labels = Labels::new(graph, edges.iter().map(|&(_, other)| other));
         for (e, other) in edges {
             let edge = graph.edge(e);
-            let mut text = graph.node(other).name.clone();
+            let mut text = labels.of(graph, [other]).remove(0);
             let mut details = Vec::new();
             if let Some(i) = edge.importance {
                 details.push(format!("importance {i}"));
@@ -98,6 +100,10 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
                 } else {
                     t.clone()
                 });
+            }
+            // O*NET's In Demand: a fact of this role and this tool.
+            if let Some(Value::Bool(true)) = field("in_demand") {
+                details.push("in demand".to_string());
             }
             // O*NET's Related Occupations: the tier, and the rank that orders them.
             if let Some(Value::Text(tier)) = field("tier") {
@@ -207,6 +213,56 @@ pub fn describe_source(graph: &Graph, id: skillgraph_graph::SourceId) -> String 
     text
 }
 
+/// `role`, `skill`, `knowledge` (O*NET's knowledge areas, ESCO's knowledge) or `tool`: equal names of
+/// different kinds (O*NET's skill and knowledge "Mathematics") are told apart.
+pub fn kind_word(graph: &Graph, ix: NodeIndex) -> &'static str {
+    let node = graph.node(ix);
+    let knowledge = node
+        .category
+        .as_deref()
+        .is_some_and(|c| c.eq_ignore_ascii_case("O*NET knowledge"))
+        || matches!(node.fields.get("skill_type"), Some(skillgraph_graph::Value::Text(t)) if t == "knowledge");
+    match node.kind {
+        NodeKind::Tool => "tool",
+        _ if knowledge => "knowledge",
+        NodeKind::Role => "role",
+        _ => "skill",
+    }
+}
+
+/// A node's id and kind word, the two cells [`ResultTable::with_row_nodes`] adds to a row.
+pub fn node_cells(graph: &Graph, ix: NodeIndex) -> [Cell; 2] {
+    [
+        Cell::text(&graph.node(ix).id),
+        Cell::text(kind_word(graph, ix)),
+    ]
+}
+
+/// ESCO's own word for how `role` requires `skill`: `essential` or `optional` (which the
+/// importer maps to importance 5 and 2), read back from the ESCO edge with the highest
+/// importance; `None` where no ESCO source states the requirement.
+pub fn esco_relation(graph: &Graph, role: NodeIndex, skill: NodeIndex) -> Option<&'static str> {
+    graph
+        .out_edges(role, EdgeKind::Requires)
+        .filter(|&(e, to)| {
+            to == skill
+                && graph
+                    .edge(e)
+                    .sources
+                    .iter()
+                    .any(|&s| graph.source(s).key.starts_with("esco"))
+        })
+        .filter_map(|(e, _)| graph.edge(e).importance)
+        .max()
+        .map(|importance| {
+            if importance >= skillgraph_graph::algo::DEFAULT_MIN_IMPORTANCE {
+                "essential"
+            } else {
+                "optional"
+            }
+        })
+}
+
 /// Which edge lists `show` prints for a kind: (label, edge kind, outgoing?).
 fn edge_sections(kind: NodeKind) -> Vec<(&'static str, EdgeKind, bool)> {
     match kind {
@@ -236,11 +292,13 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
     let mut table = ResultTable::new([
         "skill",
         "importance",
+        "esco_relation",
         "effort_hours",
         "category",
         "sources",
         "note",
     ])
+    .with_row_nodes("skill")
     .with_title(format!("skills {} requires", graph.name_of(role)));
     let (edges, groups) = grouped_out_edges(graph, role, EdgeKind::Requires);
     let importance = |e: &EdgeIndex| graph.edge(*e).importance;
@@ -284,13 +342,17 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
             ));
         }
         let (sources, notes) = edge_sources_and_notes(graph, group);
+        let [id, kind] = node_cells(graph, skill);
         table.push(vec![
             Cell::text(&node.name),
             Cell::opt_number(highest.map(f64::from)),
+            esco_relation(graph, role, skill).map_or(Cell::Null, Cell::text),
             Cell::opt_number(node.effort_hours),
             node.category.as_deref().map_or(Cell::Null, Cell::text),
             Cell::List(sources),
             notes,
+            id,
+            kind,
         ]);
     }
     // The notes go by name, whatever the rows' order.
@@ -339,22 +401,60 @@ pub fn importance_note(graph: &Graph, role: NodeIndex) -> Option<String> {
     }
 }
 
-/// Tools a role uses, by name.
+/// Tools a role uses, by name. `in_demand` is O*NET's flag for this role and tool (on the
+/// `uses` edge: employers ask for the tool in this role), `hot_technology` O*NET's flag for
+/// the tool across roles; both empty where no source states them.
 pub fn tools_of(graph: &Graph, role: NodeIndex) -> ResultTable {
-    let mut table = ResultTable::new(["tool", "category", "covers", "sources", "note"])
-        .with_title(format!("tools {} uses", graph.node(role).name));
+    let mut table = ResultTable::new([
+        "tool",
+        "category",
+        "in_demand",
+        "hot_technology",
+        "covers",
+        "sources",
+        "note",
+    ])
+    .with_row_nodes("tool")
+    .with_title(format!("tools {} uses", graph.node(role).name));
     let (edges, mut groups) = grouped_out_edges(graph, role, EdgeKind::Uses);
     // Stable: tools with one name and id keep index order.
     groups.sort_by(|a, b| graph.order_by_name(a.0, b.0));
+    let onet = |e: &EdgeIndex| {
+        graph
+            .edge(*e)
+            .sources
+            .iter()
+            .any(|&s| graph.source(s).key.starts_with("onet"))
+    };
     for (tool, range) in groups {
         let node = graph.node(tool);
-        let (sources, notes) = edge_sources_and_notes(graph, &edges[range]);
+        let group = &edges[range];
+        // O*NET writes the flag on every row: an O*NET edge without it says N.
+        let in_demand = group
+            .iter()
+            .map(|e| match graph.edge(*e).field("in_demand") {
+                Some(Value::Bool(b)) => Some(*b),
+                _ => onet(e).then_some(false),
+            })
+            .fold(None, |all: Option<bool>, one| match (all, one) {
+                (Some(a), Some(b)) => Some(a || b),
+                (a, b) => a.or(b),
+            });
+        let (sources, notes) = edge_sources_and_notes(graph, group);
+        let [id, kind] = node_cells(graph, tool);
         table.push(vec![
             Cell::text(&node.name),
             node.category.as_deref().map_or(Cell::Null, Cell::text),
+            in_demand.map_or(Cell::Null, Cell::Bool),
+            match node.fields.get("hot_technology") {
+                Some(Value::Bool(b)) => Cell::Bool(*b),
+                _ => Cell::Null,
+            },
             Cell::List(names(graph, covered_skills(graph, tool))),
             Cell::List(sources),
             notes,
+            id,
+            kind,
         ]);
     }
     table
@@ -419,6 +519,56 @@ pub fn names(graph: &Graph, nodes: impl IntoIterator<Item = NodeIndex>) -> Vec<S
         .collect()
 }
 
+/// Names for the nodes of one answer that tell equal names apart: a name no other node of the
+/// answer shares (ignoring case) as it is, the others followed by their kind (`Mathematics
+/// (knowledge)`) where the kinds differ, else by their id. The same rule as
+/// [`ResultTable::for_people`], for answers that list names inside a cell.
+pub struct Labels {
+    marked: std::collections::HashMap<NodeIndex, String>,
+}
+
+impl Labels {
+    pub fn new(graph: &Graph, nodes: impl IntoIterator<Item = NodeIndex>) -> Labels {
+        let mut by_name: BTreeMap<String, BTreeSet<NodeIndex>> = BTreeMap::new();
+        for ix in nodes {
+            by_name
+                .entry(graph.node(ix).name.to_lowercase())
+                .or_default()
+                .insert(ix);
+        }
+        let mut marked = std::collections::HashMap::new();
+        for same in by_name.values().filter(|s| s.len() > 1) {
+            let kinds: BTreeSet<&str> = same.iter().map(|&ix| kind_word(graph, ix)).collect();
+            for &ix in same {
+                let node = graph.node(ix);
+                let mark = if kinds.len() == same.len() {
+                    kind_word(graph, ix)
+                } else {
+                    node.id.as_str()
+                };
+                marked.insert(ix, format!("{} ({mark})", node.name));
+            }
+        }
+        Labels { marked }
+    }
+
+    /// The labels of `nodes`, each once, in [`Graph::order_by_name`] order (as [`names`]).
+    pub fn of(&self, graph: &Graph, nodes: impl IntoIterator<Item = NodeIndex>) -> Vec<String> {
+        let mut list: Vec<(NodeIndex, &Node)> =
+            nodes.into_iter().map(|ix| (ix, graph.node(ix))).collect();
+        list.sort_by(|a, b| by_name(a.1, b.1));
+        list.dedup_by_key(|&mut (ix, _)| ix);
+        list.into_iter()
+            .map(|(ix, node)| {
+                self.marked
+                    .get(&ix)
+                    .cloned()
+                    .unwrap_or_else(|| node.name.clone())
+            })
+            .collect()
+    }
+}
+
 /// [`Graph::order_by_name`] of two nodes at hand.
 fn by_name(a: &Node, b: &Node) -> Ordering {
     cmp_ignoring_case(&a.name, &b.name).then_with(|| a.id.cmp(&b.id))
@@ -456,6 +606,14 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
         keys.dedup();
         Cell::List(keys)
     };
+    // Every name the lists show, so that equal names (O*NET's skill and knowledge
+    // "Mathematics") are told apart wherever they meet in this answer.
+    let shown: Vec<NodeIndex> = [EdgeKind::Requires, EdgeKind::Uses]
+        .iter()
+        .flat_map(|&kind| [left, right].map(|n| targets(graph, n, kind)))
+        .flatten()
+        .collect();
+    let labels = Labels::new(graph, shown);
     for (label, kind) in [("skills", EdgeKind::Requires), ("tools", EdgeKind::Uses)] {
         let (a, b) = (targets(graph, left, kind), targets(graph, right, kind));
         let shared: Vec<NodeIndex> = a.intersection(&b).copied().collect();
@@ -464,23 +622,40 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
         let union = a.union(&b).count();
         table.push(vec![
             Cell::text(format!("{label} (only / shared)")),
-            Cell::List(names(graph, only_a)),
-            Cell::List(names(graph, only_b)),
-            Cell::List(names(graph, shared.iter().copied())),
+            Cell::List(labels.of(graph, only_a)),
+            Cell::List(labels.of(graph, only_b)),
+            Cell::List(labels.of(graph, shared.iter().copied())),
             edge_sources(kind),
         ]);
-        let overlap = if union == 0 {
-            100.0
-        } else {
-            (shared.len() as f64 * 1000.0 / union as f64).round() / 10.0
-        };
         table.push(vec![
-            Cell::text(format!("{label} overlap %")),
+            Cell::text(format!("{label} (count)")),
             Cell::Number(a.len() as f64),
             Cell::Number(b.len() as f64),
-            Cell::Number(overlap),
+            Cell::Number(shared.len() as f64),
             Cell::Null,
         ]);
+        // A share of nothing is no figure: with one side empty the data says nothing of it,
+        // which is not the same as the two roles having nothing in common.
+        let overlap = if a.is_empty() || b.is_empty() {
+            Cell::Null
+        } else {
+            Cell::Number((shared.len() as f64 * 1000.0 / union as f64).round() / 10.0)
+        };
+        table.push(vec![
+            Cell::text(format!("{label} overlap % (shared ÷ either)")),
+            Cell::Null,
+            Cell::Null,
+            overlap,
+            Cell::Null,
+        ]);
+        for (side, set) in [(l, &a), (r, &b)] {
+            if set.is_empty() {
+                table.note(format!(
+                    "{} lists no {label} in the data, so the {label} overlap is not computed",
+                    side.name
+                ));
+            }
+        }
     }
     let mut fields: Vec<String> = Vec::new();
     for node in [l, r] {
@@ -556,6 +731,7 @@ pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTa
         ));
     let mut rows: Vec<(String, String, String, Vec<Cell>)> = Vec::new();
     let mut drawn = Vec::new();
+    let labels = Labels::new(graph, seen.keys().copied());
     for e in graph.edge_indices() {
         let (a, b) = graph.edge_endpoints(e);
         if !(seen.contains_key(&a) && seen.contains_key(&b)) {
@@ -568,7 +744,10 @@ pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTa
             (_, Some(h)) => format!("{} h", skillgraph_graph::format_number(h)),
             _ => String::new(),
         };
-        let (na, nb) = (&graph.node(a).name, &graph.node(b).name);
+        let (na, nb) = (
+            &labels.of(graph, [a]).remove(0),
+            &labels.of(graph, [b]).remove(0),
+        );
         rows.push((
             edge.kind.as_str().to_string(),
             na.to_lowercase(),
@@ -607,14 +786,17 @@ mod tests {
     /// `skills_of` as first written: the definition the one above must agree with (a vector of
     /// edges per skill, skills in name order, rows sorted on lower-cased copies of the names).
     fn skills_of_simply(graph: &Graph, role: NodeIndex) -> ResultTable {
+        // No source of these graphs is ESCO's, so `esco_relation` stays empty.
         let mut table = ResultTable::new([
             "skill",
             "importance",
+            "esco_relation",
             "effort_hours",
             "category",
             "sources",
             "note",
         ])
+        .with_row_nodes("skill")
         .with_title(format!("skills {} requires", graph.node(role).name));
         for (skill, edges) in groups_simply(graph, role, EdgeKind::Requires) {
             let node = graph.node(skill);
@@ -643,10 +825,13 @@ mod tests {
             table.push(vec![
                 Cell::text(&node.name),
                 Cell::opt_number(importances.last().map(|&i| f64::from(i))),
+                Cell::Null,
                 Cell::opt_number(node.effort_hours),
                 node.category.as_deref().map_or(Cell::Null, Cell::text),
                 Cell::List(sources),
                 notes,
+                Cell::text(&node.id),
+                Cell::text("skill"),
             ]);
         }
         let number = |cell: &Cell| match cell {
@@ -661,8 +846,18 @@ mod tests {
 
     /// `tools_of` as first written.
     fn tools_of_simply(graph: &Graph, role: NodeIndex) -> ResultTable {
-        let mut table = ResultTable::new(["tool", "category", "covers", "sources", "note"])
-            .with_title(format!("tools {} uses", graph.node(role).name));
+        // No source of these graphs is O*NET's, and no edge or tool states a flag.
+        let mut table = ResultTable::new([
+            "tool",
+            "category",
+            "in_demand",
+            "hot_technology",
+            "covers",
+            "sources",
+            "note",
+        ])
+        .with_row_nodes("tool")
+        .with_title(format!("tools {} uses", graph.node(role).name));
         for (tool, edges) in groups_simply(graph, role, EdgeKind::Uses) {
             let node = graph.node(tool);
             let (sources, notes) = sources_and_notes_simply(graph, &edges);
@@ -672,6 +867,8 @@ mod tests {
             table.push(vec![
                 Cell::text(&node.name),
                 node.category.as_deref().map_or(Cell::Null, Cell::text),
+                Cell::Null,
+                Cell::Null,
                 Cell::List(
                     covered
                         .into_iter()
@@ -680,6 +877,8 @@ mod tests {
                 ),
                 Cell::List(sources),
                 notes,
+                Cell::text(&node.id),
+                Cell::text("tool"),
             ]);
         }
         table

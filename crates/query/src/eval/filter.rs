@@ -349,7 +349,9 @@ fn check_operand(
             value.span,
             "`in` takes a list, e.g. `in [\"a\", \"b\"]`",
         )),
-        (CompareOp::Contains, FieldType::TextList, Value::Text(_)) => Ok(()),
+        (CompareOp::Contains | CompareOp::StartsWith, FieldType::TextList, Value::Text(_)) => {
+            Ok(())
+        }
         (CompareOp::Contains | CompareOp::StartsWith, FieldType::Text, Value::Text(_)) => Ok(()),
         (CompareOp::Contains | CompareOp::StartsWith, _, _) => mismatch("text"),
         (_, FieldType::Number, Value::Number(_)) => Ok(()),
@@ -359,6 +361,15 @@ fn check_operand(
         (CompareOp::Eq | CompareOp::Ne, FieldType::Bool, Value::Bool(_)) => Ok(()),
         (_, FieldType::Bool, _) => mismatch("true or false with = or !="),
         _ => Ok(()),
+    }
+}
+
+/// `contains` (a substring) or `starts with` (a prefix) on text, ignoring case.
+fn text_matches(op: CompareOp, text: &str, wanted: &str) -> bool {
+    let (text, wanted) = (text.to_lowercase(), wanted.to_lowercase());
+    match op {
+        CompareOp::StartsWith => text.starts_with(&wanted),
+        _ => text.contains(&wanted),
     }
 }
 
@@ -395,13 +406,16 @@ fn compare(
             Value::List(items) => items.iter().any(|item| values_equal(actual, item)),
             _ => return type_error(),
         },
-        CompareOp::Contains => match (actual, wanted) {
-            (Value::Text(a), Value::Text(w)) => a.to_lowercase().contains(&w.to_lowercase()),
-            (Value::List(items), w) => items.iter().any(|i| values_equal(i, w)),
-            _ => return type_error(),
-        },
-        CompareOp::StartsWith => match (actual, wanted) {
-            (Value::Text(a), Value::Text(w)) => a.to_lowercase().starts_with(&w.to_lowercase()),
+        // One meaning for text and lists of text: a list matches when one of its entries does,
+        // as the text would (`aliases contains "help desk"` finds "IT help desk technician").
+        CompareOp::Contains | CompareOp::StartsWith => match (actual, wanted) {
+            (Value::Text(a), Value::Text(w)) => text_matches(op, a, w),
+            (Value::List(items), Value::Text(w)) => items
+                .iter()
+                .any(|i| matches!(i, Value::Text(a) if text_matches(op, a, w))),
+            (Value::List(items), w) if op == CompareOp::Contains => {
+                items.iter().any(|i| values_equal(i, w))
+            }
             _ => return type_error(),
         },
         CompareOp::Eq => {

@@ -140,26 +140,30 @@ impl Session {
             StatementKind::Let { name, profile } => {
                 let graph = db.graph();
                 let mut ids = Vec::new();
+                let mut roles = 0;
                 for item in &profile.items {
+                    // A role stands for the skills it requires, at its levels.
                     let ix = resolve(graph, item)?;
-                    if graph.node(ix).kind == NodeKind::Role {
-                        return Err(QueryError::new(
-                            item.span,
-                            format!(
-                                "`{}` is a role; a profile lists skills and tools",
-                                graph.node(ix).name
-                            ),
-                        ));
-                    }
+                    roles += usize::from(graph.node(ix).kind == NodeKind::Role);
                     ids.push(graph.node(ix).id.clone());
                 }
-                let count = ids.len();
+                let count = ids.len() - roles;
                 self.profiles.insert(name.value.clone(), ids);
+                let plural = |n: usize| if n == 1 { "" } else { "s" };
+                let roles = match roles {
+                    0 => String::new(),
+                    n => format!(
+                        " and {n} role{} (with the skills {} requires{})",
+                        plural(n),
+                        if n == 1 { "it" } else { "they" },
+                        if n == 1 { "s" } else { "" }
+                    ),
+                };
                 Ok(ResultTable::message([format!(
-                    "profile ${} holds {count} skill{}/tool{}",
+                    "profile ${} holds {count} skill{}/tool{}{roles}",
                     name.value,
-                    if count == 1 { "" } else { "s" },
-                    if count == 1 { "" } else { "s" },
+                    plural(count),
+                    plural(count),
                 )]))
             }
             StatementKind::ShowProfile(name) => profiles::show(db.graph(), name),
@@ -243,17 +247,7 @@ impl Session {
                 }
                 let mut nodes = Vec::new();
                 for item in &profile.items {
-                    let ix = resolve(graph, item)?;
-                    if graph.node(ix).kind == NodeKind::Role {
-                        return Err(QueryError::new(
-                            item.span,
-                            format!(
-                                "`{}` is a role; a profile lists skills and tools",
-                                graph.node(ix).name
-                            ),
-                        ));
-                    }
-                    nodes.push((ix, None));
+                    nodes.push((resolve(graph, item)?, None));
                 }
                 Ok(Origin::Profile(nodes))
             }

@@ -14,7 +14,7 @@ use skillgraph_graph::{
 };
 
 use super::{closest_word, resolve, resolve_kind, Session};
-use crate::answers::describe::names;
+use crate::answers::describe::{esco_relation, names, node_cells};
 use crate::ast::{GapQuery, LevelItem, NodeRef, Spanned, StatementKind, UnlockQuery};
 use crate::diagnostic::{ErrorKind, QueryError};
 use crate::result::{Cell, ResultTable};
@@ -37,19 +37,30 @@ fn saved<'g>(graph: &'g Graph, name: &Spanned<String>) -> Result<&'g Profile, Qu
     })
 }
 
-/// A profile entry's node: a skill or a tool.
+/// A profile entry's node: a skill, a tool, or a role (which stands for the skills it
+/// requires, at its levels).
 fn entry_node(graph: &Graph, node: &NodeRef) -> Result<NodeIndex, QueryError> {
-    let ix = resolve(graph, node)?;
-    if graph.node(ix).kind == NodeKind::Role {
-        return Err(QueryError::new(
-            node.span,
+    resolve(graph, node)
+}
+
+/// A role in a profile brings its own levels: the ones it requires its skills at.
+fn no_level_on_a_role(graph: &Graph, ix: NodeIndex, item: &LevelItem) -> Result<(), QueryError> {
+    match &item.level {
+        Some(level) if graph.node(ix).kind == NodeKind::Role => Err(QueryError::new(
+            level.span,
             format!(
-                "`{}` is a role; a profile lists skills and tools",
+                "`{}` is a role: it counts as the skills it requires, at the levels it requires \
+                 them, so it takes no level of its own",
                 graph.node(ix).name
             ),
-        ));
+        )
+        .with_help(format!(
+            "write `{}` without `: {}`",
+            graph.node(ix).name,
+            level.value
+        ))),
+        _ => Ok(()),
     }
-    Ok(ix)
 }
 
 fn add_items(
@@ -60,6 +71,7 @@ fn add_items(
 ) -> Result<(), QueryError> {
     for item in items {
         let ix = entry_node(graph, &item.node)?;
+        no_level_on_a_role(graph, ix, item)?;
         let level = item.level.as_ref().map_or(DEFAULT_LEVEL, |l| l.value);
         profile
             .entries
@@ -107,6 +119,19 @@ pub fn change(graph: &Graph, statement: &StatementKind) -> Result<Change, QueryE
             };
             for node in items {
                 let ix = entry_node(graph, node)?;
+                if graph.node(ix).kind == NodeKind::Role {
+                    return Err(QueryError::new(
+                        node.span,
+                        format!(
+                            "`{}` is a role; `learnt` and `learning` mark skills and tools",
+                            graph.node(ix).name
+                        ),
+                    )
+                    .with_help(format!(
+                        "to count what the role requires as held: `profile {} add {}`",
+                        name.value, node
+                    )));
+                }
                 profile
                     .entries
                     .entry(graph.node(ix).id.clone())
@@ -127,23 +152,42 @@ pub fn change(graph: &Graph, statement: &StatementKind) -> Result<Change, QueryE
 pub fn show(graph: &Graph, name: &Spanned<String>) -> Result<ResultTable, QueryError> {
     let profile = saved(graph, name)?;
     let mut table = ResultTable::new(["entry", "kind", "level", "state", "counts_as"])
+        .with_row_nodes("entry")
         .with_title(format!("profile {}", profile.name));
     let mut rows: Vec<(String, Vec<Cell>)> = Vec::new();
     for (id, entry) in &profile.entries {
         let Some(ix) = graph.by_id(id) else { continue };
         let node = graph.node(ix);
-        let counts_as = match node.kind {
-            NodeKind::Tool => names(graph, graph.out_edges(ix, EdgeKind::Covers).map(|(_, s)| s)),
-            _ => vec![node.name.clone()],
+        let (level, counts_as) = match node.kind {
+            NodeKind::Tool => (
+                Cell::Number(f64::from(entry.level)),
+                names(graph, graph.out_edges(ix, EdgeKind::Covers).map(|(_, s)| s)),
+            ),
+            NodeKind::Role => {
+                let skills = requirements(graph, ix, 0).len();
+                (
+                    Cell::Null,
+                    vec![format!(
+                        "the {skills} skill{} it requires, at its levels",
+                        if skills == 1 { "" } else { "s" }
+                    )],
+                )
+            }
+            NodeKind::Skill => (
+                Cell::Number(f64::from(entry.level)),
+                vec![node.name.clone()],
+            ),
         };
+        let [id, kind] = node_cells(graph, ix);
         rows.push((
             node.name.to_lowercase(),
             vec![
                 Cell::text(&node.name),
-                Cell::text(node.kind.as_str()),
-                Cell::Number(f64::from(entry.level)),
+                kind,
+                level,
                 Cell::text(entry.state.as_str()),
                 Cell::List(counts_as),
+                id,
             ],
         ));
     }
@@ -233,8 +277,10 @@ pub fn why(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
         Origin::Profile(nodes) => nodes
             .iter()
             .flat_map(|&(ix, _)| {
+                // What a tool covers, and what a role requires, is held as directly as a skill.
                 let covered: Vec<NodeIndex> = graph
                     .out_edges(ix, EdgeKind::Covers)
+                    .chain(graph.out_edges(ix, EdgeKind::Requires))
                     .map(|(_, s)| s)
                     .collect();
                 std::iter::once(ix).chain(covered)
@@ -288,6 +334,7 @@ pub fn why(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
             (effort.hours, effort.explain())
         };
         let node = graph.node(need.skill);
+        let [id, kind] = node_cells(graph, need.skill);
         rows.push((
             met,
             need.importance,
@@ -295,11 +342,14 @@ pub fn why(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
             vec![
                 Cell::text(&node.name),
                 Cell::Number(f64::from(need.importance)),
+                esco_relation(graph, to, need.skill).map_or(Cell::Null, Cell::text),
                 Cell::text(status),
                 Cell::text(level),
                 Cell::Number(hours),
                 Cell::text(basis),
                 Cell::Number((counts * 100.0).round() / 100.0),
+                id,
+                kind,
             ],
         ));
     }
@@ -308,12 +358,14 @@ pub fn why(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
     let mut table = ResultTable::new([
         "skill",
         "importance",
+        "esco_relation",
         "status",
         "level",
         "hours",
         "hours_basis",
         "counts",
-    ]);
+    ])
+    .with_row_nodes("skill");
     table = if total == 0.0 {
         table.with_title(format!(
             "why: no match can be computed with {}: no required skills to compare",
@@ -338,10 +390,12 @@ pub fn why(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
     Ok(table)
 }
 
-/// `unlock START`: the single skills that, learnt next, most reduce the hours to the most
-/// roles. A skill can be learnt next when every prerequisite is held. Ranked by the number of
-/// roles whose learning-plan hours drop, then the hours saved summed over those roles, then
-/// the skill's own hours (fewer first), then name.
+/// `unlock START`: the single skills that, learnt next, bring the most roles within reach. A
+/// skill can be learnt next when it is not held in full and every prerequisite is held.
+/// Ranked by the roles it completes (their gap is this one need), then the roles whose
+/// learning plan has it, then the hours those plans spend on it, then its cost (fewer first),
+/// then name. The same needs as `gap`: importance ≥ `min importance`, levels compared by
+/// `Held::standing`.
 pub fn unlock(
     session: &Session,
     graph: &Graph,
@@ -357,8 +411,9 @@ pub fn unlock(
     };
     let mut results = next_skills(graph, &have, min, exclude);
     results.sort_by(|a, b| {
-        b.roles_helped
-            .cmp(&a.roles_helped)
+        b.roles_completed
+            .cmp(&a.roles_completed)
+            .then(b.roles_helped.cmp(&a.roles_helped))
             .then(b.hours_saved.total_cmp(&a.hours_saved))
             .then(a.cost.total_cmp(&b.cost))
             .then(graph.order_by_name(a.skill, b.skill))
@@ -366,25 +421,31 @@ pub fn unlock(
     let mut table = ResultTable::new([
         "rank",
         "skill",
-        "cost_hours",
-        "roles_helped",
-        "hours_saved",
         "roles_completed",
+        "roles_helped",
+        "cost_hours",
+        "hours_saved",
     ])
+    .with_row_nodes("skill")
     .with_title("skills that, learnt next, help most");
     for (i, u) in results.iter().take(limit).enumerate() {
+        let [id, kind] = node_cells(graph, u.skill);
         table.push(vec![
             Cell::Number((i + 1) as f64),
             Cell::text(&graph.node(u.skill).name),
-            Cell::Number(u.cost),
-            Cell::Number(u.roles_helped as f64),
-            Cell::Number(u.hours_saved),
             Cell::Number(u.roles_completed as f64),
+            Cell::Number(u.roles_helped as f64),
+            Cell::Number(u.cost),
+            Cell::Number(u.hours_saved),
+            id,
+            kind,
         ]);
     }
-    table.note(
-        "only skills whose prerequisites are held; roles_helped = roles whose learning-plan hours \
-         drop; hours_saved = that drop summed over them; roles_completed = roles needing nothing more",
-    );
+    table.note(format!(
+        "only skills not held in full whose prerequisites are held; roles_completed = roles whose \
+         gap is this one skill (importance ≥ {min}, as `gap` counts it); roles_helped = roles \
+         whose learning plan has it; cost_hours = the most its step takes in those plans; \
+         hours_saved = its hours summed over them"
+    ));
     Ok(table)
 }

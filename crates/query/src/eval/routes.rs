@@ -11,7 +11,7 @@ use skillgraph_graph::algo::{
 use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind, ESTIMATE_SOURCE};
 
 use super::{resolve_kind, Session};
-use crate::answers::describe::{names, source_keys};
+use crate::answers::describe::{esco_relation, names, node_cells, source_keys, Labels};
 use crate::answers::pictures;
 use crate::ast::{
     ClosestQuery, GapQuery, LearnQuery, NodeRef, PathQuery, PathsQuery, RouteFilter, Span, Spanned,
@@ -590,11 +590,8 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
         }
     }
     resolved.options.max_hops.get_or_insert(limits.max_hops);
-    let limit = q
-        .limit
-        .as_ref()
-        .map_or(10, |l| l.value)
-        .min(limits.max_routes);
+    let asked = q.limit.as_ref().map_or(10, |l| l.value);
+    let limit = asked.min(limits.max_routes);
     let whole = q.from.span().to(q.to.span);
     let mut result = match all_routes(
         graph,
@@ -621,6 +618,11 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
             Cell::Number(route.moves() as f64),
             Cell::text(route_text(graph, route)),
         ]);
+    }
+    if asked > limit {
+        table.note(format!(
+            "`limit {asked}` is more than `paths` lists: at most {limit} routes are listed"
+        ));
     }
     match result.stopped_by {
         Some(Limit::Results(n)) => table.note(format!(
@@ -720,15 +722,40 @@ fn data_notes(
     if min_given {
         return;
     }
-    let below = algo::requirements(graph, to, 1)
+    let needs = algo::requirements(graph, to, 1);
+    let (mut optional, mut below) = (0, 0);
+    for need in needs
         .iter()
         .filter(|need| need.importance < min && !have.meets(need.skill, need.level))
-        .count();
+    {
+        match esco_relation(graph, to, need.skill) {
+            Some("optional") => optional += 1,
+            _ => below += 1,
+        }
+    }
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    let them = |n: usize| if n == 1 { "it" } else { "them" };
+    if optional > 0 {
+        // ESCO's own words: what is essential to every job under the title, and what only
+        // some of them ask for.
+        let essential = needs
+            .iter()
+            .filter(|need| esco_relation(graph, to, need.skill) == Some("essential"))
+            .count();
+        table.note(format!(
+            "only the skills ESCO calls essential for {} ({essential}) are counted; {optional} \
+             optional skill{} (asked for in some of its jobs only) left out: add `min importance 1` \
+             to include {}",
+            name(graph, to),
+            plural(optional),
+            them(optional)
+        ));
+    }
     if below > 0 {
         table.note(format!(
             "{below} more skill{} of importance below {min} left out: add `min importance 1` to include {}",
-            if below == 1 { "" } else { "s" },
-            if below == 1 { "it" } else { "them" }
+            plural(below),
+            them(below)
         ));
     }
 }
@@ -806,11 +833,13 @@ pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
         "skill",
         "kind",
         "importance",
+        "esco_relation",
         "level",
         "effort_hours",
         "hours_source",
         "missing_prerequisites",
     ])
+    .with_row_nodes("skill")
     .with_title(format!(
         "gap {label} → {}: {} skill{}{}, {} hours",
         name(graph, to),
@@ -820,25 +849,31 @@ pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
         format_number(hours)
     ));
     for g in &items {
+        let [id, kind] = node_cells(graph, g.skill);
         table.push(vec![
             Cell::text(name(graph, g.skill)),
-            Cell::text(kind_word(graph, g.skill)),
+            kind,
             Cell::Number(f64::from(g.importance)),
+            esco_relation(graph, to, g.skill).map_or(Cell::Null, Cell::text),
             Cell::text(level_text(g.from_level, g.needed_level)),
             Cell::Number(g.effort.hours),
             hours_source(&g.effort),
             Cell::List(names(graph, g.missing_prerequisites.iter().copied())),
+            id,
         ]);
     }
     for t in &tools {
+        let [id, kind] = node_cells(graph, t.tool);
         table.push(vec![
             Cell::text(name(graph, t.tool)),
-            Cell::text("tool"),
+            kind,
+            Cell::Null,
             Cell::Null,
             Cell::text(tool_flags(t)),
             Cell::Number(t.effort.hours),
             hours_source(&t.effort),
             Cell::List(Vec::new()),
+            id,
         ]);
     }
     let has_data = graph
@@ -873,22 +908,6 @@ pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
             .chain(tools.iter().map(|t| &t.effort)),
     );
     Ok(table)
-}
-
-/// `skill`, `knowledge` (O*NET's knowledge areas, ESCO's knowledge) or `tool`: equal names of
-/// different kinds (O*NET's skill and knowledge "Mathematics") are told apart.
-fn kind_word(graph: &Graph, ix: NodeIndex) -> &'static str {
-    let node = graph.node(ix);
-    let knowledge = node
-        .category
-        .as_deref()
-        .is_some_and(|c| c.eq_ignore_ascii_case("O*NET knowledge"))
-        || matches!(node.fields.get("skill_type"), Some(skillgraph_graph::Value::Text(t)) if t == "knowledge");
-    match node.kind {
-        NodeKind::Tool => "tool",
-        _ if knowledge => "knowledge",
-        _ => "skill",
-    }
 }
 
 fn tools_words(n: usize) -> String {
@@ -991,12 +1010,16 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
         for s in &plan.steps {
             have.learn(s.skill, s.to_level);
             let mut why = match &s.reason {
-                Reason::Required { importance } => {
-                    format!(
+                Reason::Required { importance } => match esco_relation(graph, stop, s.skill) {
+                    Some(relation) => format!(
+                        "{relation} for {} in ESCO (importance {importance})",
+                        name(graph, stop)
+                    ),
+                    None => format!(
                         "required by {} (importance {importance})",
                         name(graph, stop)
-                    )
-                }
+                    ),
+                },
                 Reason::Named => "named by the move".to_string(),
                 Reason::PrerequisiteOf(list) => format!(
                     "prerequisite of {}",
@@ -1185,7 +1208,7 @@ fn plan_table(graph: &Graph, steps: &[Step], with_for: bool) -> ResultTable {
         "why",
         "covered_by",
     ]);
-    let mut table = ResultTable::new(columns);
+    let mut table = ResultTable::new(columns).with_row_nodes("skill");
     let mut total = 0.0;
     for (i, s) in steps.iter().enumerate() {
         total += s.hours;
@@ -1204,6 +1227,7 @@ fn plan_table(graph: &Graph, steps: &[Step], with_for: bool) -> ResultTable {
             Cell::text(&s.why),
             Cell::List(names(graph, s.covered_by.iter().copied())),
         ]);
+        row.extend(node_cells(graph, s.skill));
         table.push(row);
     }
     table
@@ -1245,7 +1269,8 @@ fn week_slices(steps: &[Step], per_week: f64) -> Vec<pictures::WeekSlice> {
 /// profile is learning.
 fn week_table(graph: &Graph, steps: &[Step], slices: &[pictures::WeekSlice]) -> ResultTable {
     let mut table =
-        ResultTable::new(["week", "skill", "hours", "week_total", "finishes", "status"]);
+        ResultTable::new(["week", "skill", "hours", "week_total", "finishes", "status"])
+            .with_row_nodes("skill");
     for slice in slices {
         let step = &steps[slice.step];
         let week_total: f64 = slices
@@ -1253,6 +1278,7 @@ fn week_table(graph: &Graph, steps: &[Step], slices: &[pictures::WeekSlice]) -> 
             .filter(|s| s.week == slice.week)
             .map(|s| s.hours)
             .sum();
+        let [id, kind] = node_cells(graph, step.skill);
         table.push(vec![
             Cell::Number(f64::from(slice.week)),
             Cell::text(name(graph, step.skill)),
@@ -1264,6 +1290,8 @@ fn week_table(graph: &Graph, steps: &[Step], slices: &[pictures::WeekSlice]) -> 
             } else {
                 Cell::Null
             },
+            id,
+            kind,
         ]);
     }
     table
@@ -1357,7 +1385,9 @@ fn similar_to_role(
         columns.extend(["skills_pct", "titles_pct", "tools_pct", "zone_factor"]);
     }
     let pct = |share: f64| (share * 1000.0).round() / 10.0;
-    let mut table = ResultTable::new(columns).with_title(format!("roles most like {label}"));
+    let mut table = ResultTable::new(columns)
+        .with_row_nodes("role")
+        .with_title(format!("roles most like {label}"));
     for (i, s) in list.iter().take(limit).enumerate() {
         let mut row = vec![
             Cell::Number((i + 1) as f64),
@@ -1375,6 +1405,7 @@ fn similar_to_role(
                 Cell::Number((s.zone * 100.0).round() / 100.0),
             ]);
         }
+        row.extend(node_cells(graph, s.role));
         table.push(row);
     }
     for &(trap, e) in &traps {
@@ -1434,7 +1465,9 @@ fn closest_by_plan(
     if explain {
         columns.extend(["held (importance)", "missing (importance)"]);
     }
-    let mut table = ResultTable::new(columns).with_title(format!("roles closest to {label}"));
+    let mut table = ResultTable::new(columns)
+        .with_row_nodes("role")
+        .with_title(format!("roles closest to {label}"));
     for (i, c) in list.iter().take(limit).enumerate() {
         let mut row = vec![
             Cell::Number((i + 1) as f64),
@@ -1456,8 +1489,10 @@ fn closest_by_plan(
                     .cmp(&a.importance)
                     .then(graph.order_by_name(a.skill, b.skill))
             });
+            let labels = Labels::new(graph, required.iter().map(|need| need.skill));
             for need in required {
-                let text = format!("{} ({})", name(graph, need.skill), need.importance);
+                let label = labels.of(graph, [need.skill]).remove(0);
+                let text = format!("{label} ({})", need.importance);
                 if have.meets(need.skill, need.level) {
                     held.push(text);
                 } else {
@@ -1466,6 +1501,7 @@ fn closest_by_plan(
             }
             row.extend([Cell::List(held), Cell::List(missing)]);
         }
+        row.extend(node_cells(graph, c.role));
         table.push(row);
     }
     table.note(

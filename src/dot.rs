@@ -1,0 +1,176 @@
+//! Dot commands (`.format csv`, `.read FILE`, …): settings and helpers of a session, not
+//! statements of the language. They work the same in the shell and in scripts (`run`, standard
+//! input), where a line that starts with `.` is one.
+
+use skillgraph_graph::schema::FIELDS;
+use skillgraph_graph::{EdgeKind, NodeKind};
+
+use crate::engine::{Engine, Outcome};
+use crate::output::{self, Format};
+
+/// The dot commands, with what each does (for `.help` and completion).
+pub const META_COMMANDS: &[(&str, &str)] = &[
+    (
+        ".help",
+        "show help, or `.help STATEMENT` for one statement with examples",
+    ),
+    (".format", "set the output format: `.format table|json|csv`"),
+    (
+        ".timing",
+        "print parse and run time after each statement: `.timing on|off`",
+    ),
+    (".read", "run the statements in a file: `.read FILE`"),
+    (".schema", "node kinds, their fields, and edge kinds"),
+    (".sources", "where the facts come from, with licences"),
+    (".stats", "counts of nodes and edges"),
+    (".quit", "leave the shell (Ctrl-D does too)"),
+];
+
+/// The file name of `.read`, as typed or as completed: quotes and `\ ` (from completion of a
+/// name with spaces) removed.
+pub fn file_argument(arg: &str) -> String {
+    for quote in ['"', '\''] {
+        if let Some(inner) = arg.strip_prefix(quote).and_then(|a| a.strip_suffix(quote)) {
+            return inner.to_string();
+        }
+    }
+    arg.replace("\\ ", " ")
+}
+
+#[derive(PartialEq)]
+pub enum DotOutcome {
+    Continue {
+        /// Whether statements ran (`.read`), which may have changed the graph.
+        ran_statements: bool,
+        /// Whether the command did what it was asked (a script stops at one that did not).
+        ok: bool,
+    },
+    Quit,
+}
+
+/// Runs a dot command, in the shell or in a script.
+pub fn run(engine: &mut Engine, line: &str) -> DotOutcome {
+    let mut ok = true;
+    let (command, arg) = line
+        .split_once(char::is_whitespace)
+        .map_or((line, ""), |(c, a)| (c, a.trim()));
+    match command {
+        ".quit" | ".exit" => return DotOutcome::Quit,
+        ".help" => {
+            let examples = crate::examples::Examples::of(engine.graph());
+            output::write_out(&crate::help::help(arg, &examples))
+        }
+        ".format" if arg.is_empty() => {
+            output::write_out(&format!("output format: {}\n", engine.format.name()))
+        }
+        ".format" => match Format::parse(arg) {
+            Some(f) => {
+                engine.format = f;
+                // The acknowledgement is not data: a script's answers stay one stream.
+                eprintln!("output format: {}", f.name());
+            }
+            None => {
+                ok = false;
+                eprintln!("error: `.format` takes table, json or csv, not `{arg}`")
+            }
+        },
+        ".timing" => match arg {
+            "on" | "off" => {
+                engine.timing = arg == "on";
+                eprintln!("timing {arg}");
+            }
+            "" => output::write_out(&format!(
+                "timing {}\n",
+                if engine.timing { "on" } else { "off" }
+            )),
+            _ => {
+                ok = false;
+                eprintln!("error: `.timing` takes on or off, not `{arg}`")
+            }
+        },
+        ".read" if arg.is_empty() => {
+            ok = false;
+            eprintln!("error: `.read` takes a file name")
+        }
+        ".read" => match std::fs::read_to_string(file_argument(arg)) {
+            Ok(text) => {
+                let outcome = engine.run_script(arg, &text);
+                return DotOutcome::Continue {
+                    ran_statements: true,
+                    ok: outcome == Outcome::Ok,
+                };
+            }
+            Err(e) => {
+                ok = false;
+                eprintln!("error: cannot read {arg}: {e}")
+            }
+        },
+        ".schema" => output::write_out(&schema_text()),
+        ".sources" => {
+            let table = crate::commands::sources_table(engine.graph());
+            output::print(&table, engine.format);
+        }
+        ".stats" => {
+            let table = crate::commands::stats_table(engine.graph());
+            output::print(&table, engine.format);
+        }
+        other => {
+            ok = false;
+            let near = META_COMMANDS
+                .iter()
+                .map(|(c, _)| (strsim::normalized_damerau_levenshtein(other, c), *c))
+                .filter(|(s, _)| *s >= 0.5)
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            match near {
+                Some((_, c)) => eprintln!("error: unknown command `{other}`; did you mean `{c}`?"),
+                None => eprintln!("error: unknown command `{other}`; `.help` lists the commands"),
+            }
+        }
+    }
+    DotOutcome::Continue {
+        ran_statements: false,
+        ok,
+    }
+}
+
+fn schema_text() -> String {
+    let mut out = String::from("node kinds and their fields:\n");
+    for kind in NodeKind::ALL {
+        out.push_str(&format!("  {kind}\n"));
+        for f in FIELDS
+            .iter()
+            .filter(|f| f.kinds.is_empty() || f.kinds.contains(&kind))
+        {
+            out.push_str(&format!(
+                "    {:<15} {:<16} {}\n",
+                f.name,
+                f.ty.as_str(),
+                f.doc
+            ));
+        }
+    }
+    out.push_str("edge kinds:\n");
+    for kind in EdgeKind::ALL {
+        let (a, b) = kind.endpoints();
+        let props = match kind {
+            EdgeKind::Requires => "importance 1–5, note",
+            EdgeKind::Transition => "effort_hours, skills, note",
+            _ => "note",
+        };
+        out.push_str(&format!("  {:<13} {a} → {b}   ({props})\n", kind.as_str()));
+    }
+    out.push_str("  prerequisite A → B means A must be learnt before B\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_name_as_completed_or_quoted() {
+        assert_eq!(file_argument("my\\ plan.sgq"), "my plan.sgq");
+        assert_eq!(file_argument("\"my plan.sgq\""), "my plan.sgq");
+        assert_eq!(file_argument("plan.sgq"), "plan.sgq");
+    }
+}
