@@ -411,10 +411,11 @@ impl<'g> Examples<'g> {
                     field = Some(name);
                 }
                 // `from curated`: a dataset or source this database has.
-                Slot::Source if token.lexeme == Lexeme::Word => {
-                    if !self.graph.knows_source(token.text(example)) {
-                        return None;
-                    }
+                Slot::Source
+                    if token.lexeme == Lexeme::Word
+                        && !self.graph.knows_source(token.text(example)) =>
+                {
+                    return None;
                 }
                 // A text the condition compares a field with: one this database has.
                 Slot::Value if matches!(token.lexeme, Lexeme::Quoted { closed: true }) => {
