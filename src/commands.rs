@@ -16,6 +16,8 @@ pub struct ImportSources {
     pub paths: Vec<PathBuf>,
     pub onet: Option<PathBuf>,
     pub esco: Option<PathBuf>,
+    /// List every warning, not one line per kind.
+    pub verbose: bool,
 }
 
 /// A progress bar on a terminal for imports that take a while; nothing otherwise.
@@ -35,6 +37,7 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
 fn load_dataset(
     name: &str,
     dir: &Path,
+    verbose: bool,
     load: impl FnOnce(
         &Path,
         &mut dyn FnMut(&str, u64, u64),
@@ -55,7 +58,11 @@ fn load_dataset(
     }
     match result {
         Ok((graph, report)) => {
-            eprintln!("{report}");
+            if verbose {
+                eprintln!("{}", report.verbose());
+            } else {
+                eprintln!("{report}");
+            }
             Ok(graph)
         }
         Err(errors) => {
@@ -83,7 +90,7 @@ pub fn import(db_path: &Path, sources: &ImportSources, replace: bool) -> u8 {
     ];
     for (name, dir, load) in datasets {
         let Some(dir) = dir else { continue };
-        match load_dataset(name, dir, load) {
+        match load_dataset(name, dir, sources.verbose, load) {
             Ok(dataset) => {
                 if let Err(clashes) = graph.merge(dataset) {
                     let store_error = skillgraph_store::StoreError::Clashes(clashes);

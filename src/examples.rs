@@ -410,6 +410,13 @@ impl<'g> Examples<'g> {
                     }
                     field = Some(name);
                 }
+                // `from curated`: a dataset or source this database has.
+                Slot::Source
+                    if token.lexeme == Lexeme::Word
+                        && !self.graph.knows_source(token.text(example)) =>
+                {
+                    return None;
+                }
                 // A text the condition compares a field with: one this database has.
                 Slot::Value if matches!(token.lexeme, Lexeme::Quoted { closed: true }) => {
                     if let (Some(kind), Some(name)) = (listing, field) {
@@ -468,6 +475,25 @@ mod tests {
             assert_eq!(shown, form.examples.to_vec(), "{}", form.usage);
         }
         assert_eq!(examples.first().as_deref(), Some("path DevOps -> SRE"));
+    }
+
+    /// `from curated` in an example is left out where no node is curated (O*NET alone).
+    #[test]
+    fn an_example_filtering_by_a_dataset_the_database_lacks_is_left_out() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("crates/import/tests/fixtures/onet-mini");
+        let (graph, _) =
+            skillgraph_import::load_onet_dir(&dir, &mut |_, _, _| {}).expect("the fixture loads");
+        let examples = Examples::of(&graph);
+        let mut shown = Vec::new();
+        for form in skillgraph_query::reference::STATEMENT_FORMS {
+            shown.extend(examples.of_form(form));
+        }
+        assert!(!shown.is_empty());
+        assert!(
+            shown.iter().all(|e| !e.contains("from curated")),
+            "{shown:?}"
+        );
     }
 
     /// Every name a reference example gives a node is in the cast, is added by an example, or

@@ -100,6 +100,10 @@ enum Command {
         /// Replace the whole graph instead of adding to it.
         #[arg(long)]
         replace: bool,
+        /// List every warning of the report (by default one line per kind of warning, with
+        /// its count and first locations).
+        #[arg(long)]
+        verbose: bool,
     },
     /// Write the graph out: `--format toml` (re-importable, the default), `json`, `csv`
     /// (nodes.csv + edges.csv), `cypher` (Neo4j/Memgraph statements), `graphml` (Gephi, yEd,
@@ -250,8 +254,14 @@ fn main() -> ExitCode {
             onet,
             esco,
             replace,
+            verbose,
         }) => {
-            let sources = commands::ImportSources { paths, onet, esco };
+            let sources = commands::ImportSources {
+                paths,
+                onet,
+                esco,
+                verbose,
+            };
             commands::import(&db_path, &sources, replace)
         }
         Some(Command::Export { out }) => commands::export(&db_path, export_format, out.as_deref()),

@@ -39,6 +39,8 @@ pub struct Vocabulary {
     /// Lower-case ids, names and aliases, with the kinds of the nodes they name.
     known: HashMap<String, Vec<NodeKind>>,
     profiles: Vec<String>,
+    /// The datasets and source ids `@…` and `from …` can name.
+    sources: Vec<String>,
 }
 
 impl Vocabulary {
@@ -65,8 +67,13 @@ impl Vocabulary {
                     // Two nodes of one kind share the label: only the id is certain.
                     format!("{}:{}", node.kind, quote_name(&node.id))
                 };
+                // A label several datasets use: `label@dataset` where that picks this node.
+                let dataset = graph.dataset(ix);
                 let reference = if resolves_to_this(None) {
                     quote_name(label)
+                } else if matches!(graph.resolve_in(None, Some(dataset), label), Ok(found) if found == ix)
+                {
+                    format!("{}@{dataset}", quote_name(label))
                 } else {
                     qualified.clone()
                 };
@@ -82,10 +89,13 @@ impl Vocabulary {
             }
         }
         labels.sort_by(|a, b| a.lower.cmp(&b.lower).then(a.alias_of.cmp(&b.alias_of)));
+        let mut sources: Vec<String> = graph.datasets().to_vec();
+        sources.extend(graph.sources().iter().map(|s| s.key.clone()));
         Vocabulary {
             labels,
             known,
             profiles: Vec::new(),
+            sources,
         }
     }
 
@@ -190,8 +200,23 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
     let qualifier = typing.and_then(|t| t.qualifier);
     let is_variable = typing.is_some_and(|t| t.lexeme == Lexeme::Variable);
     let mut out = Vec::new();
+    // After the `@` of `Kubernetes@on`: the datasets and sources.
+    if let Some(at) = typing.and_then(|t| t.source_at) {
+        let written = &before[start..at + 1];
+        let typed = before[at + 1..].to_lowercase();
+        for source in &vocabulary.sources {
+            if source.to_lowercase().starts_with(&typed) {
+                push(&mut out, source.clone(), format!("{written}{source}"));
+            }
+        }
+        return (start, out);
+    }
     match slot {
         Slot::Statement => words(&mut out, STATEMENT_KEYWORDS, &typed, " "),
+        Slot::Source => {
+            let sources: Vec<&str> = vocabulary.sources.iter().map(String::as_str).collect();
+            words(&mut out, &sources, &typed, " ");
+        }
         Slot::Keywords(list) => words(&mut out, list, &typed, " "),
         Slot::Node(_) | Slot::Start if is_variable => {
             let typed = &typed[1..];
@@ -344,6 +369,29 @@ mod tests {
         );
         assert_eq!(pairs[0].replacement, "K8s");
         assert_eq!(pairs[0].display, "K8s → Kubernetes");
+    }
+
+    #[test]
+    fn a_dataset_completes_after_at_and_from() {
+        let v = vocabulary();
+        assert_eq!(
+            completed(&v, "show Kubernetes@cur"),
+            "show Kubernetes@curated"
+        );
+        assert_eq!(
+            completed(&v, r#"show "Site Reliability Engineer"@cu"#),
+            r#"show "Site Reliability Engineer"@curated"#
+        );
+        assert_eq!(completed(&v, "roles from cur"), "roles from curated ");
+        assert_eq!(
+            completed(&v, "closest [Linux] from cur"),
+            "closest [Linux] from curated "
+        );
+        // `keep pay` alone: the list clauses follow.
+        assert_eq!(
+            completed(&v, "roles from curated keep pay lim"),
+            "roles from curated keep pay limit "
+        );
     }
 
     #[test]

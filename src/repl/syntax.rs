@@ -43,6 +43,8 @@ pub enum Slot {
     Profile { must_exist: bool },
     /// A field name (`where F`, `order by F`, `set NODE F`, `{ F: … }`).
     Field,
+    /// A dataset or source id (`from onet`).
+    Source,
     /// A condition: a field, `not`, `has(…)`, `requires(…)`, `(`.
     Condition,
     /// A literal value.
@@ -83,6 +85,8 @@ pub struct Token {
     pub qualifier: Option<NodeKind>,
     /// Where the name starts, after any qualifier (the opening quote, if quoted).
     pub name_start: usize,
+    /// Where a `@dataset` after the name starts (`Kubernetes@onet`), if there is one.
+    pub source_at: Option<usize>,
     /// What the grammar expected where this token stands.
     pub slot: Slot,
 }
@@ -94,7 +98,7 @@ impl Token {
 
     /// The name a word or quoted token stands for, unquoted and unescaped.
     pub fn name(&self, line: &str) -> String {
-        let raw = &line[self.name_start..self.end];
+        let raw = &line[self.name_start..self.source_at.unwrap_or(self.end)];
         match self.lexeme {
             Lexeme::Quoted { closed } => {
                 let inner = &raw[1..raw.len() - usize::from(closed)];
@@ -177,7 +181,28 @@ fn lex(line: &str) -> Vec<Token> {
             end: offset(end_index),
             qualifier: None,
             name_start: start,
+            source_at: None,
             slot: Slot::Free,
+        };
+        // `Kubernetes@onet`, `"DevOps Engineer"@esco`: the `@dataset` after a name belongs to
+        // it (`source_qualifier`), so the name stays one token.
+        let with_source = |mut token: Token, end_index: usize| -> (Token, usize) {
+            if at(end_index) != Some('@') {
+                return (token, end_index);
+            }
+            let mut j = end_index + 1;
+            loop {
+                match at(j) {
+                    Some(d) if is_word_solid(d, at(j + 1)) => j += 1,
+                    Some('.' | ':') if at(j + 1).is_some_and(|d| is_word_solid(d, at(j + 2))) => {
+                        j += 1
+                    }
+                    _ => break,
+                }
+            }
+            token.source_at = Some(offset(end_index));
+            token.end = offset(j);
+            (token, j)
         };
         // `\` at the end of a line continues the statement: white space.
         if c == '\\' {
@@ -212,7 +237,8 @@ fn lex(line: &str) -> Vec<Token> {
         }
         if c == '"' || c == '\'' {
             let (end, closed) = quoted_end(&chars, i);
-            tokens.push(token(Lexeme::Quoted { closed }, end));
+            let (quoted, end) = with_source(token(Lexeme::Quoted { closed }, end), end);
+            tokens.push(quoted);
             i = end;
             continue;
         }
@@ -271,6 +297,11 @@ fn lex(line: &str) -> Vec<Token> {
                     j += 1;
                 }
             }
+            let (word, j) = if word.lexeme == Lexeme::Number {
+                (word, j)
+            } else {
+                with_source(word, j)
+            };
             tokens.push(word);
             i = j;
             continue;
@@ -319,11 +350,11 @@ fn quoted_end(chars: &[(usize, char)], open: usize) -> (usize, bool) {
 /// checked when the statement runs, so completion offers them all.
 const ROUTE_CLAUSES: &[&str] = &[
     "via", "avoid", "max", "limit", "by", "min", "at", "keep", "job", "depth", "explain", "with",
-    "without",
+    "without", "from",
 ];
-const LIST_CLAUSES: &[&str] = &["where", "order", "limit"];
-const OF_OR_LIST_CLAUSES: &[&str] = &["of", "where", "order", "limit"];
-const AFTER_CONDITION: &[&str] = &["and", "or", "order", "limit"];
+const LIST_CLAUSES: &[&str] = &["where", "from", "keep", "order", "limit"];
+const OF_OR_LIST_CLAUSES: &[&str] = &["of", "where", "from", "order", "limit"];
+const AFTER_CONDITION: &[&str] = &["and", "or", "from", "keep", "order", "limit"];
 const AFTER_ORDER_FIELD: &[&str] = &["asc", "desc", "limit"];
 const CONDITION_OPERATORS: &[&str] = &["=", "!=", "<", "<=", ">", ">=", "in", "contains", "starts"];
 const NODE_KINDS: &[&str] = &["role", "skill", "tool"];
@@ -420,6 +451,10 @@ enum At {
     Pace,
     Percent,
     PercentSign,
+    /// After `from`: a dataset or source id; then the clauses of `route` (else of a list).
+    Source {
+        route: bool,
+    },
     Phrase(Phrase),
     ListNumber,
     CompareFirst,
@@ -569,6 +604,7 @@ impl Walk {
             At::RecordColon => Slot::Punct(":"),
             At::PredicateOpen { .. } => Slot::Punct("("),
             At::SetField | At::RecordField | At::OrderField | At::PredicateField => Slot::Field,
+            At::Source { .. } => Slot::Source,
             At::Condition => Slot::Condition,
             At::ConditionOperator => Slot::Keywords(CONDITION_OPERATORS),
             At::ConditionEnd => Slot::Keywords(AFTER_CONDITION),
@@ -633,8 +669,17 @@ impl Walk {
                 "asc" | "desc" if word && self.at == At::OrderDirection => At::ListClause,
                 "order" if word && self.at != At::OrderDirection => At::Phrase(Phrase::OrderBy),
                 "limit" if word => At::ListNumber,
+                "from" if word => At::Source { route: false },
+                "keep" if word && self.statement == Statement::Roles => At::Phrase(Phrase::Pay),
                 _ => At::Free,
             },
+            At::Source { route } if word => {
+                if route {
+                    At::RouteClause
+                } else {
+                    At::ListClause
+                }
+            }
             At::RouteStart if punct("->") || punct("→") => At::RouteTarget,
             At::RouteStart if self.statement == Statement::Ranking && keyword(ROUTE_CLAUSES) => {
                 self.retag = Some(Slot::Keywords(ROUTE_CLAUSES));
@@ -656,6 +701,16 @@ impl Walk {
             At::RouteMax | At::RouteNumber if number => At::RouteClause,
             At::Pace if number => At::Phrase(Phrase::PerWeek),
             At::Percent if number => At::PercentSign,
+            // `keep pay` alone: roles whose pay is known; the next clause follows.
+            At::Percent if word && self.statement == Statement::Roles => {
+                self.at = At::ListClause;
+                self.retag = Some(Slot::Keywords(LIST_CLAUSES));
+                return self.step(token, text);
+            }
+            At::Percent if word => {
+                self.retag = Some(Slot::Keywords(ROUTE_CLAUSES));
+                self.clause(&lower)
+            }
             At::PercentSign if punct("%") => At::RouteClause,
             At::Phrase(Phrase::Tools) if keyword(&["all"]) => At::Phrase(Phrase::ToolsWord),
             At::Phrase(phrase) if keyword(phrase.words()) => phrase.then(),
@@ -770,6 +825,7 @@ impl Walk {
             "explain" => At::RouteClause,
             "with" => At::Phrase(Phrase::Tools),
             "without" => At::Phrase(Phrase::ToolsWord),
+            "from" => At::Source { route: true },
             _ => At::Free,
         }
     }

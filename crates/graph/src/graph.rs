@@ -47,6 +47,9 @@ pub struct Graph {
     /// The career moves a source calls a trap ([`Graph::trap_moves`]); found on first use,
     /// dropped by every change to edges.
     trap_moves: OnceLock<Vec<EdgeIndex>>,
+    /// Skills and tools of different datasets linked as one concept ([`Graph::linked`]); built
+    /// on first use, dropped by every change to nodes.
+    pub(crate) concepts: OnceLock<crate::concept::Concepts>,
     /// How many career moves state their effort ([`Graph::stated_moves`]); counted on first
     /// use, dropped by every change to edges.
     stated_moves: OnceLock<StatedMoves>,
@@ -75,6 +78,7 @@ impl Default for Graph {
             profiles: BTreeMap::new(),
             adjacency: Default::default(),
             trap_moves: OnceLock::new(),
+            concepts: OnceLock::new(),
             stated_moves: OnceLock::new(),
             lists_in_index_order: true,
         }
@@ -399,12 +403,14 @@ impl Graph {
         })
     }
 
-    /// Forgets the adjacency lists after a change to the edges.
+    /// Forgets the adjacency lists after a change to the edges (adding or removing a node
+    /// changes them too), and the linked concepts.
     fn edges_changed(&mut self) {
         for a in &mut self.adjacency {
             a.take();
         }
         self.trap_moves.take();
+        self.concepts.take();
         self.stated_moves.take();
     }
 
@@ -873,6 +879,7 @@ pub struct NodeEditor<'g> {
 impl NodeEditor<'_> {
     pub fn edit<R>(self, f: impl FnOnce(&mut Node) -> R) -> R {
         self.graph.unindex_node(self.ix);
+        self.graph.concepts.take();
         let out = f(&mut self.graph.inner[self.ix]);
         self.graph.index_node(self.ix);
         out

@@ -7,6 +7,7 @@
 mod adjacency;
 pub mod algo;
 pub mod change;
+pub mod concept;
 pub(crate) mod frozen;
 mod fxhash;
 pub mod graph;
@@ -27,4 +28,4 @@ pub use model::{
 pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 pub use petgraph::Direction;
 pub use profile::{Profile, ProfileEntry, SkillState, DEFAULT_LEVEL};
-pub use resolve::ResolveError;
+pub use resolve::{ResolveError, Suggestion};

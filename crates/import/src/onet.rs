@@ -854,11 +854,14 @@ fn set_text(node: &mut Node, field: &str, text: String) {
 // ---- shared with esco.rs ------------------------------------------------------------------------
 // (Here rather than in a module of their own because lib.rs only declares the two importers.)
 
-/// Warnings and errors beyond this many are counted, not listed.
+/// Errors beyond this many are counted, not listed.
 const MAX_LISTED: usize = 50;
 
-/// Warnings the report's `Display` shows; the rest are counted.
-const SHOWN_WARNINGS: usize = 10;
+/// Warnings beyond this many are counted, not kept (memory for a badly broken file).
+pub const MAX_KEPT_WARNINGS: usize = 10_000;
+
+/// Locations the report's `Display` shows per kind of warning; `verbose` shows all kept.
+const SHOWN_WARNINGS: usize = 3;
 
 /// Rows read between two progress calls.
 const PROGRESS_EVERY: u64 = 4096;
@@ -877,11 +880,17 @@ pub struct ImportReport {
     pub skipped: Vec<(String, usize)>,
     /// How the dataset maps onto the model and what it cannot say, one line each.
     pub notes: Vec<String>,
-    /// Suspect rows that were skipped (each also counted in `skipped`): the first 50.
-    /// `Display` shows the first 10.
+    /// Suspect rows that were skipped (each also counted in `skipped`), in the order met: the
+    /// first [`MAX_KEPT_WARNINGS`].
     pub warnings: Vec<DataError>,
-    /// How many warnings there were, listed or not.
+    /// How many warnings there were, kept or not.
     pub warnings_total: usize,
+    /// The kinds of warning (the reason they were skipped under), in the order first met, with
+    /// how many of each; `Display` shows one line per kind with its count and first locations,
+    /// [`ImportReport::verbose`] every warning.
+    pub warning_kinds: Vec<(String, usize)>,
+    /// Per kept warning, the index of its kind in `warning_kinds`.
+    pub warning_kind_of: Vec<usize>,
 }
 
 impl ImportReport {
@@ -902,8 +911,25 @@ impl ImportReport {
     }
 }
 
-impl fmt::Display for ImportReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+/// An [`ImportReport`] that lists every warning kept, under its kind.
+pub struct VerboseReport<'a>(&'a ImportReport);
+
+impl ImportReport {
+    /// The report with every warning listed (`import --verbose`).
+    pub fn verbose(&self) -> VerboseReport<'_> {
+        VerboseReport(self)
+    }
+
+    /// The warnings kept of the kind at `kind` in `warning_kinds`.
+    pub fn warnings_of_kind(&self, kind: usize) -> impl Iterator<Item = &DataError> {
+        self.warnings
+            .iter()
+            .zip(&self.warning_kind_of)
+            .filter(move |(_, &k)| k == kind)
+            .map(|(w, _)| w)
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, verbose: bool) -> fmt::Result {
         let s = &self.source;
         write!(f, "{} ({}", s.title, s.key)?;
         if let Some(licence) = &s.licence {
@@ -935,15 +961,53 @@ impl fmt::Display for ImportReport {
             }
         }
         write!(f, "  warnings: {}", self.warnings_total)?;
-        let shown = &self.warnings[..self.warnings.len().min(SHOWN_WARNINGS)];
-        for w in shown {
-            write!(f, "\n    {w}")?;
+        // One line per kind: a dataset with one missing occupation warns once per row naming
+        // it (67 rows of ESCO 1.1.1), which says one thing.
+        for (k, (kind, count)) in self.warning_kinds.iter().enumerate() {
+            let mut kept = self.warnings_of_kind(k).peekable();
+            write!(f, "\n    {count:>7} × {kind}")?;
+            if verbose {
+                for w in kept {
+                    write!(f, "\n              {w}")?;
+                }
+                continue;
+            }
+            if let Some(first) = kept.peek() {
+                write!(f, "\n              e.g. {first}")?;
+            }
+            let places: Vec<String> = kept
+                .take(SHOWN_WARNINGS)
+                .map(|w| format!("{}:{}", w.line, w.column))
+                .collect();
+            if *count > 1 {
+                let more = count - places.len();
+                write!(f, "\n              at lines {}", places.join(", "))?;
+                if more > 0 {
+                    write!(f, " and {more} more (`import --verbose` lists them)")?;
+                }
+            }
         }
-        let unlisted = self.warnings_total.saturating_sub(shown.len());
-        if unlisted > 0 {
-            write!(f, "\n    … and {unlisted} more")?;
+        if verbose && self.warnings_total > self.warnings.len() {
+            write!(
+                f,
+                "\n    (the first {} of {} warnings are kept)",
+                self.warnings.len(),
+                self.warnings_total
+            )?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(f, false)
+    }
+}
+
+impl fmt::Display for VerboseReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.write(f, true)
     }
 }
 
@@ -962,6 +1026,8 @@ pub(crate) struct Log {
     unlisted_errors: usize,
     warnings: Vec<DataError>,
     warnings_total: usize,
+    warning_kinds: Vec<(String, usize)>,
+    warning_kind_of: Vec<usize>,
     skipped: Vec<(String, usize)>,
 }
 
@@ -977,8 +1043,17 @@ impl Log {
     /// A skipped row worth showing the user; also counted under `reason`.
     pub(crate) fn warn(&mut self, e: DataError, reason: &str) {
         self.warnings_total += 1;
-        if self.warnings.len() < MAX_LISTED {
+        let kind = match self.warning_kinds.iter().position(|(r, _)| r == reason) {
+            Some(k) => k,
+            None => {
+                self.warning_kinds.push((reason.to_string(), 0));
+                self.warning_kinds.len() - 1
+            }
+        };
+        self.warning_kinds[kind].1 += 1;
+        if self.warnings.len() < MAX_KEPT_WARNINGS {
             self.warnings.push(e);
+            self.warning_kind_of.push(kind);
         }
         self.skip(reason, 1);
     }
@@ -1029,6 +1104,8 @@ impl Log {
             notes,
             warnings: self.warnings,
             warnings_total: self.warnings_total,
+            warning_kinds: self.warning_kinds,
+            warning_kind_of: self.warning_kind_of,
         }
     }
 }

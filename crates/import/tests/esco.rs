@@ -322,7 +322,24 @@ fn full_esco_1_1_1_imports() {
     );
     assert_eq!(report.edge_count(EdgeKind::Requires), 123_855 - 67);
     assert_eq!(report.warnings_total, 67);
-    assert_eq!(report.warnings.len(), 50);
+    assert_eq!(report.warnings.len(), 67);
+    // One kind of warning, one line in the report, with its count and the first places.
+    assert_eq!(
+        report.warning_kinds,
+        [(
+            "relations naming an occupation not in occupations_en.csv".to_string(),
+            67
+        )]
+    );
+    let shown = report.to_string();
+    assert_eq!(shown.matches(MISSING_OCCUPATION).count(), 1, "{shown}");
+    assert!(shown.contains("67 × relations naming"), "{shown}");
+    assert!(
+        shown.contains("at lines 84425:1, 84426:1, 84427:1 and 64 more"),
+        "{shown}"
+    );
+    let all = report.verbose().to_string();
+    assert_eq!(all.matches(MISSING_OCCUPATION).count(), 67, "{all}");
     assert_eq!(report.warnings[0].line, 84_425);
     assert!(report.warnings[0].message.contains(MISSING_OCCUPATION));
     assert_eq!(graph.count_edges(EdgeKind::Prerequisite), 0);
@@ -337,4 +354,46 @@ fn full_esco_1_1_1_imports() {
         graph.node(ix).id,
         "esco:occ:3b1ea27c-781c-41eb-821f-214285260dd2"
     );
+}
+
+#[test]
+fn repeated_warnings_of_one_kind_are_one_line_with_a_count_and_first_places() {
+    let (_, report) = load(&fixture());
+    let kinds: Vec<(&str, usize)> = report
+        .warning_kinds
+        .iter()
+        .map(|(k, n)| (k.as_str(), *n))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                "relations naming an occupation not in occupations_en.csv",
+                3
+            ),
+            ("relations naming a skill not in skills_en.csv", 2),
+        ]
+    );
+    let text = std::fs::read_to_string(fixture().join("occupationSkillRelations.csv")).unwrap();
+    let first = first_line_with(&text, MISSING_OCCUPATION);
+    let shown = report.to_string();
+    // Each kind once, with its count; its first warning in full, then the places.
+    assert_eq!(shown.matches(MISSING_OCCUPATION).count(), 1, "{shown}");
+    assert!(
+        shown.contains("3 × relations naming an occupation not in occupations_en.csv"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!(
+            "at lines {first}:1, {}:1, {}:1",
+            first + 1,
+            first + 2
+        )),
+        "{shown}"
+    );
+    assert!(!shown.contains("--verbose"), "all places shown: {shown}");
+    // Verbose lists every warning under its kind.
+    let all = report.verbose().to_string();
+    assert_eq!(all.matches(MISSING_OCCUPATION).count(), 3, "{all}");
+    assert_eq!(all.matches(MISSING_SKILL).count(), 2, "{all}");
 }

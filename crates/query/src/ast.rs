@@ -250,6 +250,8 @@ impl StatementKind {
 pub struct ListQuery {
     pub kind: NodeKind,
     pub filter: Option<Expr>,
+    /// `from onet`, `keep pay` (roles only).
+    pub roles: RoleFilter,
     pub order: Option<OrderBy>,
     pub limit: Option<Spanned<usize>>,
 }
@@ -321,6 +323,26 @@ pub struct ClosestQuery {
     pub limit: Option<Spanned<usize>>,
     /// `explain`: show each role's match broken down.
     pub explain: bool,
+    /// `from onet`, `keep pay [P%]`, `job zone within N`.
+    pub roles: RoleFilter,
+}
+
+/// Which roles a list keeps: `from SOURCE`, `keep pay [P%]`, `job zone within N`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RoleFilter {
+    /// Only nodes of this dataset or with this source (`onet`, `curated`, `onet-29.3`).
+    pub from: Option<Spanned<String>>,
+    /// Only roles whose pay (`salary.avg`) is known; with a share, at least that share (0–1)
+    /// of the start role's.
+    pub keep_pay: Option<Spanned<Option<f64>>>,
+    /// Only roles whose O*NET job zone differs from the start role's by at most this much.
+    pub zone_within: Option<Spanned<u8>>,
+}
+
+impl RoleFilter {
+    pub fn is_empty(&self) -> bool {
+        self.from.is_none() && self.keep_pay.is_none() && self.zone_within.is_none()
+    }
 }
 
 /// A name of a node as written: `SRE`, `"Site Reliability Engineer"`, `skill:Git`.
@@ -332,6 +354,8 @@ pub struct NodeRef {
     pub name: String,
     /// Whether the name was quoted.
     pub quoted: bool,
+    /// The dataset or source from an `@onet` suffix, if written.
+    pub source: Option<Spanned<String>>,
     /// The whole reference, prefix and quotes included.
     pub span: Span,
 }
@@ -343,10 +367,14 @@ impl fmt::Display for NodeRef {
             write!(f, "{kind}:")?;
         }
         if self.quoted {
-            write!(f, "\"{}\"", escape(&self.name))
+            write!(f, "\"{}\"", escape(&self.name))?;
         } else {
-            f.write_str(&self.name)
+            f.write_str(&self.name)?;
         }
+        if let Some(source) = &self.source {
+            write!(f, "@{}", source.value)?;
+        }
+        Ok(())
     }
 }
 

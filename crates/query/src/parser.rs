@@ -15,7 +15,7 @@ use crate::ast::ToolScope;
 use crate::ast::{
     ClosestQuery, CompareOp, Constraints, EdgeKind, Expr, ExprKind, FieldPath, GapQuery,
     LearnQuery, LevelItem, ListQuery, Literal, NodeKind, NodeRef, OrderBy, PathQuery, PathsQuery,
-    Profile, Prop, RouteFilter, Script, Span, Spanned, Start, Statement, StatementKind,
+    Profile, Prop, RoleFilter, RouteFilter, Script, Span, Spanned, Start, Statement, StatementKind,
     UnlockQuery, Value,
 };
 use crate::diagnostic::{ErrorKind, QueryError};
@@ -114,6 +114,7 @@ pub const KEYWORDS: &[&str] = &[
     "within",
     "depth",
     "explain",
+    "from",
     "without",
     "all",
     // conditions
@@ -186,6 +187,7 @@ fn plain_statement(source: &str) -> Option<Statement> {
             kind: None,
             name: text(i).to_string(),
             quoted: false,
+            source: None,
             span: words[i],
         })
     };
@@ -796,7 +798,11 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
         R::close_brace => "`}`",
         R::separator | R::EOI => "the end of the statement",
         R::clause => "a clause",
-        R::list_clause => "`where`, `order by` or `limit`",
+        R::list_clause => "`where`, `order by`, `limit`, `from`, `keep pay` or `job zone within`",
+        R::from_clause | R::kw_from => "`from`",
+        // Optional after every name: naming it in "expected …" would only add noise.
+        R::source_qualifier => return None,
+        R::source_name => "a dataset (`curated`, `onet`, `esco`) or a source id",
         R::where_clause | R::kw_where => "`where`",
         R::order_clause | R::kw_order => "`order by`",
         R::limit_clause | R::kw_limit => "`limit`",
@@ -875,10 +881,18 @@ fn clauses_of(keyword: &str) -> &'static [ClauseName] {
             C::MaxHours,
             C::Tools,
         ],
-        "closest" => &[C::MinImportance, C::Limit, C::Explain],
+        "closest" => &[
+            C::MinImportance,
+            C::Limit,
+            C::Explain,
+            C::From,
+            C::KeepPay,
+            C::ZoneWithin,
+        ],
         "unlock" => &[C::MinImportance, C::Limit],
         "neighbourhood" | "neighborhood" => &[C::Depth],
-        "roles" | "skills" | "tools" => &[C::Where, C::OrderBy, C::Limit],
+        "roles" => &[C::Where, C::OrderBy, C::Limit, C::From, C::KeepPay],
+        "skills" | "tools" => &[C::Where, C::OrderBy, C::Limit, C::From],
         _ => &[],
     }
 }
@@ -993,6 +1007,26 @@ fn describe_failure(
         positives.contains(&rule) || (rule == Rule::statement && positives.contains(&Rule::script))
     };
 
+    // `Kubernetes@` or `Kubernetes @onet`: a source qualifier is `@` and a word, written
+    // against the name.
+    let at_sign = if rest.starts_with('@') {
+        Some(position)
+    } else {
+        source[..position].ends_with('@').then(|| position - 1)
+    };
+    if let Some(at_sign) = at_sign {
+        let at = Span::new(at_sign, at_sign + 1);
+        let spaced = source[..at_sign].ends_with([' ', '\t']);
+        let message = if spaced {
+            "`@` goes right after the name, without a space"
+        } else {
+            "`@` needs a dataset or source id after it"
+        };
+        return QueryError::new(at, message)
+            .with_kind(ErrorKind::Syntax)
+            .with_label("here")
+            .with_help("e.g. `Kubernetes@onet`, `\"DevOps Engineer\"@esco`; the datasets are `curated`, `onet` and `esco`");
+    }
     // A name with a space in it, unquoted: `path Build Engineer -> SRE`. Suggest quotes only
     // when what was expected turns up later in the statement, or when a clause could follow.
     let rest_of_statement = || {
@@ -1251,10 +1285,11 @@ enum ClauseName {
     Depth,
     Explain,
     Tools,
+    From,
 }
 
 impl ClauseName {
-    const ALL: [ClauseName; 15] = [
+    const ALL: [ClauseName; 16] = [
         ClauseName::Via,
         ClauseName::Avoid,
         ClauseName::Max,
@@ -1270,6 +1305,7 @@ impl ClauseName {
         ClauseName::Depth,
         ClauseName::Explain,
         ClauseName::Tools,
+        ClauseName::From,
     ];
 
     fn first_word(self) -> &'static str {
@@ -1289,6 +1325,7 @@ impl ClauseName {
             ClauseName::Depth => "depth",
             ClauseName::Explain => "explain",
             ClauseName::Tools => "with",
+            ClauseName::From => "from",
         }
     }
 
@@ -1322,6 +1359,7 @@ impl ClauseName {
             ClauseName::Depth => "depth N",
             ClauseName::Explain => "explain",
             ClauseName::Tools => "with [all] tools | without tools",
+            ClauseName::From => "from DATASET",
         }
     }
 
@@ -1342,6 +1380,7 @@ impl ClauseName {
             Rule::depth_clause => ClauseName::Depth,
             Rule::explain => ClauseName::Explain,
             Rule::tools_clause => ClauseName::Tools,
+            Rule::from_clause => ClauseName::From,
             _ => return None,
         })
     }
@@ -1408,6 +1447,7 @@ struct Clauses {
     depth: Option<Spanned<usize>>,
     explain: bool,
     tools: ToolScope,
+    roles: RoleFilter,
 }
 
 type Parsed<T> = Result<T, QueryError>;
@@ -1480,6 +1520,7 @@ fn is_keyword(rule: Rule) -> bool {
             | R::kw_within
             | R::kw_depth
             | R::kw_explain
+            | R::kw_from
             | R::kw_without
             | R::kw_all
             | R::kw_neighbourhood
@@ -1581,6 +1622,7 @@ impl Builder {
                 StatementKind::List(ListQuery {
                     kind,
                     filter: clauses.filter,
+                    roles: clauses.roles,
                     order: clauses.order,
                     limit: clauses.limit,
                 })
@@ -1611,6 +1653,7 @@ impl Builder {
                         min_importance: clauses.min_importance,
                         limit: clauses.limit,
                         explain: clauses.explain,
+                        roles: clauses.roles,
                     })
                 } else {
                     StatementKind::Unlock(UnlockQuery {
@@ -1778,12 +1821,27 @@ impl Builder {
                     clauses.constraints.pace = Some(self.hours(&self.part(&pair, 0)?, "at")?)
                 }
                 ClauseName::KeepPay => {
-                    let pct = self.part(&pair, 0)?;
-                    let span = self.span(&pct);
+                    let Some(pct) = parts.first() else {
+                        // `keep pay` alone: on a list, roles whose pay is known; a route
+                        // compares pay with the start's and needs the share.
+                        if matches!(keyword, "path") {
+                            return Err(QueryError::new(
+                                span,
+                                "`keep pay` on a route needs the share of the start's pay to keep",
+                            )
+                            .with_kind(ErrorKind::InvalidNumber)
+                            .with_label("how much?")
+                            .with_help("e.g. `keep pay 90%`"));
+                        }
+                        clauses.roles.keep_pay = Some(Spanned::new(None, span));
+                        continue;
+                    };
+                    let span = self.span(pct);
                     let text = pct.as_str().trim_end_matches('%');
                     match text.parse::<f64>() {
                         Ok(p) if p > 0.0 && p <= 100.0 => {
-                            clauses.constraints.keep_pay = Some(Spanned::new(p / 100.0, span))
+                            clauses.constraints.keep_pay = Some(Spanned::new(p / 100.0, span));
+                            clauses.roles.keep_pay = Some(Spanned::new(Some(p / 100.0), span));
                         }
                         _ => {
                             return Err(QueryError::new(
@@ -1800,7 +1858,13 @@ impl Builder {
                 ClauseName::ZoneWithin => {
                     let n = self.count_or_zero(&self.part(&pair, 0)?, "job zone within")?;
                     clauses.constraints.zone_within =
-                        Some(Spanned::new(n.value.min(4) as u8, n.span))
+                        Some(Spanned::new(n.value.min(4) as u8, n.span));
+                    clauses.roles.zone_within = clauses.constraints.zone_within.clone();
+                }
+                ClauseName::From => {
+                    let name = self.part(&pair, 0)?;
+                    clauses.roles.from =
+                        Some(Spanned::new(name.as_str().to_string(), self.span(&name)));
                 }
                 ClauseName::Depth => {
                     clauses.depth = Some(self.count(&self.part(&pair, 0)?, "depth")?)
@@ -1969,11 +2033,19 @@ impl Builder {
         let span = self.span(&pair);
         let mut kind = None;
         let mut name_pair = None;
+        let mut source = None;
         for part in pair.clone().into_inner() {
             match part.as_rule() {
                 Rule::kind_qualifier => {
                     let word = part.as_str().trim_end_matches(':');
                     kind = NodeKind::parse(word);
+                }
+                Rule::source_qualifier => {
+                    let name = part
+                        .into_inner()
+                        .next()
+                        .ok_or_else(|| self.internal(&pair))?;
+                    source = Some(Spanned::new(name.as_str().to_string(), self.span(&name)));
                 }
                 Rule::node_name => name_pair = Some(part),
                 _ => {}
@@ -1985,6 +2057,7 @@ impl Builder {
             kind,
             name,
             quoted,
+            source,
             span,
         })
     }

@@ -20,24 +20,34 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
     StatementForm {
         keyword: "show",
         usage: "show NODE",
-        summary: "One role, skill or tool: its fields, aliases, sources and the edges around it.",
-        examples: &["show SRE", "show \"Site Reliability Engineer\"", "show tool:Prometheus"],
+        summary: "One role, skill or tool: its fields, aliases, sources, dataset, the nodes of \
+                  other datasets it is linked with (`same as`) and the edges around it. A name \
+                  may say its dataset or source: `Kubernetes@onet`.",
+        examples: &[
+            "show SRE",
+            "show \"Site Reliability Engineer\"",
+            "show tool:Prometheus",
+            "show Kubernetes@curated",
+        ],
     },
     StatementForm {
         keyword: "roles",
-        usage: "roles [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
+        usage: "roles [where CONDITION] [from DATASET] [keep pay] [order by FIELD [asc|desc]] [limit N]",
         summary: "List roles. Conditions compare fields (= != < <= > >=, contains, starts with, \
-                  in [..]), test edges (requires(X), uses(X)) or fields (has(F)), and combine \
-                  with and / or / not and parentheses.",
+                  in [..]), test edges (requires(X), uses(X): linked nodes of other datasets \
+                  count) or fields (has(F)), and combine with and / or / not and parentheses. \
+                  `from onet` keeps one dataset (or source), `keep pay` the roles whose pay is \
+                  known.",
         examples: &[
             "roles",
+            "roles from curated keep pay order by salary.avg desc limit 3",
             "roles where requires(Kubernetes) and salary.avg > 130000 order by salary.avg desc limit 5",
             "roles where uses(PagerDuty)",
         ],
     },
     StatementForm {
         keyword: "skills",
-        usage: "skills [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
+        usage: "skills [where CONDITION] [from DATASET] [order by FIELD [asc|desc]] [limit N]",
         summary: "List skills, with the same conditions as `roles`.",
         examples: &[
             "skills where category = \"observability\"",
@@ -46,7 +56,7 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
     },
     StatementForm {
         keyword: "tools",
-        usage: "tools [where CONDITION] [order by FIELD [asc|desc]] [limit N]",
+        usage: "tools [where CONDITION] [from DATASET] [order by FIELD [asc|desc]] [limit N]",
         summary: "List tools; `covers(X)` tests the skills a tool covers.",
         examples: &["tools where covers(\"Monitoring and logging\")"],
     },
@@ -124,13 +134,19 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
     },
     StatementForm {
         keyword: "closest",
-        usage: "closest START [min importance N] [limit N] [explain]",
-        summary: "From a profile or list: roles ranked by the hours needed to qualify, with \
-                  match %. From a role: the roles most like it (skills and knowledge by \
-                  importance × level, titles, tools, Job Zone), with the hours to qualify. \
-                  Roles without requirement data, and moves a source calls a trap, are left \
-                  out, and a note says so.",
-        examples: &["closest [Linux, Python, Docker, Git] limit 5", "closest DevOps limit 5"],
+        usage: "closest START [min importance N] [from DATASET] [keep pay [P%]] [job zone within N] [limit N] [explain]",
+        summary: "From a profile or list: roles ranked by how much of what the profile holds \
+                  they ask for (`shared`), then by the hours needed to qualify, with match %. \
+                  From a role: the roles most like it (skills and knowledge by importance × \
+                  level, titles, tools, Job Zone), with the hours to qualify. Roles without \
+                  requirement data, and moves a source calls a trap, are left out, and a note \
+                  says so. `from`, `keep pay` and `job zone within` (relative to the start role) \
+                  filter the rows.",
+        examples: &[
+            "closest [Linux, Python, Docker, Git] limit 5",
+            "closest DevOps limit 5",
+            "closest [Linux, Python] from curated keep pay limit 3",
+        ],
     },
     StatementForm {
         keyword: "profile",

@@ -596,3 +596,37 @@ fn newline_inside_parentheses_ends_the_line() {
         .label("found the end of the line")
         .caret(2, 23, 1);
 }
+
+#[test]
+fn an_at_sign_without_a_source_or_after_a_space() {
+    fail("show Kubernetes@")
+        .kind(ErrorKind::Syntax)
+        .message("`@` needs a dataset or source id after it")
+        .caret(1, 16, 1);
+    fail("show Kubernetes@ limit")
+        .kind(ErrorKind::Syntax)
+        .message("`@` needs a dataset or source id after it")
+        .caret(1, 16, 1);
+    fail("show Kubernetes @onet")
+        .kind(ErrorKind::Syntax)
+        .message("`@` goes right after the name, without a space")
+        .caret(1, 17, 1);
+}
+
+#[test]
+fn keep_pay_on_a_route_needs_its_share() {
+    fail("path DevOps -> SRE keep pay")
+        .message("`keep pay` on a route needs the share of the start's pay to keep")
+        .help("e.g. `keep pay 90%`")
+        .caret(1, 20, 8);
+}
+
+#[test]
+fn job_zone_within_and_keep_pay_do_not_apply_to_skills() {
+    fail("skills keep pay")
+        .kind(ErrorKind::MisplacedClause)
+        .message("`keep pay` does not apply to `skills`");
+    fail("roles job zone within 1")
+        .kind(ErrorKind::MisplacedClause)
+        .message("`job zone within` does not apply to `roles`");
+}

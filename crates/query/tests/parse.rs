@@ -849,3 +849,57 @@ fn repl_knows_when_a_statement_is_unfinished() {
     // What the REPL gathers parses.
     assert!(parse("let me = [Linux,\n  Python]\nroles where a = 1 \\\n and b = 2").is_ok());
 }
+
+#[test]
+fn a_source_qualifier_follows_the_name_with_its_own_span() {
+    let source = r#"show role:"DevOps Engineer"@esco"#;
+    let StatementKind::Show(node) = one(source) else {
+        panic!()
+    };
+    assert_node(&node, Some(NodeKind::Role), "DevOps Engineer");
+    assert_eq!(at(source, node.span), r#"role:"DevOps Engineer"@esco"#);
+    let src = node.source.as_ref().expect("a source");
+    assert_eq!(src.value, "esco");
+    assert_eq!(at(source, src.span), "esco");
+    // Written back, it reads the same.
+    assert_eq!(node.to_string(), r#"role:"DevOps Engineer"@esco"#);
+    // A bare name, and a source id with a dot and a dash.
+    let source = "learn [Kubernetes@onet-29.3] -> SRE@curated";
+    let StatementKind::Learn(learn) = one(source) else {
+        panic!()
+    };
+    assert_eq!(learn.to.source.as_ref().unwrap().value, "curated");
+    let Start::Profile(profile) = &learn.from else {
+        panic!()
+    };
+    assert_eq!(profile.items[0].source.as_ref().unwrap().value, "onet-29.3");
+    // Ids keep their colons: no source there.
+    let StatementKind::Show(node) = one("show onet:tech:kubernetes") else {
+        panic!()
+    };
+    assert_eq!(node.name, "onet:tech:kubernetes");
+    assert!(node.source.is_none());
+}
+
+#[test]
+fn role_filters_on_lists_and_closest() {
+    let source = "roles where uses(Python) from onet keep pay limit 3";
+    let StatementKind::List(list) = one(source) else {
+        panic!()
+    };
+    let from = list.roles.from.as_ref().unwrap();
+    assert_eq!(
+        (from.value.as_str(), at(source, from.span)),
+        ("onet", "onet")
+    );
+    assert_eq!(list.roles.keep_pay.as_ref().unwrap().value, None);
+    assert!(list.filter.is_some());
+    let StatementKind::Closest(q) =
+        one("closest DevOps keep pay 90% job zone within 1 from curated")
+    else {
+        panic!()
+    };
+    assert_eq!(q.roles.keep_pay.as_ref().unwrap().value, Some(0.9));
+    assert_eq!(q.roles.zone_within.as_ref().unwrap().value, 1);
+    assert_eq!(q.roles.from.as_ref().unwrap().value, "curated");
+}

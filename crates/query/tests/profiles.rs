@@ -222,7 +222,7 @@ fn why_breaks_the_match_down_and_agrees_with_closest() {
         .find(|r| text(&r[1]) == "Site Reliability Engineer")
         .unwrap();
     let pct = (1000.0 * held / total).round() / 10.0;
-    assert_eq!(num(&sre[3]), pct);
+    assert_eq!(num(&sre[col(&closest, "match_pct")]), pct);
     assert!(why
         .title
         .as_deref()

@@ -451,12 +451,17 @@ pub struct Closeness {
     pub missing: usize,
     /// How many required skills the comparison rests on.
     pub evidence: usize,
+    /// What the role asks for that `have` holds: its required skills (importance ≥ minimum)
+    /// held at any level, plus the tools it uses that are held, counted by concept (nodes
+    /// linked as one, [`Graph::linked`], count once). Zero: nothing in common.
+    pub shared: usize,
 }
 
 /// Every role except `exclude` that requires something at `min_importance` (a role without
 /// requirement data cannot be compared, and 0 hours to it would mean nothing), closest first:
 /// by the hours of the learning plan from `have` (fewest first), then by `match_pct` (highest
-/// first), then by name.
+/// first), then by name. (`closest $profile` ranks by [`Closeness::shared`] first: the query
+/// crate sorts again.)
 pub fn closest_roles(
     graph: &Graph,
     have: &Held,
@@ -479,24 +484,41 @@ pub fn closest_roles(
             let mut total = 0.0;
             let mut got = 0.0;
             let mut missing = 0;
+            // What is shared, by concept: O*NET's `Linux` and `UNIX` are one held curated skill.
+            let mut shared: Vec<NodeIndex> = Vec::new();
+            let concept = |ix: NodeIndex| graph.linked(ix).first().copied().unwrap_or(ix);
             for need in &needs {
                 let weight = f64::from(need.importance);
                 total += weight;
                 match have.standing(need.skill, need.level) {
-                    Standing::Met => got += weight,
+                    Standing::Met => {
+                        got += weight;
+                        shared.push(concept(need.skill));
+                    }
                     Standing::Below(level) => {
                         missing += 1;
+                        shared.push(concept(need.skill));
                         got += weight * need.level.map_or(0.0, |n| (level / n).clamp(0.0, 1.0));
                     }
                     Standing::Missing => missing += 1,
                 }
             }
+            shared.extend(
+                graph
+                    .out_edges(role, EdgeKind::Uses)
+                    .map(|(_, t)| t)
+                    .filter(|&t| have.has_tool(t))
+                    .map(concept),
+            );
+            shared.sort_unstable();
+            shared.dedup();
             Some(Closeness {
                 role,
                 hours: plan_hours(graph, have, role, min_importance, &[], &mut marks),
                 match_pct: 100.0 * got / total,
                 missing,
                 evidence: needs.len(),
+                shared: shared.len(),
             })
         })
         .collect();

@@ -37,6 +37,8 @@ pub struct Held {
     skills: HashMap<NodeIndex, Option<f64>, FxBuildHasher>,
     learnt: HashSet<NodeIndex, FxBuildHasher>,
     tools: HashSet<NodeIndex, FxBuildHasher>,
+    /// Nodes held only because a node linked with them is ([`Graph::linked`]): which one.
+    through_link: HashMap<NodeIndex, NodeIndex, FxBuildHasher>,
 }
 
 impl Held {
@@ -139,6 +141,11 @@ impl Held {
     pub fn hold_tool(&mut self, tool: NodeIndex) {
         self.tools.insert(tool);
     }
+
+    /// For a skill or tool held only through a link with another dataset's node: that node.
+    pub fn held_through(&self, ix: NodeIndex) -> Option<NodeIndex> {
+        self.through_link.get(&ix).copied()
+    }
 }
 
 /// Skills held in full, and no tools.
@@ -235,7 +242,33 @@ pub fn held_skills(graph: &Graph, start: &Start) -> Held {
     for pre in closure.into_iter().skip(seeds.len()) {
         held.hold(pre, None);
     }
+    hold_linked(graph, &mut held);
     held
+}
+
+/// Holds every skill and tool linked as one concept with one held ([`Graph::linked`]): the
+/// curated `Kubernetes` is O*NET's and ESCO's too. A skill keeps its level; a skill linked with
+/// a held tool is held in full (tools have no levels).
+fn hold_linked(graph: &Graph, held: &mut Held) {
+    let skills: Vec<(NodeIndex, Option<f64>)> =
+        held.skills.iter().map(|(&s, &level)| (s, level)).collect();
+    let tools: Vec<NodeIndex> = held.tools.iter().copied().collect();
+    let seeds = skills
+        .into_iter()
+        .chain(tools.into_iter().map(|t| (t, None)));
+    for (ix, level) in seeds {
+        for &other in graph.linked(ix) {
+            let new = !held.contains(&other) && !held.has_tool(other);
+            match graph.kind_of(other) {
+                Some(NodeKind::Skill) => held.hold(other, level),
+                Some(NodeKind::Tool) => held.hold_tool(other),
+                _ => continue,
+            }
+            if new {
+                held.through_link.insert(other, ix);
+            }
+        }
+    }
 }
 
 /// The node at `ix`, if there is one.

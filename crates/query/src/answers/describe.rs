@@ -57,6 +57,20 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
         .map(|&s| describe_source(graph, s))
         .collect();
     row("sources", Cell::List(sources));
+    row("dataset", Cell::text(graph.dataset(ix)));
+    // The same concept in other datasets (docs/GRAMMAR.md, Names): what holding it counts for.
+    let linked: Vec<String> = graph
+        .linked(ix)
+        .iter()
+        .filter(|&&other| other != ix)
+        .map(|&other| {
+            let n = graph.node(other);
+            format!("{} {} ({}, {})", n.kind, n.name, n.id, graph.dataset(other))
+        })
+        .collect();
+    if !linked.is_empty() {
+        row(&format!("same as ({})", linked.len()), Cell::List(linked));
+    }
     for (label, kind, outgoing) in edge_sections(node.kind) {
         let mut items: Vec<(f64, String, String)> = Vec::new();
         let edges: Vec<(EdgeIndex, NodeIndex)> = if outgoing {

@@ -27,8 +27,26 @@ pub fn list(graph: &Graph, q: &ListQuery) -> Result<ResultTable, QueryError> {
         Some(expr) => Some(Compiled::new(graph, q.kind, expr)?),
         None => None,
     };
+    let source = super::known_source(graph, q.roles.from.as_ref())?;
+    if let Some(crate::ast::Spanned {
+        value: Some(_),
+        span,
+    }) = &q.roles.keep_pay
+    {
+        return Err(QueryError::new(
+            *span,
+            "a share of pay needs a start role to compare with, and `roles` has none",
+        )
+        .with_label("compared with what?")
+        .with_help("`keep pay` alone keeps the roles whose pay is known; `closest ROLE keep pay 90%` compares with ROLE"));
+    }
     let mut matches: Vec<NodeIndex> = Vec::new();
     for ix in graph.nodes_of_kind(q.kind) {
+        if source.is_some_and(|s| !graph.is_from(ix, s))
+            || (q.roles.keep_pay.is_some() && pay(graph, ix).is_none())
+        {
+            continue;
+        }
         let keep = match &filter {
             Some(f) => f.test(graph, ix)?,
             None => true,
@@ -73,6 +91,14 @@ pub fn list(graph: &Graph, q: &ListQuery) -> Result<ResultTable, QueryError> {
         );
     }
     Ok(table)
+}
+
+/// A role's pay (`salary.avg`), when the data states it.
+pub(crate) fn pay(graph: &Graph, ix: NodeIndex) -> Option<f64> {
+    match graph.node(ix).field("salary.avg")? {
+        Value::Number(n) => Some(n),
+        _ => None,
+    }
 }
 
 /// The columns of a listing: `id` and `name`, then the kind's usual fields that some node of
@@ -192,8 +218,8 @@ enum Compiled<'e> {
     },
     Edge {
         kind: EdgeKind,
-        /// The node the edge must reach; for `covers` on a role: a skill the role's tools cover.
-        target: NodeIndex,
+        /// The nodes the edge may reach: the one named and those linked with it.
+        targets: Vec<NodeIndex>,
     },
     Has(String),
 }
@@ -241,9 +267,18 @@ impl<'e> Compiled<'e> {
                     &format!("`{edge}(…)` takes a {to_kind}"),
                 )
                 .or_else(|e| resolve(graph, target).map_err(|_| e))?;
+                // The node and those linked with it as one concept: `uses(Python)` counts the
+                // roles using O*NET's Python as well as the curated one.
+                let mut targets: Vec<NodeIndex> = graph
+                    .with_linked(ix)
+                    .filter(|&t| graph.kind_of(t) == Some(to_kind))
+                    .collect();
+                if targets.is_empty() {
+                    targets.push(ix);
+                }
                 Compiled::Edge {
                     kind: *edge,
-                    target: ix,
+                    targets,
                 }
             }
             ExprKind::Has(field) => {
@@ -272,9 +307,9 @@ impl<'e> Compiled<'e> {
                 true
             }
             Compiled::Not(inner) => !inner.test(graph, ix)?,
-            Compiled::Edge { kind, target } => {
-                graph.out_edges(ix, *kind).any(|(_, t)| t == *target)
-            }
+            Compiled::Edge { kind, targets } => graph
+                .out_edges(ix, *kind)
+                .any(|(_, t)| targets.contains(&t)),
             Compiled::Has(path) => graph.node(ix).field(path).is_some(),
             Compiled::Compare {
                 path,

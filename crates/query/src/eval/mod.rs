@@ -16,7 +16,7 @@ use skillgraph_graph::algo::Start as Origin;
 use skillgraph_graph::{Change, ChangeError, Graph, NodeIndex, NodeKind, ResolveError};
 
 use crate::answers::describe;
-use crate::ast::{NodeRef, Span, Start, Statement, StatementKind};
+use crate::ast::{NodeRef, Span, Spanned, Start, Statement, StatementKind};
 use crate::diagnostic::QueryError;
 use crate::result::ResultTable;
 
@@ -223,6 +223,15 @@ impl Session {
     pub(crate) fn start_nodes(&self, graph: &Graph, start: &Start) -> Result<Origin, QueryError> {
         match start {
             Start::Node(node) => {
+                // A start names a role when one answers to the name (by name or alias): with
+                // ESCO imported, `learn DevOps -> …` starts from the curated role whose alias is
+                // DevOps, not from ESCO's skill of that name.
+                if node.kind.is_none() {
+                    let source = known_source(graph, node.source.as_ref())?;
+                    if let Ok(ix) = graph.resolve_in(Some(NodeKind::Role), source, &node.name) {
+                        return Ok(Origin::Role(ix));
+                    }
+                }
                 let ix = resolve(graph, node)?;
                 match graph.node(ix).kind {
                     NodeKind::Role => Ok(Origin::Role(ix)),
@@ -300,9 +309,46 @@ impl Session {
 
 /// Resolves a node reference, turning resolution failures into errors at its span.
 pub(crate) fn resolve(graph: &Graph, node: &NodeRef) -> Result<NodeIndex, QueryError> {
+    let source = known_source(graph, node.source.as_ref())?;
     graph
-        .resolve(node.kind, &node.name)
+        .resolve_in(node.kind, source, &node.name)
         .map_err(|e| resolve_error(node.span, e))
+}
+
+/// The dataset or source of an `@onet` or `from onet`, when some node comes from it.
+pub(crate) fn known_source<'a>(
+    graph: &Graph,
+    source: Option<&'a Spanned<String>>,
+) -> Result<Option<&'a str>, QueryError> {
+    let Some(source) = source else {
+        return Ok(None);
+    };
+    if graph.knows_source(&source.value) {
+        return Ok(Some(&source.value));
+    }
+    let datasets: Vec<&str> = graph.datasets().iter().map(String::as_str).collect();
+    let err = QueryError::new(
+        source.span,
+        format!(
+            "no dataset or source is called `{}`",
+            crate::parser::shorten(&source.value)
+        ),
+    )
+    .with_kind(crate::diagnostic::ErrorKind::UnknownName)
+    .with_label("unknown source");
+    let list: Vec<String> = datasets.iter().map(|d| format!("`{d}`")).collect();
+    Err(
+        match closest_word(&source.value.to_lowercase(), &datasets) {
+            Some(near) => err.with_help(format!(
+                "did you mean `{near}`? the datasets are {}",
+                list.join(", ")
+            )),
+            None => err.with_help(format!(
+                "the datasets are {}; a source id (`show` lists a node's) works too",
+                list.join(", ")
+            )),
+        },
+    )
 }
 
 /// Resolves a reference that must name a node of `kind`.
@@ -313,9 +359,10 @@ pub(crate) fn resolve_kind(
     what: &str,
 ) -> Result<NodeIndex, QueryError> {
     // A qualifier-less name that is ambiguous across kinds resolves within the wanted kind.
-    let ix = match graph.resolve(node.kind, &node.name) {
+    let source = known_source(graph, node.source.as_ref())?;
+    let ix = match graph.resolve_in(node.kind, source, &node.name) {
         Err(ResolveError::Ambiguous { .. }) if node.kind.is_none() => graph
-            .resolve(Some(kind), &node.name)
+            .resolve_in(Some(kind), source, &node.name)
             .map_err(|e| resolve_error(node.span, e))?,
         other => other.map_err(|e| resolve_error(node.span, e))?,
     };
@@ -351,30 +398,55 @@ fn resolve_error(span: Span, e: ResolveError) -> QueryError {
             } else {
                 let list: Vec<String> = suggestions
                     .iter()
-                    .map(|s| format!("`{}`", crate::parser::quote_name(s)))
+                    .map(|s| match &s.alias {
+                        Some(alias) => format!(
+                            "`{}` (alias `{}`)",
+                            crate::parser::quote_name(&s.name),
+                            crate::parser::quote_name(alias)
+                        ),
+                        None => format!("`{}`", crate::parser::quote_name(&s.name)),
+                    })
                     .collect();
                 err.with_help(format!("did you mean {}?", list.join(" or ")))
             }
         }
-        ResolveError::Ambiguous { candidates, .. } => {
-            // Offer only forms that pick one node: `kind:name` where the kind tells the
-            // candidates apart, their ids where it does not (O*NET's skill and knowledge
-            // "Mathematics" are both skills).
-            let kind_is_enough = candidates
-                .iter()
-                .all(|(k, _, _)| candidates.iter().filter(|(o, _, _)| o == k).count() == 1);
+        ResolveError::Ambiguous { text, candidates } => {
+            // Offer only forms that pick one node: `name@dataset` where the datasets tell the
+            // candidates apart, `kind:name` where the kinds do, both where together they do,
+            // their ids otherwise (O*NET's skill and knowledge "Mathematics" are both skills
+            // of one dataset). The name offered is the one written, which every candidate
+            // answers to (as its name or an alias).
+            use skillgraph_graph::concept::dataset_of;
+            let unique = |key: &dyn Fn(&(NodeKind, String, String)) -> String| {
+                let keys: Vec<String> = candidates.iter().map(key).collect();
+                keys.iter()
+                    .all(|k| keys.iter().filter(|o| *o == k).count() == 1)
+            };
+            let by_source = unique(&|(_, id, _)| dataset_of(id).to_string());
+            let by_kind = unique(&|(kind, _, _)| kind.to_string());
+            let by_both = unique(&|(kind, id, _)| format!("{kind}:{}", dataset_of(id)));
+            let written = crate::parser::quote_name(text);
             let forms: Vec<String> = candidates
                 .iter()
-                .map(|(kind, id, name)| {
-                    if kind_is_enough {
-                        format!("`{kind}:{}`", crate::parser::quote_name(name))
+                .map(|(kind, id, _)| {
+                    let dataset = dataset_of(id);
+                    if by_source {
+                        format!("`{written}@{dataset}`")
+                    } else if by_kind {
+                        format!("`{kind}:{written}`")
+                    } else if by_both {
+                        format!("`{kind}:{written}@{dataset}`")
                     } else {
                         format!("`{}`", crate::parser::quote_name(id))
                     }
                 })
                 .collect();
-            let how = if kind_is_enough {
+            let how = if by_source {
+                "say which dataset"
+            } else if by_kind {
                 "qualify it with its kind"
+            } else if by_both {
+                "say which kind and dataset"
             } else {
                 "name it by its id"
             };
@@ -413,9 +485,9 @@ pub(crate) fn closest_word<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a
 mod tests {
     use super::*;
 
-    fn help_for(candidates: &[(NodeKind, &str, &str)]) -> String {
+    fn help_for(text: &str, candidates: &[(NodeKind, &str, &str)]) -> String {
         let e = ResolveError::Ambiguous {
-            text: "X".into(),
+            text: text.into(),
             candidates: candidates
                 .iter()
                 .map(|&(k, id, name)| (k, id.to_string(), name.to_string()))
@@ -427,23 +499,58 @@ mod tests {
     #[test]
     fn an_ambiguity_help_offers_only_forms_that_pick_one_node() {
         // Kinds tell a tool and a skill apart.
-        let help = help_for(&[
-            (NodeKind::Tool, "ansible", "Ansible"),
-            (NodeKind::Skill, "ansible-skill", "Ansible"),
-        ]);
+        let help = help_for(
+            "Ansible",
+            &[
+                (NodeKind::Tool, "ansible", "Ansible"),
+                (NodeKind::Skill, "ansible-skill", "Ansible"),
+            ],
+        );
         assert_eq!(
             help,
             "qualify it with its kind: `tool:Ansible` or `skill:Ansible`"
         );
         // Two skills: only their ids pick one.
-        let help = help_for(&[
-            (NodeKind::Skill, "onet:2.a.1.e", "Mathematics"),
-            (NodeKind::Skill, "onet:2.c.4.a", "Mathematics"),
-            (NodeKind::Tool, "math-tool", "Mathematics"),
-        ]);
+        let help = help_for(
+            "Mathematics",
+            &[
+                (NodeKind::Skill, "onet:2.a.1.e", "Mathematics"),
+                (NodeKind::Skill, "onet:2.c.4.a", "Mathematics"),
+                (NodeKind::Tool, "math-tool", "Mathematics"),
+            ],
+        );
         assert_eq!(
             help,
             "name it by its id: `onet:2.a.1.e` or `onet:2.c.4.a` or `math-tool`"
+        );
+        // Roles of two datasets answering to one alternate title: the dataset picks one.
+        let help = help_for(
+            "DevOps Engineer",
+            &[
+                (
+                    NodeKind::Role,
+                    "esco:occ:3b1e",
+                    "ICT change and configuration manager",
+                ),
+                (NodeKind::Role, "onet:15-1252.00", "Software Developers"),
+            ],
+        );
+        assert_eq!(
+            help,
+            "say which dataset: `\"DevOps Engineer\"@esco` or `\"DevOps Engineer\"@onet`"
+        );
+        // A skill and a tool of each of two datasets: kind and dataset together.
+        let help = help_for(
+            "Python",
+            &[
+                (NodeKind::Skill, "esco:skill:1", "Python"),
+                (NodeKind::Skill, "onet:2.b", "Python"),
+                (NodeKind::Tool, "onet:tech:python", "Python"),
+            ],
+        );
+        assert_eq!(
+            help,
+            "say which kind and dataset: `skill:Python@esco` or `skill:Python@onet` or `tool:Python@onet`"
         );
     }
 }

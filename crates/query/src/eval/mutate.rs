@@ -358,6 +358,7 @@ fn skill_refs(literal: &Literal) -> Result<Vec<NodeRef>, QueryError> {
                 kind: None,
                 name: v.to_string(),
                 quoted: true,
+                source: None,
                 span: literal.item_spans.get(i).copied().unwrap_or(literal.span),
             })
             .collect()),

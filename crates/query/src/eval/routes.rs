@@ -718,6 +718,7 @@ fn data_notes(
     if !has_requirements(graph, to) {
         table.note(no_requirements(graph, to));
     }
+    linked_note(graph, table, have, to);
     if min_given {
         return;
     }
@@ -757,6 +758,49 @@ fn data_notes(
             them(below)
         ));
     }
+}
+
+/// Which of what `to` asks for counts as held only because a node of another dataset is the
+/// same concept (docs/GRAMMAR.md, Names): `Kubernetes (onet) as Kubernetes (curated)`.
+fn linked_note(graph: &Graph, table: &mut ResultTable, have: &Held, to: NodeIndex) {
+    let mut asked: Vec<NodeIndex> = algo::requirements(graph, to, 0)
+        .iter()
+        .map(|n| n.skill)
+        .chain(
+            graph
+                .out_edges(to, skillgraph_graph::EdgeKind::Uses)
+                .map(|(_, t)| t),
+        )
+        .collect();
+    asked.sort_by(|&a, &b| graph.order_by_name(a, b));
+    asked.dedup();
+    let through: Vec<String> = asked
+        .into_iter()
+        .filter_map(|x| {
+            let by = have.held_through(x)?;
+            Some(format!(
+                "{} ({}) as {} ({})",
+                name(graph, x),
+                graph.dataset(x),
+                name(graph, by),
+                graph.dataset(by)
+            ))
+        })
+        .collect();
+    if through.is_empty() {
+        return;
+    }
+    const SHOWN: usize = 8;
+    let more = through.len().saturating_sub(SHOWN);
+    table.note(format!(
+        "held through the same concept in another dataset: {}{}",
+        through[..through.len().min(SHOWN)].join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        }
+    ));
 }
 
 /// What to say of a role without any `requires` edge: the data has none, which is not the same
@@ -1271,11 +1315,21 @@ pub fn closest(
     let (have, label, role) = have_of(session, graph, &q.profile)?;
     let min = min_importance(&q.min_importance)?;
     let limit = q.limit.as_ref().map_or(10, |l| l.value);
-    let list = closest_roles(graph, &have, min, role);
+    let rules = RoleRules::new(graph, &q.roles, role)?;
+    let mut list = closest_roles(graph, &have, min, role);
+    let before = list.len();
+    list.retain(|c| rules.keeps(graph, c.role));
+    let filtered = before - list.len();
     let mut table = match role {
-        Some(start) => similar_to_role(graph, start, &label, &list, min, limit, q.explain),
-        None => closest_by_plan(graph, &have, &label, &list, min, limit, q.explain),
+        Some(start) => similar_to_role(graph, start, &label, &list, min, limit, q.explain, &rules),
+        None => closest_by_plan(graph, &have, &label, &mut list, min, limit, q.explain),
     };
+    if filtered > 0 {
+        table.note(format!(
+            "{filtered} roles left out by {}",
+            rules.described()
+        ));
+    }
     let unrated = graph
         .node_indices()
         .filter(|&r| {
@@ -1296,6 +1350,7 @@ pub fn closest(
 /// [`similarity`](skillgraph_graph::algo::similarity) (skills and knowledge by importance ×
 /// level, titles, tools, Job Zone; never `transition` edges), each with the hours of its
 /// learning plan from the start role so the effort stays in view.
+#[allow(clippy::too_many_arguments)]
 fn similar_to_role(
     graph: &Graph,
     start: NodeIndex,
@@ -1304,8 +1359,10 @@ fn similar_to_role(
     min: u8,
     limit: usize,
     explain: bool,
+    rules: &RoleRules,
 ) -> ResultTable {
     let mut list = algo::similarity::similar_roles(graph, start, min);
+    list.retain(|s| rules.keeps(graph, s.role));
     // A role the start moves to only by a move a source calls a career trap is not offered as
     // a neighbour to aim for; the note names it.
     let traps: Vec<(NodeIndex, skillgraph_graph::EdgeIndex)> = graph
@@ -1373,20 +1430,33 @@ fn similar_to_role(
     table
 }
 
-/// `closest $profile` and `closest [list]`: the roles nearest by the hours of the learning
-/// plan, then the match %.
+/// `closest $profile` and `closest [list]`: the roles that ask for most of what the profile
+/// holds (`shared`: required skills held and tools used, linked concepts counting), then by the
+/// hours of the learning plan, then the match %, then by name. Ranking by hours alone put
+/// roles that require two unrelated skills (ESCO's linen room attendant) above every role that
+/// uses what the profile knows: a short plan to a role sharing nothing is no evidence of fit.
 fn closest_by_plan(
     graph: &Graph,
     have: &Held,
     label: &str,
-    list: &[algo::Closeness],
+    list: &mut [algo::Closeness],
     min: u8,
     limit: usize,
     explain: bool,
 ) -> ResultTable {
+    list.sort_by(|a, b| {
+        b.shared
+            .cmp(&a.shared)
+            .then(a.hours.total_cmp(&b.hours))
+            .then(b.match_pct.total_cmp(&a.match_pct))
+            .then(graph.order_by_name(a.role, b.role))
+    });
+    let list: &[algo::Closeness] = list;
     let mut columns = vec![
         "rank",
         "role",
+        "from",
+        "shared",
         "hours",
         "match_pct",
         "missing_skills",
@@ -1402,6 +1472,8 @@ fn closest_by_plan(
         let mut row = vec![
             Cell::Number((i + 1) as f64),
             Cell::text(name(graph, c.role)),
+            Cell::text(graph.dataset(c.role)),
+            Cell::Number(c.shared as f64),
             Cell::Number(c.hours),
             Cell::Number((c.match_pct * 10.0).round() / 10.0),
             Cell::Number(c.missing as f64),
@@ -1432,6 +1504,10 @@ fn closest_by_plan(
         row.extend(node_cells(graph, c.role));
         table.push(row);
     }
+    table.note(
+        "ranked by `shared` (the role's needs and tools the profile holds, a concept linked \
+         across datasets counting once), then hours; `skills_compared`: the needs the match rests on",
+    );
     if list.len() > limit {
         table.note(format!(
             "{} more roles not shown (raise `limit`)",
@@ -1439,6 +1515,110 @@ fn closest_by_plan(
         ));
     }
     table
+}
+
+/// Which roles a list keeps: `from SOURCE`, `keep pay [P%]`, `job zone within N` (see
+/// docs/GRAMMAR.md). Unlike on routes, a role without the field compared does not pass: a list
+/// filtered by pay or zone promises what it shows.
+pub(crate) struct RoleRules {
+    source: Option<String>,
+    pay_known: bool,
+    min_pay: Option<f64>,
+    /// The start's job zone and the most it may differ by.
+    zone: Option<(f64, u8)>,
+}
+
+impl RoleRules {
+    pub(crate) fn new(
+        graph: &Graph,
+        filter: &crate::ast::RoleFilter,
+        start: Option<NodeIndex>,
+    ) -> Result<RoleRules, QueryError> {
+        let source = super::known_source(graph, filter.from.as_ref())?.map(str::to_string);
+        let mut min_pay = None;
+        if let Some(Spanned {
+            value: Some(share),
+            span,
+        }) = &filter.keep_pay
+        {
+            match start.and_then(|r| super::filter::pay(graph, r)) {
+                Some(pay) => min_pay = Some(pay * share),
+                None => {
+                    return Err(QueryError::new(
+                        *span,
+                        "`keep pay P%` compares with the start role's salary.avg, and there is none",
+                    )
+                    .with_help(
+                        "start from a role with a salary, or write `keep pay` alone: roles whose pay is known",
+                    ))
+                }
+            }
+        }
+        let zone = match &filter.zone_within {
+            None => None,
+            Some(within) => match start.and_then(|r| number_field(graph, r, "job_zone")) {
+                Some(zone) => Some((zone, within.value)),
+                None => {
+                    return Err(QueryError::new(
+                        within.span,
+                        match start {
+                            Some(r) => format!(
+                                "`job zone within` compares with the start role's job zone, and {} has none",
+                                name(graph, r)
+                            ),
+                            None => "`job zone within` compares with the start role's job zone, and a profile has none".to_string(),
+                        },
+                    )
+                    .with_help("start from an O*NET role (`closest onet:15-1252.00 job zone within 1`), or filter with `roles where job_zone <= 3`"))
+                }
+            },
+        };
+        Ok(RoleRules {
+            source,
+            pay_known: filter.keep_pay.is_some(),
+            min_pay,
+            zone,
+        })
+    }
+
+    pub(crate) fn keeps(&self, graph: &Graph, role: NodeIndex) -> bool {
+        if self
+            .source
+            .as_deref()
+            .is_some_and(|s| !graph.is_from(role, s))
+        {
+            return false;
+        }
+        if self.pay_known {
+            match super::filter::pay(graph, role) {
+                None => return false,
+                Some(pay) if self.min_pay.is_some_and(|min| pay < min) => return false,
+                Some(_) => {}
+            }
+        }
+        if let Some((start, within)) = self.zone {
+            match number_field(graph, role, "job_zone") {
+                Some(zone) if (zone - start).abs() <= f64::from(within) => {}
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    /// The rules in words, for the note that counts what they left out.
+    fn described(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(s) = &self.source {
+            parts.push(format!("`from {s}`"));
+        }
+        if self.pay_known {
+            parts.push("`keep pay`".to_string());
+        }
+        if self.zone.is_some() {
+            parts.push("`job zone within`".to_string());
+        }
+        parts.join(", ")
+    }
 }
 
 /// The rules a move must follow: `keep pay P%` (the role moved to pays at least P% of the start

@@ -1,0 +1,254 @@
+//! One labour market, several datasets: which dataset a node comes from, and which skills and
+//! tools of different datasets are one concept.
+//!
+//! A node's **dataset** is the namespace of its id: `onet` for `onet:tech:kubernetes`, `esco`
+//! for `esco:skill:…`, and `curated` for an id without one (the built-in graph, and anything
+//! added with `add` or imported from TOML or CSV without a namespace).
+//!
+//! Two skills or tools of **different** datasets are **linked** (one concept with several
+//! sources) when their names are equal once [`normalise`]d (case, punctuation, whitespace), or
+//! when an alias the curated graph gives one of its nodes equals the other's normalised name
+//! (the explicit way to say that `Python` is ESCO's `Python (computer programming)`). Only
+//! curated aliases link: O*NET's vendor-less tool names and ESCO's alternative labels are
+//! generated or loose, and linking through them would be guessing. Links are transitive
+//! (a concept is a connected component). Roles are never linked: occupations of different
+//! taxonomies differ in scope even where their titles agree; `NAME@dataset` tells them apart.
+//! Nodes of one dataset with the same name stay distinct (O*NET's skill and knowledge
+//! `Mathematics`).
+
+use std::collections::HashMap;
+
+use petgraph::stable_graph::NodeIndex;
+
+use crate::graph::Graph;
+use crate::model::NodeKind;
+
+/// The dataset of nodes whose id has no namespace.
+pub const CURATED: &str = "curated";
+
+/// The dataset a node id belongs to: its namespace (`onet`, `esco`), or [`CURATED`].
+pub fn dataset_of(id: &str) -> &str {
+    match id.split_once(':') {
+        Some((ns, rest))
+            if !ns.is_empty()
+                && !rest.is_empty()
+                && ns.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            ns
+        }
+        _ => CURATED,
+    }
+}
+
+/// A name as compared across datasets: lower case, every run of characters other than letters,
+/// digits, `+` and `#` one space (so `C++` and `C#` stay apart from `C`), trimmed.
+/// `CI/CD` → `ci cd`, `Node.js` → `node js`, ` SQL ` → `sql`.
+pub fn normalise(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut gap = false;
+    for c in name.chars() {
+        if c.is_alphanumeric() || c == '+' || c == '#' {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// The linked groups of a graph, built on first use ([`Graph::linked`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Concepts {
+    /// Each group's members, curated first, then by dataset, then by id.
+    groups: Vec<Vec<NodeIndex>>,
+    /// Node → its group, for nodes in a group.
+    group_of: HashMap<NodeIndex, usize>,
+    /// Every dataset that has a node, sorted.
+    datasets: Vec<String>,
+}
+
+impl Concepts {
+    pub(crate) fn build(graph: &Graph) -> Concepts {
+        let mut datasets: Vec<String> = Vec::new();
+        // Normalised name → the nodes carrying it (as name, or as a curated alias).
+        let mut by_key: HashMap<String, Vec<NodeIndex>> = HashMap::new();
+        // Ids, names and kinds are read in place (a frozen graph builds a whole `Node`, with
+        // its fields and aliases, only when asked for one): only curated nodes are built, for
+        // their aliases.
+        for ix in graph.node_indices() {
+            let dataset = dataset_of(graph.id_of(ix));
+            if !datasets.iter().any(|d| d == dataset) {
+                datasets.push(dataset.to_string());
+            }
+            if graph.kind_of(ix) == Some(NodeKind::Role) {
+                continue;
+            }
+            let mut keys = vec![normalise(graph.name_of(ix))];
+            if dataset == CURATED {
+                keys.extend(graph.node(ix).aliases.iter().map(|a| normalise(a)));
+            }
+            keys.sort();
+            keys.dedup();
+            for key in keys.into_iter().filter(|k| !k.is_empty()) {
+                by_key.entry(key).or_default().push(ix);
+            }
+        }
+        datasets.sort();
+        // Union–find over the nodes that share a key with a node of another dataset.
+        let mut parent: HashMap<NodeIndex, NodeIndex> = HashMap::new();
+        fn root(parent: &mut HashMap<NodeIndex, NodeIndex>, ix: NodeIndex) -> NodeIndex {
+            let mut r = ix;
+            while let Some(&p) = parent.get(&r) {
+                if p == r {
+                    break;
+                }
+                r = p;
+            }
+            parent.insert(ix, r);
+            r
+        }
+        let mut keys: Vec<(&String, &Vec<NodeIndex>)> = by_key.iter().collect();
+        keys.sort();
+        for (_, nodes) in keys {
+            let first = dataset_of(graph.id_of(nodes[0]));
+            if nodes.iter().all(|&n| dataset_of(graph.id_of(n)) == first) {
+                continue;
+            }
+            for &n in nodes {
+                parent.entry(n).or_insert(n);
+            }
+            let a = root(&mut parent, nodes[0]);
+            for &n in &nodes[1..] {
+                let b = root(&mut parent, n);
+                if a != b {
+                    parent.insert(b, a);
+                }
+            }
+        }
+        let mut members: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+        let linked: Vec<NodeIndex> = parent.keys().copied().collect();
+        for ix in linked {
+            let r = root(&mut parent, ix);
+            members.entry(r).or_default().push(ix);
+        }
+        let mut groups: Vec<Vec<NodeIndex>> = members.into_values().collect();
+        for group in &mut groups {
+            group.sort_by(|&a, &b| preference(graph, a, b));
+        }
+        groups.sort_by(|a, b| preference(graph, a[0], b[0]));
+        let mut group_of = HashMap::new();
+        for (i, group) in groups.iter().enumerate() {
+            for &ix in group {
+                group_of.insert(ix, i);
+            }
+        }
+        Concepts {
+            groups,
+            group_of,
+            datasets,
+        }
+    }
+}
+
+/// Which of several linked nodes answers for the concept: the curated one, then by dataset
+/// name, then by id.
+fn preference(graph: &Graph, a: NodeIndex, b: NodeIndex) -> std::cmp::Ordering {
+    let (da, db) = (dataset_of(graph.id_of(a)), dataset_of(graph.id_of(b)));
+    (da != CURATED)
+        .cmp(&(db != CURATED))
+        .then_with(|| da.cmp(db))
+        .then_with(|| graph.id_of(a).cmp(graph.id_of(b)))
+}
+
+impl Graph {
+    fn concepts(&self) -> &Concepts {
+        self.concepts.get_or_init(|| Concepts::build(self))
+    }
+
+    /// The nodes linked with `ix` as one concept, `ix` included, the one that answers for the
+    /// concept first (curated, then by dataset); empty when `ix` is linked with nothing.
+    pub fn linked(&self, ix: NodeIndex) -> &[NodeIndex] {
+        let concepts = self.concepts();
+        concepts
+            .group_of
+            .get(&ix)
+            .map_or(&[], |&g| concepts.groups[g].as_slice())
+    }
+
+    /// Whether `a` and `b` are the same node or linked as one concept.
+    pub fn same_concept(&self, a: NodeIndex, b: NodeIndex) -> bool {
+        a == b
+            || {
+                let concepts = self.concepts();
+                matches!((concepts.group_of.get(&a), concepts.group_of.get(&b)), (Some(x), Some(y)) if x == y)
+            }
+    }
+
+    /// `ix` and the nodes linked with it.
+    pub fn with_linked(&self, ix: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
+        let linked = self.linked(ix);
+        let alone = linked.is_empty().then_some(ix);
+        alone.into_iter().chain(linked.iter().copied())
+    }
+
+    /// The dataset of a node ([`dataset_of`] its id).
+    pub fn dataset(&self, ix: NodeIndex) -> &str {
+        dataset_of(self.id_of(ix))
+    }
+
+    /// Every dataset that has a node, sorted.
+    pub fn datasets(&self) -> &[String] {
+        &self.concepts().datasets
+    }
+
+    /// Whether `ix` comes from `source`: its dataset, or one of its sources' keys, ignoring
+    /// case (`onet`, `curated`, `onet-29.3`, `bootdev-2023`).
+    pub fn is_from(&self, ix: NodeIndex, source: &str) -> bool {
+        self.dataset(ix).eq_ignore_ascii_case(source)
+            || self
+                .sources_of(ix)
+                .iter()
+                .any(|&s| self.source(s).key.eq_ignore_ascii_case(source))
+    }
+
+    /// Whether any node comes from `source` (see [`Graph::is_from`]).
+    pub fn knows_source(&self, source: &str) -> bool {
+        self.datasets()
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(source))
+            || self
+                .sources()
+                .iter()
+                .any(|s| s.key.eq_ignore_ascii_case(source))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalising_keeps_letters_digits_plus_and_hash() {
+        assert_eq!(normalise("CI/CD"), "ci cd");
+        assert_eq!(normalise("  Node.js "), "node js");
+        assert_eq!(normalise("C++"), "c++");
+        assert_eq!(normalise("C#"), "c#");
+        assert_eq!(
+            normalise("Structured  Query-Language"),
+            "structured query language"
+        );
+    }
+
+    #[test]
+    fn a_dataset_is_the_id_namespace() {
+        assert_eq!(dataset_of("onet:tech:kubernetes"), "onet");
+        assert_eq!(dataset_of("esco:skill:ab-12"), "esco");
+        assert_eq!(dataset_of("kubernetes"), CURATED);
+        assert_eq!(dataset_of(":x"), CURATED);
+        assert_eq!(dataset_of("a b:c"), CURATED);
+    }
+}
