@@ -1317,6 +1317,16 @@ pub fn closest(
     let limit = q.limit.as_ref().map_or(10, |l| l.value);
     let rules = RoleRules::new(graph, &q.roles, role)?;
     let mut list = closest_roles(graph, &have, min, role);
+    // A role the profile lists is where the person is, not a role to move to.
+    let listed: Vec<NodeIndex> = match session.start_nodes(graph, &q.profile)? {
+        Origin::Profile(entries) => entries
+            .into_iter()
+            .map(|(ix, _)| ix)
+            .filter(|&ix| graph.kind_of(ix) == Some(NodeKind::Role))
+            .collect(),
+        Origin::Role(_) => Vec::new(),
+    };
+    list.retain(|c| !listed.contains(&c.role));
     let before = list.len();
     list.retain(|c| rules.keeps(graph, c.role));
     let filtered = before - list.len();
