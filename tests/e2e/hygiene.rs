@@ -41,6 +41,13 @@ fn required_by_sre(db: &TestDb) -> BTreeSet<String> {
     let from_json: BTreeSet<String> = column(&db.json("skills of SRE"), "skill")
         .into_iter()
         .collect();
+    let from_csv = csv_skills_of_sre(db);
+    assert_eq!(from_json, from_csv, "JSON and CSV output disagree");
+    from_json
+}
+
+/// The `skill` cells of `skills of SRE --format csv`, read with the csv crate.
+fn csv_skills_of_sre(db: &TestDb) -> BTreeSet<String> {
     let run = db.run(&["query", "skills of SRE", "--format", "csv"]);
     ok(&run, "skills of SRE as CSV");
     let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
@@ -50,12 +57,10 @@ fn required_by_sre(db: &TestDb) -> BTreeSet<String> {
         .iter()
         .position(|h| h == "skill")
         .expect("a skill column");
-    let from_csv: BTreeSet<String> = reader
+    reader
         .records()
         .map(|r| r.expect("a CSV record")[at].to_string())
-        .collect();
-    assert_eq!(from_json, from_csv, "JSON and CSV output disagree");
-    from_json
+        .collect()
 }
 
 fn assert_all_required(db: &TestDb, names: &[String], what: &str) {
@@ -334,19 +339,7 @@ fn csv_answers_neutralise_cells_a_spreadsheet_would_run() {
     let json: BTreeSet<String> = column(&db.json("skills of SRE"), "skill")
         .into_iter()
         .collect();
-    let run = db.run(&["query", "skills of SRE", "--format", "csv"]);
-    ok(&run, "skills of SRE as CSV");
-    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
-    let at = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "skill")
-        .unwrap();
-    let cells: BTreeSet<String> = reader
-        .records()
-        .map(|r| r.unwrap()[at].to_string())
-        .collect();
+    let cells = csv_skills_of_sre(&db);
     for name in risky {
         assert!(json.contains(name), "JSON keeps {name:?}");
         assert!(
