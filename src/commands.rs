@@ -72,7 +72,7 @@ fn load_dataset(
     }
 }
 
-pub fn import(db_path: &Path, sources: &ImportSources, replace: bool) -> u8 {
+pub fn import(db_path: &Path, access: db::Access, sources: &ImportSources, replace: bool) -> u8 {
     let mut graph = if sources.paths.is_empty() {
         Graph::new()
     } else {
@@ -102,7 +102,7 @@ pub fn import(db_path: &Path, sources: &ImportSources, replace: bool) -> u8 {
         }
     }
     // A graph that is about to be replaced need not be seeded first.
-    let mut store = match db::open_with_seed(db_path, !replace) {
+    let mut store = match db::open_with_seed(db_path, !replace, access) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -141,7 +141,7 @@ type DatasetLoader =
         &mut dyn FnMut(&str, u64, u64),
     ) -> Result<(Graph, skillgraph_import::ImportReport), skillgraph_import::DataErrors>;
 
-pub fn export(db_path: &Path, format: ExportFormat, out: Option<&Path>) -> u8 {
+pub fn export(db_path: &Path, access: db::Access, format: ExportFormat, out: Option<&Path>) -> u8 {
     let bulk = matches!(format, ExportFormat::Kuzu | ExportFormat::Neo4jCsv);
     if bulk && out.is_none() {
         eprintln!(
@@ -149,7 +149,7 @@ pub fn export(db_path: &Path, format: ExportFormat, out: Option<&Path>) -> u8 {
         );
         return EXIT_USAGE_OR_IO;
     }
-    let store = match db::open(db_path) {
+    let store = match db::open(db_path, access) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -202,8 +202,8 @@ pub fn export(db_path: &Path, format: ExportFormat, out: Option<&Path>) -> u8 {
     EXIT_OK
 }
 
-pub fn stats(db_path: &Path, format: Format) -> u8 {
-    match db::open(db_path) {
+pub fn stats(db_path: &Path, access: db::Access, format: Format) -> u8 {
+    match db::open(db_path, access) {
         Ok(store) => {
             let table =
                 stats_table(store.graph()).with_title(format!("database {}", db_path.display()));
@@ -219,13 +219,15 @@ pub fn stats(db_path: &Path, format: Format) -> u8 {
 
 /// `skillgraph check`: opening the store verifies the schema version, the snapshot's checksum
 /// and every log entry; [`integrity::check`] then verifies the graph itself.
-pub fn check(db_path: &Path, format: Format) -> u8 {
+pub fn check(db_path: &Path, access: db::Access, format: Format) -> u8 {
     // Checking must not create (and seed) a database that is not there.
     if !db_path.exists() {
         eprintln!("error: there is no database at {}", db_path.display());
         return EXIT_USAGE_OR_IO;
     }
-    let store = match db::open(db_path) {
+    // Readers answer from the read view and the snapshot; `check` also opens sled, which holds
+    // the manifest and the log they were made from.
+    let store = match db::open(db_path, access).and_then(|mut s| s.verify().map(|_| s)) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

@@ -1,6 +1,7 @@
 //! Where the database lives and how the binary opens it.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use skillgraph_graph::Graph;
 use skillgraph_store::{Opened, Store, StoreError};
@@ -25,13 +26,21 @@ pub fn seed_graph() -> Graph {
     }
 }
 
+/// How this process may use the database: `--read-only` and `--lock-timeout`.
+#[derive(Debug, Clone, Copy)]
+pub struct Access {
+    pub read_only: bool,
+    /// How long a write waits for another process's write to finish.
+    pub write_wait: Duration,
+}
+
 /// Opens (creating and seeding if needed) the database at `path`.
-pub fn open(path: &Path) -> Result<Store, StoreError> {
-    open_with_seed(path, true)
+pub fn open(path: &Path, access: Access) -> Result<Store, StoreError> {
+    open_with_seed(path, true, access)
 }
 
 /// Opens the database at `path`; a new one starts with the built-in graph only when `seeded`.
-pub fn open_with_seed(path: &Path, seeded: bool) -> Result<Store, StoreError> {
+pub fn open_with_seed(path: &Path, seeded: bool, access: Access) -> Result<Store, StoreError> {
     if let Some(parent) = path.parent() {
         if !parent.as_os_str().is_empty() {
             std::fs::create_dir_all(parent).map_err(|e| StoreError::Io {
@@ -41,7 +50,11 @@ pub fn open_with_seed(path: &Path, seeded: bool) -> Result<Store, StoreError> {
         }
     }
     let seed = if seeded { seed_graph } else { Graph::new };
-    let (store, opened) = Store::open(path, seed)?;
+    let (mut store, opened) = Store::open(path, seed)?;
+    if access.read_only {
+        store.set_read_only();
+    }
+    store.set_write_wait(access.write_wait);
     if opened == Opened::Created && seeded {
         eprintln!(
             "created a new database at {} with the built-in DevOps/SRE graph",

@@ -122,6 +122,12 @@ impl Engine {
         let parse_time = parse_start.elapsed();
         let mut outcome = Outcome::Ok;
         for statement in &script.statements {
+            // Each statement sees what other processes committed before it started.
+            if let Err(e) = self.db.0.refresh() {
+                out.flush();
+                eprintln!("error: {e}");
+                return Outcome::Failed;
+            }
             let start = Instant::now();
             match self.session.execute(&mut self.db, statement) {
                 Ok(table) => {

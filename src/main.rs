@@ -77,6 +77,21 @@ struct Cli {
     )]
     color: output::ColorChoice,
 
+    /// Refuse every change to the database (statements that write, imports); reading needs
+    /// no lock, so this is for being sure, not for getting in beside a writer.
+    #[arg(long, global = true)]
+    read_only: bool,
+
+    /// How long a write waits for another process's write to finish before giving up.
+    #[arg(
+        long,
+        global = true,
+        default_value = "10",
+        value_name = "SECONDS",
+        value_parser = parse_seconds
+    )]
+    lock_timeout: std::time::Duration,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -183,6 +198,14 @@ pub enum ExportFormat {
     Neo4jCsv,
 }
 
+fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
+    text.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0 && *s <= 86_400.0)
+        .map(std::time::Duration::from_secs_f64)
+        .ok_or_else(|| format!("`{text}` is not a number of seconds from 0 to 86400"))
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -197,6 +220,10 @@ fn main() -> ExitCode {
     };
     cli.color.set();
     let db_path = cli.db.clone().unwrap_or_else(db::default_path);
+    let access = db::Access {
+        read_only: cli.read_only,
+        write_wait: cli.lock_timeout,
+    };
     let exporting = matches!(cli.command, Some(Command::Export { .. }));
     let (format, export_format) = match (cli.format, exporting) {
         (Some(FormatArg::Toml), false) => {
@@ -241,6 +268,7 @@ fn main() -> ExitCode {
         continue_on_error: cli.continue_on_error,
         timing: cli.timing,
         commit: Commit::EachWrite,
+        access,
     };
     // A script's statements are made durable together when it ends, before skillgraph exits:
     // an fsync per statement would cost more than most statements (BENCHMARKS.md, Durability).
@@ -262,13 +290,15 @@ fn main() -> ExitCode {
                 esco,
                 verbose,
             };
-            commands::import(&db_path, &sources, replace)
+            commands::import(&db_path, access, &sources, replace)
         }
-        Some(Command::Export { out }) => commands::export(&db_path, export_format, out.as_deref()),
+        Some(Command::Export { out }) => {
+            commands::export(&db_path, access, export_format, out.as_deref())
+        }
         Some(Command::Render { statements, out }) => {
             render::command(&db_path, run_options, &statements, out.as_deref())
         }
-        Some(Command::Stats) => commands::stats(&db_path, format),
+        Some(Command::Stats) => commands::stats(&db_path, access, format),
         Some(Command::Completions { shell }) => {
             let mut text = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "skillgraph", &mut text);
@@ -288,7 +318,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Some(Command::Check) => commands::check(&db_path, format),
+        Some(Command::Check) => commands::check(&db_path, access, format),
         Some(Command::Validate { paths }) => commands::validate(&paths, format),
         Some(Command::Query { statements }) => with_engine(&db_path, run_options, |engine| {
             let mut outcome = Outcome::Ok;
@@ -358,6 +388,7 @@ struct RunOptions {
     /// When writes become durable: each before its answer is printed (the shell, `query`,
     /// `render`), or all at the end (`run`, standard input).
     commit: Commit,
+    access: db::Access,
 }
 
 fn outcome_code(outcome: Outcome) -> u8 {
@@ -375,7 +406,7 @@ fn with_engine(
     options: RunOptions,
     f: impl FnOnce(&mut Engine) -> u8,
 ) -> u8 {
-    match db::open(db_path) {
+    match db::open(db_path, options.access) {
         Ok(mut store) => {
             store.set_commit(options.commit);
             let mut engine = Engine::new(store, options.format);

@@ -201,18 +201,28 @@ fn damaged_files_of_a_database_with_a_large_snapshot_never_panic() {
 }
 
 #[test]
-fn an_emptied_or_overwritten_db_file_is_damaged_not_reseeded() {
+fn an_emptied_or_overwritten_db_file_is_damaged_for_check_and_writes_not_reseeded() {
     let (db, _) = written_database();
     for damage in [Damage::TruncateTo(0), Damage::Fill(0xff)] {
         let copy = TestDb::new();
         copy_dir(&db.path(), &copy.path());
         damage.apply(&copy.path().join("db"));
         let what = format!("{damage:?} on db");
-        assert_damaged(&copy.run(&["stats"]), &copy, &what);
-        assert_damaged(&copy.run(&["query", "show SRE"]), &copy, &what);
+        // Readers answer from the read view and the snapshot, which are intact; `check` and
+        // every write open sled, and refuse.
+        let before = stats(&db);
+        assert_eq!(stats(&copy), before, "{what}");
         assert_damaged(&copy.run(&["check"]), &copy, &what);
+        let write = copy.run(&["query", "add skill Q"]);
+        assert_eq!(write.code, 1, "{what}: {}", write.stderr);
+        assert!(
+            write.stderr.contains("is damaged: "),
+            "{what}: {}",
+            write.stderr
+        );
         // Still damaged on the second try: the first did not "repair" it into a new database.
-        assert_damaged(&copy.run(&["stats"]), &copy, &what);
+        assert_damaged(&copy.run(&["check"]), &copy, &what);
+        assert_eq!(stats(&copy), before, "{what}");
     }
 }
 

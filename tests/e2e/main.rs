@@ -18,6 +18,7 @@ mod pictures;
 mod pictures_at_size;
 mod powercut;
 mod queries;
+mod readers_writers;
 mod real_data;
 mod real_plans;
 mod repl;

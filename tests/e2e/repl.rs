@@ -570,3 +570,23 @@ fn the_shell_caps_long_answers_and_rows_all_lifts_the_cap() {
         rows(&capped)
     );
 }
+
+#[test]
+fn the_shell_and_other_processes_see_each_others_changes_at_their_next_statement() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    // Another process reads and writes while the shell is open.
+    let read = db.run(&["query", "skills of SRE"]);
+    assert_eq!(read.code, 0, "{}", read.stderr);
+    let added = db.run(&["query", "add skill \"Made Outside\""]);
+    assert_eq!(added.code, 0, "{}", added.stderr);
+    assert!(shell.run("show \"Made Outside\"").contains("made-outside"));
+    assert!(shell
+        .run("add skill \"Made In The Shell\"")
+        .contains("added skill Made In The Shell"));
+    assert_eq!(
+        db.json("show \"Made In The Shell\"")[0]["value"],
+        "made-in-the-shell"
+    );
+    assert_eq!(shell.leave(), 0);
+}

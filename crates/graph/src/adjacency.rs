@@ -3,15 +3,12 @@
 //! instead of a walk over petgraph's linked list of all the node's edges (a hub skill has
 //! thousands of incoming `requires` edges and a handful of prerequisites).
 //!
-//! Derived from the graph, one kind at a time (a route search needs only transitions), and
-//! rebuilt after a change. The lists keep petgraph's own iteration order exactly, so nothing
-//! that reads them can tell the two apart.
+//! Derived from a graph's base, one kind at a time (a route search needs only transitions),
+//! once: the base never changes, and the overlay keeps the links of its own edges
+//! (`overlay.rs`). Each list is in descending edge index.
 
-use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::{EdgeIndexable, EdgeRef, IntoEdgeReferences, NodeIndexable};
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction;
-
-use crate::model::{Edge, EdgeKind, Node};
 
 /// One edge seen from one of its ends: the node at the other end, and the edge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,52 +34,6 @@ fn slot(node: NodeIndex, direction: Direction) -> usize {
 }
 
 impl Adjacency {
-    /// The lists of `kind` in a petgraph graph. `in_index_order` says that every node's
-    /// petgraph list is in descending edge index (true until an edge is added into a slot freed
-    /// by a removal), which allows one pass over the edges instead of walking each list.
-    pub(crate) fn build(
-        graph: &StableDiGraph<Node, Edge>,
-        kind: EdgeKind,
-        in_index_order: bool,
-    ) -> Adjacency {
-        if in_index_order {
-            let edges = (0..graph.edge_bound()).rev().filter_map(|i| {
-                let e = EdgeIndex::new(i);
-                let (a, b) = graph.edge_endpoints(e)?;
-                (graph.edge_weight(e)?.kind == kind).then_some((e, a, b))
-            });
-            return Adjacency::from_edges(graph.node_bound(), edges);
-        }
-        let mut lists = Lists::new(
-            graph.node_bound(),
-            graph
-                .edge_references()
-                .filter(|e| e.weight().kind == kind)
-                .map(|e| (e.source(), e.target())),
-        );
-        for n in graph.node_indices() {
-            for direction in [Direction::Outgoing, Direction::Incoming] {
-                for e in graph.edges_directed(n, direction) {
-                    if e.weight().kind != kind {
-                        continue;
-                    }
-                    let other = match direction {
-                        Direction::Outgoing => e.target(),
-                        Direction::Incoming => e.source(),
-                    };
-                    lists.place(
-                        slot(n, direction),
-                        Link {
-                            node: other,
-                            edge: e.id(),
-                        },
-                    );
-                }
-            }
-        }
-        lists.finish()
-    }
-
     /// The lists of the edges given as (edge, from, to), in the order each node's lists
     /// should have.
     pub(crate) fn from_edges(

@@ -1,5 +1,5 @@
-//! The compact form of a graph: what a snapshot holds, and what a [`Graph`](crate::Graph) reads
-//! from directly until something changes it.
+//! The compact form of a graph: what a snapshot holds, and the base every
+//! [`Graph`](crate::Graph) reads from in place.
 //!
 //! A graph with a million edges takes ~150 ms and ~200 MB to rebuild as petgraph nodes and edges
 //! (a struct, a linked-list entry and a source list per edge), most of it for data the first
@@ -7,8 +7,8 @@
 //! flat arrays (struct of arrays, node and edge slots by index, holes included), the strings,
 //! and the source lists interned. Reads index the arrays; `Node` and `Edge` values are built on
 //! first access, a chunk at a time; the id and name lookups are hash tables over node indices,
-//! built on first use. The first change turns the whole graph into a petgraph graph ("thaw"),
-//! with the same indices and free slots that petgraph's own deserialisation would give.
+//! built on first use, as are the per-kind adjacency lists. A body never changes: a graph's
+//! changes live in its overlay (`overlay.rs`) until they are folded into a new body.
 //!
 //! # Body layout (all integers little-endian)
 //!
@@ -40,6 +40,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeIndexable, NodeIndexable};
 use serde::{Deserialize, Serialize};
 
+use crate::adjacency::Adjacency;
 use crate::fxhash::{hash_lowercase, hash_str, FxBuildHasher};
 use crate::graph::cmp_ignoring_case;
 use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, SourceId, Value};
@@ -311,7 +312,7 @@ fn put_records(out: &mut Vec<u8>, records: &[(u32, Vec<u8>)]) {
     }
 }
 
-/// The body of a petgraph graph.
+/// The body of a petgraph graph (schema 2's form, read by [`crate::Graph::from_data`]).
 pub(crate) fn encode_petgraph(graph: &StableDiGraph<Node, Edge>) -> Vec<u8> {
     let mut w = BodyWriter::with_capacity(graph.node_bound(), graph.edge_bound());
     for i in 0..graph.node_bound() {
@@ -468,7 +469,9 @@ pub(crate) struct Frozen {
     ids_table: OnceLock<NodeTable>,
     labels_table: OnceLock<LabelTable>,
     labels_map: OnceLock<HashMap<String, Vec<NodeIndex>>>,
-    thawed: OnceLock<StableDiGraph<Node, Edge>>,
+    /// Per edge kind: edges by node and direction, built on first use. The base never
+    /// changes, so neither do these.
+    adjacency: [OnceLock<Adjacency>; EdgeKind::ALL.len()],
     /// Lookups of a node's edges answered by scanning the edge arrays; past a few, the caller
     /// builds an adjacency index instead.
     pub(crate) scans: ScanCount,
@@ -693,7 +696,7 @@ impl Frozen {
             ids_table: OnceLock::new(),
             labels_table: OnceLock::new(),
             labels_map: OnceLock::new(),
-            thawed: OnceLock::new(),
+            adjacency: Default::default(),
             scans: ScanCount::default(),
             id_scans: ScanCount::default(),
             start,
@@ -1160,62 +1163,15 @@ impl Frozen {
             .count()
     }
 
-    // ---- thawing -------------------------------------------------------------------------------
-
-    /// The same graph as a petgraph graph, built once.
-    pub(crate) fn petgraph(&self) -> &StableDiGraph<Node, Edge> {
-        self.thawed.get_or_init(|| self.build_petgraph())
+    /// The edges of `kind` by node and direction, built on first use.
+    pub(crate) fn adjacency(&self, kind: EdgeKind) -> &Adjacency {
+        self.adjacency[kind as usize]
+            .get_or_init(|| Adjacency::from_edges(self.node_bound, self.edges_descending(kind)))
     }
 
-    /// The petgraph graph, taken out (built if it was not).
-    pub(crate) fn into_petgraph(mut self) -> StableDiGraph<Node, Edge> {
-        match self.thawed.take() {
-            Some(g) => g,
-            None => self.build_petgraph(),
-        }
-    }
-
-    /// Adds every slot in index order, with placeholders for holes, then removes the
-    /// placeholders in index order: the free slots then chain exactly as petgraph's own
-    /// deserialisation chains them, so later additions get the same indices.
-    fn build_petgraph(&self) -> StableDiGraph<Node, Edge> {
-        let mut g = StableDiGraph::with_capacity(self.node_bound, self.edge_bound);
-        for i in 0..self.node_bound {
-            let ix = NodeIndex::new(i);
-            g.add_node(
-                self.node(ix)
-                    .cloned()
-                    .unwrap_or_else(|| Node::new("", NodeKind::Role, "")),
-            );
-        }
-        // A placeholder edge needs a node to hang on; with no node at all there is no edge.
-        let bound = if self.node_bound == 0 {
-            0
-        } else {
-            self.edge_bound
-        };
-        for i in 0..bound {
-            let e = EdgeIndex::new(i);
-            match (self.edge(e), self.endpoints(e)) {
-                (Some(edge), Some((a, b))) => g.add_edge(a, b, edge.clone()),
-                _ => g.add_edge(
-                    NodeIndex::new(0),
-                    NodeIndex::new(0),
-                    Edge::new(EdgeKind::Requires),
-                ),
-            };
-        }
-        for i in 0..bound {
-            if !self.contains_edge(EdgeIndex::new(i)) {
-                g.remove_edge(EdgeIndex::new(i));
-            }
-        }
-        for i in 0..self.node_bound {
-            if !self.contains_node(NodeIndex::new(i)) {
-                g.remove_node(NodeIndex::new(i));
-            }
-        }
-        g
+    /// Whether the adjacency of `kind` is built.
+    pub(crate) fn has_adjacency(&self, kind: EdgeKind) -> bool {
+        self.adjacency[kind as usize].get().is_some()
     }
 }
 

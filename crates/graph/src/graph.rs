@@ -1,49 +1,43 @@
-//! [`Graph`]: the nodes and edges in a petgraph `StableDiGraph` (or, read from a snapshot and
-//! not yet changed, in the snapshot's compact form, `frozen.rs`), plus the lookup tables every
+//! [`Graph`]: an immutable base in the snapshot's compact form (`frozen.rs`) and an overlay of
+//! what has changed since (`overlay.rs`), behind one read API, plus the lookup tables every
 //! query needs (ids, names and aliases, sources, edges by kind).
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
-use petgraph::visit::{EdgeIndexable, EdgeRef, NodeIndexable};
 use petgraph::Direction;
 use serde::{Deserialize, Serialize};
 
-use crate::adjacency::{Adjacency, Link};
+use crate::adjacency::Link;
 use crate::frozen::{self, Frozen, SnapshotBytes};
 use crate::model::{
     Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId, Value, MOVE_TYPE, TRAP,
 };
+use crate::overlay::{list_key, BaseLinks, Links, Overlay, OverlayEdge};
 use crate::profile::Profile;
 
 /// The whole knowledge graph in memory.
 ///
-/// Node indices are stable across removals (a `StableDiGraph`), so an index held by a caller stays
-/// valid until that node is removed. Ids are unique across kinds; names and aliases need not be.
+/// Nodes and edges live in an immutable *base* — a snapshot's compact arrays, read in place
+/// from a memory-mapped file — and an *overlay* of the changes made since (see `overlay.rs`).
+/// Every read asks the overlay, then the base, so a change costs the size of the change, and a
+/// graph built in memory is an overlay over an empty base. [`Graph::to_snapshot`] folds the two
+/// into a new base.
 ///
-/// A graph read from a snapshot ([`Graph::from_snapshot`]) stays in the snapshot's compact form
-/// (see `frozen.rs`) and answers reads from it; the first change turns it into petgraph nodes
-/// and edges with the same indices. Which form a graph is in changes nothing a caller can see
-/// but time and memory.
+/// Node and edge indices are stable: removing one leaves a hole, and new ones are numbered past
+/// every index in use, so an index held by a caller stays valid until that node is removed, and
+/// the same changes on the same base give the same indices. Ids are unique across kinds; names
+/// and aliases need not be.
 #[derive(Debug, Clone)]
 pub struct Graph {
-    /// The nodes and edges, once the graph has been changed or was built in memory.
-    inner: StableDiGraph<Node, Edge>,
-    /// The nodes and edges as read from a snapshot, until the first change; `inner` is then
-    /// empty.
-    frozen: Option<Box<Frozen>>,
+    /// Shared by clones: it never changes.
+    base: Arc<Frozen>,
+    overlay: Overlay,
     sources: Vec<Source>,
-    /// With `inner`: id → node.
-    by_id: HashMap<String, NodeIndex>,
-    /// With `inner`: lower-cased name or alias → nodes carrying it.
-    by_label: HashMap<String, Vec<NodeIndex>>,
     /// Saved personal profiles by name.
     profiles: BTreeMap<String, Profile>,
-    /// Per edge kind: edges by node and direction; built on first use, dropped by every change
-    /// to edges.
-    adjacency: [OnceLock<Adjacency>; EdgeKind::ALL.len()],
     /// The career moves a source calls a trap ([`Graph::trap_moves`]); found on first use,
     /// dropped by every change to edges.
     trap_moves: OnceLock<Vec<EdgeIndex>>,
@@ -53,9 +47,6 @@ pub struct Graph {
     /// How many career moves state their effort ([`Graph::stated_moves`]); counted on first
     /// use, dropped by every change to edges.
     stated_moves: OnceLock<StatedMoves>,
-    /// Whether every petgraph adjacency list is in descending edge index, which it is until an
-    /// edge reuses the slot of a removed one (see [`Adjacency::build`]).
-    lists_in_index_order: bool,
 }
 
 /// How many career moves state their effort: [`Graph::stated_moves`].
@@ -69,19 +60,12 @@ pub enum StatedMoves {
 
 impl Default for Graph {
     fn default() -> Graph {
-        Graph {
-            inner: StableDiGraph::default(),
-            frozen: None,
-            sources: Vec::new(),
-            by_id: HashMap::new(),
-            by_label: HashMap::new(),
-            profiles: BTreeMap::new(),
-            adjacency: Default::default(),
-            trap_moves: OnceLock::new(),
-            concepts: OnceLock::new(),
-            stated_moves: OnceLock::new(),
-            lists_in_index_order: true,
-        }
+        let empty = frozen::BodyWriter::with_capacity(0, 0).finish();
+        Graph::from_frozen(
+            Frozen::parse(Arc::new(empty), 0).expect("an empty body reads back"),
+            Vec::new(),
+            BTreeMap::new(),
+        )
     }
 }
 
@@ -101,9 +85,18 @@ struct SnapshotTail {
     profiles: BTreeMap<String, Profile>,
 }
 
-/// Lookups of a frozen graph's edges by scanning its arrays before an adjacency index is built:
-/// a few single lookups (`skills of X` right after opening) are cheaper as scans.
+/// Lookups of a base's edges by scanning its arrays before an adjacency index is built: a few
+/// single lookups (`skills of X` right after opening) are cheaper as scans.
 const SCANS_BEFORE_INDEX: usize = 4;
+
+/// A copy of what [`Graph::restore`] needs to undo changes: the overlay, sources and profiles
+/// (never the base, which changes never touch).
+#[derive(Debug, Clone)]
+pub struct Checkpoint {
+    overlay: Overlay,
+    sources: Vec<Source>,
+    profiles: BTreeMap<String, Profile>,
+}
 
 impl Graph {
     pub fn new() -> Graph {
@@ -112,19 +105,14 @@ impl Graph {
 
     /// A graph from its schema-2 persisted form.
     pub fn from_data(data: GraphData) -> Graph {
-        let mut graph = Graph {
-            inner: data.graph,
-            sources: data.sources,
-            profiles: data.profiles,
-            ..Graph::default()
-        };
-        graph.rebuild_lookups();
-        graph
+        let body = frozen::encode_petgraph(&data.graph);
+        let base = Frozen::parse(Arc::new(body), 0).expect("a body just written reads back");
+        Graph::from_frozen(base, data.sources, data.profiles)
     }
 
     /// The graph as snapshot bytes: the compact node and edge arrays described in `frozen.rs`,
-    /// then the sources and profiles (postcard). A graph read from a snapshot and not changed
-    /// since writes its arrays back as they were read.
+    /// then the sources and profiles (postcard). The overlay is folded in; a graph without
+    /// changes since its base was read writes the base's arrays back as they were read.
     pub fn to_snapshot(&self) -> Vec<u8> {
         let tail = postcard::to_allocvec(&SnapshotTail {
             sources: self.sources.clone(),
@@ -132,12 +120,11 @@ impl Graph {
         })
         .expect("sources and profiles always encode");
         let encoded;
-        let body = match &self.frozen {
-            Some(f) => f.body(),
-            None => {
-                encoded = frozen::encode_petgraph(&self.inner);
-                &encoded
-            }
+        let body = if self.overlay.is_empty() {
+            self.base.body()
+        } else {
+            encoded = self.encode_body();
+            &encoded
         };
         let mut out = Vec::with_capacity(4 + tail.len() + body.len());
         out.extend_from_slice(&(tail.len() as u32).to_le_bytes());
@@ -146,13 +133,30 @@ impl Graph {
         out
     }
 
+    /// The base and the overlay as one body, slot by slot, holes kept.
+    fn encode_body(&self) -> Vec<u8> {
+        let mut w = frozen::BodyWriter::with_capacity(self.node_bound(), self.edge_bound());
+        for i in 0..self.node_bound() {
+            w.node(self.get_node(NodeIndex::new(i)));
+        }
+        for i in 0..self.edge_bound() {
+            let e = EdgeIndex::new(i);
+            w.edge(
+                self.get_edge(e)
+                    .zip(self.get_edge_endpoints(e))
+                    .map(|(edge, (a, b))| (a, b, edge)),
+            );
+        }
+        w.finish()
+    }
+
     /// Reads [`Graph::to_snapshot`]'s bytes. Damaged bytes give an error, never a panic.
     pub fn from_snapshot(bytes: Vec<u8>) -> Result<Graph, String> {
         Graph::from_shared_snapshot(Arc::new(bytes))
     }
 
     /// [`Graph::from_snapshot`] over bytes the graph shares with their owner instead of a copy
-    /// (the graph reads from them for as long as it stays compact).
+    /// (its base reads from them).
     pub fn from_shared_snapshot(bytes: SnapshotBytes) -> Result<Graph, String> {
         let b: &[u8] = (*bytes).as_ref();
         let tail_len = b
@@ -174,18 +178,20 @@ impl Graph {
         profiles: BTreeMap<String, Profile>,
     ) -> Graph {
         Graph {
-            frozen: Some(Box::new(frozen)),
+            base: Arc::new(frozen),
+            overlay: Overlay::default(),
             sources,
             profiles,
-            ..Graph::default()
+            trap_moves: OnceLock::new(),
+            concepts: OnceLock::new(),
+            stated_moves: OnceLock::new(),
         }
     }
 
     /// Builds a graph from nodes and edges given in index order, all at once: for bulk
-    /// imports, which would otherwise pay for petgraph's per-edge bookkeeping and the lookup
-    /// tables of a graph that is about to be written out. The graph comes out in the compact
-    /// form (see [`Graph`]). `edges` are (from, to, edge) with indices into `nodes`; the caller
-    /// has checked them (a bad index is an error).
+    /// imports, which would otherwise pay for the overlay's per-edge bookkeeping. The nodes and
+    /// edges become the base. `edges` are (from, to, edge) with indices into `nodes`; the
+    /// caller has checked them (a bad index is an error).
     pub fn bulk(
         sources: Vec<Source>,
         nodes: &[Node],
@@ -221,197 +227,151 @@ impl Graph {
         self.profiles = profiles;
     }
 
-    /// Whether the graph is still in the compact form it was read from (see [`Graph`]): true
-    /// from [`Graph::from_snapshot`] or [`Graph::bulk`] until the first change to a node or edge.
-    pub fn is_compact(&self) -> bool {
-        self.frozen.is_some()
+    /// How many nodes and edges have changed since the base was read: what folding them into
+    /// a new base (writing a snapshot) would save each later read.
+    pub fn changed_since_base(&self) -> usize {
+        self.overlay.size()
     }
 
-    /// Turns a frozen graph into petgraph form before a change.
-    fn thaw(&mut self) {
-        if let Some(frozen) = self.frozen.take() {
-            self.inner = frozen.into_petgraph();
-            self.lists_in_index_order = true;
-            self.rebuild_lookups();
+    /// What [`Graph::restore`] needs to undo every change made after this call. Costs the size
+    /// of the overlay (the changes since the base), never of the graph.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            overlay: self.overlay.clone(),
+            sources: self.sources.clone(),
+            profiles: self.profiles.clone(),
         }
     }
 
-    fn rebuild_lookups(&mut self) {
-        self.by_id.clear();
-        self.by_label.clear();
-        let indices: Vec<NodeIndex> = self.inner.node_indices().collect();
-        for ix in indices {
-            self.index_node(ix);
-        }
+    /// Undoes every change since `checkpoint` was taken of this graph.
+    pub fn restore(&mut self, checkpoint: Checkpoint) {
+        self.overlay = checkpoint.overlay;
+        self.sources = checkpoint.sources;
+        self.profiles = checkpoint.profiles;
+        self.nodes_changed();
     }
 
-    fn index_node(&mut self, ix: NodeIndex) {
-        let node = &self.inner[ix];
-        self.by_id.insert(node.id.clone(), ix);
-        let mut labels: Vec<String> = std::iter::once(&node.name)
-            .chain(&node.aliases)
-            .map(|l| l.to_lowercase())
-            .collect();
-        labels.sort();
-        labels.dedup();
-        for label in labels {
-            self.by_label.entry(label).or_default().push(ix);
-        }
-    }
-
-    fn unindex_node(&mut self, ix: NodeIndex) {
-        let node = &self.inner[ix];
-        self.by_id.remove(&node.id);
-        for label in std::iter::once(&node.name).chain(&node.aliases) {
-            let key = label.to_lowercase();
-            if let Some(list) = self.by_label.get_mut(&key) {
-                list.retain(|&i| i != ix);
-                if list.is_empty() {
-                    self.by_label.remove(&key);
-                }
-            }
-        }
-    }
-
-    /// The petgraph graph, for algorithms. A frozen graph builds it once (a copy of the
-    /// whole graph): prefer the accessors of [`Graph`].
-    pub fn petgraph(&self) -> &StableDiGraph<Node, Edge> {
-        match &self.frozen {
-            Some(f) => f.petgraph(),
-            None => &self.inner,
-        }
-    }
+    // ---- reads: the overlay first, then the base ------------------------------------------------
 
     /// One more than the highest node index in use: the length of arrays indexed by node.
     pub fn node_bound(&self) -> usize {
-        match &self.frozen {
-            Some(f) => f.node_bound(),
-            None => self.inner.node_bound(),
-        }
+        self.overlay.node_bound.max(self.base.node_bound())
     }
 
     /// One more than the highest edge index in use: the length of arrays indexed by edge.
     pub fn edge_bound(&self) -> usize {
-        match &self.frozen {
-            Some(f) => f.edge_bound(),
-            None => self.inner.edge_bound(),
-        }
+        self.overlay.edge_bound.max(self.base.edge_bound())
     }
 
     /// The node at `ix`, if there is one.
     pub fn get_node(&self, ix: NodeIndex) -> Option<&Node> {
-        match &self.frozen {
-            Some(f) => f.node(ix),
-            None => self.inner.node_weight(ix),
+        match self.overlay.nodes.get(&ix) {
+            Some(slot) => slot.as_ref(),
+            None => self.base.node(ix),
         }
     }
 
     /// The edge at `ix`, if there is one.
     pub fn get_edge(&self, ix: EdgeIndex) -> Option<&Edge> {
-        match &self.frozen {
-            Some(f) => f.edge(ix),
-            None => self.inner.edge_weight(ix),
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => slot.as_ref().map(|o| &o.edge),
+            None => self.base.edge(ix),
         }
     }
 
-    /// The kind of the node at `ix`, if there is one (without building a frozen graph's node).
+    /// The kind of the node at `ix`, if there is one (without building a base node).
     pub fn kind_of(&self, ix: NodeIndex) -> Option<NodeKind> {
-        match &self.frozen {
-            Some(f) => f.kind(ix),
-            None => self.inner.node_weight(ix).map(|n| n.kind),
+        match self.overlay.nodes.get(&ix) {
+            Some(slot) => slot.as_ref().map(|n| n.kind),
+            None => self.base.kind(ix),
         }
     }
 
-    /// The `effort_hours` of the node at `ix` (without building a frozen graph's node).
+    /// The `effort_hours` of the node at `ix` (without building a base node).
     pub fn effort_of(&self, ix: NodeIndex) -> Option<f64> {
-        match &self.frozen {
-            Some(f) => f.effort(ix),
-            None => self.inner.node_weight(ix).and_then(|n| n.effort_hours),
+        match self.overlay.nodes.get(&ix) {
+            Some(slot) => slot.as_ref().and_then(|n| n.effort_hours),
+            None => self.base.effort(ix),
         }
     }
 
-    /// The sources of the node at `ix` (empty when there is none), without building a frozen
-    /// graph's node.
+    /// The sources of the node at `ix` (empty when there is none), without building a base
+    /// node.
     pub fn sources_of(&self, ix: NodeIndex) -> &[SourceId] {
-        match &self.frozen {
-            Some(f) if f.contains_node(ix) => f.node_sources(ix),
-            _ => self.inner.node_weight(ix).map_or(&[], |n| &n.sources),
+        match self.overlay.nodes.get(&ix) {
+            Some(slot) => slot.as_ref().map_or(&[], |n| &n.sources),
+            None if self.base.contains_node(ix) => self.base.node_sources(ix),
+            None => &[],
         }
     }
 
-    /// The name of the node at `ix` (which must exist), without building a frozen graph's node.
+    /// The name of the node at `ix` (which must exist), without building a base node.
     pub fn name_of(&self, ix: NodeIndex) -> &str {
-        match &self.frozen {
-            Some(f) if f.contains_node(ix) => f.name(ix),
-            _ => &self.node(ix).name,
+        match self.overlay.nodes.get(&ix) {
+            Some(slot) => &slot.as_ref().expect("node index from this graph").name,
+            None => self.base.name(ix),
         }
     }
 
-    /// The id of the node at `ix` (which must exist), without building a frozen graph's node.
+    /// The id of the node at `ix` (which must exist), without building a base node.
     pub fn id_of(&self, ix: NodeIndex) -> &str {
-        match &self.frozen {
-            Some(f) if f.contains_node(ix) => f.id(ix),
-            _ => &self.node(ix).id,
+        match self.overlay.nodes.get(&ix) {
+            Some(slot) => &slot.as_ref().expect("node index from this graph").id,
+            None => self.base.id(ix),
         }
     }
 
     /// The kind of the edge at `ix`, if there is one.
     pub fn edge_kind_of(&self, ix: EdgeIndex) -> Option<EdgeKind> {
-        match &self.frozen {
-            Some(f) => f.edge_kind(ix),
-            None => self.inner.edge_weight(ix).map(|e| e.kind),
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => slot.as_ref().map(|o| o.edge.kind),
+            None => self.base.edge_kind(ix),
         }
     }
 
     /// The importance of the edge at `ix`, if it has one.
     pub fn importance_of(&self, ix: EdgeIndex) -> Option<u8> {
-        match &self.frozen {
-            Some(f) => f.importance(ix),
-            None => self.inner.edge_weight(ix).and_then(|e| e.importance),
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => slot.as_ref().and_then(|o| o.edge.importance),
+            None => self.base.importance(ix),
         }
     }
 
     /// The level a `requires` edge at `ix` states ([`Edge::level`]), if it has one.
     pub fn level_of(&self, ix: EdgeIndex) -> Option<f64> {
-        match &self.frozen {
-            Some(f) => f.edge_extra(ix).and_then(EdgeExtra::level),
-            None => self.inner.edge_weight(ix)?.extra.as_deref()?.level(),
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => slot.as_ref()?.edge.extra.as_deref()?.level(),
+            None => self.base.edge_extra(ix).and_then(EdgeExtra::level),
         }
     }
 
-    /// The edges whose stored extra parts cannot be decoded, with why (a graph read from a
-    /// snapshot decodes them when they are read, and reads them as none if it cannot).
+    /// The base's edges whose stored extra parts cannot be decoded, with why (they are
+    /// decoded when read, and read as none if they cannot be). Edges the overlay has replaced
+    /// or removed are not reported: their stored parts are no longer read.
     pub fn undecodable_parts(&self) -> Vec<(EdgeIndex, String)> {
-        match &self.frozen {
-            Some(f) => f.undecodable_extras(),
-            None => Vec::new(),
-        }
+        let mut parts = self.base.undecodable_extras();
+        parts.retain(|(e, _)| !self.overlay.edges.contains_key(e));
+        parts
     }
 
     /// The `effort_hours` of the edge at `ix`, if it has them.
     pub fn edge_effort_of(&self, ix: EdgeIndex) -> Option<f64> {
-        match &self.frozen {
-            Some(f) => f.edge_effort(ix),
-            None => self.inner.edge_weight(ix).and_then(|e| e.effort_hours),
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => slot.as_ref().and_then(|o| o.edge.effort_hours),
+            None => self.base.edge_effort(ix),
         }
     }
 
-    fn adjacency(&self, kind: EdgeKind) -> &Adjacency {
-        self.adjacency[kind as usize].get_or_init(|| match &self.frozen {
-            Some(f) => Adjacency::from_edges(f.node_bound(), f.edges_descending(kind)),
-            None => Adjacency::build(&self.inner, kind, self.lists_in_index_order),
-        })
-    }
-
-    /// Forgets the adjacency lists after a change to the edges (adding or removing a node
+    /// Forgets what is derived from edges after a change to them (adding or removing a node
     /// changes them too), and the linked concepts.
     fn edges_changed(&mut self) {
-        for a in &mut self.adjacency {
-            a.take();
-        }
         self.trap_moves.take();
         self.concepts.take();
         self.stated_moves.take();
+    }
+
+    fn nodes_changed(&mut self) {
+        self.edges_changed();
     }
 
     /// Whether the `transition` edges state their `effort_hours`: none of them (a move then
@@ -442,25 +402,20 @@ impl Graph {
     /// are looked at, so a graph without any costs nothing.
     pub fn trap_moves(&self) -> &[EdgeIndex] {
         self.trap_moves.get_or_init(|| {
-            let is_trap = |kind: EdgeKind, extra: &EdgeExtra| {
-                kind == EdgeKind::Transition
-                    && matches!(extra.fields.get(MOVE_TYPE), Some(Value::Text(t)) if t == TRAP)
+            let is_trap = |extra: &EdgeExtra| {
+                matches!(extra.fields.get(MOVE_TYPE), Some(Value::Text(t)) if t == TRAP)
             };
-            let mut traps: Vec<EdgeIndex> = match &self.frozen {
-                Some(f) => f
-                    .extras_of_kind(EdgeKind::Transition)
-                    .filter(|&(_, extra)| is_trap(EdgeKind::Transition, extra))
-                    .map(|(e, _)| e)
-                    .collect(),
-                None => self
-                    .inner
-                    .edge_indices()
-                    .filter(|&e| {
-                        let edge = &self.inner[e];
-                        edge.extra.as_deref().is_some_and(|x| is_trap(edge.kind, x))
-                    })
-                    .collect(),
-            };
+            let base = self
+                .base
+                .extras_of_kind(EdgeKind::Transition)
+                .filter(|&(e, extra)| !self.overlay.edges.contains_key(&e) && is_trap(extra))
+                .map(|(e, _)| e);
+            let changed = self.overlay.edges.iter().filter_map(|(&e, slot)| {
+                let edge = &slot.as_ref()?.edge;
+                (edge.kind == EdgeKind::Transition && edge.extra.as_deref().is_some_and(is_trap))
+                    .then_some(e)
+            });
+            let mut traps: Vec<EdgeIndex> = base.chain(changed).collect();
             traps.sort();
             traps
         })
@@ -472,12 +427,30 @@ impl Graph {
     }
 
     /// The edges of one kind leaving `from` (`Outgoing`) or arriving at it (`Incoming`), as
-    /// links to the node at the other end, in the order of [`Graph::out_edges`] and
-    /// [`Graph::in_edges`]. The first call after a change builds an index of every node's edges
-    /// (linear in the size of the graph); later calls cost nothing. For algorithms that visit
-    /// many nodes.
-    pub fn links(&self, from: NodeIndex, direction: Direction, kind: EdgeKind) -> &[Link] {
-        self.adjacency(kind).links(from, direction)
+    /// links to the node at the other end, in descending edge index (the order of
+    /// [`Graph::out_edges`] and [`Graph::in_edges`]). The first call for a kind builds the
+    /// base's index of every node's edges of that kind (linear in the size of the base; never
+    /// rebuilt, as the base never changes); later calls cost the length of the list. For
+    /// algorithms that visit many nodes.
+    pub fn links(&self, from: NodeIndex, direction: Direction, kind: EdgeKind) -> Links<'_> {
+        let base = BaseLinks::Indexed(self.base.adjacency(kind).links(from, direction).iter());
+        self.merge_links(base, from, direction, kind)
+    }
+
+    fn merge_links<'g>(
+        &'g self,
+        base: BaseLinks<'g>,
+        from: NodeIndex,
+        direction: Direction,
+        kind: EdgeKind,
+    ) -> Links<'g> {
+        let added = self
+            .overlay
+            .links
+            .get(&list_key(from, direction, kind))
+            .map_or(&[][..], |v| v.as_slice());
+        let hidden = (!self.overlay.hidden.is_empty()).then_some(&self.overlay.hidden);
+        Links::new(base, hidden, added)
     }
 
     // ---- sources -------------------------------------------------------------------------------
@@ -532,67 +505,66 @@ impl Graph {
     // ---- nodes ---------------------------------------------------------------------------------
 
     pub fn node_count(&self) -> usize {
-        match &self.frozen {
-            Some(f) => f.node_count(),
-            None => self.inner.node_count(),
-        }
+        let removed_or_added = self.overlay.nodes.iter().map(|(&ix, slot)| {
+            let in_base = self.base.contains_node(ix) as isize;
+            slot.is_some() as isize - in_base
+        });
+        (self.base.node_count() as isize + removed_or_added.sum::<isize>()) as usize
     }
 
     pub fn edge_count(&self) -> usize {
-        match &self.frozen {
-            Some(f) => f.edge_count(),
-            None => self.inner.edge_count(),
-        }
+        let delta: isize = self.overlay.kind_delta.iter().sum();
+        (self.base.edge_count() as isize + delta) as usize
     }
 
     pub fn node(&self, ix: NodeIndex) -> &Node {
-        match &self.frozen {
-            Some(f) => f.node(ix).expect("node index from this graph"),
-            None => &self.inner[ix],
-        }
+        self.get_node(ix).expect("node index from this graph")
     }
 
     pub fn node_mut(&mut self, ix: NodeIndex) -> NodeEditor<'_> {
-        self.thaw();
         NodeEditor { graph: self, ix }
     }
 
     pub fn by_id(&self, id: &str) -> Option<NodeIndex> {
-        match &self.frozen {
-            Some(f) => f.by_id(id),
-            None => self.by_id.get(id).copied(),
+        match self.overlay.ids.get(id) {
+            Some(found) => *found,
+            None => self.base.by_id(id),
         }
     }
 
-    /// Nodes whose name or one of whose aliases equals `label`, ignoring case.
+    /// Nodes whose name or one of whose aliases equals `label`, ignoring case, in index order.
     pub fn by_label(&self, label: &str) -> &[NodeIndex] {
-        match &self.frozen {
-            Some(f) => f.by_label(label),
-            None => self
-                .by_label
-                .get(&label.to_lowercase())
-                .map_or(&[], |v| v.as_slice()),
+        if !self.overlay.labels.is_empty() {
+            if let Some(nodes) = self.overlay.labels.get(&label.to_lowercase()) {
+                return nodes;
+            }
         }
+        self.base.by_label(label)
     }
 
     /// Every label (names and aliases, lower-cased) with its nodes, for fuzzy matching.
     pub fn labels(&self) -> impl Iterator<Item = (&str, &[NodeIndex])> {
-        let map = match &self.frozen {
-            Some(f) => f.labels(),
-            None => &self.by_label,
-        };
-        map.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+        let changed = &self.overlay.labels;
+        let base = self
+            .base
+            .labels()
+            .iter()
+            .filter(move |(k, _)| !changed.contains_key(*k));
+        base.chain(changed.iter().filter(|(_, v)| !v.is_empty()))
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
     }
 
     pub fn node_indices(&self) -> impl Iterator<Item = NodeIndex> + '_ {
-        let (frozen, live) = match &self.frozen {
-            Some(f) => (Some(f.node_indices()), None),
-            None => (None, Some(self.inner.node_indices())),
-        };
-        frozen
-            .into_iter()
-            .flatten()
-            .chain(live.into_iter().flatten())
+        let base_bound = self.base.node_bound();
+        let overlay = &self.overlay.nodes;
+        let base = self
+            .base
+            .node_indices()
+            .filter(move |ix| overlay.is_empty() || !matches!(overlay.get(ix), Some(None)));
+        let added = (base_bound..self.node_bound())
+            .map(NodeIndex::new)
+            .filter(move |ix| matches!(overlay.get(ix), Some(Some(_))));
+        base.chain(added)
     }
 
     /// Nodes of one kind, sorted by name (then id) so every listing is deterministic.
@@ -610,32 +582,94 @@ impl Graph {
             .then_with(|| self.id_of(a).cmp(self.id_of(b)))
     }
 
+    /// The lower-cased labels (name and aliases) of a node, each once.
+    fn labels_of(node: &Node) -> Vec<String> {
+        let mut labels: Vec<String> = std::iter::once(&node.name)
+            .chain(&node.aliases)
+            .map(|l| l.to_lowercase())
+            .collect();
+        labels.sort();
+        labels.dedup();
+        labels
+    }
+
+    /// Puts `node` (or nothing) at `ix`, keeping the id and label lookups in step.
+    fn set_node_slot(&mut self, ix: NodeIndex, node: Option<Node>) {
+        let old = self.get_node(ix);
+        let old_id = old.map(|n| n.id.clone());
+        let old_labels = old.map_or_else(Vec::new, Graph::labels_of);
+        let new_labels = node.as_ref().map_or_else(Vec::new, Graph::labels_of);
+        if let Some(id) = old_id {
+            if node.as_ref().is_none_or(|n| n.id != id) {
+                self.overlay.ids.insert(id, None);
+            }
+        }
+        if let Some(n) = &node {
+            self.overlay.ids.insert(n.id.clone(), Some(ix));
+        }
+        for label in &old_labels {
+            if !new_labels.contains(label) {
+                let mut list = self.by_label(label).to_vec();
+                list.retain(|&i| i != ix);
+                self.overlay.labels.insert(label.clone(), list);
+            }
+        }
+        for label in &new_labels {
+            if !old_labels.contains(label) {
+                let mut list = self.by_label(label).to_vec();
+                let at = list.partition_point(|&i| i < ix);
+                list.insert(at, ix);
+                self.overlay.labels.insert(label.clone(), list);
+            }
+        }
+        self.overlay.nodes.insert(ix, node);
+        self.nodes_changed();
+    }
+
     /// Adds a node without checks; callers validate first (see [`crate::change`]).
     pub fn add_node(&mut self, node: Node) -> NodeIndex {
-        self.thaw();
-        let ix = self.inner.add_node(node);
-        self.index_node(ix);
-        self.edges_changed();
+        let ix = NodeIndex::new(self.node_bound());
+        self.overlay.node_bound = ix.index() + 1;
+        self.set_node_slot(ix, Some(node));
         ix
     }
 
     /// Removes a node, its edges, and its mentions in transitions' skill lists.
     pub fn remove_node(&mut self, ix: NodeIndex) -> Option<Node> {
-        self.thaw();
-        if !self.inner.contains_node(ix) {
-            return None;
+        let node = self.get_node(ix)?.clone();
+        let mut edges: Vec<EdgeIndex> = Vec::new();
+        for kind in EdgeKind::ALL {
+            for direction in [Direction::Outgoing, Direction::Incoming] {
+                edges.extend(self.edges_of_kind(ix, direction, kind).map(|(e, _)| e));
+            }
         }
-        self.unindex_node(ix);
-        self.edges_changed();
-        let node = self.inner.remove_node(ix)?;
+        edges.sort();
+        edges.dedup();
+        for e in edges {
+            self.remove_edge(e);
+        }
+        self.set_node_slot(ix, None);
         for profile in self.profiles.values_mut() {
             profile.entries.remove(&node.id);
         }
         if node.kind == NodeKind::Skill {
-            for edge in self.inner.edge_weights_mut() {
-                if let Some(extra) = edge.extra.as_mut() {
-                    extra.skills.retain(|s| *s != node.id);
-                }
+            let mentioning: Vec<EdgeIndex> = self
+                .edge_indices()
+                .filter(|&e| {
+                    self.edge_kind_of(e) == Some(EdgeKind::Transition)
+                        && self.get_edge(e).is_some_and(|edge| {
+                            edge.extra
+                                .as_deref()
+                                .is_some_and(|x| x.skills.contains(&node.id))
+                        })
+                })
+                .collect();
+            for e in mentioning {
+                self.edge_mut(e).edit(|edge| {
+                    if let Some(extra) = edge.extra.as_mut() {
+                        extra.skills.retain(|s| *s != node.id);
+                    }
+                });
             }
         }
         Some(node)
@@ -643,62 +677,89 @@ impl Graph {
 
     // ---- edges ---------------------------------------------------------------------------------
 
+    /// Puts `edge` (or nothing) at `ix`, keeping the lists of links and the counts in step.
+    fn set_edge_slot(&mut self, ix: EdgeIndex, slot: Option<OverlayEdge>) {
+        let old = self
+            .get_edge_endpoints(ix)
+            .zip(self.edge_kind_of(ix))
+            .map(|((a, b), kind)| (a, b, kind));
+        let new = slot.as_ref().map(|o| (o.from, o.to, o.edge.kind));
+        if old != new {
+            let in_base = self.base.endpoints(ix).is_some();
+            if let Some((a, b, kind)) = old {
+                self.overlay
+                    .remove_link(list_key(a, Direction::Outgoing, kind), ix);
+                self.overlay
+                    .remove_link(list_key(b, Direction::Incoming, kind), ix);
+                self.overlay.kind_delta[kind as usize] -= 1;
+            }
+            if in_base {
+                // The base's lists keep it; hidden there, it appears in the overlay's lists
+                // only under what it is now.
+                self.overlay.hidden.insert(ix);
+            }
+            if let Some((a, b, kind)) = new {
+                self.overlay.insert_link(
+                    list_key(a, Direction::Outgoing, kind),
+                    Link { node: b, edge: ix },
+                );
+                self.overlay.insert_link(
+                    list_key(b, Direction::Incoming, kind),
+                    Link { node: a, edge: ix },
+                );
+                self.overlay.kind_delta[kind as usize] += 1;
+            }
+        }
+        self.overlay.edges.insert(ix, slot);
+        self.edges_changed();
+    }
+
     /// Adds an edge without checks; callers validate first (see [`crate::change`]).
     pub fn add_edge(&mut self, from: NodeIndex, to: NodeIndex, edge: Edge) -> EdgeIndex {
-        self.thaw();
-        if self.inner.edge_count() < self.inner.edge_bound() {
-            // petgraph reuses a free slot, whose index says nothing of the edge's age.
-            self.lists_in_index_order = false;
-        }
-        self.edges_changed();
-        self.inner.add_edge(from, to, edge)
+        let ix = EdgeIndex::new(self.edge_bound());
+        self.overlay.edge_bound = ix.index() + 1;
+        self.set_edge_slot(ix, Some(OverlayEdge { from, to, edge }));
+        ix
     }
 
     pub fn remove_edge(&mut self, ix: EdgeIndex) -> Option<Edge> {
-        self.thaw();
-        self.edges_changed();
-        self.inner.remove_edge(ix)
+        let edge = self.get_edge(ix)?.clone();
+        self.set_edge_slot(ix, None);
+        Some(edge)
     }
 
     pub fn edge(&self, ix: EdgeIndex) -> &Edge {
-        match &self.frozen {
-            Some(f) => f.edge(ix).expect("edge index from this graph"),
-            None => &self.inner[ix],
-        }
+        self.get_edge(ix).expect("edge index from this graph")
     }
 
-    pub fn edge_mut(&mut self, ix: EdgeIndex) -> &mut Edge {
-        self.thaw();
-        // The caller may change the kind.
-        self.edges_changed();
-        &mut self.inner[ix]
+    pub fn edge_mut(&mut self, ix: EdgeIndex) -> EdgeEditor<'_> {
+        EdgeEditor { graph: self, ix }
     }
 
     pub fn edge_endpoints(&self, ix: EdgeIndex) -> (NodeIndex, NodeIndex) {
-        match &self.frozen {
-            Some(f) => f.endpoints(ix),
-            None => self.inner.edge_endpoints(ix),
-        }
-        .expect("edge index from this graph")
+        self.get_edge_endpoints(ix)
+            .expect("edge index from this graph")
     }
 
     /// The ends of the edge at `ix`, if there is one.
     pub fn get_edge_endpoints(&self, ix: EdgeIndex) -> Option<(NodeIndex, NodeIndex)> {
-        match &self.frozen {
-            Some(f) => f.endpoints(ix),
-            None => self.inner.edge_endpoints(ix),
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => slot.as_ref().map(|o| (o.from, o.to)),
+            None => self.base.endpoints(ix),
         }
     }
 
     pub fn edge_indices(&self) -> impl Iterator<Item = EdgeIndex> + '_ {
-        let (frozen, live) = match &self.frozen {
-            Some(f) => (Some(f.edge_indices()), None),
-            None => (None, Some(self.inner.edge_indices())),
-        };
-        frozen
-            .into_iter()
-            .flatten()
-            .chain(live.into_iter().flatten())
+        let base_bound = self.base.edge_bound();
+        let overlay = &self.overlay.edges;
+        let base = self
+            .base
+            .edge_indices()
+            .filter(move |e| overlay.is_empty() || !matches!(overlay.get(e), Some(None)));
+        let added = (base_bound..self.edge_bound())
+            .map(EdgeIndex::new)
+            .filter(move |e| matches!(overlay.get(e), Some(Some(_))));
+        base.chain(added)
     }
 
     /// The edges of one kind leaving `from`, as (edge, target).
@@ -719,65 +780,42 @@ impl Graph {
         self.edges_of_kind(to, Direction::Incoming, kind)
     }
 
-    /// From the adjacency index when it is built; otherwise by walking petgraph's list (or
-    /// scanning a frozen graph's arrays), which gives the same edges in the same order, without
-    /// paying for the index for one lookup.
+    /// [`Graph::links`], but while the base's index of `kind` is not built, the first few
+    /// lookups scan the base's arrays instead (same edges, same order): one lookup does not
+    /// pay for the index.
     fn edges_of_kind(
         &self,
         ix: NodeIndex,
         direction: Direction,
         kind: EdgeKind,
-    ) -> EdgesOfKind<'_> {
-        if let Some(adjacency) = self.adjacency[kind as usize].get() {
-            return EdgesOfKind::Indexed(adjacency.links(ix, direction).iter());
-        }
-        match &self.frozen {
-            Some(f) if f.scans.bump() > SCANS_BEFORE_INDEX => {
-                EdgesOfKind::Indexed(self.links(ix, direction, kind).iter())
-            }
-            Some(f) => EdgesOfKind::Scanned(
-                f.scan(ix, direction == Direction::Outgoing, Some(kind))
-                    .into_iter(),
-            ),
-            None => EdgesOfKind::Walk {
-                edges: self.inner.edges_directed(ix, direction),
-                direction,
-                kind,
-            },
-        }
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex)> + '_ {
+        let links = if self.base.has_adjacency(kind) || self.base.scans.bump() > SCANS_BEFORE_INDEX
+        {
+            self.links(ix, direction, kind)
+        } else {
+            let scanned: Vec<Link> = self
+                .base
+                .scan(ix, direction == Direction::Outgoing, Some(kind))
+                .into_iter()
+                .map(|(edge, node)| Link { node, edge })
+                .collect();
+            self.merge_links(BaseLinks::Scanned(scanned.into_iter()), ix, direction, kind)
+        };
+        links.map(|l| (l.edge, l.node))
     }
 
-    /// Every node joined to `ix` by an edge of any kind, in either direction.
+    /// Every node joined to `ix` by an edge of any kind: the outgoing edges, then the incoming,
+    /// each by edge index, highest first.
     pub fn neighbours(&self, ix: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
-        let list: Vec<NodeIndex> = match &self.frozen {
-            // A walk over many nodes (`neighbourhood … depth 3`) would scan every edge per node:
-            // past a few lookups, the per-kind indexes answer instead.
-            Some(f) if f.scans.bump() > SCANS_BEFORE_INDEX => {
-                // In the order of the scan (and of petgraph): outgoing, then incoming, each by
-                // edge index, highest first.
-                let mut list = Vec::new();
-                for direction in [Direction::Outgoing, Direction::Incoming] {
-                    let mut links: Vec<&crate::adjacency::Link> = EdgeKind::ALL
-                        .iter()
-                        .flat_map(|&kind| self.links(ix, direction, kind))
-                        .collect();
-                    links.sort_by_key(|l| std::cmp::Reverse(l.edge));
-                    list.extend(links.into_iter().map(|l| l.node));
-                }
-                list
-            }
-            Some(f) => f
-                .scan(ix, true, None)
-                .into_iter()
-                .chain(f.scan(ix, false, None))
-                .map(|(_, n)| n)
-                .collect(),
-            None => self
-                .inner
-                .neighbors_directed(ix, Direction::Outgoing)
-                .chain(self.inner.neighbors_directed(ix, Direction::Incoming))
-                .collect(),
-        };
+        let mut list = Vec::new();
+        for direction in [Direction::Outgoing, Direction::Incoming] {
+            let mut links: Vec<(EdgeIndex, NodeIndex)> = EdgeKind::ALL
+                .iter()
+                .flat_map(|&kind| self.edges_of_kind(ix, direction, kind))
+                .collect();
+            links.sort_by_key(|&(e, _)| std::cmp::Reverse(e));
+            list.extend(links.into_iter().map(|(_, n)| n));
+        }
         list.into_iter()
     }
 
@@ -790,43 +828,7 @@ impl Graph {
     }
 
     pub fn count_edges(&self, kind: EdgeKind) -> usize {
-        match &self.frozen {
-            Some(f) => f.count_edges(kind),
-            None => self.inner.edge_weights().filter(|e| e.kind == kind).count(),
-        }
-    }
-}
-
-/// The iterator behind [`Graph::out_edges`] and [`Graph::in_edges`].
-enum EdgesOfKind<'g> {
-    Indexed(std::slice::Iter<'g, Link>),
-    Scanned(std::vec::IntoIter<(EdgeIndex, NodeIndex)>),
-    Walk {
-        edges: petgraph::stable_graph::Edges<'g, Edge, petgraph::Directed>,
-        direction: Direction,
-        kind: EdgeKind,
-    },
-}
-
-impl Iterator for EdgesOfKind<'_> {
-    type Item = (EdgeIndex, NodeIndex);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        match self {
-            EdgesOfKind::Indexed(links) => links.next().map(|l| (l.edge, l.node)),
-            EdgesOfKind::Scanned(list) => list.next(),
-            EdgesOfKind::Walk {
-                edges,
-                direction,
-                kind,
-            } => edges.find(|e| e.weight().kind == *kind).map(|e| {
-                let other = match direction {
-                    Direction::Outgoing => e.target(),
-                    Direction::Incoming => e.source(),
-                };
-                (e.id(), other)
-            }),
-        }
+        (self.base.count_edges(kind) as isize + self.overlay.kind_delta[kind as usize]) as usize
     }
 }
 
@@ -878,10 +880,26 @@ pub struct NodeEditor<'g> {
 
 impl NodeEditor<'_> {
     pub fn edit<R>(self, f: impl FnOnce(&mut Node) -> R) -> R {
-        self.graph.unindex_node(self.ix);
-        self.graph.concepts.take();
-        let out = f(&mut self.graph.inner[self.ix]);
-        self.graph.index_node(self.ix);
+        let mut node = self.graph.node(self.ix).clone();
+        let out = f(&mut node);
+        self.graph.set_node_slot(self.ix, Some(node));
+        out
+    }
+}
+
+/// Edits an edge while keeping the lists of links in step (its kind may change).
+pub struct EdgeEditor<'g> {
+    graph: &'g mut Graph,
+    ix: EdgeIndex,
+}
+
+impl EdgeEditor<'_> {
+    pub fn edit<R>(self, f: impl FnOnce(&mut Edge) -> R) -> R {
+        let (from, to) = self.graph.edge_endpoints(self.ix);
+        let mut edge = self.graph.edge(self.ix).clone();
+        let out = f(&mut edge);
+        self.graph
+            .set_edge_slot(self.ix, Some(OverlayEdge { from, to, edge }));
         out
     }
 }

@@ -538,7 +538,8 @@ mod tests {
                 let e = g
                     .edge_indices()
                     .find(|&e| g.edge(e).kind == EdgeKind::Transition);
-                g.edge_mut(e.unwrap()).extra_mut().skills = vec!["linux".into(), "k8s".into()];
+                g.edge_mut(e.unwrap())
+                    .edit(|edge| edge.extra_mut().skills = vec!["linux".into(), "k8s".into()]);
             }),
             (Rule::Source, "cites source #7", |g| {
                 let a = ix(g, "k8s");
@@ -546,7 +547,7 @@ mod tests {
             }),
             (Rule::Source, "lists no source", |g| {
                 let e = g.edge_indices().next().unwrap();
-                g.edge_mut(e).sources.clear();
+                g.edge_mut(e).edit(|edge| edge.sources.clear());
             }),
             (Rule::Identity, "the id `linux` is used by two nodes", |g| {
                 g.add_node(node("linux", NodeKind::Skill, SourceId(0)));

@@ -1,5 +1,5 @@
 //! The skillgraph model: roles, skills, tools and the facts between them, each with its sources,
-//! held in memory in a petgraph graph, plus the algorithms that answer career questions.
+//! read in place from a snapshot with an overlay of changes, plus the algorithms that answer career questions.
 //!
 //! This crate does no I/O: it knows nothing of sled, pest, files or terminals. Start reading at
 //! [`Graph`]; writes go through [`Change`], which is validated before it touches anything.
@@ -13,6 +13,7 @@ mod fxhash;
 pub mod graph;
 pub mod integrity;
 pub mod model;
+mod overlay;
 pub mod profile;
 pub mod resolve;
 pub mod schema;
@@ -20,11 +21,12 @@ pub mod schema;
 pub use adjacency::Link;
 pub use change::{Change, ChangeError};
 pub use frozen::SnapshotBytes;
-pub use graph::{Graph, GraphData, StatedMoves};
+pub use graph::{Checkpoint, EdgeEditor, Graph, GraphData, NodeEditor, StatedMoves};
 pub use model::{
     format_number, Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId, Value,
     ESTIMATE_SOURCE, FIELD_SOURCES, MOVE_TYPE, TRAP,
 };
+pub use overlay::Links;
 pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 pub use petgraph::Direction;
 pub use profile::{Profile, ProfileEntry, SkillState, DEFAULT_LEVEL};

@@ -68,7 +68,7 @@ fn world(skill_count: usize, zones: Vec<Option<u8>>, needs: Vec<Drawn>) -> World
 
 /// The rate skill `i` is given: its own for even `i`, none (the default) for odd.
 fn rate_of(i: usize) -> Option<f64> {
-    (i % 2 == 0).then_some(10.0 + 7.0 * i as f64)
+    i.is_multiple_of(2).then_some(10.0 + 7.0 * i as f64)
 }
 
 fn per_level(skill: usize) -> f64 {

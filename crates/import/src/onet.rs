@@ -1239,7 +1239,7 @@ impl Table {
                         self.line = self.line_at(start);
                     }
                     self.rows += 1;
-                    if self.rows % PROGRESS_EVERY == 0 {
+                    if self.rows.is_multiple_of(PROGRESS_EVERY) {
                         progress.within(&self.name, self.reader.position().byte());
                     }
                     return true;

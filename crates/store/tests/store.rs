@@ -117,10 +117,21 @@ fn open(path: &Path) -> Store {
 }
 
 fn reopen_dump(path: &Path) -> String {
-    let (store, opened) = Store::open(path, || panic!("the database should exist already"))
+    let (mut store, opened) = Store::open(path, || panic!("the database should exist already"))
         .unwrap_or_else(|e| panic!("reopen failed: {e}"));
     assert_eq!(opened, Opened::Existing);
+    // Readers never look at sled; `verify` (as `skillgraph check` and every writer) does.
+    store
+        .verify()
+        .unwrap_or_else(|e| panic!("verify failed: {e}"));
     dump(store.graph())
+}
+
+/// Opens, then checks sled as a writer would: damage that readers never see shows here.
+fn open_and_verify(path: &Path) -> Result<Store, StoreError> {
+    let (mut store, _) = Store::open(path, Graph::new)?;
+    store.verify()?;
+    Ok(store)
 }
 
 /// Opens the database's sled tree directly, as another program (or a bad disk) might.
@@ -156,7 +167,7 @@ fn raw_keys(path: &Path, prefix: &str) -> Vec<String> {
 }
 
 fn expect_damaged(path: &Path, what: &str) -> String {
-    match Store::open(path, Graph::new) {
+    match open_and_verify(path) {
         Err(e @ StoreError::Damaged { .. }) => {
             let msg = e.to_string();
             assert!(msg.contains("is damaged"), "{what}: {msg}");
@@ -513,20 +524,33 @@ fn replace_then_reopen_gives_exactly_the_new_graph() {
 // ---- locking ------------------------------------------------------------------------------------
 
 #[test]
-fn second_open_while_first_is_alive_is_locked_and_names_the_path() {
+fn a_second_writer_waits_for_the_first_and_past_its_wait_names_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let path = db_path(&dir);
     let mut first = open(&path);
+    // A script's writer keeps the lock until it syncs.
+    first.set_commit(skillgraph_store::Commit::AtSync);
+    first
+        .apply(vec![Change::AddNode(node("k9s", NodeKind::Tool, "K9s", S))])
+        .unwrap();
 
-    match Store::open(&path, seed_graph) {
+    // A second store opens and reads beside it, but its write waits, then gives up.
+    let (mut second, _) = Store::open(&path, seed_graph).unwrap();
+    second.set_write_wait(std::time::Duration::from_millis(50));
+    let change = vec![Change::AddNode(node("kind", NodeKind::Tool, "Kind", S))];
+    match second.apply(change.clone()) {
         Err(e @ StoreError::Locked { .. }) => {
             let msg = e.to_string();
             assert!(msg.contains(&path.display().to_string()), "{msg}");
-            assert!(msg.contains("in use"), "{msg}");
+            assert!(msg.contains("is being changed by"), "{msg}");
         }
-        Err(other) => panic!("expected Locked, got {other:?}"),
-        Ok(_) => panic!("a second store opened the same database"),
+        other => panic!("expected Locked, got {other:?}"),
     }
+    first.sync().unwrap();
+    first.set_commit(skillgraph_store::Commit::EachWrite);
+    // Once the first is done, the second writes, on top of the first's change.
+    second.apply(change).unwrap();
+    assert!(second.graph().by_id("k9s").is_some());
 
     // The first store is unharmed by the failed second open.
     first
@@ -570,7 +594,7 @@ fn schema_version_99_is_a_schema_mismatch() {
     with_raw_sled(&path, |db| {
         db.insert("meta:schema", &99u32.to_be_bytes()).unwrap();
     });
-    match Store::open(&path, seed_graph) {
+    match open_and_verify(&path) {
         Err(e @ StoreError::SchemaMismatch { found: 99, .. }) => {
             let msg = e.to_string();
             assert!(msg.contains(&path.display().to_string()), "{msg}");
@@ -716,8 +740,9 @@ fn schema_3_database_with_the_snapshot_in_sled_opens_and_is_upgraded_on_write() 
         db.insert("snap:0000000000000001:00000000", bytes.as_slice())
             .unwrap();
     });
+    // The first writer (here `verify`) writes the snapshot as a file: schema 4.
     assert_same_dump(&reopen_dump(&path), &expected);
-    assert!(snapshot_files(&path).is_empty());
+    assert_eq!(snapshot_files(&path).len(), 1);
 
     let mut store = open(&path);
     store.replace(seed_graph()).unwrap();
@@ -766,7 +791,7 @@ fn log_entry_that_no_longer_applies_is_damaged() {
         db.insert("log:0000000000000009", first).unwrap();
     });
     let msg = expect_damaged(&path, "replayed twice");
-    assert!(msg.contains("log entry 9 no longer applies"), "{msg}");
+    assert!(msg.contains("log entry 9"), "{msg}");
 
     with_raw_sled(&path, |db| {
         db.remove("log:0000000000000009").unwrap();
@@ -787,7 +812,10 @@ fn emptied_db_file_is_damaged_not_reseeded() {
     written_database(&path);
     std::fs::write(path.join("db"), b"").unwrap();
     let msg = expect_damaged(&path, "emptied db file");
-    assert!(msg.contains("hold no data"), "{msg}");
+    assert!(
+        msg.contains("hold no data") || msg.contains("corrupted"),
+        "{msg}"
+    );
 
     std::fs::remove_file(path.join("db")).unwrap();
     expect_damaged(&path, "deleted db file");

@@ -330,9 +330,10 @@ fn needs_ahead(graph: &Graph, via: &[NodeIndex], to: NodeIndex, min: u8) -> Vec<
 
 /// Whether `skill` is a prerequisite of another.
 fn has_dependents(graph: &Graph, skill: NodeIndex) -> bool {
-    !graph
+    graph
         .links(skill, Direction::Outgoing, EdgeKind::Prerequisite)
-        .is_empty()
+        .next()
+        .is_some()
 }
 
 /// Whether the data states any requirement for `role`.
@@ -533,7 +534,6 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
                 (has_data(graph, r) || self.via.contains(&r))
                     && graph
                         .links(r, Direction::Outgoing, EdgeKind::Transition)
-                        .iter()
                         .any(|l| (self.allows)(l.edge))
             })
             .collect();

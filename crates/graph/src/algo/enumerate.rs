@@ -138,9 +138,8 @@ pub fn all_routes(
     let first = usize::try_from(shortest).unwrap_or(usize::MAX);
     // A simple route has fewer moves than there are roles.
     let roles = graph
-        .petgraph()
-        .node_weights()
-        .filter(|n| n.kind == NodeKind::Role)
+        .node_indices()
+        .filter(|&ix| graph.kind_of(ix) == Some(NodeKind::Role))
         .count();
     let longest = roles.saturating_sub(1);
     for len in first..=max.min(longest) {

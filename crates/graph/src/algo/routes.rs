@@ -8,9 +8,9 @@ use petgraph::Direction;
 
 use super::scratch::{node_map, Pooled};
 use super::skills::{is_kind, node, node_bound, order_choice, requirements, sort_by_name};
-use crate::adjacency::Link;
 use crate::graph::Graph;
 use crate::model::{EdgeKind, NodeKind};
+use crate::overlay::Links;
 
 /// How many reachable roles [`RouteError::Unreachable`] suggests at most.
 pub const CLOSEST_SUGGESTIONS: usize = 5;
@@ -158,7 +158,7 @@ pub(crate) fn blocked_set(avoid: &[NodeIndex]) -> Blocked {
 pub(crate) const FAR: u32 = u32::MAX;
 
 /// The transitions into (`Incoming`) or out of (`Outgoing`) a role.
-fn moves(graph: &Graph, ix: NodeIndex, direction: Direction) -> &[Link] {
+fn moves(graph: &Graph, ix: NodeIndex, direction: Direction) -> Links<'_> {
     graph.links(ix, direction, EdgeKind::Transition)
 }
 
@@ -353,7 +353,6 @@ fn shortest_leg(graph: &Graph, from: NodeIndex, to: NodeIndex, blocked: &Blocked
         for &u in &forward.order[forward.layers[k]..forward.layers[k + 1]] {
             let next = k as u32 + 1;
             let continues = moves(graph, u, Direction::Outgoing)
-                .iter()
                 .any(|l| forward.dist.get(l.node) == Some(next) && on_route.contains(l.node));
             if continues {
                 on_route.insert(u, 0);

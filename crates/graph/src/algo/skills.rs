@@ -335,7 +335,6 @@ pub(crate) fn prerequisites(
 ) -> impl Iterator<Item = NodeIndex> + '_ {
     graph
         .links(skill, Direction::Incoming, EdgeKind::Prerequisite)
-        .iter()
         .map(|l| l.node)
 }
 
@@ -343,7 +342,6 @@ pub(crate) fn prerequisites(
 pub(crate) fn dependents(graph: &Graph, skill: NodeIndex) -> impl Iterator<Item = NodeIndex> + '_ {
     graph
         .links(skill, Direction::Outgoing, EdgeKind::Prerequisite)
-        .iter()
         .map(|l| l.node)
 }
 
