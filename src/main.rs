@@ -121,8 +121,8 @@ enum Command {
         verbose: bool,
     },
     /// Write the graph out: `--format toml` (re-importable, the default), `json`, `csv`
-    /// (nodes.csv + edges.csv), `cypher` (Neo4j/Memgraph statements), `graphml` (Gephi, yEd,
-    /// networkx), or for bulk loaders `kuzu` (Kùzu COPY FROM) and `neo4j-csv`
+    /// (nodes.csv + edges.csv), `cypher` (Neo4j/Memgraph/FalkorDB statements), `graphml` (Gephi, yEd,
+    /// networkx), or for bulk loaders `kuzu` (Kùzu/LadybugDB COPY FROM) and `neo4j-csv`
     /// (neo4j-admin database import), which need `--out`.
     Export {
         /// Directory to write into; without it, the graph goes to standard output.

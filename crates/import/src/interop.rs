@@ -1,7 +1,8 @@
 //! Writers for other graph tools, for when one machine or one user is no longer enough:
-//! Cypher statements for Neo4j and Memgraph ([`to_cypher`]), GraphML for Gephi, yEd and
-//! networkx ([`to_graphml`]), and CSV directories for the bulk loaders of Kùzu (`COPY FROM`,
-//! [`to_kuzu_files`]) and Neo4j (`neo4j-admin database import`, [`to_neo4j_csv_files`]).
+//! Cypher statements for Neo4j, Memgraph and FalkorDB ([`to_cypher`]), GraphML for Gephi, yEd
+//! and networkx ([`to_graphml`]), and CSV directories for the bulk loaders of Kùzu and its fork
+//! LadybugDB (`COPY FROM`, [`to_kuzu_files`]) and Neo4j (`neo4j-admin database import`,
+//! [`to_neo4j_csv_files`]).
 //!
 //! All of them say the same thing: nodes labelled `Role`, `Skill`, `Tool` keyed by `id`;
 //! relationships `REQUIRES`, `USES`, `COVERS`, `PREREQUISITE`, `TRANSITION`; every property.
@@ -312,7 +313,13 @@ fn attributions(graph: &Graph) -> Vec<String> {
 
 // ---- Cypher ------------------------------------------------------------------------------------
 
-/// A Cypher string literal: single quotes, backslash escapes (Neo4j and Memgraph read both).
+/// A Cypher string literal as Neo4j, Memgraph and FalkorDB all read it: single quotes, `\\`
+/// and `\'`, and `\n`, `\r`, `\t` so that a statement stays on one line. Every other character
+/// is written as itself, control characters included: FalkorDB reads no `\uXXXX` escape (it
+/// keeps the six characters) and takes a raw control character inside quotes, which the
+/// openCypher grammar Neo4j and Memgraph follow admits (anything but a quote or a backslash). NUL
+/// is the exception, as `\u0000`: FalkorDB ends the query at a raw one, so no literal gives it
+/// a NUL.
 pub fn cypher_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('\'');
@@ -323,9 +330,7 @@ pub fn cypher_string(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", c as u32);
-            }
+            '\0' => out.push_str("\\u0000"),
             c => out.push(c),
         }
     }
@@ -379,23 +384,25 @@ fn cypher_map<'a>(props: impl IntoIterator<Item = (&'a String, &'a Prop)>) -> St
     format!("{{{}}}", parts.join(", "))
 }
 
-/// The graph as Cypher that Neo4j (`cypher-shell -f`) and Memgraph (`mgconsole <`) both run:
-/// one `MERGE` per node (on `id`) and per relationship (on its endpoints, type and sources),
-/// so running it twice changes nothing.
+/// The graph as Cypher that Neo4j (`cypher-shell -f`), Memgraph (`mgconsole <`) and FalkorDB
+/// (a query a line) all run: one `MERGE` per node (on `id`) and per relationship (on its
+/// endpoints, type and sources), each on one line, so running it twice changes nothing.
 pub fn to_cypher(graph: &Graph) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "// skillgraph export for Neo4j and Memgraph: {} nodes, {} relationships.",
+        "// skillgraph export for Neo4j, Memgraph and FalkorDB: {} nodes, {} relationships.",
         graph.node_count(),
         graph.edge_count()
     );
     out.push_str(
         "// Neo4j: cypher-shell -f graph.cypher    Memgraph: mgconsole < graph.cypher\n\
+         // FalkorDB: one statement a query, each line below (README: Moving to a graph database).\n\
          // Nodes merge on `id`, relationships on their ends, type and `sources`: re-running\n\
          // changes nothing. For a large graph, index the ids first:\n\
          //   Neo4j 5:  CREATE CONSTRAINT role_id IF NOT EXISTS FOR (n:Role) REQUIRE n.id IS UNIQUE;\n\
          //   Memgraph: CREATE INDEX ON :Role(id);\n\
+         //   FalkorDB: CREATE INDEX FOR (n:Role) ON (n.id);\n\
          // (likewise Skill and Tool). The `sources` properties name these sources:\n",
     );
     for line in attributions(graph) {
@@ -692,15 +699,44 @@ fn node_file(kind: NodeKind) -> String {
     format!("{}.csv", kind.as_str())
 }
 
-/// A directory for Kùzu: one CSV per node table (`role.csv`, …) and per relationship table
-/// (`requires.csv`, …), `load.cypher` that creates the tables and copies the files in (run it
-/// from inside the directory: the paths are relative), and `sources.csv` for attribution.
+/// The options of a `COPY … FROM` of `csv`: Kùzu's parallel CSV reader refuses a quoted cell
+/// that holds a line break, so a file with one is read by the serial reader.
+fn kuzu_copy_options(csv: &str) -> &'static str {
+    let quoted_line_break = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .flatten()
+        .any(|record| record.iter().any(|cell| cell.contains(['\n', '\r'])));
+    if quoted_line_break {
+        "(HEADER=true, PARALLEL=FALSE)"
+    } else {
+        "(HEADER=true)"
+    }
+}
+
+/// A directory for Kùzu and LadybugDB: one CSV per node table (`role.csv`, …) and per
+/// relationship table (`requires.csv`, …), `load.cypher` that drops the eight tables if they
+/// exist, creates them and copies the files in (run it from inside the directory: the paths are
+/// relative), and `sources.csv` for attribution.
+///
+/// Dropping first is what makes a second run safe: `COPY` refuses ids a table already holds,
+/// and would add every relationship again, so `CREATE … IF NOT EXISTS` alone would still fail.
+/// A run leaves the tables holding exactly this export, whatever an earlier one left.
 pub fn to_kuzu_files(graph: &Graph) -> Result<Vec<(String, String)>, String> {
     let mut files = Vec::new();
     let mut schema = String::from(
-        "// skillgraph export for Kùzu. Run every statement from inside this directory, e.g.\n\
-         // python3 -c 'import kuzu; kuzu.Connection(kuzu.Database(\"../graph.kuzu\")).execute(open(\"load.cypher\").read())'\n",
+        "// skillgraph export for Kùzu and LadybugDB. Run every statement from inside this\n\
+         // directory, e.g.\n\
+         // python3 -c 'import kuzu; kuzu.Connection(kuzu.Database(\"../graph.kuzu\")).execute(open(\"load.cypher\").read())'\n\
+         // (LadybugDB: `import ladybug` and `ladybug.` in place of `kuzu`). Re-running is safe: the\n\
+         // tables are dropped and loaded again, so they hold this export and nothing else.\n",
     );
+    // Relationship tables first: a node table cannot be dropped while one refers to it.
+    for kind in EdgeKind::ALL {
+        let _ = writeln!(schema, "DROP TABLE IF EXISTS {};", rel_type(kind));
+    }
+    for kind in NodeKind::ALL {
+        let _ = writeln!(schema, "DROP TABLE IF EXISTS {};", label(kind));
+    }
     let mut copies = String::new();
     for kind in NodeKind::ALL {
         let nodes = nodes_of(graph, kind);
@@ -730,8 +766,10 @@ pub fn to_kuzu_files(graph: &Graph) -> Result<Vec<(String, String)>, String> {
             .map(|row| header.iter().map(|n| kuzu_cell(row.get(n))).collect())
             .collect();
         let file = node_file(kind);
-        let _ = writeln!(copies, "COPY {} FROM '{file}' (HEADER=true);", label(kind));
-        files.push((file, write_csv(&header, &rows)?));
+        let csv = write_csv(&header, &rows)?;
+        let options = kuzu_copy_options(&csv);
+        let _ = writeln!(copies, "COPY {} FROM '{file}' {options};", label(kind));
+        files.push((file, csv));
     }
     for kind in EdgeKind::ALL {
         let edges = edges_of(graph, kind);
@@ -764,12 +802,10 @@ pub fn to_kuzu_files(graph: &Graph) -> Result<Vec<(String, String)>, String> {
             })
             .collect();
         let file = edge_file(kind);
-        let _ = writeln!(
-            copies,
-            "COPY {} FROM '{file}' (HEADER=true);",
-            rel_type(kind)
-        );
-        files.push((file, write_csv(&header, &rows)?));
+        let csv = write_csv(&header, &rows)?;
+        let options = kuzu_copy_options(&csv);
+        let _ = writeln!(copies, "COPY {} FROM '{file}' {options};", rel_type(kind));
+        files.push((file, csv));
     }
     files.push(("load.cypher".to_string(), schema + &copies));
     files.push(("sources.csv".to_string(), sources_csv(graph)?));
@@ -910,6 +946,9 @@ mod tests {
         assert_eq!(cypher_string("it's"), r"'it\'s'");
         assert_eq!(cypher_string(r"C:\tmp"), r"'C:\\tmp'");
         assert_eq!(cypher_string("a\nb"), r"'a\nb'");
+        // FalkorDB reads no `\uXXXX`: other control characters go in as themselves.
+        assert_eq!(cypher_string("a\u{7}b\r\t"), "'a\u{7}b\\r\\t'");
+        assert_eq!(cypher_string("nul\0"), r"'nul\u0000'");
         assert_eq!(cypher_key("salary_avg"), "salary_avg");
         assert_eq!(cypher_key("a.b"), "`a.b`");
         assert_eq!(cypher_float(40.0), "40.0");
@@ -965,5 +1004,22 @@ mod tests {
         let load = &kuzu.iter().find(|(n, _)| n == "load.cypher").unwrap().1;
         assert!(load.contains("CREATE REL TABLE REQUIRES(FROM Role TO Skill, `importance` INT64"));
         assert!(load.contains("COPY Role FROM 'role.csv' (HEADER=true);"));
+    }
+
+    #[test]
+    fn kuzu_load_drops_relationship_tables_before_node_tables_and_reads_line_breaks_serially() {
+        let kuzu = to_kuzu_files(&small()).unwrap();
+        let load = &kuzu.iter().find(|(n, _)| n == "load.cypher").unwrap().1;
+        let at = |text: &str| {
+            load.find(text)
+                .unwrap_or_else(|| panic!("{text} in {load}"))
+        };
+        assert!(at("DROP TABLE IF EXISTS TRANSITION;") < at("DROP TABLE IF EXISTS Role;"));
+        assert!(at("DROP TABLE IF EXISTS Role;") < at("CREATE NODE TABLE Role("));
+        assert_eq!(kuzu_copy_options("id,name\na,b\n"), "(HEADER=true)");
+        assert_eq!(
+            kuzu_copy_options("id,name\na,\"two\nlines\"\n"),
+            "(HEADER=true, PARALLEL=FALSE)"
+        );
     }
 }
