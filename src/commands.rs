@@ -72,7 +72,19 @@ fn load_dataset(
     }
 }
 
-pub fn import(db_path: &Path, sources: &ImportSources, replace: bool) -> u8 {
+/// How an import meets the graph already in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// Add to it; an id it has already is an error.
+    Add,
+    /// Update the nodes and edges it has, add the rest.
+    Merge,
+    /// Start from an empty graph.
+    Replace,
+}
+
+pub fn import(db_path: &Path, sources: &ImportSources, mode: ImportMode) -> u8 {
+    let replace = mode == ImportMode::Replace;
     let mut graph = if sources.paths.is_empty() {
         Graph::new()
     } else {
@@ -110,10 +122,10 @@ pub fn import(db_path: &Path, sources: &ImportSources, replace: bool) -> u8 {
         }
     };
     let (nodes, edges) = (graph.node_count(), graph.edge_count());
-    let result = if replace {
-        store.replace(graph)
-    } else {
-        store.merge(graph)
+    let result = match mode {
+        ImportMode::Replace => store.replace(graph),
+        ImportMode::Add => store.merge(graph),
+        ImportMode::Merge => return merge_into_store(&mut store, &graph, db_path),
     };
     match result {
         Ok(()) => {
@@ -128,11 +140,48 @@ pub fn import(db_path: &Path, sources: &ImportSources, replace: bool) -> u8 {
             );
             EXIT_OK
         }
+        Err(skillgraph_store::StoreError::Clashes(clashes)) => {
+            for clash in clashes.iter().take(10) {
+                eprintln!("error: {clash}");
+            }
+            if clashes.len() > 10 {
+                eprintln!("… and {} more", clashes.len() - 10);
+            }
+            eprintln!(
+                "nothing was imported: {} id{} of the import {} in the database already; \
+                 `import --merge` updates those nodes and adds the rest, `--replace` starts \
+                 from an empty graph",
+                clashes.len(),
+                if clashes.len() == 1 { "" } else { "s" },
+                if clashes.len() == 1 { "is" } else { "are" },
+            );
+            EXIT_QUERY_FAILED
+        }
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_QUERY_FAILED
         }
     }
+}
+
+/// `import --merge`: the merged graph is built and checked whole, then put in place with one
+/// atomic `Store::replace` (or not at all when it changes nothing).
+fn merge_into_store(store: &mut skillgraph_store::Store, incoming: &Graph, db_path: &Path) -> u8 {
+    let (merged, report) = match skillgraph_import::merge_graphs(store.graph(), incoming) {
+        Ok(m) => m,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return EXIT_QUERY_FAILED;
+        }
+    };
+    if report.changes_anything() {
+        if let Err(e) = store.replace(merged) {
+            eprintln!("error: {e}");
+            return EXIT_QUERY_FAILED;
+        }
+    }
+    eprintln!("merged into {}: {report}", db_path.display());
+    EXIT_OK
 }
 
 type DatasetLoader =
@@ -146,6 +195,13 @@ pub fn export(db_path: &Path, format: ExportFormat, out: Option<&Path>) -> u8 {
     if bulk && out.is_none() {
         eprintln!(
             "error: `--format kuzu` and `--format neo4j-csv` write a directory of files; give it with `--out DIR`"
+        );
+        return EXIT_USAGE_OR_IO;
+    }
+    // Four tables cannot be one CSV stream: rather than a stream no CSV reader takes, a refusal.
+    if format == ExportFormat::Csv && out.is_none() {
+        eprintln!(
+            "error: `export --format csv` writes four files (sources.csv, nodes.csv, edges.csv, profiles.csv); give their directory with `--out DIR`, or use `--format json` or `toml` for one stream"
         );
         return EXIT_USAGE_OR_IO;
     }
@@ -177,10 +233,7 @@ pub fn export(db_path: &Path, format: ExportFormat, out: Option<&Path>) -> u8 {
     };
     match out {
         None => {
-            for (name, text) in files {
-                if matches!(format, ExportFormat::Csv) {
-                    crate::output::write_out(&format!("# {name}\n"));
-                }
+            for (_, text) in files {
                 crate::output::write_out(&text);
             }
         }

@@ -21,6 +21,7 @@ mod queries;
 mod real_data;
 mod real_plans;
 mod repl;
+mod round_trips;
 mod scripts;
 mod support;
 mod syscall_kills;

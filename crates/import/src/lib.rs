@@ -12,6 +12,7 @@ pub mod export;
 mod graphdata;
 pub mod interop;
 mod json_format;
+mod merge;
 mod onet;
 pub mod toml_format;
 
@@ -23,6 +24,7 @@ pub use esco::{
     ESCO_SOURCE_KEY,
 };
 pub use graphdata::{load_graphdata, DataText};
+pub use merge::{merge_graphs, MergeReport};
 pub use onet::{load_onet_dir, onet_source, ImportReport, ONET_SOURCE_KEY};
 
 use skillgraph_graph::Graph;
@@ -127,12 +129,23 @@ pub fn load_paths(paths: &[std::path::PathBuf]) -> Result<Graph, DataErrors> {
         load_graphdata(&texts)?
     };
     for g in csv_graphs {
+        // `Graph::merge` keeps the receiving graph's profiles; a CSV export's are the import's.
+        let profiles: Vec<skillgraph_graph::Profile> = g.profiles().values().cloned().collect();
+        for p in &profiles {
+            if graph.profile(&p.name).is_some() {
+                let message = format!("profile `{}` is defined twice", p.name);
+                return Err(DataErrors(vec![DataError::whole_file("import", message)]));
+            }
+        }
         if let Err(clashes) = graph.merge(g) {
             let errors = clashes
                 .into_iter()
                 .map(|e| DataError::whole_file("import", e.to_string()))
                 .collect();
             return Err(DataErrors(errors));
+        }
+        for p in profiles {
+            graph.put_profile(p);
         }
     }
     Ok(graph)

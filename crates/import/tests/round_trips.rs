@@ -16,7 +16,8 @@ use skillgraph_graph::{
     Source, Value, FIELD_SOURCES,
 };
 use skillgraph_import::{
-    curated_graph, export, load_csv_dir, load_esco_dir, load_graphdata, load_onet_dir, DataText,
+    curated_graph, export, load_csv_dir, load_esco_dir, load_graphdata, load_onet_dir,
+    merge_graphs, DataText,
 };
 use skillgraph_testkit::{assert_same_dump, dump};
 
@@ -318,6 +319,39 @@ proptest! {
     #[test]
     fn random_graphs_round_trip_through_every_format(seed in any::<u64>()) {
         assert_round_trips(&random_graph(seed), &format!("seed {seed}"));
+    }
+
+    /// A merge into an empty graph gives the graph; a merge of a graph into itself changes
+    /// nothing; a merge of a random graph into another keeps every rule, and holds each node of
+    /// the second as it is there.
+    #[test]
+    fn merges_add_update_and_keep_every_rule(seed in any::<u64>(), other in any::<u64>()) {
+        let g = random_graph(seed);
+        let (merged, report) = merge_graphs(&Graph::new(), &g).unwrap();
+        assert_same_dump(&dump(&merged), &dump(&g));
+        prop_assert_eq!(report.nodes_added, g.node_count());
+        prop_assert_eq!(merged.profiles(), g.profiles());
+        let (merged, report) = merge_graphs(&g, &g).unwrap();
+        prop_assert!(!report.changes_anything(), "{}", report);
+        assert_same_dump(&dump(&merged), &dump(&g));
+        let h = random_graph(other);
+        // Two random graphs may give one id two kinds, or close a prerequisite cycle: then the
+        // merge is refused, and says why.
+        match merge_graphs(&g, &h) {
+            Ok((merged, report)) => {
+                prop_assert!(integrity::check(&merged).is_empty());
+                prop_assert_eq!(
+                    report.nodes_added + report.nodes_updated + report.nodes_unchanged,
+                    h.node_count()
+                );
+                for ix in h.node_indices() {
+                    let mine = merged.by_id(&h.node(ix).id).unwrap();
+                    prop_assert_eq!(&merged.node(mine).name, &h.node(ix).name);
+                    prop_assert_eq!(&merged.node(mine).fields, &h.node(ix).fields);
+                }
+            }
+            Err(errors) => prop_assert!(!errors.0.is_empty()),
+        }
     }
 }
 
