@@ -124,8 +124,38 @@ pub fn import(db_path: &Path, sources: &ImportSources, mode: ImportMode) -> u8 {
     let (nodes, edges) = (graph.node_count(), graph.edge_count());
     let result = match mode {
         ImportMode::Replace => store.replace(graph),
+        // `Store::merge` keeps the database's profiles only; an import that brings profiles
+        // (an export's) is laid over it whole, once no id or profile name clashes.
+        ImportMode::Add if !graph.profiles().is_empty() => {
+            let taken: Vec<String> = graph
+                .profiles()
+                .keys()
+                .filter(|name| store.graph().profile(name).is_some())
+                .map(|name| format!("error: the database has a profile `{name}` already"))
+                .collect();
+            if !taken.is_empty() {
+                eprintln!("{}", taken.join("\n"));
+                eprintln!("nothing was imported: `import --merge` replaces those profiles");
+                return EXIT_QUERY_FAILED;
+            }
+            let clashes: Vec<skillgraph_graph::ChangeError> = graph
+                .node_indices()
+                .filter_map(|ix| {
+                    let id = &graph.node(ix).id;
+                    let mine = store.graph().by_id(id)?;
+                    Some(skillgraph_graph::ChangeError::DuplicateId {
+                        id: id.clone(),
+                        existing: store.graph().node(mine).kind,
+                    })
+                })
+                .collect();
+            if clashes.is_empty() {
+                return merge_into_store(&mut store, &graph, db_path, "imported");
+            }
+            Err(skillgraph_store::StoreError::Clashes(clashes))
+        }
         ImportMode::Add => store.merge(graph),
-        ImportMode::Merge => return merge_into_store(&mut store, &graph, db_path),
+        ImportMode::Merge => return merge_into_store(&mut store, &graph, db_path, "merged"),
     };
     match result {
         Ok(()) => {
@@ -166,7 +196,12 @@ pub fn import(db_path: &Path, sources: &ImportSources, mode: ImportMode) -> u8 {
 
 /// `import --merge`: the merged graph is built and checked whole, then put in place with one
 /// atomic `Store::replace` (or not at all when it changes nothing).
-fn merge_into_store(store: &mut skillgraph_store::Store, incoming: &Graph, db_path: &Path) -> u8 {
+fn merge_into_store(
+    store: &mut skillgraph_store::Store,
+    incoming: &Graph,
+    db_path: &Path,
+    done: &str,
+) -> u8 {
     let (merged, report) = match skillgraph_import::merge_graphs(store.graph(), incoming) {
         Ok(m) => m,
         Err(errors) => {
@@ -180,7 +215,7 @@ fn merge_into_store(store: &mut skillgraph_store::Store, incoming: &Graph, db_pa
             return EXIT_QUERY_FAILED;
         }
     }
-    eprintln!("merged into {}: {report}", db_path.display());
+    eprintln!("{done} into {}: {report}", db_path.display());
     EXIT_OK
 }
 

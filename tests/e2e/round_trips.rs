@@ -261,3 +261,32 @@ fn a_bad_json_import_names_file_line_and_column() {
     let at = format!("{}:3:42: unknown source `missing`", file.display());
     assert!(run.stderr.contains(&at), "{}", run.stderr);
 }
+
+/// An import that adds to the database brings the export's profiles along, in the same step.
+#[test]
+fn an_added_import_keeps_the_profiles_of_the_export() {
+    let source = TestDb::new();
+    let onet = crate::onet_fixture::fixture();
+    ok(
+        &source.run(&["import", "--replace", "--onet", onet.to_str().unwrap()]),
+        "import O*NET",
+    );
+    let first_skill = source.json("skills")[0]["name"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let statement = format!("profile onet_person = [{first_skill:?}: 4]");
+    ok(&source.run(&["query", &statement]), "profile");
+    let dir = source.dir().join("export");
+    export(&source, "json", &dir);
+    let db = TestDb::new();
+    let run = db.run(&["import", &import_path("json", &dir)]);
+    ok(&run, "import the export beside the curated graph");
+    assert!(run.stderr.contains("profiles: 1 added"), "{}", run.stderr);
+    assert_eq!(
+        column(&db.json("show profile onet_person"), "skill"),
+        column(&source.json("show profile onet_person"), "skill")
+    );
+    // Curated and O*NET side by side.
+    assert!(!db.json("show SRE").is_empty());
+}
