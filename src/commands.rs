@@ -72,7 +72,19 @@ fn load_dataset(
     }
 }
 
-pub fn import(db_path: &Path, access: db::Access, sources: &ImportSources, replace: bool) -> u8 {
+/// How an import meets the graph already in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// Add to it; an id it has already is an error.
+    Add,
+    /// Update the nodes and edges it has, add the rest.
+    Merge,
+    /// Start from an empty graph.
+    Replace,
+}
+
+pub fn import(db_path: &Path, access: db::Access, sources: &ImportSources, mode: ImportMode) -> u8 {
+    let replace = mode == ImportMode::Replace;
     let mut graph = if sources.paths.is_empty() {
         Graph::new()
     } else {
@@ -110,10 +122,40 @@ pub fn import(db_path: &Path, access: db::Access, sources: &ImportSources, repla
         }
     };
     let (nodes, edges) = (graph.node_count(), graph.edge_count());
-    let result = if replace {
-        store.replace(graph)
-    } else {
-        store.merge(graph)
+    let result = match mode {
+        ImportMode::Replace => store.replace(graph),
+        // `Store::merge` keeps the database's profiles only; an import that brings profiles
+        // (an export's) is laid over it whole, once no id or profile name clashes.
+        ImportMode::Add if !graph.profiles().is_empty() => {
+            let taken: Vec<String> = graph
+                .profiles()
+                .keys()
+                .filter(|name| store.graph().profile(name).is_some())
+                .map(|name| format!("error: the database has a profile `{name}` already"))
+                .collect();
+            if !taken.is_empty() {
+                eprintln!("{}", taken.join("\n"));
+                eprintln!("nothing was imported: `import --merge` replaces those profiles");
+                return EXIT_QUERY_FAILED;
+            }
+            let clashes: Vec<skillgraph_graph::ChangeError> = graph
+                .node_indices()
+                .filter_map(|ix| {
+                    let id = &graph.node(ix).id;
+                    let mine = store.graph().by_id(id)?;
+                    Some(skillgraph_graph::ChangeError::DuplicateId {
+                        id: id.clone(),
+                        existing: store.graph().node(mine).kind,
+                    })
+                })
+                .collect();
+            if clashes.is_empty() {
+                return merge_into_store(&mut store, &graph, db_path, "imported");
+            }
+            Err(skillgraph_store::StoreError::Clashes(clashes))
+        }
+        ImportMode::Add => store.merge(graph),
+        ImportMode::Merge => return merge_into_store(&mut store, &graph, db_path, "merged"),
     };
     match result {
         Ok(()) => {
@@ -128,11 +170,53 @@ pub fn import(db_path: &Path, access: db::Access, sources: &ImportSources, repla
             );
             EXIT_OK
         }
+        Err(skillgraph_store::StoreError::Clashes(clashes)) => {
+            for clash in clashes.iter().take(10) {
+                eprintln!("error: {clash}");
+            }
+            if clashes.len() > 10 {
+                eprintln!("… and {} more", clashes.len() - 10);
+            }
+            eprintln!(
+                "nothing was imported: {} id{} of the import {} in the database already; \
+                 `import --merge` updates those nodes and adds the rest, `--replace` starts \
+                 from an empty graph",
+                clashes.len(),
+                if clashes.len() == 1 { "" } else { "s" },
+                if clashes.len() == 1 { "is" } else { "are" },
+            );
+            EXIT_QUERY_FAILED
+        }
         Err(e) => {
             eprintln!("error: {e}");
             EXIT_QUERY_FAILED
         }
     }
+}
+
+/// `import --merge`: the merged graph is built and checked whole, then put in place with one
+/// atomic `Store::replace` (or not at all when it changes nothing).
+fn merge_into_store(
+    store: &mut skillgraph_store::Store,
+    incoming: &Graph,
+    db_path: &Path,
+    done: &str,
+) -> u8 {
+    let (merged, report) = match skillgraph_import::merge_graphs(store.graph(), incoming) {
+        Ok(m) => m,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return EXIT_QUERY_FAILED;
+        }
+    };
+    if report.changes_anything() {
+        if let Err(e) = store.replace(merged) {
+            eprintln!("error: {e}");
+            return EXIT_QUERY_FAILED;
+        }
+    }
+    eprintln!("{done} into {}: {report}", db_path.display());
+    EXIT_OK
 }
 
 type DatasetLoader =
@@ -146,6 +230,13 @@ pub fn export(db_path: &Path, access: db::Access, format: ExportFormat, out: Opt
     if bulk && out.is_none() {
         eprintln!(
             "error: `--format kuzu` and `--format neo4j-csv` write a directory of files; give it with `--out DIR`"
+        );
+        return EXIT_USAGE_OR_IO;
+    }
+    // Four tables cannot be one CSV stream: rather than a stream no CSV reader takes, a refusal.
+    if format == ExportFormat::Csv && out.is_none() {
+        eprintln!(
+            "error: `export --format csv` writes four files (sources.csv, nodes.csv, edges.csv, profiles.csv); give their directory with `--out DIR`, or use `--format json` or `toml` for one stream"
         );
         return EXIT_USAGE_OR_IO;
     }
@@ -177,10 +268,7 @@ pub fn export(db_path: &Path, access: db::Access, format: ExportFormat, out: Opt
     };
     match out {
         None => {
-            for (name, text) in files {
-                if matches!(format, ExportFormat::Csv) {
-                    crate::output::write_out(&format!("# {name}\n"));
-                }
+            for (_, text) in files {
                 crate::output::write_out(&text);
             }
         }

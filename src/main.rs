@@ -98,8 +98,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Import graphdata TOML files or directories, or a directory with nodes.csv + edges.csv.
-    /// All or nothing: any error and nothing is written.
+    /// Import graphdata TOML files or directories, a JSON export (`graph.json`), or a CSV
+    /// directory (nodes.csv + edges.csv, and the sources.csv and profiles.csv of a CSV export).
+    /// All or nothing: any error and nothing is written. By default an id the database already
+    /// has is an error; `--merge` updates those nodes and adds the rest.
     ///
     /// `--onet DIR` reads the O*NET text database (e.g. db_29_3_text), `--esco DIR` the ESCO
     /// CSV files; their ids are namespaced (`onet:…`, `esco:…`) so datasets live side by side.
@@ -113,17 +115,22 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         esco: Option<PathBuf>,
         /// Replace the whole graph instead of adding to it.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "merge")]
         replace: bool,
+        /// Update the nodes whose ids the database has (and edges stated by the same source)
+        /// to what the files say, and add the rest, in one atomic step; prints what changed.
+        #[arg(long)]
+        merge: bool,
         /// List every warning of the report (by default one line per kind of warning, with
         /// its count and first locations).
         #[arg(long)]
         verbose: bool,
     },
-    /// Write the graph out: `--format toml` (re-importable, the default), `json`, `csv`
-    /// (nodes.csv + edges.csv), `cypher` (Neo4j/Memgraph/FalkorDB statements), `graphml` (Gephi, yEd,
+    /// Write the graph out: `--format toml` (the default), `json` or `csv` (sources.csv,
+    /// nodes.csv, edges.csv, profiles.csv; needs `--out`), each of which imports back to the
+    /// same graph; `cypher` (Neo4j/Memgraph/FalkorDB statements), `graphml` (Gephi, yEd,
     /// networkx), or for bulk loaders `kuzu` (Kùzu/LadybugDB COPY FROM) and `neo4j-csv`
-    /// (neo4j-admin database import), which need `--out`.
+    /// (neo4j-admin database import), which need `--out` too.
     Export {
         /// Directory to write into; without it, the graph goes to standard output.
         #[arg(long, value_name = "DIR")]
@@ -282,6 +289,7 @@ fn main() -> ExitCode {
             onet,
             esco,
             replace,
+            merge,
             verbose,
         }) => {
             let sources = commands::ImportSources {
@@ -290,7 +298,14 @@ fn main() -> ExitCode {
                 esco,
                 verbose,
             };
-            commands::import(&db_path, access, &sources, replace)
+            let mode = if replace {
+                commands::ImportMode::Replace
+            } else if merge {
+                commands::ImportMode::Merge
+            } else {
+                commands::ImportMode::Add
+            };
+            commands::import(&db_path, access, &sources, mode)
         }
         Some(Command::Export { out }) => {
             commands::export(&db_path, access, export_format, out.as_deref())

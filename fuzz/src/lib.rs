@@ -124,7 +124,14 @@ pub fn toml_import(data: &[u8]) {
                 exported, exported_again,
                 "export → import changed the graph"
             );
-            export::to_json_string(&graph).expect("an imported graph exports as JSON");
+            let json = export::to_json_string(&graph).expect("an imported graph exports as JSON");
+            let again = load_graphdata(&[DataText {
+                name: "export.json",
+                text: &json,
+            }])
+            .unwrap_or_else(|e| panic!("the JSON export does not import back: {e}\n{json}"));
+            let json_again = export::to_json_string(&again).expect("exports once more");
+            assert_eq!(json, json_again, "JSON export → import changed the graph");
         }
         Err(errors) => {
             for e in &errors.0 {

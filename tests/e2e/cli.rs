@@ -218,7 +218,7 @@ fn a_closed_pipe_ends_output_quietly() {
     assert_eq!(db.run(&["query", "roles"]).code, 0);
     for args in [
         &["export", "--format", "cypher"][..],
-        &["export", "--format", "csv"],
+        &["export", "--format", "json"],
         &["export", "--format", "toml"],
         &["query", "skills of SRE", "--format", "csv"],
         &["query", "learn DevOps -> SRE", "--format", "dot"],

@@ -22,6 +22,7 @@ mod readers_writers;
 mod real_data;
 mod real_plans;
 mod repl;
+mod round_trips;
 mod scripts;
 mod support;
 mod syscall_kills;

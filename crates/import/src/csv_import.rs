@@ -20,13 +20,20 @@ pub const IN_DEMAND: &str = "in_demand";
 /// million lines.
 const MAX_LISTED_ERRORS: usize = 50;
 
-struct Errors {
+pub(crate) struct Errors {
     list: Vec<DataError>,
     unlisted: usize,
 }
 
 impl Errors {
-    fn push(&mut self, e: DataError) {
+    pub(crate) fn new() -> Errors {
+        Errors {
+            list: Vec::new(),
+            unlisted: 0,
+        }
+    }
+
+    pub(crate) fn push(&mut self, e: DataError) {
         if self.list.len() < MAX_LISTED_ERRORS {
             self.list.push(e);
         } else {
@@ -34,7 +41,7 @@ impl Errors {
         }
     }
 
-    fn into_result(mut self) -> Result<(), DataErrors> {
+    pub(crate) fn into_result(mut self) -> Result<(), DataErrors> {
         if self.list.is_empty() {
             return Ok(());
         }
@@ -60,8 +67,17 @@ struct EdgeRow {
     line: u32,
 }
 
-/// Reads `dir/nodes.csv` and `dir/edges.csv`. Every fact gets one source naming the directory.
+/// Reads a CSV directory: the whole-graph layout `export --format csv` writes
+/// ([`crate::csv_full`], told apart by the header of `nodes.csv`), or the bulk layout of
+/// `dir/nodes.csv` and `dir/edges.csv`, where every fact gets one source naming the directory.
 pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
+    if crate::csv_full::is_full_layout(dir) {
+        return crate::csv_full::load(dir);
+    }
+    load_bulk_dir(dir)
+}
+
+fn load_bulk_dir(dir: &Path) -> Result<Graph, DataErrors> {
     let nodes_path = dir.join(CSV_NODES);
     let edges_path = dir.join(CSV_EDGES);
     let nodes_name = nodes_path.display().to_string();
@@ -83,7 +99,15 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
 
     let mut reader = match open_csv(&nodes_path, &["id", "kind", "name"]) {
         Ok(r) => r,
-        Err(e) => return Err(DataErrors(vec![e])),
+        Err(mut e) => {
+            if e.line == 1 {
+                e.message.push_str(&format!(
+                    ", or `{}` (the layout `export --format csv` writes)",
+                    crate::csv_full::NODES_HEADER.join(",")
+                ));
+            }
+            return Err(DataErrors(vec![e]));
+        }
     };
     let mut nodes: Vec<Node> = Vec::new();
     let mut by_id: HashMap<String, u32> = HashMap::new();
@@ -315,7 +339,10 @@ fn report_repeated_edges(rows: &[EdgeRow], nodes: &[Node], file: &str, errors: &
     }
 }
 
-fn open_csv(path: &Path, header: &[&str]) -> Result<csv::Reader<std::fs::File>, DataError> {
+pub(crate) fn open_csv(
+    path: &Path,
+    header: &[&str],
+) -> Result<csv::Reader<std::fs::File>, DataError> {
     let name = path.display().to_string();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -339,14 +366,14 @@ fn open_csv(path: &Path, header: &[&str]) -> Result<csv::Reader<std::fs::File>, 
 
 /// Errors confined to one row: the reader has consumed it and can go on to the next, so the
 /// rows after it are still checked (and the nodes after it still defined).
-fn is_row_error(e: &csv::Error) -> bool {
+pub(crate) fn is_row_error(e: &csv::Error) -> bool {
     matches!(
         e.kind(),
         csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
     )
 }
 
-fn csv_error(file: &str, e: &csv::Error) -> DataError {
+pub(crate) fn csv_error(file: &str, e: &csv::Error) -> DataError {
     let line = e.position().map_or(0, |p| p.line() as usize);
     let message = match e.kind() {
         csv::ErrorKind::UnequalLengths {

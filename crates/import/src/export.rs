@@ -1,5 +1,6 @@
 //! Writers: a graph back to the `graphdata` TOML format (which [`crate::load_graphdata`] reads
-//! back to the same graph), to one JSON document, or to the bulk CSV layout.
+//! back to the same graph), to one JSON document of the same shape, or to CSV files; each
+//! imports back to the same graph.
 
 use std::collections::BTreeMap;
 
@@ -196,6 +197,13 @@ pub fn to_data_file(graph: &Graph) -> DataFile {
                 level: edge.level().map(sp),
                 sources,
                 note,
+                fields: {
+                    let mut fields = extra_fields(edge);
+                    if edge.level().is_some() {
+                        fields.remove("level");
+                    }
+                    fields
+                },
             }),
             EdgeKind::Uses => file.uses.push(PlainEdgeEntry {
                 role: from,
@@ -209,12 +217,14 @@ pub fn to_data_file(graph: &Graph) -> DataFile {
                 skill: to,
                 sources,
                 note,
+                fields: extra_fields(edge),
             }),
             EdgeKind::Prerequisite => file.prerequisite.push(PrerequisiteEntry {
                 first: from,
                 then: to,
                 sources,
                 note,
+                fields: extra_fields(edge),
             }),
             EdgeKind::Transition => file.transition.push(TransitionEntry {
                 from,
@@ -265,64 +275,9 @@ pub fn to_json_string(graph: &Graph) -> Result<String, String> {
     serde_json::to_string_pretty(&to_data_file(graph)).map_err(|e| e.to_string())
 }
 
-/// The bulk CSV layout (`nodes.csv`, `edges.csv`) as (file name, text). It keeps ids, kinds,
-/// names and one weight per edge, and, when some `uses` edge has it, O*NET's In Demand in a
-/// fifth column `in_demand`; aliases, other fields and sources are not part of that layout.
+/// The whole graph as CSV files (`sources.csv`, `nodes.csv`, `edges.csv`, `profiles.csv`) as
+/// (file name, text), which [`crate::load_csv_dir`] reads back to the same graph; the layout
+/// and how cells are written are in `csv_full`'s docs.
 pub fn to_csv_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
-    let mut nodes = csv::Writer::from_writer(Vec::new());
-    nodes
-        .write_record(["id", "kind", "name"])
-        .map_err(|e| e.to_string())?;
-    let mut ids: Vec<NodeIndex> = graph.node_indices().collect();
-    ids.sort_by(|&a, &b| graph.node(a).id.cmp(&graph.node(b).id));
-    for ix in ids {
-        let n = graph.node(ix);
-        nodes
-            .write_record([n.id.as_str(), n.kind.as_str(), n.name.as_str()])
-            .map_err(|e| e.to_string())?;
-    }
-    let in_demand = |e: skillgraph_graph::EdgeIndex| {
-        matches!(
-            graph.edge(e).field(crate::csv_import::IN_DEMAND),
-            Some(skillgraph_graph::Value::Bool(true))
-        )
-    };
-    // Only a graph with the flag gets the column: the benchmark's layout stays as it is.
-    let flagged = graph.edge_indices().any(in_demand);
-    let mut edges = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["from", "to", "kind", "weight"];
-    if flagged {
-        header.push(crate::csv_import::IN_DEMAND);
-    }
-    edges.write_record(&header).map_err(|e| e.to_string())?;
-    for e in graph.edge_indices() {
-        let (a, b) = graph.edge_endpoints(e);
-        let edge = graph.edge(e);
-        let weight = match edge.kind {
-            EdgeKind::Requires => f64::from(edge.importance.unwrap_or(1)),
-            EdgeKind::Transition => edge.effort_hours.unwrap_or(0.0),
-            EdgeKind::Prerequisite => graph.node(a).effort_hours.unwrap_or(0.0),
-            EdgeKind::Uses | EdgeKind::Covers => 1.0,
-        };
-        let weight = weight.to_string();
-        let mut record = vec![
-            graph.node(a).id.as_str(),
-            graph.node(b).id.as_str(),
-            edge.kind.as_str(),
-            weight.as_str(),
-        ];
-        if flagged {
-            record.push(if in_demand(e) { "true" } else { "" });
-        }
-        edges.write_record(&record).map_err(|e| e.to_string())?;
-    }
-    let done = |w: csv::Writer<Vec<u8>>| {
-        w.into_inner()
-            .map_err(|e| e.to_string())
-            .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
-    };
-    Ok(vec![
-        ("nodes.csv", done(nodes)?),
-        ("edges.csv", done(edges)?),
-    ])
+    crate::csv_full::to_files(graph)
 }

@@ -13,9 +13,12 @@ use skillgraph_graph::{Profile, ProfileEntry, SkillState, DEFAULT_LEVEL};
 use toml::Spanned;
 
 use crate::error::{DataError, DataErrors};
+use crate::json_format::Shifts;
 use crate::toml_format::*;
 
-/// A data file's name (for messages) and its text.
+/// A data file's name (for messages) and its text. A name ending in `.json` marks the JSON form
+/// that `export --format json` writes (the same tables, read through [`crate::json_format`]);
+/// any other is TOML.
 pub struct DataText<'a> {
     pub name: &'a str,
     pub text: &'a str,
@@ -23,7 +26,10 @@ pub struct DataText<'a> {
 
 struct Parsed<'a> {
     name: &'a str,
+    /// The text as the user wrote it, which positions refer to.
     text: &'a str,
+    /// How offsets in the text that was parsed map back to `text` (for JSON).
+    shifts: Shifts,
     data: DataFile,
 }
 
@@ -44,13 +50,26 @@ pub fn load_graphdata(texts: &[DataText<'_>]) -> Result<Graph, DataErrors> {
         defined_at: HashMap::new(),
     };
     for t in texts {
-        match toml::from_str::<DataFile>(t.text) {
+        let is_json = t.name.to_ascii_lowercase().ends_with(".json");
+        let (toml_text, shifts) = if is_json {
+            match crate::json_format::json_as_toml(t.name, t.text) {
+                Ok((toml_text, shifts)) => (std::borrow::Cow::Owned(toml_text), shifts),
+                Err(e) => {
+                    loader.errors.push(e);
+                    continue;
+                }
+            }
+        } else {
+            (std::borrow::Cow::Borrowed(t.text), Shifts::default())
+        };
+        match toml::from_str::<DataFile>(&toml_text) {
             Ok(data) => loader.files.push(Parsed {
                 name: t.name,
                 text: t.text,
+                shifts,
                 data,
             }),
-            Err(e) => loader.errors.push(toml_error(t.name, t.text, &e)),
+            Err(e) => loader.errors.push(toml_error(t.name, t.text, &shifts, &e)),
         }
     }
     loader.load_sources();
@@ -64,7 +83,7 @@ pub fn load_graphdata(texts: &[DataText<'_>]) -> Result<Graph, DataErrors> {
     }
 }
 
-fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> DataError {
+fn toml_error(name: &str, text: &str, shifts: &Shifts, e: &toml::de::Error) -> DataError {
     // toml's message repeats the snippet; keep its first line, which says what is wrong.
     let message = e
         .message()
@@ -73,7 +92,7 @@ fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> DataError {
         .unwrap_or("malformed TOML")
         .to_string();
     match e.span() {
-        Some(span) => DataError::at(name, text, span.start, message),
+        Some(span) => DataError::at(name, text, shifts.original(span.start), message),
         None => DataError::whole_file(name, message),
     }
 }
@@ -81,8 +100,8 @@ fn toml_error(name: &str, text: &str, e: &toml::de::Error) -> DataError {
 impl<'a> Loader<'a> {
     fn error(&mut self, file: usize, span: Range<usize>, message: impl Into<String>) {
         let f = &self.files[file];
-        self.errors
-            .push(DataError::at(f.name, f.text, span.start, message));
+        let at = f.shifts.original(span.start);
+        self.errors.push(DataError::at(f.name, f.text, at, message));
     }
 
     fn source_ids(&mut self, file: usize, keys: &[Spanned<String>]) -> Vec<SourceId> {
@@ -160,7 +179,8 @@ impl<'a> Loader<'a> {
         let id = e.id.get_ref().clone();
         if let Some((other_file, other_span)) = self.defined_at.get(&id).cloned() {
             let other = &self.files[other_file];
-            let (line, _) = crate::error::line_col(other.text, other_span.start);
+            let at = other.shifts.original(other_span.start);
+            let (line, _) = crate::error::line_col(other.text, at);
             let msg = format!(
                 "duplicate id `{id}`: already defined at {}:{line}",
                 other.name
@@ -360,6 +380,7 @@ impl<'a> Loader<'a> {
             // keeps it out of the graph), so one run reports every mistake in it.
             for r in requires {
                 let mut edge = Edge::new(EdgeKind::Requires);
+                set_fields(&mut edge, &r.fields);
                 let importance = *r.importance.get_ref();
                 let valid = (1..=5).contains(&importance);
                 if valid {
@@ -391,21 +412,17 @@ impl<'a> Loader<'a> {
             }
             for u in uses {
                 let mut edge = Edge::new(EdgeKind::Uses);
-                if !u.fields.is_empty() {
-                    edge.extra_mut().fields = u
-                        .fields
-                        .iter()
-                        .map(|(k, v)| (k.clone(), toml_value(v)))
-                        .collect();
-                }
+                set_fields(&mut edge, &u.fields);
                 self.add_edge(fi, &u.role, &u.tool, edge, &u.sources, u.note, true);
             }
             for c in covers {
-                let edge = Edge::new(EdgeKind::Covers);
+                let mut edge = Edge::new(EdgeKind::Covers);
+                set_fields(&mut edge, &c.fields);
                 self.add_edge(fi, &c.tool, &c.skill, edge, &c.sources, c.note, true);
             }
             for p in prerequisites {
-                let edge = Edge::new(EdgeKind::Prerequisite);
+                let mut edge = Edge::new(EdgeKind::Prerequisite);
+                set_fields(&mut edge, &p.fields);
                 self.add_edge(fi, &p.first, &p.then, edge, &p.sources, p.note, true);
             }
             for t in transitions {
@@ -577,6 +594,16 @@ impl<'a> Loader<'a> {
 /// pass, or an export of a graph a user added to would not import back.
 fn is_slug(id: &str) -> bool {
     !id.is_empty() && id.chars().all(skillgraph_graph::change::is_id_char)
+}
+
+/// An entry's free-form `fields` on its edge (none: the edge stays without extra parts).
+fn set_fields(edge: &mut Edge, fields: &BTreeMap<String, toml::Value>) {
+    if !fields.is_empty() {
+        edge.extra_mut().fields = fields
+            .iter()
+            .map(|(k, v)| (k.clone(), toml_value(v)))
+            .collect();
+    }
 }
 
 fn toml_value(v: &toml::Value) -> Value {

@@ -4,15 +4,19 @@
 //! Readers never write anywhere: they return a graph or every error found, with file and line.
 //! Start at [`load_graphdata`] and [`curated_graph`].
 
+mod csv_full;
 mod csv_import;
 mod error;
 mod esco;
 pub mod export;
 mod graphdata;
 pub mod interop;
+mod json_format;
+mod merge;
 mod onet;
 pub mod toml_format;
 
+pub use csv_full::{CSV_PROFILES, CSV_SOURCES};
 pub use csv_import::{load_csv_dir, CSV_EDGES, CSV_NODES};
 pub use error::{line_col, DataError, DataErrors};
 pub use esco::{
@@ -20,6 +24,7 @@ pub use esco::{
     ESCO_SOURCE_KEY,
 };
 pub use graphdata::{load_graphdata, DataText};
+pub use merge::{merge_graphs, MergeReport};
 pub use onet::{load_onet_dir, onet_source, ImportReport, ONET_SOURCE_KEY};
 
 use skillgraph_graph::Graph;
@@ -35,8 +40,9 @@ pub fn curated_graph() -> Result<Graph, DataErrors> {
     load_graphdata(&texts)
 }
 
-/// Reads a path the way `skillgraph import` and `validate` take it: a directory of `.toml` files,
-/// a directory holding `nodes.csv` + `edges.csv`, or single `.toml` files.
+/// Reads a path the way `skillgraph import` and `validate` take it: a directory of `.toml` (or
+/// `.json`) files, a directory holding `nodes.csv` + `edges.csv`, or single `.toml` or `.json`
+/// files (`.json` as `export --format json` writes it).
 pub fn load_paths(paths: &[std::path::PathBuf]) -> Result<Graph, DataErrors> {
     let mut tomls: Vec<(String, String)> = Vec::new();
     let mut errors = Vec::new();
@@ -95,12 +101,12 @@ pub fn load_paths(paths: &[std::path::PathBuf]) -> Result<Graph, DataErrors> {
                     continue;
                 }
             };
-            files.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+            files.retain(|p| p.extension().is_some_and(|e| e == "toml" || e == "json"));
             files.sort();
             if files.is_empty() {
                 errors.push(DataError::whole_file(
                     &shown,
-                    "holds no .toml files and no nodes.csv/edges.csv",
+                    "holds no .toml or .json files and no nodes.csv/edges.csv",
                 ));
             }
             for f in files {
@@ -123,12 +129,23 @@ pub fn load_paths(paths: &[std::path::PathBuf]) -> Result<Graph, DataErrors> {
         load_graphdata(&texts)?
     };
     for g in csv_graphs {
+        // `Graph::merge` keeps the receiving graph's profiles; a CSV export's are the import's.
+        let profiles: Vec<skillgraph_graph::Profile> = g.profiles().values().cloned().collect();
+        for p in &profiles {
+            if graph.profile(&p.name).is_some() {
+                let message = format!("profile `{}` is defined twice", p.name);
+                return Err(DataErrors(vec![DataError::whole_file("import", message)]));
+            }
+        }
         if let Err(clashes) = graph.merge(g) {
             let errors = clashes
                 .into_iter()
                 .map(|e| DataError::whole_file("import", e.to_string()))
                 .collect();
             return Err(DataErrors(errors));
+        }
+        for p in profiles {
+            graph.put_profile(p);
         }
     }
     Ok(graph)

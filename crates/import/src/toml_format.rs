@@ -194,6 +194,9 @@ pub struct RequiresEntry {
     pub sources: Vec<Spanned<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Free-form extra facts (e.g. O*NET's `level_suppressed`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, toml::Value>,
 }
 
 /// `role uses tool`.
@@ -219,6 +222,9 @@ pub struct CoversEntry {
     pub sources: Vec<Spanned<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Free-form extra facts (e.g. O*NET's `level_suppressed`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, toml::Value>,
 }
 
 /// `first` must be learnt before `then`.
@@ -230,6 +236,9 @@ pub struct PrerequisiteEntry {
     pub sources: Vec<Spanned<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Free-form extra facts (e.g. O*NET's `level_suppressed`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, toml::Value>,
 }
 
 /// A career move `from` → `to`.

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use skillgraph_graph::{EdgeKind, Graph, NodeKind};
-use skillgraph_import::{export, load_csv_dir, load_paths, DataError, CSV_EDGES, CSV_NODES};
+use skillgraph_import::{
+    export, load_csv_dir, load_paths, DataError, CSV_EDGES, CSV_NODES, CSV_PROFILES, CSV_SOURCES,
+};
 
 const NODES: &str = "\
 id,kind,name
@@ -169,7 +171,9 @@ fn bad_header_is_reported_on_line_one() {
             dir.path(),
             CSV_NODES,
             1,
-            "the header is `id,type,name`; expected `id,kind,name`"
+            "the header is `id,type,name`; expected `id,kind,name`, or \
+             `id,kind,name,aliases,category,effort_hours,sources,fields` (the layout \
+             `export --format csv` writes)"
         )]
     );
 
@@ -462,7 +466,7 @@ fn csv_export_loads_back_with_same_ids_names_and_weights() {
     let original = load_csv_dir(small_fixture()).unwrap_or_else(|e| panic!("{e}"));
     let files = export::to_csv_files(&original).unwrap();
     let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
-    assert_eq!(names, [CSV_NODES, CSV_EDGES]);
+    assert_eq!(names, [CSV_SOURCES, CSV_NODES, CSV_EDGES, CSV_PROFILES]);
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in &files {
         std::fs::write(dir.path().join(name), text).unwrap();
