@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use skillgraph_graph::{Change, Graph};
 use skillgraph_query::ast::Span;
-use skillgraph_query::diagnostic::{render, QueryError};
+use skillgraph_query::diagnostic::{render, ErrorKind, QueryError};
 use skillgraph_query::eval::{ApplyError, Database, Session};
 use skillgraph_query::parser;
 use skillgraph_query::result::ResultTable;
@@ -151,6 +151,12 @@ impl Engine {
                             break;
                         }
                     }
+                }
+                Err(e) if e.kind == ErrorKind::Interrupted => {
+                    // Ctrl-C: no answer, and the rest of the script does not run either.
+                    out.flush();
+                    eprintln!("interrupted");
+                    return Outcome::Failed;
                 }
                 Err(e) => {
                     out.flush();

@@ -287,6 +287,9 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
         graph.edge_count()
     ));
     loop {
+        // A Ctrl-C belongs to the statement it stopped; the line read next starts afresh.
+        // (While the line is edited, Ctrl-C is a key, not a signal: it cannot set the flag.)
+        engine.session.interrupt.store(false, Ordering::Relaxed);
         let line = match editor.readline(PROMPT) {
             Ok(line) => line,
             Err(ReadlineError::Interrupted) => continue,

@@ -1,11 +1,13 @@
 //! Embeds the curated `graphdata/*.toml` files, so a fresh install has a graph with no set-up.
+//! They live in this crate (`crates/import/graphdata`; the repository's `graphdata` is a link
+//! to it), so that a packaged crate carries them.
 
 use std::fmt::Write;
 use std::path::PathBuf;
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let dir = manifest.join("../../graphdata");
+    let dir = manifest.join("graphdata");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())

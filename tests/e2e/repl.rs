@@ -590,3 +590,62 @@ fn the_shell_and_other_processes_see_each_others_changes_at_their_next_statement
     );
     assert_eq!(shell.leave(), 0);
 }
+
+/// A graph on which `closest [s0]` takes seconds: every one of `roles` roles requires the last
+/// skill of a chain of `chain` prerequisites, so each role's learning plan is the whole chain.
+fn slow_closest_graph(db: &TestDb, roles: usize, chain: usize) {
+    let data = db.dir().join("chain");
+    std::fs::create_dir_all(&data).expect("make the data directory");
+    let mut nodes = String::from("id,kind,name\n");
+    let mut edges = String::from("from,to,kind,weight\n");
+    for r in 0..roles {
+        nodes.push_str(&format!("r{r},role,Role {r}\n"));
+        edges.push_str(&format!("r{r},s{},requires,3\n", chain - 1));
+    }
+    for s in 0..chain {
+        nodes.push_str(&format!("s{s},skill,Skill {s}\n"));
+        if s + 1 < chain {
+            edges.push_str(&format!("s{s},s{},prerequisite,1\n", s + 1));
+        }
+    }
+    std::fs::write(data.join("nodes.csv"), nodes).expect("write nodes.csv");
+    std::fs::write(data.join("edges.csv"), edges).expect("write edges.csv");
+    let run = db.run(&["import", "--replace", data.to_str().expect("a UTF-8 path")]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// Ctrl-C while a statement runs stops it: no answer, `interrupted`, and the shell reads the
+/// next line as usual. The statement would take many seconds (its plan for each of 5,000 roles
+/// walks a chain of 4,000 skills), so an answer printed means the interrupt did not stop it.
+#[test]
+fn ctrl_c_stops_a_running_statement_and_the_shell_goes_on() {
+    let db = TestDb::new();
+    slow_closest_graph(&db, 5_000, 4_000);
+    let script = db.dir().join("slow.sgq");
+    std::fs::write(&script, "closest [s0]\nshow r1\n").expect("write the script");
+    let mut shell = Shell::start(&db);
+    for line in [
+        "closest [s0]".to_string(),
+        format!(".read {}", script.display()),
+    ] {
+        shell.send(&line);
+        shell.send("\r");
+        shell.expect(ACCEPTED);
+        // What the terminal sends for Ctrl-C while a statement runs.
+        shell
+            .pty
+            .process_mut()
+            .signal(Signal::SIGINT)
+            .expect("send SIGINT");
+        let out = plain(&shell.expect(READING));
+        shell.expect(PROMPT);
+        assert!(out.contains("interrupted"), "{line}: {out}");
+        // Neither the stopped statement's answer nor, in a script, the statements after it.
+        assert!(!out.contains("closest to"), "{line}: {out}");
+        assert!(!out.contains("Role 1"), "{line}: {out}");
+    }
+    let out = shell.run("show r1");
+    assert!(out.contains("role Role 1 (r1)"), "{out}");
+    assert!(!out.contains("interrupted"), "{out}");
+    assert_eq!(shell.leave(), 0);
+}

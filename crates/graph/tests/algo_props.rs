@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use proptest::prelude::*;
 use skillgraph_graph::algo::{
     all_routes, cheapest_route, closest_roles, fewest_moves, gap, held_skills, learning_plan,
-    move_cost, next_skills, Held, Limit, Reason, Route, RouteError, RouteOptions, Start,
+    move_cost, next_skills, Held, Interrupt, Limit, Reason, Route, RouteError, RouteOptions, Start,
     CLOSEST_SUGGESTIONS, DEFAULT_MAX_HOPS, NAMED_PRIORITY,
 };
 use skillgraph_graph::{Edge, EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind};
@@ -769,7 +769,7 @@ proptest! {
         let g = &w.graph;
         for have in haves(&w, hseed) {
             let exclude = ex.then(|| w.roles[hseed as usize % w.roles.len()]);
-            let got = closest_roles(g, &have, min, exclude);
+            let got = closest_roles(g, &have, min, exclude, &Interrupt::never()).unwrap();
             let mut roles: Vec<NodeIndex> = got.iter().map(|c| c.role).collect();
             roles.sort();
             // A role with nothing required at `min` has no evidence to compare: left out.
@@ -836,7 +836,8 @@ proptest! {
                 let cost = if helped > 0 { most } else { hours(g, s) };
                 expected.push((s, cost, helped, saved, completed));
             }
-            let got: Vec<_> = next_skills(g, &have, min, exclude)
+            let got: Vec<_> = next_skills(g, &have, min, exclude, &Interrupt::never())
+                .unwrap()
                 .into_iter()
                 .map(|n| (n.skill, n.cost, n.roles_helped, n.hours_saved, n.roles_completed))
                 .collect();

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use skillgraph_graph::algo::{
     all_routes, cheapest_route, closest_roles, fewest_moves, gap, held_skills, learning_plan,
-    move_cost, Held, Limit, Reason, RouteError, RouteOptions, Start,
+    move_cost, Held, Interrupt, Limit, Reason, RouteError, RouteOptions, Start,
 };
 use skillgraph_graph::{Edge, EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind};
 
@@ -623,7 +623,7 @@ fn plan_is_empty_when_have_covers_the_target() {
     assert!(gap(&b.g, &have, to, 1).is_empty());
     let e = b.mv(from, to, None);
     assert_eq!(move_cost(&b.g, e, 1), 0.0);
-    let closest = closest_roles(&b.g, &have, 1, Some(from));
+    let closest = closest_roles(&b.g, &have, 1, Some(from), &Interrupt::never()).unwrap();
     assert_eq!(closest.len(), 1);
     assert_eq!(
         (
@@ -648,7 +648,7 @@ fn closest_roles_ranking() {
     b.req(close, s1, 1);
     b.req(close, s2, 3);
     let have = Held::from_iter([s1]);
-    let list = closest_roles(&b.g, &have, 1, None);
+    let list = closest_roles(&b.g, &have, 1, None, &Interrupt::never()).unwrap();
     assert!(list.iter().all(|c| c.role != empty), "no evidence, no rank");
     let got: Vec<(NodeIndex, f64, f64, usize)> = list
         .iter()

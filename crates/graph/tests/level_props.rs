@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use skillgraph_graph::algo::effort::{
     profile_level, HOURS_PER_LEVEL, HOURS_PER_LEVEL_ANY_ZONE, LEVEL_THRESHOLD,
 };
-use skillgraph_graph::algo::{closest_roles, gap, held_skills, learning_plan, Start};
+use skillgraph_graph::algo::{closest_roles, gap, held_skills, learning_plan, Interrupt, Start};
 use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Value};
 
 /// A role's requirement as drawn: (skill, importance, level).
@@ -226,7 +226,7 @@ proptest! {
             }
         }
         // `closest` ranks only roles with evidence, each with the plan's hours.
-        let ranked = closest_roles(&w.graph, &held, min, None);
+        let ranked = closest_roles(&w.graph, &held, min, None, &Interrupt::never()).unwrap();
         for c in &ranked {
             let t = w.roles.iter().position(|&r| r == c.role).unwrap();
             prop_assert!(folded(&w, t).values().any(|n| n.0 >= min));

@@ -4,6 +4,7 @@
 
 use proptest::prelude::*;
 use skillgraph_graph::algo::similarity::{similar_roles, RoleIndex};
+use skillgraph_graph::algo::Interrupt;
 use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Value};
 
 /// One role as generated: (skill, importance, level) needs, (tool, in demand) uses, Job Zone,
@@ -203,7 +204,7 @@ fn sharing_more_of_the_start_ranks_higher_and_roles_without_requirements_are_lef
         ..specs[0].clone()
     });
     let built = build(&specs, &[false; TOOLS]);
-    let list = similar_roles(&built.graph, built.roles[0], 1);
+    let list = similar_roles(&built.graph, built.roles[0], 1, &Interrupt::never()).unwrap();
     let order: Vec<NodeIndex> = list.iter().map(|s| s.role).collect();
     assert_eq!(order, vec![built.roles[1], built.roles[2]]);
     assert!(list[0].score > list[1].score);

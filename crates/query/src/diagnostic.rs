@@ -48,6 +48,8 @@ pub enum ErrorKind {
     UnknownName,
     /// Any other failure found while running a statement (made by the evaluator).
     Evaluation,
+    /// The statement was stopped (Ctrl-C) before it finished; it has no answer.
+    Interrupted,
 }
 
 /// A secondary place an error refers to, such as where a repeated clause was first given.
@@ -84,6 +86,11 @@ impl QueryError {
             help: None,
             notes: Vec::new(),
         }
+    }
+
+    /// The statement at `span` was stopped before it finished (the session's interrupt flag).
+    pub fn interrupted(span: impl Into<Span>) -> QueryError {
+        QueryError::new(span, "interrupted").with_kind(ErrorKind::Interrupted)
     }
 
     pub fn with_kind(mut self, kind: ErrorKind) -> QueryError {

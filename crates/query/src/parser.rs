@@ -22,7 +22,7 @@ use crate::diagnostic::{ErrorKind, QueryError};
 
 mod grammar {
     #[derive(pest_derive::Parser)]
-    #[grammar = "../../grammar/skillgraph.pest"]
+    #[grammar = "../grammar/skillgraph.pest"]
     pub struct QueryGrammar;
 }
 

@@ -6,6 +6,7 @@ use std::collections::{BinaryHeap, HashMap};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction;
 
+use super::interrupt::Interrupt;
 use super::routes::{
     blocked_set, distances_to, stops, unreachable, Blocked, Route, RouteError, RouteOptions,
 };
@@ -65,6 +66,8 @@ pub fn cheapest_route(
     let mut costs = Costs {
         cost,
         known: HashMap::default(),
+        interrupt: &options.interrupt,
+        interrupted: false,
     };
     let legs: Vec<(NodeIndex, NodeIndex)> = stops
         .windows(2)
@@ -84,6 +87,7 @@ pub fn cheapest_route(
         };
         let front = match (options.max_hops, until) {
             (None, Until::First) => match probe(graph, a, b, &blocked, &mut costs) {
+                Probe::Unreachable if costs.interrupted => return Err(RouteError::Interrupted),
                 Probe::Unreachable => return Err(unreachable(graph, a, b, &blocked)),
                 Probe::Bound(bound) => {
                     settle(graph, a, b, &blocked, &mut costs, None, until, Some(&bound))
@@ -100,10 +104,16 @@ pub fn cheapest_route(
                 None,
             ),
         };
+        if costs.interrupted {
+            return Err(RouteError::Interrupted);
+        }
         if front.is_empty(a) {
             // Too long, or no route at all? Every leg is checked: no route beats too long.
             let longer = options.max_hops.is_some()
                 && !settle(graph, a, b, &blocked, &mut costs, None, Until::First, None).is_empty(a);
+            if costs.interrupted {
+                return Err(RouteError::Interrupted);
+            }
             if !longer {
                 return Err(unreachable(graph, a, b, &blocked));
             }
@@ -138,8 +148,11 @@ pub fn cheapest_route(
         total: 0.0,
     };
     for ((&(a, b), front), budget) in legs.iter().zip(&fronts).zip(budgets) {
-        let (leg, leg_costs) = walk(graph, a, b, front, budget, &blocked, &mut costs)
-            .ok_or_else(|| unreachable(graph, a, b, &blocked))?;
+        let walked = walk(graph, a, b, front, budget, &blocked, &mut costs);
+        if costs.interrupted {
+            return Err(RouteError::Interrupted);
+        }
+        let (leg, leg_costs) = walked.ok_or_else(|| unreachable(graph, a, b, &blocked))?;
         result.route.append(leg);
         result.move_costs.extend(leg_costs);
     }
@@ -152,17 +165,27 @@ fn clamp_u32(n: usize) -> u32 {
 }
 
 /// Edge costs, asked once each; `None` for an unusable move.
-struct Costs<F> {
+struct Costs<'a, F> {
     cost: F,
     /// By edge index: [`UNUSABLE`], or the cost (≥ 0). A map rather than an array over every
     /// edge index, because a search asks for a small part of a large graph's edges.
     known: HashMap<u32, f64, FxBuildHasher>,
+    /// Looked at for every cost asked: a cost may be a learning plan, the slow step of a
+    /// search by effort.
+    interrupt: &'a Interrupt,
+    /// Once set, every move is unusable, the searches stop at their next step, and
+    /// [`cheapest_route`] answers [`RouteError::Interrupted`] instead of what they found.
+    interrupted: bool,
 }
 
 const UNUSABLE: f64 = f64::INFINITY;
 
-impl<F: FnMut(EdgeIndex) -> f64> Costs<F> {
+impl<F: FnMut(EdgeIndex) -> f64> Costs<'_, F> {
     fn get(&mut self, e: EdgeIndex) -> Option<f64> {
+        self.interrupted |= self.interrupt.is_set();
+        if self.interrupted {
+            return None;
+        }
         let cost = &mut self.cost;
         let slot = *self.known.entry(e.index() as u32).or_insert_with(|| {
             let c = cost(e);
@@ -385,7 +408,7 @@ impl Search {
         &mut self,
         graph: &Graph,
         blocked: &Blocked,
-        costs: &mut Costs<F>,
+        costs: &mut Costs<'_, F>,
         other: &Search,
     ) -> f64 {
         let mut best = f64::INFINITY;
@@ -440,7 +463,7 @@ fn probe<F: FnMut(EdgeIndex) -> f64>(
     start: NodeIndex,
     goal: NodeIndex,
     blocked: &Blocked,
-    costs: &mut Costs<F>,
+    costs: &mut Costs<'_, F>,
 ) -> Probe {
     let bound = node_bound(graph);
     let mut forward = Search::new(bound, start, Direction::Outgoing);
@@ -448,6 +471,9 @@ fn probe<F: FnMut(EdgeIndex) -> f64>(
     let mut best = if start == goal { 0.0 } else { f64::INFINITY };
     loop {
         let (f, b) = (forward.radius(), backward.radius());
+        if costs.interrupted {
+            return Probe::Unreachable;
+        }
         if f == f64::INFINITY || b == f64::INFINITY || f + b >= best {
             break;
         }
@@ -478,7 +504,7 @@ fn settle<F: FnMut(EdgeIndex) -> f64>(
     start: NodeIndex,
     goal: NodeIndex,
     blocked: &Blocked,
-    costs: &mut Costs<F>,
+    costs: &mut Costs<'_, F>,
     max: Option<usize>,
     until: Until,
     bound: Option<&Bound>,
@@ -491,6 +517,9 @@ fn settle<F: FnMut(EdgeIndex) -> f64>(
         node: goal,
     }]);
     while let Some(s) = heap.pop() {
+        if costs.interrupted {
+            break;
+        }
         let dominated = match (max, fronts.last(s.node)) {
             (_, None) => false,
             (None, Some(_)) => true,
@@ -591,7 +620,7 @@ fn walk<F: FnMut(EdgeIndex) -> f64>(
     fronts: &Fronts,
     budget: Option<u32>,
     blocked: &Blocked,
-    costs: &mut Costs<F>,
+    costs: &mut Costs<'_, F>,
 ) -> Option<(Route, Vec<f64>)> {
     let (mut cost, mut moves) = fronts.best(start, budget)?;
     let bounded = budget.is_some();

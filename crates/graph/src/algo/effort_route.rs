@@ -17,6 +17,7 @@ use petgraph::Direction;
 
 use super::cheapest::cheapest_route;
 use super::effort::skill_effort;
+use super::interrupt::{Interrupt, Interrupted};
 use super::plan::{learning_plan, plan_outcome, LearningPlan};
 use super::routes::{stops, Route, RouteError, RouteOptions};
 use super::skills::{node_bound, requirements, Held, Marks, Need, Standing};
@@ -235,6 +236,7 @@ pub fn least_effort_route(
         marks: Marks::new(node_bound(graph)),
         costed: 0,
         budget,
+        interrupt: &options.interrupt,
     };
     match from {
         EffortFrom::Role(r) => {
@@ -259,11 +261,11 @@ pub fn least_effort_route(
                     .upper
                     .is_some_and(|u| search.unmet_hours(h, 0) >= u - tolerance(u));
             if !hopeless {
-                search.qualify_first(h);
+                search.qualify_first(h)?;
             }
         }
     }
-    let (found, searched) = search.run();
+    let (found, searched) = search.run()?;
     if found.is_none() && straight.is_none() && searched == Searched::Complete {
         // With `via`, the coarse check above let pass a route that no leg-by-leg route keeps.
         let a = start_role.unwrap_or(to);
@@ -429,6 +431,7 @@ struct Search<'g, 'o, U> {
     marks: Marks,
     costed: usize,
     budget: usize,
+    interrupt: &'o Interrupt,
 }
 
 impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
@@ -523,7 +526,7 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
 
     /// From a profile: one starting state per role the route can move on from, holding what
     /// the plan that qualifies for it teaches.
-    fn qualify_first(&mut self, held: &Held) {
+    fn qualify_first(&mut self, held: &Held) -> Result<(), Interrupted> {
         let graph = self.graph;
         let start = Rc::new(held.clone());
         let mut roles: Vec<NodeIndex> = graph
@@ -539,6 +542,8 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
             .collect();
         roles.sort();
         for r in roles {
+            // Each role costs a learning plan: look at the flag for every one.
+            self.interrupt.check()?;
             let (hours, taught) =
                 plan_outcome(graph, held, r, self.min_importance, &[], &mut self.marks);
             self.costed += 1;
@@ -554,22 +559,25 @@ impl<U: Fn(EdgeIndex) -> bool> Search<'_, '_, U> {
                 leg,
             });
         }
+        Ok(())
     }
 
     /// Runs the search: the goal state found, and how far it went.
-    fn run(&mut self) -> (Option<u32>, Searched) {
+    fn run(&mut self) -> Result<(Option<u32>, Searched), Interrupted> {
         while let Some(top) = self.open.pop() {
+            // An expansion costs a learning plan per move out of the role.
+            self.interrupt.check()?;
             let at = top.state as usize;
             let (role, leg) = (self.states[at].role, self.states[at].leg);
             if self.is_goal(role, leg) {
-                return (Some(top.state), Searched::Complete);
+                return Ok((Some(top.state), Searched::Complete));
             }
             if self.costed >= self.budget {
-                return (self.best_goal(), Searched::Stopped { at_least: top.f });
+                return Ok((self.best_goal(), Searched::Stopped { at_least: top.f }));
             }
             self.expand(at);
         }
-        (None, Searched::Complete)
+        Ok((None, Searched::Complete))
     }
 
     /// The cheapest goal state reached so far (when the search stops early).

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
+use super::interrupt::{Interrupt, Poll};
 use super::routes::{
     blocked_set, distances_to, stops, unreachable, Blocked, Route, RouteError, RouteOptions, FAR,
 };
@@ -131,12 +132,15 @@ pub fn all_routes(
         cut_by_length: false,
         work: 0,
         budget: work_budget,
+        interrupt: &options.interrupt,
     };
     let want = limit.saturating_add(1);
     let mut routes = Vec::new();
     let shortest = u64::from(search.dist[1][from.index()]) + search.tail[1];
     let first = usize::try_from(shortest).unwrap_or(usize::MAX);
     // A simple route has fewer moves than there are roles.
+    // By kind alone: `petgraph()` would build the whole graph out of a snapshot first (most of
+    // a second at a million edges, and no interrupt reaches it).
     let roles = graph
         .node_indices()
         .filter(|&ix| graph.kind_of(ix) == Some(NodeKind::Role))
@@ -151,6 +155,9 @@ pub fn all_routes(
                 routes,
                 stopped_by: Some(Limit::Results(limit)),
             });
+        }
+        if found == Err(Stopped::Interrupted) {
+            return Err(RouteError::Interrupted);
         }
         if found.is_err() {
             return Ok(RoutesResult {
@@ -176,14 +183,22 @@ pub fn all_routes(
     search.by_name = false;
     let mut longer = Vec::new();
     let stopped_by = match search.run(max.saturating_add(1), usize::MAX, 1, &mut longer) {
-        Err(OutOfWork) => Some(Limit::Work(work_budget)),
+        Err(Stopped::Interrupted) => return Err(RouteError::Interrupted),
+        Err(Stopped::OutOfWork) => Some(Limit::Work(work_budget)),
         Ok(()) if !longer.is_empty() => Some(Limit::Hops(max)),
         Ok(()) => None,
     };
     Ok(RoutesResult { routes, stopped_by })
 }
 
-struct OutOfWork;
+/// Why a [`Search`] ended before its routes were all listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stopped {
+    /// The work budget ran out.
+    OutOfWork,
+    /// [`RouteOptions::interrupt`] was set.
+    Interrupted,
+}
 
 const NO_LIST: usize = usize::MAX;
 
@@ -207,6 +222,7 @@ struct Search<'a> {
     cut_by_length: bool,
     work: usize,
     budget: usize,
+    interrupt: &'a Interrupt,
 }
 
 struct Frame {
@@ -218,11 +234,14 @@ struct Frame {
 }
 
 impl Search<'_> {
-    fn spend(&mut self) -> Result<(), OutOfWork> {
+    fn spend(&mut self) -> Result<(), Stopped> {
         if self.work >= self.budget {
-            return Err(OutOfWork);
+            return Err(Stopped::OutOfWork);
         }
         self.work += 1;
+        if self.work.is_multiple_of(Poll::EVERY as usize) && self.interrupt.is_set() {
+            return Err(Stopped::Interrupted);
+        }
         Ok(())
     }
 
@@ -270,7 +289,7 @@ impl Search<'_> {
         max_len: usize,
         want: usize,
         out: &mut Vec<Route>,
-    ) -> Result<(), OutOfWork> {
+    ) -> Result<(), Stopped> {
         let start = out.len();
         let mut path = Route::stay(self.stops[0]);
         let result = self.walk(min_len, max_len, want, start, &mut path, out);
@@ -288,7 +307,7 @@ impl Search<'_> {
         start: usize,
         path: &mut Route,
         out: &mut Vec<Route>,
-    ) -> Result<(), OutOfWork> {
+    ) -> Result<(), Stopped> {
         if want == 0 {
             return Ok(());
         }

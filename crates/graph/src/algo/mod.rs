@@ -27,6 +27,7 @@ mod cheapest;
 pub mod effort;
 mod effort_route;
 mod enumerate;
+pub mod interrupt;
 mod plan;
 mod routes;
 mod scratch;
@@ -39,6 +40,7 @@ pub use effort_route::{
     EFFORT_SEARCH_BUDGET,
 };
 pub use enumerate::{all_routes, Limit, RoutesResult, DEFAULT_MAX_HOPS};
+pub use interrupt::{Interrupt, Interrupted};
 pub use plan::{
     closest_roles, gap, learning_plan, missing_tools, move_cost, next_skills, Closeness, GapItem,
     LearningPlan, NextSkill, PlanStep, Reason, ToolNeed, ToolScope, DEFAULT_MIN_IMPORTANCE,

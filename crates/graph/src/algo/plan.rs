@@ -7,6 +7,7 @@ use std::collections::{BinaryHeap, HashMap, HashSet};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use super::effort::{skill_effort, Effort};
+use super::interrupt::{Interrupt, Interrupted};
 use super::skills::{
     dependents, held_skills, is_kind, is_skill, node_bound, prerequisite_closure, prerequisites,
     requirements, sort_by_name, sum_hours, Held, Marks, Standing, Start,
@@ -461,13 +462,14 @@ pub struct Closeness {
 /// requirement data cannot be compared, and 0 hours to it would mean nothing), closest first:
 /// by the hours of the learning plan from `have` (fewest first), then by `match_pct` (highest
 /// first), then by name. (`closest $profile` ranks by [`Closeness::shared`] first: the query
-/// crate sorts again.)
+/// crate sorts again.) [`Interrupted`] once `interrupt` is set.
 pub fn closest_roles(
     graph: &Graph,
     have: &Held,
     min_importance: u8,
     exclude: Option<NodeIndex>,
-) -> Vec<Closeness> {
+    interrupt: &Interrupt,
+) -> Result<Vec<Closeness>, Interrupted> {
     let mut marks = Marks::new(node_bound(graph));
     let mut roles: Vec<NodeIndex> = graph
         .node_indices()
@@ -477,6 +479,10 @@ pub fn closest_roles(
     let mut list: Vec<Closeness> = roles
         .into_iter()
         .filter_map(|role| {
+            // Each role costs a learning plan: look at the flag for every one.
+            if let Err(stop) = interrupt.check() {
+                return Some(Err(stop));
+            }
             let needs = requirements(graph, role, min_importance);
             if needs.is_empty() {
                 return None;
@@ -512,22 +518,22 @@ pub fn closest_roles(
             );
             shared.sort_unstable();
             shared.dedup();
-            Some(Closeness {
+            Some(Ok(Closeness {
                 role,
                 hours: plan_hours(graph, have, role, min_importance, &[], &mut marks),
                 match_pct: 100.0 * got / total,
                 missing,
                 evidence: needs.len(),
                 shared: shared.len(),
-            })
+            }))
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     list.sort_by(|a, b| {
         a.hours
             .total_cmp(&b.hours)
             .then(b.match_pct.total_cmp(&a.match_pct))
     });
-    list
+    Ok(list)
 }
 
 /// What learning one skill next does to the learning plans of the roles: see [`next_skills`].
@@ -558,12 +564,14 @@ pub struct NextSkill {
 /// plan that has it and changes no other plan, so one pass over the roles' plans gives every
 /// candidate's effect. Recomputing every plan for every candidate instead took minutes at a
 /// million edges. The counts never depend on hours, so they hold where the data has none.
+/// [`Interrupted`] once `interrupt` is set.
 pub fn next_skills(
     graph: &Graph,
     have: &Held,
     min_importance: u8,
     exclude: Option<NodeIndex>,
-) -> Vec<NextSkill> {
+    interrupt: &Interrupt,
+) -> Result<Vec<NextSkill>, Interrupted> {
     let learnable = |s: NodeIndex| {
         have.level(s) != Some(None) && prerequisites(graph, s).all(|p| have.contains(&p))
     };
@@ -580,6 +588,8 @@ pub fn next_skills(
         if Some(role) == exclude || graph.kind_of(role) != Some(NodeKind::Role) {
             continue;
         }
+        // Each role costs a learning plan: look at the flag for every one.
+        interrupt.check()?;
         let roots = plan_roots(graph, have, role, min_importance, &[]);
         let plan = plan_skills(graph, have, role, &roots, &mut marks);
         for (skill, effort) in &plan {
@@ -593,7 +603,7 @@ pub fn next_skills(
             effect.completed += usize::from(plan.len() == 1);
         }
     }
-    graph
+    Ok(graph
         .node_indices()
         .filter(|&s| is_skill(graph, s) && learnable(s))
         .map(|skill| {
@@ -610,7 +620,7 @@ pub fn next_skills(
                 roles_completed: effect.completed,
             }
         })
-        .collect()
+        .collect())
 }
 
 /// The cost of one career move, in hours, for [`cheapest_route`](super::cheapest_route).

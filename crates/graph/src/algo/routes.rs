@@ -6,6 +6,7 @@ use std::collections::{HashSet, VecDeque};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction;
 
+use super::interrupt::{Interrupt, Interrupted};
 use super::scratch::{node_map, Pooled};
 use super::skills::{is_kind, node, node_bound, order_choice, requirements, sort_by_name};
 use crate::graph::Graph;
@@ -24,6 +25,8 @@ pub struct RouteOptions {
     pub avoid: Vec<NodeIndex>,
     /// The most moves (transitions) the whole route may take.
     pub max_hops: Option<usize>,
+    /// Once set, the search stops with [`RouteError::Interrupted`].
+    pub interrupt: Interrupt,
 }
 
 /// A route: `nodes[0]` is the start, `nodes.last()` the goal, and `edges[i]` the `transition`
@@ -75,6 +78,14 @@ pub enum RouteError {
     },
     /// Routes exist, but every one takes more than `max` moves.
     HopLimit { max: usize },
+    /// [`RouteOptions::interrupt`] was set before the search finished.
+    Interrupted,
+}
+
+impl From<Interrupted> for RouteError {
+    fn from(_: Interrupted) -> RouteError {
+        RouteError::Interrupted
+    }
 }
 
 impl RouteError {
@@ -111,6 +122,7 @@ impl RouteError {
                 let plural = if *max == 1 { "" } else { "s" };
                 format!("every route takes more than {max} move{plural}")
             }
+            RouteError::Interrupted => Interrupted.to_string(),
         }
     }
 }
@@ -318,16 +330,24 @@ impl Side {
 /// (and then every role one layer nearer the goal continues it). The walk from `from` takes at
 /// each step the smallest role by name among those continuations, as a search from the goal
 /// alone would.
-fn shortest_leg(graph: &Graph, from: NodeIndex, to: NodeIndex, blocked: &Blocked) -> Option<Route> {
+fn shortest_leg(
+    graph: &Graph,
+    from: NodeIndex,
+    to: NodeIndex,
+    blocked: &Blocked,
+    interrupt: &Interrupt,
+) -> Result<Option<Route>, Interrupted> {
     if from == to {
-        return Some(Route::stay(from));
+        return Ok(Some(Route::stay(from)));
     }
     let mut forward = Side::new(graph, from, Direction::Outgoing);
     let mut backward = Side::new(graph, to, Direction::Incoming);
     loop {
+        // A layer at a time: a whole layer of a million-edge graph takes milliseconds.
+        interrupt.check()?;
         let (f, b) = (forward.frontier().len(), backward.frontier().len());
         if f == 0 || b == 0 {
-            return None;
+            return Ok(None);
         }
         let met = if f <= b {
             forward.expand(graph, blocked, &backward)
@@ -376,12 +396,14 @@ fn shortest_leg(graph: &Graph, from: NodeIndex, to: NodeIndex, blocked: &Blocked
                 best = Some((v, link.edge));
             }
         }
-        let (v, e) = best?;
+        let Some((v, e)) = best else {
+            return Ok(None);
+        };
         route.nodes.push(v);
         route.edges.push(e);
         cur = v;
     }
-    Some(route)
+    Ok(Some(route))
 }
 
 /// The route with the fewest moves (transitions) from role `from` to role `to`.
@@ -414,7 +436,7 @@ pub fn fewest_moves(
     let mut route = Route::stay(from);
     for leg in stops.windows(2) {
         let (a, b) = (leg[0], leg[1]);
-        match shortest_leg(graph, a, b, &blocked) {
+        match shortest_leg(graph, a, b, &blocked, &options.interrupt)? {
             Some(part) => route.append(part),
             None => return Err(unreachable(graph, a, b, &blocked)),
         }

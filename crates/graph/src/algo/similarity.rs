@@ -31,6 +31,7 @@ use std::collections::HashMap;
 
 use petgraph::stable_graph::NodeIndex;
 
+use super::interrupt::{Interrupt, Interrupted};
 use super::skills::{requirements, sort_by_name};
 use crate::fxhash::FxBuildHasher;
 use crate::graph::Graph;
@@ -226,22 +227,32 @@ impl RoleIndex {
 
 /// Every role but `start` that requires a skill at `min_importance` (a role without
 /// requirement data has nothing to compare and is left out), most similar first, then by
-/// name. Empty when `start` is not a role.
-pub fn similar_roles(graph: &Graph, start: NodeIndex, min_importance: u8) -> Vec<Similarity> {
+/// name. Empty when `start` is not a role. [`Interrupted`] once `interrupt` is set.
+pub fn similar_roles(
+    graph: &Graph,
+    start: NodeIndex,
+    min_importance: u8,
+    interrupt: &Interrupt,
+) -> Result<Vec<Similarity>, Interrupted> {
     let index = RoleIndex::new(graph);
-    let mut candidates: Vec<NodeIndex> = graph
-        .nodes_of_kind(NodeKind::Role)
-        .into_iter()
-        .filter(|&r| r != start && !requirements(graph, r, min_importance).is_empty())
-        .collect();
+    interrupt.check()?;
+    let mut poll = interrupt.poll();
+    let mut candidates = Vec::new();
+    for r in graph.nodes_of_kind(NodeKind::Role) {
+        poll.step()?;
+        if r != start && !requirements(graph, r, min_importance).is_empty() {
+            candidates.push(r);
+        }
+    }
     sort_by_name(graph, &mut candidates);
-    let mut list: Vec<Similarity> = candidates
-        .into_iter()
-        .filter_map(|role| index.similarity(start, role))
-        .collect();
+    let mut list = Vec::with_capacity(candidates.len());
+    for role in candidates {
+        poll.step()?;
+        list.extend(index.similarity(start, role));
+    }
     // Stable: equal scores keep the name order.
     list.sort_by(|a, b| b.score.total_cmp(&a.score));
-    list
+    Ok(list)
 }
 
 /// The words of a title: lower-cased runs of letters and digits.

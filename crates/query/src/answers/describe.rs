@@ -4,6 +4,7 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
+use skillgraph_graph::algo::{Interrupt, Interrupted};
 use skillgraph_graph::graph::cmp_ignoring_case;
 use skillgraph_graph::{
     EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind, Value, FIELD_SOURCES,
@@ -720,7 +721,14 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
 
 /// `neighbourhood X depth N`: every node within N edges of X (either direction, any kind), and
 /// the edges among them. One row per edge, so the table is also the picture's edge list.
-pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTable {
+pub fn neighbourhood(
+    graph: &Graph,
+    center: NodeIndex,
+    depth: usize,
+    interrupt: &Interrupt,
+) -> Result<ResultTable, Interrupted> {
+    // Three steps from an O*NET occupation reach most of the graph: tens of thousands of rows.
+    let mut poll = interrupt.poll();
     let mut seen: BTreeMap<NodeIndex, usize> = BTreeMap::new();
     seen.insert(center, 0);
     let mut frontier = vec![center];
@@ -728,6 +736,7 @@ pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTa
         let mut next = Vec::new();
         for &ix in &frontier {
             for other in graph.neighbours(ix) {
+                poll.step()?;
                 if let std::collections::btree_map::Entry::Vacant(slot) = seen.entry(other) {
                     slot.insert(d);
                     next.push(other);
@@ -746,6 +755,7 @@ pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTa
     let mut drawn = Vec::new();
     let labels = Labels::new(graph, seen.keys().copied());
     for e in graph.edge_indices() {
+        poll.step()?;
         let (a, b) = graph.edge_endpoints(e);
         if !(seen.contains_key(&a) && seen.contains_key(&b)) {
             continue;
@@ -778,7 +788,9 @@ pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTa
             ],
         ));
     }
+    interrupt.check()?;
     rows.sort_by(|x, y| (&x.0, &x.1, &x.2).cmp(&(&y.0, &y.1, &y.2)));
+    interrupt.check()?;
     table.rows = rows.into_iter().map(|r| r.3).collect();
     table.picture = Some(super::pictures::subgraph(
         graph,
@@ -786,7 +798,7 @@ pub fn neighbourhood(graph: &Graph, center: NodeIndex, depth: usize) -> ResultTa
         seen.keys().copied(),
         drawn,
     ));
-    table
+    Ok(table)
 }
 
 #[cfg(test)]

@@ -499,21 +499,25 @@ fn strength(graph: &Graph, e: EdgeIndex) -> impl Ord {
 /// take turns, each giving its strongest edge next, so a role's few moves are not crowded out
 /// by its many tools. Ties by the names at the ends.
 fn strongest(graph: &Graph, center: NodeIndex, edges: &[EdgeIndex]) -> Vec<EdgeIndex> {
-    let mut distance: HashMap<NodeIndex, usize> = HashMap::from([(center, 0)]);
-    let mut frontier: HashSet<NodeIndex> = HashSet::from([center]);
     let ends: Vec<(NodeIndex, NodeIndex)> =
         edges.iter().map(|&e| graph.edge_endpoints(e)).collect();
-    while !frontier.is_empty() {
-        let mut next = HashSet::new();
-        for &(a, b) in &ends {
-            for (from, to) in [(a, b), (b, a)] {
-                if frontier.contains(&from) && !distance.contains_key(&to) {
-                    distance.insert(to, distance[&from] + 1);
-                    next.insert(to);
-                }
+    // Moves from the centre over the edges, either way. Breadth-first over the edges' own
+    // adjacency: scanning every edge per layer took seconds on a long chain of prerequisites.
+    let mut around: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+    for &(a, b) in &ends {
+        around.entry(a).or_default().push(b);
+        around.entry(b).or_default().push(a);
+    }
+    let mut distance: HashMap<NodeIndex, usize> = HashMap::from([(center, 0)]);
+    let mut queue = std::collections::VecDeque::from([center]);
+    while let Some(from) = queue.pop_front() {
+        let next = distance[&from] + 1;
+        for &to in around.get(&from).map_or(&[][..], Vec::as_slice) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = distance.entry(to) {
+                slot.insert(next);
+                queue.push_back(to);
             }
         }
-        frontier = next;
     }
     let near = |e: usize| {
         let (a, b) = ends[e];
@@ -579,8 +583,9 @@ pub fn subgraph(
             .collect();
         rest.retain(|ix| ends.contains(ix));
         let mut left_out: BTreeMap<EdgeKind, usize> = BTreeMap::new();
+        let drawn_set: HashSet<EdgeIndex> = drawn.iter().copied().collect();
         for &e in &edges {
-            if !drawn.contains(&e) {
+            if !drawn_set.contains(&e) {
                 *left_out.entry(graph.edge(e).kind).or_default() += 1;
             }
         }

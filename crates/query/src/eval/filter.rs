@@ -2,11 +2,12 @@
 
 use std::cmp::Ordering;
 
+use skillgraph_graph::algo::Interrupt;
 use skillgraph_graph::schema::{field_names, field_spec, FieldType};
 use skillgraph_graph::{EdgeKind, Graph, NodeIndex, NodeKind, Value};
 
 use super::{closest_word, resolve};
-use crate::ast::{CompareOp, Expr, ExprKind, FieldPath, ListQuery, Literal};
+use crate::ast::{CompareOp, Expr, ExprKind, FieldPath, ListQuery, Literal, Span};
 use crate::diagnostic::QueryError;
 use crate::result::{Cell, ResultTable};
 
@@ -19,7 +20,15 @@ fn default_columns(kind: NodeKind) -> &'static [&'static str] {
     }
 }
 
-pub fn list(graph: &Graph, q: &ListQuery) -> Result<ResultTable, QueryError> {
+/// `span` is the statement's, for [`QueryError::interrupted`] once `interrupt` is set.
+pub fn list(
+    graph: &Graph,
+    q: &ListQuery,
+    interrupt: &Interrupt,
+    span: Span,
+) -> Result<ResultTable, QueryError> {
+    let mut poll = interrupt.poll();
+    let interrupted = |_| QueryError::interrupted(span);
     if let Some(order) = &q.order {
         check_field(q.kind, &order.field)?;
     }
@@ -42,6 +51,7 @@ pub fn list(graph: &Graph, q: &ListQuery) -> Result<ResultTable, QueryError> {
     }
     let mut matches: Vec<NodeIndex> = Vec::new();
     for ix in graph.nodes_of_kind(q.kind) {
+        poll.step().map_err(interrupted)?;
         if source.is_some_and(|s| !graph.is_from(ix, s))
             || (q.roles.keep_pay.is_some() && pay(graph, ix).is_none())
         {
@@ -82,6 +92,7 @@ pub fn list(graph: &Graph, q: &ListQuery) -> Result<ResultTable, QueryError> {
     let mut table =
         ResultTable::new(columns.clone()).with_title(format!("{} {plural}", matches.len()));
     for ix in matches {
+        poll.step().map_err(interrupted)?;
         let node = graph.node(ix);
         table.push(
             columns

@@ -9,10 +9,10 @@ mod profiles;
 mod routes;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
-use skillgraph_graph::algo::Start as Origin;
+use skillgraph_graph::algo::{Interrupt, Start as Origin};
 use skillgraph_graph::{Change, ChangeError, Graph, NodeIndex, NodeKind, ResolveError};
 
 use crate::answers::describe;
@@ -88,13 +88,21 @@ pub struct Session {
     /// `use NAME`: the profile a statement uses when its start is left out.
     pub default_profile: Option<String>,
     pub limits: Limits,
-    /// Set from another thread (Ctrl-C) to stop a long statement.
+    /// Set from another thread (Ctrl-C) to stop the running statement, which then fails with
+    /// [`ErrorKind::Interrupted`](crate::diagnostic::ErrorKind::Interrupted). It stays set until
+    /// the front end clears it (the shell: before it reads the next line), so a Ctrl-C that
+    /// comes between two statements of a script stops the next one.
     pub interrupt: Arc<AtomicBool>,
 }
 
 impl Session {
     pub fn new() -> Session {
         Session::default()
+    }
+
+    /// The interrupt flag as the graph's algorithms look at it.
+    pub fn interruption(&self) -> Interrupt {
+        Interrupt::on(self.interrupt.clone())
     }
 
     /// Names of the profiles defined with `let`, for completion.
@@ -108,14 +116,13 @@ impl Session {
         db: &mut dyn Database,
         statement: &Statement,
     ) -> Result<ResultTable, QueryError> {
-        self.interrupt.store(false, Ordering::Relaxed);
         let span = statement.span;
         match &statement.kind {
             StatementKind::Show(node) => {
                 let graph = db.graph();
                 Ok(describe::show(graph, resolve(graph, node)?))
             }
-            StatementKind::List(list) => filter::list(db.graph(), list),
+            StatementKind::List(list) => filter::list(db.graph(), list, &self.interruption(), span),
             StatementKind::SkillsOf(node) => {
                 let graph = db.graph();
                 let role = resolve_kind(graph, node, NodeKind::Role, "`skills of` takes a role")?;
@@ -196,11 +203,13 @@ impl Session {
             StatementKind::Neighbourhood { node, depth } => {
                 let graph = db.graph();
                 let ix = resolve(graph, node)?;
-                Ok(describe::neighbourhood(
+                describe::neighbourhood(
                     graph,
                     ix,
                     depth.as_ref().map_or(1, |d| d.value),
-                ))
+                    &self.interruption(),
+                )
+                .map_err(|_| QueryError::interrupted(span))
             }
             StatementKind::Add { .. }
             | StatementKind::Link { .. }

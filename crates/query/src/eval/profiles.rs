@@ -409,7 +409,8 @@ pub fn unlock(
         Origin::Role(r) => Some(r),
         Origin::Profile(_) => None,
     };
-    let mut results = next_skills(graph, &have, min, exclude);
+    let mut results = next_skills(graph, &have, min, exclude, &session.interruption())
+        .map_err(|_| QueryError::interrupted(q.profile.span()))?;
     results.sort_by(|a, b| {
         b.roles_completed
             .cmp(&a.roles_completed)

@@ -46,8 +46,15 @@ struct Resolved {
     max_span: Option<Span>,
 }
 
-fn route_options(graph: &Graph, filter: &RouteFilter) -> Result<Resolved, QueryError> {
-    let mut options = RouteOptions::default();
+fn route_options(
+    session: &Session,
+    graph: &Graph,
+    filter: &RouteFilter,
+) -> Result<Resolved, QueryError> {
+    let mut options = RouteOptions {
+        interrupt: session.interruption(),
+        ..RouteOptions::default()
+    };
     let mut spans = Vec::new();
     for v in &filter.via {
         let ix = resolve_kind(graph, v, NodeKind::Role, "`via` takes roles")?;
@@ -129,6 +136,7 @@ fn route_failure(
         .with_help("raise `max`, or drop it")),
         RouteError::Avoided(ix) => Err(QueryError::new(span_of(*ix), e.describe(graph))),
         RouteError::NotARole(ix) => Err(QueryError::new(span_of(*ix), e.describe(graph))),
+        RouteError::Interrupted => Err(QueryError::interrupted(statement)),
     }
 }
 
@@ -220,7 +228,7 @@ fn start_role(origin: &Origin, start: &Start) -> Result<NodeIndex, QueryError> {
 pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTable, QueryError> {
     let origin = session.start_nodes(graph, &q.from)?;
     let to = target_role(graph, &q.to)?;
-    let resolved = route_options(graph, &q.route)?;
+    let resolved = route_options(session, graph, &q.route)?;
     let whole = q.from.span().to(q.to.span);
     let min = min_importance(&q.min_importance)?;
     let rules = MoveRules::new(graph, &origin, to, &q.constraints)?;
@@ -578,7 +586,7 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
     let origin = session.start_nodes(graph, &q.from)?;
     let from = start_role(&origin, &q.from)?;
     let to = target_role(graph, &q.to)?;
-    let mut resolved = route_options(graph, &q.route)?;
+    let mut resolved = route_options(session, graph, &q.route)?;
     let limits = &session.limits;
     if let Some(m) = &q.route.max_hops {
         if m.value > limits.max_hops * 2 {
@@ -1316,7 +1324,9 @@ pub fn closest(
     let min = min_importance(&q.min_importance)?;
     let limit = q.limit.as_ref().map_or(10, |l| l.value);
     let rules = RoleRules::new(graph, &q.roles, role)?;
-    let mut list = closest_roles(graph, &have, min, role);
+    let interrupt = session.interruption();
+    let interrupted = |_| QueryError::interrupted(q.profile.span());
+    let mut list = closest_roles(graph, &have, min, role, &interrupt).map_err(interrupted)?;
     // A role the profile lists is where the person is, not a role to move to.
     let listed: Vec<NodeIndex> = match session.start_nodes(graph, &q.profile)? {
         Origin::Profile(entries) => entries
@@ -1331,7 +1341,10 @@ pub fn closest(
     list.retain(|c| rules.keeps(graph, c.role));
     let filtered = before - list.len();
     let mut table = match role {
-        Some(start) => similar_to_role(graph, start, &label, &list, min, limit, q.explain, &rules),
+        Some(start) => similar_to_role(
+            graph, start, &label, &list, min, limit, q.explain, &rules, &interrupt,
+        )
+        .map_err(interrupted)?,
         None => closest_by_plan(graph, &have, &label, &mut list, min, limit, q.explain),
     };
     if filtered > 0 {
@@ -1370,8 +1383,9 @@ fn similar_to_role(
     limit: usize,
     explain: bool,
     rules: &RoleRules,
-) -> ResultTable {
-    let mut list = algo::similarity::similar_roles(graph, start, min);
+    interrupt: &algo::Interrupt,
+) -> Result<ResultTable, algo::Interrupted> {
+    let mut list = algo::similarity::similar_roles(graph, start, min, interrupt)?;
     list.retain(|s| rules.keeps(graph, s.role));
     // A role the start moves to only by a move a source calls a career trap is not offered as
     // a neighbour to aim for; the note names it.
@@ -1437,7 +1451,7 @@ fn similar_to_role(
             list.len() - limit
         ));
     }
-    table
+    Ok(table)
 }
 
 /// `closest $profile` and `closest [list]`: the roles that ask for most of what the profile
