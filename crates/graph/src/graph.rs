@@ -2,6 +2,7 @@
 //! what has changed since (`overlay.rs`), behind one read API, plus the lookup tables every
 //! query needs (ids, names and aliases, sources, edges by kind).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
@@ -533,25 +534,43 @@ impl Graph {
     }
 
     /// Nodes whose name or one of whose aliases equals `label`, ignoring case, in index order.
-    pub fn by_label(&self, label: &str) -> &[NodeIndex] {
-        if !self.overlay.labels.is_empty() {
-            if let Some(nodes) = self.overlay.labels.get(&label.to_lowercase()) {
-                return nodes;
-            }
+    pub fn by_label(&self, label: &str) -> Cow<'_, [NodeIndex]> {
+        let base = self.base.by_label(label);
+        if self.overlay.nodes.is_empty() {
+            return Cow::Borrowed(base);
         }
-        self.base.by_label(label)
+        let added = self.overlay.labels.get(&label.to_lowercase());
+        self.merge_label(base, added)
+    }
+
+    /// The base's nodes of a label less those the overlay shadows, with the overlay's own.
+    fn merge_label<'g>(
+        &'g self,
+        base: &'g [NodeIndex],
+        added: Option<&Vec<NodeIndex>>,
+    ) -> Cow<'g, [NodeIndex]> {
+        let shadowed = |ix: &NodeIndex| self.overlay.nodes.contains_key(ix);
+        if added.is_none_or(|a| a.is_empty()) && !base.iter().any(shadowed) {
+            return Cow::Borrowed(base);
+        }
+        let mut nodes: Vec<NodeIndex> = base.iter().copied().filter(|ix| !shadowed(ix)).collect();
+        nodes.extend(added.into_iter().flatten());
+        nodes.sort_unstable();
+        Cow::Owned(nodes)
     }
 
     /// Every label (names and aliases, lower-cased) with its nodes, for fuzzy matching.
-    pub fn labels(&self) -> impl Iterator<Item = (&str, &[NodeIndex])> {
-        let changed = &self.overlay.labels;
-        let base = self
-            .base
-            .labels()
+    pub fn labels(&self) -> impl Iterator<Item = (&str, Cow<'_, [NodeIndex]>)> {
+        let overlay = &self.overlay.labels;
+        let base = self.base.labels().iter().map(move |(label, nodes)| {
+            (label.as_str(), self.merge_label(nodes, overlay.get(label)))
+        });
+        let base_labels = self.base.labels();
+        let only_overlay = overlay
             .iter()
-            .filter(move |(k, _)| !changed.contains_key(*k));
-        base.chain(changed.iter().filter(|(_, v)| !v.is_empty()))
-            .map(|(k, v)| (k.as_str(), v.as_slice()))
+            .filter(move |(label, _)| !base_labels.contains_key(*label))
+            .map(|(label, nodes)| (label.as_str(), Cow::Borrowed(nodes.as_slice())));
+        base.chain(only_overlay).filter(|(_, nodes)| !nodes.is_empty())
     }
 
     pub fn node_indices(&self) -> impl Iterator<Item = NodeIndex> + '_ {
@@ -595,10 +614,18 @@ impl Graph {
 
     /// Puts `node` (or nothing) at `ix`, keeping the id and label lookups in step.
     fn set_node_slot(&mut self, ix: NodeIndex, node: Option<Node>) {
-        let old = self.get_node(ix);
-        let old_id = old.map(|n| n.id.clone());
-        let old_labels = old.map_or_else(Vec::new, Graph::labels_of);
-        let new_labels = node.as_ref().map_or_else(Vec::new, Graph::labels_of);
+        if let Some(Some(old)) = self.overlay.nodes.get(&ix) {
+            // The overlay's own version is replaced: its labels go with it.
+            for label in Graph::labels_of(old) {
+                if let Some(list) = self.overlay.labels.get_mut(&label) {
+                    list.retain(|&i| i != ix);
+                    if list.is_empty() {
+                        self.overlay.labels.remove(&label);
+                    }
+                }
+            }
+        }
+        let old_id = self.get_node(ix).map(|n| n.id.clone());
         if let Some(id) = old_id {
             if node.as_ref().is_none_or(|n| n.id != id) {
                 self.overlay.ids.insert(id, None);
@@ -606,20 +633,10 @@ impl Graph {
         }
         if let Some(n) = &node {
             self.overlay.ids.insert(n.id.clone(), Some(ix));
-        }
-        for label in &old_labels {
-            if !new_labels.contains(label) {
-                let mut list = self.by_label(label).to_vec();
-                list.retain(|&i| i != ix);
-                self.overlay.labels.insert(label.clone(), list);
-            }
-        }
-        for label in &new_labels {
-            if !old_labels.contains(label) {
-                let mut list = self.by_label(label).to_vec();
+            for label in Graph::labels_of(n) {
+                let list = self.overlay.labels.entry(label).or_default();
                 let at = list.partition_point(|&i| i < ix);
                 list.insert(at, ix);
-                self.overlay.labels.insert(label.clone(), list);
             }
         }
         self.overlay.nodes.insert(ix, node);

@@ -251,7 +251,7 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
     let mut stale: Vec<String> = graph
         .labels()
         .flat_map(|(label, nodes)| {
-            nodes.iter().filter_map(move |&ix| {
+            nodes.into_owned().into_iter().filter_map(move |ix| {
                 let carries = graph.get_node(ix).is_some_and(|n| {
                     std::iter::once(&n.name)
                         .chain(&n.aliases)

@@ -9,8 +9,9 @@
 //! - `nodes[ix]` / `edges[e]` is the node or edge at that index (`None`: removed); a key it
 //!   lacks reads from the base.
 //! - `ids[id]` is the node with that id (`None`: none); a key it lacks reads from the base.
-//! - `labels[l]` is every node carrying label `l` (lower-cased), in index order; a key it lacks
-//!   reads from the base.
+//! - `labels[l]` are the overlay's nodes carrying label `l` (lower-cased), in index order; the
+//!   merged answer is these and the base's nodes with that label less those the overlay
+//!   shadows (changed or removed), so a change never builds the base's label table.
 //! - `links[(n, d, k)]` are the links of node `n` in direction `d` of kind `k` whose edges are
 //!   in the overlay (added, or changed to kind `k`), in ascending edge index; a node's whole
 //!   list is these merged with its base list less the base edges in `hidden` (removed, or now

@@ -214,7 +214,7 @@ impl Graph {
             }
         };
         for (label, nodes) in self.labels() {
-            for &ix in nodes {
+            for &ix in nodes.iter() {
                 consider(label, ix, false);
             }
         }
