@@ -151,6 +151,14 @@ impl fmt::Display for ChangeError {
 
 impl std::error::Error for ChangeError {}
 
+/// How much [`Graph::apply`] checks: everything, or what a logged change needs
+/// ([`Graph::apply_logged`]).
+#[derive(Clone, Copy)]
+enum Checks {
+    Full,
+    Replay,
+}
+
 impl Graph {
     fn require(&self, id: &str) -> Result<NodeIndex, ChangeError> {
         self.by_id(id)
@@ -159,6 +167,10 @@ impl Graph {
 
     /// Checks a change without applying it.
     pub fn check(&self, change: &Change) -> Result<(), ChangeError> {
+        self.check_as(change, Checks::Full)
+    }
+
+    fn check_as(&self, change: &Change, checks: Checks) -> Result<(), ChangeError> {
         match change {
             Change::AddSource(_) => Ok(()),
             Change::AddNode(node) => {
@@ -181,7 +193,10 @@ impl Graph {
                 Ok(())
             }
             Change::RemoveNode { id } => self.require(id).map(drop),
-            Change::AddEdge { from, to, edge } => self.check_edge(from, to, edge),
+            Change::AddEdge { from, to, edge } => match checks {
+                Checks::Full => self.check_edge(from, to, edge),
+                Checks::Replay => self.check_edge_shape(from, to, edge).map(drop),
+            },
             Change::RemoveEdge { from, to, kind } => {
                 let (a, b) = (self.require(from)?, self.require(to)?);
                 if self.edges_between(a, b, *kind).is_empty() {
@@ -243,6 +258,40 @@ impl Graph {
 
     /// The checks an edge must pass, shared by `link` and by importers.
     pub fn check_edge(&self, from: &str, to: &str, edge: &Edge) -> Result<(), ChangeError> {
+        let (a, b) = self.check_edge_shape(from, to, edge)?;
+        // The checks that look at the other edges: a duplicate, a prerequisite cycle.
+        let sources_overlap = self.edges_between(a, b, edge.kind).into_iter().any(|e| {
+            self.edge(e)
+                .sources
+                .iter()
+                .any(|s| edge.sources.contains(s))
+        });
+        if sources_overlap {
+            return Err(ChangeError::DuplicateEdge {
+                from: from.to_string(),
+                kind: edge.kind,
+                to: to.to_string(),
+            });
+        }
+        if edge.kind == EdgeKind::Prerequisite {
+            if let Some(path) = self.prerequisite_path(b, a) {
+                let mut cycle: Vec<String> =
+                    path.iter().map(|&ix| self.node(ix).id.clone()).collect();
+                cycle.insert(0, self.node(a).id.clone());
+                cycle.dedup();
+                return Err(ChangeError::PrerequisiteCycle(cycle));
+            }
+        }
+        Ok(())
+    }
+
+    /// The checks of an edge on its own: ends that exist and fit its kind, its fields.
+    fn check_edge_shape(
+        &self,
+        from: &str,
+        to: &str,
+        edge: &Edge,
+    ) -> Result<(NodeIndex, NodeIndex), ChangeError> {
         let (a, b) = (self.require(from)?, self.require(to)?);
         let (want_from, want_to) = edge.kind.endpoints();
         let (kind_a, kind_b) = (self.node(a).kind, self.node(b).kind);
@@ -273,29 +322,7 @@ impl Graph {
                 _ => return Err(ChangeError::UnknownMoveSkill(skill.clone())),
             }
         }
-        let sources_overlap = self.edges_between(a, b, edge.kind).into_iter().any(|e| {
-            self.edge(e)
-                .sources
-                .iter()
-                .any(|s| edge.sources.contains(s))
-        });
-        if sources_overlap {
-            return Err(ChangeError::DuplicateEdge {
-                from: from.to_string(),
-                kind: edge.kind,
-                to: to.to_string(),
-            });
-        }
-        if edge.kind == EdgeKind::Prerequisite {
-            if let Some(path) = self.prerequisite_path(b, a) {
-                let mut cycle: Vec<String> =
-                    path.iter().map(|&ix| self.node(ix).id.clone()).collect();
-                cycle.insert(0, self.node(a).id.clone());
-                cycle.dedup();
-                return Err(ChangeError::PrerequisiteCycle(cycle));
-            }
-        }
-        Ok(())
+        Ok((a, b))
     }
 
     /// A chain of prerequisite edges from `start` to `goal`, if one exists (both ends included).
@@ -327,7 +354,19 @@ impl Graph {
     /// Checks and applies a change; on error the graph is untouched.
     /// Returns a one-line summary of what changed ("added skill eBPF").
     pub fn apply(&mut self, change: Change) -> Result<String, ChangeError> {
-        self.check(&change)?;
+        self.apply_as(change, Checks::Full)
+    }
+
+    /// Applies a change read back from the store's log, which was checked in full when it was
+    /// committed: only what keeps the graph sound (ends that exist, ids not taken, fields of
+    /// the right type) is checked again, not what needs the other edges (a duplicate fact, a
+    /// prerequisite cycle), which would make every process that opens the database scan them.
+    pub fn apply_logged(&mut self, change: Change) -> Result<String, ChangeError> {
+        self.apply_as(change, Checks::Replay)
+    }
+
+    fn apply_as(&mut self, change: Change, checks: Checks) -> Result<String, ChangeError> {
+        self.check_as(&change, checks)?;
         Ok(match change {
             Change::AddSource(source) => {
                 let summary = format!("added source {}", source.key);

@@ -570,7 +570,8 @@ impl Graph {
             .iter()
             .filter(move |(label, _)| !base_labels.contains_key(*label))
             .map(|(label, nodes)| (label.as_str(), Cow::Borrowed(nodes.as_slice())));
-        base.chain(only_overlay).filter(|(_, nodes)| !nodes.is_empty())
+        base.chain(only_overlay)
+            .filter(|(_, nodes)| !nodes.is_empty())
     }
 
     pub fn node_indices(&self) -> impl Iterator<Item = NodeIndex> + '_ {

@@ -908,7 +908,7 @@ fn apply_entry(graph: &mut Graph, path: &Path, seq: u64, entry: &[u8]) -> Result
         decode_log_entry(entry).ok_or_else(|| damaged(format!("log entry {seq} is unreadable")))?;
     for change in changes {
         graph
-            .apply(change)
+            .apply_logged(change)
             .map_err(|e| damaged(format!("log entry {seq} no longer applies: {e}")))?;
     }
     Ok(())
