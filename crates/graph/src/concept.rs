@@ -71,33 +71,108 @@ pub(crate) struct Concepts {
     datasets: Vec<String>,
 }
 
-impl Concepts {
-    pub(crate) fn build(graph: &Graph) -> Concepts {
-        let mut datasets: Vec<String> = Vec::new();
-        // Normalised name → the nodes carrying it (as name, or as a curated alias).
+/// What concepts need of a graph's base, found once per base (it never changes): its skills
+/// and tools by key, which keys are shared across datasets, and how many nodes each dataset
+/// has. Normalising every name is most of the work of linking, and a change to the graph must
+/// not redo it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BaseKeys {
+    /// Normalised name (or curated alias) → the base's skills and tools carrying it.
+    by_key: HashMap<String, Vec<NodeIndex>>,
+    /// The keys whose nodes come from more than one dataset, sorted.
+    shared: Vec<String>,
+    /// Dataset → how many of the base's nodes belong to it.
+    dataset_counts: HashMap<String, usize>,
+}
+
+/// A node's keys: its normalised name, and for a curated node its aliases', without empties.
+fn keys_of(dataset: &str, name: &str, aliases: &[String]) -> Vec<String> {
+    let mut keys = vec![normalise(name)];
+    if dataset == CURATED {
+        keys.extend(aliases.iter().map(|a| normalise(a)));
+    }
+    keys.sort();
+    keys.dedup();
+    keys.retain(|k| !k.is_empty());
+    keys
+}
+
+impl BaseKeys {
+    fn build(graph: &Graph) -> BaseKeys {
+        let base = graph.base();
         let mut by_key: HashMap<String, Vec<NodeIndex>> = HashMap::new();
-        // Ids, names and kinds are read in place (a frozen graph builds a whole `Node`, with
-        // its fields and aliases, only when asked for one): only curated nodes are built, for
-        // their aliases.
-        for ix in graph.node_indices() {
-            let dataset = dataset_of(graph.id_of(ix));
-            if !datasets.iter().any(|d| d == dataset) {
-                datasets.push(dataset.to_string());
-            }
-            if graph.kind_of(ix) == Some(NodeKind::Role) {
+        let mut dataset_counts: HashMap<String, usize> = HashMap::new();
+        // Ids, names and kinds are read in place; only curated nodes are built, for their
+        // aliases.
+        for ix in base.node_indices() {
+            let dataset = dataset_of(base.id(ix));
+            *dataset_counts.entry(dataset.to_string()).or_default() += 1;
+            if base.kind(ix) == Some(NodeKind::Role) {
                 continue;
             }
-            let mut keys = vec![normalise(graph.name_of(ix))];
-            if dataset == CURATED {
-                keys.extend(graph.node(ix).aliases.iter().map(|a| normalise(a)));
-            }
-            keys.sort();
-            keys.dedup();
-            for key in keys.into_iter().filter(|k| !k.is_empty()) {
+            for key in keys_of(dataset, base.name(ix), base.aliases(ix)) {
                 by_key.entry(key).or_default().push(ix);
             }
         }
+        let mut shared: Vec<String> = by_key
+            .iter()
+            .filter(|(_, nodes)| {
+                let first = dataset_of(base.id(nodes[0]));
+                nodes.iter().any(|&n| dataset_of(base.id(n)) != first)
+            })
+            .map(|(key, _)| key.clone())
+            .collect();
+        shared.sort();
+        BaseKeys {
+            by_key,
+            shared,
+            dataset_counts,
+        }
+    }
+}
+
+impl Concepts {
+    /// The groups of the base's shared keys, less the base nodes a change replaced or removed,
+    /// with the keys of the nodes the changes made.
+    pub(crate) fn build(graph: &Graph) -> Concepts {
+        let base_keys = graph
+            .base()
+            .concept_keys
+            .get_or_init(|| BaseKeys::build(graph));
+        let changed = graph.changed_nodes();
+        let shadowed = |ix: &NodeIndex| changed.contains_key(ix);
+        // The changed nodes by key, and the datasets they add or take away.
+        let mut counts = base_keys.dataset_counts.clone();
+        let mut changed_by_key: HashMap<String, Vec<NodeIndex>> = HashMap::new();
+        for (&ix, node) in changed {
+            if graph.base().contains_node(ix) {
+                if let Some(c) = counts.get_mut(dataset_of(graph.base().id(ix))) {
+                    *c -= 1;
+                }
+            }
+            let Some(node) = node else { continue };
+            let dataset = dataset_of(&node.id);
+            *counts.entry(dataset.to_string()).or_default() += 1;
+            if node.kind == NodeKind::Role {
+                continue;
+            }
+            for key in keys_of(dataset, &node.name, &node.aliases) {
+                changed_by_key.entry(key).or_default().push(ix);
+            }
+        }
+        let mut datasets: Vec<String> = counts
+            .into_iter()
+            .filter(|(_, c)| *c > 0)
+            .map(|(d, _)| d)
+            .collect();
         datasets.sort();
+        let mut keys: Vec<&String> = base_keys
+            .shared
+            .iter()
+            .chain(changed_by_key.keys())
+            .collect();
+        keys.sort();
+        keys.dedup();
         // Union–find over the nodes that share a key with a node of another dataset.
         let mut parent: HashMap<NodeIndex, NodeIndex> = HashMap::new();
         fn root(parent: &mut HashMap<NodeIndex, NodeIndex>, ix: NodeIndex) -> NodeIndex {
@@ -111,14 +186,25 @@ impl Concepts {
             parent.insert(ix, r);
             r
         }
-        let mut keys: Vec<(&String, &Vec<NodeIndex>)> = by_key.iter().collect();
-        keys.sort();
-        for (_, nodes) in keys {
-            let first = dataset_of(graph.id_of(nodes[0]));
+        for key in keys {
+            let mut nodes: Vec<NodeIndex> = base_keys
+                .by_key
+                .get(key)
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(|ix| !shadowed(ix))
+                .chain(changed_by_key.get(key).into_iter().flatten().copied())
+                .collect();
+            nodes.sort();
+            let Some(&first_node) = nodes.first() else {
+                continue;
+            };
+            let first = dataset_of(graph.id_of(first_node));
             if nodes.iter().all(|&n| dataset_of(graph.id_of(n)) == first) {
                 continue;
             }
-            for &n in nodes {
+            for &n in &nodes {
                 parent.entry(n).or_insert(n);
             }
             let a = root(&mut parent, nodes[0]);

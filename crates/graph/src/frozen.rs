@@ -472,6 +472,9 @@ pub(crate) struct Frozen {
     /// Per edge kind: edges by node and direction, built on first use. The base never
     /// changes, so neither do these.
     adjacency: [OnceLock<Adjacency>; EdgeKind::ALL.len()],
+    /// The base's nodes by the keys that link them across datasets (`concept.rs`), built on
+    /// first use: a change to the graph then costs only its own nodes' keys.
+    pub(crate) concept_keys: OnceLock<crate::concept::BaseKeys>,
     /// Lookups of a node's edges answered by scanning the edge arrays; past a few, the caller
     /// builds an adjacency index instead.
     pub(crate) scans: ScanCount,
@@ -697,6 +700,7 @@ impl Frozen {
             labels_table: OnceLock::new(),
             labels_map: OnceLock::new(),
             adjacency: Default::default(),
+            concept_keys: OnceLock::new(),
             scans: ScanCount::default(),
             id_scans: ScanCount::default(),
             start,

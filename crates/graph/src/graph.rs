@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::adjacency::Link;
 use crate::frozen::{self, Frozen, SnapshotBytes};
+use crate::fxhash::FxBuildHasher;
 use crate::model::{
     Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId, Value, MOVE_TYPE, TRAP,
 };
@@ -228,6 +229,16 @@ impl Graph {
         self.profiles = profiles;
     }
 
+    /// The base the overlay lies over.
+    pub(crate) fn base(&self) -> &Frozen {
+        &self.base
+    }
+
+    /// The nodes the overlay holds: added or changed (`Some`), or base nodes removed (`None`).
+    pub(crate) fn changed_nodes(&self) -> &HashMap<NodeIndex, Option<Node>, FxBuildHasher> {
+        &self.overlay.nodes
+    }
+
     /// How many nodes and edges have changed since the base was read: what folding them into
     /// a new base (writing a snapshot) would save each later read.
     pub fn changed_since_base(&self) -> usize {
@@ -363,15 +374,16 @@ impl Graph {
         }
     }
 
-    /// Forgets what is derived from edges after a change to them (adding or removing a node
-    /// changes them too), and the linked concepts.
+    /// Forgets what is derived from edges after a change to them.
     fn edges_changed(&mut self) {
         self.trap_moves.take();
-        self.concepts.take();
         self.stated_moves.take();
     }
 
+    /// Forgets what is derived from nodes (the linked concepts) and from edges (adding or
+    /// removing a node changes them too).
     fn nodes_changed(&mut self) {
+        self.concepts.take();
         self.edges_changed();
     }
 

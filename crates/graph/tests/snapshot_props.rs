@@ -67,7 +67,9 @@ fn random_graph_folded(seed: u64, size: usize, holes: bool, fold_at: usize) -> G
     let mut by_kind: HashMap<NodeKind, Vec<NodeIndex>> = HashMap::new();
     for i in 0..size {
         let kind = NodeKind::ALL[rng.below(3)];
-        let mut node = Node::new(format!("n{i}"), kind, rng.pick(NAMES));
+        // Three datasets, so that equal names link across them (`concept.rs`).
+        let id = ["", "onet:", "esco:"][rng.below(3)];
+        let mut node = Node::new(format!("{id}n{i}"), kind, rng.pick(NAMES));
         if rng.chance(20) {
             node.aliases.push(rng.pick(NAMES).to_string());
         }
@@ -264,6 +266,10 @@ fn assert_same_reads(a: &Graph, b: &Graph) {
             .collect()
     };
     assert_eq!(labels(a), labels(b));
+    assert_eq!(a.datasets(), b.datasets());
+    for &ix in &nodes {
+        assert_eq!(a.linked(ix), b.linked(ix), "linked with {}", a.node(ix).id);
+    }
     for kind in NodeKind::ALL {
         assert_eq!(a.nodes_of_kind(kind), b.nodes_of_kind(kind));
     }
