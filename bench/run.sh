@@ -16,6 +16,8 @@
 #   BENCH_PEER_RUNS  how many times to run the peers; with more than one, each figure is the
 #                    median over the runs                   (default 1)
 #   BENCH_LOAD_RUNS, BENCH_REOPEN_RUNS, BENCH_SG_REPEATS, BENCH_SG_TARGET_S: see skillgraph_peer.py
+#   BENCH_SG_MIN_R, BENCH_SG_MAX_R, BENCH_SG_MAX_SCRIPT_S, BENCH_SG_SNR: idem
+#   SKILLGRAPH_BIN   use this binary and do not build       (default: build, then target/release)
 #   CARGO_TARGET_DIR is respected when building.
 set -uo pipefail
 
@@ -44,16 +46,22 @@ if [ ! -x "$PY" ]; then
   exit 2
 fi
 
-echo "== building skillgraph (release)"
-(cd "$REPO" && cargo build --release --quiet) || exit 1
-BIN=${CARGO_TARGET_DIR:-$REPO/target}/release/skillgraph
-case "$BIN" in /*) ;; *) BIN=$REPO/$BIN ;; esac
+if [ -n "${SKILLGRAPH_BIN:-}" ]; then
+  BIN=$SKILLGRAPH_BIN
+  echo "== using $BIN (not building)"
+else
+  echo "== building skillgraph (release)"
+  (cd "$REPO" && cargo build --release --quiet) || exit 1
+  BIN=${CARGO_TARGET_DIR:-$REPO/target}/release/skillgraph
+  case "$BIN" in /*) ;; *) BIN=$REPO/$BIN ;; esac
+fi
 
 mkdir -p "$OUT"
 if [ -s "$DATA/nodes.csv" ] && [ -s "$DATA/edges.csv" ] && [ -s "$DATA/gen.txt" ]; then
   echo "== reusing $DATA"
 else
   echo "== generating $SIZE graph into $DATA"
+  mkdir -p "$DATA"  # tee writes gen.txt.tmp there before the generator creates it
   "$PY" "$SHARED/gen_graph.py" "$SIZE" "$DATA" | tee "$DATA/gen.txt.tmp" && mv "$DATA/gen.txt.tmp" "$DATA/gen.txt" || exit 1
 fi
 
@@ -95,6 +103,6 @@ echo "== answer check"
 check=${PIPESTATUS[0]}
 echo
 echo "== results ($SIZE; machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))"
-"$PY" "$SHARED/table.py" "$OUT" | tee "$OUT/table.md"
+{ "$PY" "$SHARED/table.py" "$OUT"; echo; "$PY" "$HERE/skillgraph_notes.py" "$OUT"; } | tee "$OUT/table.md"
 echo "results in $OUT"
 exit "$check"

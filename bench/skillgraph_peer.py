@@ -11,18 +11,27 @@ What is measured, and how (see BENCHMARKS.md):
 - load: wall time of `skillgraph --db DIR import --replace DATA_DIR` into a fresh directory:
   CSV -> validated graph -> durable sled store. Median of BENCH_LOAD_RUNS processes.
 - (a)-(d): each query set is a script of real statements (`path A -> B`, `path A -> B by effort`,
-  `skills of A`, `gap A -> B`) run by ONE `skillgraph run` process. The per-query time is
-      (wall(the N statements repeated R times) - wall(the N statements once)) / (N*(R - 1))
+  `skills of A`, `gap A -> B`) run by ONE `skillgraph run` process. Four scripts are run,
+  interleaved, BENCH_SG_REPEATS times: 1 statement, the N statements once, R times and 2R times.
+  The per-query time is
+      (wall(N*2R statements) - wall(N statements)) / (N*(2R - 1))     (medians of the runs)
   so that process start, opening the store and the one-time work of first use (the lookup
   tables a graph builds when it is first asked; the peers build theirs while loading) cancel
-  out. That one-time work is reported beside it as first_use_ms:
+  out. It is printed only if it can be measured: both differences, wall(N*R) - wall(N) and
+  wall(N*2R) - wall(N*R), must be at least BENCH_SG_SNR (10) times the noise of one process wall
+  (a robust spread of the repeated runs), and the two slopes they give must agree within 25%.
+  If not, R is doubled (R >= BENCH_SG_MIN_R, 10; at most BENCH_SG_MAX_R, and the longest
+  script at most BENCH_SG_MAX_SCRIPT_S seconds); if it still fails, mean_ms is null and
+  not_measurable says why (the table prints "-"; skillgraph_notes.py prints the reason).
+  The one-time work is reported beside it as first_use_ms:
       wall(the N statements once) - wall(1 statement) - (N - 1) * per-query
-  and so is the figure that leaves it in, spread over the N*R statements:
-      (wall(N*R statements) - wall(1 statement)) / (N*R - 1)   (with_first_use_ms)
-  R is chosen so that the long script runs for about BENCH_SG_TARGET_S seconds; each set of
-  runs is repeated BENCH_SG_REPEATS times and the medians are reported. These runs write the
+  only when it is at least 3 times the noise (else first_use_note says it is below the noise),
+  and so is the figure that leaves it in, spread over the N*2R statements:
+      (wall(N*2R statements) - wall(1 statement)) / (N*2R - 1)   (with_first_use_ms)
+  R starts where the 2R script runs for about BENCH_SG_TARGET_S seconds. These runs write the
   answers as JSON, as a user's script would; p50/p95/max come from a separate `--timing` run
-  (parse + run + print of each statement, measured inside the process).
+  (parse + run + print of each statement, measured inside the process) of a script of the N
+  statements 200 times, and so does the peak RSS.
 - (e) reopen: wall time of a whole `skillgraph query 'skills of A' --format json` process
   (start, open, first answer, exit). Median of BENCH_REOPEN_RUNS.
 - peak RSS: the largest max-RSS of any skillgraph process (import or query), from wait4.
@@ -47,7 +56,16 @@ LOAD_RUNS = int(os.environ.get("BENCH_LOAD_RUNS", "3"))
 REOPEN_RUNS = int(os.environ.get("BENCH_REOPEN_RUNS", "10"))
 REPEATS = int(os.environ.get("BENCH_SG_REPEATS", "5"))
 TARGET_S = float(os.environ.get("BENCH_SG_TARGET_S", "1.0"))
-MAX_R = int(os.environ.get("BENCH_SG_MAX_R", "200"))
+# At xl, R = 3 once made the difference of two walls a difference of noise (issue 17: `skills of`
+# -0.189 ms); no R below this is used, whatever the rough first estimate says.
+MIN_R = int(os.environ.get("BENCH_SG_MIN_R", "10"))
+MAX_R = int(os.environ.get("BENCH_SG_MAX_R", "1600"))
+RSS_R = 200  # peak RSS and --timing: a script of the N statements 200 times (20,000 statements)
+MAX_SCRIPT_S = float(os.environ.get("BENCH_SG_MAX_SCRIPT_S", "8"))  # longest script R may grow to
+SIGNAL_TO_NOISE = float(os.environ.get("BENCH_SG_SNR", "10"))
+AGREE = 0.25  # the two slopes (N -> N*R, N*R -> N*2R) must agree within this fraction
+FIRST_USE_SIGMAS = 3.0
+NOISE_FLOOR_S = 0.0002
 TIMING = re.compile(r"^time: parse ([0-9.]+) ms, run ([0-9.]+) ms$")
 
 bench = common.Bench("skillgraph")
@@ -192,40 +210,96 @@ def run_script(path, keep_output=False, timing=False):
     return wall, out, times
 
 
+def spread_s(*groups):
+    """The noise of one whole-process wall: 1.4826 x the median absolute deviation of every run
+    from its own group's median (a robust standard deviation), pooled over the groups, and never
+    below NOISE_FLOOR_S (the clock and the process start are not finer than that)."""
+    deviations = []
+    for g in groups:
+        m = statistics.median(g)
+        deviations += [abs(x - m) for x in g]
+    return max(1.4826 * statistics.median(deviations), NOISE_FLOOR_S)
+
+
+def measure(name, statements, repeat, tmp):
+    """Runs the four scripts (1 statement, the N once, the N repeated R and 2R times) REPEATS times,
+    interleaved, and checks that the per-statement figure can be told from the noise.
+
+    Returns a dict of the figures and `problem`: None when the figure is measurable, else why not."""
+    n = len(statements)
+    scripts = {
+        "one": script(statements[:1], os.path.join(tmp, f"{name}-1.sgq")),
+        "once": script(statements, os.path.join(tmp, f"{name}-n.sgq")),
+        "r": script(statements * repeat, os.path.join(tmp, f"{name}-r.sgq")),
+        "2r": script(statements * (2 * repeat), os.path.join(tmp, f"{name}-2r.sgq")),
+    }
+    walls = {k: [] for k in scripts}
+    for _ in range(REPEATS):
+        for k, path in scripts.items():
+            walls[k].append(run_script(path)[0])
+    w = {k: statistics.median(v) for k, v in walls.items()}
+    noise = spread_s(*walls.values())
+    # Two independent slopes: N(R-1) statements more (once -> R) and N*R more (R -> 2R). Process
+    # start, opening and first use are in every script, so they cancel in both; what is left is
+    # the statements' own time, which must be well above the noise and the same in both slopes.
+    d_a, d_b = w["r"] - w["once"], w["2r"] - w["r"]
+    p_a, p_b = d_a / (n * (repeat - 1)), d_b / (n * repeat)
+    problem = None
+    if min(d_a, d_b) < SIGNAL_TO_NOISE * noise:
+        problem = (f"the extra statements' wall ({d_a * 1000:.1f} / {d_b * 1000:.1f} ms for R={repeat} "
+                   f"/ 2R) is not {SIGNAL_TO_NOISE:g}x the noise of a process wall "
+                   f"({noise * 1000:.1f} ms)")
+    elif abs(p_a - p_b) > AGREE * max(p_a, p_b):
+        problem = (f"the two slopes disagree by more than {AGREE:.0%} ({p_a * 1000:.4f} ms from N to "
+                   f"N*R, {p_b * 1000:.4f} ms from N*R to N*2R)")
+    per_query = (w["2r"] - w["once"]) / (n * (2 * repeat - 1))
+    first_use = w["once"] - w["one"] - (n - 1) * per_query
+    return {"repeat": repeat, "problem": problem, "noise_ms": noise * 1000,
+            "per_query_ms": per_query * 1000, "slopes_ms": (p_a * 1000, p_b * 1000),
+            "first_use_ms": first_use * 1000,
+            "with_first_use_ms": (w["2r"] - w["one"]) / (2 * n * repeat - 1) * 1000,
+            "first_process_ms": w["one"] * 1000, "long_wall_s": w["2r"],
+            "total_s": sum(sum(v) for v in walls.values())}
+
+
 def query_set(name):
     template, answer = QUERY_SETS[name]
     statements = [template.format(a=a, b=b) for a, b in bench.pairs]
     n = len(statements)
     tmp = bench.tmpdir()
-    one = script(statements[:1], os.path.join(tmp, f"{name}-1.sgq"))
     once = script(statements, os.path.join(tmp, f"{name}-n.sgq"))
-    twice = script(statements * 2, os.path.join(tmp, f"{name}-2n.sgq"))
+    # Peak RSS and the in-process --timing figures come from one fixed script of N*RSS_R
+    # statements, so that they do not depend on the R the measurement ended with.
+    fixed = script(statements * RSS_R, os.path.join(tmp, f"{name}-fixed.sgq"))
 
-    # First pass: the answers, and a rough per-query time to choose R.
+    # First pass: the answers, and a rough per-query time to choose R (only a starting point:
+    # one difference of two process walls, which can be anything at all when first use is large).
     wall_n, out, _ = run_script(once, keep_output=True)
     lines = out.splitlines()
     if len(lines) != n:
         raise SystemExit(f"{name}: expected {n} JSON lines, got {len(lines)}")
     answers = [answer(json.loads(line)) for line in lines]
-    wall_2n, _, _ = run_script(twice)
-    rough = max((wall_2n - wall_n) / n, 1e-6)
-    repeat = max(2, min(MAX_R, int(TARGET_S / (rough * n))))
-    many = script(statements * repeat, os.path.join(tmp, f"{name}-r.sgq"))
+    # A first slope, from N*MIN_R statements against N (medians of 3 each), only to choose R.
+    calibrate = script(statements * MIN_R, os.path.join(tmp, f"{name}-calibrate.sgq"))
+    w_n = statistics.median(run_script(once)[0] for _ in range(3))
+    w_c = statistics.median(run_script(calibrate)[0] for _ in range(3))
+    rough = max((w_c - w_n) / (n * (MIN_R - 1)), 1e-7)
+    repeat = max(MIN_R, min(MAX_R, int(TARGET_S / (2 * rough * n))))
 
-    estimates, first_use, with_first_use, walls_1, walls_r = [], [], [], [], []
-    for _ in range(REPEATS):
-        w1, _, _ = run_script(one)
-        wn, _, _ = run_script(once)
-        wr, _, _ = run_script(many)
-        per_query = (wr - wn) / (n * (repeat - 1))
-        estimates.append(per_query)
-        first_use.append(wn - w1 - (n - 1) * per_query)
-        with_first_use.append((wr - w1) / (n * repeat - 1))
-        walls_1.append(w1)
-        walls_r.append(wr)
-    per_query_ms = statistics.median(estimates) * 1000
-    _, _, in_process = run_script(many, timing=True)
-    peak_rss_kb(["--db", db, "--format", "json", "run", many], "query")
+    # Measure; while the figure cannot be told from the noise, double R, as long as the longest
+    # script stays within MAX_SCRIPT_S. A figure still not measurable is reported as such.
+    tried = []
+    while True:
+        m = measure(name, statements, repeat, tmp)
+        tried.append(m)
+        if m["problem"] is None or 2 * repeat > MAX_R or 2 * m["long_wall_s"] > MAX_SCRIPT_S:
+            break
+        repeat *= 2
+    measurable = m["problem"] is None
+    fu_ok = measurable and abs(m["first_use_ms"]) >= FIRST_USE_SIGMAS * m["noise_ms"]
+
+    _, _, in_process = run_script(fixed, timing=True)
+    peak_rss_kb(["--db", db, "--format", "json", "run", fixed], "query")
     bench.answers["results"].setdefault("skillgraph", {})[ANSWER_KEY.get(name, name)] = answers
     if name == "gap":
         own, peers = expected_gaps()
@@ -233,20 +307,39 @@ def query_set(name):
                    agree=sum(x == y for x, y in zip(answers, own)), of=len(own),
                    pairs_where_peer_definition_differs=sum(x != y for x, y in zip(own, peers)))
     ms = sorted(in_process)
-    bench.emit(name, n=n, mean_ms=round(per_query_ms, 4),
+    if not measurable:
+        first_use_note = "not measured (the per-statement figure is not measurable)"
+    elif fu_ok and m["first_use_ms"] < 0:
+        first_use_note = (f"not measurable: negative beyond the noise ({m['first_use_ms']:.1f} ms, "
+                          f"noise {m['noise_ms']:.1f} ms)")
+        fu_ok = False
+    elif not fu_ok:
+        first_use_note = (f"below the noise of a process wall (|{m['first_use_ms']:.1f}| ms < "
+                          f"{FIRST_USE_SIGMAS:g} x {m['noise_ms']:.1f} ms)")
+    else:
+        first_use_note = None
+    bench.emit(name, n=n, mean_ms=round(m["per_query_ms"], 4) if measurable else None,
+               not_measurable=None if measurable else m["problem"],
                p50_ms=round(ms[len(ms) // 2], 4) if ms else None,
                p95_ms=round(ms[min(len(ms) - 1, int(len(ms) * 0.95))], 4) if ms else None,
                max_ms=round(ms[-1], 4) if ms else None,
                in_process_mean_ms=round(statistics.fmean(ms), 4) if ms else None,
-               total_s=round(sum(walls_r), 3), timeouts=0, truncated=False,
-               statements_per_run=n * repeat, runs=REPEATS,
-               estimates_ms=[round(e * 1000, 4) for e in estimates],
-               first_use_ms=round(statistics.median(first_use) * 1000, 2),
-               with_first_use_ms=round(statistics.median(with_first_use) * 1000, 4),
-               first_process_ms=round(statistics.median(walls_1) * 1000, 2),
-               how="(wall(N*R statements) - wall(N statements)) / (N*(R-1)), median of runs; "
-                   "first_use_ms = wall(N) - wall(1) - (N-1)*per-query; "
-                   "with_first_use_ms = (wall(N*R) - wall(1)) / (N*R - 1); "
+               total_s=round(sum(t["total_s"] for t in tried), 3), timeouts=0, truncated=False,
+               repeat=m["repeat"], statements_per_run=2 * n * m["repeat"], runs=REPEATS,
+               tried=[{"R": t["repeat"], "problem": t["problem"],
+                       "slopes_ms": [round(x, 5) for x in t["slopes_ms"]],
+                       "noise_ms": round(t["noise_ms"], 2)} for t in tried],
+               noise_ms=round(m["noise_ms"], 2),
+               first_use_ms=round(m["first_use_ms"], 2) if fu_ok else None,
+               first_use_note=first_use_note,
+               with_first_use_ms=round(m["with_first_use_ms"], 4) if measurable else None,
+               first_process_ms=round(m["first_process_ms"], 2),
+               how="(wall(N*2R statements) - wall(N statements)) / (N*(2R-1)), medians of runs; "
+                   "printed only if wall(N*R)-wall(N) and wall(N*2R)-wall(N*R) are each "
+                   f">= {SIGNAL_TO_NOISE:g}x the noise of a process wall and their per-statement "
+                   f"slopes agree within {AGREE:.0%}; first_use_ms = wall(N) - wall(1) - "
+                   f"(N-1)*per-query, printed only if >= {FIRST_USE_SIGMAS:g}x the noise; "
+                   "with_first_use_ms = (wall(N*2R) - wall(1)) / (N*2R - 1); "
                    "p50/p95/max from a --timing run")
 
 
