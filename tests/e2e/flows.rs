@@ -38,7 +38,15 @@ pub struct Flow {
 /// The flows, each with its pristine database and states, worked out by running the flow's
 /// steps one at a time without tracing.
 pub fn all() -> Vec<Flow> {
-    vec![create(), read(), write(), script(), import(), fold()]
+    vec![
+        create(),
+        read(),
+        recover(),
+        write(),
+        script(),
+        import(),
+        fold(),
+    ]
 }
 
 /// The first write to a path with no database: creating it (sled's files, the first snapshot,
@@ -65,6 +73,23 @@ fn read() -> Flow {
     let states = steps(&pristine, &[]);
     Flow {
         name: "read",
+        pristine,
+        args: args(&["query", "path DevOps -> SRE"]),
+        states,
+        ack: Ack::Nothing,
+    }
+}
+
+/// A read on a database whose read view is gone (one an older skillgraph wrote, or a crash
+/// while the first view was written): the reader takes the writer's lock and rebuilds it from
+/// sled, the one time a reader writes.
+fn recover() -> Flow {
+    let pristine = TestDb::new();
+    ok(pristine.run(&["query", "add skill \"Recover flow\""]));
+    std::fs::remove_file(pristine.path().join("skillgraph.view")).unwrap();
+    let states = steps(&pristine, &[]);
+    Flow {
+        name: "recover",
         pristine,
         args: args(&["query", "path DevOps -> SRE"]),
         states,
@@ -220,12 +245,16 @@ impl Flow {
         copy
     }
 
-    /// Checks the database a crash left: it opens, `check` passes, and it holds one of the
-    /// flow's states, at least the `acknowledged`-th. Returns the state's index.
+    /// Checks the database a crash left: a reader (which does not open sled) sees one of the
+    /// flow's states, at least the `acknowledged`-th; `check` (which does, and brings the read
+    /// view into step with it) passes; and a reader then sees that state or a later one (a
+    /// writer killed between committing to sled and publishing left a change readers see only
+    /// now, which was never acknowledged). Returns the last state's index.
     pub fn verify(&self, db: &TestDb, acknowledged: usize) -> Result<usize, String> {
         // A creation killed before it made the directory leaves nothing, which `check` does
         // not create; the export below does, and must give the state before.
         let nothing = !db.path().exists();
+        let seen_by_reader = self.state_seen(db, acknowledged)?;
         let check = db.run(&["check"]);
         if check.code != 0 && !nothing {
             return Err(format!(
@@ -233,6 +262,12 @@ impl Flow {
                 check.code, check.stdout, check.stderr
             ));
         }
+        let index = self.state_seen(db, seen_by_reader)?;
+        Ok(index)
+    }
+
+    /// The state an export shows, which must be at least the `at_least`-th.
+    fn state_seen(&self, db: &TestDb, at_least: usize) -> Result<usize, String> {
         let run = db.run(&["export", "--format", "json"]);
         if run.code != 0 {
             return Err(format!("export exits {}: {}", run.code, run.stderr));
@@ -242,9 +277,10 @@ impl Flow {
                 "the graph is none of the states before, between or after the steps".into(),
             );
         };
-        if index < acknowledged {
+        if index < at_least {
             return Err(format!(
-                "lost an acknowledged write: state {index} of {}, but {acknowledged} were acknowledged",
+                "lost an acknowledged write, or went back: state {index} of {}, but {at_least} \
+                 were acknowledged or seen",
                 self.states.len() - 1
             ));
         }

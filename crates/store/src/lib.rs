@@ -556,14 +556,6 @@ impl Store {
     fn fold(&mut self, graph: &Graph) -> Result<(), StoreError> {
         let w = self.writer.as_mut().expect("a fold holds the writer");
         let manifest = write_snapshot(w, &self.path, graph)?;
-        let header = ViewHeader {
-            generation: manifest.generation,
-            snapshot_bytes: manifest.bytes,
-            snapshot_crc: manifest.crc,
-            first_seq: 0,
-        };
-        view::write_whole(&self.path, &header, &[])
-            .map_err(|e| io_error(&self.path, &format!("write {VIEW_FILE}"), e))?;
         remove_stale_snapshot_files(&self.path, manifest.generation);
         let (folded, follow) = load_view(&self.path)?.ok_or_else(|| StoreError::Damaged {
             path: self.path.clone(),
@@ -572,6 +564,18 @@ impl Store {
         self.graph = folded;
         self.follow = follow;
         Ok(())
+    }
+}
+
+impl ViewHeader {
+    /// The header of a view of the snapshot `manifest` names, whose first entry is `first_seq`.
+    fn of(manifest: &Manifest, first_seq: u64) -> ViewHeader {
+        ViewHeader {
+            generation: manifest.generation,
+            snapshot_bytes: manifest.bytes,
+            snapshot_crc: manifest.crc,
+            first_seq,
+        }
     }
 }
 
@@ -624,15 +628,7 @@ impl Writer {
         if found != SCHEMA_VERSION {
             // An older schema keeps the snapshot in sled values: write it as a file (schema 4).
             let graph = sled_log.graph(&writer.db, path, found)?;
-            let manifest = write_snapshot(&mut writer, path, &graph)?;
-            let header = ViewHeader {
-                generation: manifest.generation,
-                snapshot_bytes: manifest.bytes,
-                snapshot_crc: manifest.crc,
-                first_seq: 0,
-            };
-            view::write_whole(path, &header, &[])
-                .map_err(|e| io_error(path, &format!("write {VIEW_FILE}"), e))?;
+            write_snapshot(&mut writer, path, &graph)?;
         } else {
             reconcile_view(path, &sled_log)?;
         }
@@ -676,8 +672,8 @@ impl Writer {
 }
 
 /// Writes `graph` as the new snapshot and drops the log: the file, durably, then one sled
-/// batch that names it, made durable whatever [`Commit`] says. The old snapshot file stays:
-/// the view still names it until the caller writes a new one.
+/// batch that names it, made durable whatever [`Commit`] says, then a new read view naming it.
+/// The old snapshot file stays for the caller to delete once readers can find the new one.
 fn write_snapshot(w: &mut Writer, path: &Path, graph: &Graph) -> Result<Manifest, StoreError> {
     let bytes = graph.to_snapshot();
     let manifest = Manifest {
@@ -704,6 +700,8 @@ fn write_snapshot(w: &mut Writer, path: &Path, graph: &Graph) -> Result<Manifest
     // The log starts again from 0 with each snapshot, as a process that opens sled then reads
     // it (an empty log).
     w.next_seq = 0;
+    view::write_whole(path, &ViewHeader::of(&manifest, 0), &[])
+        .map_err(|e| io_error(path, &format!("write {VIEW_FILE}"), e))?;
     Ok(manifest)
 }
 
@@ -777,15 +775,11 @@ impl SledLog {
 /// Makes the view agree with sled: appends what it lacks, or, when it names another snapshot
 /// or is damaged, writes it anew.
 fn reconcile_view(path: &Path, sled_log: &SledLog) -> Result<(), StoreError> {
-    let header = ViewHeader {
-        generation: sled_log.manifest.generation,
-        snapshot_bytes: sled_log.manifest.bytes,
-        snapshot_crc: sled_log.manifest.crc,
-        first_seq: sled_log
-            .entries
-            .first()
-            .map_or(sled_log.next_seq, |(s, _)| *s),
-    };
+    let first_seq = sled_log
+        .entries
+        .first()
+        .map_or(sled_log.next_seq, |(s, _)| *s);
+    let header = ViewHeader::of(&sled_log.manifest, first_seq);
     let io = |e: std::io::Error| io_error(path, &format!("write {VIEW_FILE}"), e);
     let current = match File::open(path.join(VIEW_FILE)) {
         Ok(mut file) => view::read(&mut file).map_err(io)?,
@@ -971,15 +965,7 @@ fn create_database(
         synced_blobs: Default::default(),
         _lock: lock,
     };
-    let manifest = write_snapshot(&mut writer, path, &seed())?;
-    let header = ViewHeader {
-        generation: manifest.generation,
-        snapshot_bytes: manifest.bytes,
-        snapshot_crc: manifest.crc,
-        first_seq: 0,
-    };
-    view::write_whole(path, &header, &[])
-        .map_err(|e| io_error(path, &format!("write {VIEW_FILE}"), e))?;
+    write_snapshot(&mut writer, path, &seed())?;
     // sled wrote `conf` without syncing it, and the files' names and the database directory's
     // own name are durable only once their directories are synced.
     let sync = |p: &Path| sync_path(p).map_err(|e| io_error(path, "sync a new database", e));
