@@ -61,7 +61,7 @@ with open(os.path.join(DATA, "nodes.csv")) as f:
 result = {"data": DATA}
 writes = {
     "add": lambda i: f'add skill "Bench skill {i}"',
-    "link": lambda i: f'link {first_role} requires "Bench skill {i}" {{ importance: 3 }}',
+    "link": lambda i: f'link {first_role} requires bench-skill-{i} {{ importance: 3 }}',
     "set": lambda i: f'set {first_role} category = "bench {i}"',
 }
 times = {}
