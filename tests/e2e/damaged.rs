@@ -103,6 +103,10 @@ fn damage_every_file(pristine: &TestDb, states: &[Stats]) -> Vec<String> {
         names.iter().any(|n| n.ends_with(".snapshot")),
         "no snapshot file: {names:?}"
     );
+    assert!(
+        names.iter().any(|n| n == "skillgraph.view"),
+        "no read view: {names:?}"
+    );
     let mut outcomes = Vec::new();
     for name in &names {
         for damage in DAMAGES {
