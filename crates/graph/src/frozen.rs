@@ -880,13 +880,21 @@ impl Frozen {
     /// A node's labels, each lower-cased form once (the first label that has it).
     fn distinct_labels(&self, ix: NodeIndex) -> Vec<u32> {
         let count = 1 + self.aliases(ix).len() as u32;
+        if count == 1 {
+            return vec![0];
+        }
+        // By hash first: an ESCO skill has dozens of alternative labels, and comparing each
+        // with every earlier one was most of the time of building the label table.
+        let mut seen: HashMap<u64, Vec<u32>, FxBuildHasher> = HashMap::default();
         let mut out: Vec<u32> = Vec::with_capacity(count as usize);
         for k in 0..count {
             let label = self.label(ix, k);
-            if !out
+            let same_hash = seen.entry(hash_lowercase(label)).or_default();
+            if !same_hash
                 .iter()
                 .any(|&j| cmp_ignoring_case(self.label(ix, j), label).is_eq())
             {
+                same_hash.push(k);
                 out.push(k);
             }
         }
