@@ -587,16 +587,12 @@ impl Graph {
     }
 
     pub fn node_indices(&self) -> impl Iterator<Item = NodeIndex> + '_ {
-        let base_bound = self.base.node_bound();
-        let overlay = &self.overlay.nodes;
-        let base = self
-            .base
-            .node_indices()
-            .filter(move |ix| overlay.is_empty() || !matches!(overlay.get(ix), Some(None)));
-        let added = (base_bound..self.node_bound())
-            .map(NodeIndex::new)
-            .filter(move |ix| matches!(overlay.get(ix), Some(Some(_))));
-        base.chain(added)
+        live_indices(
+            self.base.node_indices(),
+            self.base.node_bound()..self.node_bound(),
+            NodeIndex::new,
+            &self.overlay.nodes,
+        )
     }
 
     /// Nodes of one kind, sorted by name (then id) so every listing is deterministic.
@@ -780,16 +776,12 @@ impl Graph {
     }
 
     pub fn edge_indices(&self) -> impl Iterator<Item = EdgeIndex> + '_ {
-        let base_bound = self.base.edge_bound();
-        let overlay = &self.overlay.edges;
-        let base = self
-            .base
-            .edge_indices()
-            .filter(move |e| overlay.is_empty() || !matches!(overlay.get(e), Some(None)));
-        let added = (base_bound..self.edge_bound())
-            .map(EdgeIndex::new)
-            .filter(move |e| matches!(overlay.get(e), Some(Some(_))));
-        base.chain(added)
+        live_indices(
+            self.base.edge_indices(),
+            self.base.edge_bound()..self.edge_bound(),
+            EdgeIndex::new,
+            &self.overlay.edges,
+        )
     }
 
     /// The edges of one kind leaving `from`, as (edge, target).
@@ -860,6 +852,24 @@ impl Graph {
     pub fn count_edges(&self, kind: EdgeKind) -> usize {
         (self.base.count_edges(kind) as isize + self.overlay.kind_delta[kind as usize]) as usize
     }
+}
+
+/// The indices in use: the base's less those the overlay removed, then those the overlay
+/// added past the base (`added`), in index order.
+fn live_indices<'g, I, V>(
+    base: impl Iterator<Item = I> + 'g,
+    added: std::ops::Range<usize>,
+    index: fn(usize) -> I,
+    overlay: &'g HashMap<I, Option<V>, FxBuildHasher>,
+) -> impl Iterator<Item = I> + 'g
+where
+    I: Copy + Eq + std::hash::Hash + 'g,
+{
+    let kept = base.filter(move |i| overlay.is_empty() || !matches!(overlay.get(i), Some(None)));
+    let added = added
+        .map(index)
+        .filter(move |i| matches!(overlay.get(i), Some(Some(_))));
+    kept.chain(added)
 }
 
 /// Compares as `a.to_lowercase().cmp(&b.to_lowercase())` does, without allocating when both

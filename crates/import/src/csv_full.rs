@@ -286,15 +286,7 @@ fn optional(cell: &str) -> Option<String> {
 pub(crate) fn load(dir: &Path) -> Result<Graph, DataErrors> {
     let mut errors = Errors::new();
     let mut graph = Graph::new();
-    let dir_source = Source {
-        key: format!("csv:{}", dir.display()),
-        title: format!("CSV import of {}", dir.display()),
-        url: None,
-        author: None,
-        publisher: None,
-        date: None,
-        licence: None,
-    };
+    let dir_source = crate::csv_import::directory_source(dir);
     let mut record = csv::StringRecord::new();
 
     // sources.csv

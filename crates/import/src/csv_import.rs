@@ -87,15 +87,7 @@ fn load_bulk_dir(dir: &Path) -> Result<Graph, DataErrors> {
         unlisted: 0,
     };
     let mut sources_graph = Graph::new();
-    let source = sources_graph.add_source(Source {
-        key: format!("csv:{}", dir.display()),
-        title: format!("CSV import of {}", dir.display()),
-        url: None,
-        author: None,
-        publisher: None,
-        date: None,
-        licence: None,
-    });
+    let source = sources_graph.add_source(directory_source(dir));
 
     let mut reader = match open_csv(&nodes_path, &["id", "kind", "name"]) {
         Ok(r) => r,
@@ -383,4 +375,17 @@ pub(crate) fn csv_error(file: &str, e: &csv::Error) -> DataError {
         _ => e.to_string(),
     };
     DataError::at_line(file, line, message)
+}
+
+/// The source of the rows of a CSV directory that name none: the directory itself.
+pub(crate) fn directory_source(dir: &Path) -> Source {
+    Source {
+        key: format!("csv:{}", dir.display()),
+        title: format!("CSV import of {}", dir.display()),
+        url: None,
+        author: None,
+        publisher: None,
+        date: None,
+        licence: None,
+    }
 }
