@@ -42,8 +42,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::adjacency::Adjacency;
 use crate::fxhash::{hash_lowercase, hash_str, FxBuildHasher};
-use crate::graph::cmp_ignoring_case;
 use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, SourceId, Value};
+use crate::text::cmp_ignoring_case;
 
 const MAGIC: &[u8; 4] = b"SGB1";
 const HOLE: u8 = 0xff;

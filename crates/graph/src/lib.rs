@@ -17,6 +17,7 @@ mod overlay;
 pub mod profile;
 pub mod resolve;
 pub mod schema;
+mod text;
 
 pub use adjacency::Link;
 pub use change::{Change, ChangeError};
@@ -31,3 +32,4 @@ pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 pub use petgraph::Direction;
 pub use profile::{Profile, ProfileEntry, SkillState, DEFAULT_LEVEL};
 pub use resolve::{ResolveError, Suggestion};
+pub use text::cmp_ignoring_case;

@@ -464,7 +464,7 @@ proptest! {
         b in "[aAzZ Σσςßİi1é]{0,6}",
     ) {
         prop_assert_eq!(
-            skillgraph_graph::graph::cmp_ignoring_case(&a, &b),
+            skillgraph_graph::cmp_ignoring_case(&a, &b),
             a.to_lowercase().cmp(&b.to_lowercase())
         );
     }

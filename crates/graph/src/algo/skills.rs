@@ -9,8 +9,9 @@ use petgraph::Direction;
 
 use super::effort::{profile_level, LEVEL_THRESHOLD};
 use crate::fxhash::FxBuildHasher;
-use crate::graph::{cmp_ignoring_case, Graph};
+use crate::graph::Graph;
 use crate::model::{EdgeKind, Node, NodeKind};
+use crate::text::cmp_ignoring_case;
 
 /// Where a person starts from, for [`held_skills`].
 #[derive(Debug, Clone, PartialEq, Eq)]

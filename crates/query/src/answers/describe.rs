@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use skillgraph_graph::algo::{Interrupt, Interrupted};
-use skillgraph_graph::graph::cmp_ignoring_case;
+use skillgraph_graph::cmp_ignoring_case;
 use skillgraph_graph::{
     EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind, Value, FIELD_SOURCES,
 };
