@@ -10,12 +10,15 @@ use skillgraph_query::result::{Cell, ResultTable, TableKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// A table fitted to the terminal (the default).
     Table,
+    /// One object per statement: its title, summary, columns and rows.
     Json,
+    /// The table of one statement (a run of several is refused).
     Csv,
     /// The picture of a path, plan or subgraph as Graphviz DOT.
     Dot,
-    /// The picture as a fenced Mermaid flowchart for Markdown.
+    /// The picture as a Mermaid flowchart, as `mmdc` reads it (no Markdown fence).
     Mermaid,
 }
 
