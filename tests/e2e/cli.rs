@@ -12,7 +12,7 @@ fn fresh_database_is_seeded_with_the_curated_graph() {
         "{}",
         run.stderr
     );
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let rows = crate::support::json_rows(&run.stdout);
     let count = |what: &str| {
         rows.iter()
             .find(|r| r["what"] == what)
@@ -292,8 +292,7 @@ fn csv_files_import_as_their_directory() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     // Node and edge counts per kind (a CSV import has one source: the files).
     let stats = |d: &TestDb| -> Vec<serde_json::Value> {
-        let rows: Vec<serde_json::Value> =
-            serde_json::from_str(&d.run(&["stats", "--format", "json"]).stdout).unwrap();
+        let rows = crate::support::json_rows(&d.run(&["stats", "--format", "json"]).stdout);
         rows.into_iter()
             .filter(|r| {
                 let what = r["what"].as_str().unwrap_or_default();

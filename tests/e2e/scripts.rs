@@ -49,7 +49,7 @@ fn statements_come_from_stdin_when_it_is_not_a_terminal() {
     let db = TestDb::new();
     let run = db.run_stdin(&["--format", "json"], "path DevOps -> SRE\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let rows: Vec<serde_json::Value> = serde_json::from_str(run.stdout.trim()).unwrap();
+    let rows = crate::support::json_rows(run.stdout.trim());
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["to"], "Site Reliability Engineer");
 }
@@ -63,7 +63,7 @@ fn run_dash_reads_standard_input() {
         "path DevOps -> SRE\nshow Kubernetess\n",
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let rows: Vec<serde_json::Value> = serde_json::from_str(run.stdout.trim()).unwrap();
+    let rows = crate::support::json_rows(run.stdout.trim());
     assert_eq!(rows[0]["to"], "Site Reliability Engineer");
     assert!(run.stderr.contains("<stdin>:2:"), "{}", run.stderr);
 }
@@ -76,13 +76,63 @@ fn several_statements_give_json_lines() {
         "skills of SRE; tools of SRE\nroles\n",
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{}", run.stdout);
-    for line in lines {
-        assert!(serde_json::from_str::<serde_json::Value>(line)
-            .unwrap()
-            .is_array());
+    let answers = crate::support::json_answers(&run.stdout);
+    let titles: Vec<&str> = answers
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "skills Site Reliability Engineer requires",
+            "tools Site Reliability Engineer uses",
+            "12 roles"
+        ]
+    );
+    for answer in &answers {
+        assert!(answer["rows"].as_array().is_some_and(|r| !r.is_empty()));
     }
+}
+
+/// In JSON an answer is one object: the title and summary a table shows above itself, as
+/// data, beside its columns and rows (`null` where there is no summary).
+#[test]
+fn json_carries_the_title_and_summary_as_data() {
+    let db = TestDb::new();
+    let run = db.run(&[
+        "query",
+        "gap DevOps -> SRE min importance 5",
+        "path DevOps -> SRE",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let table = db.run(&["query", "gap DevOps -> SRE min importance 5"]);
+    assert!(
+        table
+            .stdout
+            .starts_with("gap DevOps engineer → Site Reliability Engineer: 6 skills, 127 hours\n"),
+        "{}",
+        table.stdout
+    );
+    let answers = crate::support::json_answers(&run.stdout);
+    let gap = &answers[0];
+    let keys: Vec<&String> = gap.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["columns", "rows", "summary", "title"]);
+    assert!(run.stdout.starts_with(r#"{"title":"gap"#), "{}", run.stdout);
+    assert_eq!(
+        gap["title"],
+        "gap DevOps engineer → Site Reliability Engineer"
+    );
+    assert_eq!(gap["summary"], "6 skills, 127 hours");
+    assert_eq!(gap["rows"].as_array().unwrap().len(), 6);
+    assert_eq!(gap["columns"][0], "skill");
+    let path = &answers[1];
+    assert_eq!(
+        path["title"],
+        "DevOps engineer → Site Reliability Engineer (1 move)"
+    );
+    assert!(path["summary"].is_null());
 }
 
 #[test]
