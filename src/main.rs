@@ -125,24 +125,22 @@ fn main() -> ExitCode {
         Some(Command::Check { .. }) => commands::check(&db_path, access, format),
         Some(Command::Validate { paths, .. }) => commands::validate(&paths, format),
         Some(Command::Query { statements, .. }) => with_engine(&db_path, run_options, |engine| {
-            let mut outcome = Outcome::Ok;
-            for (i, statement) in statements.iter().enumerate() {
-                let name = if statements.len() == 1 {
-                    "query".to_string()
-                } else {
-                    format!("query {}", i + 1)
-                };
-                if engine.run_script(&name, statement) == Outcome::Failed {
-                    outcome = Outcome::Failed;
-                    if !engine.continue_on_error {
-                        break;
-                    }
-                }
-            }
-            outcome_code(outcome)
+            let scripts: Vec<(String, String)> = statements
+                .iter()
+                .enumerate()
+                .map(|(i, statement)| {
+                    let name = if statements.len() == 1 {
+                        "query".to_string()
+                    } else {
+                        format!("query {}", i + 1)
+                    };
+                    (name, statement.clone())
+                })
+                .collect();
+            run_scripts(engine, &scripts)
         }),
         Some(Command::Run { files, .. }) => with_engine(&db_path, script_options, |engine| {
-            let mut outcome = Outcome::Ok;
+            let mut scripts = Vec::new();
             for file in &files {
                 // `-` is standard input, as for most tools that read files.
                 let (label, read) = if file.as_os_str() == "-" {
@@ -152,21 +150,15 @@ fn main() -> ExitCode {
                 } else {
                     (file.display().to_string(), std::fs::read_to_string(file))
                 };
-                let text = match read {
-                    Ok(t) => t,
+                match read {
+                    Ok(text) => scripts.push((label, text)),
                     Err(e) => {
                         eprintln!("error: cannot read {label}: {e}");
                         return EXIT_USAGE_OR_IO;
                     }
-                };
-                if engine.run_script(&label, &text) == Outcome::Failed {
-                    outcome = Outcome::Failed;
-                    if !engine.continue_on_error {
-                        break;
-                    }
                 }
             }
-            outcome_code(outcome)
+            run_scripts(engine, &scripts)
         }),
         None if std::io::stdin().is_terminal() => {
             let label = db_path.display().to_string();
@@ -178,7 +170,7 @@ fn main() -> ExitCode {
                 eprintln!("error: cannot read standard input: {e}");
                 return EXIT_USAGE_OR_IO;
             }
-            outcome_code(engine.run_script("<stdin>", &text))
+            run_scripts(engine, &[("<stdin>".to_string(), text)])
         }),
     };
     ExitCode::from(code)
@@ -193,6 +185,38 @@ struct RunOptions {
     /// `render`), or all at the end (`run`, standard input).
     commit: Commit,
     access: db::Access,
+}
+
+/// Runs scripts (label, text) in turn in one session; the first that fails stops the rest
+/// unless `--continue-on-error`. In CSV, scripts whose statements would write more than one
+/// table are refused before any statement runs: tables with different headers, run together,
+/// are no CSV a program can read.
+fn run_scripts(engine: &mut Engine, scripts: &[(String, String)]) -> u8 {
+    let tables = engine::csv_tables(scripts, engine.format);
+    if tables.len() > 1 {
+        const NAMED: usize = 5;
+        let more = match tables.len().saturating_sub(NAMED) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        eprintln!(
+            "error: CSV holds one table, and {} statements here answer with one each: {}{more}; \
+             run them one at a time, or use `--format json` (one object per statement, a line each)",
+            tables.len(),
+            tables[..tables.len().min(NAMED)].join(", ")
+        );
+        return EXIT_USAGE_OR_IO;
+    }
+    let mut outcome = Outcome::Ok;
+    for (label, text) in scripts {
+        if engine.run_script(label, text) == Outcome::Failed {
+            outcome = Outcome::Failed;
+            if !engine.continue_on_error {
+                break;
+            }
+        }
+    }
+    outcome_code(outcome)
 }
 
 fn outcome_code(outcome: Outcome) -> u8 {

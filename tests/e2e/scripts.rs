@@ -298,3 +298,57 @@ fn dot_commands_work_in_scripts() {
         run.stderr
     );
 }
+
+/// CSV holds one table: a run whose statements would write several (tables with different
+/// headers, run together) is refused before any statement runs, naming them; reports (`let`,
+/// writes) go to standard error and do not count, and `.format` lines are followed.
+#[test]
+fn several_tables_in_csv_are_refused_before_anything_runs() {
+    let db = TestDb::new();
+    let run = db.run(&[
+        "query",
+        "add skill Refused",
+        "skills of SRE; tools of SRE",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "CSV holds one table, and 2 statements here answer with one each: \
+             `skills of SRE` (query 2:1:1), `tools of SRE` (query 2:1:16)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--format json"), "{}", run.stderr);
+    assert_eq!(db.run(&["query", "show Refused"]).code, 1, "nothing ran");
+    // The same from a file, from standard input, and with `.format csv` in the script.
+    let script = db.dir().join("two.sgq");
+    std::fs::write(&script, "roles\nskills of SRE\n").unwrap();
+    let run = db.run(&["run", "--format", "csv", script.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("two.sgq:2:1"), "{}", run.stderr);
+    let run = db.run_stdin(&[], ".format csv\nroles\nskills of SRE\n");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`roles` (<stdin>:2:1)"),
+        "{}",
+        run.stderr
+    );
+    // One table, with reports around it, is CSV; a table before `.format csv` is not CSV.
+    for (args, input) in [
+        (
+            &["--format", "csv"][..],
+            "let me = [Linux]\nadd skill Kept\nlearn $me -> SRE\n",
+        ),
+        (&[][..], "roles\n.format csv\nskills of SRE\n"),
+    ] {
+        let run = db.run_stdin(args, input);
+        assert_eq!(run.code, 0, "{input}: {}", run.stderr);
+        let header = |l: &str| l.starts_with("step,") || l.starts_with("skill,");
+        assert!(run.stdout.lines().any(header), "{}", run.stdout);
+    }
+    assert_eq!(db.run(&["query", "show Kept"]).code, 0);
+}
