@@ -219,8 +219,8 @@ pub fn statement_pieces(source: &str) -> Vec<(usize, &str)> {
 }
 
 /// The statements of `scripts` (label, text) that would each write a table in CSV, named with
-/// where they are (`` `skills of SRE` (query 1:1) ``), following `.format` lines as the run
-/// will. CSV holds one table, so the front ends refuse a run of more than one before any
+/// where they are (`` `skills of SRE` (query 1:1:1) ``), following `.format` and `.quit` lines
+/// as the run will. CSV holds one table, so the front ends refuse a run of more than one before any
 /// statement runs; reports (`let`, writes) go to standard error and do not count, and neither
 /// does a piece that does not parse (the run reports it).
 pub fn csv_tables(scripts: &[(String, String)], mut format: Format) -> Vec<String> {
@@ -228,6 +228,10 @@ pub fn csv_tables(scripts: &[(String, String)], mut format: Format) -> Vec<Strin
     for (label, source) in scripts {
         for (offset, piece) in statement_pieces(source) {
             let line = piece.trim();
+            // `.quit` ends the script, as `run_script` does.
+            if matches!(line.split_whitespace().next(), Some(".quit" | ".exit")) {
+                break;
+            }
             if let Some(arg) = line.strip_prefix(".format") {
                 if let Some(f) = Format::parse(arg.trim()) {
                     format = f;
