@@ -194,8 +194,11 @@ pub struct StatementFlags {
 
 #[derive(Args)]
 pub struct DbFlag {
-    /// The database directory (by default …/skillgraph/graph.sgdb in the XDG data directory).
-    #[arg(long, env = "SKILLGRAPH_DB", value_name = "PATH")]
+    /// The database directory (by default $SKILLGRAPH_DB, else …/skillgraph/graph.sgdb in the
+    /// XDG data directory).
+    // SKILLGRAPH_DB is read in `Cli::settings`, not by clap: clap would fill in the
+    // subcommand's `--db` from it, over a `--db` written before the subcommand.
+    #[arg(long, value_name = "PATH")]
     db: Option<PathBuf>,
 }
 
@@ -589,7 +592,14 @@ impl Cli {
             (Some(text), Formats::Export) => (Format::Table, parse_format(text, name)?),
         };
         Ok(Settings {
-            db_path: given.db.unwrap_or_else(db::default_path),
+            db_path: given
+                .db
+                .or_else(|| {
+                    std::env::var_os("SKILLGRAPH_DB")
+                        .filter(|v| !v.is_empty())
+                        .map(PathBuf::from)
+                })
+                .unwrap_or_else(db::default_path),
             format,
             export_format,
             continue_on_error: given.continue_on_error,
