@@ -61,7 +61,7 @@ def main():
                              check=True, capture_output=True, text=True).stdout
         seconds = time.monotonic() - started
 
-    answers = [json.loads(line) for line in out.splitlines() if line.strip()]
+    answers = [json.loads(line)["rows"] for line in out.splitlines() if line.strip()]
     if len(answers) != len(rated):
         sys.exit(f"expected {len(rated)} answers, got {len(answers)}")
     recalls, related_shares = [], []

@@ -278,7 +278,7 @@ def query_set(name):
     lines = out.splitlines()
     if len(lines) != n:
         raise SystemExit(f"{name}: expected {n} JSON lines, got {len(lines)}")
-    answers = [answer(json.loads(line)) for line in lines]
+    answers = [answer(json.loads(line)["rows"]) for line in lines]
     # A first slope, from N*MIN_R statements against N (medians of 3 each), only to choose R.
     calibrate = script(statements * MIN_R, os.path.join(tmp, f"{name}-calibrate.sgq"))
     w_n = statistics.median(run_script(once)[0] for _ in range(3))
@@ -356,7 +356,7 @@ walls, answer = [], None
 for _ in range(REOPEN_RUNS):
     wall, out, _ = run(["--db", db, "--format", "json", "query", f"skills of {first_role}"])
     walls.append(wall)
-    answer = skills_answer(json.loads(out))
+    answer = skills_answer(json.loads(out)["rows"])
 ok = answer == bench.answers["results"]["skillgraph"]["required"][0]
 peak_rss_kb(["--db", db, "--format", "json", "query", f"skills of {first_role}"], "query")
 bench.emit("reopen", seconds=round(statistics.median(walls), 4),

@@ -8,8 +8,9 @@ use skillgraph_import::{export, interop};
 
 use skillgraph_query::result::{Cell, ResultTable};
 
+use crate::cli::ExportFormat;
 use crate::output::{self, Format};
-use crate::{db, ExportFormat, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE_OR_IO};
+use crate::{db, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE_OR_IO};
 
 /// What `skillgraph import` reads.
 pub struct ImportSources {

@@ -217,3 +217,46 @@ fn capped(mut table: ResultTable, cap: Option<usize>, format: Format) -> ResultT
 pub fn statement_pieces(source: &str) -> Vec<(usize, &str)> {
     parser::split_pieces(source)
 }
+
+/// The statements of `scripts` (label, text) that would each write a table in CSV, named with
+/// where they are (`` `skills of SRE` (query 1:1:1) ``), following `.format` and `.quit` lines
+/// as the run will. CSV holds one table, so the front ends refuse a run of more than one before any
+/// statement runs; reports (`let`, writes) go to standard error and do not count, and neither
+/// does a piece that does not parse (the run reports it).
+pub fn csv_tables(scripts: &[(String, String)], mut format: Format) -> Vec<String> {
+    let mut tables = Vec::new();
+    for (label, source) in scripts {
+        // Most runs are not CSV: no second pass over their scripts.
+        if format != Format::Csv && !source.contains(".format") {
+            continue;
+        }
+        for (offset, piece) in statement_pieces(source) {
+            let line = piece.trim();
+            // `.quit` ends the script, as `run_script` does.
+            if matches!(line.split_whitespace().next(), Some(".quit" | ".exit")) {
+                break;
+            }
+            if let Some(arg) = line.strip_prefix(".format") {
+                if let Some(f) = Format::parse(arg.trim()) {
+                    format = f;
+                }
+                continue;
+            }
+            if format != Format::Csv || line.starts_with('.') {
+                continue;
+            }
+            let Ok(script) = parser::parse(piece) else {
+                continue;
+            };
+            for statement in script.statements.iter().filter(|s| !s.kind.is_report()) {
+                let start = offset + statement.span.start;
+                let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+                let line = source[..start].matches('\n').count() + 1;
+                let column = source[line_start..start].chars().count() + 1;
+                let text = &piece[statement.span.start..statement.span.end];
+                tables.push(format!("`{text}` ({label}:{line}:{column})"));
+            }
+        }
+    }
+    tables
+}

@@ -2,6 +2,7 @@
 //! (REPL, script runner, one-shot query, import/export), and maps failures to exit codes.
 //! It is the only place that prints.
 
+mod cli;
 mod commands;
 mod db;
 mod dot;
@@ -13,8 +14,6 @@ mod picture;
 mod render;
 mod repl;
 
-use std::path::PathBuf;
-
 /// Answering a statement allocates many small strings and vectors; with mimalloc a script of
 /// `gap` or `skills of` statements at a million edges runs ~20% faster than with the system
 /// allocator. Transparent huge pages are off for it (`no_thp`): with them, its arenas were faulted
@@ -25,7 +24,8 @@ use std::process::ExitCode;
 
 use std::io::{IsTerminal, Read};
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser};
+use cli::{Cli, Command};
 use engine::{Engine, Outcome};
 use output::Format;
 use skillgraph_store::Commit;
@@ -34,184 +34,6 @@ use skillgraph_store::Commit;
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_QUERY_FAILED: u8 = 1;
 pub const EXIT_USAGE_OR_IO: u8 = 2;
-
-#[derive(Parser)]
-#[command(
-    name = "skillgraph",
-    version,
-    about = "Answer career questions from a knowledge graph of roles, skills, tools and career moves",
-    after_help = "With no command, skillgraph opens an interactive shell.\n\n\
-Exit codes: 0 ok, 1 a query or data check failed, 2 usage or I/O error (including a locked or damaged database).\n\
-The database defaults to the XDG data directory (…/skillgraph/graph.sgdb); override with --db or SKILLGRAPH_DB.\n\
-On first use it is created and seeded with the built-in DevOps/SRE graph."
-)]
-struct Cli {
-    /// The database directory.
-    #[arg(long, global = true, env = "SKILLGRAPH_DB", value_name = "PATH")]
-    db: Option<PathBuf>,
-
-    /// Output format: table (default), json or csv for results, or dot or mermaid for the
-    /// picture of a path, plan or subgraph; toml (default), json, csv, cypher, graphml, kuzu or
-    /// neo4j-csv for `export`.
-    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
-    format: Option<FormatArg>,
-
-    /// With `run` or standard input: keep going after a failed statement (the exit code is
-    /// still 1 if any failed).
-    #[arg(long, global = true)]
-    continue_on_error: bool,
-
-    /// Print each statement's parse and run time on standard error (as `.timing on` does in
-    /// the shell).
-    #[arg(long, global = true)]
-    timing: bool,
-
-    /// When to colour output and diagnostics: auto (on a terminal, unless NO_COLOR is set),
-    /// always, or never.
-    #[arg(
-        long,
-        global = true,
-        value_enum,
-        default_value = "auto",
-        value_name = "WHEN"
-    )]
-    color: output::ColorChoice,
-
-    /// Refuse every change to the database (statements that write, imports); reading needs
-    /// no lock, so this is for being sure, not for getting in beside a writer.
-    #[arg(long, global = true)]
-    read_only: bool,
-
-    /// How long a write waits for another process's write to finish before giving up.
-    #[arg(
-        long,
-        global = true,
-        default_value = "10",
-        value_name = "SECONDS",
-        value_parser = parse_seconds
-    )]
-    lock_timeout: std::time::Duration,
-
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Import graphdata TOML files or directories, a JSON export (`graph.json`), or a CSV
-    /// directory (nodes.csv + edges.csv, and the sources.csv and profiles.csv of a CSV export).
-    /// All or nothing: any error and nothing is written. By default an id the database already
-    /// has is an error; `--merge` updates those nodes and adds the rest.
-    ///
-    /// `--onet DIR` reads the O*NET text database (e.g. db_29_3_text), `--esco DIR` the ESCO
-    /// CSV files; their ids are namespaced (`onet:…`, `esco:…`) so datasets live side by side.
-    Import {
-        #[arg(required_unless_present_any = ["onet", "esco"])]
-        paths: Vec<PathBuf>,
-        /// An O*NET database directory (tab-separated text files).
-        #[arg(long, value_name = "DIR")]
-        onet: Option<PathBuf>,
-        /// An ESCO classification directory (CSV files).
-        #[arg(long, value_name = "DIR")]
-        esco: Option<PathBuf>,
-        /// Replace the whole graph instead of adding to it.
-        #[arg(long, conflicts_with = "merge")]
-        replace: bool,
-        /// Update the nodes whose ids the database has (and edges stated by the same source)
-        /// to what the files say, and add the rest, in one atomic step; prints what changed.
-        #[arg(long)]
-        merge: bool,
-        /// List every warning of the report (by default one line per kind of warning, with
-        /// its count and first locations).
-        #[arg(long)]
-        verbose: bool,
-    },
-    /// Write the graph out: `--format toml` (the default), `json` or `csv` (sources.csv,
-    /// nodes.csv, edges.csv, profiles.csv; needs `--out`), each of which imports back to the
-    /// same graph; `cypher` (Neo4j/Memgraph/FalkorDB statements), `graphml` (Gephi, yEd,
-    /// networkx), or for bulk loaders `kuzu` (Kùzu/LadybugDB COPY FROM) and `neo4j-csv`
-    /// (neo4j-admin database import), which need `--out` too.
-    Export {
-        /// Directory to write into; without it, the graph goes to standard output.
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-    },
-    /// Run statements given on the command line, e.g. `skillgraph query 'path DevOps -> SRE'`.
-    Query {
-        #[arg(required = true, value_name = "STATEMENT")]
-        statements: Vec<String>,
-    },
-    /// Draw the answer of a path, plan or subgraph statement as SVG, e.g.
-    /// `skillgraph render 'learn DevOps -> SRE' -o plan.svg`. Several statements run in one
-    /// session (`'let me = [Linux, Git]' 'learn $me -> SRE'`); the last one is drawn.
-    Render {
-        #[arg(required = true, value_name = "STATEMENT")]
-        statements: Vec<String>,
-        /// The SVG file to write; without it, the SVG goes to standard output.
-        #[arg(short, long, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
-    /// Run query files (`.sgq`): statements one per line or separated by `;`. `-` reads
-    /// standard input.
-    Run {
-        #[arg(required = true, value_name = "FILE")]
-        files: Vec<PathBuf>,
-    },
-    /// Counts of nodes and edges per kind.
-    Stats,
-    /// Print a completion script for a shell, e.g. `skillgraph completions bash >
-    /// ~/.local/share/bash-completion/completions/skillgraph`.
-    Completions {
-        /// The shell to complete in.
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
-    /// Print the manual page (roff), e.g. `skillgraph man > skillgraph.1 && man ./skillgraph.1`.
-    Man,
-    /// Verify the database: it opens (schema version, checksums, change log), and its graph
-    /// keeps every rule (edge ends and kinds, importance, efforts, acyclic prerequisites,
-    /// sources, profiles). Exit 0 if so, 1 listing each problem, 2 if it cannot be opened.
-    Check,
-    /// Check data files without writing anything.
-    Validate {
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-    },
-}
-
-/// Every value `--format` takes; which are valid depends on the command.
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FormatArg {
-    Table,
-    Json,
-    Csv,
-    Toml,
-    Dot,
-    Mermaid,
-    Cypher,
-    Graphml,
-    Kuzu,
-    Neo4jCsv,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum ExportFormat {
-    Toml,
-    Json,
-    Csv,
-    Cypher,
-    Graphml,
-    Kuzu,
-    Neo4jCsv,
-}
-
-fn parse_seconds(text: &str) -> Result<std::time::Duration, String> {
-    text.parse::<f64>()
-        .ok()
-        .filter(|s| s.is_finite() && *s >= 0.0 && *s <= 86_400.0)
-        .map(std::time::Duration::from_secs_f64)
-        .ok_or_else(|| format!("`{text}` is not a number of seconds from 0 to 86400"))
-}
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -225,55 +47,21 @@ fn main() -> ExitCode {
             });
         }
     };
-    cli.color.set();
-    let db_path = cli.db.clone().unwrap_or_else(db::default_path);
-    let access = db::Access {
-        read_only: cli.read_only,
-        write_wait: cli.lock_timeout,
+    let settings = match cli.settings() {
+        Ok(settings) => settings,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE_OR_IO);
+        }
     };
-    let exporting = matches!(cli.command, Some(Command::Export { .. }));
-    let (format, export_format) = match (cli.format, exporting) {
-        (Some(FormatArg::Toml), false) => {
-            eprintln!("error: `--format toml` is for `export`; results come as table, json or csv");
-            return ExitCode::from(EXIT_USAGE_OR_IO);
-        }
-        (Some(FormatArg::Table | FormatArg::Dot | FormatArg::Mermaid), true) => {
-            eprintln!("error: `export` writes toml, json, csv, cypher, graphml, kuzu or neo4j-csv");
-            return ExitCode::from(EXIT_USAGE_OR_IO);
-        }
-        (
-            Some(FormatArg::Cypher | FormatArg::Graphml | FormatArg::Kuzu | FormatArg::Neo4jCsv),
-            false,
-        ) => {
-            eprintln!("error: cypher, graphml, kuzu and neo4j-csv are formats of `export`");
-            return ExitCode::from(EXIT_USAGE_OR_IO);
-        }
-        (Some(FormatArg::Json), _) => (Format::Json, ExportFormat::Json),
-        (Some(FormatArg::Csv), _) => (Format::Csv, ExportFormat::Csv),
-        (Some(FormatArg::Dot), _) => (Format::Dot, ExportFormat::Toml),
-        (Some(FormatArg::Mermaid), _) => (Format::Mermaid, ExportFormat::Toml),
-        (Some(FormatArg::Cypher), _) => (Format::Table, ExportFormat::Cypher),
-        (Some(FormatArg::Graphml), _) => (Format::Table, ExportFormat::Graphml),
-        (Some(FormatArg::Kuzu), _) => (Format::Table, ExportFormat::Kuzu),
-        (Some(FormatArg::Neo4jCsv), _) => (Format::Table, ExportFormat::Neo4jCsv),
-        _ => (Format::Table, ExportFormat::Toml),
-    };
-    // Pictures are of statements' answers; the other commands answer with tables.
-    let runs_statements = matches!(
-        cli.command,
-        None | Some(Command::Query { .. } | Command::Run { .. })
-    );
-    if format.is_picture() && !runs_statements {
-        eprintln!(
-            "error: `--format {}` draws the answers of statements (`query`, `run`, the shell, standard input); `render` makes SVG",
-            format.name()
-        );
-        return ExitCode::from(EXIT_USAGE_OR_IO);
-    }
+    settings.color.set();
+    let db_path = settings.db_path;
+    let access = settings.access;
+    let format = settings.format;
     let run_options = RunOptions {
         format,
-        continue_on_error: cli.continue_on_error,
-        timing: cli.timing,
+        continue_on_error: settings.continue_on_error,
+        timing: settings.timing,
         commit: Commit::EachWrite,
         access,
     };
@@ -291,6 +79,7 @@ fn main() -> ExitCode {
             replace,
             merge,
             verbose,
+            ..
         }) => {
             let sources = commands::ImportSources {
                 paths,
@@ -307,13 +96,13 @@ fn main() -> ExitCode {
             };
             commands::import(&db_path, access, &sources, mode)
         }
-        Some(Command::Export { out }) => {
-            commands::export(&db_path, access, export_format, out.as_deref())
+        Some(Command::Export { out, .. }) => {
+            commands::export(&db_path, access, settings.export_format, out.as_deref())
         }
-        Some(Command::Render { statements, out }) => {
-            render::command(&db_path, run_options, &statements, out.as_deref())
-        }
-        Some(Command::Stats) => commands::stats(&db_path, access, format),
+        Some(Command::Render {
+            statements, out, ..
+        }) => render::command(&db_path, run_options, &statements, out.as_deref()),
+        Some(Command::Stats { .. }) => commands::stats(&db_path, access, format),
         Some(Command::Completions { shell }) => {
             let mut text = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "skillgraph", &mut text);
@@ -333,27 +122,25 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Some(Command::Check) => commands::check(&db_path, access, format),
-        Some(Command::Validate { paths }) => commands::validate(&paths, format),
-        Some(Command::Query { statements }) => with_engine(&db_path, run_options, |engine| {
-            let mut outcome = Outcome::Ok;
-            for (i, statement) in statements.iter().enumerate() {
-                let name = if statements.len() == 1 {
-                    "query".to_string()
-                } else {
-                    format!("query {}", i + 1)
-                };
-                if engine.run_script(&name, statement) == Outcome::Failed {
-                    outcome = Outcome::Failed;
-                    if !engine.continue_on_error {
-                        break;
-                    }
-                }
-            }
-            outcome_code(outcome)
+        Some(Command::Check { .. }) => commands::check(&db_path, access, format),
+        Some(Command::Validate { paths, .. }) => commands::validate(&paths, format),
+        Some(Command::Query { statements, .. }) => with_engine(&db_path, run_options, |engine| {
+            let scripts: Vec<(String, String)> = statements
+                .iter()
+                .enumerate()
+                .map(|(i, statement)| {
+                    let name = if statements.len() == 1 {
+                        "query".to_string()
+                    } else {
+                        format!("query {}", i + 1)
+                    };
+                    (name, statement.clone())
+                })
+                .collect();
+            run_scripts(engine, &scripts)
         }),
-        Some(Command::Run { files }) => with_engine(&db_path, script_options, |engine| {
-            let mut outcome = Outcome::Ok;
+        Some(Command::Run { files, .. }) => with_engine(&db_path, script_options, |engine| {
+            let mut scripts = Vec::new();
             for file in &files {
                 // `-` is standard input, as for most tools that read files.
                 let (label, read) = if file.as_os_str() == "-" {
@@ -363,21 +150,15 @@ fn main() -> ExitCode {
                 } else {
                     (file.display().to_string(), std::fs::read_to_string(file))
                 };
-                let text = match read {
-                    Ok(t) => t,
+                match read {
+                    Ok(text) => scripts.push((label, text)),
                     Err(e) => {
                         eprintln!("error: cannot read {label}: {e}");
                         return EXIT_USAGE_OR_IO;
                     }
-                };
-                if engine.run_script(&label, &text) == Outcome::Failed {
-                    outcome = Outcome::Failed;
-                    if !engine.continue_on_error {
-                        break;
-                    }
                 }
             }
-            outcome_code(outcome)
+            run_scripts(engine, &scripts)
         }),
         None if std::io::stdin().is_terminal() => {
             let label = db_path.display().to_string();
@@ -389,7 +170,7 @@ fn main() -> ExitCode {
                 eprintln!("error: cannot read standard input: {e}");
                 return EXIT_USAGE_OR_IO;
             }
-            outcome_code(engine.run_script("<stdin>", &text))
+            run_scripts(engine, &[("<stdin>".to_string(), text)])
         }),
     };
     ExitCode::from(code)
@@ -404,6 +185,38 @@ struct RunOptions {
     /// `render`), or all at the end (`run`, standard input).
     commit: Commit,
     access: db::Access,
+}
+
+/// Runs scripts (label, text) in turn in one session; the first that fails stops the rest
+/// unless `--continue-on-error`. In CSV, scripts whose statements would write more than one
+/// table are refused before any statement runs: tables with different headers, run together,
+/// are no CSV a program can read.
+fn run_scripts(engine: &mut Engine, scripts: &[(String, String)]) -> u8 {
+    let tables = engine::csv_tables(scripts, engine.format);
+    if tables.len() > 1 {
+        const NAMED: usize = 5;
+        let more = match tables.len().saturating_sub(NAMED) {
+            0 => String::new(),
+            n => format!(" and {n} more"),
+        };
+        eprintln!(
+            "error: CSV holds one table, and {} statements here answer with one each: {}{more}; \
+             run them one at a time, or use `--format json` (one object per statement, a line each)",
+            tables.len(),
+            tables[..tables.len().min(NAMED)].join(", ")
+        );
+        return EXIT_USAGE_OR_IO;
+    }
+    let mut outcome = Outcome::Ok;
+    for (label, text) in scripts {
+        if engine.run_script(label, text) == Outcome::Failed {
+            outcome = Outcome::Failed;
+            if !engine.continue_on_error {
+                break;
+            }
+        }
+    }
+    outcome_code(outcome)
 }
 
 fn outcome_code(outcome: Outcome) -> u8 {

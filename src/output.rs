@@ -10,12 +10,15 @@ use skillgraph_query::result::{Cell, ResultTable, TableKind};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// A table fitted to the terminal (the default).
     Table,
+    /// One object per statement: its title, summary, columns and rows.
     Json,
+    /// The table of one statement (a run of several is refused).
     Csv,
     /// The picture of a path, plan or subgraph as Graphviz DOT.
     Dot,
-    /// The picture as a fenced Mermaid flowchart for Markdown.
+    /// The picture as a Mermaid flowchart, as `mmdc` reads it (no Markdown fence).
     Mermaid,
 }
 
@@ -92,8 +95,8 @@ fn render(
         }
         Format::Csv => render_csv(table),
         Format::Dot | Format::Mermaid => match &table.picture {
-            Some(p) if format == Format::Dot => crate::picture::dot(p, table.title.as_deref()),
-            Some(p) => crate::picture::mermaid(p, table.title.as_deref()),
+            Some(p) if format == Format::Dot => crate::picture::dot(p, table.heading().as_deref()),
+            Some(p) => crate::picture::mermaid(p, table.heading().as_deref()),
             None => String::new(),
         },
     };
@@ -115,8 +118,8 @@ fn render_table(table: &ResultTable, styled: bool) -> String {
         }
         return out;
     }
-    if let Some(title) = &table.title {
-        out.push_str(title);
+    if let Some(heading) = table.heading() {
+        out.push_str(&heading);
         out.push('\n');
     }
     if table.rows.is_empty() {
@@ -198,23 +201,28 @@ fn json_cell(cell: &Cell) -> Json {
     }
 }
 
-/// The rows as JSON objects keyed by column name: the meaning of the JSON output, which
+/// An answer in JSON: its title and summary (`null` where it has none), its columns, and its
+/// rows as objects keyed by column name. This is the meaning of the JSON output, which
 /// [`write_json`] writes without building it (the test below holds the two together).
 #[cfg(test)]
-fn json_rows(table: &ResultTable) -> Json {
-    Json::Array(
-        table
-            .rows
-            .iter()
-            .map(|row| {
-                let mut obj = Map::new();
-                for (col, cell) in table.columns.iter().zip(row) {
-                    obj.insert(col.clone(), json_cell(cell));
-                }
-                Json::Object(obj)
-            })
-            .collect(),
-    )
+fn json_answer(table: &ResultTable) -> Json {
+    let rows = table
+        .rows
+        .iter()
+        .map(|row| {
+            let mut obj = Map::new();
+            for (col, cell) in table.columns.iter().zip(row) {
+                obj.insert(col.clone(), json_cell(cell));
+            }
+            Json::Object(obj)
+        })
+        .collect();
+    serde_json::json!({
+        "title": table.title,
+        "summary": table.summary,
+        "columns": table.columns,
+        "rows": Json::Array(rows),
+    })
 }
 
 /// The JSON object keys of a table's columns, serialised with their `:`, each with the column
@@ -248,11 +256,20 @@ fn json_fields(columns: &[String]) -> Vec<(String, usize)> {
         .collect()
 }
 
-/// `serde_json::to_string(&json_rows(table))`, written directly: the same text without
-/// building a map of values per row (which cost more than answering a short statement).
-/// `fields` are the table's [`json_fields`].
+/// [`json_answer`] as text, written directly: the same value without building a map of values
+/// per row (which cost more than answering a short statement). `fields` are the table's
+/// [`json_fields`].
 fn write_json(out: &mut Vec<u8>, table: &ResultTable, fields: &[(String, usize)]) {
-    out.push(b'[');
+    let text = |out: &mut Vec<u8>, s: &Option<String>| {
+        serde_json::to_writer(&mut *out, s).expect("strings serialise")
+    };
+    out.extend_from_slice(b"{\"title\":");
+    text(out, &table.title);
+    out.extend_from_slice(b",\"summary\":");
+    text(out, &table.summary);
+    out.extend_from_slice(b",\"columns\":");
+    serde_json::to_writer(&mut *out, &table.columns).expect("strings serialise");
+    out.extend_from_slice(b",\"rows\":[");
     for (i, row) in table.rows.iter().enumerate() {
         if i > 0 {
             out.push(b',');
@@ -267,7 +284,7 @@ fn write_json(out: &mut Vec<u8>, table: &ResultTable, fields: &[(String, usize)]
         }
         out.push(b'}');
     }
-    out.push(b']');
+    out.extend_from_slice(b"]}");
 }
 
 fn write_json_cell(out: &mut Vec<u8>, cell: &Cell) {
@@ -420,7 +437,9 @@ mod tests {
 
     #[test]
     fn json_text_is_the_json_of_the_rows() {
-        let mut table = ResultTable::new(["name", "hours", "tags", "note", "ok", "name"]);
+        let mut table = ResultTable::new(["name", "hours", "tags", "note", "ok", "name"])
+            .with_title("a \"title\" → ✓")
+            .with_summary("3 rows, 12 hours");
         let cells = [
             Cell::text("quote \" back\\slash \u{1} tab\t ünïcode ✓"),
             Cell::Number(97.3),
@@ -455,14 +474,15 @@ mod tests {
             write_json(&mut out, table, keys.of(&table.columns));
             String::from_utf8(out).unwrap()
         };
-        let expected = serde_json::to_string(&json_rows(&table)).unwrap();
-        assert_eq!(json_text(&table), expected);
+        let parsed = |text: String| serde_json::from_str::<Json>(&text).expect("valid JSON");
+        let expected = json_answer(&table);
+        assert_eq!(parsed(json_text(&table)), expected);
         // Again with the keys kept from the first table, then with other columns.
-        assert_eq!(json_text(&table), expected);
+        assert_eq!(parsed(json_text(&table)), expected);
         let empty = ResultTable::new(["a"]);
-        assert_eq!(
-            json_text(&empty),
-            serde_json::to_string(&json_rows(&empty)).unwrap()
-        );
+        assert_eq!(parsed(json_text(&empty)), json_answer(&empty));
+        // The keys come in one order: title, summary, columns, rows.
+        assert!(json_text(&empty)
+            .starts_with(r#"{"title":null,"summary":null,"columns":["a"],"rows":[]"#));
     }
 }

@@ -1078,7 +1078,7 @@ pub fn command(
             );
             return EXIT_QUERY_FAILED;
         };
-        let text = svg(picture, table.title.as_deref());
+        let text = svg(picture, table.heading().as_deref());
         match out {
             None => {
                 crate::output::write_out(&text);

@@ -12,7 +12,7 @@ fn fresh_database_is_seeded_with_the_curated_graph() {
         "{}",
         run.stderr
     );
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let rows = crate::support::json_rows(&run.stdout);
     let count = |what: &str| {
         rows.iter()
             .find(|r| r["what"] == what)
@@ -292,8 +292,7 @@ fn csv_files_import_as_their_directory() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     // Node and edge counts per kind (a CSV import has one source: the files).
     let stats = |d: &TestDb| -> Vec<serde_json::Value> {
-        let rows: Vec<serde_json::Value> =
-            serde_json::from_str(&d.run(&["stats", "--format", "json"]).stdout).unwrap();
+        let rows = crate::support::json_rows(&d.run(&["stats", "--format", "json"]).stdout);
         rows.into_iter()
             .filter(|r| {
                 let what = r["what"].as_str().unwrap_or_default();
@@ -340,4 +339,172 @@ fn color_always_and_never_decide_over_the_terminal() {
         let run = db.run(&all);
         assert!(!escapes(&run.stdout) && !escapes(&run.stderr), "{args:?}");
     }
+}
+
+/// Each command's `--help` lists exactly the flags that mean something to it (besides
+/// `--help` and `--version`), and says what each of its arguments is.
+#[test]
+fn each_command_lists_exactly_the_flags_that_apply() {
+    const STATEMENTS: &[&str] = &[
+        "--db",
+        "--format",
+        "--continue-on-error",
+        "--timing",
+        "--color",
+        "--read-only",
+        "--lock-timeout",
+    ];
+    // The top level (no subcommand) runs the shell or standard input.
+    let expected: &[(&str, &[&str])] = &[
+        ("", STATEMENTS),
+        ("query", STATEMENTS),
+        ("run", STATEMENTS),
+        (
+            "render",
+            &[
+                "--out",
+                "--db",
+                "--timing",
+                "--color",
+                "--read-only",
+                "--lock-timeout",
+            ],
+        ),
+        (
+            "import",
+            &[
+                "--onet",
+                "--esco",
+                "--replace",
+                "--merge",
+                "--verbose",
+                "--db",
+                "--read-only",
+                "--lock-timeout",
+            ],
+        ),
+        ("export", &["--out", "--db", "--format", "--read-only"]),
+        ("stats", &["--db", "--format", "--color", "--read-only"]),
+        (
+            "check",
+            &[
+                "--db",
+                "--format",
+                "--color",
+                "--read-only",
+                "--lock-timeout",
+            ],
+        ),
+        ("validate", &["--format", "--color"]),
+        ("completions", &[]),
+        ("man", &[]),
+    ];
+    let db = TestDb::new();
+    let help = |sub: &str| {
+        let mut command = db.command();
+        command.env("COLUMNS", "1000");
+        if !sub.is_empty() {
+            command.arg(sub);
+        }
+        let out = command.arg("-h").output().unwrap();
+        assert!(out.status.success(), "{sub} -h");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Lines of a section (`Options:`, `Arguments:`, `Commands:`) of the short help.
+    let section = |text: &str, name: &str| -> Vec<String> {
+        text.lines()
+            .skip_while(|l| *l != name)
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let commands: Vec<String> = section(&help(""), "Commands:")
+        .iter()
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|c| c != "help")
+        .collect();
+    let listed: Vec<&str> = expected.iter().map(|(c, _)| *c).skip(1).collect();
+    let mut sorted = commands.clone();
+    sorted.sort();
+    let mut listed_sorted = listed.clone();
+    listed_sorted.sort();
+    assert_eq!(sorted, listed_sorted, "every command is in the table");
+    let fish = db.run(&["completions", "fish"]).stdout;
+    for (sub, flags) in expected {
+        let text = help(sub);
+        // Option lines start at the margin; wrapped help is indented further.
+        let shown: Vec<String> = section(&text, "Options:")
+            .iter()
+            .filter(|l| l.starts_with("  -") || l.starts_with("      --"))
+            .filter_map(|l| l.split([' ', ',']).find(|w| w.starts_with("--")))
+            .filter(|f| *f != "--help" && *f != "--version")
+            .map(str::to_string)
+            .collect();
+        assert_eq!(shown, *flags, "`skillgraph {sub} -h`:\n{text}");
+        // The completions come from the same definition: fish's name each subcommand's flags.
+        if !sub.is_empty() {
+            let using = format!("__fish_skillgraph_using_subcommand {sub}\"");
+            let mut completed: Vec<String> = fish
+                .lines()
+                .filter(|l| l.contains(&using))
+                .filter_map(|l| l.split(" -l ").nth(1))
+                .filter_map(|rest| rest.split_whitespace().next())
+                .map(|name| format!("--{name}"))
+                .filter(|f| f != "--help")
+                .collect();
+            completed.sort();
+            let mut flags = flags.to_vec();
+            flags.sort();
+            assert_eq!(completed, flags, "fish completions of `{sub}`");
+        }
+        for argument in section(&text, "Arguments:") {
+            let described = argument
+                .trim()
+                .split_once("  ")
+                .is_some_and(|(_, help)| !help.trim().is_empty());
+            assert!(described, "`{sub}`: {argument} has no help");
+        }
+    }
+}
+
+/// A flag written before the subcommand passes to it where it applies, and is refused where it
+/// does not, naming the flag; `--db` and `--color` are taken before any subcommand.
+#[test]
+fn flags_before_the_subcommand_pass_to_it_where_they_apply() {
+    let db = TestDb::new();
+    let before = db.run(&["--format", "json", "--read-only", "stats"]);
+    let after = db.run(&["stats", "--format", "json", "--read-only"]);
+    assert_eq!(before.code, 0, "{}", before.stderr);
+    assert_eq!(before.stdout, after.stdout);
+    let run = db.run(&["--format", "json", "export"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("\"source\""), "{}", &run.stdout[..100]);
+    for (args, message) in [
+        (
+            &["--timing", "export"][..],
+            "`--timing` does not apply to `export`",
+        ),
+        (
+            &["--continue-on-error", "stats"],
+            "`--continue-on-error` does not apply to `stats`",
+        ),
+        (
+            &["--format", "dot", "check"],
+            "`--format dot` does not apply to `check`, which writes table, json or csv",
+        ),
+        (
+            &["--lock-timeout", "1", "validate", "graphdata"],
+            "`--lock-timeout` does not apply to `validate`",
+        ),
+    ] {
+        let run = db.run(args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+    }
+    // Flags a subcommand does not take are not in its parser either.
+    assert_eq!(db.run(&["export", "--timing"]).code, 2);
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/graphdata");
+    let run = db.run(&["--color", "never", "validate", dir]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
 }

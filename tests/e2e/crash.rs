@@ -80,7 +80,7 @@ fn counts(db: &TestDb, context: &str) -> BTreeMap<String, serde_json::Value> {
         "{context}: the database no longer opens: {}",
         run.stderr
     );
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("stats JSON");
+    let rows = crate::support::json_rows(&run.stdout);
     rows.iter()
         .map(|r| {
             let what = r["what"].as_str().expect("what").to_string();

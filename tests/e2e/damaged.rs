@@ -30,7 +30,7 @@ const DAMAGES: &[Damage] = &[
 type Stats = BTreeMap<String, serde_json::Value>;
 
 fn stats_of(run: &Run) -> Stats {
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("stats JSON");
+    let rows = crate::support::json_rows(&run.stdout);
     rows.iter()
         .map(|r| (r["what"].as_str().unwrap().to_string(), r["count"].clone()))
         .collect()
@@ -298,7 +298,7 @@ fn check_lists_each_broken_rule_of_a_graph_written_behind_the_checks() {
     // The same as JSON rows, one per problem.
     let run = db.run(&["check", "--format", "json"]);
     assert_eq!(run.code, 1);
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("JSON rows");
+    let rows = crate::support::json_rows(&run.stdout);
     let mut rules: Vec<&str> = rows.iter().map(|r| r["rule"].as_str().unwrap()).collect();
     rules.sort();
     let expected = [

@@ -19,7 +19,7 @@ fn shared_data() -> Option<PathBuf> {
 fn stat(db: &TestDb, what: &str) -> String {
     let run = db.run(&["stats", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let rows = crate::support::json_rows(&run.stdout);
     let row = rows
         .iter()
         .find(|r| r["what"] == what)

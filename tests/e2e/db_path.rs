@@ -101,3 +101,36 @@ fn db_on_an_empty_or_missing_directory_creates_the_database() {
         assert!(!again.stderr.contains("created"), "{}", again.stderr);
     }
 }
+
+/// `--db` before or after the subcommand wins over SKILLGRAPH_DB, which wins over the default.
+#[test]
+fn db_flag_wins_over_the_environment_wherever_it_is_written() {
+    let db = crate::support::TestDb::new();
+    let other = db.dir().join("other.sgdb");
+    let flagged = db.dir().join("flagged.sgdb");
+    for args in [
+        vec!["--db", flagged.to_str().unwrap(), "query", "add skill Here"],
+        vec!["query", "--db", flagged.to_str().unwrap(), "add skill Here"],
+    ] {
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_skillgraph"))
+            .args(&args)
+            .env("SKILLGRAPH_DB", &other)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let _ = std::fs::remove_dir_all(&flagged);
+        assert!(
+            run.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert!(!other.exists(), "{args:?} used SKILLGRAPH_DB");
+    }
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_skillgraph"))
+        .args(["query", "roles"])
+        .env("SKILLGRAPH_DB", &other)
+        .output()
+        .unwrap();
+    assert!(run.status.success());
+    assert!(other.exists(), "SKILLGRAPH_DB is the database without --db");
+}

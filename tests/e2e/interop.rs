@@ -95,7 +95,7 @@ fn run_python(python: &Path, script: &str, args: &[&str]) -> serde_json::Value {
 fn counts(db: &TestDb) -> (u64, u64) {
     let run = db.run(&["stats", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let rows = crate::support::json_rows(&run.stdout);
     let sum = |wanted: &dyn Fn(&str) -> bool| -> u64 {
         rows.iter()
             .filter(|r| r["what"].as_str().is_some_and(wanted))

@@ -49,7 +49,7 @@ fn statements_come_from_stdin_when_it_is_not_a_terminal() {
     let db = TestDb::new();
     let run = db.run_stdin(&["--format", "json"], "path DevOps -> SRE\n");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let rows: Vec<serde_json::Value> = serde_json::from_str(run.stdout.trim()).unwrap();
+    let rows = crate::support::json_rows(run.stdout.trim());
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["to"], "Site Reliability Engineer");
 }
@@ -63,7 +63,7 @@ fn run_dash_reads_standard_input() {
         "path DevOps -> SRE\nshow Kubernetess\n",
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let rows: Vec<serde_json::Value> = serde_json::from_str(run.stdout.trim()).unwrap();
+    let rows = crate::support::json_rows(run.stdout.trim());
     assert_eq!(rows[0]["to"], "Site Reliability Engineer");
     assert!(run.stderr.contains("<stdin>:2:"), "{}", run.stderr);
 }
@@ -76,13 +76,63 @@ fn several_statements_give_json_lines() {
         "skills of SRE; tools of SRE\nroles\n",
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), 3, "{}", run.stdout);
-    for line in lines {
-        assert!(serde_json::from_str::<serde_json::Value>(line)
-            .unwrap()
-            .is_array());
+    let answers = crate::support::json_answers(&run.stdout);
+    let titles: Vec<&str> = answers
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "skills Site Reliability Engineer requires",
+            "tools Site Reliability Engineer uses",
+            "12 roles"
+        ]
+    );
+    for answer in &answers {
+        assert!(answer["rows"].as_array().is_some_and(|r| !r.is_empty()));
     }
+}
+
+/// In JSON an answer is one object: the title and summary a table shows above itself, as
+/// data, beside its columns and rows (`null` where there is no summary).
+#[test]
+fn json_carries_the_title_and_summary_as_data() {
+    let db = TestDb::new();
+    let run = db.run(&[
+        "query",
+        "gap DevOps -> SRE min importance 5",
+        "path DevOps -> SRE",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let table = db.run(&["query", "gap DevOps -> SRE min importance 5"]);
+    assert!(
+        table
+            .stdout
+            .starts_with("gap DevOps engineer → Site Reliability Engineer: 6 skills, 127 hours\n"),
+        "{}",
+        table.stdout
+    );
+    let answers = crate::support::json_answers(&run.stdout);
+    let gap = &answers[0];
+    let keys: Vec<&String> = gap.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["columns", "rows", "summary", "title"]);
+    assert!(run.stdout.starts_with(r#"{"title":"gap"#), "{}", run.stdout);
+    assert_eq!(
+        gap["title"],
+        "gap DevOps engineer → Site Reliability Engineer"
+    );
+    assert_eq!(gap["summary"], "6 skills, 127 hours");
+    assert_eq!(gap["rows"].as_array().unwrap().len(), 6);
+    assert_eq!(gap["columns"][0], "skill");
+    let path = &answers[1];
+    assert_eq!(
+        path["title"],
+        "DevOps engineer → Site Reliability Engineer (1 move)"
+    );
+    assert!(path["summary"].is_null());
 }
 
 #[test]
@@ -247,4 +297,58 @@ fn dot_commands_work_in_scripts() {
         "{}",
         run.stderr
     );
+}
+
+/// CSV holds one table: a run whose statements would write several (tables with different
+/// headers, run together) is refused before any statement runs, naming them; reports (`let`,
+/// writes) go to standard error and do not count, and `.format` lines are followed.
+#[test]
+fn several_tables_in_csv_are_refused_before_anything_runs() {
+    let db = TestDb::new();
+    let run = db.run(&[
+        "query",
+        "add skill Refused",
+        "skills of SRE; tools of SRE",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(
+            "CSV holds one table, and 2 statements here answer with one each: \
+             `skills of SRE` (query 2:1:1), `tools of SRE` (query 2:1:16)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--format json"), "{}", run.stderr);
+    assert_eq!(db.run(&["query", "show Refused"]).code, 1, "nothing ran");
+    // The same from a file, from standard input, and with `.format csv` in the script.
+    let script = db.dir().join("two.sgq");
+    std::fs::write(&script, "roles\nskills of SRE\n").unwrap();
+    let run = db.run(&["run", "--format", "csv", script.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("two.sgq:2:1"), "{}", run.stderr);
+    let run = db.run_stdin(&[], ".format csv\nroles\nskills of SRE\n");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`roles` (<stdin>:2:1)"),
+        "{}",
+        run.stderr
+    );
+    // One table, with reports around it, is CSV; a table before `.format csv` is not CSV.
+    for (args, input) in [
+        (
+            &["--format", "csv"][..],
+            "let me = [Linux]\nadd skill Kept\nlearn $me -> SRE\n",
+        ),
+        (&[][..], "roles\n.format csv\nskills of SRE\n"),
+    ] {
+        let run = db.run_stdin(args, input);
+        assert_eq!(run.code, 0, "{input}: {}", run.stderr);
+        let header = |l: &str| l.starts_with("step,") || l.starts_with("skill,");
+        assert!(run.stdout.lines().any(header), "{}", run.stdout);
+    }
+    assert_eq!(db.run(&["query", "show Kept"]).code, 0);
 }

@@ -84,10 +84,26 @@ impl TestDb {
     pub fn json(&self, statement: &str) -> Vec<serde_json::Value> {
         let run = self.run(&["query", statement, "--format", "json"]);
         assert_eq!(run.code, 0, "`{statement}` failed: {}", run.stderr);
-        match serde_json::from_str(&run.stdout).expect("valid JSON") {
-            serde_json::Value::Array(rows) => rows,
-            other => panic!("expected an array, got {other}"),
-        }
+        json_rows(&run.stdout)
+    }
+}
+
+/// The answers of `--format json`: one object per statement, a line each.
+pub fn json_answers(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("valid JSON"))
+        .collect()
+}
+
+/// The rows of the one answer of `--format json` (`{"title", "summary", "columns", "rows"}`).
+pub fn json_rows(stdout: &str) -> Vec<serde_json::Value> {
+    match json_answers(stdout).as_slice() {
+        [answer] => match &answer["rows"] {
+            serde_json::Value::Array(rows) => rows.clone(),
+            other => panic!("expected rows, got {other}"),
+        },
+        answers => panic!("expected one answer, got {}", answers.len()),
     }
 }
 

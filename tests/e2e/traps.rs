@@ -51,7 +51,7 @@ fn no_route_takes_a_trap_on_the_way_and_one_into_its_target_is_marked() {
             }
             let run = db.run(&["query", &format!("path {from} -> {to}"), "--format", "json"]);
             assert_eq!(run.code, 0, "{}", run.stderr);
-            let rows: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+            let rows = crate::support::json_rows(&run.stdout);
             let moves: Vec<(String, String)> = rows
                 .iter()
                 .filter(|r| r.get("from").is_some())

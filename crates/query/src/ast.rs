@@ -207,6 +207,26 @@ pub struct Constraints {
 }
 
 impl StatementKind {
+    /// Whether the statement answers with a report of what it did (`let`, `use`, writes,
+    /// profile changes: one message column) rather than data; known before it runs, so a front
+    /// end can tell what a script will write (`Session::execute` holds the two together).
+    pub fn is_report(&self) -> bool {
+        matches!(
+            self,
+            StatementKind::Let { .. }
+                | StatementKind::Use(_)
+                | StatementKind::Add { .. }
+                | StatementKind::Link { .. }
+                | StatementKind::Unlink { .. }
+                | StatementKind::Set { .. }
+                | StatementKind::Remove(_)
+                | StatementKind::ProfileSet { .. }
+                | StatementKind::ProfileAdd { .. }
+                | StatementKind::ProfileDrop { .. }
+                | StatementKind::Progress { .. }
+        )
+    }
+
     /// The keyword the statement is written with (`show`, `roles`, `path`, …).
     pub fn keyword(&self) -> &'static str {
         match self {

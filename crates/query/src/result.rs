@@ -62,6 +62,9 @@ pub enum TableKind {
 pub struct ResultTable {
     pub kind: TableKind,
     pub title: Option<String>,
+    /// What the answer comes to as a whole ("6 skills, 127 hours"), shown after the title
+    /// ([`ResultTable::heading`]) and kept apart from it for programs (JSON).
+    pub summary: Option<String>,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
     /// Lines that belong under the table: totals, which limit was hit, source conflicts.
@@ -93,6 +96,7 @@ impl ResultTable {
         ResultTable {
             kind: TableKind::Rows,
             title: None,
+            summary: None,
             columns: columns.into_iter().map(Into::into).collect(),
             rows: Vec::new(),
             notes: Vec::new(),
@@ -195,6 +199,19 @@ impl ResultTable {
     pub fn with_title(mut self, title: impl Into<String>) -> ResultTable {
         self.title = Some(title.into());
         self
+    }
+
+    pub fn with_summary(mut self, summary: impl Into<String>) -> ResultTable {
+        self.summary = Some(summary.into());
+        self
+    }
+
+    /// The line a person reads above the table: the title, then the summary after a colon.
+    pub fn heading(&self) -> Option<String> {
+        match (&self.title, &self.summary) {
+            (Some(title), Some(summary)) => Some(format!("{title}: {summary}")),
+            (title, summary) => title.clone().or_else(|| summary.clone()),
+        }
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {

@@ -116,6 +116,23 @@ impl Session {
         db: &mut dyn Database,
         statement: &Statement,
     ) -> Result<ResultTable, QueryError> {
+        let answer = self.answer(db, statement);
+        // Front ends decide before running what a script will write (CSV takes one table).
+        debug_assert!(
+            answer.as_ref().map_or(true, |table| (table.kind
+                == crate::result::TableKind::Message)
+                == statement.kind.is_report()),
+            "`{}` answered against StatementKind::is_report",
+            statement.kind.keyword()
+        );
+        answer
+    }
+
+    fn answer(
+        &mut self,
+        db: &mut dyn Database,
+        statement: &Statement,
+    ) -> Result<ResultTable, QueryError> {
         let span = statement.span;
         match &statement.kind {
             StatementKind::Show(node) => {

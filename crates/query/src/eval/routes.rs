@@ -364,9 +364,9 @@ fn straight_plan(
         Origin::Profile(_) => "(profile)".to_string(),
     };
     let mut table = ResultTable::new(["move", "from", "to", "link", "hours", "basis", "skills"])
-        .with_title(format!(
-            "{from} → {} by effort: {} hours, learning straight for it",
-            name(graph, to),
+        .with_title(format!("{from} → {} by effort", name(graph, to)))
+        .with_summary(format!(
+            "{} hours, learning straight for it",
             format_number(plan.total_hours)
         ));
     table.push(vec![
@@ -531,10 +531,10 @@ fn path_by_effort(
         None => String::new(),
     };
     table.title = Some(format!(
-        "{start_name}{} by effort: {} hours",
-        route_text(graph, &found.route),
-        format_number(total)
+        "{start_name}{} by effort",
+        route_text(graph, &found.route)
     ));
+    table.summary = Some(format!("{} hours", format_number(total)));
     table.note(format!("total: {} hours", format_number(total)));
     if let Some(straight) = &answer.straight {
         table.note(format!(
@@ -848,9 +848,9 @@ pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
         "missing_prerequisites",
     ])
     .with_row_nodes("skill")
-    .with_title(format!(
-        "gap {label} → {}: {} skill{}{}, {} hours",
-        name(graph, to),
+    .with_title(format!("gap {label} → {}", name(graph, to)))
+    .with_summary(format!(
+        "{} skill{}{}, {} hours",
         items.len(),
         if items.len() == 1 { "" } else { "s" },
         tools_words(tools.len()),
@@ -1120,9 +1120,9 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
             .with_help("raise `max hours`, or narrow the plan with `min importance`"));
         }
     }
-    let title = format!(
-        "learning plan {label} → {}: {} skill{}, {} hours",
-        route.join(" → "),
+    let title = format!("learning plan {label} → {}", route.join(" → "));
+    let summary = format!(
+        "{} skill{}, {} hours",
         steps.len(),
         if steps.len() == 1 { "" } else { "s" },
         format_number(total)
@@ -1136,7 +1136,8 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
         Some(slices) => week_table(graph, &steps, slices),
         None => plan_table(graph, &steps, stops.len() > 1),
     }
-    .with_title(title);
+    .with_title(title)
+    .with_summary(summary);
     let has_data = stops.iter().all(|&stop| {
         graph
             .out_edges(stop, skillgraph_graph::EdgeKind::Requires)
