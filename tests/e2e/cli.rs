@@ -216,6 +216,8 @@ fn a_profile_survives_reopening_and_travels_with_an_export() {
 fn a_closed_pipe_ends_output_quietly() {
     let db = TestDb::new();
     assert_eq!(db.run(&["query", "roles"]).code, 0);
+    let script = db.dir().join("many.sgq");
+    std::fs::write(&script, "roles\nskills\ntools\n".repeat(20)).unwrap();
     for args in [
         &["export", "--format", "cypher"][..],
         &["export", "--format", "json"],
@@ -223,6 +225,7 @@ fn a_closed_pipe_ends_output_quietly() {
         &["query", "skills of SRE", "--format", "csv"],
         &["query", "learn DevOps -> SRE", "--format", "dot"],
         &["render", "learn DevOps -> SRE"],
+        &["run", script.to_str().unwrap()],
     ] {
         let mut child = db
             .command()

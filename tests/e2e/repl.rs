@@ -473,6 +473,29 @@ fn a_pasted_block_of_statements_runs_every_one() {
     all_three_run("\x1b[200~skills of SRE\rtools of DevOps\rshow Kubernetes\x1b[201~\r");
 }
 
+/// A pasted block whose middle statement spans lines (an open bracket asks for more): every
+/// statement runs, the long one as one.
+#[test]
+fn a_pasted_block_with_a_statement_over_several_lines_runs_every_one() {
+    let db = TestDb::new();
+    let mut shell = Shell::start(&db);
+    shell.send(
+        "\x1b[200~skills of SRE\rprofile pasted = [Linux: 3,\r  Git: 2]\rshow Kubernetes\x1b[201~\r",
+    );
+    let mut seen = String::new();
+    for answer in [
+        "skills Site Reliability Engineer requires",
+        "saved profile pasted (2 entries)",
+        "Container orchestration",
+    ] {
+        seen.push_str(&plain(&shell.expect(answer)));
+    }
+    shell.ready();
+    assert_eq!(shell.leave(), 0, "{seen}");
+    let profile = db.json("show profile pasted");
+    assert_eq!(profile.len(), 2, "{profile:?}");
+}
+
 /// The examples the banner and `.help STATEMENT` show name what the open database holds: on an
 /// O*NET-only database (no `SRE`), on an ESCO-only one (no moves either) and on the built-in
 /// graph, every one of them runs, in the order `.help` lists them.
