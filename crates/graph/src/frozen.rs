@@ -30,7 +30,17 @@
 //! efforts: n:u32, n × f64   effort of each edge with flag 2, in edge order
 //! edge_sources: width:u8 (1, 2 or 4), eb × list index
 //! extras: n:u32, n × (edge:u32, len:u32, postcard EdgeExtra)   in edge order
+//! then, optionally, the label index, built when the body is written:
+//! "SGI1" unicode:3 × u8 (char::UNICODE_VERSION) 0:u8
+//! slots: n:u32, n × u32      open addressing by the hash of a lower-cased label → group
+//! groups: n:u32, n × (node:u32, label number:u32, start:u32)
+//! nodes: n:u32, n × u32      each group's nodes, a run from its start
 //! ```
+//!
+//! The label index is what every process would otherwise build before its first lookup by
+//! name (hashing every name and alias: most of a statement's time on O*NET + ESCO). It is
+//! ignored when it was written under another Unicode version, whose lower-casing (and so
+//! hashing) may differ.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -46,6 +56,7 @@ use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, SourceId, Value};
 use crate::text::cmp_ignoring_case;
 
 const MAGIC: &[u8; 4] = b"SGB1";
+const INDEX_MAGIC: &[u8; 4] = b"SGI1";
 const HOLE: u8 = 0xff;
 const NO_NODE: u32 = u32::MAX;
 /// Nodes and edges are built as `Node` and `Edge` values this many at a time, on first access.
@@ -238,7 +249,17 @@ impl BodyWriter {
         }
     }
 
+    /// The body, with its label index (see the layout above).
     pub(crate) fn finish(self) -> Vec<u8> {
+        let mut body = self.finish_without_index();
+        let labels = Frozen::parse(Arc::new(body.clone()), 0)
+            .expect("a body just written reads back")
+            .build_labels();
+        labels.write(&mut body);
+        body
+    }
+
+    fn finish_without_index(self) -> Vec<u8> {
         let nb = self.node_kind.len();
         let eb = self.edge_from.len();
         let node_count = self.node_kind.iter().filter(|&&k| k != HOLE).count();
@@ -416,6 +437,7 @@ impl NodeTable {
 }
 
 /// Lower-cased names and aliases → nodes, as contiguous runs so that a lookup is a slice.
+/// Written at the end of a body, read back by [`LabelTable::read`].
 #[derive(Debug, Clone)]
 struct LabelTable {
     /// Slots hold group numbers.
@@ -423,6 +445,98 @@ struct LabelTable {
     /// Per group: a (node, label number) carrying the label, and where its run starts.
     groups: Vec<(u32, u32, u32)>,
     nodes: Vec<NodeIndex>,
+}
+
+impl LabelTable {
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(INDEX_MAGIC);
+        let (major, minor, update) = std::char::UNICODE_VERSION;
+        out.extend_from_slice(&[major, minor, update, 0]);
+        put_u32(out, self.table.slots.len() as u32);
+        put_u32s(out, &self.table.slots);
+        put_u32(out, self.groups.len() as u32);
+        for &(node, number, start) in &self.groups {
+            put_u32s(out, &[node, number, start]);
+        }
+        put_u32(out, self.nodes.len() as u32);
+        for n in &self.nodes {
+            put_u32(out, n.index() as u32);
+        }
+    }
+
+    /// The index written after the extras, if there is one and it was written under this
+    /// Unicode version; `labels(node)` is the number of labels a node has (0 for a hole). Every
+    /// number is checked, so a damaged index is an error, never a panic later.
+    fn read(
+        c: &mut Cursor<'_>,
+        labels: impl Fn(usize) -> usize,
+    ) -> Result<Option<LabelTable>, String> {
+        if c.at == c.buf.len() {
+            return Ok(None);
+        }
+        let at = c.take(8, "the label index")?;
+        if &c.buf[at..at + 4] != INDEX_MAGIC {
+            return Err("the snapshot has bytes after its end".into());
+        }
+        let (major, minor, update) = std::char::UNICODE_VERSION;
+        let current = c.buf[at + 4..at + 7] == [major, minor, update];
+        let what = "the label index";
+        let slot_count = c.u32(what)? as usize;
+        let slots_at = c.array(slot_count, 4, what)?;
+        let group_count = c.u32(what)? as usize;
+        let groups_at = c.array(group_count, 12, what)?;
+        let node_count = c.u32(what)? as usize;
+        let nodes_at = c.array(node_count, 4, what)?;
+        if c.at != c.buf.len() {
+            return Err("the snapshot has bytes after its end".into());
+        }
+        if !current {
+            return Ok(None);
+        }
+        if slot_count < 4 || !slot_count.is_power_of_two() {
+            return Err("the label index is damaged".into());
+        }
+        let slots: Vec<u32> = (0..slot_count)
+            .map(|i| read_u32(c.buf, slots_at + 4 * i))
+            .collect();
+        let mut groups = Vec::with_capacity(group_count);
+        let mut last_start = 0;
+        for g in 0..group_count {
+            let base = groups_at + 12 * g;
+            let (node, number, start) = (
+                read_u32(c.buf, base),
+                read_u32(c.buf, base + 4),
+                read_u32(c.buf, base + 8),
+            );
+            if (number as usize) >= labels(node as usize)
+                || start < last_start
+                || start as usize > node_count
+            {
+                return Err("the label index is damaged".into());
+            }
+            last_start = start;
+            groups.push((node, number, start));
+        }
+        let nodes: Vec<NodeIndex> = (0..node_count)
+            .map(|i| read_u32(c.buf, nodes_at + 4 * i) as usize)
+            .map(|n| (labels(n) > 0).then(|| NodeIndex::new(n)))
+            .collect::<Option<_>>()
+            .ok_or("the label index is damaged")?;
+        if slots
+            .iter()
+            .any(|&s| s != NO_NODE && s as usize >= group_count)
+        {
+            return Err("the label index is damaged".into());
+        }
+        Ok(Some(LabelTable {
+            table: NodeTable {
+                shift: 64 - slot_count.trailing_zeros(),
+                slots,
+            },
+            groups,
+            nodes,
+        }))
+    }
 }
 
 /// The bytes a frozen graph reads from: its own, or shared with whoever read them (the store
@@ -561,9 +675,7 @@ impl Frozen {
         }
         let edge_sources = c.array(eb, source_width, "the edge sources")?;
         let extra_records = records(&mut c, "the edge extras")?;
-        if c.at != buf.len() {
-            return Err("the snapshot has bytes after its end".into());
-        }
+        let index_at = c.at;
 
         // Nodes: kinds, source lists, strings.
         let strings_ok = |end: usize, blob: usize, len: usize| -> Result<(), String> {
@@ -614,6 +726,16 @@ impl Frozen {
         if with_rest != rests.len() {
             return Err("nodes lack their fields".into());
         }
+        let label_count = |n: usize| {
+            if n < nb && buf[node_kind + n] != HOLE {
+                1 + rests
+                    .get(&(n as u32))
+                    .map_or(0, |r: &NodeRest| r.aliases.len())
+            } else {
+                0
+            }
+        };
+        let label_table = LabelTable::read(&mut Cursor { buf, at: index_at }, label_count)?;
 
         // Edges: ends, kinds, flags, source lists. Most of the time it takes to open a large
         // graph is here, so the first pass only notes whether any edge is bad (branch-free, it
@@ -697,7 +819,7 @@ impl Frozen {
                 .map(|_| OnceLock::new())
                 .collect(),
             ids_table: OnceLock::new(),
-            labels_table: OnceLock::new(),
+            labels_table: label_table.map_or_else(OnceLock::new, OnceLock::from),
             labels_map: OnceLock::new(),
             adjacency: Default::default(),
             concept_keys: OnceLock::new(),
@@ -1341,6 +1463,60 @@ mod tests {
             cols[4].extend_from_slice(&list.to_le_bytes()[..width]);
         }
         cols
+    }
+
+    /// A body with names that share their lower case, and aliases.
+    fn labelled_body() -> Vec<u8> {
+        let mut w = BodyWriter::with_capacity(3, 0);
+        let mut git = Node::new("git", NodeKind::Tool, "Git");
+        git.aliases = vec!["GIT".into(), "Version control".into()];
+        w.node(Some(&git));
+        w.node(Some(&Node::new("git2", NodeKind::Skill, "git")));
+        w.node(Some(&Node::new("vc", NodeKind::Skill, "version CONTROL")));
+        w.finish()
+    }
+
+    #[test]
+    fn a_body_carries_its_label_index_and_lookups_read_it() {
+        let body = labelled_body();
+        let frozen = Frozen::parse(Arc::new(body), 0).unwrap();
+        // Read from the body, not built: the table is there before any lookup.
+        assert!(frozen.labels_table.get().is_some());
+        let (a, b, c) = (NodeIndex::new(0), NodeIndex::new(1), NodeIndex::new(2));
+        assert_eq!(frozen.by_label("GIT"), &[a, b]);
+        assert_eq!(frozen.by_label("Version Control"), &[a, c]);
+        assert_eq!(frozen.by_label("svn"), &[] as &[NodeIndex]);
+    }
+
+    #[test]
+    fn an_index_of_another_unicode_version_is_ignored_and_lookups_still_answer() {
+        let mut body = labelled_body();
+        let at = body
+            .windows(4)
+            .rposition(|w| w == INDEX_MAGIC)
+            .expect("an index");
+        body[at + 4] = body[at + 4].wrapping_add(1);
+        let frozen = Frozen::parse(Arc::new(body), 0).unwrap();
+        assert!(frozen.labels_table.get().is_none());
+        assert_eq!(
+            frozen.by_label("git"),
+            &[NodeIndex::new(0), NodeIndex::new(1)]
+        );
+    }
+
+    #[test]
+    fn a_label_index_naming_a_label_the_node_lacks_is_damage() {
+        let mut body = labelled_body();
+        let at = body
+            .windows(4)
+            .rposition(|w| w == INDEX_MAGIC)
+            .expect("an index");
+        let slots = read_u32(&body, at + 8) as usize;
+        // The first group's label number: past the node's labels.
+        let number_at = at + 12 + 4 * slots + 4 + 4;
+        body[number_at..number_at + 4].copy_from_slice(&9u32.to_le_bytes());
+        let error = Frozen::parse(Arc::new(body), 0).unwrap_err();
+        assert!(error.contains("label index"), "{error}");
     }
 
     proptest! {

@@ -7,7 +7,7 @@
 //!
 //! Start at [`Store::open`].
 //!
-//! ## Layout (schema version 4)
+//! ## Layout (schema version 5; 4 is read too: its snapshot has no label index)
 //! | where | what |
 //! |---|---|
 //! | sled `meta:schema` | schema version, u32 big-endian |
@@ -64,7 +64,10 @@ use skillgraph_graph::{Change, ChangeError, Graph, GraphData, SnapshotBytes};
 use std::sync::Arc;
 use view::{Entry, ViewHeader, VIEW_FILE};
 
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
+/// The snapshot in a file, without the label index that schema 5 adds after the body (still
+/// read as it is: the index is optional).
+const SCHEMA_FILE_WITHOUT_INDEX: u32 = 4;
 /// The snapshot in sled values, in the compact form.
 const SCHEMA_CHUNKS: u32 = 3;
 /// The snapshot in sled values, postcard-encoded [`GraphData`].
@@ -609,7 +612,14 @@ impl Writer {
                 detail: "the schema version is unreadable".into(),
             })?,
         };
-        if ![SCHEMA_VERSION, SCHEMA_CHUNKS, SCHEMA_POSTCARD].contains(&found) {
+        if ![
+            SCHEMA_VERSION,
+            SCHEMA_FILE_WITHOUT_INDEX,
+            SCHEMA_CHUNKS,
+            SCHEMA_POSTCARD,
+        ]
+        .contains(&found)
+        {
             return Err(StoreError::SchemaMismatch {
                 path: path.to_path_buf(),
                 found,
@@ -625,8 +635,8 @@ impl Writer {
             synced_blobs: Default::default(),
             _lock: lock,
         };
-        if found != SCHEMA_VERSION {
-            // An older schema keeps the snapshot in sled values: write it as a file (schema 4).
+        if found < SCHEMA_FILE_WITHOUT_INDEX {
+            // An older schema keeps the snapshot in sled values: write it as a file (schema 5).
             let graph = sled_log.graph(&writer.db, path, found)?;
             write_snapshot(&mut writer, path, &graph)?;
         } else {
