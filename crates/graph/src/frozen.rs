@@ -64,6 +64,9 @@ const NO_NODE: u32 = u32::MAX;
 const NODE_CHUNK: usize = 32;
 const EDGE_CHUNK: usize = 256;
 
+/// The decoded rare parts of one chunk of nodes: (node, parts), in node order.
+type RestChunk = Box<[(u32, NodeRest)]>;
+
 /// The decoded extras of one chunk of edges: (edge, extras), in edge order.
 type ExtraChunk = Box<[(u32, EdgeExtra)]>;
 
@@ -465,11 +468,12 @@ impl LabelTable {
     }
 
     /// The index written after the extras, if there is one and it was written under this
-    /// Unicode version; `labels(node)` is the number of labels a node has (0 for a hole). Every
-    /// number is checked, so a damaged index is an error, never a panic later.
+    /// Unicode version; `present(node)` says whether a node is there. Every index is checked,
+    /// so a damaged index is an error, never a panic later (a label number past a node's
+    /// aliases reads as an empty label: aliases are decoded only when read).
     fn read(
         c: &mut Cursor<'_>,
-        labels: impl Fn(usize) -> usize,
+        present: impl Fn(usize) -> bool,
     ) -> Result<Option<LabelTable>, String> {
         if c.at == c.buf.len() {
             return Ok(None);
@@ -508,10 +512,7 @@ impl LabelTable {
                 read_u32(c.buf, base + 4),
                 read_u32(c.buf, base + 8),
             );
-            if (number as usize) >= labels(node as usize)
-                || start < last_start
-                || start as usize > node_count
-            {
+            if !present(node as usize) || start < last_start || start as usize > node_count {
                 return Err("the label index is damaged".into());
             }
             last_start = start;
@@ -519,7 +520,7 @@ impl LabelTable {
         }
         let nodes: Vec<NodeIndex> = (0..node_count)
             .map(|i| read_u32(c.buf, nodes_at + 4 * i) as usize)
-            .map(|n| (labels(n) > 0).then(|| NodeIndex::new(n)))
+            .map(|n| present(n).then(|| NodeIndex::new(n)))
             .collect::<Option<_>>()
             .ok_or("the label index is damaged")?;
         if slots
@@ -561,7 +562,12 @@ pub(crate) struct Frozen {
     ids: usize,
     name_end: usize,
     names: usize,
-    rests: HashMap<u32, NodeRest, FxBuildHasher>,
+    /// Where each node's rare parts lie in the buffer: (node, start, length), in node order.
+    rest_at: Vec<(u32, u32, u32)>,
+    /// The rare parts, decoded on first use `NODE_CHUNK` nodes at a time, as the extras of
+    /// edges are: an ESCO import's alternative labels decoded and freed by every process were
+    /// a third of a statement's time.
+    rest_chunks: Vec<OnceLock<RestChunk>>,
     edge_from: usize,
     edge_to: usize,
     edge_kind: usize,
@@ -710,32 +716,28 @@ impl Frozen {
         if present != node_count {
             return Err("the node count does not match the nodes".into());
         }
-        let mut rests = HashMap::default();
+        // The rare parts are only located here; they are decoded when read (`rest`), and
+        // `undecodable_parts` lets `check` decode them all.
+        let mut rest_at = Vec::with_capacity(rest_records.len());
         for (i, bytes) in rest_records {
-            let rest: NodeRest = postcard::from_bytes(bytes)
-                .map_err(|e| format!("the fields of node {i} cannot be decoded ({e})"))?;
-            let i = i as usize;
-            if i >= nb || buf[node_kind + i] == HOLE || buf[node_flags + i] & NODE_REST == 0 {
-                return Err(format!("fields for node {i}, which has none"));
+            let at = bytes.as_ptr() as usize - buf.as_ptr() as usize;
+            let n = i as usize;
+            if n >= nb || buf[node_kind + n] == HOLE || buf[node_flags + n] & NODE_REST == 0 {
+                return Err(format!("fields for node {n}, which has none"));
             }
-            rests.insert(i as u32, rest);
+            if rest_at.last().is_some_and(|&(prev, _, _)| prev >= i) {
+                return Err("the node fields are out of order".into());
+            }
+            rest_at.push((i, at as u32, bytes.len() as u32));
         }
         let with_rest = (0..nb)
             .filter(|&i| buf[node_kind + i] != HOLE && buf[node_flags + i] & NODE_REST != 0)
             .count();
-        if with_rest != rests.len() {
+        if with_rest != rest_at.len() {
             return Err("nodes lack their fields".into());
         }
-        let label_count = |n: usize| {
-            if n < nb && buf[node_kind + n] != HOLE {
-                1 + rests
-                    .get(&(n as u32))
-                    .map_or(0, |r: &NodeRest| r.aliases.len())
-            } else {
-                0
-            }
-        };
-        let label_table = LabelTable::read(&mut Cursor { buf, at: index_at }, label_count)?;
+        let present = |n: usize| n < nb && buf[node_kind + n] != HOLE;
+        let label_table = LabelTable::read(&mut Cursor { buf, at: index_at }, present)?;
 
         // Edges: ends, kinds, flags, source lists. Most of the time it takes to open a large
         // graph is here, so the first pass only notes whether any edge is bad (branch-free, it
@@ -798,7 +800,10 @@ impl Frozen {
             ids,
             name_end,
             names,
-            rests,
+            rest_at,
+            rest_chunks: (0..nb.div_ceil(NODE_CHUNK))
+                .map(|_| OnceLock::new())
+                .collect(),
             edge_from,
             edge_to,
             edge_kind,
@@ -924,7 +929,7 @@ impl Frozen {
     fn decode_node(&self, i: usize) -> Option<Node> {
         let ix = NodeIndex::new(i);
         let kind = self.kind(ix)?;
-        let rest = self.rests.get(&(i as u32)).cloned().unwrap_or_default();
+        let rest = self.rest(ix).cloned().unwrap_or_default();
         Some(Node {
             id: self.id(ix).to_string(),
             kind,
@@ -938,9 +943,48 @@ impl Frozen {
     }
 
     pub(crate) fn aliases(&self, ix: NodeIndex) -> &[String] {
-        self.rests
-            .get(&(ix.index() as u32))
-            .map_or(&[], |r| r.aliases.as_slice())
+        self.rest(ix).map_or(&[], |r| r.aliases.as_slice())
+    }
+
+    /// The rare parts of the node at `ix` (aliases, category, fields), decoded on first use
+    /// with those of the nodes near it. Parts that cannot be decoded read as none; `check`
+    /// reports them ([`Frozen::undecodable_rests`]).
+    fn rest(&self, ix: NodeIndex) -> Option<&NodeRest> {
+        let i = ix.index();
+        if i >= self.node_bound {
+            return None;
+        }
+        let chunk = self.rest_chunks[i / NODE_CHUNK].get_or_init(|| {
+            self.rests_between(
+                i / NODE_CHUNK * NODE_CHUNK,
+                (i / NODE_CHUNK + 1) * NODE_CHUNK,
+            )
+            .filter_map(|(n, bytes)| Some((n, postcard::from_bytes(bytes).ok()?)))
+            .collect()
+        });
+        let at = chunk.binary_search_by_key(&(i as u32), |(n, _)| *n).ok()?;
+        Some(&chunk[at].1)
+    }
+
+    /// The stored rare parts of the nodes `from..to`: (node, bytes).
+    fn rests_between(&self, from: usize, to: usize) -> impl Iterator<Item = (u32, &[u8])> + '_ {
+        let first = self
+            .rest_at
+            .partition_point(|&(n, _, _)| (n as usize) < from);
+        self.rest_at[first..]
+            .iter()
+            .take_while(move |&&(n, _, _)| (n as usize) < to)
+            .map(|&(n, at, len)| (n, &self.b()[at as usize..at as usize + len as usize]))
+    }
+
+    /// The nodes whose stored rare parts cannot be decoded, with why.
+    pub(crate) fn undecodable_rests(&self) -> Vec<(NodeIndex, String)> {
+        self.rests_between(0, self.node_bound)
+            .filter_map(|(n, bytes)| {
+                let error = postcard::from_bytes::<NodeRest>(bytes).err()?;
+                Some((NodeIndex::new(n as usize), error.to_string()))
+            })
+            .collect()
     }
 
     pub(crate) fn node_indices(&self) -> impl DoubleEndedIterator<Item = NodeIndex> + '_ {
@@ -992,10 +1036,14 @@ impl Frozen {
     }
 
     /// The labels of a node: its name (number 0), then its aliases (1…).
+    /// Label 0 is the name; a number past the aliases (a damaged index) reads as empty.
     fn label(&self, ix: NodeIndex, number: u32) -> &str {
         match number {
             0 => self.name(ix),
-            k => &self.aliases(ix)[k as usize - 1],
+            k => self
+                .aliases(ix)
+                .get(k as usize - 1)
+                .map_or("", String::as_str),
         }
     }
 
@@ -1044,7 +1092,7 @@ impl Frozen {
 
     fn build_labels(&self) -> LabelTable {
         // Pass 1: the group of every (node, label), groups numbered by first appearance.
-        let aliases: usize = self.rests.values().map(|r| r.aliases.len()).sum();
+        let aliases: usize = self.node_indices().map(|ix| self.aliases(ix).len()).sum();
         let mut table = NodeTable::with_entries(self.node_count + aliases);
         let mut groups: Vec<(u32, u32, u32)> = Vec::new();
         let mut entries: Vec<(u32, u32)> = Vec::with_capacity(self.node_count);
@@ -1505,16 +1553,16 @@ mod tests {
     }
 
     #[test]
-    fn a_label_index_naming_a_label_the_node_lacks_is_damage() {
+    fn a_label_index_naming_a_node_that_is_not_there_is_damage() {
         let mut body = labelled_body();
         let at = body
             .windows(4)
             .rposition(|w| w == INDEX_MAGIC)
             .expect("an index");
         let slots = read_u32(&body, at + 8) as usize;
-        // The first group's label number: past the node's labels.
-        let number_at = at + 12 + 4 * slots + 4 + 4;
-        body[number_at..number_at + 4].copy_from_slice(&9u32.to_le_bytes());
+        // The first group's node: past the nodes.
+        let node_at = at + 12 + 4 * slots + 4;
+        body[node_at..node_at + 4].copy_from_slice(&9u32.to_le_bytes());
         let error = Frozen::parse(Arc::new(body), 0).unwrap_err();
         assert!(error.contains("label index"), "{error}");
     }

@@ -358,13 +358,34 @@ impl Graph {
         }
     }
 
-    /// The base's edges whose stored extra parts cannot be decoded, with why (they are
-    /// decoded when read, and read as none if they cannot be). Edges the overlay has replaced
-    /// or removed are not reported: their stored parts are no longer read.
-    pub fn undecodable_parts(&self) -> Vec<(EdgeIndex, String)> {
-        let mut parts = self.base.undecodable_extras();
-        parts.retain(|(e, _)| !self.overlay.edges.contains_key(e));
-        parts
+    /// The base's nodes and edges whose stored rare parts (a node's aliases, category and
+    /// fields; an edge's extras) cannot be decoded, in words (they are decoded when read, and
+    /// read as none if they cannot be). Those the overlay has replaced or removed are not
+    /// reported: their stored parts are no longer read.
+    pub fn undecodable_parts(&self) -> Vec<String> {
+        let nodes = self
+            .base
+            .undecodable_rests()
+            .into_iter()
+            .filter(|(n, _)| !self.overlay.nodes.contains_key(n))
+            .map(|(n, why)| {
+                format!(
+                    "the fields of node #{} cannot be decoded ({why})",
+                    n.index()
+                )
+            });
+        let edges = self
+            .base
+            .undecodable_extras()
+            .into_iter()
+            .filter(|(e, _)| !self.overlay.edges.contains_key(e))
+            .map(|(e, why)| {
+                format!(
+                    "the fields of edge #{} cannot be decoded ({why})",
+                    e.index()
+                )
+            });
+        nodes.chain(edges).collect()
     }
 
     /// The `effort_hours` of the edge at `ix`, if it has them.

@@ -46,7 +46,8 @@ pub enum Rule {
     Profile,
     /// The graph's node or edge count disagrees with the nodes and edges it holds.
     Counts,
-    /// Stored parts of an edge (its fields, level, tier, …) that cannot be decoded.
+    /// Stored parts of a node (aliases, category, fields) or an edge (its fields, level, tier,
+    /// …) that cannot be decoded.
     Encoding,
 }
 
@@ -133,14 +134,8 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
     // slots, or the arrays of a graph read from a snapshot) without building a petgraph copy.
 
     // Stored parts are decoded when read, so a part that cannot be is found here, not on open.
-    for (e, why) in graph.undecodable_parts() {
-        add(
-            Rule::Encoding,
-            format!(
-                "the fields of edge #{} cannot be decoded ({why})",
-                e.index()
-            ),
-        );
+    for part in graph.undecodable_parts() {
+        add(Rule::Encoding, part);
     }
 
     // ---- nodes ----------------------------------------------------------------------------------

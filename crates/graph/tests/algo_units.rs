@@ -813,3 +813,39 @@ fn undecodable_edge_extras_are_found_by_check_not_on_open() {
         Some("kept")
     );
 }
+
+/// The same for a node's rare parts (aliases, category, fields): decoded when read, read as
+/// none when they cannot be, and named by `check`, while the node's neighbours keep theirs.
+#[test]
+fn undecodable_node_fields_are_found_by_check_not_on_open() {
+    use skillgraph_graph::integrity::{check, Rule};
+    let mut g = Graph::new();
+    let mut good = Node::new("good", NodeKind::Skill, "Good");
+    good.aliases = vec!["kept alias".into()];
+    let mut bad = Node::new("bad", NodeKind::Skill, "Bad");
+    bad.category = Some("MARKER-0123456789".into());
+    g.add_node(good);
+    let bad_ix = g.add_node(bad);
+    let mut bytes = g.to_snapshot();
+    let marker = b"MARKER-0123456789";
+    let at = bytes
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .expect("the category is stored as is");
+    // The category's length, just before it: now longer than what is left of the record.
+    bytes[at - 1] = 0x7f;
+    let read = Graph::from_snapshot(bytes).expect("opens: node fields are decoded when read");
+    assert_eq!(read.node(bad_ix).category, None);
+    assert_eq!(
+        read.by_id("good").map(|ix| read.node(ix).aliases.clone()),
+        Some(vec!["kept alias".to_string()])
+    );
+    let findings: Vec<_> = check(&read)
+        .into_iter()
+        .filter(|f| f.rule == Rule::Encoding)
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert!(findings[0]
+        .message
+        .contains(&format!("node #{}", bad_ix.index())));
+}
