@@ -12,6 +12,7 @@ mod output;
 mod picture;
 mod render;
 mod repl;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -156,6 +157,30 @@ enum Command {
     Run {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+    },
+    /// Serve the graph over HTTP: a JSON API (`POST /query`, `/render`, `/schema`, …) and a
+    /// web page at `/` (docs/API.md). Read-only and on loopback unless told otherwise; prints
+    /// its URL; Ctrl-C or SIGTERM stops it after the requests under way.
+    Serve {
+        /// The address to listen on; port 0 picks a free port (the printed URL says which).
+        #[arg(long, default_value = "127.0.0.1:7878", value_name = "IP:PORT")]
+        addr: std::net::SocketAddr,
+        /// Let `POST /query` change the graph (through the one-writer path, waiting up to
+        /// `--lock-timeout` for another process's write).
+        #[arg(long)]
+        allow_writes: bool,
+        /// Let pages from this origin call the API (CORS); off by default.
+        #[arg(long, value_name = "ORIGIN")]
+        cors: Option<String>,
+        /// How long one request's statements may run before they are stopped (503).
+        #[arg(long, default_value = "10", value_name = "SECONDS", value_parser = parse_seconds)]
+        budget: std::time::Duration,
+        /// The largest request body, in bytes (413 past it).
+        #[arg(long, default_value = "65536", value_name = "BYTES")]
+        max_body: usize,
+        /// The longest statement, in bytes (413 past it).
+        #[arg(long, default_value = "8192", value_name = "BYTES")]
+        max_statement: usize,
     },
     /// Counts of nodes and edges per kind.
     Stats,
@@ -313,6 +338,28 @@ fn main() -> ExitCode {
         Some(Command::Render { statements, out }) => {
             render::command(&db_path, run_options, &statements, out.as_deref())
         }
+        Some(Command::Serve {
+            addr,
+            allow_writes,
+            cors,
+            budget,
+            max_body,
+            max_statement,
+        }) => serve::command(
+            &db_path,
+            access,
+            serve::ServeOptions {
+                addr,
+                allow_writes,
+                cors,
+                limits: serve::Limits {
+                    max_body,
+                    max_statement,
+                    budget,
+                    ..serve::Limits::default()
+                },
+            },
+        ),
         Some(Command::Stats) => commands::stats(&db_path, access, format),
         Some(Command::Completions { shell }) => {
             let mut text = Vec::new();

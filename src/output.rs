@@ -248,6 +248,14 @@ fn json_fields(columns: &[String]) -> Vec<(String, usize)> {
         .collect()
 }
 
+/// The rows of `table` as `--format json` writes them (one array of objects keyed by column),
+/// for answers that go elsewhere than standard output (`serve`).
+pub fn json_rows_text(table: &ResultTable) -> String {
+    let mut out = Vec::new();
+    write_json(&mut out, table, &json_fields(&table.columns));
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
 /// `serde_json::to_string(&json_rows(table))`, written directly: the same text without
 /// building a map of values per row (which cost more than answering a short statement).
 /// `fields` are the table's [`json_fields`].

@@ -1,0 +1,632 @@
+//! What `serve` answers, apart from HTTP: statements run against the one shared store, answers
+//! and errors as JSON, pictures as SVG, completions. Everything here blocks (it evaluates
+//! statements), so the server calls it from `spawn_blocking`, never on the async executor.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+use serde_json::{json, Value as Json};
+use skillgraph_graph::schema::FIELDS;
+use skillgraph_graph::{Change, EdgeKind, Graph, NodeKind};
+use skillgraph_query::ast::{Span, Statement, StatementKind};
+use skillgraph_query::diagnostic::{self, ErrorKind, QueryError};
+use skillgraph_query::eval::{ApplyError, Database, Session};
+use skillgraph_query::parser;
+use skillgraph_query::reference::STATEMENT_FORMS;
+use skillgraph_query::result::{ResultTable, TableKind};
+
+use crate::engine::{statement_pieces, StoreDatabase};
+use crate::repl::complete::{self, Vocabulary};
+
+/// How much one request may ask for.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Bytes of a request body (413 past it).
+    pub max_body: usize,
+    /// Bytes of one statement (413 past it).
+    pub max_statement: usize,
+    /// Statements in one request (413 past it).
+    pub max_statements: usize,
+    /// Time a request's statements may run before they are interrupted (503).
+    pub budget: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_body: 64 * 1024,
+            max_statement: 8 * 1024,
+            max_statements: 100,
+            budget: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The state every request shares: the one store, and what completion knows of its graph.
+pub struct Shared {
+    /// Readers share the graph; a refresh (bringing in other processes' commits) and a write
+    /// take it alone, each briefly.
+    store: RwLock<StoreDatabase>,
+    vocabulary: Mutex<Option<(GraphMark, Arc<Vocabulary>)>>,
+    pub allow_writes: bool,
+    pub limits: Limits,
+}
+
+/// A cheap mark of the graph's state: completion's names are rebuilt when it moves. A write
+/// adds a log entry or changes the counts; a fold or an import changes the counts or the
+/// snapshot's size of changes, which is all this compares — two states alike in all of them
+/// are rare enough that their names may stay stale until the next change.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct GraphMark {
+    log_entries: u64,
+    changed: usize,
+    nodes: usize,
+    edges: usize,
+    profiles: usize,
+}
+
+/// An HTTP status and a JSON body.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+impl Reply {
+    fn json(status: u16, value: &impl Serialize) -> Reply {
+        Reply {
+            status,
+            body: serde_json::to_string(value).expect("answers serialise"),
+        }
+    }
+
+    /// An error that is not about one place in the statements: `{"error": {"kind", "message"}}`.
+    pub fn error(status: u16, kind: &str, message: impl Into<String>) -> Reply {
+        Reply::json(
+            status,
+            &json!({ "error": { "kind": kind, "message": message.into() } }),
+        )
+    }
+}
+
+const READ_ONLY: &str =
+    "this server is read-only: start it with `skillgraph serve --allow-writes` to change the graph";
+
+impl Shared {
+    pub fn new(store: StoreDatabase, allow_writes: bool, limits: Limits) -> Shared {
+        Shared {
+            store: RwLock::new(store),
+            vocabulary: Mutex::new(None),
+            allow_writes,
+            limits,
+        }
+    }
+
+    /// Brings the graph up to what other processes have committed, then runs `f` on it.
+    fn read<T>(&self, f: impl FnOnce(&Graph) -> T) -> Result<T, Reply> {
+        self.store
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+            .refresh()
+            .map_err(|e| Reply::error(503, "store", e.to_string()))?;
+        let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
+        Ok(f(store.graph()))
+    }
+
+    /// Makes the store's writes durable, as the shell does before it exits.
+    pub fn sync(&self) -> Result<(), String> {
+        let mut store = self.store.write().unwrap_or_else(PoisonError::into_inner);
+        store.0.sync().map_err(|e| e.to_string())
+    }
+
+    /// `GET /health`.
+    pub fn health(&self) -> Reply {
+        match self.read(|graph| (graph.node_count(), graph.edge_count())) {
+            Ok((nodes, edges)) => Reply::json(
+                200,
+                &json!({
+                    "status": "ok",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "writes": self.allow_writes,
+                    "nodes": nodes,
+                    "edges": edges,
+                }),
+            ),
+            Err(reply) => reply,
+        }
+    }
+
+    /// `POST /query`: runs `source`'s statements in one session and answers each.
+    pub fn query(&self, source: &str, interrupt: Arc<AtomicBool>) -> Reply {
+        let statements = match self.parse(source) {
+            Ok(s) => s,
+            Err(reply) => return reply,
+        };
+        if let Some(write) = statements.iter().find(|s| writes(&s.kind)) {
+            if !self.allow_writes {
+                let error = QueryError::new(write.span, READ_ONLY)
+                    .with_label("this statement changes the graph");
+                return Reply::json(
+                    403,
+                    &json!({ "results": [], "error": error_json(&error, "read_only", source, None) }),
+                );
+            }
+            // A write runs with the store to itself, through the store's one-writer path.
+            let mut store = self.store.write().unwrap_or_else(PoisonError::into_inner);
+            if let Err(e) = store.0.refresh() {
+                return Reply::error(503, "store", e.to_string());
+            }
+            return run(&mut *store, source, &statements, interrupt);
+        }
+        let refreshed = self.read(|_| ());
+        if let Err(reply) = refreshed {
+            return reply;
+        }
+        let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
+        let mut view = ReadView {
+            graph: store.graph(),
+        };
+        run(&mut view, source, &statements, interrupt)
+    }
+
+    /// `GET /render`: runs `source`'s statements (reads only) and draws the answer of statement
+    /// `at` (the last by default) as `skillgraph render` does.
+    pub fn render(
+        &self,
+        source: &str,
+        at: Option<usize>,
+        interrupt: Arc<AtomicBool>,
+    ) -> Result<String, Reply> {
+        let statements = self.parse(source)?;
+        if let Some(write) = statements.iter().find(|s| writes(&s.kind)) {
+            let error = QueryError::new(
+                write.span,
+                "`/render` only reads; send writes to `POST /query`",
+            )
+            .with_label("this statement changes the graph");
+            return Err(Reply::json(
+                403,
+                &json!({ "error": error_json(&error, "read_only", source, None) }),
+            ));
+        }
+        let last = statements.len().saturating_sub(1);
+        let at = at.unwrap_or(last);
+        if statements.is_empty() || at > last {
+            return Err(Reply::error(
+                400,
+                "nothing_to_draw",
+                format!(
+                    "there are {} statements; `at` counts from 0",
+                    statements.len()
+                ),
+            ));
+        }
+        self.read(|_| ())?;
+        let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
+        let mut view = ReadView {
+            graph: store.graph(),
+        };
+        let answers = evaluate(&mut view, source, &statements[..=at], interrupt);
+        let table = match answers.failure {
+            Some(reply) => return Err(reply),
+            None => answers.tables.last().expect("one answer per statement run"),
+        };
+        match &table.picture {
+            Some(picture) => Ok(crate::render::svg(picture, table.title.as_deref())),
+            None => Err(Reply::error(
+                404,
+                "no_picture",
+                format!(
+                    "{} has no picture; `render` draws path, paths, learn, compare, show and neighbourhood",
+                    table
+                        .title
+                        .as_deref()
+                        .map_or("the answer".to_string(), |t| format!("`{t}`"))
+                ),
+            )),
+        }
+    }
+
+    /// `GET /complete`: what the shell's Tab offers at the end of `prefix`.
+    pub fn complete(&self, prefix: &str) -> Reply {
+        let vocabulary = match self.vocabulary() {
+            Ok(v) => v,
+            Err(reply) => return reply,
+        };
+        let (start, candidates) = complete::complete(&vocabulary, prefix, prefix.len());
+        let candidates: Vec<Json> = candidates
+            .into_iter()
+            .map(|c| json!({ "display": c.display, "replacement": c.replacement }))
+            .collect();
+        Reply::json(200, &json!({ "start": start, "candidates": candidates }))
+    }
+
+    fn vocabulary(&self) -> Result<Arc<Vocabulary>, Reply> {
+        self.read(|_| ())?;
+        let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
+        let graph = store.graph();
+        let mark = GraphMark {
+            log_entries: store.0.log_entries(),
+            changed: graph.changed_since_base(),
+            nodes: graph.node_count(),
+            edges: graph.edge_count(),
+            profiles: graph.profiles().len(),
+        };
+        let mut cached = self
+            .vocabulary
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match &*cached {
+            Some((seen, vocabulary)) if *seen == mark => Ok(vocabulary.clone()),
+            _ => {
+                let mut vocabulary = Vocabulary::from_graph(graph);
+                vocabulary.set_profiles(graph.profiles().keys().cloned());
+                let vocabulary = Arc::new(vocabulary);
+                *cached = Some((mark, vocabulary.clone()));
+                Ok(vocabulary)
+            }
+        }
+    }
+
+    /// Splits and parses the whole request before anything runs: a mistake anywhere answers
+    /// 400 (or 413 for a statement too long) and runs nothing.
+    fn parse(&self, source: &str) -> Result<Vec<Statement>, Reply> {
+        let pieces = statement_pieces(source);
+        let mut statements = Vec::new();
+        for (offset, piece) in pieces {
+            let trimmed = piece.trim_start();
+            let at = offset + (piece.len() - trimmed.len());
+            if trimmed.len() > self.limits.max_statement {
+                let error = QueryError::new(
+                    Span::new(at, offset + piece.len()),
+                    format!(
+                        "a statement may hold at most {} bytes; this one holds {}",
+                        self.limits.max_statement,
+                        trimmed.len()
+                    ),
+                );
+                return Err(Reply::json(
+                    413,
+                    &json!({ "error": error_json(&error, "too_large", source, None) }),
+                ));
+            }
+            if trimmed.starts_with('.') {
+                let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
+                let error = QueryError::new(
+                    Span::new(at, at + end),
+                    "dot commands are for the shell; send statements",
+                );
+                return Err(Reply::json(
+                    400,
+                    &json!({ "error": error_json(&error, "syntax", source, None) }),
+                ));
+            }
+            match parser::parse(piece) {
+                Ok(script) => statements.extend(script.statements.into_iter().map(|mut s| {
+                    s.span = Span::new(s.span.start + offset, s.span.end + offset);
+                    s
+                })),
+                Err(e) => {
+                    let e = shifted(e, offset);
+                    return Err(Reply::json(
+                        400,
+                        &json!({ "error": error_json(&e, kind_word(e.kind), source, None) }),
+                    ));
+                }
+            }
+            if statements.len() > self.limits.max_statements {
+                return Err(Reply::error(
+                    413,
+                    "too_large",
+                    format!(
+                        "a request may hold at most {} statements",
+                        self.limits.max_statements
+                    ),
+                ));
+            }
+        }
+        if statements.is_empty() {
+            return Err(Reply::error(
+                400,
+                "empty",
+                "no statements: send e.g. `learn DevOps -> SRE`",
+            ));
+        }
+        Ok(statements)
+    }
+}
+
+/// Whether a statement changes the graph. The read path refuses any write anyway
+/// ([`ReadView`]), so a statement missing here is refused, never run beside readers.
+fn writes(kind: &StatementKind) -> bool {
+    matches!(
+        kind,
+        StatementKind::Add { .. }
+            | StatementKind::Link { .. }
+            | StatementKind::Unlink { .. }
+            | StatementKind::Set { .. }
+            | StatementKind::Remove(_)
+            | StatementKind::ProfileSet { .. }
+            | StatementKind::ProfileAdd { .. }
+            | StatementKind::ProfileDrop { .. }
+            | StatementKind::Progress { .. }
+    )
+}
+
+/// The graph as readers share it: every write is refused.
+struct ReadView<'a> {
+    graph: &'a Graph,
+}
+
+impl Database for ReadView<'_> {
+    fn graph(&self) -> &Graph {
+        self.graph
+    }
+
+    fn apply(&mut self, _changes: Vec<Change>) -> Result<Vec<String>, ApplyError> {
+        Err(ApplyError::Failed(READ_ONLY.to_string()))
+    }
+}
+
+/// The answers of a run of statements, and what stopped it, if anything.
+struct Answers {
+    tables: Vec<ResultTable>,
+    failure: Option<Reply>,
+}
+
+fn evaluate(
+    db: &mut dyn Database,
+    source: &str,
+    statements: &[Statement],
+    interrupt: Arc<AtomicBool>,
+) -> Answers {
+    let mut session = Session::new();
+    session.interrupt = interrupt;
+    let mut tables = Vec::new();
+    for (i, statement) in statements.iter().enumerate() {
+        // A panic is a bug in the evaluator; the client gets a 500 and the server goes on. The
+        // session is dropped with the request, and the shared graph is only read (a write's
+        // changes are checked in full before the store takes them).
+        let ran = panic::catch_unwind(AssertUnwindSafe(|| session.execute(db, statement)));
+        let failure = match ran {
+            Ok(Ok(table)) => {
+                tables.push(table);
+                continue;
+            }
+            Ok(Err(e)) if e.kind == ErrorKind::Interrupted => Reply::json(
+                503,
+                &json!({
+                    "results": results_json(statements, source, &tables),
+                    "error": {
+                        "kind": "over_budget",
+                        "message": "the request ran out of its time budget and was stopped; ask for less (a `limit`, fewer hops, `min importance`) or start the server with a larger `--budget`",
+                        "statement": i,
+                    }
+                }),
+            ),
+            Ok(Err(e)) => Reply::json(
+                400,
+                &json!({
+                    "results": results_json(statements, source, &tables),
+                    "error": error_json(&e, kind_word(e.kind), source, Some(i)),
+                }),
+            ),
+            Err(_) => Reply::json(
+                500,
+                &json!({
+                    "results": results_json(statements, source, &tables),
+                    "error": {
+                        "kind": "internal",
+                        "message": "internal error while answering this statement (a bug); the server goes on",
+                        "statement": i,
+                    }
+                }),
+            ),
+        };
+        return Answers {
+            tables,
+            failure: Some(failure),
+        };
+    }
+    Answers {
+        tables,
+        failure: None,
+    }
+}
+
+fn run(
+    db: &mut dyn Database,
+    source: &str,
+    statements: &[Statement],
+    interrupt: Arc<AtomicBool>,
+) -> Reply {
+    let answers = evaluate(db, source, statements, interrupt);
+    match answers.failure {
+        Some(reply) => reply,
+        None => Reply::json(
+            200,
+            &json!({ "results": results_json(statements, source, &answers.tables) }),
+        ),
+    }
+}
+
+/// One answer: the statement's text, and its rows exactly as `--format json` writes them.
+#[derive(Serialize)]
+struct Answer<'a> {
+    statement: &'a str,
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    columns: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rows: Option<Box<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lines: Option<Vec<String>>,
+    notes: &'a [String],
+    picture: bool,
+    /// Which columns hold a row's node name, id and kind, for answers whose rows are nodes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    node_columns: Option<Json>,
+}
+
+fn results_json<'a>(
+    statements: &'a [Statement],
+    source: &'a str,
+    tables: &'a [ResultTable],
+) -> Vec<Answer<'a>> {
+    statements
+        .iter()
+        .zip(tables)
+        .map(|(statement, table)| {
+            let text = source
+                .get(statement.span.start..statement.span.end)
+                .unwrap_or("");
+            match table.kind {
+                TableKind::Message => Answer {
+                    statement: text,
+                    kind: "message",
+                    title: None,
+                    columns: None,
+                    rows: None,
+                    lines: Some(table.rows.iter().map(|r| r[0].display(", ")).collect()),
+                    notes: &table.notes,
+                    picture: false,
+                    node_columns: None,
+                },
+                _ => Answer {
+                    statement: text,
+                    kind: "rows",
+                    title: table.title.as_deref(),
+                    columns: Some(&table.columns),
+                    rows: Some(
+                        RawValue::from_string(crate::output::json_rows_text(table))
+                            .expect("the JSON output is JSON"),
+                    ),
+                    lines: None,
+                    notes: &table.notes,
+                    picture: table.picture.is_some(),
+                    node_columns: table.row_nodes.map(|n| {
+                        json!({
+                            "name": table.columns[n.name],
+                            "id": table.columns[n.id],
+                            "kind": table.columns[n.kind],
+                        })
+                    }),
+                },
+            }
+        })
+        .collect()
+}
+
+/// A [`QueryError`] as JSON: what the shell shows, as data. `span` is in bytes of the request's
+/// statements, `line` and `column` count from 1 (the column in characters), `rendered` is the
+/// shell's own text of it.
+fn error_json(e: &QueryError, kind: &str, source: &str, statement: Option<usize>) -> Json {
+    let (line, column) = e.line_col(source);
+    let notes: Vec<Json> = e
+        .notes
+        .iter()
+        .map(|n| {
+            let (line, column) = diagnostic::line_col(source, n.span.start);
+            json!({
+                "label": n.label,
+                "line": line,
+                "column": column,
+                "span": { "start": n.span.start, "end": n.span.end },
+            })
+        })
+        .collect();
+    let mut error = json!({
+        "kind": kind,
+        "message": e.message,
+        "line": line,
+        "column": column,
+        "span": { "start": e.span.start, "end": e.span.end },
+        "label": e.label,
+        "help": e.help,
+        "notes": notes,
+        "rendered": diagnostic::render(e, "query", source, false),
+    });
+    if let Some(i) = statement {
+        error["statement"] = json!(i);
+    }
+    error
+}
+
+/// The error kind as a word for programs: `UnknownName` → `unknown_name`.
+fn kind_word(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Syntax => "syntax",
+        ErrorKind::UnknownStatement => "unknown_statement",
+        ErrorKind::UnknownClause => "unknown_clause",
+        ErrorKind::UnknownEdgeKind => "unknown_edge_kind",
+        ErrorKind::RepeatedClause => "repeated_clause",
+        ErrorKind::MisplacedClause => "misplaced_clause",
+        ErrorKind::UnclosedString => "unclosed_string",
+        ErrorKind::UnbalancedBracket => "unbalanced_bracket",
+        ErrorKind::InvalidEscape => "invalid_escape",
+        ErrorKind::InvalidNumber => "invalid_number",
+        ErrorKind::RepeatedField => "repeated_field",
+        ErrorKind::EmptyName => "empty_name",
+        ErrorKind::TooDeeplyNested => "too_deeply_nested",
+        ErrorKind::ControlCharacter => "control_character",
+        ErrorKind::UnknownName => "unknown_name",
+        ErrorKind::Evaluation => "evaluation",
+        ErrorKind::Interrupted => "interrupted",
+    }
+}
+
+fn shifted(mut e: QueryError, offset: usize) -> QueryError {
+    let shift = |s: Span| Span::new(s.start + offset, s.end + offset);
+    e.span = shift(e.span);
+    for note in &mut e.notes {
+        note.span = shift(note.span);
+    }
+    e
+}
+
+/// `GET /schema`: the statement forms, node and edge kinds, and fields.
+pub fn schema() -> String {
+    let statements: Vec<Json> = STATEMENT_FORMS
+        .iter()
+        .map(|f| {
+            json!({
+                "keyword": f.keyword,
+                "usage": f.usage,
+                "summary": f.summary,
+                "examples": f.examples,
+            })
+        })
+        .collect();
+    let fields: Vec<Json> = FIELDS
+        .iter()
+        .map(|f| {
+            let kinds: Vec<&str> = if f.kinds.is_empty() {
+                NodeKind::ALL.iter().map(|k| k.as_str()).collect()
+            } else {
+                f.kinds.iter().map(|k| k.as_str()).collect()
+            };
+            json!({
+                "name": f.name,
+                "type": f.ty.as_str(),
+                "kinds": kinds,
+                "settable": f.settable,
+                "doc": f.doc,
+            })
+        })
+        .collect();
+    let node_kinds: Vec<&str> = NodeKind::ALL.iter().map(|k| k.as_str()).collect();
+    let edge_kinds: Vec<&str> = EdgeKind::ALL.iter().map(|k| k.as_str()).collect();
+    serde_json::to_string(&json!({
+        "statements": statements,
+        "node_kinds": node_kinds,
+        "edge_kinds": edge_kinds,
+        "fields": fields,
+    }))
+    .expect("the schema serialises")
+}
