@@ -3,7 +3,7 @@
 //! statements), so the server calls it from `spawn_blocking`, never on the async executor.
 
 use std::panic::{self, AssertUnwindSafe};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -146,9 +146,9 @@ impl Shared {
             Ok(s) => s,
             Err(reply) => return reply,
         };
-        if let Some(write) = statements.iter().find(|s| writes(&s.kind)) {
+        if let Some(write) = statements.iter().find(|s| writes(&s.statement.kind)) {
             if !self.allow_writes {
-                let error = QueryError::new(write.span, READ_ONLY)
+                let error = QueryError::new(write.span(), READ_ONLY)
                     .with_label("this statement changes the graph");
                 return Reply::json(
                     403,
@@ -182,9 +182,9 @@ impl Shared {
         interrupt: Arc<AtomicBool>,
     ) -> Result<String, Reply> {
         let statements = self.parse(source)?;
-        if let Some(write) = statements.iter().find(|s| writes(&s.kind)) {
+        if let Some(write) = statements.iter().find(|s| writes(&s.statement.kind)) {
             let error = QueryError::new(
-                write.span,
+                write.span(),
                 "`/render` only reads; send writes to `POST /query`",
             )
             .with_label("this statement changes the graph");
@@ -274,7 +274,7 @@ impl Shared {
 
     /// Splits and parses the whole request before anything runs: a mistake anywhere answers
     /// 400 (or 413 for a statement too long) and runs nothing.
-    fn parse(&self, source: &str) -> Result<Vec<Statement>, Reply> {
+    fn parse(&self, source: &str) -> Result<Vec<Placed>, Reply> {
         let pieces = statement_pieces(source);
         let mut statements = Vec::new();
         for (offset, piece) in pieces {
@@ -306,10 +306,12 @@ impl Shared {
                 ));
             }
             match parser::parse(piece) {
-                Ok(script) => statements.extend(script.statements.into_iter().map(|mut s| {
-                    s.span = Span::new(s.span.start + offset, s.span.end + offset);
-                    s
-                })),
+                Ok(script) => statements.extend(
+                    script
+                        .statements
+                        .into_iter()
+                        .map(|statement| Placed { offset, statement }),
+                ),
                 Err(e) => {
                     let e = shifted(e, offset);
                     return Err(Reply::json(
@@ -337,6 +339,25 @@ impl Shared {
             ));
         }
         Ok(statements)
+    }
+}
+
+/// A statement and where its piece starts in the request: the AST's spans, and so the
+/// evaluator's errors, count from the start of the piece.
+struct Placed {
+    offset: usize,
+    statement: Statement,
+}
+
+impl Placed {
+    fn span(&self) -> Span {
+        let span = self.statement.span;
+        Span::new(span.start + self.offset, span.end + self.offset)
+    }
+
+    fn text<'a>(&self, source: &'a str) -> &'a str {
+        let span = self.span();
+        source.get(span.start..span.end).unwrap_or("")
     }
 }
 
@@ -381,7 +402,7 @@ struct Answers {
 fn evaluate(
     db: &mut dyn Database,
     source: &str,
-    statements: &[Statement],
+    statements: &[Placed],
     interrupt: Arc<AtomicBool>,
 ) -> Answers {
     let mut session = Session::new();
@@ -391,28 +412,27 @@ fn evaluate(
         // A panic is a bug in the evaluator; the client gets a 500 and the server goes on. The
         // session is dropped with the request, and the shared graph is only read (a write's
         // changes are checked in full before the store takes them).
-        let ran = panic::catch_unwind(AssertUnwindSafe(|| session.execute(db, statement)));
+        let ran = panic::catch_unwind(AssertUnwindSafe(|| {
+            session.execute(db, &statement.statement)
+        }));
         let failure = match ran {
             Ok(Ok(table)) => {
                 tables.push(table);
-                continue;
+                // A statement that does not look at the flag finishes past the budget; the
+                // statements after it do not start.
+                if !session.interrupt.load(Ordering::Relaxed) || i + 1 == statements.len() {
+                    continue;
+                }
+                over_budget(statements, source, &tables, i + 1)
             }
-            Ok(Err(e)) if e.kind == ErrorKind::Interrupted => Reply::json(
-                503,
-                &json!({
-                    "results": results_json(statements, source, &tables),
-                    "error": {
-                        "kind": "over_budget",
-                        "message": "the request ran out of its time budget and was stopped; ask for less (a `limit`, fewer hops, `min importance`) or start the server with a larger `--budget`",
-                        "statement": i,
-                    }
-                }),
-            ),
+            Ok(Err(e)) if e.kind == ErrorKind::Interrupted => {
+                over_budget(statements, source, &tables, i)
+            }
             Ok(Err(e)) => Reply::json(
                 400,
                 &json!({
                     "results": results_json(statements, source, &tables),
-                    "error": error_json(&e, kind_word(e.kind), source, Some(i)),
+                    "error": error_json(&shifted(e.clone(), statement.offset), kind_word(e.kind), source, Some(i)),
                 }),
             ),
             Err(_) => Reply::json(
@@ -438,10 +458,24 @@ fn evaluate(
     }
 }
 
+fn over_budget(statements: &[Placed], source: &str, tables: &[ResultTable], at: usize) -> Reply {
+    Reply::json(
+        503,
+        &json!({
+            "results": results_json(statements, source, tables),
+            "error": {
+                "kind": "over_budget",
+                "message": "the request ran out of its time budget and was stopped; ask for less (a `limit`, fewer hops, `min importance`) or start the server with a larger `--budget`",
+                "statement": at,
+            }
+        }),
+    )
+}
+
 fn run(
     db: &mut dyn Database,
     source: &str,
-    statements: &[Statement],
+    statements: &[Placed],
     interrupt: Arc<AtomicBool>,
 ) -> Reply {
     let answers = evaluate(db, source, statements, interrupt);
@@ -475,7 +509,7 @@ struct Answer<'a> {
 }
 
 fn results_json<'a>(
-    statements: &'a [Statement],
+    statements: &'a [Placed],
     source: &'a str,
     tables: &'a [ResultTable],
 ) -> Vec<Answer<'a>> {
@@ -483,9 +517,7 @@ fn results_json<'a>(
         .iter()
         .zip(tables)
         .map(|(statement, table)| {
-            let text = source
-                .get(statement.span.start..statement.span.end)
-                .unwrap_or("");
+            let text = statement.text(source);
             match table.kind {
                 TableKind::Message => Answer {
                     statement: text,
@@ -629,4 +661,49 @@ pub fn schema() -> String {
         "fields": fields,
     }))
     .expect("the schema serialises")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(dir: &std::path::Path) -> Shared {
+        let access = crate::db::Access {
+            read_only: true,
+            write_wait: Duration::from_secs(1),
+        };
+        let store = crate::db::open(&dir.join("graph.sgdb"), access).expect("a database");
+        Shared::new(StoreDatabase(store), false, Limits::default())
+    }
+
+    #[test]
+    fn a_request_past_its_budget_answers_503_and_keeps_what_finished() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = shared(dir.path());
+        // The budget's timer has fired before the plan starts: the plan stops at its first step.
+        // A statement that looks at the flag stops; one that does not finishes, and the next
+        // does not start.
+        let stopped = Arc::new(AtomicBool::new(true));
+        for (source, at, kept) in [
+            ("neighbourhood SRE depth 6", 0, 0),
+            ("skills of SRE; gap DevOps -> SRE", 1, 1),
+        ] {
+            let reply = shared.query(source, stopped.clone());
+            assert_eq!(reply.status, 503, "{}", reply.body);
+            let body: Json = serde_json::from_str(&reply.body).unwrap();
+            assert_eq!(body["error"]["kind"], "over_budget");
+            assert_eq!(body["error"]["statement"], at);
+            assert_eq!(body["results"].as_array().unwrap().len(), kept);
+        }
+    }
+
+    #[test]
+    fn an_evaluation_error_points_into_the_request_not_its_piece() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = shared(dir.path());
+        let reply = shared.query("show SRE; show Nope", Arc::new(AtomicBool::new(false)));
+        let body: Json = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(body["error"]["span"], json!({"start": 15, "end": 19}));
+        assert_eq!(body["results"][0]["statement"], "show SRE");
+    }
 }

@@ -24,6 +24,7 @@ mod real_plans;
 mod repl;
 mod round_trips;
 mod scripts;
+mod serve;
 mod support;
 mod syscall_kills;
 mod traps;
