@@ -25,6 +25,7 @@ mod repl;
 mod round_trips;
 mod scripts;
 mod serve;
+mod serve_browser;
 mod support;
 mod syscall_kills;
 mod traps;
