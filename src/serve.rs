@@ -35,16 +35,16 @@ pub struct ServeOptions {
     pub limits: Limits,
 }
 
+/// Threads of the blocking pool per core: enough that a request waiting on the store (a write
+/// waiting for another process's) does not stop the rest, few enough to bound memory.
+const BLOCKING_THREADS_PER_CORE: usize = 4;
+
 const INDEX_HTML: &str = include_str!("serve/page/index.html");
 const APP_JS: &str = include_str!("serve/page/app.js");
 const STYLE_CSS: &str = include_str!("serve/page/style.css");
 
 /// Runs the server until Ctrl-C or SIGTERM; requests under way are finished first.
 pub fn command(db_path: &Path, access: db::Access, options: ServeOptions) -> u8 {
-    let access = db::Access {
-        read_only: access.read_only || !options.allow_writes,
-        ..access
-    };
     if options.allow_writes && access.read_only {
         eprintln!("error: `--allow-writes` and `--read-only` contradict each other");
         return EXIT_USAGE_OR_IO;
@@ -57,20 +57,33 @@ pub fn command(db_path: &Path, access: db::Access, options: ServeOptions) -> u8 
         }
         None => None,
     };
-    let store = match db::open(db_path, access) {
-        Ok(store) => store,
+    // The readers' store refuses writes whatever happens; writes have a store of their own.
+    let reading = db::Access {
+        read_only: true,
+        ..access
+    };
+    let opened = db::open(db_path, reading).and_then(|store| {
+        let writer = match options.allow_writes {
+            true => Some(StoreDatabase(db::open(db_path, access)?)),
+            false => None,
+        };
+        Ok((StoreDatabase(store), writer))
+    });
+    let (store, writer) = match opened {
+        Ok(stores) => stores,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_USAGE_OR_IO;
         }
     };
-    let shared = Arc::new(api::Shared::new(
-        StoreDatabase(store),
-        options.allow_writes,
-        options.limits,
-    ));
+    let shared = Arc::new(api::Shared::new(store, writer, options.limits));
+    // Statements are CPU work: more threads than a few per core only queue in the kernel
+    // instead of here, and each keeps its own scratch memory for searches (BENCHMARKS.md,
+    // serve: 760 MB at a million edges with one thread per client, against … with this).
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS_PER_CORE * cores)
         .thread_name("skillgraph-serve")
         .build()
     {
@@ -109,7 +122,7 @@ async fn serve(
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let mode = if shared.allow_writes {
+    let mode = if shared.allows_writes() {
         "writes allowed"
     } else {
         "read-only"

@@ -46,13 +46,17 @@ impl Default for Limits {
     }
 }
 
-/// The state every request shares: the one store, and what completion knows of its graph.
+/// The state every request shares: the store readers share, the one writes go through, and
+/// what completion knows of the graph.
 pub struct Shared {
-    /// Readers share the graph; a refresh (bringing in other processes' commits) and a write
-    /// take it alone, each briefly.
+    /// Readers share its graph; a refresh (bringing in other processes' commits, and this
+    /// server's own writes) takes it alone, briefly. It never writes.
     store: RwLock<StoreDatabase>,
+    /// With `--allow-writes`, a second `Store` on the same files for requests that write, one
+    /// at a time: a write that waits for another process's writer lock (up to
+    /// `--lock-timeout`) then holds up only the writes behind it, never the readers.
+    writer: Option<Mutex<StoreDatabase>>,
     vocabulary: Mutex<Option<(GraphMark, Arc<Vocabulary>)>>,
-    pub allow_writes: bool,
     pub limits: Limits,
 }
 
@@ -96,13 +100,18 @@ const READ_ONLY: &str =
     "this server is read-only: start it with `skillgraph serve --allow-writes` to change the graph";
 
 impl Shared {
-    pub fn new(store: StoreDatabase, allow_writes: bool, limits: Limits) -> Shared {
+    /// `store` answers reads; `writer`, if given, takes the writes.
+    pub fn new(store: StoreDatabase, writer: Option<StoreDatabase>, limits: Limits) -> Shared {
         Shared {
             store: RwLock::new(store),
+            writer: writer.map(Mutex::new),
             vocabulary: Mutex::new(None),
-            allow_writes,
             limits,
         }
+    }
+
+    pub fn allows_writes(&self) -> bool {
+        self.writer.is_some()
     }
 
     /// Brings the graph up to what other processes have committed, then runs `f` on it.
@@ -119,8 +128,13 @@ impl Shared {
 
     /// Makes the store's writes durable, as the shell does before it exits.
     pub fn sync(&self) -> Result<(), String> {
-        let mut store = self.store.write().unwrap_or_else(PoisonError::into_inner);
-        store.0.sync().map_err(|e| e.to_string())
+        match &self.writer {
+            Some(writer) => {
+                let mut store = writer.lock().unwrap_or_else(PoisonError::into_inner);
+                store.0.sync().map_err(|e| e.to_string())
+            }
+            None => Ok(()),
+        }
     }
 
     /// `GET /health`.
@@ -131,7 +145,7 @@ impl Shared {
                 &json!({
                     "status": "ok",
                     "version": env!("CARGO_PKG_VERSION"),
-                    "writes": self.allow_writes,
+                    "writes": self.allows_writes(),
                     "nodes": nodes,
                     "edges": edges,
                 }),
@@ -147,16 +161,17 @@ impl Shared {
             Err(reply) => return reply,
         };
         if let Some(write) = statements.iter().find(|s| writes(&s.statement.kind)) {
-            if !self.allow_writes {
+            let Some(writer) = &self.writer else {
                 let error = QueryError::new(write.span(), READ_ONLY)
                     .with_label("this statement changes the graph");
                 return Reply::json(
                     403,
                     &json!({ "results": [], "error": error_json(&error, "read_only", source, None) }),
                 );
-            }
-            // A write runs with the store to itself, through the store's one-writer path.
-            let mut store = self.store.write().unwrap_or_else(PoisonError::into_inner);
+            };
+            // The request runs on the writer's store, through the store's one-writer path;
+            // its reads see its own writes. The readers' store sees them at its next refresh.
+            let mut store = writer.lock().unwrap_or_else(PoisonError::into_inner);
             if let Err(e) = store.0.refresh() {
                 return Reply::error(503, "store", e.to_string());
             }
@@ -673,7 +688,7 @@ mod tests {
             write_wait: Duration::from_secs(1),
         };
         let store = crate::db::open(&dir.join("graph.sgdb"), access).expect("a database");
-        Shared::new(StoreDatabase(store), false, Limits::default())
+        Shared::new(StoreDatabase(store), None, Limits::default())
     }
 
     #[test]

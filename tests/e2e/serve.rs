@@ -260,6 +260,36 @@ fn allow_writes_writes_through_the_store_and_others_see_it() {
 }
 
 #[test]
+fn reads_answer_while_a_write_waits_for_another_processs_lock() {
+    let db = TestDb::new();
+    let server = Server::start(&db, &["--allow-writes", "--lock-timeout", "60"]);
+    // Another process holds the writer's lock, as a long script would.
+    let mut lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(db.path().join("skillgraph.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    lock.set_len(0).unwrap();
+    lock.write_all(b"pid 1 a long script").unwrap();
+    std::thread::scope(|scope| {
+        let write = scope.spawn(|| server.query("add skill Waited"));
+        // The write is waiting (or not yet sent); either way reads answer meanwhile.
+        for _ in 0..5 {
+            let (status, answer) = server.query("skills of SRE");
+            assert_eq!(status, 200, "{answer}");
+        }
+        assert!(!write.is_finished(), "the write waits for the lock");
+        lock.unlock().unwrap();
+        let (status, answer) = write.join().unwrap();
+        assert_eq!(status, 200, "{answer}");
+    });
+    assert_eq!(server.query("show Waited").0, 200);
+}
+
+#[test]
 fn sixteen_clients_at_once_get_the_answers_one_client_gets() {
     let db = TestDb::new();
     let server = Server::start(&db, &[]);
