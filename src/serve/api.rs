@@ -4,7 +4,7 @@
 
 use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -49,28 +49,50 @@ impl Default for Limits {
 /// The state every request shares: the store readers share, the one writes go through, and
 /// what completion knows of the graph.
 pub struct Shared {
-    /// Readers share its graph; a refresh (bringing in other processes' commits, and this
-    /// server's own writes) takes it alone, briefly. It never writes.
-    store: RwLock<StoreDatabase>,
+    /// The readers' store, held only to bring its graph up to date; statements run on the
+    /// copy it hands out, so a long statement never holds up a refresh or another request.
+    readers: Mutex<Readers>,
     /// With `--allow-writes`, a second `Store` on the same files for requests that write, one
     /// at a time: a write that waits for another process's writer lock (up to
     /// `--lock-timeout`) then holds up only the writes behind it, never the readers.
     writer: Option<Mutex<StoreDatabase>>,
-    vocabulary: Mutex<Option<(GraphMark, Arc<Vocabulary>)>>,
+    /// Completion's names, and the graph they were taken from.
+    vocabulary: Mutex<Option<(Weak<Graph>, Arc<Vocabulary>)>>,
     pub limits: Limits,
 }
 
-/// A cheap mark of the graph's state: completion's names are rebuilt when it moves. A write
-/// adds a log entry or changes the counts; a fold or an import changes the counts or the
-/// snapshot's size of changes, which is all this compares — two states alike in all of them
-/// are rare enough that their names may stay stale until the next change.
+struct Readers {
+    /// Never writes (opened read-only).
+    store: StoreDatabase,
+    /// A copy of the store's graph as of `seen`, which requests share. A copy shares the
+    /// snapshot's base (and the indexes built on it) and copies only the overlay, the changes
+    /// since the snapshot; one is taken only when the graph has changed.
+    graph: Arc<Graph>,
+    seen: Option<ViewMark>,
+}
+
+/// The read view file as `stat` saw it. Every commit appends to it and every fold or import
+/// replaces it (ARCHITECTURE.md, Many readers, one writer), so an unchanged mark means there is
+/// nothing to refresh; the modification time catches a cut-short record replaced by one of
+/// the same length.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct GraphMark {
-    log_entries: u64,
-    changed: usize,
-    nodes: usize,
-    edges: usize,
-    profiles: usize,
+struct ViewMark {
+    file: (u64, u64),
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+/// The read view's name in the database directory (crates/store, `view::VIEW_FILE`).
+const VIEW_FILE: &str = "skillgraph.view";
+
+fn view_mark(db: &std::path::Path) -> Option<ViewMark> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(db.join(VIEW_FILE)).ok()?;
+    Some(ViewMark {
+        file: (meta.dev(), meta.ino()),
+        len: meta.len(),
+        modified: meta.modified().ok(),
+    })
 }
 
 /// An HTTP status and a JSON body.
@@ -102,8 +124,13 @@ const READ_ONLY: &str =
 impl Shared {
     /// `store` answers reads; `writer`, if given, takes the writes.
     pub fn new(store: StoreDatabase, writer: Option<StoreDatabase>, limits: Limits) -> Shared {
+        let graph = Arc::new(store.graph().clone());
         Shared {
-            store: RwLock::new(store),
+            readers: Mutex::new(Readers {
+                store,
+                graph,
+                seen: None,
+            }),
             writer: writer.map(Mutex::new),
             vocabulary: Mutex::new(None),
             limits,
@@ -114,16 +141,22 @@ impl Shared {
         self.writer.is_some()
     }
 
-    /// Brings the graph up to what other processes have committed, then runs `f` on it.
-    fn read<T>(&self, f: impl FnOnce(&Graph) -> T) -> Result<T, Reply> {
-        self.store
-            .write()
-            .unwrap_or_else(PoisonError::into_inner)
-            .0
-            .refresh()
-            .map_err(|e| Reply::error(503, "store", e.to_string()))?;
-        let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
-        Ok(f(store.graph()))
+    /// The graph with everything other processes (and this server's writes) have committed.
+    fn graph(&self) -> Result<Arc<Graph>, Reply> {
+        let mut readers = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
+        // The mark is taken before the refresh: a commit that lands between the two is in the
+        // graph already, or moves the next mark.
+        let mark = view_mark(readers.store.0.path());
+        if mark.is_none() || mark != readers.seen {
+            readers
+                .store
+                .0
+                .refresh()
+                .map_err(|e| Reply::error(503, "store", e.to_string()))?;
+            readers.graph = Arc::new(readers.store.graph().clone());
+            readers.seen = mark;
+        }
+        Ok(readers.graph.clone())
     }
 
     /// Makes the store's writes durable, as the shell does before it exits.
@@ -139,7 +172,10 @@ impl Shared {
 
     /// `GET /health`.
     pub fn health(&self) -> Reply {
-        match self.read(|graph| (graph.node_count(), graph.edge_count())) {
+        match self
+            .graph()
+            .map(|graph| (graph.node_count(), graph.edge_count()))
+        {
             Ok((nodes, edges)) => Reply::json(
                 200,
                 &json!({
@@ -177,14 +213,11 @@ impl Shared {
             }
             return run(&mut *store, source, &statements, interrupt);
         }
-        let refreshed = self.read(|_| ());
-        if let Err(reply) = refreshed {
-            return reply;
-        }
-        let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
-        let mut view = ReadView {
-            graph: store.graph(),
+        let graph = match self.graph() {
+            Ok(graph) => graph,
+            Err(reply) => return reply,
         };
+        let mut view = ReadView { graph: &graph };
         run(&mut view, source, &statements, interrupt)
     }
 
@@ -220,11 +253,8 @@ impl Shared {
                 ),
             ));
         }
-        self.read(|_| ())?;
-        let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
-        let mut view = ReadView {
-            graph: store.graph(),
-        };
+        let graph = self.graph()?;
+        let mut view = ReadView { graph: &graph };
         let answers = evaluate(&mut view, source, &statements[..=at], interrupt);
         let table = match answers.failure {
             Some(reply) => return Err(reply),
@@ -261,27 +291,20 @@ impl Shared {
     }
 
     fn vocabulary(&self) -> Result<Arc<Vocabulary>, Reply> {
-        self.read(|_| ())?;
-        let store = self.store.read().unwrap_or_else(PoisonError::into_inner);
-        let graph = store.graph();
-        let mark = GraphMark {
-            log_entries: store.0.log_entries(),
-            changed: graph.changed_since_base(),
-            nodes: graph.node_count(),
-            edges: graph.edge_count(),
-            profiles: graph.profiles().len(),
-        };
+        let graph = self.graph()?;
         let mut cached = self
             .vocabulary
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         match &*cached {
-            Some((seen, vocabulary)) if *seen == mark => Ok(vocabulary.clone()),
+            Some((seen, vocabulary)) if seen.as_ptr() == Arc::as_ptr(&graph) => {
+                Ok(vocabulary.clone())
+            }
             _ => {
-                let mut vocabulary = Vocabulary::from_graph(graph);
+                let mut vocabulary = Vocabulary::from_graph(&graph);
                 vocabulary.set_profiles(graph.profiles().keys().cloned());
                 let vocabulary = Arc::new(vocabulary);
-                *cached = Some((mark, vocabulary.clone()));
+                *cached = Some((Arc::downgrade(&graph), vocabulary.clone()));
                 Ok(vocabulary)
             }
         }

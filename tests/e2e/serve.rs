@@ -289,6 +289,33 @@ fn reads_answer_while_a_write_waits_for_another_processs_lock() {
     assert_eq!(server.query("show Waited").0, 200);
 }
 
+/// Why the server watches the read view's file, not the graph's counts and log length: a fold
+/// of `set`s made while it was idle leaves the counts as they were and the log empty again.
+#[test]
+fn an_idle_server_sees_a_fold_of_writes_that_change_no_count() {
+    let db = TestDb::new();
+    let server = Server::start(&db, &[]);
+    let effort = |server: &Server| {
+        let (status, answer) = server.query("show \"error-budgets\"");
+        assert_eq!(status, 200, "{answer}");
+        let rows = answer["results"][0]["rows"].as_array().unwrap().clone();
+        rows.into_iter()
+            .find(|r| r["field"] == "effort_hours")
+            .map(|r| r["value"].clone())
+            .unwrap()
+    };
+    assert_eq!(effort(&server), 12);
+    // More writes than the log holds before a fold (COMPACT_AFTER, 256), in one process.
+    let sets: Vec<String> = (1..=260)
+        .map(|n| format!("set \"error-budgets\" effort_hours = {n}"))
+        .collect();
+    let mut args = vec!["query"];
+    args.extend(sets.iter().map(String::as_str));
+    let run = db.run(&args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(effort(&server), 260);
+}
+
 #[test]
 fn sixteen_clients_at_once_get_the_answers_one_client_gets() {
     let db = TestDb::new();
