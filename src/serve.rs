@@ -79,7 +79,7 @@ pub fn command(db_path: &Path, access: db::Access, options: ServeOptions) -> u8 
     let shared = Arc::new(api::Shared::new(store, writer, options.limits));
     // Statements are CPU work: more threads than a few per core only queue in the kernel
     // instead of here, and each keeps its own scratch memory for searches (BENCHMARKS.md,
-    // serve: 760 MB at a million edges with one thread per client, against … with this).
+    // serve: 761 MB at a million edges with one thread per client, 175 MB with this).
     let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
