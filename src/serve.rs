@@ -13,6 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, Request, State};
 use axum::http::header::{self, HeaderValue};
 use axum::http::{Method, StatusCode};
@@ -281,8 +282,12 @@ struct CompleteParams {
 
 async fn complete(
     State(shared): State<Arc<api::Shared>>,
-    Query(params): Query<CompleteParams>,
+    params: Result<Query<CompleteParams>, QueryRejection>,
 ) -> Response {
+    let params = match params {
+        Ok(Query(params)) => params,
+        Err(e) => return reply(bad_parameters(e)),
+    };
     if params.prefix.len() > shared.limits.max_statement {
         return reply(too_large_statement(&shared));
     }
@@ -340,6 +345,11 @@ async fn query(State(shared): State<Arc<api::Shared>>, request: Request) -> Resp
     }
 }
 
+/// A query string that does not fit: the JSON error every endpoint answers with.
+fn bad_parameters(rejection: QueryRejection) -> api::Reply {
+    api::Reply::error(400, "bad_request", rejection.body_text())
+}
+
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, api::Reply> {
     axum::body::to_bytes(body, limit).await.map_err(|_| {
         api::Reply::error(
@@ -370,8 +380,12 @@ struct RenderParams {
 /// `GET /render?q=…[&at=N]`: the SVG `skillgraph render` draws.
 async fn render(
     State(shared): State<Arc<api::Shared>>,
-    Query(params): Query<RenderParams>,
+    params: Result<Query<RenderParams>, QueryRejection>,
 ) -> Response {
+    let params = match params {
+        Ok(Query(params)) => params,
+        Err(e) => return reply(bad_parameters(e)),
+    };
     if params.q.len() > shared.limits.max_body {
         return reply(api::Reply::error(
             413,

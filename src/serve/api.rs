@@ -318,20 +318,6 @@ impl Shared {
         for (offset, piece) in pieces {
             let trimmed = piece.trim_start();
             let at = offset + (piece.len() - trimmed.len());
-            if trimmed.len() > self.limits.max_statement {
-                let error = QueryError::new(
-                    Span::new(at, offset + piece.len()),
-                    format!(
-                        "a statement may hold at most {} bytes; this one holds {}",
-                        self.limits.max_statement,
-                        trimmed.len()
-                    ),
-                );
-                return Err(Reply::json(
-                    413,
-                    &json!({ "error": error_json(&error, "too_large", source, None) }),
-                ));
-            }
             if trimmed.starts_with('.') {
                 let end = trimmed.find(char::is_whitespace).unwrap_or(trimmed.len());
                 let error = QueryError::new(
@@ -344,12 +330,27 @@ impl Shared {
                 ));
             }
             match parser::parse(piece) {
-                Ok(script) => statements.extend(
-                    script
-                        .statements
-                        .into_iter()
-                        .map(|statement| Placed { offset, statement }),
-                ),
+                Ok(script) => {
+                    for statement in script.statements {
+                        let placed = Placed { offset, statement };
+                        let span = placed.span();
+                        if span.end - span.start > self.limits.max_statement {
+                            let error = QueryError::new(
+                                span,
+                                format!(
+                                    "a statement may hold at most {} bytes; this one holds {}",
+                                    self.limits.max_statement,
+                                    span.end - span.start
+                                ),
+                            );
+                            return Err(Reply::json(
+                                413,
+                                &json!({ "error": error_json(&error, "too_large", source, None) }),
+                            ));
+                        }
+                        statements.push(placed);
+                    }
+                }
                 Err(e) => {
                     let e = shifted(e, offset);
                     return Err(Reply::json(

@@ -208,6 +208,10 @@ fn bodies_and_statements_past_their_limits_answer_413() {
     assert_eq!(status, 413, "{answer}");
     assert_eq!(answer["error"]["line"], 2);
     assert_eq!(answer["error"]["span"]["start"], 14);
+    // The limit is per statement: several short ones on one line are within it.
+    let line = ["skills of SRE"; 12].join("; ");
+    assert!(line.len() > 100);
+    assert_eq!(server.query(&line).0, 200);
     let (status, _) = server.get(&format!("/complete?prefix={}", "z".repeat(200)));
     assert_eq!(status, 413);
     // Statements within the limits still answer.
@@ -428,6 +432,9 @@ fn the_schema_completion_picture_and_page() {
     assert_eq!(svg, render.stdout);
     let (status, _) = server.get(&format!("/render?q={}", encode("skills of SRE")));
     assert_eq!(status, 404, "a listing has no picture");
+    let (status, body) = server.get("/render?at=x");
+    assert_eq!(status, 400);
+    assert!(body.starts_with("{\"error\""), "{body}");
 
     let (status, page) = server.get("/");
     assert_eq!(status, 200);
