@@ -321,6 +321,38 @@ fn an_idle_server_sees_a_fold_of_writes_that_change_no_count() {
 }
 
 #[test]
+fn a_request_past_its_budget_is_stopped_with_503() {
+    let db = TestDb::new();
+    // 400 roles, 25 moves out of each: the neighbourhood of depth 6 is every move, thousands
+    // of steps, which a budget of a millisecond cannot cover.
+    let data = db.dir().join("dense");
+    std::fs::create_dir_all(&data).unwrap();
+    let mut nodes = String::from("id,kind,name\n");
+    let mut edges = String::from("from,to,kind,weight\n");
+    for i in 0..400 {
+        nodes.push_str(&format!("r{i},role,Role {i}\n"));
+        for j in 0..25 {
+            edges.push_str(&format!("r{i},r{},transition,10\n", (i + j * 16 + 1) % 400));
+        }
+    }
+    std::fs::write(data.join("nodes.csv"), nodes).unwrap();
+    std::fs::write(data.join("edges.csv"), edges).unwrap();
+    let imported = db.run(&["import", "--replace", data.to_str().unwrap()]);
+    assert_eq!(imported.code, 0, "{}", imported.stderr);
+    let server = Server::start(&db, &["--budget", "0.001"]);
+    // Stopped inside the neighbourhood, or (had it finished) before the next statement.
+    let (status, answer) = server.query("neighbourhood r0 depth 6\nshow r1");
+    assert_eq!(status, 503, "{answer}");
+    assert_eq!(answer["error"]["kind"], "over_budget");
+    assert!(answer["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("--budget"));
+    // The server goes on.
+    assert_eq!(server.get("/health").0, 200);
+}
+
+#[test]
 fn sixteen_clients_at_once_get_the_answers_one_client_gets() {
     let db = TestDb::new();
     let server = Server::start(&db, &[]);
