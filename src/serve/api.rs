@@ -745,4 +745,36 @@ mod tests {
         assert_eq!(body["error"]["span"], json!({"start": 15, "end": 19}));
         assert_eq!(body["results"][0]["statement"], "show SRE");
     }
+
+    /// A database whose graph cannot be read: every statement panics in the evaluator.
+    struct Broken;
+
+    impl Database for Broken {
+        fn graph(&self) -> &Graph {
+            panic!("a bug in the evaluator")
+        }
+
+        fn apply(&mut self, _: Vec<Change>) -> Result<Vec<String>, ApplyError> {
+            panic!("a bug in the evaluator")
+        }
+    }
+
+    #[test]
+    fn a_panic_in_a_statement_answers_500() {
+        let dir = tempfile::tempdir().unwrap();
+        let shared = shared(dir.path());
+        let statements = shared.parse("show SRE").ok().unwrap();
+        // The panic's message is printed by the default hook; the reply is what is checked.
+        let answers = evaluate(
+            &mut Broken,
+            "show SRE",
+            &statements,
+            Arc::new(AtomicBool::new(false)),
+        );
+        let reply = answers.failure.expect("a failure");
+        assert_eq!(reply.status, 500);
+        let body: Json = serde_json::from_str(&reply.body).unwrap();
+        assert_eq!(body["error"]["kind"], "internal");
+        assert_eq!(body["error"]["statement"], 0);
+    }
 }
