@@ -278,6 +278,10 @@ impl Shared {
 
     /// `GET /complete`: what the shell's Tab offers at the end of `prefix`.
     pub fn complete(&self, prefix: &str) -> Reply {
+        // Dot commands are the shell's; the server runs statements only.
+        if prefix.trim_start().starts_with('.') {
+            return Reply::json(200, &json!({ "start": prefix.len(), "candidates": [] }));
+        }
         let vocabulary = match self.vocabulary() {
             Ok(v) => v,
             Err(reply) => return reply,

@@ -455,6 +455,11 @@ fn the_schema_completion_picture_and_page() {
     assert!(offered.contains(&"\"DevOps engineer\""), "{offered:?}");
     let (_, keywords) = server.get(&format!("/complete?prefix={}", encode("lea")));
     assert!(keywords.contains("learn"), "{keywords}");
+    let (_, dots) = server.get(&format!("/complete?prefix={}", encode(".he")));
+    assert!(
+        dots.contains("\"candidates\":[]"),
+        "the shell's dot commands: {dots}"
+    );
 
     // The picture is what `skillgraph render` draws.
     let (status, svg) = server.get(&format!("/render?q={}", encode("learn DevOps -> SRE")));
