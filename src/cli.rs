@@ -126,6 +126,34 @@ pub enum Command {
         #[command(flatten)]
         flags: StatementFlags,
     },
+    /// Serve the graph over HTTP: a JSON API (`POST /query`, `/render`, `/schema`, …) and a
+    /// web page at `/` (docs/API.md). Read-only and on loopback unless told otherwise; prints
+    /// its URL; Ctrl-C or SIGTERM stops it after the requests under way.
+    Serve {
+        /// The address to listen on; port 0 picks a free port (the printed URL says which).
+        #[arg(long, default_value = "127.0.0.1:7878", value_name = "IP:PORT")]
+        addr: std::net::SocketAddr,
+        /// Let `POST /query` change the graph (through the one-writer path, waiting up to
+        /// `--lock-timeout` for another process's write).
+        #[arg(long)]
+        allow_writes: bool,
+        /// Let pages from this origin call the API (CORS); off by default.
+        #[arg(long, value_name = "ORIGIN")]
+        cors: Option<String>,
+        /// How long one request's statements may run before they are stopped (503).
+        #[arg(long, default_value = "10", value_name = "SECONDS", value_parser = parse_seconds)]
+        budget: Duration,
+        /// The largest request body, in bytes (413 past it).
+        #[arg(long, default_value = "65536", value_name = "BYTES")]
+        max_body: usize,
+        /// The longest statement, in bytes (413 past it).
+        #[arg(long, default_value = "8192", value_name = "BYTES")]
+        max_statement: usize,
+        #[command(flatten)]
+        db: DbFlag,
+        #[command(flatten)]
+        lock_timeout: LockTimeoutFlag,
+    },
     /// Counts of nodes and edges per kind.
     Stats {
         #[command(flatten)]
@@ -515,6 +543,13 @@ impl Command {
                     .with_format(format.format)
                     .with_color(color),
                 vec![Flag::Format, Flag::Color],
+            ),
+            Command::Serve {
+                db, lock_timeout, ..
+            } => (
+                "serve",
+                Given::default().with_db(db).with_lock_timeout(lock_timeout),
+                vec![Flag::Db, Flag::LockTimeout],
             ),
             Command::Completions { .. } => ("completions", Given::default(), Vec::new()),
             Command::Man => ("man", Given::default(), Vec::new()),

@@ -13,6 +13,7 @@ mod output;
 mod picture;
 mod render;
 mod repl;
+mod serve;
 
 /// Answering a statement allocates many small strings and vectors; with mimalloc a script of
 /// `gap` or `skills of` statements at a million edges runs ~20% faster than with the system
@@ -102,6 +103,29 @@ fn main() -> ExitCode {
         Some(Command::Render {
             statements, out, ..
         }) => render::command(&db_path, run_options, &statements, out.as_deref()),
+        Some(Command::Serve {
+            addr,
+            allow_writes,
+            cors,
+            budget,
+            max_body,
+            max_statement,
+            ..
+        }) => serve::command(
+            &db_path,
+            access,
+            serve::ServeOptions {
+                addr,
+                allow_writes,
+                cors,
+                limits: serve::Limits {
+                    max_body,
+                    max_statement,
+                    budget,
+                    ..serve::Limits::default()
+                },
+            },
+        ),
         Some(Command::Stats { .. }) => commands::stats(&db_path, access, format),
         Some(Command::Completions { shell }) => {
             let mut text = Vec::new();

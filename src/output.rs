@@ -256,6 +256,16 @@ fn json_fields(columns: &[String]) -> Vec<(String, usize)> {
         .collect()
 }
 
+/// The rows of `table` as `--format json` writes them (one array of objects keyed by column),
+/// for answers that go elsewhere than standard output (`serve`, whose answers carry the title,
+/// summary and columns beside them).
+pub fn json_rows_text(table: &ResultTable) -> String {
+    let mut out = Vec::new();
+    write_json(&mut out, table, &json_fields(&table.columns));
+    let mut answer: Json = serde_json::from_slice(&out).expect("the JSON output is JSON");
+    answer["rows"].take().to_string()
+}
+
 /// [`json_answer`] as text, written directly: the same value without building a map of values
 /// per row (which cost more than answering a short statement). `fields` are the table's
 /// [`json_fields`].

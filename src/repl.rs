@@ -4,7 +4,7 @@
 //! The pieces: [`syntax`] says what each token of a line is; [`complete`] turns that into
 //! candidates; [`highlight`] into colours. This file wires them into rustyline and runs the loop.
 
-mod complete;
+pub mod complete;
 mod highlight;
 pub mod syntax;
 

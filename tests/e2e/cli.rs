@@ -387,6 +387,19 @@ fn each_command_lists_exactly_the_flags_that_apply() {
             ],
         ),
         ("export", &["--out", "--db", "--format", "--read-only"]),
+        (
+            "serve",
+            &[
+                "--addr",
+                "--allow-writes",
+                "--cors",
+                "--budget",
+                "--max-body",
+                "--max-statement",
+                "--db",
+                "--lock-timeout",
+            ],
+        ),
         ("stats", &["--db", "--format", "--color", "--read-only"]),
         (
             "check",

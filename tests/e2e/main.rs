@@ -24,6 +24,8 @@ mod real_plans;
 mod repl;
 mod round_trips;
 mod scripts;
+mod serve;
+mod serve_browser;
 mod support;
 mod syscall_kills;
 mod traps;

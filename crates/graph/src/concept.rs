@@ -110,7 +110,13 @@ impl BaseKeys {
             if base.kind(ix) == Some(NodeKind::Role) {
                 continue;
             }
-            for key in keys_of(dataset, base.name(ix), base.aliases(ix)) {
+            // Only curated aliases link, so only curated nodes' parts are decoded.
+            let aliases = if dataset == CURATED {
+                base.aliases(ix)
+            } else {
+                &[]
+            };
+            for key in keys_of(dataset, base.name(ix), aliases) {
                 by_key.entry(key).or_default().push(ix);
             }
         }

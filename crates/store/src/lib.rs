@@ -62,7 +62,8 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use skillgraph_graph::{Change, ChangeError, Graph, GraphData, SnapshotBytes};
 use std::sync::Arc;
-use view::{Entry, ViewHeader, VIEW_FILE};
+pub use view::VIEW_FILE;
+use view::{Entry, ViewHeader};
 
 pub const SCHEMA_VERSION: u32 = 5;
 /// The snapshot in a file, without the label index that schema 5 adds after the body (still

@@ -17,7 +17,9 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
-pub(crate) const VIEW_FILE: &str = "skillgraph.view";
+/// The read view's file in the database directory: a new inode or a longer file means that
+/// another process committed (what a reader that keeps a copy of the graph watches).
+pub const VIEW_FILE: &str = "skillgraph.view";
 const MAGIC: &[u8; 4] = b"SGV1";
 pub(crate) const HEADER_LEN: usize = 4 + 8 + 8 + 4 + 8 + 4;
 
