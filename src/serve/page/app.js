@@ -91,7 +91,10 @@ function showAnswers(reply) {
     if (answer.kind === "message") {
       for (const line of answer.lines) div.append(el("p", {}, line));
     } else {
-      if (answer.title) div.append(el("h2", {}, answer.title));
+      if (answer.title) {
+        const heading = answer.summary ? answer.title + ": " + answer.summary : answer.title;
+        div.append(el("h2", {}, heading));
+      }
       div.append(table(answer));
     }
     if (answer.notes && answer.notes.length) {
