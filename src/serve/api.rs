@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value as Json};
 use skillgraph_graph::schema::FIELDS;
 use skillgraph_graph::{Change, EdgeKind, Graph, NodeKind};
-use skillgraph_query::ast::{Span, Statement, StatementKind};
+use skillgraph_query::ast::{Span, Statement};
 use skillgraph_query::diagnostic::{self, ErrorKind, QueryError};
 use skillgraph_query::eval::{ApplyError, Database, Session};
 use skillgraph_query::parser;
@@ -193,7 +193,7 @@ impl Shared {
             Ok(s) => s,
             Err(reply) => return reply,
         };
-        if let Some(write) = statements.iter().find(|s| writes(&s.statement.kind)) {
+        if let Some(write) = statements.iter().find(|s| s.statement.kind.writes()) {
             let Some(writer) = &self.writer else {
                 let error = QueryError::new(write.span(), READ_ONLY)
                     .with_label("this statement changes the graph");
@@ -227,7 +227,7 @@ impl Shared {
         interrupt: Arc<AtomicBool>,
     ) -> Result<String, Reply> {
         let statements = self.parse(source)?;
-        if let Some(write) = statements.iter().find(|s| writes(&s.statement.kind)) {
+        if let Some(write) = statements.iter().find(|s| s.statement.kind.writes()) {
             let error = QueryError::new(
                 write.span(),
                 "`/render` only reads; send writes to `POST /query`",
@@ -399,23 +399,6 @@ impl Placed {
         let span = self.span();
         source.get(span.start..span.end).unwrap_or("")
     }
-}
-
-/// Whether a statement changes the graph. The read path refuses any write anyway
-/// ([`ReadView`]), so a statement missing here is refused, never run beside readers.
-fn writes(kind: &StatementKind) -> bool {
-    matches!(
-        kind,
-        StatementKind::Add { .. }
-            | StatementKind::Link { .. }
-            | StatementKind::Unlink { .. }
-            | StatementKind::Set { .. }
-            | StatementKind::Remove(_)
-            | StatementKind::ProfileSet { .. }
-            | StatementKind::ProfileAdd { .. }
-            | StatementKind::ProfileDrop { .. }
-            | StatementKind::Progress { .. }
-    )
 }
 
 /// The graph as readers share it: every write is refused.

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use crate::support::TestDb;
 
 /// Holds the writer's lock as another skillgraph process would, with its description.
-fn hold_writer_lock(db: &TestDb, holder: &str) -> File {
+pub fn hold_writer_lock(db: &TestDb, holder: &str) -> File {
     let mut lock = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)

@@ -268,16 +268,7 @@ fn reads_answer_while_a_write_waits_for_another_processs_lock() {
     let db = TestDb::new();
     let server = Server::start(&db, &["--allow-writes", "--lock-timeout", "60"]);
     // Another process holds the writer's lock, as a long script would.
-    let mut lock = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(db.path().join("skillgraph.lock"))
-        .unwrap();
-    lock.lock().unwrap();
-    lock.set_len(0).unwrap();
-    lock.write_all(b"pid 1 a long script").unwrap();
+    let lock = crate::readers_writers::hold_writer_lock(&db, "pid 1 a long script");
     std::thread::scope(|scope| {
         let write = scope.spawn(|| server.query("add skill Waited"));
         // The write is waiting (or not yet sent); either way reads answer meanwhile.

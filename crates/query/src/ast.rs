@@ -211,11 +211,15 @@ impl StatementKind {
     /// profile changes: one message column) rather than data; known before it runs, so a front
     /// end can tell what a script will write (`Session::execute` holds the two together).
     pub fn is_report(&self) -> bool {
+        matches!(self, StatementKind::Let { .. } | StatementKind::Use(_)) || self.writes()
+    }
+
+    /// Whether the statement changes the database (writes, profile changes), known before it
+    /// runs: a front end that lets only some callers write refuses these up front.
+    pub fn writes(&self) -> bool {
         matches!(
             self,
-            StatementKind::Let { .. }
-                | StatementKind::Use(_)
-                | StatementKind::Add { .. }
+            StatementKind::Add { .. }
                 | StatementKind::Link { .. }
                 | StatementKind::Unlink { .. }
                 | StatementKind::Set { .. }
