@@ -259,7 +259,7 @@ impl BodyWriter {
         let mut body = self.finish_without_index();
         let frozen =
             Frozen::parse(Arc::new(body.clone()), 0).expect("a body just written reads back");
-        frozen.build_labels().write(&mut body);
+        body.extend_from_slice(&frozen.build_labels());
         let levels = Levels::encode(&frozen);
         body.extend_from_slice(LEVELS_MAGIC);
         put_u32(&mut body, levels.len() as u32);
@@ -409,6 +409,12 @@ pub(crate) fn read_f64(buf: &[u8], at: usize) -> f64 {
     f64::from_le_bytes(b)
 }
 
+/// Where a probe for `hash` starts in a table of `64 - shift` bits.
+fn slot_start(hash: u64, shift: u32) -> usize {
+    // The high bits of a multiplicative hash are the well-mixed ones.
+    (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift) as usize
+}
+
 /// An open-addressing table of node indices (no keys stored: a slot's key is read from its
 /// node), for the id and label lookups.
 #[derive(Debug, Clone)]
@@ -427,8 +433,7 @@ impl NodeTable {
     }
 
     fn start(&self, hash: u64) -> usize {
-        // The high bits of a multiplicative hash are the well-mixed ones.
-        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize
+        slot_start(hash, self.shift)
     }
 
     /// The slots to look at for `hash`, in probe order, until an empty one.
@@ -451,38 +456,28 @@ impl NodeTable {
 }
 
 /// Lower-cased names and aliases → nodes, as contiguous runs so that a lookup is a slice.
-/// Written at the end of a body, read back by [`LabelTable::read`].
-#[derive(Debug, Clone)]
+/// Written at the end of a body (`Frozen::build_labels`); its slots and groups are read in
+/// place, since copying them out was a fifth of what a statement cost a process.
+#[derive(Clone)]
 struct LabelTable {
+    bytes: SnapshotBytes,
     /// Slots hold group numbers.
-    table: NodeTable,
+    slots_at: usize,
+    slot_count: usize,
+    shift: u32,
     /// Per group: a (node, label number) carrying the label, and where its run starts.
-    groups: Vec<(u32, u32, u32)>,
+    groups_at: usize,
+    group_count: usize,
     nodes: Vec<NodeIndex>,
 }
 
 impl LabelTable {
-    fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(INDEX_MAGIC);
-        let (major, minor, update) = std::char::UNICODE_VERSION;
-        out.extend_from_slice(&[major, minor, update, 0]);
-        put_u32(out, self.table.slots.len() as u32);
-        put_u32s(out, &self.table.slots);
-        put_u32(out, self.groups.len() as u32);
-        for &(node, number, start) in &self.groups {
-            put_u32s(out, &[node, number, start]);
-        }
-        put_u32(out, self.nodes.len() as u32);
-        for n in &self.nodes {
-            put_u32(out, n.index() as u32);
-        }
-    }
-
     /// The index written after the extras, if there is one and it was written under this
     /// Unicode version; `present(node)` says whether a node is there. Every index is checked,
     /// so a damaged index is an error, never a panic later (a label number past a node's
     /// aliases reads as an empty label: aliases are decoded only when read).
     fn read(
+        bytes: &SnapshotBytes,
         c: &mut Cursor<'_>,
         present: impl Fn(usize) -> bool,
     ) -> Result<Option<LabelTable>, String> {
@@ -505,46 +500,64 @@ impl LabelTable {
         if !current {
             return Ok(None);
         }
+        let damaged = || "the label index is damaged".to_string();
         if slot_count < 4 || !slot_count.is_power_of_two() {
-            return Err("the label index is damaged".into());
+            return Err(damaged());
         }
-        let slots: Vec<u32> = (0..slot_count)
-            .map(|i| read_u32(c.buf, slots_at + 4 * i))
-            .collect();
-        let mut groups = Vec::with_capacity(group_count);
+        let buf = c.buf;
         let mut last_start = 0;
         for g in 0..group_count {
             let base = groups_at + 12 * g;
-            let (node, number, start) = (
-                read_u32(c.buf, base),
-                read_u32(c.buf, base + 4),
-                read_u32(c.buf, base + 8),
-            );
+            let (node, start) = (read_u32(buf, base), read_u32(buf, base + 8));
             if !present(node as usize) || start < last_start || start as usize > node_count {
-                return Err("the label index is damaged".into());
+                return Err(damaged());
             }
             last_start = start;
-            groups.push((node, number, start));
         }
         let nodes: Vec<NodeIndex> = (0..node_count)
-            .map(|i| read_u32(c.buf, nodes_at + 4 * i) as usize)
+            .map(|i| read_u32(buf, nodes_at + 4 * i) as usize)
             .map(|n| present(n).then(|| NodeIndex::new(n)))
             .collect::<Option<_>>()
-            .ok_or("the label index is damaged")?;
-        if slots
-            .iter()
-            .any(|&s| s != NO_NODE && s as usize >= group_count)
-        {
-            return Err("the label index is damaged".into());
+            .ok_or_else(damaged)?;
+        if (0..slot_count).any(|i| {
+            let s = read_u32(buf, slots_at + 4 * i);
+            s != NO_NODE && s as usize >= group_count
+        }) {
+            return Err(damaged());
         }
         Ok(Some(LabelTable {
-            table: NodeTable {
-                shift: 64 - slot_count.trailing_zeros(),
-                slots,
-            },
-            groups,
+            bytes: bytes.clone(),
+            slots_at,
+            slot_count,
+            shift: 64 - slot_count.trailing_zeros(),
+            groups_at,
+            group_count,
             nodes,
         }))
+    }
+
+    fn buf(&self) -> &[u8] {
+        (*self.bytes).as_ref()
+    }
+
+    /// The groups to look at for `hash`, in probe order, until an empty slot.
+    fn probe(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        let mask = self.slot_count - 1;
+        let start = slot_start(hash, self.shift);
+        (0..self.slot_count)
+            .map(move |i| read_u32(self.buf(), self.slots_at + 4 * ((start + i) & mask)))
+            .take_while(|&s| s != NO_NODE)
+    }
+
+    /// A group's (node, label number) and where its run of nodes starts.
+    fn group(&self, g: usize) -> (u32, u32, u32) {
+        let at = self.groups_at + 12 * g;
+        let buf = self.buf();
+        (
+            read_u32(buf, at),
+            read_u32(buf, at + 4),
+            read_u32(buf, at + 8),
+        )
     }
 }
 
@@ -748,7 +761,7 @@ impl Frozen {
         }
         let present = |n: usize| n < nb && buf[node_kind + n] != HOLE;
         let mut tail = Cursor { buf, at: index_at };
-        let label_table = LabelTable::read(&mut tail, present)?;
+        let label_table = LabelTable::read(&shared, &mut tail, present)?;
         let derived = Derived::read(&shared, &mut tail, present, eb)?;
 
         // Edges: ends, kinds, flags, source lists. Most of the time it takes to open a large
@@ -1085,25 +1098,36 @@ impl Frozen {
     }
 
     pub(crate) fn by_label(&self, label: &str) -> &[NodeIndex] {
-        let t = self.labels_table.get_or_init(|| self.build_labels());
-        let found = t.table.probe(hash_lowercase(label)).find(|&g| {
-            let (node, number, _) = t.groups[g as usize];
+        let t = self.labels_table.get_or_init(|| {
+            let bytes: SnapshotBytes = Arc::new(self.build_labels());
+            let mut c = Cursor {
+                buf: (*bytes).as_ref(),
+                at: 0,
+            };
+            LabelTable::read(&bytes, &mut c, |n| self.contains_node(NodeIndex::new(n)))
+                .expect("an index just built reads back")
+                .expect("an index just built is of this Unicode version")
+        });
+        let found = t.probe(hash_lowercase(label)).find(|&g| {
+            let (node, number, _) = t.group(g as usize);
             cmp_ignoring_case(self.label(NodeIndex::new(node as usize), number), label).is_eq()
         });
         match found {
             Some(g) => {
-                let start = t.groups[g as usize].2 as usize;
-                let end = t
-                    .groups
-                    .get(g as usize + 1)
-                    .map_or(t.nodes.len(), |x| x.2 as usize);
+                let start = t.group(g as usize).2 as usize;
+                let end = if g as usize + 1 < t.group_count {
+                    t.group(g as usize + 1).2 as usize
+                } else {
+                    t.nodes.len()
+                };
                 &t.nodes[start..end]
             }
             None => &[],
         }
     }
 
-    fn build_labels(&self) -> LabelTable {
+    /// The label index of this body, as written after it (see the layout above).
+    fn build_labels(&self) -> Vec<u8> {
         // Pass 1: the group of every (node, label), groups numbered by first appearance.
         let aliases: usize = self.node_indices().map(|ix| self.aliases(ix).len()).sum();
         let mut table = NodeTable::with_entries(self.node_count + aliases);
@@ -1138,16 +1162,24 @@ impl Frozen {
             next += count;
         }
         let mut fill: Vec<u32> = groups.iter().map(|g| g.2).collect();
-        let mut nodes = vec![NodeIndex::end(); entries.len()];
+        let mut nodes = vec![0u32; entries.len()];
         for (group, node) in entries {
-            nodes[fill[group as usize] as usize] = NodeIndex::new(node as usize);
+            nodes[fill[group as usize] as usize] = node;
             fill[group as usize] += 1;
         }
-        LabelTable {
-            table,
-            groups,
-            nodes,
+        let mut out = Vec::new();
+        out.extend_from_slice(INDEX_MAGIC);
+        let (major, minor, update) = std::char::UNICODE_VERSION;
+        out.extend_from_slice(&[major, minor, update, 0]);
+        put_u32(&mut out, table.slots.len() as u32);
+        put_u32s(&mut out, &table.slots);
+        put_u32(&mut out, groups.len() as u32);
+        for &(node, number, start) in &groups {
+            put_u32s(&mut out, &[node, number, start]);
         }
+        put_u32(&mut out, nodes.len() as u32);
+        put_u32s(&mut out, &nodes);
+        out
     }
 
     /// Every lower-cased label with its nodes (built on first use: only "did you mean" and the
