@@ -4,9 +4,9 @@ use std::collections::HashSet;
 
 use skillgraph_graph::algo::effort::Effort;
 use skillgraph_graph::algo::{
-    self, all_routes, cheapest_route, closest_roles, fewest_moves, held_skills, learning_plan,
-    missing_tools, EffortAnswer, EffortFrom, Held, Limit, Reason, Route, RouteError, RouteOptions,
-    Searched, Start as Origin, ToolNeed, ToolScope, DEFAULT_MIN_IMPORTANCE, EFFORT_SEARCH_BUDGET,
+    self, closest_roles, held_skills, listed_routes, missing_tools, Broken, Constraints,
+    EffortAnswer, EffortFrom, Held, Learnt, Limit, Reason, Route, RouteError, Searched,
+    Start as Origin, ToolNeed, ToolScope, DEFAULT_MIN_IMPORTANCE, EFFORT_SEARCH_BUDGET,
 };
 use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind, ESTIMATE_SOURCE};
 
@@ -39,38 +39,48 @@ fn name(graph: &Graph, ix: NodeIndex) -> &str {
     &graph.node(ix).name
 }
 
-/// The route clauses, resolved; remembers spans so route errors can point at the clause.
+/// The route clauses resolved into the graph's [`Constraints`]; remembers spans so route
+/// errors can point at the clause.
 struct Resolved {
-    options: RouteOptions,
+    constraints: Constraints,
     spans: Vec<(NodeIndex, Span)>,
     max_span: Option<Span>,
+    keep_pay_span: Option<Span>,
+    max_hours_span: Option<Span>,
 }
 
-fn route_options(
+fn route_constraints(
     session: &Session,
     graph: &Graph,
     filter: &RouteFilter,
+    limits: Option<&crate::ast::Constraints>,
 ) -> Result<Resolved, QueryError> {
-    let mut options = RouteOptions {
+    let mut constraints = Constraints {
         interrupt: session.interruption(),
-        ..RouteOptions::default()
+        ..Constraints::default()
     };
     let mut spans = Vec::new();
     for v in &filter.via {
         let ix = resolve_kind(graph, v, NodeKind::Role, "`via` takes roles")?;
-        options.via.push(ix);
+        constraints.via.push(ix);
         spans.push((ix, v.span));
     }
     for a in &filter.avoid {
         let ix = resolve_kind(graph, a, NodeKind::Role, "`avoid` takes roles")?;
-        options.avoid.push(ix);
+        constraints.avoid.push(ix);
         spans.push((ix, a.span));
     }
-    options.max_hops = filter.max_hops.as_ref().map(|m| m.value);
+    constraints.max_hops = filter.max_hops.as_ref().map(|m| m.value);
+    let limits = limits.cloned().unwrap_or_default();
+    constraints.keep_pay = limits.keep_pay.as_ref().map(|p| p.value);
+    constraints.zone_within = limits.zone_within.as_ref().map(|z| z.value);
+    constraints.max_hours = limits.max_hours.as_ref().map(|h| h.value);
     Ok(Resolved {
-        options,
+        constraints,
         spans,
         max_span: filter.max_hops.as_ref().map(|m| m.span),
+        keep_pay_span: limits.keep_pay.map(|p| p.span),
+        max_hours_span: limits.max_hours.map(|h| h.span),
     })
 }
 
@@ -95,9 +105,17 @@ fn route_failure(
             from,
             to,
             reachable_closest,
+            ..
         } => {
             let mut table = ResultTable::new(["role", "shared_skills_with_target"])
                 .with_title(e.describe(graph));
+            let only_through_traps = matches!(
+                e,
+                RouteError::Unreachable {
+                    only_through_traps: true,
+                    ..
+                }
+            );
             for &r in reachable_closest {
                 let shared = shared_requirements(graph, r, *to);
                 table.push(vec![
@@ -127,6 +145,11 @@ fn route_failure(
                     crate::parser::quote_name(name(graph, *to))
                 ));
             }
+            if only_through_traps {
+                table.note(
+                    "routes exist only through a move a source calls a career trap; they are not recommended",
+                );
+            }
             Ok(table)
         }
         RouteError::HopLimit { max } => Err(QueryError::new(
@@ -136,6 +159,26 @@ fn route_failure(
         .with_help("raise `max`, or drop it")),
         RouteError::Avoided(ix) => Err(QueryError::new(span_of(*ix), e.describe(graph))),
         RouteError::NotARole(ix) => Err(QueryError::new(span_of(*ix), e.describe(graph))),
+        RouteError::NoPayToKeep => Err(QueryError::new(
+            resolved.keep_pay_span.unwrap_or(statement),
+            e.describe(graph),
+        )
+        .with_help("start from a role with a salary, or leave `keep pay` out")),
+        RouteError::Blocked { .. } => Err(QueryError::new(statement, e.describe(graph))
+            .with_label("blocked by a constraint")
+            .with_help(
+                "relax the constraint, e.g. a lower `keep pay` share or a wider `job zone within`",
+            )),
+        RouteError::OverHours { total, max } => Err(QueryError::new(
+            resolved.max_hours_span.unwrap_or(statement),
+            format!(
+                "the cheapest route takes {} hours, more than `max hours {}`",
+                format_number(*total),
+                format_number(*max)
+            ),
+        )
+        .with_label("blocking constraint")
+        .with_help("raise `max hours`, or lower the bar with `min importance`")),
         RouteError::Interrupted => Err(QueryError::interrupted(statement)),
     }
 }
@@ -171,14 +214,6 @@ fn link_text(graph: &Graph, edge: skillgraph_graph::EdgeIndex) -> String {
         parts.push(format!("rank {}", format_number(*rank)));
     }
     parts.join(", ")
-}
-
-/// Whether `route` takes a move a source calls a career trap anywhere but into its goal.
-fn no_trap_on_the_way(graph: &Graph, route: &Route) -> bool {
-    let n = route.edges.len();
-    route.edges[..n.saturating_sub(1)]
-        .iter()
-        .all(|&e| !graph.is_trap_move(e))
 }
 
 /// Says of every trap move the routes end with that a source warns against it, and which.
@@ -228,62 +263,34 @@ fn start_role(origin: &Origin, start: &Start) -> Result<NodeIndex, QueryError> {
 pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTable, QueryError> {
     let origin = session.start_nodes(graph, &q.from)?;
     let to = target_role(graph, &q.to)?;
-    let resolved = route_options(session, graph, &q.route)?;
+    let resolved = route_constraints(session, graph, &q.route, Some(&q.constraints))?;
     let whole = q.from.span().to(q.to.span);
     let min = min_importance(&q.min_importance)?;
-    let rules = MoveRules::new(graph, &origin, to, &q.constraints)?;
+    let start = match &origin {
+        Origin::Role(r) => Some(*r),
+        Origin::Profile(_) => None,
+    };
+    if let Err(e) = resolved.constraints.check_start(graph, start) {
+        return route_failure(graph, e, &resolved, whole);
+    }
     if q.by_effort {
-        if let (true, Origin::Role(from)) = (rules.constrained(), &origin) {
-            let cost = |e| rules.cost(graph, e, algo::move_cost(graph, e, min));
-            if let Err(RouteError::Unreachable { .. }) =
-                cheapest_route(graph, *from, to, &resolved.options, cost)
-            {
-                if let Some(blocked) =
-                    explain_blocked(graph, &origin, to, &resolved, min, &rules, whole)
-                {
-                    return Err(blocked);
-                }
-            }
-        }
-        let table = path_by_effort(graph, &origin, to, &resolved, whole, min, &rules);
-        return check_max_hours(table, &q.constraints);
+        return path_by_effort(graph, &origin, to, &resolved, whole, min);
     }
     if q.constraints.max_hours.is_some() {
-        let span = q.constraints.max_hours.as_ref().map_or(whole, |m| m.span);
+        let span = resolved.max_hours_span.unwrap_or(whole);
         return Err(QueryError::new(
             span,
             "`max hours` weighs routes by hours; add `by effort`",
         ));
     }
     let from = start_role(&origin, &q.from)?;
-    let found = if rules.any() {
-        // Fewest moves among the moves the rules allow: every allowed move costs 1.
-        cheapest_route(graph, from, to, &resolved.options, |e| {
-            rules.cost(graph, e, 1.0)
-        })
-        .map(|c| c.route)
-    } else {
-        fewest_moves(graph, from, to, &resolved.options)
-    };
-    let route = match found {
+    let route = match algo::best_route(graph, from, to, &resolved.constraints) {
         Ok(r) => r,
-        Err(e) if rules.constrained() && matches!(e, RouteError::Unreachable { .. }) => {
-            return Err(
-                explain_blocked(graph, &origin, to, &resolved, min, &rules, whole)
-                    .unwrap_or_else(|| QueryError::new(whole, e.describe(graph))),
-            )
+        // Under the user's rules, a route that does not exist at all is the error.
+        Err(e @ RouteError::Unreachable { .. }) if resolved.constraints.rules_moves() => {
+            return Err(QueryError::new(whole, e.describe(graph)))
         }
-        Err(e) => {
-            let mut answer = route_failure(graph, e, &resolved, whole)?;
-            if rules.trap_target.is_some()
-                && fewest_moves(graph, from, to, &resolved.options).is_ok()
-            {
-                answer.note(
-                    "routes exist only through a move a source calls a career trap; they are not recommended",
-                );
-            }
-            return Ok(answer);
-        }
+        Err(e) => return route_failure(graph, e, &resolved, whole),
     };
     let mut table = ResultTable::new([
         "move",
@@ -439,7 +446,6 @@ fn path_by_effort(
     resolved: &Resolved,
     whole: Span,
     min: u8,
-    rules: &MoveRules,
 ) -> Result<ResultTable, QueryError> {
     let profile_held;
     let from = match origin {
@@ -453,10 +459,9 @@ fn path_by_effort(
         graph,
         from,
         to,
-        &resolved.options,
+        &resolved.constraints,
         min,
         EFFORT_SEARCH_BUDGET,
-        |e| rules.allows(graph, e),
     ) {
         Ok(a) => a,
         Err(e) => return route_failure(graph, e, resolved, whole),
@@ -586,7 +591,7 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
     let origin = session.start_nodes(graph, &q.from)?;
     let from = start_role(&origin, &q.from)?;
     let to = target_role(graph, &q.to)?;
-    let mut resolved = route_options(session, graph, &q.route)?;
+    let mut resolved = route_constraints(session, graph, &q.route, None)?;
     let limits = &session.limits;
     if let Some(m) = &q.route.max_hops {
         if m.value > limits.max_hops * 2 {
@@ -597,24 +602,22 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
             .with_help("all routes up to that many moves can be too many to list"));
         }
     }
-    resolved.options.max_hops.get_or_insert(limits.max_hops);
+    resolved.constraints.max_hops.get_or_insert(limits.max_hops);
     let asked = q.limit.as_ref().map_or(10, |l| l.value);
     let limit = asked.min(limits.max_routes);
     let whole = q.from.span().to(q.to.span);
-    let mut result = match all_routes(
+    let result = match listed_routes(
         graph,
         from,
         to,
-        &resolved.options,
+        &resolved.constraints,
         limit,
         limits.work_budget,
     ) {
         Ok(r) => r,
         Err(e) => return route_failure(graph, e, &resolved, whole),
     };
-    let listed = result.routes.len();
-    result.routes.retain(|r| no_trap_on_the_way(graph, r));
-    let through_traps = listed - result.routes.len();
+    let through_traps = result.through_traps;
     let mut table = ResultTable::new(["rank", "moves", "route"]).with_title(format!(
         "routes from {} to {}",
         name(graph, from),
@@ -981,7 +984,7 @@ struct Step {
 }
 
 pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultTable, QueryError> {
-    let (mut have, label, start_role) = have_of(session, graph, &q.from)?;
+    let (have, label, start_role) = have_of(session, graph, &q.from)?;
     let saved = match &q.from {
         Start::Variable(v) => graph.profile(&v.value),
         Start::Default(_) => session
@@ -992,134 +995,44 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
     };
     let to = target_role(graph, &q.to)?;
     let min = min_importance(&q.min_importance)?;
-    let mut stops = Vec::new();
+    let mut constraints = Constraints {
+        max_hours: q.constraints.max_hours.as_ref().map(|m| m.value),
+        ..Constraints::default()
+    };
     for v in &q.via {
-        stops.push(resolve_kind(graph, v, NodeKind::Role, "`via` takes roles")?);
+        let stop = resolve_kind(graph, v, NodeKind::Role, "`via` takes roles")?;
+        constraints.via.push(stop);
     }
-    stops.push(to);
-    let mut avoided_skills: Vec<(NodeIndex, Span)> = Vec::new();
-    let mut avoided_tools: Vec<NodeIndex> = Vec::new();
+    let mut avoid_spans: Vec<(NodeIndex, Span)> = Vec::new();
     for a in &q.avoid {
         let ix = super::resolve(graph, a)?;
-        match graph.node(ix).kind {
-            NodeKind::Skill => avoided_skills.push((ix, a.span)),
-            NodeKind::Tool => avoided_tools.push(ix),
-            NodeKind::Role => return Err(QueryError::new(
+        if graph.node(ix).kind == NodeKind::Role {
+            return Err(QueryError::new(
                 a.span,
                 "`avoid` in `learn` takes skills or tools; to avoid a role on a route, use `path`",
-            )),
+            ));
         }
+        constraints.avoid.push(ix);
+        avoid_spans.push((ix, a.span));
     }
-    let mut steps: Vec<Step> = Vec::new();
-    let mut tools_left_out = 0;
-    let start_have = have.clone();
-    for &stop in &stops {
-        let plan = learning_plan(graph, &have, stop, min, &[]);
-        for s in &plan.steps {
-            have.learn(s.skill, s.to_level);
-            let mut why = match &s.reason {
-                Reason::Required { importance } => match esco_relation(graph, stop, s.skill) {
-                    Some(relation) => format!(
-                        "{relation} for {} in ESCO (importance {importance})",
-                        name(graph, stop)
-                    ),
-                    None => format!(
-                        "required by {} (importance {importance})",
-                        name(graph, stop)
-                    ),
-                },
-                Reason::Named => "named by the move".to_string(),
-                Reason::PrerequisiteOf(list) => format!(
-                    "prerequisite of {}",
-                    names(graph, list.iter().copied()).join(", ")
-                ),
-            };
-            let learning = saved.is_some_and(|p| {
-                p.entries
-                    .get(&graph.node(s.skill).id)
-                    .is_some_and(|e| e.state == skillgraph_graph::SkillState::Learning)
-            });
-            if learning {
-                why.push_str(" — in progress");
-            }
-            let reason = match &s.reason {
-                Reason::Required { importance } => format!("importance {importance}"),
-                Reason::Named => "named by the move".to_string(),
-                Reason::PrerequisiteOf(_) => "prerequisite".to_string(),
-            };
-            steps.push(Step {
-                skill: s.skill,
-                stop,
-                hours: s.effort.hours,
-                level: level_text(s.from_level, s.to_level),
-                effort: s.effort.clone(),
-                why,
-                reason,
-                covered_by: s
-                    .covered_by
-                    .iter()
-                    .copied()
-                    .filter(|t| !avoided_tools.contains(t))
-                    .collect(),
-                in_progress: learning,
-            });
+    let mut stops = constraints.via.clone();
+    stops.push(to);
+    let plan = match algo::plan_through(graph, &have, to, min, q.tools, &constraints) {
+        Ok(plan) => plan,
+        Err(refused) => {
+            let whole = q.from.span().to(q.to.span);
+            let max_span = q.constraints.max_hours.as_ref().map_or(whole, |m| m.span);
+            return Err(plan_refused(graph, &refused, &avoid_spans, max_span, saved));
         }
-        let (tools, left_out) = missing_tools(graph, &have, stop, q.tools);
-        tools_left_out += left_out;
-        for t in tools {
-            if avoided_tools.contains(&t.tool) {
-                continue;
-            }
-            have.hold_tool(t.tool);
-            let flags = tool_flags(&t);
-            steps.push(Step {
-                skill: t.tool,
-                stop,
-                hours: t.effort.hours,
-                level: String::new(),
-                why: if flags.is_empty() {
-                    format!("a tool {} uses", name(graph, stop))
-                } else {
-                    format!("a tool {} uses ({flags})", name(graph, stop))
-                },
-                effort: t.effort,
-                reason: "tool".to_string(),
-                covered_by: Vec::new(),
-                in_progress: false,
-            });
-        }
-    }
-    let total: f64 = steps.iter().map(|s| s.hours).sum();
+    };
+    let steps: Vec<Step> = plan
+        .steps
+        .iter()
+        .map(|s| plan_step(graph, s, saved))
+        .collect();
+    let total = plan.total_hours;
+    let tools_left_out = plan.tools_left_out;
     let route: Vec<&str> = stops.iter().map(|&s| name(graph, s)).collect();
-    // Constraints: a plan that cannot satisfy them says which one blocks it.
-    for (skill, span) in &avoided_skills {
-        if let Some(step) = steps.iter().find(|s| s.skill == *skill) {
-            return Err(QueryError::new(
-                *span,
-                format!(
-                    "the plan needs {} ({}), which `avoid` excludes",
-                    name(graph, *skill),
-                    step.why
-                ),
-            )
-            .with_label("blocking constraint")
-            .with_help("raise `min importance` above what needs it, or choose another target"));
-        }
-    }
-    if let Some(max) = &q.constraints.max_hours {
-        if total > max.value {
-            return Err(QueryError::new(
-                max.span,
-                format!(
-                    "the plan takes {} hours, more than `max hours {}`",
-                    format_number(total),
-                    format_number(max.value)
-                ),
-            )
-            .with_label("blocking constraint")
-            .with_help("raise `max hours`, or narrow the plan with `min importance`"));
-        }
-    }
     let title = format!("learning plan {label} → {}", route.join(" → "));
     let summary = format!(
         "{} skill{}, {} hours",
@@ -1127,11 +1040,10 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
         if steps.len() == 1 { "" } else { "s" },
         format_number(total)
     );
-    let slices = q
-        .constraints
-        .pace
-        .as_ref()
-        .map(|pace| week_slices(&steps, pace.value));
+    let slices = q.constraints.pace.as_ref().map(|pace| {
+        let hours: Vec<f64> = steps.iter().map(|s| s.hours).collect();
+        algo::week_slices(&hours, pace.value)
+    });
     let mut table = match &slices {
         Some(slices) => week_table(graph, &steps, slices),
         None => plan_table(graph, &steps, stops.len() > 1),
@@ -1161,7 +1073,7 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
         data_notes(
             graph,
             &mut table,
-            &start_have,
+            &have,
             stop,
             min,
             q.min_importance.is_some(),
@@ -1170,7 +1082,7 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
     tool_notes(&mut table, q.tools, tools_left_out);
     estimate_note(&mut table, steps.iter().map(|s| &s.effort));
     if let Some(pace) = &q.constraints.pace {
-        let weeks = slices.as_deref().map_or(0, weeks_needed);
+        let weeks = slices.as_deref().map_or(0, algo::weeks_needed);
         table.note(format!(
             "ready after {weeks} week{} at {} hours/week",
             if weeks == 1 { "" } else { "s" },
@@ -1202,6 +1114,121 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
     };
     table.picture = Some(pictures::plan(graph, start, &stops, &drawn, weeks.as_ref()));
     Ok(table)
+}
+
+/// The error of a plan that breaks a constraint: the avoided skill it needs and why, or its
+/// hours over `max hours`.
+fn plan_refused(
+    graph: &Graph,
+    refused: &algo::PlanRefused,
+    avoid_spans: &[(NodeIndex, Span)],
+    max_span: Span,
+    saved: Option<&skillgraph_graph::Profile>,
+) -> QueryError {
+    match refused.broken {
+        Broken::Avoided { step } => {
+            let step = &refused.plan.steps[step];
+            let skill = step.node();
+            let span = avoid_spans
+                .iter()
+                .find(|(ix, _)| *ix == skill)
+                .map(|(_, span)| *span)
+                .expect("an avoided skill was named by `avoid`");
+            QueryError::new(
+                span,
+                format!(
+                    "the plan needs {} ({}), which `avoid` excludes",
+                    name(graph, skill),
+                    plan_step(graph, step, saved).why
+                ),
+            )
+            .with_label("blocking constraint")
+            .with_help("raise `min importance` above what needs it, or choose another target")
+        }
+        Broken::OverHours { max } => QueryError::new(
+            max_span,
+            format!(
+                "the plan takes {} hours, more than `max hours {}`",
+                format_number(refused.plan.total_hours),
+                format_number(max)
+            ),
+        )
+        .with_label("blocking constraint")
+        .with_help("raise `max hours`, or narrow the plan with `min importance`"),
+    }
+}
+
+/// One step of a plan as `learn` shows it: why it is there in words, and whether the profile
+/// marks it as being learnt.
+fn plan_step(
+    graph: &Graph,
+    step: &algo::StopStep,
+    saved: Option<&skillgraph_graph::Profile>,
+) -> Step {
+    let stop = step.stop;
+    match &step.learnt {
+        Learnt::Skill(s) => {
+            let mut why = match &s.reason {
+                Reason::Required { importance } => match esco_relation(graph, stop, s.skill) {
+                    Some(relation) => format!(
+                        "{relation} for {} in ESCO (importance {importance})",
+                        name(graph, stop)
+                    ),
+                    None => format!(
+                        "required by {} (importance {importance})",
+                        name(graph, stop)
+                    ),
+                },
+                Reason::Named => "named by the move".to_string(),
+                Reason::PrerequisiteOf(list) => format!(
+                    "prerequisite of {}",
+                    names(graph, list.iter().copied()).join(", ")
+                ),
+            };
+            let learning = saved.is_some_and(|p| {
+                p.entries
+                    .get(&graph.node(s.skill).id)
+                    .is_some_and(|e| e.state == skillgraph_graph::SkillState::Learning)
+            });
+            if learning {
+                why.push_str(" — in progress");
+            }
+            let reason = match &s.reason {
+                Reason::Required { importance } => format!("importance {importance}"),
+                Reason::Named => "named by the move".to_string(),
+                Reason::PrerequisiteOf(_) => "prerequisite".to_string(),
+            };
+            Step {
+                skill: s.skill,
+                stop,
+                hours: s.effort.hours,
+                level: level_text(s.from_level, s.to_level),
+                effort: s.effort.clone(),
+                why,
+                reason,
+                covered_by: s.covered_by.clone(),
+                in_progress: learning,
+            }
+        }
+        Learnt::Tool(t) => {
+            let flags = tool_flags(t);
+            Step {
+                skill: t.tool,
+                stop,
+                hours: t.effort.hours,
+                level: String::new(),
+                why: if flags.is_empty() {
+                    format!("a tool {} uses", name(graph, stop))
+                } else {
+                    format!("a tool {} uses ({flags})", name(graph, stop))
+                },
+                effort: t.effort.clone(),
+                reason: "tool".to_string(),
+                covered_by: Vec::new(),
+                in_progress: false,
+            }
+        }
+    }
 }
 
 fn plan_table(graph: &Graph, steps: &[Step], with_for: bool) -> ResultTable {
@@ -1242,38 +1269,6 @@ fn plan_table(graph: &Graph, steps: &[Step], with_for: bool) -> ResultTable {
     table
 }
 
-/// Cuts the plan into weeks of `per_week` hours: skills in plan order (so every skill starts
-/// after its prerequisites end), a long skill spread over several weeks, no week over the
-/// budget.
-fn week_slices(steps: &[Step], per_week: f64) -> Vec<pictures::WeekSlice> {
-    let mut week = 1u32;
-    let mut used = 0.0;
-    let mut slices = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        let mut left = s.hours;
-        loop {
-            if used >= per_week - 1e-9 && left > 0.0 {
-                week += 1;
-                used = 0.0;
-            }
-            let take = left.min(per_week - used);
-            used += take;
-            left -= take;
-            let finishes = left <= 1e-9;
-            slices.push(pictures::WeekSlice {
-                week,
-                step: i,
-                hours: take,
-                finishes,
-            });
-            if finishes {
-                break;
-            }
-        }
-    }
-    slices
-}
-
 /// One row per (week, skill), with the step view's marks: `status` says which skills the
 /// profile is learning.
 fn week_table(graph: &Graph, steps: &[Step], slices: &[pictures::WeekSlice]) -> ResultTable {
@@ -1304,16 +1299,6 @@ fn week_table(graph: &Graph, steps: &[Step], slices: &[pictures::WeekSlice]) -> 
         ]);
     }
     table
-}
-
-/// The week the last slice falls in (0 for an empty plan, and for one of zero hours).
-fn weeks_needed(slices: &[pictures::WeekSlice]) -> u64 {
-    slices
-        .iter()
-        .filter(|s| s.hours > 1e-9)
-        .map(|s| u64::from(s.week))
-        .max()
-        .unwrap_or(0)
 }
 
 pub fn closest(
@@ -1646,203 +1631,9 @@ impl RoleRules {
     }
 }
 
-/// The rules a move must follow: `keep pay P%` (the role moved to pays at least P% of the start
-/// role's `salary.avg`) and `job zone within N` (the O*NET job zone changes by at most N per
-/// move). A role without the field passes; a move that breaks a rule is unusable.
-struct MoveRules {
-    min_pay: Option<f64>,
-    zone_within: Option<u8>,
-    /// With traps in the graph: the route's target. A move a source calls a career trap is
-    /// never taken on the way elsewhere; it is shown only when it leads to the role asked for.
-    trap_target: Option<NodeIndex>,
-}
-
 fn number_field(graph: &Graph, ix: NodeIndex, path: &str) -> Option<f64> {
     match graph.node(ix).field(path)? {
         skillgraph_graph::Value::Number(n) => Some(n),
         _ => None,
     }
-}
-
-impl MoveRules {
-    fn new(
-        graph: &Graph,
-        origin: &Origin,
-        to: NodeIndex,
-        c: &crate::ast::Constraints,
-    ) -> Result<MoveRules, QueryError> {
-        let min_pay = match &c.keep_pay {
-            None => None,
-            Some(share) => {
-                let start_pay = match origin {
-                    Origin::Role(r) => number_field(graph, *r, "salary.avg"),
-                    Origin::Profile(_) => None,
-                };
-                match start_pay {
-                    Some(pay) => Some(pay * share.value),
-                    None => {
-                        return Err(QueryError::new(
-                            share.span,
-                            "`keep pay` compares with the start role's salary.avg, and the start has none",
-                        )
-                        .with_help("start from a role with a salary, or leave `keep pay` out"))
-                    }
-                }
-            }
-        };
-        Ok(MoveRules {
-            min_pay,
-            zone_within: c.zone_within.as_ref().map(|z| z.value),
-            trap_target: (!graph.trap_moves().is_empty()).then_some(to),
-        })
-    }
-
-    fn any(&self) -> bool {
-        self.min_pay.is_some() || self.zone_within.is_some() || self.trap_target.is_some()
-    }
-
-    /// Whether a user's constraint is among the rules (traps are the data's, not the user's).
-    fn constrained(&self) -> bool {
-        self.min_pay.is_some() || self.zone_within.is_some()
-    }
-
-    fn allows(&self, graph: &Graph, edge: skillgraph_graph::EdgeIndex) -> bool {
-        if !self.any() {
-            // Without rules every move is allowed: skip the field lookups (this runs per edge).
-            return true;
-        }
-        let (a, b) = graph.edge_endpoints(edge);
-        if self.trap_target.is_some_and(|t| t != b) && graph.is_trap_move(edge) {
-            return false;
-        }
-        if let (Some(min), Some(pay)) = (self.min_pay, number_field(graph, b, "salary.avg")) {
-            if pay < min {
-                return false;
-            }
-        }
-        if let (Some(n), Some(za), Some(zb)) = (
-            self.zone_within,
-            number_field(graph, a, "job_zone"),
-            number_field(graph, b, "job_zone"),
-        ) {
-            if (za - zb).abs() > f64::from(n) {
-                return false;
-            }
-        }
-        true
-    }
-
-    fn cost(&self, graph: &Graph, edge: skillgraph_graph::EdgeIndex, cost: f64) -> f64 {
-        if self.allows(graph, edge) {
-            cost
-        } else {
-            f64::INFINITY
-        }
-    }
-}
-
-/// When a constrained route fails, find which constraint blocks it: the route exists without
-/// the rules, and each rule alone is tried to name the culprit.
-fn explain_blocked(
-    graph: &Graph,
-    origin: &Origin,
-    to: NodeIndex,
-    resolved: &Resolved,
-    min: u8,
-    rules: &MoveRules,
-    whole: Span,
-) -> Option<QueryError> {
-    let Origin::Role(from) = origin else {
-        return None;
-    };
-    let reachable = |r: &MoveRules| {
-        cheapest_route(graph, *from, to, &resolved.options, |e| {
-            r.cost(graph, e, algo::move_cost(graph, e, min))
-        })
-        .is_ok()
-    };
-    let free = MoveRules {
-        min_pay: None,
-        zone_within: None,
-        trap_target: rules.trap_target,
-    };
-    if !reachable(&free) {
-        return None;
-    }
-    let mut blocking = Vec::new();
-    if let Some(p) = rules.min_pay {
-        if !reachable(&MoveRules {
-            min_pay: Some(p),
-            zone_within: None,
-            trap_target: rules.trap_target,
-        }) {
-            blocking.push("`keep pay`".to_string());
-        }
-    }
-    if let Some(z) = rules.zone_within {
-        if !reachable(&MoveRules {
-            min_pay: None,
-            zone_within: Some(z),
-            trap_target: rules.trap_target,
-        }) {
-            blocking.push("`job zone within`".to_string());
-        }
-    }
-    let which = if blocking.is_empty() {
-        "`keep pay` and `job zone within` together".to_string()
-    } else {
-        blocking.join(" and ")
-    };
-    Some(
-        QueryError::new(
-            whole,
-            format!(
-                "no route from {} to {} satisfies {which}; routes exist without it",
-                name(graph, *from),
-                name(graph, to)
-            ),
-        )
-        .with_label("blocked by a constraint")
-        .with_help(
-            "relax the constraint, e.g. a lower `keep pay` share or a wider `job zone within`",
-        ),
-    )
-}
-
-/// `max hours H` on a route by effort: a route costing more is an error naming the constraint.
-fn check_max_hours(
-    table: Result<ResultTable, QueryError>,
-    c: &crate::ast::Constraints,
-) -> Result<ResultTable, QueryError> {
-    let table = table?;
-    let (Some(max), Some(total)) = (&c.max_hours, route_total(&table)) else {
-        return Ok(table);
-    };
-    if total > max.value {
-        return Err(QueryError::new(
-            max.span,
-            format!(
-                "the cheapest route takes {} hours, more than `max hours {}`",
-                format_number(total),
-                format_number(max.value)
-            ),
-        )
-        .with_label("blocking constraint")
-        .with_help("raise `max hours`, or lower the bar with `min importance`"));
-    }
-    Ok(table)
-}
-
-fn route_total(table: &ResultTable) -> Option<f64> {
-    let col = table.column("hours")?;
-    Some(
-        table
-            .rows
-            .iter()
-            .map(|r| match r[col] {
-                Cell::Number(n) => n,
-                _ => 0.0,
-            })
-            .sum(),
-    )
 }
