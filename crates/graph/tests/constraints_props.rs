@@ -87,7 +87,7 @@ fn world(seed: u64) -> World {
         for &b in &roles {
             if a != b && rng.chance(45) {
                 let mut e = Edge::new(EdgeKind::Transition);
-                if rng.chance(12) {
+                if rng.chance(25) {
                     e.extra_mut()
                         .fields
                         .insert("move_type".into(), Value::Text("trap".into()));
@@ -292,7 +292,12 @@ proptest! {
                 prop_assert!(shortest(&allowed, None).is_some());
                 prop_assert!(shortest(&allowed, c.max_hops).is_none());
             }
-            Err(RouteError::Unreachable { .. }) => prop_assert!(allowed.is_empty()),
+            Err(RouteError::Unreachable { only_through_traps, .. }) => {
+                prop_assert!(allowed.is_empty());
+                // Said when the user's constraints alone would let a route through a trap.
+                let through_traps = !c.rules_moves() && shortest(&plain_allowed, c.max_hops).is_some();
+                prop_assert_eq!(only_through_traps, through_traps);
+            }
             Err(RouteError::Blocked { by, .. }) => {
                 prop_assert!(shortest(&allowed, c.max_hops).is_none());
                 let free = Rules { keep_pay: None, zone_within: None, ..rules_of(from, to, &c, true) };
