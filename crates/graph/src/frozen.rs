@@ -473,14 +473,11 @@ struct LabelTable {
 
 impl LabelTable {
     /// The index written after the extras, if there is one and it was written under this
-    /// Unicode version; `present(node)` says whether a node is there. Every index is checked,
-    /// so a damaged index is an error, never a panic later (a label number past a node's
-    /// aliases reads as an empty label: aliases are decoded only when read).
-    fn read(
-        bytes: &SnapshotBytes,
-        c: &mut Cursor<'_>,
-        present: impl Fn(usize) -> bool,
-    ) -> Result<Option<LabelTable>, String> {
+    /// Unicode version. Only its shape is checked here: checking every entry touched every
+    /// page of it on each open. A lookup checks the entries it reads and finds nothing
+    /// through a damaged one (never a panic), and [`LabelTable::damage`] checks them all for
+    /// `check`.
+    fn read(bytes: &SnapshotBytes, c: &mut Cursor<'_>) -> Result<Option<LabelTable>, String> {
         if c.at == c.buf.len() {
             return Ok(None);
         }
@@ -500,31 +497,12 @@ impl LabelTable {
         if !current {
             return Ok(None);
         }
-        let damaged = || "the label index is damaged".to_string();
         if slot_count < 4 || !slot_count.is_power_of_two() {
-            return Err(damaged());
-        }
-        let buf = c.buf;
-        let mut last_start = 0;
-        for g in 0..group_count {
-            let base = groups_at + 12 * g;
-            let (node, start) = (read_u32(buf, base), read_u32(buf, base + 8));
-            if !present(node as usize) || start < last_start || start as usize > node_count {
-                return Err(damaged());
-            }
-            last_start = start;
+            return Err("the label index is damaged".into());
         }
         let nodes: Vec<NodeIndex> = (0..node_count)
-            .map(|i| read_u32(buf, nodes_at + 4 * i) as usize)
-            .map(|n| present(n).then(|| NodeIndex::new(n)))
-            .collect::<Option<_>>()
-            .ok_or_else(damaged)?;
-        if (0..slot_count).any(|i| {
-            let s = read_u32(buf, slots_at + 4 * i);
-            s != NO_NODE && s as usize >= group_count
-        }) {
-            return Err(damaged());
-        }
+            .map(|i| NodeIndex::new(read_u32(c.buf, nodes_at + 4 * i) as usize))
+            .collect();
         Ok(Some(LabelTable {
             bytes: bytes.clone(),
             slots_at,
@@ -549,15 +527,35 @@ impl LabelTable {
             .take_while(|&s| s != NO_NODE)
     }
 
-    /// A group's (node, label number) and where its run of nodes starts.
-    fn group(&self, g: usize) -> (u32, u32, u32) {
-        let at = self.groups_at + 12 * g;
-        let buf = self.buf();
-        (
-            read_u32(buf, at),
-            read_u32(buf, at + 4),
-            read_u32(buf, at + 8),
-        )
+    /// A group's (node, label number) and its run of nodes, if the entries are whole:
+    /// the group exists, its node is `present` and so is every node of its run.
+    fn group(
+        &self,
+        g: usize,
+        present: impl Fn(NodeIndex) -> bool,
+    ) -> Option<(NodeIndex, u32, &[NodeIndex])> {
+        if g >= self.group_count {
+            return None;
+        }
+        let entry = |g: usize, field: usize| read_u32(self.buf(), self.groups_at + 12 * g + field);
+        let start = entry(g, 8) as usize;
+        let end = match g + 1 < self.group_count {
+            true => entry(g + 1, 8) as usize,
+            false => self.nodes.len(),
+        };
+        let node = NodeIndex::new(entry(g, 0) as usize);
+        let run = self.nodes.get(start..end)?;
+        (present(node) && run.iter().all(|&n| present(n))).then_some((node, entry(g, 4), run))
+    }
+
+    /// What is wrong with the index, if anything: every group and slot checked.
+    fn damage(&self, present: impl Fn(NodeIndex) -> bool) -> Option<String> {
+        let whole = (0..self.group_count).all(|g| self.group(g, &present).is_some())
+            && (0..self.slot_count).all(|i| {
+                let s = read_u32(self.buf(), self.slots_at + 4 * i);
+                s == NO_NODE || (s as usize) < self.group_count
+            });
+        (!whole).then(|| "the label index is damaged".to_string())
     }
 }
 
@@ -741,17 +739,15 @@ impl Frozen {
         }
         // The rare parts are only located here; they are decoded when read (`rest`), and
         // `undecodable_parts` lets `check` decode them all.
-        let mut rest_at = Vec::with_capacity(rest_records.len());
-        for (i, bytes) in rest_records {
-            let at = bytes.as_ptr() as usize - buf.as_ptr() as usize;
+        let rest_at = rest_records;
+        for (k, &(i, _, _)) in rest_at.iter().enumerate() {
             let n = i as usize;
             if n >= nb || buf[node_kind + n] == HOLE || buf[node_flags + n] & NODE_REST == 0 {
                 return Err(format!("fields for node {n}, which has none"));
             }
-            if rest_at.last().is_some_and(|&(prev, _, _)| prev >= i) {
+            if k > 0 && rest_at[k - 1].0 >= i {
                 return Err("the node fields are out of order".into());
             }
-            rest_at.push((i, at as u32, bytes.len() as u32));
         }
         let with_rest = (0..nb)
             .filter(|&i| buf[node_kind + i] != HOLE && buf[node_flags + i] & NODE_REST != 0)
@@ -761,7 +757,7 @@ impl Frozen {
         }
         let present = |n: usize| n < nb && buf[node_kind + n] != HOLE;
         let mut tail = Cursor { buf, at: index_at };
-        let label_table = LabelTable::read(&shared, &mut tail, present)?;
+        let label_table = LabelTable::read(&shared, &mut tail)?;
         let derived = Derived::read(&shared, &mut tail, present, eb)?;
 
         // Edges: ends, kinds, flags, source lists. Most of the time it takes to open a large
@@ -795,17 +791,15 @@ impl Frozen {
         }
         // The extras are only located here; they are decoded when read (`edge_extra`), and
         // `undecodable_extras` lets `check` decode them all.
-        let mut extra_at = Vec::with_capacity(extra_records.len());
-        for (i, bytes) in extra_records {
-            let at = bytes.as_ptr() as usize - buf.as_ptr() as usize;
+        let extra_at = extra_records;
+        for (k, &(i, _, _)) in extra_at.iter().enumerate() {
             let e = i as usize;
             if e >= eb || buf[edge_kind + e] == HOLE || buf[edge_flags + e] & EDGE_EXTRA == 0 {
                 return Err(format!("extras for edge {e}, which has none"));
             }
-            if extra_at.last().is_some_and(|&(prev, _, _)| prev >= i) {
+            if k > 0 && extra_at[k - 1].0 >= i {
                 return Err("the edge extras are out of order".into());
             }
-            extra_at.push((i, at as u32, bytes.len() as u32));
         }
         if with_extra != extra_at.len() {
             return Err("edges lack their extras".into());
@@ -1104,26 +1098,20 @@ impl Frozen {
                 buf: (*bytes).as_ref(),
                 at: 0,
             };
-            LabelTable::read(&bytes, &mut c, |n| self.contains_node(NodeIndex::new(n)))
+            LabelTable::read(&bytes, &mut c)
                 .expect("an index just built reads back")
                 .expect("an index just built is of this Unicode version")
         });
-        let found = t.probe(hash_lowercase(label)).find(|&g| {
-            let (node, number, _) = t.group(g as usize);
-            cmp_ignoring_case(self.label(NodeIndex::new(node as usize), number), label).is_eq()
-        });
-        match found {
-            Some(g) => {
-                let start = t.group(g as usize).2 as usize;
-                let end = if g as usize + 1 < t.group_count {
-                    t.group(g as usize + 1).2 as usize
-                } else {
-                    t.nodes.len()
-                };
-                &t.nodes[start..end]
-            }
-            None => &[],
-        }
+        let present = |n| self.contains_node(n);
+        t.probe(hash_lowercase(label))
+            .filter_map(|g| t.group(g as usize, present))
+            .find(|&(node, number, _)| cmp_ignoring_case(self.label(node, number), label).is_eq())
+            .map_or(&[], |(_, _, run)| run)
+    }
+
+    /// What is wrong with the label index read from the body, if anything (`check`).
+    pub(crate) fn label_index_damage(&self) -> Option<String> {
+        self.labels_table.get()?.damage(|n| self.contains_node(n))
     }
 
     /// The label index of this body, as written after it (see the layout above).
@@ -1542,14 +1530,17 @@ impl EdgeColumns<'_> {
     }
 }
 
-fn records<'a>(c: &mut Cursor<'a>, what: &str) -> Result<Vec<(u32, &'a [u8])>, String> {
+/// Where each record lies: (index, start, length), located and not decoded.
+fn records(c: &mut Cursor<'_>, what: &str) -> Result<Vec<(u32, u32, u32)>, String> {
     let n = c.u32(what)? as usize;
-    let mut out = Vec::with_capacity(n.min(1 << 16));
+    // Each record takes at least 8 bytes, so a damaged count cannot ask for more.
+    let mut out = Vec::with_capacity(n.min((c.buf.len() - c.at) / 8));
     for _ in 0..n {
         let i = c.u32(what)?;
-        let len = c.u32(what)? as usize;
-        let at = c.array(len, 1, what)?;
-        out.push((i, &c.buf[at..at + len]));
+        let len = c.u32(what)?;
+        let at = c.array(len as usize, 1, what)?;
+        let at = u32::try_from(at).map_err(|_| format!("{what} lie past 4 GB"))?;
+        out.push((i, at, len));
     }
     Ok(out)
 }
@@ -1622,8 +1613,16 @@ mod tests {
         // The first group's node: past the nodes.
         let node_at = at + 12 + 4 * slots + 4;
         body[node_at..node_at + 4].copy_from_slice(&9u32.to_le_bytes());
-        let error = Frozen::parse(Arc::new(body), 0).unwrap_err();
-        assert!(error.contains("label index"), "{error}");
+        // Opening checks only the index's shape; a lookup through the damaged group finds
+        // nothing, and `check` names the damage.
+        let frozen = Frozen::parse(Arc::new(body), 0).unwrap();
+        for label in ["git", "GIT", "version control", "svn"] {
+            assert!(frozen.by_label(label).iter().all(|&n| n.index() < 3));
+        }
+        let damage = frozen.label_index_damage().expect("the damage is found");
+        assert!(damage.contains("label index"), "{damage}");
+        let whole = Frozen::parse(Arc::new(labelled_body()), 0).unwrap();
+        assert_eq!(whole.label_index_damage(), None);
     }
 
     proptest! {

@@ -385,7 +385,8 @@ impl Graph {
                     e.index()
                 )
             });
-        nodes.chain(edges).collect()
+        let index = self.base.label_index_damage();
+        nodes.chain(edges).chain(index).collect()
     }
 
     /// The `effort_hours` of the edge at `ix`, if it has them.
