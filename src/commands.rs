@@ -1,4 +1,4 @@
-//! The non-interactive commands: import, export, stats, check, validate.
+//! The non-interactive commands: import, export, render, stats, check, validate.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -6,10 +6,12 @@ use std::path::{Path, PathBuf};
 use skillgraph_graph::{integrity, EdgeKind, Graph, NodeKind};
 use skillgraph_import::{export, interop};
 
+use skillgraph_printer::Format;
 use skillgraph_query::result::{Cell, ResultTable};
 
 use crate::cli::ExportFormat;
-use crate::output::{self, Format};
+use crate::engine::Outcome;
+use crate::output;
 use crate::{db, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE_OR_IO};
 
 /// What `skillgraph import` reads.
@@ -289,6 +291,77 @@ pub fn export(db_path: &Path, access: db::Access, format: ExportFormat, out: Opt
         }
     }
     EXIT_OK
+}
+
+/// `skillgraph render STATEMENT… [-o FILE.svg]`: runs the statements in one session and draws
+/// the last one's answer. Exit 1 if a statement fails or the last answer has no picture.
+pub fn render(
+    db_path: &Path,
+    options: crate::RunOptions,
+    statements: &[String],
+    out: Option<&Path>,
+) -> u8 {
+    if let Some(path) = out {
+        let svg_named = path
+            .extension()
+            .is_none_or(|e| e.eq_ignore_ascii_case("svg"));
+        if !svg_named {
+            eprintln!(
+                "error: `render` writes SVG, so name the file `….svg` (`query --format dot` or `--format mermaid` give the picture as text)"
+            );
+            return EXIT_USAGE_OR_IO;
+        }
+    }
+    crate::with_engine(db_path, options, |engine| {
+        engine.captured = Some(Vec::new());
+        for (i, statement) in statements.iter().enumerate() {
+            let name = if statements.len() == 1 {
+                "render".to_string()
+            } else {
+                format!("render {}", i + 1)
+            };
+            if engine.run_script(&name, statement) == Outcome::Failed {
+                return EXIT_QUERY_FAILED;
+            }
+        }
+        let tables: Vec<ResultTable> = engine.captured.take().unwrap_or_default();
+        let Some(table) = tables.last() else {
+            eprintln!("error: nothing to draw: no statement was given");
+            return EXIT_QUERY_FAILED;
+        };
+        let Some(picture) = &table.picture else {
+            eprintln!(
+                "error: {} has no picture; `render` draws path, paths, learn, compare, show and neighbourhood",
+                table
+                    .title
+                    .as_deref()
+                    .map_or("the answer".to_string(), |t| format!("`{t}`"))
+            );
+            return EXIT_QUERY_FAILED;
+        };
+        let text = skillgraph_printer::svg::svg(picture, table.heading().as_deref());
+        match out {
+            None => {
+                crate::output::write_out(&text);
+                EXIT_OK
+            }
+            Some(path) => match std::fs::write(path, text) {
+                Ok(()) => {
+                    eprintln!(
+                        "wrote {}: {} nodes, {} edges",
+                        path.display(),
+                        picture.nodes.len(),
+                        picture.edges.len()
+                    );
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    EXIT_USAGE_OR_IO
+                }
+            },
+        }
+    })
 }
 
 pub fn stats(db_path: &Path, access: db::Access, format: Format) -> u8 {

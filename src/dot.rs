@@ -6,7 +6,9 @@ use skillgraph_graph::schema::FIELDS;
 use skillgraph_graph::{EdgeKind, NodeKind};
 
 use crate::engine::{Engine, Outcome};
-use crate::output::{self, Format};
+use skillgraph_printer::Format;
+
+use crate::output;
 
 /// The dot commands, with what each does (for `.help` and completion).
 pub const META_COMMANDS: &[(&str, &str)] = &[

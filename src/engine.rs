@@ -13,7 +13,9 @@ use skillgraph_query::parser;
 use skillgraph_query::result::ResultTable;
 use skillgraph_store::{Store, StoreError};
 
-use crate::output::{self, Format};
+use skillgraph_printer::Format;
+
+use crate::output;
 
 /// The sled store seen through the query crate's [`Database`] interface.
 pub struct StoreDatabase(pub Store);

@@ -10,8 +10,6 @@ mod engine;
 mod examples;
 mod help;
 mod output;
-mod picture;
-mod render;
 mod repl;
 mod serve;
 
@@ -28,7 +26,7 @@ use std::io::{IsTerminal, Read};
 use clap::{CommandFactory, Parser};
 use cli::{Cli, Command};
 use engine::{Engine, Outcome};
-use output::Format;
+use skillgraph_printer::Format;
 use skillgraph_store::Commit;
 
 /// Exit codes, as documented in `--help` and the README.
@@ -102,7 +100,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Render {
             statements, out, ..
-        }) => render::command(&db_path, run_options, &statements, out.as_deref()),
+        }) => commands::render(&db_path, run_options, &statements, out.as_deref()),
         Some(Command::Serve {
             addr,
             allow_writes,

@@ -258,7 +258,7 @@ impl Shared {
             None => answers.tables.last().expect("one answer per statement run"),
         };
         match &table.picture {
-            Some(picture) => Ok(crate::render::svg(picture, table.heading().as_deref())),
+            Some(picture) => Ok(skillgraph_printer::svg::svg(picture, table.heading().as_deref())),
             None => Err(Reply::error(
                 404,
                 "no_picture",
@@ -563,7 +563,7 @@ fn results_json<'a>(
                     summary: table.summary.as_deref(),
                     columns: Some(&table.columns),
                     rows: Some(
-                        RawValue::from_string(crate::output::json_rows_text(table))
+                        RawValue::from_string(skillgraph_printer::json::rows_text(table))
                             .expect("the JSON output is JSON"),
                     ),
                     lines: None,
