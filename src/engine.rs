@@ -5,33 +5,17 @@ use std::io::IsTerminal;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use skillgraph_graph::{Change, Graph};
+use skillgraph_graph::Graph;
 use skillgraph_query::ast::Span;
 use skillgraph_query::diagnostic::{render, ErrorKind, QueryError};
-use skillgraph_query::eval::{ApplyError, Database, Session};
+use skillgraph_query::eval::Session;
 use skillgraph_query::parser;
 use skillgraph_query::result::ResultTable;
-use skillgraph_store::{Store, StoreError};
+use skillgraph_store::Store;
 
 use skillgraph_printer::Format;
 
 use crate::output;
-
-/// The sled store seen through the query crate's [`Database`] interface.
-pub struct StoreDatabase(pub Store);
-
-impl Database for StoreDatabase {
-    fn graph(&self) -> &Graph {
-        self.0.graph()
-    }
-
-    fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<String>, ApplyError> {
-        self.0.apply(changes).map_err(|e| match e {
-            StoreError::Change(c) => ApplyError::Rejected(c),
-            other => ApplyError::Failed(other.to_string()),
-        })
-    }
-}
 
 /// What running some source came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +26,7 @@ pub enum Outcome {
 }
 
 pub struct Engine {
-    pub db: StoreDatabase,
+    pub db: Store,
     pub session: Session,
     pub format: Format,
     pub timing: bool,
@@ -57,7 +41,7 @@ pub struct Engine {
 impl Engine {
     pub fn new(store: Store, format: Format) -> Engine {
         Engine {
-            db: StoreDatabase(store),
+            db: store,
             session: Session::new(),
             format,
             timing: false,
@@ -125,7 +109,7 @@ impl Engine {
         let mut outcome = Outcome::Ok;
         for statement in &script.statements {
             // Each statement sees what other processes committed before it started.
-            if let Err(e) = self.db.0.refresh() {
+            if let Err(e) = self.db.refresh() {
                 out.flush();
                 eprintln!("error: {e}");
                 return Outcome::Failed;

@@ -112,15 +112,15 @@ fn main() -> ExitCode {
         }) => serve::command(
             &db_path,
             access,
-            serve::ServeOptions {
+            allow_writes,
+            skillgraph_serve::ServeOptions {
                 addr,
-                allow_writes,
                 cors,
-                limits: serve::Limits {
+                limits: skillgraph_serve::Limits {
                     max_body,
                     max_statement,
                     budget,
-                    ..serve::Limits::default()
+                    ..skillgraph_serve::Limits::default()
                 },
             },
         ),
@@ -263,7 +263,7 @@ fn with_engine(
             engine.continue_on_error = options.continue_on_error;
             engine.timing = options.timing;
             let code = f(&mut engine);
-            match engine.db.0.sync() {
+            match engine.db.sync() {
                 Ok(()) => code,
                 Err(e) => {
                     eprintln!("error: the statements' writes may not be durable: {e}");
