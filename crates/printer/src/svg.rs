@@ -1,5 +1,5 @@
 //! An answer's [`Picture`] as a standalone SVG, laid out here without Graphviz: [`layout`]
-//! places everything, [`write`] writes the document.
+//! places everything, [`write()`] writes the document.
 //!
 //! The layout is layered left to right. Columns come from the answer where it has an order
 //! (route order, plan steps, the sides of a comparison); other nodes go in the column of the

@@ -3,7 +3,7 @@
 //! hands over the shell's completion and prints what [`run`] reports.
 //!
 //! axum on tokio takes the connections; every statement runs on tokio's blocking pool
-//! (`spawn_blocking`, in [`api`]), never on the executor. One [`api::Shared`] holds the store;
+//! (`spawn_blocking`, in `api`), never on the executor. One `api::Shared` holds the store;
 //! each request refreshes it first, so it sees other processes' commits. Start at [`run`].
 
 mod api;

@@ -1,5 +1,5 @@
 //! The layout of a picture: where each node, edge, label and line of text goes, and how big
-//! the drawing is. Pure geometry, no SVG: [`super::write`] turns a [`Layout`] into a document,
+//! the drawing is. Pure geometry, no SVG: [`super::write()`] turns a [`Layout`] into a document,
 //! and tests can ask it where things are.
 
 use std::collections::HashMap;
