@@ -60,7 +60,7 @@ impl Engine {
     pub fn run_script(&mut self, name: &str, source: &str) -> Outcome {
         let mut out = output::Stdout::new();
         let mut outcome = Outcome::Ok;
-        for (offset, piece) in statement_pieces(source) {
+        for (offset, piece) in parser::split_pieces(source) {
             let line = piece.trim();
             let piece_outcome = if line.starts_with('.') {
                 // A dot command, as in the shell; `.quit` ends the script.
@@ -183,10 +183,6 @@ fn shifted(mut e: QueryError, offset: usize) -> QueryError {
     e
 }
 
-/// Splits a script into pieces that parse on their own: lines are joined while a quote or
-/// bracket is open or a line ends with `\`. Returns (byte offset, text) of each piece.
-/// One pass (see [`parser::split_pieces`]): asking `needs_more_input` of the growing piece at
-/// every line was quadratic, minutes for a list spread over 100,000 lines.
 /// `table` as a table shows it within `cap` rows: the first rows, and a note of how many more
 /// there are and how to see them. Other formats are for programs and keep every row.
 fn capped(mut table: ResultTable, cap: Option<usize>, format: Format) -> ResultTable {
@@ -198,10 +194,6 @@ fn capped(mut table: ResultTable, cap: Option<usize>, format: Format) -> ResultT
         ));
     }
     table
-}
-
-pub fn statement_pieces(source: &str) -> Vec<(usize, &str)> {
-    parser::split_pieces(source)
 }
 
 /// The statements of `scripts` (label, text) that would each write a table in CSV, named with
@@ -216,7 +208,7 @@ pub fn csv_tables(scripts: &[(String, String)], mut format: Format) -> Vec<Strin
         if format != Format::Csv && !source.contains(".format") {
             continue;
         }
-        for (offset, piece) in statement_pieces(source) {
+        for (offset, piece) in parser::split_pieces(source) {
             let line = piece.trim();
             // `.quit` ends the script, as `run_script` does.
             if matches!(line.split_whitespace().next(), Some(".quit" | ".exit")) {
