@@ -35,6 +35,7 @@
 //! slots: n:u32, n × u32      open addressing by the hash of a lower-cased label → group
 //! groups: n:u32, n × (node:u32, label number:u32, start:u32)
 //! nodes: n:u32, n × u32      each group's nodes, a run from its start
+//! then, with the label index, the level column and the concept keys (`derived.rs`)
 //! ```
 //!
 //! The label index is what every process would otherwise build before its first lookup by
@@ -51,6 +52,7 @@ use petgraph::visit::{EdgeIndexable, NodeIndexable};
 use serde::{Deserialize, Serialize};
 
 use crate::adjacency::Adjacency;
+use crate::derived::{BaseKeys, Derived, Levels, KEYS_MAGIC, LEVELS_MAGIC};
 use crate::fxhash::{hash_lowercase, hash_str, FxBuildHasher};
 use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, SourceId, Value};
 use crate::text::cmp_ignoring_case;
@@ -252,13 +254,22 @@ impl BodyWriter {
         }
     }
 
-    /// The body, with its label index (see the layout above).
+    /// The body, with its label index and derived sections (see the layout above).
     pub(crate) fn finish(self) -> Vec<u8> {
         let mut body = self.finish_without_index();
-        let labels = Frozen::parse(Arc::new(body.clone()), 0)
-            .expect("a body just written reads back")
-            .build_labels();
-        labels.write(&mut body);
+        let frozen =
+            Frozen::parse(Arc::new(body.clone()), 0).expect("a body just written reads back");
+        frozen.build_labels().write(&mut body);
+        let levels = Levels::encode(&frozen);
+        body.extend_from_slice(LEVELS_MAGIC);
+        put_u32(&mut body, levels.len() as u32);
+        body.extend_from_slice(&levels);
+        let keys = BaseKeys::encode(&frozen);
+        body.extend_from_slice(KEYS_MAGIC);
+        let (major, minor, update) = std::char::UNICODE_VERSION;
+        body.extend_from_slice(&[major, minor, update, 0]);
+        put_u32(&mut body, keys.len() as u32);
+        body.extend_from_slice(&keys);
         body
     }
 
@@ -357,13 +368,13 @@ pub(crate) fn encode_petgraph(graph: &StableDiGraph<Node, Edge>) -> Vec<u8> {
 // ---- reading -------------------------------------------------------------------------------
 
 /// Reads the body front to back; every read is checked, so damaged bytes give an error.
-struct Cursor<'a> {
-    buf: &'a [u8],
-    at: usize,
+pub(crate) struct Cursor<'a> {
+    pub(crate) buf: &'a [u8],
+    pub(crate) at: usize,
 }
 
 impl Cursor<'_> {
-    fn take(&mut self, n: usize, what: &str) -> Result<usize, String> {
+    pub(crate) fn take(&mut self, n: usize, what: &str) -> Result<usize, String> {
         let start = self.at;
         match start.checked_add(n) {
             Some(end) if end <= self.buf.len() => {
@@ -374,13 +385,13 @@ impl Cursor<'_> {
         }
     }
 
-    fn u32(&mut self, what: &str) -> Result<u32, String> {
+    pub(crate) fn u32(&mut self, what: &str) -> Result<u32, String> {
         let at = self.take(4, what)?;
         Ok(read_u32(self.buf, at))
     }
 
     /// `count` items of `size` bytes; returns where they start.
-    fn array(&mut self, count: usize, size: usize, what: &str) -> Result<usize, String> {
+    pub(crate) fn array(&mut self, count: usize, size: usize, what: &str) -> Result<usize, String> {
         let n = count
             .checked_mul(size)
             .ok_or_else(|| format!("{what} is too large"))?;
@@ -388,11 +399,11 @@ impl Cursor<'_> {
     }
 }
 
-fn read_u32(buf: &[u8], at: usize) -> u32 {
+pub(crate) fn read_u32(buf: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]])
 }
 
-fn read_f64(buf: &[u8], at: usize) -> f64 {
+pub(crate) fn read_f64(buf: &[u8], at: usize) -> f64 {
     let mut b = [0u8; 8];
     b.copy_from_slice(&buf[at..at + 8]);
     f64::from_le_bytes(b)
@@ -491,9 +502,6 @@ impl LabelTable {
         let groups_at = c.array(group_count, 12, what)?;
         let node_count = c.u32(what)? as usize;
         let nodes_at = c.array(node_count, 4, what)?;
-        if c.at != c.buf.len() {
-            return Err("the snapshot has bytes after its end".into());
-        }
         if !current {
             return Ok(None);
         }
@@ -592,9 +600,11 @@ pub(crate) struct Frozen {
     /// Per edge kind: edges by node and direction, built on first use. The base never
     /// changes, so neither do these.
     adjacency: [OnceLock<Adjacency>; EdgeKind::ALL.len()],
-    /// The base's nodes by the keys that link them across datasets (`concept.rs`), built on
-    /// first use: a change to the graph then costs only its own nodes' keys.
-    pub(crate) concept_keys: OnceLock<crate::concept::BaseKeys>,
+    /// Each edge's level, from the body or built on first use.
+    levels: OnceLock<Levels>,
+    /// The base's nodes by the keys that link them across datasets (`concept.rs`), from the
+    /// body or built on first use: a change to the graph then costs only its own nodes' keys.
+    concept_keys: OnceLock<BaseKeys>,
     /// Lookups of a node's edges answered by scanning the edge arrays; past a few, the caller
     /// builds an adjacency index instead.
     pub(crate) scans: ScanCount,
@@ -737,7 +747,9 @@ impl Frozen {
             return Err("nodes lack their fields".into());
         }
         let present = |n: usize| n < nb && buf[node_kind + n] != HOLE;
-        let label_table = LabelTable::read(&mut Cursor { buf, at: index_at }, present)?;
+        let mut tail = Cursor { buf, at: index_at };
+        let label_table = LabelTable::read(&mut tail, present)?;
+        let derived = Derived::read(&shared, &mut tail, present, eb)?;
 
         // Edges: ends, kinds, flags, source lists. Most of the time it takes to open a large
         // graph is here, so the first pass only notes whether any edge is bad (branch-free, it
@@ -827,7 +839,8 @@ impl Frozen {
             labels_table: label_table.map_or_else(OnceLock::new, OnceLock::from),
             labels_map: OnceLock::new(),
             adjacency: Default::default(),
-            concept_keys: OnceLock::new(),
+            levels: derived.levels.map_or_else(OnceLock::new, OnceLock::from),
+            concept_keys: derived.keys.map_or_else(OnceLock::new, OnceLock::from),
             scans: ScanCount::default(),
             id_scans: ScanCount::default(),
             start,
@@ -1230,6 +1243,20 @@ impl Frozen {
         });
         let at = chunk.binary_search_by_key(&(i as u32), |(e, _)| *e).ok()?;
         Some(&chunk[at].1)
+    }
+
+    /// The level the edge at `e` states (its extras' `level` field), read from the level
+    /// column without decoding the extras.
+    pub(crate) fn edge_level(&self, e: EdgeIndex) -> Option<f64> {
+        if !self.contains_edge(e) {
+            return None;
+        }
+        self.levels.get_or_init(|| Levels::build(self)).get(e)
+    }
+
+    /// The base's skills and tools by the keys that link them across datasets.
+    pub(crate) fn concept_keys(&self) -> &BaseKeys {
+        self.concept_keys.get_or_init(|| BaseKeys::build(self))
     }
 
     /// The stored extras of the edges `from..to`: (edge, bytes).

@@ -354,7 +354,7 @@ impl Graph {
     pub fn level_of(&self, ix: EdgeIndex) -> Option<f64> {
         match self.overlay.edges.get(&ix) {
             Some(slot) => slot.as_ref()?.edge.extra.as_deref()?.level(),
-            None => self.base.edge_extra(ix).and_then(EdgeExtra::level),
+            None => self.base.edge_level(ix),
         }
     }
 
