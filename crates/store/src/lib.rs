@@ -50,6 +50,8 @@
 //! Schemas 3 (the same snapshot in `snap:{generation:016x}:{chunk:08x}` sled values) and 2 (those
 //! values postcard-encoded `GraphData`) are still read; the next snapshot written upgrades them.
 
+#[cfg(feature = "query")]
+mod database;
 mod view;
 
 use std::fmt;
