@@ -1,6 +1,6 @@
 //! What a body carries that could be computed from it, written when the body is written so
-//! that no process computes it again: each edge's stated `level` as a column, and the keys that
-//! link skills and tools across datasets (`concept.rs`).
+//! that no process computes it again: each edge's stated `level` as a column, the keys that
+//! link skills and tools across datasets (`concept.rs`), and each edge kind's adjacency lists.
 //!
 //! ```text
 //! "SGL1" len:u32, then len bytes: nothing (no edge states a level) or edge_bound × f64,
@@ -10,29 +10,36 @@
 //!        keys: n:u32, key_end: n × u32, len:u32, bytes         sorted, as bytes
 //!        run_end: n × u32, nodes: m:u32, m × u32                each key's nodes, by index
 //!        shared: n:u32, n × u32                                 keys of several datasets, ascending
+//! "SGA1" len:u32, then per edge kind (`EdgeKind::ALL` order) len:u32 and its lists
+//!        (`adjacency.rs`)
 //! ```
 //!
 //! Both are optional: a body written before them (schema 5 and older) builds the same bytes in
 //! memory on first use, so every read goes through one form. Normalising every name for the
-//! keys was half of what `gap` cost a process on O*NET + ESCO, and decoding every edge's
-//! extras for its level most of what `closest` cost.
+//! keys was half of what `gap` cost a process on O*NET + ESCO, decoding every edge's extras for
+//! its level most of what `closest` cost, and building the adjacency lists a fifth of `gap`.
+//! The sections are written together: one without the others is a cut body.
 
 use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
+use crate::adjacency::Adjacency;
 use crate::concept::{dataset_of, keys_of, CURATED};
 use crate::frozen::{read_f64, read_u32, Cursor, Frozen, SnapshotBytes};
-use crate::model::NodeKind;
+use crate::model::{EdgeKind, NodeKind};
 
 pub(crate) const LEVELS_MAGIC: &[u8; 4] = b"SGL1";
 pub(crate) const KEYS_MAGIC: &[u8; 4] = b"SGK1";
+pub(crate) const ADJACENCY_MAGIC: &[u8; 4] = b"SGA1";
 
 /// The sections found after a body's label index.
 pub(crate) struct Derived {
     pub(crate) levels: Option<Levels>,
     /// `None` also when written under another Unicode version.
     pub(crate) keys: Option<BaseKeys>,
+    /// Each edge kind's lists, in `EdgeKind::ALL` order.
+    pub(crate) adjacency: Option<[Adjacency; EdgeKind::ALL.len()]>,
 }
 
 impl Derived {
@@ -41,11 +48,13 @@ impl Derived {
         bytes: &SnapshotBytes,
         c: &mut Cursor<'_>,
         present: impl Fn(usize) -> bool,
+        node_bound: usize,
         edge_bound: usize,
     ) -> Result<Derived, String> {
         let mut derived = Derived {
             levels: None,
             keys: None,
+            adjacency: None,
         };
         let what = "the derived sections";
         let mut keys_seen = false;
@@ -66,12 +75,32 @@ impl Derived {
                 if current {
                     derived.keys = Some(BaseKeys::read(bytes.clone(), start, len, &present)?);
                 }
+            } else if magic == ADJACENCY_MAGIC && derived.adjacency.is_none() {
+                let len = c.u32(what)? as usize;
+                let end = c.at + len;
+                let mut lists = Vec::with_capacity(EdgeKind::ALL.len());
+                for _ in EdgeKind::ALL {
+                    let list_len = c.u32(what)? as usize;
+                    let start = c.array(list_len, 1, what)?;
+                    let list =
+                        Adjacency::read(bytes.clone(), start, list_len, node_bound, edge_bound)?;
+                    lists.push(list);
+                }
+                if c.at != end {
+                    return Err("the adjacency lists are damaged".into());
+                }
+                derived.adjacency = lists.try_into().ok();
             } else {
                 return Err("the snapshot has bytes after its end".into());
             }
         }
-        // They are written together, so one without the other is a cut body.
-        if derived.levels.is_some() != keys_seen {
+        // They are written together, so one without the others is a cut body.
+        let found = [
+            derived.levels.is_some(),
+            keys_seen,
+            derived.adjacency.is_some(),
+        ];
+        if found.contains(&true) && found.contains(&false) {
             return Err(format!("the snapshot ends inside {what}"));
         }
         Ok(derived)
@@ -84,6 +113,7 @@ pub(crate) struct Levels {
     bytes: SnapshotBytes,
     /// Where the column starts, or `None` when no edge states a level.
     at: Option<usize>,
+    edge_bound: usize,
 }
 
 impl Levels {
@@ -116,10 +146,15 @@ impl Levels {
         edge_bound: usize,
     ) -> Result<Levels, String> {
         match len {
-            0 => Ok(Levels { bytes, at: None }),
+            0 => Ok(Levels {
+                bytes,
+                at: None,
+                edge_bound,
+            }),
             n if Some(n) == edge_bound.checked_mul(8) => Ok(Levels {
                 bytes,
                 at: Some(at),
+                edge_bound,
             }),
             _ => Err("the level column is damaged".into()),
         }
@@ -131,6 +166,14 @@ impl Levels {
         let len = bytes.len();
         Levels::read(Arc::new(bytes), 0, len, base.edge_bound())
             .expect("a column just built reads back")
+    }
+
+    /// The stored bytes, to compare with what the body gives (`check`).
+    pub(crate) fn stored(&self) -> &[u8] {
+        match self.at {
+            Some(at) => &(*self.bytes).as_ref()[at..at + 8 * self.edge_bound],
+            None => &[],
+        }
     }
 
     pub(crate) fn get(&self, e: EdgeIndex) -> Option<f64> {
@@ -146,6 +189,9 @@ impl Levels {
 #[derive(Clone)]
 pub(crate) struct BaseKeys {
     bytes: SnapshotBytes,
+    /// Where the section lies in `bytes`.
+    at: usize,
+    len: usize,
     key_count: usize,
     key_end: usize,
     keys: usize,
@@ -296,6 +342,8 @@ impl BaseKeys {
         }
         Ok(BaseKeys {
             bytes,
+            at,
+            len,
             key_count,
             key_end,
             keys,
@@ -319,6 +367,11 @@ impl BaseKeys {
 
     fn buf(&self) -> &[u8] {
         (*self.bytes).as_ref()
+    }
+
+    /// The stored bytes, to compare with what the body gives (`check`).
+    pub(crate) fn stored(&self) -> &[u8] {
+        &self.buf()[self.at..self.at + self.len]
     }
 
     fn key(&self, k: usize) -> &str {
@@ -380,6 +433,7 @@ mod tests {
     use super::*;
     use crate::frozen::BodyWriter;
     use crate::model::{Edge, EdgeExtra, EdgeKind, Node, Value};
+    use petgraph::Direction;
 
     const NAMES: &[&str] = &[
         "Python", "python ", "PYTHON!", "Git", "Node.js", "node js", "C++",
@@ -481,6 +535,20 @@ mod tests {
                     let e = EdgeIndex::new(i);
                     prop_assert_eq!(base.edge_level(e), base.edge_extra(e).and_then(EdgeExtra::level));
                 }
+                for kind in EdgeKind::ALL {
+                    for n in 0..base.node_bound() + 1 {
+                        let ix = NodeIndex::new(n);
+                        for (outgoing, direction) in [(true, Direction::Outgoing), (false, Direction::Incoming)] {
+                            let listed: Vec<(EdgeIndex, NodeIndex)> = base
+                                .adjacency(kind)
+                                .links(ix, direction)
+                                .map(|l| (l.edge, l.node))
+                                .collect();
+                            prop_assert_eq!(listed, base.scan(ix, outgoing, Some(kind)));
+                        }
+                    }
+                }
+                prop_assert_eq!(base.derived_damage(), Vec::<String>::new());
             }
         }
 
@@ -498,12 +566,21 @@ mod tests {
             let mut damaged = written.clone();
             let i = start + at.index(written.len() - start);
             damaged[i] = byte;
+            let keys_at = written.windows(4).rposition(|w| w == KEYS_MAGIC).expect("keys");
+            // The keys' Unicode version and the byte after it, which a reader skips or ignores.
+            let ignored = (keys_at + 4..keys_at + 8).contains(&i);
             if let Ok(base) = Frozen::parse(Arc::new(damaged), 0) {
+                // Whatever a reader takes in, `check` finds it changed.
+                prop_assert!(byte == written[i] || ignored || !base.derived_damage().is_empty());
                 let keys = base.concept_keys();
                 let _ = keys.shared().count() + keys.nodes("python").count();
                 for e in 0..base.edge_bound() {
                     let _ = base.edge_level(EdgeIndex::new(e));
                 }
+                for n in 0..base.node_bound() {
+                    let _ = base.adjacency(EdgeKind::Requires).links(NodeIndex::new(n), Direction::Incoming).count();
+                }
+                let _ = base.derived_damage();
             }
             // Cut inside the sections (at their start the body is a whole schema-5 one).
             if i > start {

@@ -52,7 +52,7 @@ use petgraph::visit::{EdgeIndexable, NodeIndexable};
 use serde::{Deserialize, Serialize};
 
 use crate::adjacency::Adjacency;
-use crate::derived::{BaseKeys, Derived, Levels, KEYS_MAGIC, LEVELS_MAGIC};
+use crate::derived::{BaseKeys, Derived, Levels, ADJACENCY_MAGIC, KEYS_MAGIC, LEVELS_MAGIC};
 use crate::fxhash::{hash_lowercase, hash_str, FxBuildHasher};
 use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, SourceId, Value};
 use crate::text::cmp_ignoring_case;
@@ -270,6 +270,19 @@ impl BodyWriter {
         body.extend_from_slice(&[major, minor, update, 0]);
         put_u32(&mut body, keys.len() as u32);
         body.extend_from_slice(&keys);
+        let lists: Vec<Vec<u8>> = EdgeKind::ALL
+            .iter()
+            .map(|&kind| Adjacency::encode(frozen.node_bound, frozen.edges_descending(kind)))
+            .collect();
+        body.extend_from_slice(ADJACENCY_MAGIC);
+        put_u32(
+            &mut body,
+            lists.iter().map(|l| 4 + l.len()).sum::<usize>() as u32,
+        );
+        for list in &lists {
+            put_u32(&mut body, list.len() as u32);
+            body.extend_from_slice(list);
+        }
         body
     }
 
@@ -758,7 +771,7 @@ impl Frozen {
         let present = |n: usize| n < nb && buf[node_kind + n] != HOLE;
         let mut tail = Cursor { buf, at: index_at };
         let label_table = LabelTable::read(&shared, &mut tail)?;
-        let derived = Derived::read(&shared, &mut tail, present, eb)?;
+        let derived = Derived::read(&shared, &mut tail, present, nb, eb)?;
 
         // Edges: ends, kinds, flags, source lists. Most of the time it takes to open a large
         // graph is here, so the first pass only notes whether any edge is bad (branch-free, it
@@ -845,7 +858,10 @@ impl Frozen {
             ids_table: OnceLock::new(),
             labels_table: label_table.map_or_else(OnceLock::new, OnceLock::from),
             labels_map: OnceLock::new(),
-            adjacency: Default::default(),
+            adjacency: match derived.adjacency {
+                Some(lists) => lists.map(OnceLock::from),
+                None => Default::default(),
+            },
             levels: derived.levels.map_or_else(OnceLock::new, OnceLock::from),
             concept_keys: derived.keys.map_or_else(OnceLock::new, OnceLock::from),
             scans: ScanCount::default(),
@@ -1112,6 +1128,34 @@ impl Frozen {
     /// What is wrong with the label index read from the body, if anything (`check`).
     pub(crate) fn label_index_damage(&self) -> Option<String> {
         self.labels_table.get()?.damage(|n| self.contains_node(n))
+    }
+
+    /// What is wrong with the sections derived from the body (`check`): the label index
+    /// checked entry by entry, and each of the others compared with what the body gives.
+    pub(crate) fn derived_damage(&self) -> Vec<String> {
+        let mut damage: Vec<String> = self.label_index_damage().into_iter().collect();
+        if self
+            .levels
+            .get()
+            .is_some_and(|l| l.stored() != Levels::encode(self))
+        {
+            damage.push("the level column does not match the edges".into());
+        }
+        if (self.concept_keys.get()).is_some_and(|k| k.stored() != BaseKeys::encode(self)) {
+            damage.push("the concept keys do not match the nodes".into());
+        }
+        for kind in EdgeKind::ALL {
+            let Some(lists) = self.adjacency[kind as usize].get() else {
+                continue;
+            };
+            if lists.stored() != Adjacency::encode(self.node_bound, self.edges_descending(kind)) {
+                damage.push(format!(
+                    "the adjacency lists of `{}` edges do not match the edges",
+                    kind.as_str()
+                ));
+            }
+        }
+        damage
     }
 
     /// The label index of this body, as written after it (see the layout above).
@@ -1394,8 +1438,10 @@ impl Frozen {
 
     /// The edges of `kind` by node and direction, built on first use.
     pub(crate) fn adjacency(&self, kind: EdgeKind) -> &Adjacency {
-        self.adjacency[kind as usize]
-            .get_or_init(|| Adjacency::from_edges(self.node_bound, self.edges_descending(kind)))
+        self.adjacency[kind as usize].get_or_init(|| {
+            let edges = self.edges_descending(kind);
+            Adjacency::from_edges(self.node_bound, self.edge_bound, edges)
+        })
     }
 
     /// Whether the adjacency of `kind` is built.

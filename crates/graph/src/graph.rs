@@ -385,8 +385,8 @@ impl Graph {
                     e.index()
                 )
             });
-        let index = self.base.label_index_damage();
-        nodes.chain(edges).chain(index).collect()
+        let derived = self.base.derived_damage();
+        nodes.chain(edges).chain(derived).collect()
     }
 
     /// The `effort_hours` of the edge at `ix`, if it has them.
@@ -469,7 +469,7 @@ impl Graph {
     /// rebuilt, as the base never changes); later calls cost the length of the list. For
     /// algorithms that visit many nodes.
     pub fn links(&self, from: NodeIndex, direction: Direction, kind: EdgeKind) -> Links<'_> {
-        let base = BaseLinks::Indexed(self.base.adjacency(kind).links(from, direction).iter());
+        let base = BaseLinks::Indexed(self.base.adjacency(kind).links(from, direction));
         self.merge_links(base, from, direction, kind)
     }
 
