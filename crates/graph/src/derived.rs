@@ -14,7 +14,7 @@
 //!        (`adjacency.rs`)
 //! ```
 //!
-//! Both are optional: a body written before them (schema 5 and older) builds the same bytes in
+//! All are optional: a body written before them (schema 5 and older) builds the same bytes in
 //! memory on first use, so every read goes through one form. Normalising every name for the
 //! keys was half of what `gap` cost a process on O*NET + ESCO, decoding every edge's extras for
 //! its level most of what `closest` cost, and building the adjacency lists a fifth of `gap`.
