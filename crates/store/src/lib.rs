@@ -846,11 +846,11 @@ fn load_view(path: &Path) -> Result<Option<(Graph, Follow)>, StoreError> {
             return Ok(None);
         };
         let header = contents.header;
-        let bytes = match map_snapshot_file(path, header.generation) {
+        let snapshot = (header.snapshot_bytes, header.snapshot_crc);
+        let bytes = match map_snapshot_file(path, header.generation, snapshot) {
             Err(StoreError::Damaged { .. }) if renamed_since(path, id) => continue,
             other => other?,
         };
-        check_snapshot(path, &bytes, header.snapshot_bytes, header.snapshot_crc)?;
         let mut graph = Graph::from_shared_snapshot(bytes).map_err(|e| StoreError::Damaged {
             path: path.to_path_buf(),
             detail: format!("the snapshot cannot be decoded ({e})"),
@@ -1087,10 +1087,17 @@ fn write_snapshot_file(dir: &Path, generation: u64, bytes: &[u8]) -> Result<(), 
     File::open(dir).and_then(|d| d.sync_all()).map_err(io)
 }
 
-/// Maps the snapshot file of `generation` into memory.
-fn map_snapshot_file(dir: &Path, generation: u64) -> Result<SnapshotBytes, StoreError> {
+/// Maps the snapshot file of `generation` into memory, once its length and CRC are `expected`.
+/// The CRC is taken by reading the file through one small buffer, not through the mapping:
+/// every page read through the mapping would stay in the process (a 30 MB snapshot was most of
+/// a statement's memory), where a statement touches only the pages it reads.
+fn map_snapshot_file(
+    dir: &Path,
+    generation: u64,
+    expected: (u64, u32),
+) -> Result<SnapshotBytes, StoreError> {
     let name = snapshot_file_name(generation);
-    let file = File::open(dir.join(&name)).map_err(|e| match e.kind() {
+    let mut file = File::open(dir.join(&name)).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => StoreError::Damaged {
             path: dir.to_path_buf(),
             detail: format!("its snapshot file {name} is missing"),
@@ -1104,12 +1111,27 @@ fn map_snapshot_file(dir: &Path, generation: u64) -> Result<SnapshotBytes, Store
         path: dir.to_path_buf(),
         detail: format!("cannot read {name}: {e}"),
     };
-    if file.metadata().map_err(io)?.len() == 0 {
-        // Mapping nothing is an error on some systems; an empty snapshot is damage anyway.
-        return Err(StoreError::Damaged {
-            path: dir.to_path_buf(),
-            detail: "the snapshot does not match its checksum".into(),
-        });
+    let mismatch = || StoreError::Damaged {
+        path: dir.to_path_buf(),
+        detail: "the snapshot does not match its checksum".into(),
+    };
+    // An empty snapshot is damage (and mapping nothing is an error on some systems).
+    let len = file.metadata().map_err(io)?.len();
+    if len == 0 || len != expected.0 {
+        return Err(mismatch());
+    }
+    let mut crc = crc32fast::Hasher::new();
+    let mut buffer = vec![0u8; 1 << 18];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => crc.update(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(io(e)),
+        }
+    }
+    if crc.finalize() != expected.1 {
+        return Err(mismatch());
     }
     // SAFETY: a snapshot file is never written after the rename that gives it its name, and
     // skillgraph only deletes it (which leaves an existing mapping intact). Another program
