@@ -32,6 +32,63 @@ use crate::model::{EdgeKind, NodeKind};
 pub(crate) const LEVELS_MAGIC: &[u8; 4] = b"SGL1";
 pub(crate) const KEYS_MAGIC: &[u8; 4] = b"SGK1";
 pub(crate) const ADJACENCY_MAGIC: &[u8; 4] = b"SGA1";
+pub(crate) const RECORDS_MAGIC: &[u8; 4] = b"SGR1";
+pub(crate) const TRAILER_MAGIC: &[u8; 4] = b"SGT1";
+
+/// Where a body's records lie (node fields and edge extras: (index, start, length), start
+/// from the body's start), and where its edge columns start, so that opening locates them
+/// without walking them.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RecordTables {
+    pub(crate) rests: Vec<(u32, u32, u32)>,
+    pub(crate) extras: Vec<(u32, u32, u32)>,
+    pub(crate) edges_at: u32,
+}
+
+impl RecordTables {
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(12 + 12 * (self.rests.len() + self.extras.len()));
+        put_u32(&mut out, self.edges_at);
+        for table in [&self.rests, &self.extras] {
+            put_u32(&mut out, table.len() as u32);
+            for &(i, at, len) in table {
+                for n in [i, at, len] {
+                    put_u32(&mut out, n);
+                }
+            }
+        }
+        out
+    }
+
+    fn read(c: &mut Cursor<'_>, end: usize) -> Result<RecordTables, String> {
+        let what = "the record tables";
+        let edges_at = c.u32(what)?;
+        let mut tables = [Vec::new(), Vec::new()];
+        for table in &mut tables {
+            let n = c.u32(what)? as usize;
+            let at = c.array(n, 12, what)?;
+            *table = (0..n)
+                .map(|k| {
+                    let e = at + 12 * k;
+                    (
+                        read_u32(c.buf, e),
+                        read_u32(c.buf, e + 4),
+                        read_u32(c.buf, e + 8),
+                    )
+                })
+                .collect();
+        }
+        if c.at != end {
+            return Err(format!("{what} are damaged"));
+        }
+        let [rests, extras] = tables;
+        Ok(RecordTables {
+            rests,
+            extras,
+            edges_at,
+        })
+    }
+}
 
 /// The sections found after a body's label index.
 pub(crate) struct Derived {
@@ -40,6 +97,7 @@ pub(crate) struct Derived {
     pub(crate) keys: Option<BaseKeys>,
     /// Each edge kind's lists, in `EdgeKind::ALL` order.
     pub(crate) adjacency: Option<[Adjacency; EdgeKind::ALL.len()]>,
+    pub(crate) records: Option<RecordTables>,
 }
 
 impl Derived {
@@ -55,10 +113,18 @@ impl Derived {
             levels: None,
             keys: None,
             adjacency: None,
+            records: None,
         };
         let what = "the derived sections";
         let mut keys_seen = false;
+        let mut trailer_seen = false;
         while c.at < c.buf.len() {
+            if c.buf.len() - c.at == 12 && &c.buf[c.at + 8..] == TRAILER_MAGIC {
+                // The trailer: where the tail starts, which the body's reader has used.
+                c.at += 12;
+                trailer_seen = true;
+                break;
+            }
             let at = c.take(4, what)?;
             let magic = &c.buf[at..at + 4];
             if magic == LEVELS_MAGIC && derived.levels.is_none() {
@@ -90,6 +156,11 @@ impl Derived {
                     return Err("the adjacency lists are damaged".into());
                 }
                 derived.adjacency = lists.try_into().ok();
+            } else if magic == RECORDS_MAGIC && derived.records.is_none() {
+                let len = c.u32(what)? as usize;
+                let end = c.at.checked_add(len).filter(|&e| e <= c.buf.len());
+                let end = end.ok_or_else(|| format!("the snapshot ends inside {what}"))?;
+                derived.records = Some(RecordTables::read(c, end)?);
             } else {
                 return Err("the snapshot has bytes after its end".into());
             }
@@ -99,6 +170,8 @@ impl Derived {
             derived.levels.is_some(),
             keys_seen,
             derived.adjacency.is_some(),
+            derived.records.is_some(),
+            trailer_seen,
         ];
         if found.contains(&true) && found.contains(&false) {
             return Err(format!("the snapshot ends inside {what}"));
@@ -505,6 +578,14 @@ mod tests {
         ) {
             let written = body(&nodes, &levels);
             let old = without_derived(&written);
+            // Records located from the tables are where a walk over them finds them.
+            let (new_base, old_base) = (
+                Frozen::parse(Arc::new(written.clone()), 0).unwrap(),
+                Frozen::parse(Arc::new(old.clone()), 0).unwrap(),
+            );
+            prop_assert_eq!(&new_base.rest_at, &old_base.rest_at);
+            prop_assert_eq!(&new_base.extra_at, &old_base.extra_at);
+            prop_assert_eq!(new_base.edge_from, old_base.edge_from);
             for bytes in [written, old] {
                 let base = Frozen::parse(Arc::new(bytes), 0).unwrap();
                 let keys = base.concept_keys();

@@ -52,7 +52,10 @@ use petgraph::visit::{EdgeIndexable, NodeIndexable};
 use serde::{Deserialize, Serialize};
 
 use crate::adjacency::Adjacency;
-use crate::derived::{BaseKeys, Derived, Levels, ADJACENCY_MAGIC, KEYS_MAGIC, LEVELS_MAGIC};
+use crate::derived::{
+    BaseKeys, Derived, Levels, RecordTables, ADJACENCY_MAGIC, KEYS_MAGIC, LEVELS_MAGIC,
+    RECORDS_MAGIC, TRAILER_MAGIC,
+};
 use crate::fxhash::{hash_lowercase, hash_str, FxBuildHasher};
 use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, SourceId, Value};
 use crate::text::cmp_ignoring_case;
@@ -257,6 +260,7 @@ impl BodyWriter {
     /// The body, with its label index and derived sections (see the layout above).
     pub(crate) fn finish(self) -> Vec<u8> {
         let mut body = self.finish_without_index();
+        let tail_at = body.len() as u64;
         let frozen =
             Frozen::parse(Arc::new(body.clone()), 0).expect("a body just written reads back");
         body.extend_from_slice(&frozen.build_labels());
@@ -283,6 +287,17 @@ impl BodyWriter {
             put_u32(&mut body, list.len() as u32);
             body.extend_from_slice(list);
         }
+        let records = RecordTables {
+            rests: frozen.rest_at.clone(),
+            extras: frozen.extra_at.clone(),
+            edges_at: frozen.edge_from as u32,
+        }
+        .encode();
+        body.extend_from_slice(RECORDS_MAGIC);
+        put_u32(&mut body, records.len() as u32);
+        body.extend_from_slice(&records);
+        body.extend_from_slice(&tail_at.to_le_bytes());
+        body.extend_from_slice(TRAILER_MAGIC);
         body
     }
 
@@ -595,12 +610,12 @@ pub(crate) struct Frozen {
     name_end: usize,
     names: usize,
     /// Where each node's rare parts lie in the buffer: (node, start, length), in node order.
-    rest_at: Vec<(u32, u32, u32)>,
+    pub(crate) rest_at: Vec<(u32, u32, u32)>,
     /// The rare parts, decoded on first use `NODE_CHUNK` nodes at a time, as the extras of
     /// edges are: an ESCO import's alternative labels decoded and freed by every process were
     /// a third of a statement's time.
     rest_chunks: Vec<OnceLock<RestChunk>>,
-    edge_from: usize,
+    pub(crate) edge_from: usize,
     edge_to: usize,
     edge_kind: usize,
     edge_flags: usize,
@@ -611,7 +626,7 @@ pub(crate) struct Frozen {
     edge_sources: usize,
     source_width: usize,
     /// Where each edge's extras lie in the buffer: (edge, start, length), in edge order.
-    extra_at: Vec<(u32, u32, u32)>,
+    pub(crate) extra_at: Vec<(u32, u32, u32)>,
     /// The extras, decoded on first use `EDGE_CHUNK` edges at a time: (edge, extras) in edge
     /// order. A statement reads the extras of few edges; decoding every one when the snapshot
     /// opens was most of the time an imported graph took to answer anything.
@@ -700,7 +715,41 @@ impl Frozen {
         let name_end = c.array(nb, 4, "the names")?;
         let names_len = c.u32("the names")? as usize;
         let names = c.array(names_len, 1, "the names")?;
-        let rest_records = records(&mut c, "the node fields")?;
+        // A body written with its record tables ends with where its tail starts: the tail is
+        // read first, and the records are located from the tables without walking them (a
+        // walk touched every page of them, most of the snapshot of an import).
+        let tail_at = match buf.len().checked_sub(12) {
+            Some(at) if at >= c.at && &buf[at + 8..] == TRAILER_MAGIC => {
+                let rel = u64::from_le_bytes(buf[at..at + 8].try_into().expect("8 bytes"));
+                let tail = usize::try_from(rel).ok().and_then(|r| r.checked_add(start));
+                Some(
+                    tail.filter(|&t| t >= c.at && t <= at)
+                        .ok_or("the trailer is damaged")?,
+                )
+            }
+            _ => None,
+        };
+        let is_node = |n: usize| n < nb && buf[node_kind + n] != HOLE;
+        let (label_table, derived) = match tail_at {
+            Some(at) => {
+                let mut tail = Cursor { buf, at };
+                let labels = LabelTable::read(&shared, &mut tail)?;
+                (
+                    labels,
+                    Some(Derived::read(&shared, &mut tail, is_node, nb, eb)?),
+                )
+            }
+            None => (None, None),
+        };
+        let tables = derived.as_ref().and_then(|d| d.records.as_ref());
+        let rests_begin = c.at;
+        let rest_records = match tables {
+            Some(t) => {
+                c.at = start + t.edges_at as usize;
+                located(&t.rests, start, rests_begin, c.at, "the node fields")?
+            }
+            None => records(&mut c, "the node fields")?,
+        };
         let edge_from = c.array(eb, 4, "the edge ends")?;
         let edge_to = c.array(eb, 4, "the edge ends")?;
         let edge_kind = c.array(eb, 1, "the edge kinds")?;
@@ -714,7 +763,13 @@ impl Frozen {
             return Err("the edge sources are damaged".into());
         }
         let edge_sources = c.array(eb, source_width, "the edge sources")?;
-        let extra_records = records(&mut c, "the edge extras")?;
+        let (extra_records, derived_tail) = match (tables, tail_at) {
+            (Some(t), Some(at)) => (
+                located(&t.extras, start, c.at, at, "the edge extras")?,
+                Some((label_table, derived.expect("tables come with the tail"))),
+            ),
+            _ => (records(&mut c, "the edge extras")?, None),
+        };
         let index_at = c.at;
 
         // Nodes: kinds, source lists, strings.
@@ -768,10 +823,14 @@ impl Frozen {
         if with_rest != rest_at.len() {
             return Err("nodes lack their fields".into());
         }
-        let present = |n: usize| n < nb && buf[node_kind + n] != HOLE;
-        let mut tail = Cursor { buf, at: index_at };
-        let label_table = LabelTable::read(&shared, &mut tail)?;
-        let derived = Derived::read(&shared, &mut tail, present, nb, eb)?;
+        let (label_table, derived) = match derived_tail {
+            Some(read) => read,
+            None => {
+                let mut tail = Cursor { buf, at: index_at };
+                let labels = LabelTable::read(&shared, &mut tail)?;
+                (labels, Derived::read(&shared, &mut tail, is_node, nb, eb)?)
+            }
+        };
 
         // Edges: ends, kinds, flags, source lists. Most of the time it takes to open a large
         // graph is here, so the first pass only notes whether any edge is bad (branch-free, it
@@ -1143,6 +1202,18 @@ impl Frozen {
         }
         if (self.concept_keys.get()).is_some_and(|k| k.stored() != BaseKeys::encode(self)) {
             damage.push("the concept keys do not match the nodes".into());
+        }
+        let b = self.b();
+        let rests_begin = self.names + read_u32(b, self.names - 4) as usize;
+        let extras_begin = self.edge_sources + self.source_width * self.edge_bound;
+        for (begin, located, what) in [
+            (rests_begin, &self.rest_at, "node fields"),
+            (extras_begin, &self.extra_at, "edge extras"),
+        ] {
+            let mut c = Cursor { buf: b, at: begin };
+            if records(&mut c, what).ok().as_ref() != Some(located) {
+                damage.push(format!("the table of the {what} does not match them"));
+            }
         }
         for kind in EdgeKind::ALL {
             let Some(lists) = self.adjacency[kind as usize].get() else {
@@ -1574,6 +1645,27 @@ impl EdgeColumns<'_> {
         }
         None
     }
+}
+
+/// The records a table places, as (index, start in the buffer, length), each checked to lie in
+/// `begin..end` of the buffer.
+fn located(
+    table: &[(u32, u32, u32)],
+    start: usize,
+    begin: usize,
+    end: usize,
+    what: &str,
+) -> Result<Vec<(u32, u32, u32)>, String> {
+    table
+        .iter()
+        .map(|&(i, at, len)| {
+            let from = start + at as usize;
+            let inside = from >= begin && from + len as usize <= end;
+            let from = u32::try_from(from).ok().filter(|_| inside);
+            from.map(|f| (i, f, len))
+                .ok_or_else(|| format!("{what} are damaged"))
+        })
+        .collect()
 }
 
 /// Where each record lies: (index, start, length), located and not decoded.
