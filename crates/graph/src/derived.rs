@@ -12,7 +12,15 @@
 //!        shared: n:u32, n × u32                                 keys of several datasets, ascending
 //! "SGA1" len:u32, then per edge kind (`EdgeKind::ALL` order) len:u32 and its lists
 //!        (`adjacency.rs`)
+//! "SGR1" len:u32, then edges_at:u32 (where the edge columns start), and for the node fields
+//!        and then the edge extras: n:u32, n × (index:u32, start:u32, len:u32), offsets from
+//!        the body's start
+//! tail_at:u64 "SGT1"   the trailer: where the label index starts, from the body's start
 //! ```
+//!
+//! A reader finds the trailer at the end of the buffer, reads the tail first, and locates the
+//! records from their table: walking them touched every page of them, most of the snapshot of
+//! an import.
 //!
 //! All are optional: a body written before them (schema 5 and older) builds the same bytes in
 //! memory on first use, so every read goes through one form. Normalising every name for the
