@@ -32,112 +32,8 @@ use grammar::{QueryGrammar, Rule};
 /// pest descends by recursion.
 pub const MAX_NESTING: usize = 128;
 
-/// The first word of every statement.
-pub const STATEMENT_KEYWORDS: &[&str] = &[
-    "show",
-    "roles",
-    "skills",
-    "tools",
-    "path",
-    "paths",
-    "compare",
-    "gap",
-    "learn",
-    "let",
-    "closest",
-    "add",
-    "link",
-    "unlink",
-    "set",
-    "remove",
-    "profile",
-    "profiles",
-    "use",
-    "learnt",
-    "learning",
-    "unlock",
-    "why",
-    "neighbourhood",
-];
-
-/// Every word the language gives a meaning to, lower case, for completion. Keywords are
-/// case-insensitive.
-pub const KEYWORDS: &[&str] = &[
-    // statements
-    "show",
-    "roles",
-    "skills",
-    "tools",
-    "of",
-    "path",
-    "paths",
-    "compare",
-    "gap",
-    "learn",
-    "let",
-    "closest",
-    "add",
-    "link",
-    "unlink",
-    "set",
-    "remove",
-    "profile",
-    "profiles",
-    "drop",
-    "use",
-    "learnt",
-    "learned",
-    "learning",
-    "unlock",
-    "why",
-    "neighbourhood",
-    "neighborhood",
-    // clauses
-    "via",
-    "avoid",
-    "max",
-    "limit",
-    "by",
-    "effort",
-    "min",
-    "importance",
-    "where",
-    "order",
-    "asc",
-    "desc",
-    "hours",
-    "at",
-    "keep",
-    "pay",
-    "job",
-    "zone",
-    "within",
-    "depth",
-    "explain",
-    "from",
-    "without",
-    "all",
-    // conditions
-    "and",
-    "or",
-    "not",
-    "has",
-    "in",
-    "contains",
-    "starts",
-    "with",
-    "true",
-    "false",
-    // node kinds (also `role:` prefixes) and edge kinds
-    "role",
-    "skill",
-    "tool",
-    "requires",
-    "uses",
-    "covers",
-    "prerequisite",
-    "transition",
-];
+// `STATEMENT_KEYWORDS`, `KEYWORDS`, `first_words` and `is_keyword`, read from the grammar.
+include!(concat!(env!("OUT_DIR"), "/grammar_words.rs"));
 
 /// Parses a whole script. Returns the first mistake found.
 pub fn parse(source: &str) -> Result<Script, QueryError> {
@@ -856,45 +752,67 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
     })
 }
 
-/// The clauses each statement takes, by its keyword.
-fn clauses_of(keyword: &str) -> &'static [ClauseName] {
+/// The clauses each statement takes, by its keyword. The grammar lets any clause follow any
+/// statement that takes clauses, so that a misplaced one gets its own message (`limit` does not
+/// apply to `path`) rather than pest's "expected …".
+const CLAUSES_OF: &[(&str, &[ClauseName])] = {
     use ClauseName as C;
-    match keyword {
-        "path" => &[
-            C::Via,
-            C::Avoid,
-            C::Max,
-            C::ByEffort,
-            C::MinImportance,
-            C::MaxHours,
-            C::KeepPay,
-            C::ZoneWithin,
-        ],
-        "paths" => &[C::Via, C::Avoid, C::Max, C::Limit],
-        "gap" => &[C::MinImportance, C::Tools],
-        "why" => &[C::MinImportance],
-        "learn" => &[
-            C::Via,
-            C::Avoid,
-            C::MinImportance,
-            C::At,
-            C::MaxHours,
-            C::Tools,
-        ],
-        "closest" => &[
-            C::MinImportance,
-            C::Limit,
-            C::Explain,
-            C::From,
-            C::KeepPay,
-            C::ZoneWithin,
-        ],
-        "unlock" => &[C::MinImportance, C::Limit],
-        "neighbourhood" | "neighborhood" => &[C::Depth],
-        "roles" => &[C::Where, C::OrderBy, C::Limit, C::From, C::KeepPay],
-        "skills" | "tools" => &[C::Where, C::OrderBy, C::Limit, C::From],
-        _ => &[],
-    }
+    &[
+        (
+            "path",
+            &[
+                C::Via,
+                C::Avoid,
+                C::Max,
+                C::ByEffort,
+                C::MinImportance,
+                C::MaxHours,
+                C::KeepPay,
+                C::ZoneWithin,
+            ],
+        ),
+        ("paths", &[C::Via, C::Avoid, C::Max, C::Limit]),
+        ("gap", &[C::MinImportance, C::Tools]),
+        ("why", &[C::MinImportance]),
+        (
+            "learn",
+            &[
+                C::Via,
+                C::Avoid,
+                C::MinImportance,
+                C::At,
+                C::MaxHours,
+                C::Tools,
+            ],
+        ),
+        (
+            "closest",
+            &[
+                C::MinImportance,
+                C::Limit,
+                C::Explain,
+                C::From,
+                C::KeepPay,
+                C::ZoneWithin,
+            ],
+        ),
+        ("unlock", &[C::MinImportance, C::Limit]),
+        ("neighbourhood", &[C::Depth]),
+        ("neighborhood", &[C::Depth]),
+        (
+            "roles",
+            &[C::Where, C::OrderBy, C::Limit, C::From, C::KeepPay],
+        ),
+        ("skills", &[C::Where, C::OrderBy, C::Limit, C::From]),
+        ("tools", &[C::Where, C::OrderBy, C::Limit, C::From]),
+    ]
+};
+
+fn clauses_of(keyword: &str) -> &'static [ClauseName] {
+    CLAUSES_OF
+        .iter()
+        .find(|(k, _)| *k == keyword)
+        .map_or(&[], |(_, clauses)| clauses)
 }
 
 fn usage_help(keyword: &str) -> Option<String> {
@@ -1062,10 +980,15 @@ fn describe_failure(
         if let Some(word) = found_word {
             let help = match did_you_mean(word, STATEMENT_KEYWORDS.iter().copied()) {
                 Some(keyword) => format!("did you mean `{keyword}`?"),
-                None => format!(
-                    "a statement starts with one of: {}",
-                    STATEMENT_KEYWORDS.join(", ")
-                ),
+                // In the reference's order, the one `.help` lists them in.
+                None => {
+                    let mut keywords: Vec<&str> = crate::reference::STATEMENT_FORMS
+                        .iter()
+                        .map(|f| f.keyword)
+                        .collect();
+                    keywords.dedup();
+                    format!("a statement starts with one of: {}", keywords.join(", "))
+                }
             };
             return QueryError::new(found_span, format!("unknown statement `{}`", shorten(word)))
                 .with_kind(ErrorKind::UnknownStatement)
@@ -1081,7 +1004,7 @@ fn describe_failure(
             let lower = word.to_lowercase();
             let clause_word = ClauseName::ALL
                 .iter()
-                .find(|c| c.first_word() == lower)
+                .find(|c| c.starts_with(&lower))
                 .copied();
             if let Some(clause) = clause_word.filter(|c| !allowed.contains(c)) {
                 return misplaced_clause(clause, keyword, found_span);
@@ -1190,7 +1113,11 @@ fn describe_failure(
         }
     }
     let reserved = found_word.filter(|w| {
-        ["and", "or", "not", "order", "limit", "true", "false"].contains(&w.to_lowercase().as_str())
+        let lower = w.to_lowercase();
+        RESERVED_WORDS
+            .iter()
+            .chain(first_words(Rule::boolean))
+            .any(|r| *r == lower)
     });
     if let (true, Some(word)) = (has(Rule::value), reserved) {
         error = error.with_help(format!(
@@ -1308,25 +1235,17 @@ impl ClauseName {
         ClauseName::From,
     ];
 
+    /// The word the clause starts with, as the grammar spells it.
     fn first_word(self) -> &'static str {
-        match self {
-            ClauseName::Via => "via",
-            ClauseName::Avoid => "avoid",
-            ClauseName::Max => "max",
-            ClauseName::Limit => "limit",
-            ClauseName::ByEffort => "by",
-            ClauseName::MinImportance => "min",
-            ClauseName::Where => "where",
-            ClauseName::OrderBy => "order",
-            ClauseName::MaxHours => "max",
-            ClauseName::At => "at",
-            ClauseName::KeepPay => "keep",
-            ClauseName::ZoneWithin => "job",
-            ClauseName::Depth => "depth",
-            ClauseName::Explain => "explain",
-            ClauseName::Tools => "with",
-            ClauseName::From => "from",
-        }
+        first_words(self.rule())
+            .first()
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Whether `word` (lower case) can start this clause.
+    fn starts_with(self, word: &str) -> bool {
+        first_words(self.rule()).contains(&word)
     }
 
     fn usage_short(self) -> &'static str {
@@ -1363,26 +1282,30 @@ impl ClauseName {
         }
     }
 
+    /// The grammar's rule for the clause.
+    fn rule(self) -> Rule {
+        match self {
+            ClauseName::Via => Rule::via_clause,
+            ClauseName::Avoid => Rule::avoid_clause,
+            ClauseName::Max => Rule::max_clause,
+            ClauseName::Limit => Rule::limit_clause,
+            ClauseName::ByEffort => Rule::by_effort,
+            ClauseName::MinImportance => Rule::min_importance,
+            ClauseName::Where => Rule::where_clause,
+            ClauseName::OrderBy => Rule::order_clause,
+            ClauseName::MaxHours => Rule::max_hours,
+            ClauseName::At => Rule::at_pace,
+            ClauseName::KeepPay => Rule::keep_pay,
+            ClauseName::ZoneWithin => Rule::zone_within,
+            ClauseName::Depth => Rule::depth_clause,
+            ClauseName::Explain => Rule::explain,
+            ClauseName::Tools => Rule::tools_clause,
+            ClauseName::From => Rule::from_clause,
+        }
+    }
+
     fn of_rule(rule: Rule) -> Option<ClauseName> {
-        Some(match rule {
-            Rule::via_clause => ClauseName::Via,
-            Rule::avoid_clause => ClauseName::Avoid,
-            Rule::max_clause => ClauseName::Max,
-            Rule::limit_clause => ClauseName::Limit,
-            Rule::by_effort => ClauseName::ByEffort,
-            Rule::min_importance => ClauseName::MinImportance,
-            Rule::where_clause => ClauseName::Where,
-            Rule::order_clause => ClauseName::OrderBy,
-            Rule::max_hours => ClauseName::MaxHours,
-            Rule::at_pace => ClauseName::At,
-            Rule::keep_pay => ClauseName::KeepPay,
-            Rule::zone_within => ClauseName::ZoneWithin,
-            Rule::depth_clause => ClauseName::Depth,
-            Rule::explain => ClauseName::Explain,
-            Rule::tools_clause => ClauseName::Tools,
-            Rule::from_clause => ClauseName::From,
-            _ => return None,
-        })
+        ClauseName::ALL.into_iter().find(|c| c.rule() == rule)
     }
 }
 
@@ -1464,66 +1387,6 @@ fn is_tight(rule: Rule) -> bool {
             | Rule::quoted
             | Rule::variable
             | Rule::field_name
-    )
-}
-
-fn is_keyword(rule: Rule) -> bool {
-    use Rule as R;
-    matches!(
-        rule,
-        R::kw_show
-            | R::kw_skills
-            | R::kw_tools
-            | R::kw_of
-            | R::kw_path
-            | R::kw_paths
-            | R::kw_compare
-            | R::kw_gap
-            | R::kw_learn
-            | R::kw_let
-            | R::kw_closest
-            | R::kw_add
-            | R::kw_link
-            | R::kw_unlink
-            | R::kw_set
-            | R::kw_remove
-            | R::kw_via
-            | R::kw_avoid
-            | R::kw_max
-            | R::kw_limit
-            | R::kw_by
-            | R::kw_effort
-            | R::kw_min
-            | R::kw_importance
-            | R::kw_where
-            | R::kw_order
-            | R::kw_and
-            | R::kw_or
-            | R::kw_not
-            | R::kw_has
-            | R::kw_in
-            | R::kw_contains
-            | R::kw_starts
-            | R::kw_with
-            | R::kw_profile
-            | R::kw_profiles
-            | R::kw_drop
-            | R::kw_use
-            | R::kw_unlock
-            | R::kw_why
-            | R::kw_hours
-            | R::kw_at
-            | R::kw_keep
-            | R::kw_pay
-            | R::kw_job
-            | R::kw_zone
-            | R::kw_within
-            | R::kw_depth
-            | R::kw_explain
-            | R::kw_from
-            | R::kw_without
-            | R::kw_all
-            | R::kw_neighbourhood
     )
 }
 
@@ -2367,6 +2230,84 @@ fn repeated_field(key: &Spanned<String>, first: Span) -> QueryError {
     .with_kind(ErrorKind::RepeatedField)
     .with_label("second time")
     .with_note(first, "first given here")
+}
+
+/// Nothing names a keyword or a statement form that the grammar does not have: the word lists
+/// are generated from it, and what the parser, the reference and the model spell out by hand is
+/// checked against it here.
+#[cfg(test)]
+mod grammar_tests {
+    use super::*;
+    use crate::reference::STATEMENT_FORMS;
+
+    #[test]
+    fn every_statement_form_is_the_grammars_and_documented() {
+        for form in STATEMENT_FORMS {
+            assert!(
+                STATEMENT_KEYWORDS.contains(&form.keyword),
+                "the reference documents `{}`, which no statement of the grammar starts with",
+                form.usage
+            );
+        }
+        for (rule, words) in STATEMENT_RULES {
+            assert!(
+                STATEMENT_FORMS.iter().any(|f| words.contains(&f.keyword)),
+                "the grammar's {rule:?} ({words:?}) has no form in reference::STATEMENT_FORMS"
+            );
+        }
+    }
+
+    #[test]
+    fn every_clause_is_the_grammars() {
+        for &rule in CLAUSE_RULES {
+            let clause = ClauseName::of_rule(rule)
+                .unwrap_or_else(|| panic!("the grammar's clause {rule:?} has no ClauseName"));
+            let usage_word = clause.usage().split(' ').next().unwrap_or_default();
+            assert!(
+                clause.starts_with(usage_word),
+                "{clause:?} is written `{}`, but the grammar starts it with {:?}",
+                clause.usage(),
+                first_words(rule)
+            );
+        }
+        for (keyword, clauses) in CLAUSES_OF {
+            assert!(
+                STATEMENT_KEYWORDS.contains(keyword),
+                "clauses are listed for `{keyword}`, which is no statement of the grammar"
+            );
+            for clause in *clauses {
+                assert!(CLAUSE_RULES.contains(&clause.rule()), "{clause:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_models_kinds_are_the_grammars() {
+        let edges: Vec<&str> = EdgeKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(first_words(Rule::edge_kind), edges);
+        for word in first_words(Rule::node_kind_word) {
+            assert!(NodeKind::parse(word).is_some(), "{word}");
+        }
+        for word in first_words(Rule::edge_predicate) {
+            assert!(EdgeKind::parse(word).is_some(), "{word}");
+        }
+    }
+
+    #[test]
+    fn the_word_lists_hold_the_grammars_keywords() {
+        for rule in [
+            Rule::kw_show,
+            Rule::kw_neighbourhood,
+            Rule::list_kind,
+            Rule::sort_direction,
+        ] {
+            for word in first_words(rule) {
+                assert!(KEYWORDS.contains(word), "{word}");
+            }
+        }
+        assert!(STATEMENT_KEYWORDS.contains(&"learned") && STATEMENT_KEYWORDS.contains(&"roles"));
+        assert_eq!(first_words(Rule::per_week), ["hours/week", "h/week"]);
+    }
 }
 
 #[cfg(test)]
