@@ -154,20 +154,20 @@ fn parse_with_grammar(source: &str) -> Result<Script, QueryError> {
     }
 }
 
-/// Whether a REPL should read another line before parsing: a string, `[` or `{` is still
-/// open (new lines are allowed inside them), or the last line ends with `\`. An open `(` does
-/// not count: a condition stays on one line unless continued with `\`. Input with a
-/// mismatched closing bracket is complete (and wrong), so the REPL can report it.
+/// Whether a REPL should read another line before parsing: a string is still open, the last
+/// line ends with `\`, or a `[` or `{` is still open (new lines are allowed inside them). An
+/// open `(` does not count: a condition stays on one line unless continued with `\`. Brackets
+/// with a mismatched closing one are complete (and wrong), so the REPL can report them; a
+/// string or a `\` still asks for its line, as it does anywhere.
 pub fn needs_more_input(source: &str) -> bool {
     let lexed = Lexed::new(source);
-    if lexed.unmatched_close.is_some() {
-        return false;
-    }
     let open_list_or_record = lexed
         .open
         .last()
         .is_some_and(|&(bracket, _)| bracket != '(');
-    lexed.unclosed_string.is_some() || open_list_or_record || lexed.ends_with_continuation
+    lexed.unclosed_string.is_some()
+        || lexed.ends_with_continuation
+        || (open_list_or_record && lexed.unmatched_close.is_none())
 }
 
 /// Cuts a script into pieces that parse on their own, in one pass: a piece ends at the first
@@ -176,22 +176,34 @@ pub fn needs_more_input(source: &str) -> bool {
 ///
 /// The answer is the one asking [`needs_more_input`] at every line end would give; asking it
 /// so, over a growing piece, costs the square of the length when a bracket or a string stays
-/// open for many lines (minutes for 100,000 lines of a list). This follows the same scan, line
-/// by line, keeping only what the answer depends on.
+/// open for many lines (minutes for 100,000 lines of a list). Instead the whole script is cut
+/// into the grammar's lexemes once: a string is one lexeme whatever its lines, so a line end is
+/// a `separator` lexeme outside every string, and only the brackets need following.
 pub fn split_pieces(source: &str) -> Vec<(usize, &str)> {
     let mut pieces = Vec::new();
-    let mut scan = PieceScan::default();
-    let (mut start, mut pos) = (0, 0);
-    while pos < source.len() {
-        let line_end = source[pos..]
-            .find('\n')
-            .map_or(source.len(), |i| pos + i + 1);
-        let continued = scan.line(&source[pos..line_end]);
-        pos = line_end;
-        if !scan.needs_more_input(continued) {
-            pieces.push((start, &source[start..pos]));
-            start = pos;
-            scan = PieceScan::default();
+    let mut open: Vec<char> = Vec::new();
+    let mut unmatched_close = false;
+    let mut start = 0;
+    for lexeme in lexemes(source) {
+        let text = lexeme.span.text(source);
+        match (lexeme.kind, text.chars().next()) {
+            (LexemeKind::Punct, Some(c @ ('(' | '[' | '{'))) => open.push(c),
+            (LexemeKind::Punct, Some(c @ (')' | ']' | '}'))) => match open.last() {
+                Some(&o) if closing_partner(o) == c => {
+                    open.pop();
+                }
+                _ => unmatched_close = true,
+            },
+            (LexemeKind::Separator, _) if text.ends_with('\n') => {
+                let open_list_or_record = open.last().is_some_and(|&b| b != '(');
+                if unmatched_close || !open_list_or_record {
+                    pieces.push((start, &source[start..lexeme.span.end]));
+                    start = lexeme.span.end;
+                    open.clear();
+                    unmatched_close = false;
+                }
+            }
+            _ => {}
         }
     }
     if start < source.len() {
@@ -200,106 +212,70 @@ pub fn split_pieces(source: &str) -> Vec<(usize, &str)> {
     pieces
 }
 
-/// What [`needs_more_input`] depends on, carried from line to line of one piece. It mirrors
-/// [`Lexed::new`]: brackets, strings, comments, and the tokens that can hold a `#` or a quote
-/// without starting a comment or a string (words, `$variables`).
-#[derive(Default)]
-struct PieceScan {
-    open: Vec<char>,
-    /// The quote of a string still open at the end of the last line.
-    string: Option<char>,
-    unmatched_close: bool,
+/// What a piece of text is, as the grammar's `lexemes` rule cuts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LexemeKind {
+    /// A bare word: a name, keyword, field path or text value (`CI/CD`, `salary.avg`, `C#`).
+    Word,
+    Number,
+    /// `"…"` or `'…'`; `closed` is false while the quote is still open (to the end).
+    Quoted {
+        closed: bool,
+    },
+    /// `$name`.
+    Variable,
+    /// `->` or `→`.
+    Arrow,
+    /// Brackets, `,`, `:`, comparison operators.
+    Punct,
+    /// `;` or a new line (inside brackets too: a new line ends a statement only outside them).
+    Separator,
+    Comment,
+    /// A `\` at the very end: the statement goes on.
+    Continuation,
+    /// A character no other lexeme takes (`@`, a lone `$`, a control character).
+    Stray,
 }
 
-impl PieceScan {
-    fn needs_more_input(&self, continued: bool) -> bool {
-        if self.unmatched_close {
-            return false;
-        }
-        self.open.last().is_some_and(|&b| b != '(') || self.string.is_some() || continued
-    }
+/// One lexeme and where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lexeme {
+    pub kind: LexemeKind,
+    pub span: Span,
+}
 
-    /// Scans one line (with its new line, if any); returns whether it ends in a `\`
-    /// continuation, which matters only if the piece ends with this line.
-    fn line(&mut self, line: &str) -> bool {
-        let mut chars = line.char_indices().peekable();
-        if let Some(quote) = self.string {
-            if !Self::close_string(&mut chars, quote) {
-                return false;
-            }
-            self.string = None;
-        }
-        while let Some((at, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
-            match c {
-                '\\' => {
-                    let rest = line[at + 1..].trim_start_matches([' ', '\t']);
-                    if rest.is_empty() || rest == "\n" || rest == "\r\n" {
-                        return true;
-                    }
-                }
-                '#' => {
-                    while chars.peek().is_some_and(|&(_, n)| n != '\n' && n != '\r') {
-                        chars.next();
-                    }
-                }
-                '"' | '\'' => {
-                    let closed = Self::close_string(&mut chars, c);
-                    if !closed {
-                        self.string = Some(c);
-                        return false;
-                    }
-                }
-                '(' | '[' | '{' => self.open.push(c),
-                ')' | ']' | '}' => match self.open.last() {
-                    Some(&open) if closing_partner(open) == c => {
-                        self.open.pop();
-                    }
-                    _ => self.unmatched_close = true,
-                },
-                '-' if next == Some('>') => {
-                    chars.next();
-                }
-                '$' => {
-                    while chars
-                        .peek()
-                        .is_some_and(|&(_, n)| n.is_alphanumeric() || n == '_')
-                    {
-                        chars.next();
-                    }
-                }
-                c if is_word_start(c, next)
-                    || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) =>
-                {
-                    while let Some(&(i, n)) = chars.peek() {
-                        let after = line[i + n.len_utf8()..].chars().next();
-                        if !is_word_char(n, after) {
-                            break;
-                        }
-                        chars.next();
-                    }
-                }
-                _ => {}
-            }
-        }
-        false
-    }
-
-    /// Reads to the closing `quote` (a `\\` escapes the next character); false if the line
-    /// ends first.
-    fn close_string(
-        chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
-        quote: char,
-    ) -> bool {
-        while let Some((_, n)) = chars.next() {
-            if n == '\\' {
-                chars.next();
-            } else if n == quote {
-                return true;
-            }
-        }
-        false
-    }
+/// `source` cut into lexemes by the grammar's `lexemes` rule, white space left out.
+pub fn lexemes(source: &str) -> Vec<Lexeme> {
+    let Ok(mut pairs) = QueryGrammar::parse(Rule::lexemes, source) else {
+        // `lexemes` ends in a rule that takes any character: it cannot fail.
+        return Vec::new();
+    };
+    let Some(all) = pairs.next() else {
+        return Vec::new();
+    };
+    all.into_inner()
+        .filter_map(|pair| {
+            let kind = match pair.as_rule() {
+                Rule::bare_word => LexemeKind::Word,
+                Rule::number => LexemeKind::Number,
+                Rule::quoted => LexemeKind::Quoted { closed: true },
+                Rule::open_string => LexemeKind::Quoted { closed: false },
+                Rule::variable => LexemeKind::Variable,
+                Rule::arrow => LexemeKind::Arrow,
+                Rule::separator => LexemeKind::Separator,
+                Rule::comment => LexemeKind::Comment,
+                Rule::open_continuation => LexemeKind::Continuation,
+                Rule::stray => LexemeKind::Stray,
+                Rule::EOI => return None,
+                _ => LexemeKind::Punct,
+            };
+            let span = pair.as_span();
+            Some(Lexeme {
+                kind,
+                span: Span::new(span.start(), span.end()),
+            })
+        })
+        .collect()
 }
 
 /// Whether `name` can be written without quotes and read back as the same plain name: it is
@@ -340,9 +316,9 @@ pub fn quote_name(name: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The scan before pest: tokens in the user's sense, for "after `limit`" and "found `x`", plus
-// what the grammar cannot say well. It mirrors the grammar's lexical rules; where it differs
-// in odd corners (a `#` straight after a field name) the only effect is a plainer message.
+// The scan before pest: the grammar's lexemes in the user's sense, for "after `limit`" and
+// "found `x`", plus what pest cannot report well (depth, control characters, unclosed strings
+// and brackets).
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TokenKind {
@@ -372,33 +348,6 @@ struct Lexed {
     ends_with_continuation: bool,
 }
 
-fn is_word_solid(c: char, next: Option<char>) -> bool {
-    c.is_alphanumeric()
-        || matches!(c, '_' | '+' | '#' | '/')
-        || ('\u{300}'..='\u{36f}').contains(&c)
-        || (c == '-' && next != Some('>'))
-}
-
-fn is_word_start(c: char, next: Option<char>) -> bool {
-    c.is_alphanumeric()
-        || c == '_'
-        || (c == '.' && next.is_some_and(|n| is_word_solid(n, None) && n != '-'))
-}
-
-fn is_word_char(c: char, next: Option<char>) -> bool {
-    // `-` before `>` is the arrow; `.` and `:` must join two word characters. (The lookahead
-    // of one character cannot see past a `-`, so `.-` is taken as joining.)
-    is_word_solid(c, next)
-        || (matches!(c, '.' | ':') && next.is_some_and(|n| is_word_solid(n, None)))
-}
-
-fn push(tokens: &mut Vec<Token>, kind: TokenKind, start: usize, end: usize) {
-    tokens.push(Token {
-        kind,
-        span: Span::new(start, end),
-    });
-}
-
 fn closing_partner(open: char) -> char {
     match open {
         '(' => ')',
@@ -418,171 +367,104 @@ impl Lexed {
             open: Vec::new(),
             ends_with_continuation: false,
         };
-        let mut chars = source.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
-            match c {
-                ' ' | '\t' | '\u{feff}' => {}
-                '\n' | '\r' => {
-                    if c == '\r' && next == Some('\n') {
-                        chars.next();
-                    }
-                    if lexed.open.is_empty() {
-                        push(&mut lexed.tokens, TokenKind::Separator, at, at + 1);
-                    }
-                }
-                ';' => push(&mut lexed.tokens, TokenKind::Separator, at, at + 1),
-                '\\' => {
-                    // A continuation: `\`, optional spaces, then a new line or the end.
-                    let rest = source[at + 1..].trim_start_matches([' ', '\t']);
-                    // A line that ends in `\` still wants its next line, even once the new
-                    // line itself has been typed.
-                    let after_newline = rest
-                        .strip_prefix("\r\n")
-                        .or_else(|| rest.strip_prefix('\n'))
-                        .unwrap_or(rest);
-                    if rest.is_empty()
-                        || (after_newline.len() < rest.len() && after_newline.is_empty())
-                    {
-                        lexed.ends_with_continuation = true;
-                        break;
-                    } else if rest.starts_with(['\n', '\r']) {
-                        let skip = source.len() - rest.len();
-                        while chars.peek().is_some_and(|&(i, _)| i < skip) {
-                            chars.next();
-                        }
-                        if let Some((_, '\r')) = chars.peek() {
-                            chars.next();
-                        }
-                        if let Some((_, '\n')) = chars.peek() {
-                            chars.next();
-                        }
-                    } else {
-                        push(&mut lexed.tokens, TokenKind::Punct, at, at + 1);
-                    }
-                }
-                '#' => {
-                    while let Some(&(i, n)) = chars.peek() {
-                        if n == '\n' || n == '\r' {
-                            break;
-                        }
-                        if n.is_control() && n != '\t' {
-                            lexed.note_control_character(i, n);
-                        }
-                        chars.next();
-                    }
-                }
-                '"' | '\'' => {
-                    let mut end = None;
-                    while let Some((i, n)) = chars.next() {
-                        if n == '\\' {
-                            chars.next();
-                        } else if n == c {
-                            end = Some(i + 1);
-                            break;
-                        }
-                    }
-                    match end {
-                        Some(end) => push(&mut lexed.tokens, TokenKind::Quoted, at, end),
-                        None => {
-                            push(&mut lexed.tokens, TokenKind::Quoted, at, source.len());
-                            lexed.unclosed_string = Some(
-                                QueryError::new(Span::new(at, at + 1), "unclosed string")
-                                    .with_kind(ErrorKind::UnclosedString)
-                                    .with_label("this string has no closing quote")
-                                    .with_help(format!(
-                                        "end the string with {c}; write \\{c} for a quote inside it"
-                                    )),
-                            );
-                        }
-                    }
-                }
-                '(' | '[' | '{' => {
-                    push(&mut lexed.tokens, TokenKind::Punct, at, at + 1);
-                    lexed.open.push((c, at));
-                    if lexed.open.len() > MAX_NESTING && lexed.too_deep.is_none() {
-                        lexed.too_deep = Some(
-                            QueryError::new(
-                                Span::new(at, at + 1),
-                                format!(
-                                    "brackets nest too deeply (more than {MAX_NESTING} levels)"
-                                ),
-                            )
-                            .with_kind(ErrorKind::TooDeeplyNested)
-                            .with_label(format!("level {} starts here", MAX_NESTING + 1))
-                            .with_help("a query never needs this many; split the condition up"),
+        for lexeme in lexemes(source) {
+            let span = lexeme.span;
+            let text = span.text(source);
+            let first = text.chars().next().unwrap_or(' ');
+            let kind = match lexeme.kind {
+                LexemeKind::Word | LexemeKind::Number => TokenKind::Word,
+                LexemeKind::Quoted { closed } => {
+                    if !closed {
+                        lexed.unclosed_string = Some(
+                            QueryError::new(Span::new(span.start, span.start + 1), "unclosed string")
+                                .with_kind(ErrorKind::UnclosedString)
+                                .with_label("this string has no closing quote")
+                                .with_help(format!(
+                                    "end the string with {first}; write \\{first} for a quote inside it"
+                                )),
                         );
                     }
+                    TokenKind::Quoted
                 }
-                ')' | ']' | '}' => {
-                    push(&mut lexed.tokens, TokenKind::Punct, at, at + 1);
-                    match lexed.open.last() {
-                        Some(&(open, _)) if closing_partner(open) == c => {
-                            lexed.open.pop();
+                LexemeKind::Variable => TokenKind::Variable,
+                LexemeKind::Arrow => TokenKind::Arrow,
+                LexemeKind::Separator if text == ";" || lexed.open.is_empty() => {
+                    TokenKind::Separator
+                }
+                LexemeKind::Separator => continue,
+                LexemeKind::Continuation => {
+                    lexed.ends_with_continuation = true;
+                    continue;
+                }
+                // Control characters are Unicode's (`char::is_control`), in a comment or not.
+                LexemeKind::Comment => {
+                    for (i, c) in text.char_indices() {
+                        if c.is_control() && c != '\t' {
+                            lexed.note_control_character(span.start + i, c);
                         }
-                        _ if lexed.unmatched_close.is_none() => {
-                            let (message, label) = match lexed.open.last() {
-                                Some(&(open, _)) => (
-                                    format!("`{c}` does not close `{open}`"),
-                                    format!("expected `{}` here", closing_partner(open)),
-                                ),
-                                None => {
-                                    (format!("unmatched `{c}`"), "nothing opens this".to_string())
-                                }
-                            };
-                            let mut error = QueryError::new(Span::new(at, at + 1), message)
-                                .with_kind(ErrorKind::UnbalancedBracket)
-                                .with_label(label);
-                            if let Some(&(open, open_at)) = lexed.open.last() {
-                                error = error.with_note(
-                                    Span::new(open_at, open_at + open.len_utf8()),
-                                    format!("`{open}` opened here"),
-                                );
-                            }
-                            lexed.unmatched_close = Some(error);
-                        }
+                    }
+                    continue;
+                }
+                LexemeKind::Stray if first.is_control() => {
+                    lexed.note_control_character(span.start, first);
+                    continue;
+                }
+                LexemeKind::Stray => TokenKind::Punct,
+                LexemeKind::Punct => {
+                    match first {
+                        '(' | '[' | '{' => lexed.open_bracket(first, span.start),
+                        ')' | ']' | '}' => lexed.close_bracket(first, span.start),
                         _ => {}
                     }
+                    TokenKind::Punct
                 }
-                '-' if next == Some('>') => {
-                    chars.next();
-                    push(&mut lexed.tokens, TokenKind::Arrow, at, at + 2);
-                }
-                '→' => push(&mut lexed.tokens, TokenKind::Arrow, at, at + c.len_utf8()),
-                '$' => {
-                    let mut end = at + 1;
-                    while let Some(&(i, n)) = chars.peek() {
-                        if !(n.is_alphanumeric() || n == '_') {
-                            break;
-                        }
-                        end = i + n.len_utf8();
-                        chars.next();
-                    }
-                    push(&mut lexed.tokens, TokenKind::Variable, at, end);
-                }
-                '<' | '>' | '!' if next == Some('=') => {
-                    chars.next();
-                    push(&mut lexed.tokens, TokenKind::Punct, at, at + 2);
-                }
-                c if is_word_start(c, next)
-                    || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) =>
-                {
-                    let mut end = at + c.len_utf8();
-                    while let Some(&(i, n)) = chars.peek() {
-                        let after = source[i + n.len_utf8()..].chars().next();
-                        if !is_word_char(n, after) {
-                            break;
-                        }
-                        end = i + n.len_utf8();
-                        chars.next();
-                    }
-                    push(&mut lexed.tokens, TokenKind::Word, at, end);
-                }
-                c if c.is_control() => lexed.note_control_character(at, c),
-                c => push(&mut lexed.tokens, TokenKind::Punct, at, at + c.len_utf8()),
-            }
+            };
+            lexed.tokens.push(Token { kind, span });
         }
         lexed
+    }
+
+    fn open_bracket(&mut self, c: char, at: usize) {
+        self.open.push((c, at));
+        if self.open.len() > MAX_NESTING && self.too_deep.is_none() {
+            self.too_deep = Some(
+                QueryError::new(
+                    Span::new(at, at + 1),
+                    format!("brackets nest too deeply (more than {MAX_NESTING} levels)"),
+                )
+                .with_kind(ErrorKind::TooDeeplyNested)
+                .with_label(format!("level {} starts here", MAX_NESTING + 1))
+                .with_help("a query never needs this many; split the condition up"),
+            );
+        }
+    }
+
+    fn close_bracket(&mut self, c: char, at: usize) {
+        match self.open.last() {
+            Some(&(open, _)) if closing_partner(open) == c => {
+                self.open.pop();
+            }
+            _ if self.unmatched_close.is_none() => {
+                let (message, label) = match self.open.last() {
+                    Some(&(open, _)) => (
+                        format!("`{c}` does not close `{open}`"),
+                        format!("expected `{}` here", closing_partner(open)),
+                    ),
+                    None => (format!("unmatched `{c}`"), "nothing opens this".to_string()),
+                };
+                let mut error = QueryError::new(Span::new(at, at + 1), message)
+                    .with_kind(ErrorKind::UnbalancedBracket)
+                    .with_label(label);
+                if let Some(&(open, open_at)) = self.open.last() {
+                    error = error.with_note(
+                        Span::new(open_at, open_at + open.len_utf8()),
+                        format!("`{open}` opened here"),
+                    );
+                }
+                self.unmatched_close = Some(error);
+            }
+            _ => {}
+        }
     }
 
     fn note_control_character(&mut self, at: usize, c: char) {
