@@ -868,7 +868,12 @@ fn describe_failure(
                         .iter()
                         .map(|f| f.keyword)
                         .collect();
-                    keywords.dedup();
+                    let mut seen = Vec::new();
+                    keywords.retain(|k| {
+                        let first = !seen.contains(k);
+                        seen.push(*k);
+                        first
+                    });
                     format!("a statement starts with one of: {}", keywords.join(", "))
                 }
             };
