@@ -12,7 +12,7 @@ use skillgraph_graph::{EdgeKind, Graph, NodeIndex, NodeKind, Value};
 use skillgraph_query::parser::quote_name;
 use skillgraph_query::reference::StatementForm;
 
-use crate::repl::syntax::{self, Lexeme, Slot};
+use skillgraph_shell::syntax::{self, Lexeme, Slot};
 
 /// What a name in the reference's examples stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

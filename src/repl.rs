@@ -1,12 +1,8 @@
 //! The interactive shell: rustyline with persistent history, completion that knows the grammar
 //! and the live graph, hints, highlighting, multi-line input, and dot commands.
 //!
-//! The pieces: [`syntax`] says what each token of a line is; [`complete`] turns that into
-//! candidates; [`highlight`] into colours. This file wires them into rustyline and runs the loop.
-
-pub mod complete;
-mod highlight;
-pub mod syntax;
+//! What a line holds, its completions and its colours are `skillgraph_shell`'s; this file wires
+//! them into rustyline and runs the loop.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -25,11 +21,12 @@ use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Changeset, ColorMode, CompletionType, Config, Context, Editor, Helper};
 use skillgraph_query::parser;
 use skillgraph_query::reference::forms_of;
+use skillgraph_shell::complete::{self, Vocabulary};
+use skillgraph_shell::{highlight, syntax};
 
 use crate::dot::{self, DotOutcome};
 use crate::engine::{Engine, Outcome};
 use crate::output;
-use complete::Vocabulary;
 
 const PROMPT: &str = "skillgraph> ";
 
@@ -58,7 +55,15 @@ impl Completer for ShellHelper {
                 .complete_path(&line[path_start..], pos - path_start)?;
             return Ok((path_start + start, files));
         }
-        Ok(complete::complete(&self.vocabulary.borrow(), line, pos))
+        let (start, candidates) = complete::complete(&self.vocabulary.borrow(), line, pos);
+        let pairs = candidates
+            .into_iter()
+            .map(|c| Pair {
+                display: c.display,
+                replacement: c.replacement,
+            })
+            .collect();
+        Ok((start, pairs))
     }
 
     fn update(&self, line: &mut LineBuffer, start: usize, elected: &str, cl: &mut Changeset) {
@@ -257,6 +262,7 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
         }
     };
     let mut names = Vocabulary::from_graph(engine.graph());
+    names.set_commands(dot::META_COMMANDS);
     names.set_profiles(profile_names(engine));
     let vocabulary = Rc::new(RefCell::new(names));
     editor.set_helper(Some(ShellHelper {
@@ -323,6 +329,7 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
         let mut vocabulary = vocabulary.borrow_mut();
         if names_may_change {
             *vocabulary = Vocabulary::from_graph(engine.graph());
+            vocabulary.set_commands(dot::META_COMMANDS);
         }
         vocabulary.set_profiles(profile_names(engine));
     }

@@ -20,7 +20,7 @@ use skillgraph_query::reference::STATEMENT_FORMS;
 use skillgraph_query::result::{ResultTable, TableKind};
 
 use crate::engine::{statement_pieces, StoreDatabase};
-use crate::repl::complete::{self, Vocabulary};
+use skillgraph_shell::complete::{self, Vocabulary};
 
 /// How much one request may ask for.
 #[derive(Debug, Clone, Copy)]

@@ -5,13 +5,18 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rustyline::completion::Pair;
 use skillgraph_graph::schema::field_names;
 use skillgraph_graph::{Graph, NodeIndex, NodeKind};
 use skillgraph_query::parser::{quote_name, KEYWORDS, STATEMENT_KEYWORDS};
 
-use super::syntax::{self, Lexeme, Slot, Want};
-use crate::dot::META_COMMANDS;
+use crate::syntax::{self, Lexeme, Slot, Want};
+
+/// One completion: what the list shows, and what replaces the typed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub display: String,
+    pub replacement: String,
+}
 
 /// The fields an edge takes in `link … { … }`.
 const EDGE_FIELDS: &[&str] = &["importance", "effort_hours", "skills", "note"];
@@ -41,6 +46,8 @@ pub struct Vocabulary {
     profiles: Vec<String>,
     /// The datasets and source ids `@…` and `from …` can name.
     sources: Vec<String>,
+    /// The shell's dot commands and what each does (none where only statements run).
+    commands: &'static [(&'static str, &'static str)],
 }
 
 impl Vocabulary {
@@ -96,7 +103,18 @@ impl Vocabulary {
             known,
             profiles: Vec::new(),
             sources,
+            commands: &[],
         }
+    }
+
+    /// The dot commands a line may start with (`.help`, `.format`, …).
+    pub fn set_commands(&mut self, commands: &'static [(&'static str, &'static str)]) {
+        self.commands = commands;
+    }
+
+    /// Whether `command` (with its dot) is one of the dot commands.
+    pub fn is_command(&self, command: &str) -> bool {
+        self.commands.iter().any(|(c, _)| *c == command)
     }
 
     /// The profiles `$NAME` can name: this session's `let` profiles and the saved ones.
@@ -119,7 +137,7 @@ impl Vocabulary {
 
     /// Names and aliases starting with `typed` (ignoring case). A node whose name matches is
     /// offered by its name only, so `Kube` completes to `Kubernetes` rather than to its alias.
-    fn names(&self, kind: Option<NodeKind>, want: Want, typed: &str, out: &mut Vec<Pair>) {
+    fn names(&self, kind: Option<NodeKind>, want: Want, typed: &str, out: &mut Vec<Candidate>) {
         let typed = typed.to_lowercase();
         let first = self.labels.partition_point(|l| l.lower < typed);
         let matching: Vec<&Label> = self.labels[first..]
@@ -153,16 +171,16 @@ impl Vocabulary {
     }
 }
 
-fn push(out: &mut Vec<Pair>, display: String, replacement: String) {
+fn push(out: &mut Vec<Candidate>, display: String, replacement: String) {
     if !out.iter().any(|p| p.replacement == replacement) {
-        out.push(Pair {
+        out.push(Candidate {
             display,
             replacement,
         });
     }
 }
 
-fn words(out: &mut Vec<Pair>, candidates: &[&str], typed: &str, suffix: &str) {
+fn words(out: &mut Vec<Candidate>, candidates: &[&str], typed: &str, suffix: &str) {
     let typed = typed.to_lowercase();
     for word in candidates {
         if word.starts_with(&typed) {
@@ -178,11 +196,11 @@ fn words(out: &mut Vec<Pair>, candidates: &[&str], typed: &str, suffix: &str) {
 }
 
 /// The completions at `pos`: where the replaced text starts, and the candidates.
-pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<Pair>) {
+pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<Candidate>) {
     let before = &line[..pos];
     let indent = before.len() - before.trim_start().len();
     if before[indent..].starts_with('.') {
-        return complete_meta(&before[indent..], indent);
+        return complete_meta(vocabulary.commands, &before[indent..], indent);
     }
     let tokens = syntax::tokens(before);
     let typing = tokens.last().filter(|t| {
@@ -270,10 +288,14 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
 }
 
 /// Completion of a dot command and of its argument.
-fn complete_meta(text: &str, offset: usize) -> (usize, Vec<Pair>) {
+fn complete_meta(
+    commands: &[(&'static str, &'static str)],
+    text: &str,
+    offset: usize,
+) -> (usize, Vec<Candidate>) {
     let mut out = Vec::new();
     let Some((command, argument)) = text.split_once(char::is_whitespace) else {
-        let names: Vec<&str> = META_COMMANDS.iter().map(|(c, _)| *c).collect();
+        let names: Vec<&str> = commands.iter().map(|(c, _)| *c).collect();
         words(&mut out, &names, text, " ");
         return (offset, out);
     };
@@ -285,7 +307,7 @@ fn complete_meta(text: &str, offset: usize) -> (usize, Vec<Pair>) {
         ".rows" => vec!["all"],
         ".help" => {
             let mut topics: Vec<&str> = STATEMENT_KEYWORDS.to_vec();
-            topics.extend(META_COMMANDS.iter().map(|(c, _)| c.trim_start_matches('.')));
+            topics.extend(commands.iter().map(|(c, _)| c.trim_start_matches('.')));
             topics
         }
         _ => Vec::new(),
@@ -305,13 +327,24 @@ pub fn replaced_end(line: &str, start: usize, pos: usize) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Dot commands as a shell has them.
+    pub(crate) const COMMANDS: &[(&str, &str)] = &[
+        (".help", "help"),
+        (".format", "output format"),
+        (".timing", "timing"),
+        (".rows", "rows"),
+        (".read", "run a file"),
+        (".quit", "leave"),
+    ];
 
     fn vocabulary() -> Vocabulary {
         let graph = skillgraph_import::curated_graph().expect("curated data loads");
         let mut v = Vocabulary::from_graph(&graph);
         v.set_profiles(["me".to_string(), "team".to_string()]);
+        v.set_commands(COMMANDS);
         v
     }
 
@@ -494,7 +527,7 @@ mod tests {
         assert_eq!(completed(&v, ".timing of"), ".timing off");
         assert_eq!(completed(&v, ".help comp"), ".help compare");
         let (_, all) = candidates(&v, ".");
-        assert_eq!(all.len(), META_COMMANDS.len());
+        assert_eq!(all.len(), COMMANDS.len());
     }
 
     #[test]
