@@ -253,7 +253,7 @@ fn main() {
     writeln!(
         out,
         "/// The words (or fixed phrases) a match of `rule` starts with; empty where it starts \
-         with a name, a number or a value.\npub(crate) fn first_words(rule: Rule) -> &'static [&'static str] {{\n    \
+         with a name, a number or a value.\npub fn first_words(rule: Rule) -> &'static [&'static str] {{\n    \
          match rule {{\n{first_words}        _ => &[],\n    }}\n}}"
     )
     .unwrap();

@@ -26,7 +26,9 @@ mod grammar {
     pub struct QueryGrammar;
 }
 
-use grammar::{QueryGrammar, Rule};
+use grammar::QueryGrammar;
+/// The grammar's rules, named as in `grammar/skillgraph.pest`.
+pub use grammar::Rule;
 
 /// How deeply `(`, `[` and `{` may nest. Deeper input is refused before pest sees it, because
 /// pest descends by recursion.
@@ -34,6 +36,23 @@ pub const MAX_NESTING: usize = 128;
 
 // `STATEMENT_KEYWORDS`, `KEYWORDS`, `first_words` and `is_keyword`, read from the grammar.
 include!(concat!(env!("OUT_DIR"), "/grammar_words.rs"));
+
+/// What the grammar expects right after `source`, the start of a script as typed so far: the
+/// rules pest tried at its end (`kw_of`, `role_ref`, `clause`, `separator`, …). `None` when
+/// `source` goes wrong before its end, or ends inside a comment.
+pub fn expected_after(source: &str) -> Option<Vec<Rule>> {
+    // A character no rule takes, so that pest stops at the end and says what it tried there.
+    let probe = format!("{source}\u{1}");
+    let error = QueryGrammar::parse(Rule::script, &probe).err()?;
+    let at = match error.location {
+        InputLocation::Pos(at) => at,
+        InputLocation::Span((at, _)) => at,
+    };
+    match error.variant {
+        ErrorVariant::ParsingError { positives, .. } if at == source.len() => Some(positives),
+        _ => None,
+    }
+}
 
 /// Parses a whole script. Returns the first mistake found.
 pub fn parse(source: &str) -> Result<Script, QueryError> {
@@ -557,9 +576,13 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
     use Rule as R;
     Some(match rule {
         R::statement | R::script => "a statement such as `show`, `path` or `learn`",
-        R::node_ref | R::node_name | R::kind_qualifier | R::bare_word | R::quoted => {
-            "a node name or a quoted string"
-        }
+        R::node_ref
+        | R::role_ref
+        | R::held_ref
+        | R::node_name
+        | R::kind_qualifier
+        | R::bare_word
+        | R::quoted => "a node name or a quoted string",
         R::start => "a node name, a profile list `[…]` or a `$variable`",
         R::variable => "a `$variable`",
         R::profile => "a profile list `[…]`",
@@ -1269,6 +1292,8 @@ fn is_tight(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::node_ref
+            | Rule::role_ref
+            | Rule::held_ref
             | Rule::kind_qualifier
             | Rule::node_name
             | Rule::quoted

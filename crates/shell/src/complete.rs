@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use skillgraph_graph::schema::field_names;
 use skillgraph_graph::{Graph, NodeIndex, NodeKind};
-use skillgraph_query::parser::{quote_name, KEYWORDS, STATEMENT_KEYWORDS};
+use skillgraph_query::parser::{first_words, quote_name, Rule, KEYWORDS, STATEMENT_KEYWORDS};
 
 use crate::syntax::{self, Lexeme, Slot, Want};
 
@@ -20,7 +20,6 @@ pub struct Candidate {
 
 /// The fields an edge takes in `link … { … }`.
 const EDGE_FIELDS: &[&str] = &["importance", "effort_hours", "skills", "note"];
-const CONDITION_STARTS: &[&str] = &["not ", "has(", "requires(", "uses(", "covers("];
 
 /// One way to write one node: its name or one of its aliases.
 struct Label {
@@ -184,9 +183,9 @@ fn words(out: &mut Vec<Candidate>, candidates: &[&str], typed: &str, suffix: &st
     let typed = typed.to_lowercase();
     for word in candidates {
         if word.starts_with(&typed) {
-            // `starts` is only ever followed by `with`.
-            let replacement = if *word == "starts" {
-                "starts with ".to_string()
+            // `starts` is only ever followed by `with` (the grammar's `starts_with`).
+            let replacement = if first_words(Rule::starts_with).contains(word) {
+                format!("{word} {} ", first_words(Rule::kw_with).join(""))
             } else {
                 format!("{word}{suffix}")
             };
@@ -211,7 +210,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
             )
     });
     let (start, slot) = match typing {
-        Some(t) => (t.start, t.slot),
+        Some(t) => (t.start, t.slot.clone()),
         None => (pos, syntax::slot_after(before)),
     };
     let typed = typing.map_or(String::new(), |t| t.name(before));
@@ -235,7 +234,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
             let sources: Vec<&str> = vocabulary.sources.iter().map(String::as_str).collect();
             words(&mut out, &sources, &typed, " ");
         }
-        Slot::Keywords(list) => words(&mut out, list, &typed, " "),
+        Slot::Keywords(list) => words(&mut out, &list, &typed, " "),
         Slot::Node(_) | Slot::Start if is_variable => {
             let typed = &typed[1..];
             for p in &vocabulary.profiles {
@@ -261,7 +260,18 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
             }
         }
         Slot::Condition => {
-            words(&mut out, CONDITION_STARTS, &typed, "");
+            // `not`, and the tests written as a call: `has(`, `requires(`, ….
+            let calls: Vec<&str> = [Rule::has_test, Rule::edge_test]
+                .into_iter()
+                .flat_map(|rule| first_words(rule).iter().copied())
+                .collect();
+            let others: Vec<&str> = first_words(Rule::negation)
+                .iter()
+                .copied()
+                .filter(|w| !calls.contains(w) && w.chars().all(char::is_alphabetic))
+                .collect();
+            words(&mut out, &others, &typed, " ");
+            words(&mut out, &calls, &typed, "(");
             words(&mut out, &field_names().collect::<Vec<_>>(), &typed, " ");
         }
         Slot::Field => {
