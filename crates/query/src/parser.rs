@@ -1,9 +1,9 @@
-//! From source text to [`Script`]: a light scan for what pest cannot report well (nesting depth,
-//! control characters, unclosed strings and brackets), then the pest grammar, then a walk over
-//! the pairs that builds the AST and checks what the grammar leaves open (clauses, numbers,
-//! escapes). Pest's own errors are translated into words here and nowhere else. A line holding
-//! just one of the most frequent statements in its plainest form (`skills of SRE`, `gap A -> B`)
-//! skips all that: [`plain_statement`] reads it directly, as tests hold the grammar would.
+//! From source text to [`Script`]: the grammar's lexemes checked for what pest cannot report
+//! well (nesting depth, control characters, unclosed strings and brackets), then the pest
+//! grammar, then a walk over the pairs that builds the AST and checks what the grammar leaves
+//! open (clauses, numbers, escapes). Pest's own errors are translated into words here and
+//! nowhere else. A line of one statement without brackets is read by the one statement rule its
+//! first word picks ([`one_statement`]), which skips the scan and the other forms.
 
 use std::collections::BTreeMap;
 
@@ -56,7 +56,7 @@ pub fn expected_after(source: &str) -> Option<Vec<Rule>> {
 
 /// Parses a whole script. Returns the first mistake found.
 pub fn parse(source: &str) -> Result<Script, QueryError> {
-    match plain_statement(source) {
+    match one_statement(source) {
         Some(statement) => Ok(Script {
             statements: vec![statement],
         }),
@@ -64,70 +64,42 @@ pub fn parse(source: &str) -> Result<Script, QueryError> {
     }
 }
 
-/// The statements scripts repeat most, read without the grammar: a line that holds only
-/// `show NAME`, `skills of NAME`, `tools of NAME` or `path|paths|gap|learn|why NAME -> NAME`,
-/// keywords in any case, each NAME a plain ASCII word (letters, digits, `_`), words apart by
-/// spaces or tabs. Pest takes longer over such a line (~5 µs) than `skills of` takes to answer;
-/// this is a small fraction of that. `None` for anything else, which the grammar reads; a test
-/// holds the answer to what the grammar makes of the same line.
-fn plain_statement(source: &str) -> Option<Statement> {
-    let line = match source.strip_suffix('\n') {
-        Some(line) => line.strip_suffix('\r').unwrap_or(line),
-        None => source,
-    };
-    let mut words = [Span::default(); 4];
-    let mut count = 0;
-    let bytes = line.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        if matches!(bytes[at], b' ' | b'\t') {
-            at += 1;
+/// The common case, cheaply: a line holding one statement is read by the statement rules its
+/// first word picks (`STATEMENT_RULES`, in the grammar's order, as `statement` would try them),
+/// so pest tries one or two forms rather than all of them and no lexeme scan runs first. That
+/// scan is only needed for what this path refuses: brackets (their depth), control characters
+/// and `\` continuations. `None` for anything it does not read to the end of the line (a
+/// comment, a second statement, a mistake), which then goes the whole way; a test holds both
+/// ways to one answer.
+fn one_statement(source: &str) -> Option<Statement> {
+    let line = source.strip_suffix('\n').unwrap_or(source);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    // Control characters (C1 ones start with 0xC2), brackets and `\`: what the scan checks.
+    let refused =
+        |b: u8| b < b' ' && b != b'\t' || matches!(b, 0x7f | 0xc2 | b'(' | b'[' | b'{' | b'\\');
+    if line.bytes().any(refused) {
+        return None;
+    }
+    let word_end = line
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(line.len());
+    let word = line[..word_end].to_ascii_lowercase();
+    let builder = Builder;
+    for &(rule, words) in STATEMENT_RULES {
+        if !words.contains(&word.as_str()) {
             continue;
         }
-        let start = at;
-        while at < bytes.len() && !matches!(bytes[at], b' ' | b'\t') {
-            at += 1;
-        }
-        let word = &bytes[start..at];
-        if word != b"->" && !word.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_') {
-            return None;
-        }
-        *words.get_mut(count)? = Span::new(start, at);
-        count += 1;
+        let Ok(mut pairs) = QueryGrammar::parse(rule, line) else {
+            continue;
+        };
+        let form = pairs.next()?;
+        let rest = &line[form.as_span().end()..];
+        return match rest.trim_matches([' ', '\t']) {
+            "" => builder.form(form).ok(),
+            _ => None,
+        };
     }
-    let text = |i: usize| words[i].text(line);
-    let keyword = |i: usize, k: &str| text(i).eq_ignore_ascii_case(k);
-    let name = |i: usize| {
-        (text(i) != "->").then(|| NodeRef {
-            kind: None,
-            name: text(i).to_string(),
-            quoted: false,
-            source: None,
-            span: words[i],
-        })
-    };
-    let kind = match count {
-        2 if keyword(0, "show") => StatementKind::Show(name(1)?),
-        3 if keyword(0, "skills") && keyword(1, "of") => StatementKind::SkillsOf(name(2)?),
-        3 if keyword(0, "tools") && keyword(1, "of") => StatementKind::ToolsOf(name(2)?),
-        4 if text(2) == "->" => {
-            let forms = [
-                ("path", Rule::path),
-                ("paths", Rule::paths),
-                ("gap", Rule::gap),
-                ("learn", Rule::learn),
-                ("why", Rule::why),
-            ];
-            let (_, form) = forms.into_iter().find(|&(k, _)| keyword(0, k))?;
-            let from = Start::Node(name(1)?);
-            route_statement(form, from, name(3)?, Clauses::default())
-        }
-        _ => return None,
-    };
-    Some(Statement {
-        kind,
-        span: words[0].to(words[count - 1]),
-    })
+    None
 }
 
 /// [`parse`] by the grammar.
@@ -1373,8 +1345,12 @@ impl Builder {
     }
 
     fn statement(&self, pair: Pair<'_, Rule>) -> Parsed<Statement> {
-        let span = self.span(&pair);
-        let form = self.part(&pair, 0)?;
+        self.form(self.part(&pair, 0)?)
+    }
+
+    /// A statement from its form's pair (`show`, `skills_of`, …).
+    fn form(&self, form: Pair<'_, Rule>) -> Parsed<Statement> {
+        let span = self.span(&form);
         let keyword = form
             .clone()
             .into_inner()
@@ -2278,10 +2254,10 @@ mod split_tests {
 }
 
 #[cfg(test)]
-mod plain_tests {
+mod one_statement_tests {
     use proptest::prelude::*;
 
-    use super::{parse_with_grammar, plain_statement};
+    use super::{one_statement, parse_with_grammar};
     use crate::ast::Script;
 
     /// Words of the plain forms, in several cases, and words next to them that the grammar
@@ -2348,9 +2324,9 @@ mod plain_tests {
         "", "\n", "\r\n", "\r", " \n", ";", " # note", "\n\n", "\\\n",
     ];
 
-    /// When the plain reading answers, it is the grammar's reading.
+    /// When one statement's reading answers, it is the whole grammar's reading.
     fn agrees(source: &str) -> Result<(), TestCaseError> {
-        if let Some(statement) = plain_statement(source) {
+        if let Some(statement) = one_statement(source) {
             let script = Script {
                 statements: vec![statement],
             };
@@ -2367,7 +2343,7 @@ mod plain_tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
         #[test]
-        fn the_plain_reading_is_the_grammars(
+        fn one_statements_reading_is_the_grammars(
             lead in prop::sample::select(GAPS),
             words in prop::collection::vec(
                 (prop::sample::select(WORDS), prop::sample::select(GAPS)),
@@ -2385,7 +2361,7 @@ mod plain_tests {
         }
 
         #[test]
-        fn plain_forms_are_the_grammars(
+        fn frequent_forms_are_the_grammars(
             form in 0usize..8,
             upper in any::<bool>(),
             a in prop::sample::select(WORDS),
@@ -2405,19 +2381,24 @@ mod plain_tests {
     }
 
     #[test]
-    fn the_frequent_statements_are_read_plainly() {
+    fn a_line_of_one_statement_is_read_by_its_form() {
         for source in [
             "show SRE",
             "skills of r10611\n",
-            "  SKILLS\tOf SRE \r\n",
-            "tools of DevOps",
-            "path a -> b\n",
-            "paths a -> b",
+            "SKILLS\tOf SRE \r\n",
+            "tools of \"DevOps engineer\"",
+            "path a -> b by effort\n",
+            "paths a -> b limit 3",
             "gap r10611 -> r4943\n",
-            "learn DevOps -> SRE",
+            "learn $me -> SRE at 10 hours/week",
             "why x -> y",
+            "gap -> b",
+            "show C#",
+            "roles where salary.avg > 1 order by name desc limit 3",
+            "show profile me",
+            "profile me add Linux: 4, Git",
         ] {
-            let statement = plain_statement(source).expect(source);
+            let statement = one_statement(source).expect(source);
             assert_eq!(
                 parse_with_grammar(source).ok().map(|s| s.statements),
                 Some(vec![statement]),
@@ -2427,11 +2408,16 @@ mod plain_tests {
         for source in [
             "show",
             "skills of",
-            "gap -> b",
-            "gap a -> b limit 3",
+            "gap a -> b limit 0",
+            "path a -> b limit 3",
             "show a b",
+            "show a # note",
+            "show a; show b",
+            "  show a",
+            "learn [a] -> b",
+            "path a \\\n-> b",
         ] {
-            assert!(plain_statement(source).is_none(), "{source:?}");
+            assert!(one_statement(source).is_none(), "{source:?}");
         }
     }
 }
