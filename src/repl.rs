@@ -19,7 +19,7 @@ use rustyline::history::{DefaultHistory, History};
 use rustyline::line_buffer::LineBuffer;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Changeset, ColorMode, CompletionType, Config, Context, Editor, Helper};
-use skillgraph_query::parser;
+use skillgraph_query::parser::{self, first_words, Rule};
 use skillgraph_query::reference::forms_of;
 use skillgraph_shell::complete::{self, Vocabulary};
 use skillgraph_shell::{highlight, syntax};
@@ -376,7 +376,8 @@ fn run_guarded(engine: &mut Engine, name: &str, source: &str) -> Outcome {
 /// completion offers must be read again. Rebuilding them is linear in the graph; skipping it
 /// after reads keeps a large imported graph quick to query.
 fn may_change_names(source: &str) -> bool {
-    syntax::statement_keywords(source).any(|k| matches!(k.as_str(), "add" | "set" | "remove"))
+    let naming = [Rule::add, Rule::set, Rule::remove].map(first_words);
+    syntax::statement_keywords(source).any(|k| naming.iter().any(|words| words.contains(&&*k)))
 }
 
 #[cfg(test)]

@@ -493,6 +493,40 @@ pub(crate) mod tests {
         );
     }
 
+    /// The shell keeps no words of its own: every word it offers after any prefix of any
+    /// documented example is one the grammar has (or a field, a name, a profile, a dataset).
+    #[test]
+    fn every_offered_word_is_the_grammars() {
+        let v = vocabulary();
+        let operators: Vec<&str> = first_words(Rule::comparison_operator).to_vec();
+        let examples = skillgraph_query::reference::STATEMENT_FORMS
+            .iter()
+            .flat_map(|f| f.examples.iter().copied());
+        for line in examples {
+            for (end, _) in line.char_indices().chain([(line.len(), ' ')]) {
+                let prefix = &line[..end];
+                let tokens = syntax::tokens(prefix);
+                let typing = tokens
+                    .last()
+                    .filter(|t| t.end == prefix.len() && t.lexeme != Lexeme::Punct);
+                let slot = typing.map_or_else(|| syntax::slot_after(prefix), |t| t.slot.clone());
+                if !matches!(slot, Slot::Keywords(_) | Slot::Statement) {
+                    continue;
+                }
+                for candidate in complete(&v, prefix, prefix.len()).1 {
+                    let word = candidate.replacement.split(' ').next().unwrap_or_default();
+                    let known = KEYWORDS.contains(&word)
+                        || operators.contains(&word)
+                        || first_words(Rule::per_week).contains(&word);
+                    assert!(
+                        known,
+                        "`{prefix}` offers `{word}`, a word the grammar lacks"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn fields_where_fields_go() {
         let v = vocabulary();
