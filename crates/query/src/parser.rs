@@ -83,10 +83,10 @@ fn one_statement(source: &str) -> Option<Statement> {
     let word_end = line
         .find(|c: char| !c.is_ascii_alphabetic())
         .unwrap_or(line.len());
-    let word = line[..word_end].to_ascii_lowercase();
+    let word = &line[..word_end];
     let builder = Builder;
     for &(rule, words) in STATEMENT_RULES {
-        if !words.contains(&word.as_str()) {
+        if !words.iter().any(|w| w.eq_ignore_ascii_case(word)) {
             continue;
         }
         let Ok(mut pairs) = QueryGrammar::parse(rule, line) else {
@@ -1351,12 +1351,14 @@ impl Builder {
     /// A statement from its form's pair (`show`, `skills_of`, …).
     fn form(&self, form: Pair<'_, Rule>) -> Parsed<Statement> {
         let span = self.span(&form);
-        let keyword = form
-            .clone()
-            .into_inner()
-            .next()
-            .map(|k| k.as_str().to_lowercase())
-            .unwrap_or_default();
+        // The first word, for the statements that take clauses (made only for them).
+        let keyword = || {
+            form.clone()
+                .into_inner()
+                .next()
+                .map(|k| k.as_str().to_lowercase())
+                .unwrap_or_default()
+        };
         let parts = parts(form.clone());
         let part = |i: usize| parts.get(i).cloned().ok_or_else(|| self.internal(&form));
         let kind = match form.as_rule() {
@@ -1364,6 +1366,7 @@ impl Builder {
             Rule::skills_of => StatementKind::SkillsOf(self.node_ref(part(0)?)?),
             Rule::tools_of => StatementKind::ToolsOf(self.node_ref(part(0)?)?),
             Rule::list_nodes => {
+                let keyword = keyword();
                 let kind = match keyword.as_str() {
                     "roles" => NodeKind::Role,
                     "skills" => NodeKind::Skill,
@@ -1382,7 +1385,7 @@ impl Builder {
                 let (from, rest) = self.optional_start(&form, &parts)?;
                 let to =
                     self.node_ref(rest.first().cloned().ok_or_else(|| self.internal(&form))?)?;
-                let clauses = self.clauses(&keyword, &rest[1..])?;
+                let clauses = self.clauses(&keyword(), &rest[1..])?;
                 route_statement(form.as_rule(), from, to, clauses)
             }
             Rule::compare => {
@@ -1397,7 +1400,7 @@ impl Builder {
             }
             Rule::closest | Rule::unlock => {
                 let (profile, rest) = self.optional_start(&form, &parts)?;
-                let clauses = self.clauses(&keyword, rest)?;
+                let clauses = self.clauses(&keyword(), rest)?;
                 if form.as_rule() == Rule::closest {
                     StatementKind::Closest(ClosestQuery {
                         profile,
