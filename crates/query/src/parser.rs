@@ -2148,6 +2148,29 @@ mod grammar_tests {
         }
     }
 
+    /// `StatementKind::keyword` names each statement as the grammar spells it.
+    #[test]
+    fn every_statements_keyword_is_the_grammars() {
+        for form in STATEMENT_FORMS {
+            for example in form.examples {
+                let script = parse(example).unwrap_or_else(|e| panic!("`{example}`: {e}"));
+                for statement in script.statements {
+                    let keyword = statement.kind.keyword();
+                    let first = example.split(' ').next().unwrap_or_default();
+                    let spellings = STATEMENT_RULES
+                        .iter()
+                        .find(|(_, words)| words.contains(&first))
+                        .map_or(&[][..], |(_, words)| *words);
+                    assert!(
+                        spellings.contains(&keyword),
+                        "`{example}` is a {keyword:?} statement, which the grammar spells \
+                         {spellings:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_clause_is_the_grammars() {
         for &rule in CLAUSE_RULES {
