@@ -19,8 +19,7 @@ use rustyline::history::{DefaultHistory, History};
 use rustyline::line_buffer::LineBuffer;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Changeset, ColorMode, CompletionType, Config, Context, Editor, Helper};
-use skillgraph_query::parser::{self, first_words, Rule};
-use skillgraph_query::reference::forms_of;
+use skillgraph_query::parser;
 use skillgraph_shell::complete::{self, Vocabulary};
 use skillgraph_shell::{highlight, syntax};
 
@@ -110,7 +109,7 @@ impl Hinter for ShellHelper {
         if line.trim().is_empty() || pos < line.len() {
             return None;
         }
-        if let Some(form) = statement_form_hint(line) {
+        if let Some(form) = syntax::form_hint(line) {
             return Some(ShellHint {
                 display: form,
                 insert: false,
@@ -137,28 +136,6 @@ impl Hinter for ShellHelper {
             insert: true,
         })
     }
-}
-
-/// After a statement keyword and a space: what the statement looks like.
-fn statement_form_hint(line: &str) -> Option<String> {
-    let keyword = line.strip_suffix(' ')?.trim_start();
-    if keyword.contains(char::is_whitespace) {
-        return None;
-    }
-    let forms = forms_of(keyword);
-    if forms.is_empty() {
-        return None;
-    }
-    let shapes: Vec<&str> = forms
-        .iter()
-        .map(|f| {
-            f.usage
-                .get(f.keyword.len()..)
-                .unwrap_or_default()
-                .trim_start()
-        })
-        .collect();
-    Some(shapes.join("  |  "))
 }
 
 impl Highlighter for ShellHelper {
@@ -324,7 +301,7 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
             }
         } else {
             run_guarded(engine, "<input>", &line);
-            may_change_names(&line)
+            syntax::may_rename(&line)
         };
         let mut vocabulary = vocabulary.borrow_mut();
         if names_may_change {
@@ -372,31 +349,11 @@ fn run_guarded(engine: &mut Engine, name: &str, source: &str) -> Outcome {
     }
 }
 
-/// Whether `source` holds a statement that can add, rename or remove nodes, so that the names
-/// completion offers must be read again. Rebuilding them is linear in the graph; skipping it
-/// after reads keeps a large imported graph quick to query.
-fn may_change_names(source: &str) -> bool {
-    let naming = [Rule::add, Rule::set, Rule::remove].map(first_words);
-    syntax::statement_keywords(source).any(|k| naming.iter().any(|words| words.contains(&&*k)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use skillgraph_query::parser::STATEMENT_KEYWORDS;
-
-    #[test]
-    fn the_form_of_a_statement_follows_its_keyword() {
-        assert_eq!(statement_form_hint("show ").as_deref(), Some("NODE"));
-        let skills = statement_form_hint("skills ").unwrap();
-        assert!(
-            skills.contains("of ROLE") && skills.contains("where"),
-            "{skills}"
-        );
-        assert_eq!(statement_form_hint("show"), None);
-        assert_eq!(statement_form_hint("show SRE "), None);
-        assert_eq!(statement_form_hint("frob "), None);
-    }
+    use skillgraph_query::reference::forms_of;
 
     #[test]
     fn read_takes_a_file_name() {
@@ -414,17 +371,6 @@ mod tests {
         assert_eq!(as_typed("quit"), ".quit");
         assert_eq!(as_typed("help me"), "help me");
         assert_eq!(as_typed("show help"), "show help");
-    }
-
-    #[test]
-    fn only_writes_that_touch_names_refresh_them() {
-        assert!(may_change_names("add skill eBPF"));
-        assert!(may_change_names("show SRE; set eBPF name = \"e\""));
-        assert!(may_change_names("REMOVE eBPF"));
-        assert!(!may_change_names(
-            "link SRE requires eBPF { importance: 3 }"
-        ));
-        assert!(!may_change_names("show \"add\""));
     }
 
     #[test]

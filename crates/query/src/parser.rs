@@ -831,10 +831,13 @@ fn describe_failure(
             .take_while(|t| t.kind != TokenKind::Separator)
             .copied()
     };
+    let comes_later = |rule: Rule| {
+        has(rule) && rest_of_statement().any(|t| first_words(rule).contains(&t.span.text(source)))
+    };
     let expected_later = (has(Rule::arrow)
         && rest_of_statement().any(|t| t.kind == TokenKind::Arrow))
-        || (has(Rule::comma) && rest_of_statement().any(|t| t.span.text(source) == ","))
-        || (has(Rule::equals) && rest_of_statement().any(|t| t.span.text(source) == "="))
+        || comes_later(Rule::comma)
+        || comes_later(Rule::equals)
         || (has(Rule::edge_kind)
             && rest_of_statement().any(|t| EdgeKind::parse(t.span.text(source)).is_some()))
         || has(Rule::clause)

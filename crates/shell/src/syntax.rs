@@ -9,6 +9,7 @@
 
 use skillgraph_graph::NodeKind;
 use skillgraph_query::parser::{expected_after, first_words, lexemes, LexemeKind, Rule};
+use skillgraph_query::reference::forms_of;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lexeme {
@@ -170,6 +171,37 @@ pub fn statement_keywords(source: &str) -> impl Iterator<Item = String> + '_ {
         .into_iter()
         .filter(|t| t.slot == Slot::Statement && t.lexeme == Lexeme::Word)
         .map(move |t| t.text(source).to_lowercase())
+}
+
+/// After a statement keyword and a space: what the statement looks like (the reference's
+/// forms without the keyword), for the shell's hint.
+pub fn form_hint(line: &str) -> Option<String> {
+    let keyword = line.strip_suffix(' ')?.trim_start();
+    if keyword.contains(char::is_whitespace) {
+        return None;
+    }
+    let forms = forms_of(keyword);
+    if forms.is_empty() {
+        return None;
+    }
+    let shapes: Vec<&str> = forms
+        .iter()
+        .map(|f| {
+            f.usage
+                .get(f.keyword.len()..)
+                .unwrap_or_default()
+                .trim_start()
+        })
+        .collect();
+    Some(shapes.join("  |  "))
+}
+
+/// Whether `source` holds a statement that can add, rename or remove nodes, so that the names
+/// completion offers must be read again. Rebuilding them is linear in the graph; skipping it
+/// after reads keeps a large imported graph quick to query.
+pub fn may_rename(source: &str) -> bool {
+    let naming = [Rule::add, Rule::set, Rule::remove].map(first_words);
+    statement_keywords(source).any(|k| naming.iter().any(|words| words.contains(&&*k)))
 }
 
 /// What the grammar expects after all of `line`.
@@ -602,5 +634,27 @@ mod tests {
         assert_eq!(slot_after("path DevOps \\\n-> "), ROLE);
         assert_eq!(slot_after("show SRE "), Slot::End);
         assert_eq!(slot_after("frobnicate "), Slot::Free);
+    }
+
+    #[test]
+    fn the_form_of_a_statement_follows_its_keyword() {
+        assert_eq!(form_hint("show ").as_deref(), Some("NODE"));
+        let skills = form_hint("skills ").unwrap();
+        assert!(
+            skills.contains("of ROLE") && skills.contains("where"),
+            "{skills}"
+        );
+        assert_eq!(form_hint("show"), None);
+        assert_eq!(form_hint("show SRE "), None);
+        assert_eq!(form_hint("frob "), None);
+    }
+
+    #[test]
+    fn only_writes_that_touch_names_refresh_them() {
+        assert!(may_rename("add skill eBPF"));
+        assert!(may_rename("show SRE; set eBPF name = \"e\""));
+        assert!(may_rename("REMOVE eBPF"));
+        assert!(!may_rename("link SRE requires eBPF { importance: 3 }"));
+        assert!(!may_rename("show \"add\""));
     }
 }
