@@ -201,7 +201,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
     if before[indent..].starts_with('.') {
         return complete_meta(vocabulary.commands, &before[indent..], indent);
     }
-    let tokens = syntax::tokens(before);
+    let tokens = syntax::lexed(before);
     let typing = tokens.last().filter(|t| {
         t.end == pos
             && matches!(
@@ -210,7 +210,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
             )
     });
     let (start, slot) = match typing {
-        Some(t) => (t.start, t.slot.clone()),
+        Some(t) => (t.start, syntax::slot_at(before, &tokens, tokens.len() - 1)),
         None => (pos, syntax::slot_after(before)),
     };
     let typed = typing.map_or(String::new(), |t| t.name(before));
@@ -275,10 +275,8 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
             words(&mut out, &field_names().collect::<Vec<_>>(), &typed, " ");
         }
         Slot::Field => {
-            let in_link = tokens
-                .iter()
-                .rfind(|t| t.slot == Slot::Statement)
-                .is_some_and(|t| t.text(before).eq_ignore_ascii_case("link"));
+            let (_, statement) = syntax::statement_at(before, &tokens, tokens.len());
+            let in_link = first_words(Rule::link).contains(&statement.as_str());
             let fields: Vec<&str> = if in_link {
                 EDGE_FIELDS.to_vec()
             } else {
@@ -329,7 +327,7 @@ fn complete_meta(
 /// Where the token that completion replaces ends: the whole word or closed string under the
 /// cursor, so that completing in the middle of `show "Site Rel|"` leaves no stray quote.
 pub fn replaced_end(line: &str, start: usize, pos: usize) -> usize {
-    syntax::tokens(line)
+    syntax::lexed(line)
         .into_iter()
         .find(|t| t.start == start)
         .filter(|t| matches!(t.lexeme, Lexeme::Word | Lexeme::Quoted { closed: true }))

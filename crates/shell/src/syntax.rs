@@ -131,38 +131,62 @@ fn unescape(text: &str) -> String {
     out
 }
 
+/// How many tokens of one statement get a slot. Each asks pest about the statement up to the
+/// token, which costs the square of the statement's length; past this many tokens (a pasted
+/// list of thousands of names) the shell judges nothing rather than lag at every key.
+const MAX_ASKED: usize = 256;
+
 /// The tokens of `line` (comments included, white space left out), each with its slot.
 pub fn tokens(line: &str) -> Vec<Token> {
-    let mut tokens = lex(line);
-    let mut statement_start = 0;
-    let mut statement_keyword = String::new();
-    for token in &mut tokens {
-        if token.lexeme == Lexeme::Separator {
-            statement_start = token.end;
-            statement_keyword.clear();
-            token.slot = Slot::End;
-            continue;
-        }
-        if token.lexeme == Lexeme::Comment {
-            continue;
-        }
-        let expected = expected_after(&line[statement_start..token.start]);
-        token.slot = slot(expected.as_deref(), &statement_keyword);
-        if statement_keyword.is_empty() {
-            statement_keyword = token.text(line).to_lowercase();
-        }
-        // A word the grammar expects as a keyword here is that keyword, even where a name
-        // could stand too (`show profile me`).
-        let lower = token.text(line).to_lowercase();
-        let words = keywords(expected.as_deref().unwrap_or_default());
-        if token.lexeme == Lexeme::Word
-            && token.slot != Slot::Statement
-            && words.contains(&lower.as_str())
-        {
-            token.slot = Slot::Keywords(words);
-        }
+    let mut tokens = lexed(line);
+    let mut asked = 0;
+    for index in 0..tokens.len() {
+        let slot = match tokens[index].lexeme {
+            Lexeme::Separator => {
+                asked = 0;
+                Slot::End
+            }
+            Lexeme::Comment => Slot::Free,
+            _ if asked >= MAX_ASKED => Slot::Free,
+            _ => {
+                asked += 1;
+                slot_at(line, &tokens, index)
+            }
+        };
+        tokens[index].slot = slot;
     }
     tokens
+}
+
+/// The slot of `tokens[index]`, one of the tokens of `line` ([`lexed`]).
+pub fn slot_at(line: &str, tokens: &[Token], index: usize) -> Slot {
+    let token = &tokens[index];
+    let (start, keyword) = statement_at(line, tokens, index);
+    let expected = expected_after(&line[start..token.start]);
+    let found = slot(expected.as_deref(), &keyword);
+    // A word the grammar expects as a keyword here is that keyword, even where a name could
+    // stand too (`show profile me`).
+    let words = keywords(expected.as_deref().unwrap_or_default());
+    let lower = token.text(line).to_lowercase();
+    if token.lexeme == Lexeme::Word && found != Slot::Statement && words.contains(&lower.as_str()) {
+        return Slot::Keywords(words);
+    }
+    found
+}
+
+/// Where the statement holding `tokens[index]` starts, and its first word in lower case (empty
+/// while the token is that word).
+pub fn statement_at(line: &str, tokens: &[Token], index: usize) -> (usize, String) {
+    let first = tokens[..index]
+        .iter()
+        .rposition(|t| t.lexeme == Lexeme::Separator)
+        .map_or(0, |i| i + 1);
+    let start = first.checked_sub(1).map_or(0, |i| tokens[i].end);
+    let keyword = tokens[first..index]
+        .iter()
+        .find(|t| t.lexeme != Lexeme::Comment)
+        .map_or(String::new(), |t| t.text(line).to_lowercase());
+    (start, keyword)
 }
 
 /// The first word of every statement in `source`, in lower case.
@@ -206,17 +230,8 @@ pub fn may_rename(source: &str) -> bool {
 
 /// What the grammar expects after all of `line`.
 pub fn slot_after(line: &str) -> Slot {
-    let tokens = lex(line);
-    let statement = tokens
-        .iter()
-        .rposition(|t| t.lexeme == Lexeme::Separator)
-        .map_or(0, |i| i + 1);
-    let keyword = tokens
-        .get(statement)
-        .map_or(String::new(), |t| t.text(line).to_lowercase());
-    let start = statement
-        .checked_sub(1)
-        .map_or(0, |separator| tokens[separator].end);
+    let tokens = lexed(line);
+    let (start, keyword) = statement_at(line, &tokens, tokens.len());
     slot(expected_after(&line[start..]).as_deref(), &keyword)
 }
 
@@ -325,7 +340,9 @@ fn punctuation(rule: Rule) -> Option<&'static str> {
 // ---------------------------------------------------------------------------------------------
 // Tokens: the grammar's lexemes, with the parts of a name still being typed joined up.
 
-fn lex(line: &str) -> Vec<Token> {
+/// The tokens of `line` without their slots (each [`Slot::Free`]), for finding a token cheaply;
+/// [`slot_at`] gives one its slot.
+pub fn lexed(line: &str) -> Vec<Token> {
     let mut tokens: Vec<Token> = Vec::new();
     let mut depth = 0usize;
     for lexeme in lexemes(line) {
@@ -596,6 +613,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A pasted statement of thousands of tokens: each token is a question to pest about all
+    /// before it, so only the first ones are asked; what comes after the end still is.
+    #[test]
+    fn a_long_statement_is_asked_about_a_bounded_number_of_times() {
+        let line = format!("learn [{}] -> ", vec!["Linux"; 2000].join(", "));
+        let tokens = tokens(&line);
+        assert!(tokens.len() > 4 * MAX_ASKED);
+        let asked = tokens.iter().filter(|t| t.slot != Slot::Free).count();
+        assert_eq!(asked, MAX_ASKED);
+        assert_eq!(slot_after(&line), ROLE);
     }
 
     #[test]
