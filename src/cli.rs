@@ -13,7 +13,9 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::db;
-use crate::output::{ColorChoice, Format};
+use skillgraph_printer::Format;
+
+use crate::output::ColorChoice;
 
 #[derive(Parser)]
 #[command(
@@ -234,7 +236,7 @@ pub struct DbFlag {
 pub struct AnswerFormatFlag {
     /// How answers are written.
     #[arg(long, value_enum, value_name = "FORMAT")]
-    format: Option<Format>,
+    format: Option<AnswerFormat>,
 }
 
 #[derive(Args)]
@@ -289,6 +291,33 @@ pub struct LockTimeoutFlag {
     /// How long to wait for another process's write to finish before giving up (default 10).
     #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
     lock_timeout: Option<Duration>,
+}
+
+/// The formats of statements' answers.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnswerFormat {
+    /// A table fitted to the terminal (the default).
+    Table,
+    /// One object per statement: its title, summary, columns and rows.
+    Json,
+    /// The table of one statement (a run of several is refused).
+    Csv,
+    /// The picture of a path, plan or subgraph as Graphviz DOT.
+    Dot,
+    /// The picture as a Mermaid flowchart, as `mmdc` reads it (no Markdown fence).
+    Mermaid,
+}
+
+impl From<AnswerFormat> for Format {
+    fn from(format: AnswerFormat) -> Format {
+        match format {
+            AnswerFormat::Table => Format::Table,
+            AnswerFormat::Json => Format::Json,
+            AnswerFormat::Csv => Format::Csv,
+            AnswerFormat::Dot => Format::Dot,
+            AnswerFormat::Mermaid => Format::Mermaid,
+        }
+    }
 }
 
 /// The formats of `stats`, `check` and `validate`: their answers are tables without pictures.
@@ -614,7 +643,10 @@ impl Cli {
         let name = self.command.as_ref().map_or("skillgraph", |c| c.flags().0);
         let (format, export_format) = match (&given.format, formats) {
             (None, _) => (Format::Table, ExportFormat::Toml),
-            (Some(text), Formats::Answers) => (parse_format(text, name)?, ExportFormat::Toml),
+            (Some(text), Formats::Answers) => (
+                parse_format::<AnswerFormat>(text, name)?.into(),
+                ExportFormat::Toml,
+            ),
             (Some(text), Formats::Tables) => {
                 let format = parse_format::<TableFormat>(text, name)?;
                 let format = match format {

@@ -1,15 +1,18 @@
-//! The non-interactive commands: import, export, stats, check, validate.
+//! The non-interactive commands: import, export, render, stats, check, validate.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use skillgraph_graph::{integrity, EdgeKind, Graph, NodeKind};
+use skillgraph_graph::{integrity, Graph};
 use skillgraph_import::{export, interop};
 
+use skillgraph_printer::Format;
+use skillgraph_query::answers::overview;
 use skillgraph_query::result::{Cell, ResultTable};
 
 use crate::cli::ExportFormat;
-use crate::output::{self, Format};
+use crate::engine::Outcome;
+use crate::output;
 use crate::{db, EXIT_OK, EXIT_QUERY_FAILED, EXIT_USAGE_OR_IO};
 
 /// What `skillgraph import` reads.
@@ -291,11 +294,82 @@ pub fn export(db_path: &Path, access: db::Access, format: ExportFormat, out: Opt
     EXIT_OK
 }
 
+/// `skillgraph render STATEMENT… [-o FILE.svg]`: runs the statements in one session and draws
+/// the last one's answer. Exit 1 if a statement fails or the last answer has no picture.
+pub fn render(
+    db_path: &Path,
+    options: crate::RunOptions,
+    statements: &[String],
+    out: Option<&Path>,
+) -> u8 {
+    if let Some(path) = out {
+        let svg_named = path
+            .extension()
+            .is_none_or(|e| e.eq_ignore_ascii_case("svg"));
+        if !svg_named {
+            eprintln!(
+                "error: `render` writes SVG, so name the file `….svg` (`query --format dot` or `--format mermaid` give the picture as text)"
+            );
+            return EXIT_USAGE_OR_IO;
+        }
+    }
+    crate::with_engine(db_path, options, |engine| {
+        engine.captured = Some(Vec::new());
+        for (i, statement) in statements.iter().enumerate() {
+            let name = if statements.len() == 1 {
+                "render".to_string()
+            } else {
+                format!("render {}", i + 1)
+            };
+            if engine.run_script(&name, statement) == Outcome::Failed {
+                return EXIT_QUERY_FAILED;
+            }
+        }
+        let tables: Vec<ResultTable> = engine.captured.take().unwrap_or_default();
+        let Some(table) = tables.last() else {
+            eprintln!("error: nothing to draw: no statement was given");
+            return EXIT_QUERY_FAILED;
+        };
+        let Some(picture) = &table.picture else {
+            eprintln!(
+                "error: {} has no picture; `render` draws path, paths, learn, compare, show and neighbourhood",
+                table
+                    .title
+                    .as_deref()
+                    .map_or("the answer".to_string(), |t| format!("`{t}`"))
+            );
+            return EXIT_QUERY_FAILED;
+        };
+        let text = skillgraph_printer::svg::svg(picture, table.heading().as_deref());
+        match out {
+            None => {
+                crate::output::write_out(&text);
+                EXIT_OK
+            }
+            Some(path) => match std::fs::write(path, text) {
+                Ok(()) => {
+                    eprintln!(
+                        "wrote {}: {} nodes, {} edges",
+                        path.display(),
+                        picture.nodes.len(),
+                        picture.edges.len()
+                    );
+                    EXIT_OK
+                }
+                Err(e) => {
+                    eprintln!("error: cannot write {}: {e}", path.display());
+                    EXIT_USAGE_OR_IO
+                }
+            },
+        }
+    })
+}
+
 pub fn stats(db_path: &Path, access: db::Access, format: Format) -> u8 {
     match db::open(db_path, access) {
         Ok(store) => {
-            let table =
-                stats_table(store.graph()).with_title(format!("database {}", db_path.display()));
+            let table = overview::stats(store.graph())
+                .with_title(format!("database {}", db_path.display()));
             output::print(&table, format);
             EXIT_OK
         }
@@ -356,83 +430,11 @@ pub fn check(db_path: &Path, access: db::Access, format: Format) -> u8 {
     EXIT_QUERY_FAILED
 }
 
-/// Counts of nodes per kind, edges per kind, and sources.
-pub fn stats_table(graph: &Graph) -> ResultTable {
-    let mut table = ResultTable::new(["what", "count"]);
-    for kind in NodeKind::ALL {
-        let n = graph.nodes_of_kind(kind).len();
-        table.push(vec![Cell::text(format!("{kind}s")), Cell::Number(n as f64)]);
-    }
-    for kind in EdgeKind::ALL {
-        let n = graph.count_edges(kind);
-        table.push(vec![
-            Cell::text(format!("{kind} edges")),
-            Cell::Number(n as f64),
-        ]);
-    }
-    table.push(vec![
-        Cell::text("sources"),
-        Cell::Number(graph.sources().len() as f64),
-    ]);
-    // Per source: what it contributes, and whether routes can use it.
-    let n = graph.sources().len();
-    let (mut nodes, mut edges, mut roles, mut moves) =
-        (vec![0; n], vec![0; n], vec![0; n], vec![0; n]);
-    // A source id out of range is damage `check` reports; stats just skips it.
-    for ix in graph.node_indices() {
-        let node = graph.node(ix);
-        for i in node.sources.iter().map(|s| s.0 as usize).filter(|&i| i < n) {
-            nodes[i] += 1;
-            if node.kind == NodeKind::Role {
-                roles[i] += 1;
-            }
-        }
-    }
-    for e in graph.edge_indices() {
-        let edge = graph.edge(e);
-        for i in edge.sources.iter().map(|s| s.0 as usize).filter(|&i| i < n) {
-            edges[i] += 1;
-            if edge.kind == EdgeKind::Transition {
-                moves[i] += 1;
-            }
-        }
-    }
-    for (i, source) in graph.sources().iter().enumerate() {
-        let what = format!("from {}: nodes / edges", source.key);
-        let counts = format!("{} / {}", nodes[i], edges[i]);
-        table.push(vec![Cell::text(what), Cell::text(counts)]);
-        if roles[i] > 0 && moves[i] == 0 {
-            table.note(format!(
-                "{} states {} roles but no career transitions: `path` cannot route between them",
-                source.key, roles[i]
-            ));
-        }
-    }
-    table
-}
-
-/// Every source with its attribution (the O*NET and ESCO licences require it wherever data shows).
-pub fn sources_table(graph: &Graph) -> ResultTable {
-    let mut table = ResultTable::new(["key", "title", "publisher", "date", "url", "licence"]);
-    let opt = |s: &Option<String>| s.as_deref().map_or(Cell::Null, Cell::text);
-    for s in graph.sources() {
-        table.push(vec![
-            Cell::text(&s.key),
-            Cell::text(&s.title),
-            opt(&s.publisher),
-            opt(&s.date),
-            opt(&s.url),
-            opt(&s.licence),
-        ]);
-    }
-    table
-}
-
 pub fn validate(paths: &[PathBuf], format: Format) -> u8 {
     match skillgraph_import::load_paths(paths) {
         Ok(graph) => {
             output::print(
-                &stats_table(&graph).with_title("ok: the data is valid"),
+                &overview::stats(&graph).with_title("ok: the data is valid"),
                 format,
             );
             EXIT_OK

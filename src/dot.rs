@@ -6,7 +6,9 @@ use skillgraph_graph::schema::FIELDS;
 use skillgraph_graph::{EdgeKind, NodeKind};
 
 use crate::engine::{Engine, Outcome};
-use crate::output::{self, Format};
+use skillgraph_printer::Format;
+
+use crate::output;
 
 /// The dot commands, with what each does (for `.help` and completion).
 pub const META_COMMANDS: &[(&str, &str)] = &[
@@ -133,11 +135,11 @@ pub fn run(engine: &mut Engine, line: &str) -> DotOutcome {
         },
         ".schema" => output::write_out(&schema_text()),
         ".sources" => {
-            let table = crate::commands::sources_table(engine.graph());
+            let table = skillgraph_query::answers::overview::sources(engine.graph());
             output::print(&table, engine.format);
         }
         ".stats" => {
-            let table = crate::commands::stats_table(engine.graph());
+            let table = skillgraph_query::answers::overview::stats(engine.graph());
             output::print(&table, engine.format);
         }
         other => {

@@ -5,31 +5,17 @@ use std::io::IsTerminal;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use skillgraph_graph::{Change, Graph};
+use skillgraph_graph::Graph;
 use skillgraph_query::ast::Span;
 use skillgraph_query::diagnostic::{render, ErrorKind, QueryError};
-use skillgraph_query::eval::{ApplyError, Database, Session};
+use skillgraph_query::eval::Session;
 use skillgraph_query::parser;
 use skillgraph_query::result::ResultTable;
-use skillgraph_store::{Store, StoreError};
+use skillgraph_store::Store;
 
-use crate::output::{self, Format};
+use skillgraph_printer::Format;
 
-/// The sled store seen through the query crate's [`Database`] interface.
-pub struct StoreDatabase(pub Store);
-
-impl Database for StoreDatabase {
-    fn graph(&self) -> &Graph {
-        self.0.graph()
-    }
-
-    fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<String>, ApplyError> {
-        self.0.apply(changes).map_err(|e| match e {
-            StoreError::Change(c) => ApplyError::Rejected(c),
-            other => ApplyError::Failed(other.to_string()),
-        })
-    }
-}
+use crate::output;
 
 /// What running some source came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +26,7 @@ pub enum Outcome {
 }
 
 pub struct Engine {
-    pub db: StoreDatabase,
+    pub db: Store,
     pub session: Session,
     pub format: Format,
     pub timing: bool,
@@ -55,7 +41,7 @@ pub struct Engine {
 impl Engine {
     pub fn new(store: Store, format: Format) -> Engine {
         Engine {
-            db: StoreDatabase(store),
+            db: store,
             session: Session::new(),
             format,
             timing: false,
@@ -74,7 +60,7 @@ impl Engine {
     pub fn run_script(&mut self, name: &str, source: &str) -> Outcome {
         let mut out = output::Stdout::new();
         let mut outcome = Outcome::Ok;
-        for (offset, piece) in statement_pieces(source) {
+        for (offset, piece) in parser::split_pieces(source) {
             let line = piece.trim();
             let piece_outcome = if line.starts_with('.') {
                 // A dot command, as in the shell; `.quit` ends the script.
@@ -123,7 +109,7 @@ impl Engine {
         let mut outcome = Outcome::Ok;
         for statement in &script.statements {
             // Each statement sees what other processes committed before it started.
-            if let Err(e) = self.db.0.refresh() {
+            if let Err(e) = self.db.refresh() {
                 out.flush();
                 eprintln!("error: {e}");
                 return Outcome::Failed;
@@ -197,10 +183,6 @@ fn shifted(mut e: QueryError, offset: usize) -> QueryError {
     e
 }
 
-/// Splits a script into pieces that parse on their own: lines are joined while a quote or
-/// bracket is open or a line ends with `\`. Returns (byte offset, text) of each piece.
-/// One pass (see [`parser::split_pieces`]): asking `needs_more_input` of the growing piece at
-/// every line was quadratic, minutes for a list spread over 100,000 lines.
 /// `table` as a table shows it within `cap` rows: the first rows, and a note of how many more
 /// there are and how to see them. Other formats are for programs and keep every row.
 fn capped(mut table: ResultTable, cap: Option<usize>, format: Format) -> ResultTable {
@@ -212,10 +194,6 @@ fn capped(mut table: ResultTable, cap: Option<usize>, format: Format) -> ResultT
         ));
     }
     table
-}
-
-pub fn statement_pieces(source: &str) -> Vec<(usize, &str)> {
-    parser::split_pieces(source)
 }
 
 /// The statements of `scripts` (label, text) that would each write a table in CSV, named with
@@ -230,7 +208,7 @@ pub fn csv_tables(scripts: &[(String, String)], mut format: Format) -> Vec<Strin
         if format != Format::Csv && !source.contains(".format") {
             continue;
         }
-        for (offset, piece) in statement_pieces(source) {
+        for (offset, piece) in parser::split_pieces(source) {
             let line = piece.trim();
             // `.quit` ends the script, as `run_script` does.
             if matches!(line.split_whitespace().next(), Some(".quit" | ".exit")) {

@@ -1,6 +1,7 @@
 //! The `skillgraph` command: parses arguments, opens the database, hands work to a front end
-//! (REPL, script runner, one-shot query, import/export), and maps failures to exit codes.
-//! It is the only place that prints.
+//! (REPL, script runner, one-shot query, import/export, `serve`), and maps failures to exit
+//! codes. It is the only place that writes to the terminal: the libraries return answers, the
+//! printer crate makes them text.
 
 mod cli;
 mod commands;
@@ -10,8 +11,6 @@ mod engine;
 mod examples;
 mod help;
 mod output;
-mod picture;
-mod render;
 mod repl;
 mod serve;
 
@@ -26,9 +25,9 @@ use std::process::ExitCode;
 use std::io::{IsTerminal, Read};
 
 use clap::{CommandFactory, Parser};
-use cli::{Cli, Command};
+use cli::{Cli, Command, Settings};
 use engine::{Engine, Outcome};
-use output::Format;
+use skillgraph_printer::Format;
 use skillgraph_store::Commit;
 
 /// Exit codes, as documented in `--help` and the README.
@@ -56,7 +55,12 @@ fn main() -> ExitCode {
         }
     };
     settings.color.set();
-    let db_path = settings.db_path;
+    ExitCode::from(dispatch(cli.command, &settings))
+}
+
+/// Hands the command to its front end; what it returns is the exit code.
+fn dispatch(command: Option<Command>, settings: &Settings) -> u8 {
+    let db_path = settings.db_path.as_path();
     let access = settings.access;
     let format = settings.format;
     let run_options = RunOptions {
@@ -72,7 +76,7 @@ fn main() -> ExitCode {
         commit: Commit::AtSync,
         ..run_options
     };
-    let code = match cli.command {
+    match command {
         Some(Command::Import {
             paths,
             onet,
@@ -95,14 +99,14 @@ fn main() -> ExitCode {
             } else {
                 commands::ImportMode::Add
             };
-            commands::import(&db_path, access, &sources, mode)
+            commands::import(db_path, access, &sources, mode)
         }
         Some(Command::Export { out, .. }) => {
-            commands::export(&db_path, access, settings.export_format, out.as_deref())
+            commands::export(db_path, access, settings.export_format, out.as_deref())
         }
         Some(Command::Render {
             statements, out, ..
-        }) => render::command(&db_path, run_options, &statements, out.as_deref()),
+        }) => commands::render(db_path, run_options, &statements, out.as_deref()),
         Some(Command::Serve {
             addr,
             allow_writes,
@@ -112,83 +116,41 @@ fn main() -> ExitCode {
             max_statement,
             ..
         }) => serve::command(
-            &db_path,
+            db_path,
             access,
-            serve::ServeOptions {
+            allow_writes,
+            skillgraph_serve::ServeOptions {
                 addr,
-                allow_writes,
                 cors,
-                limits: serve::Limits {
+                limits: skillgraph_serve::Limits {
                     max_body,
                     max_statement,
                     budget,
-                    ..serve::Limits::default()
+                    ..skillgraph_serve::Limits::default()
                 },
             },
         ),
-        Some(Command::Stats { .. }) => commands::stats(&db_path, access, format),
+        Some(Command::Stats { .. }) => commands::stats(db_path, access, format),
         Some(Command::Completions { shell }) => {
             let mut text = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "skillgraph", &mut text);
             output::write_out(&String::from_utf8_lossy(&text));
             EXIT_OK
         }
-        Some(Command::Man) => {
-            let mut text = Vec::new();
-            match clap_mangen::Man::new(Cli::command()).render(&mut text) {
-                Ok(()) => {
-                    output::write_out(&String::from_utf8_lossy(&text));
-                    EXIT_OK
-                }
-                Err(e) => {
-                    eprintln!("error: cannot write the manual page: {e}");
-                    EXIT_USAGE_OR_IO
-                }
-            }
-        }
-        Some(Command::Check { .. }) => commands::check(&db_path, access, format),
+        Some(Command::Man) => man(),
+        Some(Command::Check { .. }) => commands::check(db_path, access, format),
         Some(Command::Validate { paths, .. }) => commands::validate(&paths, format),
-        Some(Command::Query { statements, .. }) => with_engine(&db_path, run_options, |engine| {
-            let scripts: Vec<(String, String)> = statements
-                .iter()
-                .enumerate()
-                .map(|(i, statement)| {
-                    let name = if statements.len() == 1 {
-                        "query".to_string()
-                    } else {
-                        format!("query {}", i + 1)
-                    };
-                    (name, statement.clone())
-                })
-                .collect();
-            run_scripts(engine, &scripts)
-        }),
-        Some(Command::Run { files, .. }) => with_engine(&db_path, script_options, |engine| {
-            let mut scripts = Vec::new();
-            for file in &files {
-                // `-` is standard input, as for most tools that read files.
-                let (label, read) = if file.as_os_str() == "-" {
-                    let mut text = String::new();
-                    let read = std::io::stdin().read_to_string(&mut text).map(|_| text);
-                    ("<stdin>".to_string(), read)
-                } else {
-                    (file.display().to_string(), std::fs::read_to_string(file))
-                };
-                match read {
-                    Ok(text) => scripts.push((label, text)),
-                    Err(e) => {
-                        eprintln!("error: cannot read {label}: {e}");
-                        return EXIT_USAGE_OR_IO;
-                    }
-                }
-            }
-            run_scripts(engine, &scripts)
-        }),
+        Some(Command::Query { statements, .. }) => {
+            with_engine(db_path, run_options, |engine| query(engine, &statements))
+        }
+        Some(Command::Run { files, .. }) => {
+            with_engine(db_path, script_options, |engine| run_files(engine, &files))
+        }
         None if std::io::stdin().is_terminal() => {
             let label = db_path.display().to_string();
-            with_engine(&db_path, run_options, |engine| repl::run(engine, &label))
+            with_engine(db_path, run_options, |engine| repl::run(engine, &label))
         }
-        None => with_engine(&db_path, script_options, |engine| {
+        None => with_engine(db_path, script_options, |engine| {
             let mut text = String::new();
             if let Err(e) = std::io::stdin().read_to_string(&mut text) {
                 eprintln!("error: cannot read standard input: {e}");
@@ -196,8 +158,62 @@ fn main() -> ExitCode {
             }
             run_scripts(engine, &[("<stdin>".to_string(), text)])
         }),
-    };
-    ExitCode::from(code)
+    }
+}
+
+/// `skillgraph man`: the manual page, in roff.
+fn man() -> u8 {
+    let mut text = Vec::new();
+    match clap_mangen::Man::new(Cli::command()).render(&mut text) {
+        Ok(()) => {
+            output::write_out(&String::from_utf8_lossy(&text));
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot write the manual page: {e}");
+            EXIT_USAGE_OR_IO
+        }
+    }
+}
+
+/// `skillgraph query STATEMENT…`: each argument a script of its own, named for errors.
+fn query(engine: &mut Engine, statements: &[String]) -> u8 {
+    let scripts: Vec<(String, String)> = statements
+        .iter()
+        .enumerate()
+        .map(|(i, statement)| {
+            let name = if statements.len() == 1 {
+                "query".to_string()
+            } else {
+                format!("query {}", i + 1)
+            };
+            (name, statement.clone())
+        })
+        .collect();
+    run_scripts(engine, &scripts)
+}
+
+/// `skillgraph run FILE…`: every file is read before any runs.
+fn run_files(engine: &mut Engine, files: &[std::path::PathBuf]) -> u8 {
+    let mut scripts = Vec::new();
+    for file in files {
+        // `-` is standard input, as for most tools that read files.
+        let (label, read) = if file.as_os_str() == "-" {
+            let mut text = String::new();
+            let read = std::io::stdin().read_to_string(&mut text).map(|_| text);
+            ("<stdin>".to_string(), read)
+        } else {
+            (file.display().to_string(), std::fs::read_to_string(file))
+        };
+        match read {
+            Ok(text) => scripts.push((label, text)),
+            Err(e) => {
+                eprintln!("error: cannot read {label}: {e}");
+                return EXIT_USAGE_OR_IO;
+            }
+        }
+    }
+    run_scripts(engine, &scripts)
 }
 
 #[derive(Clone, Copy)]
@@ -265,7 +281,7 @@ fn with_engine(
             engine.continue_on_error = options.continue_on_error;
             engine.timing = options.timing;
             let code = f(&mut engine);
-            match engine.db.0.sync() {
+            match engine.db.sync() {
                 Ok(()) => code,
                 Err(e) => {
                     eprintln!("error: the statements' writes may not be durable: {e}");

@@ -71,22 +71,8 @@ pub(crate) struct Concepts {
     datasets: Vec<String>,
 }
 
-/// What concepts need of a graph's base, found once per base (it never changes): its skills
-/// and tools by key, which keys are shared across datasets, and how many nodes each dataset
-/// has. Normalising every name is most of the work of linking, and a change to the graph must
-/// not redo it.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct BaseKeys {
-    /// Normalised name (or curated alias) → the base's skills and tools carrying it.
-    by_key: HashMap<String, Vec<NodeIndex>>,
-    /// The keys whose nodes come from more than one dataset, sorted.
-    shared: Vec<String>,
-    /// Dataset → how many of the base's nodes belong to it.
-    dataset_counts: HashMap<String, usize>,
-}
-
 /// A node's keys: its normalised name, and for a curated node its aliases', without empties.
-fn keys_of(dataset: &str, name: &str, aliases: &[String]) -> Vec<String> {
+pub(crate) fn keys_of(dataset: &str, name: &str, aliases: &[String]) -> Vec<String> {
     let mut keys = vec![normalise(name)];
     if dataset == CURATED {
         keys.extend(aliases.iter().map(|a| normalise(a)));
@@ -97,58 +83,18 @@ fn keys_of(dataset: &str, name: &str, aliases: &[String]) -> Vec<String> {
     keys
 }
 
-impl BaseKeys {
-    fn build(graph: &Graph) -> BaseKeys {
-        let base = graph.base();
-        let mut by_key: HashMap<String, Vec<NodeIndex>> = HashMap::new();
-        let mut dataset_counts: HashMap<String, usize> = HashMap::new();
-        // Ids, names and kinds are read in place; only curated nodes are built, for their
-        // aliases.
-        for ix in base.node_indices() {
-            let dataset = dataset_of(base.id(ix));
-            *dataset_counts.entry(dataset.to_string()).or_default() += 1;
-            if base.kind(ix) == Some(NodeKind::Role) {
-                continue;
-            }
-            // Only curated aliases link, so only curated nodes' parts are decoded.
-            let aliases = if dataset == CURATED {
-                base.aliases(ix)
-            } else {
-                &[]
-            };
-            for key in keys_of(dataset, base.name(ix), aliases) {
-                by_key.entry(key).or_default().push(ix);
-            }
-        }
-        let mut shared: Vec<String> = by_key
-            .iter()
-            .filter(|(_, nodes)| {
-                let first = dataset_of(base.id(nodes[0]));
-                nodes.iter().any(|&n| dataset_of(base.id(n)) != first)
-            })
-            .map(|(key, _)| key.clone())
-            .collect();
-        shared.sort();
-        BaseKeys {
-            by_key,
-            shared,
-            dataset_counts,
-        }
-    }
-}
-
 impl Concepts {
     /// The groups of the base's shared keys, less the base nodes a change replaced or removed,
     /// with the keys of the nodes the changes made.
     pub(crate) fn build(graph: &Graph) -> Concepts {
-        let base_keys = graph
-            .base()
-            .concept_keys
-            .get_or_init(|| BaseKeys::build(graph));
+        // The base's keys come with its body (`derived.rs`): normalising every name was most
+        // of the work, and a change to the graph must not redo it.
+        let base_keys = graph.base().concept_keys();
         let changed = graph.changed_nodes();
         let shadowed = |ix: &NodeIndex| changed.contains_key(ix);
         // The changed nodes by key, and the datasets they add or take away.
-        let mut counts = base_keys.dataset_counts.clone();
+        let mut counts: HashMap<String, usize> =
+            base_keys.dataset_counts().iter().cloned().collect();
         let mut changed_by_key: HashMap<String, Vec<NodeIndex>> = HashMap::new();
         for (&ix, node) in changed {
             if graph.base().contains_node(ix) {
@@ -172,10 +118,9 @@ impl Concepts {
             .map(|(d, _)| d)
             .collect();
         datasets.sort();
-        let mut keys: Vec<&String> = base_keys
-            .shared
-            .iter()
-            .chain(changed_by_key.keys())
+        let mut keys: Vec<&str> = base_keys
+            .shared()
+            .chain(changed_by_key.keys().map(String::as_str))
             .collect();
         keys.sort();
         keys.dedup();
@@ -194,11 +139,7 @@ impl Concepts {
         }
         for key in keys {
             let mut nodes: Vec<NodeIndex> = base_keys
-                .by_key
-                .get(key)
-                .into_iter()
-                .flatten()
-                .copied()
+                .nodes(key)
                 .filter(|ix| !shadowed(ix))
                 .chain(changed_by_key.get(key).into_iter().flatten().copied())
                 .collect();

@@ -354,7 +354,7 @@ impl Graph {
     pub fn level_of(&self, ix: EdgeIndex) -> Option<f64> {
         match self.overlay.edges.get(&ix) {
             Some(slot) => slot.as_ref()?.edge.extra.as_deref()?.level(),
-            None => self.base.edge_extra(ix).and_then(EdgeExtra::level),
+            None => self.base.edge_level(ix),
         }
     }
 
@@ -385,7 +385,8 @@ impl Graph {
                     e.index()
                 )
             });
-        nodes.chain(edges).collect()
+        let derived = self.base.derived_damage();
+        nodes.chain(edges).chain(derived).collect()
     }
 
     /// The `effort_hours` of the edge at `ix`, if it has them.
@@ -468,7 +469,7 @@ impl Graph {
     /// rebuilt, as the base never changes); later calls cost the length of the list. For
     /// algorithms that visit many nodes.
     pub fn links(&self, from: NodeIndex, direction: Direction, kind: EdgeKind) -> Links<'_> {
-        let base = BaseLinks::Indexed(self.base.adjacency(kind).links(from, direction).iter());
+        let base = BaseLinks::Indexed(self.base.adjacency(kind).links(from, direction));
         self.merge_links(base, from, direction, kind)
     }
 

@@ -8,6 +8,7 @@ mod adjacency;
 pub mod algo;
 pub mod change;
 pub mod concept;
+mod derived;
 pub(crate) mod frozen;
 mod fxhash;
 pub mod graph;

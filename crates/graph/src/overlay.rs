@@ -108,7 +108,7 @@ pub struct Links<'g> {
 }
 
 pub(crate) enum BaseLinks<'g> {
-    Indexed(std::slice::Iter<'g, Link>),
+    Indexed(crate::adjacency::MappedLinks<'g>),
     Scanned(std::vec::IntoIter<Link>),
 }
 
@@ -117,7 +117,7 @@ impl Iterator for BaseLinks<'_> {
 
     fn next(&mut self) -> Option<Link> {
         match self {
-            BaseLinks::Indexed(list) => list.next().copied(),
+            BaseLinks::Indexed(list) => list.next(),
             BaseLinks::Scanned(list) => list.next(),
         }
     }

@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use proptest::prelude::*;
 use skillgraph_graph::algo::{
     all_routes, cheapest_route, closest_roles, fewest_moves, gap, held_skills, learning_plan,
-    move_cost, next_skills, Held, Interrupt, Limit, Reason, Route, RouteError, RouteOptions, Start,
+    move_cost, next_skills, Constraints, Held, Interrupt, Limit, Reason, Route, RouteError, Start,
     CLOSEST_SUGGESTIONS, DEFAULT_MAX_HOPS, NAMED_PRIORITY,
 };
 use skillgraph_graph::{Edge, EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind};
@@ -140,12 +140,12 @@ fn world(seed: u64) -> World {
 struct Query {
     from: NodeIndex,
     to: NodeIndex,
-    options: RouteOptions,
+    options: Constraints,
 }
 
 fn query(w: &World, seed: u64) -> Query {
     let mut rng = Rng::new(seed);
-    let mut options = RouteOptions::default();
+    let mut options = Constraints::default();
     if rng.chance(30) {
         for _ in 0..rng.range(1, 2) {
             options.via.push(rng.pick(&w.roles));
@@ -315,6 +315,7 @@ fn expected_unreachable(
             .take(CLOSEST_SUGGESTIONS)
             .map(|s| s.1)
             .collect(),
+        only_through_traps: false,
     }
 }
 
@@ -878,7 +879,7 @@ proptest! {
         let w = world(seed);
         let g = &w.graph;
         let q = query(&w, qseed);
-        let options = RouteOptions { via: Vec::new(), ..q.options };
+        let options = Constraints { via: Vec::new(), ..q.options };
         if options.avoid.contains(&q.from) || options.avoid.contains(&q.to) {
             return Ok(());
         }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use skillgraph_graph::algo::{
     all_routes, cheapest_route, closest_roles, fewest_moves, gap, held_skills, learning_plan,
-    move_cost, Held, Interrupt, Limit, Reason, RouteError, RouteOptions, Start,
+    move_cost, Constraints, Held, Interrupt, Limit, Reason, RouteError, Start,
 };
 use skillgraph_graph::{Edge, EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind};
 
@@ -61,8 +61,8 @@ impl B {
     }
 }
 
-fn opts() -> RouteOptions {
-    RouteOptions::default()
+fn opts() -> Constraints {
+    Constraints::default()
 }
 
 fn hours(g: &Graph, e: EdgeIndex) -> f64 {
@@ -140,7 +140,7 @@ fn via_and_avoid() {
     b.chain(&[a, c, d], 1.0);
     b.mv(bb, a, Some(1.0));
 
-    let avoid_b = RouteOptions {
+    let avoid_b = Constraints {
         avoid: vec![bb],
         ..opts()
     };
@@ -148,7 +148,7 @@ fn via_and_avoid() {
         fewest_moves(&b.g, a, d, &avoid_b).unwrap().nodes,
         vec![a, c, d]
     );
-    let via_c = RouteOptions {
+    let via_c = Constraints {
         via: vec![c],
         ..opts()
     };
@@ -158,7 +158,7 @@ fn via_and_avoid() {
     );
 
     // Legs are joined as they are: A → B, then B → A → C → D revisits A.
-    let via_b_c = RouteOptions {
+    let via_b_c = Constraints {
         via: vec![bb, c],
         ..opts()
     };
@@ -171,7 +171,7 @@ fn via_and_avoid() {
     assert_eq!((all.routes.len(), all.stopped_by), (0, None));
 
     // An avoided stop is an error, whichever stop it is.
-    let avoid_c = RouteOptions {
+    let avoid_c = Constraints {
         via: vec![c],
         avoid: vec![c],
         ..opts()
@@ -207,7 +207,7 @@ fn not_a_role_and_removed_nodes() {
         fewest_moves(&b.g, gone, c, &opts()),
         Err(RouteError::NotARole(gone))
     );
-    let via_gone = RouteOptions {
+    let via_gone = Constraints {
         via: vec![gone],
         ..opts()
     };
@@ -216,7 +216,7 @@ fn not_a_role_and_removed_nodes() {
         Err(RouteError::NotARole(gone))
     );
     // Avoiding a node that does not exist (even beyond the graph) is harmless.
-    let avoid_far = RouteOptions {
+    let avoid_far = Constraints {
         avoid: vec![NodeIndex::new(10_000)],
         ..opts()
     };
@@ -240,7 +240,7 @@ fn hop_limit_versus_unreachable() {
     let mut b = B::default();
     let [a, bb, c, d, lone] = b.roles(["A", "B", "C", "D", "Lone"]);
     b.chain(&[a, bb, c, d], 1.0);
-    let max2 = RouteOptions {
+    let max2 = Constraints {
         max_hops: Some(2),
         ..opts()
     };
@@ -262,7 +262,7 @@ fn hop_limit_versus_unreachable() {
         Err(RouteError::Unreachable { .. })
     ));
     // With via: an unreachable later leg wins over a too-long earlier one.
-    let via = RouteOptions {
+    let via = Constraints {
         via: vec![d],
         max_hops: Some(2),
         ..opts()
@@ -299,11 +299,12 @@ fn unreachable_suggests_reachable_roles_sharing_skills() {
             from: a,
             to: target,
             reachable_closest: vec![nearer, near],
+            only_through_traps: false,
         }
     );
     assert!(err.describe(&b.g).contains("Nearer, Near"));
     // Avoided roles are not reachable.
-    let avoid = RouteOptions {
+    let avoid = Constraints {
         avoid: vec![near],
         ..opts()
     };
@@ -334,7 +335,7 @@ fn ladder(b: &mut B, rungs: usize) -> (NodeIndex, NodeIndex) {
 fn all_routes_reports_the_limit_that_cut() {
     let mut b = B::default();
     let (s, end) = ladder(&mut b, 3); // 8 routes of 6 moves
-    let max6 = RouteOptions {
+    let max6 = Constraints {
         max_hops: Some(6),
         ..opts()
     };
@@ -363,7 +364,7 @@ fn all_routes_reports_the_limit_that_cut() {
     assert!(all.routes.starts_with(&little.routes));
     assert!(little.routes.len() < 8);
 
-    let short = RouteOptions {
+    let short = Constraints {
         max_hops: Some(5),
         ..opts()
     };
@@ -378,7 +379,7 @@ fn all_routes_reports_the_limit_that_cut() {
     let [a, m1, m2, z] = b.roles(["A", "M1", "M2", "Z"]);
     b.mv(a, z, None);
     b.chain(&[a, m1, m2, z], 1.0);
-    let max2 = RouteOptions {
+    let max2 = Constraints {
         max_hops: Some(2),
         ..opts()
     };
@@ -423,13 +424,13 @@ fn cheapest_route_and_the_hop_bound() {
         (r.route.nodes.clone(), r.move_costs.clone(), r.total),
         (vec![a, bb, c, d], vec![1.0; 3], 3.0)
     );
-    let bounded = RouteOptions {
+    let bounded = Constraints {
         max_hops: Some(2),
         ..opts()
     };
     let r = cheapest_route(&b.g, a, d, &bounded, cost).unwrap();
     assert_eq!((r.route.nodes, r.total), (vec![a, d], 10.0));
-    let zero = RouteOptions {
+    let zero = Constraints {
         max_hops: Some(0),
         ..opts()
     };
@@ -449,7 +450,7 @@ fn cheapest_route_shares_moves_between_legs() {
     b.mv(v, y, Some(1.0));
     b.mv(y, z, Some(2.0)); // leg 2: 1 move for 10 or 2 for 3
     let cost = |e| hours(&b.g, e);
-    let via = |max| RouteOptions {
+    let via = |max| Constraints {
         via: vec![v],
         max_hops: max,
         ..opts()
@@ -722,18 +723,18 @@ fn big_graph_routes_are_fast() {
     }
     for (from, to) in [(0, 1), (17, 99_999), (500, 42)] {
         let t = std::time::Instant::now();
-        let r = fewest_moves(&g, roles[from], roles[to], &RouteOptions::default()).unwrap();
+        let r = fewest_moves(&g, roles[from], roles[to], &Constraints::default()).unwrap();
         let bfs = t.elapsed();
         let t = std::time::Instant::now();
-        let c = cheapest_route(&g, roles[from], roles[to], &RouteOptions::default(), |e| {
+        let c = cheapest_route(&g, roles[from], roles[to], &Constraints::default(), |e| {
             g.edge(e).effort_hours.unwrap_or(1.0)
         })
         .unwrap();
         let dijkstra = t.elapsed();
         let t = std::time::Instant::now();
-        let bounded = RouteOptions {
+        let bounded = Constraints {
             max_hops: Some(r.moves() + 1),
-            ..RouteOptions::default()
+            ..Constraints::default()
         };
         let cb = cheapest_route(&g, roles[from], roles[to], &bounded, |e| {
             g.edge(e).effort_hours.unwrap_or(1.0)
@@ -745,7 +746,7 @@ fn big_graph_routes_are_fast() {
             &g,
             roles[from],
             roles[to],
-            &RouteOptions::default(),
+            &Constraints::default(),
             20,
             1_000_000,
         )

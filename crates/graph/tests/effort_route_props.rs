@@ -14,8 +14,8 @@ use common::{config, Rng};
 use proptest::prelude::*;
 use skillgraph_graph::algo::effort::HOURS_PER_LEVEL;
 use skillgraph_graph::algo::{
-    held_skills, learning_plan, least_effort_route, EffortAnswer, EffortFrom, Held, Reason,
-    RouteError, RouteOptions, Searched, Start,
+    held_skills, learning_plan, least_effort_route, Constraints, EffortAnswer, EffortFrom, Held,
+    Reason, RouteError, Searched, Start,
 };
 use skillgraph_graph::{
     Edge, EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind, StatedMoves, Value,
@@ -329,9 +329,9 @@ proptest! {
         let a = (pick % n as u64) as usize;
         let from = w.roles[a];
         let to = w.roles[(a + 1 + ((pick >> 8) % (n as u64 - 1)) as usize) % n];
-        let options = RouteOptions { max_hops: hops, ..RouteOptions::default() };
+        let options = Constraints { max_hops: hops, ..Constraints::default() };
         let max = hops.unwrap_or(n);
-        match least_effort_route(&w.graph, EffortFrom::Role(from), to, &options, min, 1_000_000, |_| true) {
+        match least_effort_route(&w.graph, EffortFrom::Role(from), to, &options, min, 1_000_000) {
             Ok(answer) => check(&w, &answer, EffortFrom::Role(from), to, min, max)?,
             Err(RouteError::Unreachable { .. }) | Err(RouteError::HopLimit { .. }) => {
                 prop_assert!(simple_routes(&w.graph, from, to, max).is_empty());
@@ -357,8 +357,7 @@ proptest! {
             }
         }
         let answer = least_effort_route(
-            &w.graph, EffortFrom::Profile(&held), to, &RouteOptions::default(), min, 1_000_000,
-            |_| true,
+            &w.graph, EffortFrom::Profile(&held), to, &Constraints::default(), min, 1_000_000,
         );
         match answer {
             Ok(answer) => check(&w, &answer, EffortFrom::Profile(&held), to, min, n)?,
@@ -406,8 +405,8 @@ proptest! {
                 best = Some(best.map_or(total, |b: f64| b.min(total)));
             }
         }
-        let options = RouteOptions { via: vec![via], ..RouteOptions::default() };
-        match least_effort_route(g, EffortFrom::Role(from), to, &options, min, 1_000_000, |_| true) {
+        let options = Constraints { via: vec![via], ..Constraints::default() };
+        match least_effort_route(g, EffortFrom::Role(from), to, &options, min, 1_000_000) {
             Ok(answer) => {
                 prop_assert!(answer.straight.is_none());
                 let found = answer.route.expect("with `via`, a route or an error");

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use skillgraph_graph::algo::similarity::similar_roles;
 use skillgraph_graph::algo::{
     all_routes, cheapest_route, closest_roles, fewest_moves, held_skills, least_effort_route,
-    move_cost, next_skills, EffortFrom, Interrupt, Interrupted, RouteError, RouteOptions, Start,
+    move_cost, next_skills, Constraints, EffortFrom, Interrupt, Interrupted, RouteError, Start,
 };
 use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind};
 
@@ -54,11 +54,11 @@ fn lattice() -> (Graph, NodeIndex, NodeIndex) {
     (g, layers[0][0], layers[LAYERS - 1][0])
 }
 
-fn options(interrupt: Interrupt) -> RouteOptions {
-    RouteOptions {
+fn options(interrupt: Interrupt) -> Constraints {
+    Constraints {
         max_hops: Some(LAYERS),
         interrupt,
-        ..RouteOptions::default()
+        ..Constraints::default()
     }
 }
 
@@ -70,7 +70,7 @@ fn set_flag() -> Interrupt {
 fn a_set_flag_stops_every_long_search() {
     let (g, from, to) = lattice();
     let stop = options(set_flag());
-    let unbounded = RouteOptions {
+    let unbounded = Constraints {
         max_hops: None,
         ..stop.clone()
     };
@@ -87,7 +87,7 @@ fn a_set_flag_stops_every_long_search() {
             cheapest_route(&g, from, to, opts, |e| move_cost(&g, e, 1)),
             Err(RouteError::Interrupted)
         );
-        let effort = least_effort_route(&g, EffortFrom::Role(from), to, opts, 1, 10_000, |_| true);
+        let effort = least_effort_route(&g, EffortFrom::Role(from), to, opts, 1, 10_000);
         assert!(matches!(effort, Err(RouteError::Interrupted)), "{effort:?}");
     }
     let have = held_skills(&g, &Start::Role(from));

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use petgraph::stable_graph::StableDiGraph;
 use proptest::prelude::*;
 use skillgraph_graph::algo::{
-    cheapest_route, fewest_moves, gap, held_skills, learning_plan, move_cost, RouteOptions, Start,
+    cheapest_route, fewest_moves, gap, held_skills, learning_plan, move_cost, Constraints, Start,
 };
 use skillgraph_graph::{
     Direction, Edge, EdgeIndex, EdgeKind, Graph, GraphData, Node, NodeIndex, NodeKind, Source,
@@ -400,7 +400,7 @@ proptest! {
                 break;
             }
             let (a, b) = (rng.pick(&roles), rng.pick(&roles));
-            let options = RouteOptions::default();
+            let options = Constraints::default();
             prop_assert_eq!(
                 fewest_moves(&old, a, b, &options),
                 fewest_moves(&frozen, a, b, &options)
@@ -437,7 +437,7 @@ proptest! {
         for g in [through_snapshot(&g), g] {
             for _ in 0..10 {
                 let (a, b) = (rng.pick(&roles), rng.pick(&roles));
-                let got = fewest_moves(&g, a, b, &RouteOptions::default()).ok().map(|r| r.edges);
+                let got = fewest_moves(&g, a, b, &Constraints::default()).ok().map(|r| r.edges);
                 prop_assert_eq!(got, reference_route(&g, a, b));
             }
         }

@@ -50,6 +50,8 @@
 //! Schemas 3 (the same snapshot in `snap:{generation:016x}:{chunk:08x}` sled values) and 2 (those
 //! values postcard-encoded `GraphData`) are still read; the next snapshot written upgrades them.
 
+#[cfg(feature = "query")]
+mod database;
 mod view;
 
 use std::fmt;
@@ -65,7 +67,10 @@ use std::sync::Arc;
 pub use view::VIEW_FILE;
 use view::{Entry, ViewHeader};
 
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
+/// The snapshot in a file, without the level column and concept keys that schema 6 adds after
+/// the label index (still read as it is: they are built on first use when absent).
+const SCHEMA_FILE_WITHOUT_DERIVED: u32 = 5;
 /// The snapshot in a file, without the label index that schema 5 adds after the body (still
 /// read as it is: the index is optional).
 const SCHEMA_FILE_WITHOUT_INDEX: u32 = 4;
@@ -615,6 +620,7 @@ impl Writer {
         };
         if ![
             SCHEMA_VERSION,
+            SCHEMA_FILE_WITHOUT_DERIVED,
             SCHEMA_FILE_WITHOUT_INDEX,
             SCHEMA_CHUNKS,
             SCHEMA_POSTCARD,

@@ -6,10 +6,9 @@ use std::collections::{BinaryHeap, HashMap};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction;
 
+use super::constraints::{Constraints, MoveRules};
 use super::interrupt::Interrupt;
-use super::routes::{
-    blocked_set, distances_to, stops, unreachable, Blocked, Route, RouteError, RouteOptions,
-};
+use super::routes::{blocked_set, distances_to, stops, unreachable, Blocked, Route, RouteError};
 use super::scratch::{node_map, Pooled};
 use super::skills::{node_bound, order_choice};
 use crate::fxhash::FxBuildHasher;
@@ -42,6 +41,8 @@ pub struct CostedRoute {
 ///   Without `max_hops` each leg is the cheapest for that leg, as above.
 /// - **`avoid`.** Avoided roles are never entered; the start, the goal or a via role being
 ///   avoided is [`RouteError::Avoided`].
+/// - **`keep_pay`, `zone_within`.** A move these forbid is unusable, whatever its cost
+///   ([`Constraints`]); `keep_pay` from a start without pay: [`RouteError::NoPayToKeep`].
 /// - **`max_hops`** bounds the total moves exactly: the result is the cheapest route with at
 ///   most `max_hops` moves, even when a cheaper longer one exists. With `via`, the moves are
 ///   shared out between legs to make the total cheapest (then fewest moves). If routes exist
@@ -58,13 +59,16 @@ pub fn cheapest_route(
     graph: &Graph,
     from: NodeIndex,
     to: NodeIndex,
-    options: &RouteOptions,
+    options: &Constraints,
     cost: impl FnMut(EdgeIndex) -> f64,
 ) -> Result<CostedRoute, RouteError> {
+    let rules = MoveRules::new(graph, Some(from), options)?;
     let stops = stops(graph, from, to, options)?;
     let blocked = blocked_set(&options.avoid);
     let mut costs = Costs {
         cost,
+        graph,
+        rules,
         known: HashMap::default(),
         interrupt: &options.interrupt,
         interrupted: false,
@@ -80,7 +84,7 @@ pub fn cheapest_route(
     let mut too_long = false;
     for &(a, b) in &legs {
         let until = if share_moves {
-            let fewest = distances_to(graph, b, &blocked, Some(a))[a.index()];
+            let fewest = distances_to(graph, b, &blocked, &rules, Some(a))[a.index()];
             Until::Fewest(fewest)
         } else {
             Until::First
@@ -167,6 +171,9 @@ fn clamp_u32(n: usize) -> u32 {
 /// Edge costs, asked once each; `None` for an unusable move.
 struct Costs<'a, F> {
     cost: F,
+    graph: &'a Graph,
+    /// A move the rules forbid is unusable, and its cost is never asked.
+    rules: MoveRules,
     /// By edge index: [`UNUSABLE`], or the cost (≥ 0). A map rather than an array over every
     /// edge index, because a search asks for a small part of a large graph's edges.
     known: HashMap<u32, f64, FxBuildHasher>,
@@ -186,8 +193,11 @@ impl<F: FnMut(EdgeIndex) -> f64> Costs<'_, F> {
         if self.interrupted {
             return None;
         }
-        let cost = &mut self.cost;
+        let (cost, graph, rules) = (&mut self.cost, self.graph, &self.rules);
         let slot = *self.known.entry(e.index() as u32).or_insert_with(|| {
+            if !rules.allows(graph, e) {
+                return UNUSABLE;
+            }
             let c = cost(e);
             if c.is_nan() || c == f64::INFINITY {
                 UNUSABLE

@@ -4,9 +4,10 @@ use std::collections::HashMap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
+use super::constraints::{Constraints, MoveRules};
 use super::interrupt::{Interrupt, Poll};
 use super::routes::{
-    blocked_set, distances_to, stops, unreachable, Blocked, Route, RouteError, RouteOptions, FAR,
+    blocked_set, distances_to, stops, unreachable, Blocked, Route, RouteError, FAR,
 };
 use super::skills::node_bound;
 use crate::graph::Graph;
@@ -44,6 +45,7 @@ pub struct RoutesResult {
 ///   of a stop are merged, so `via` may name the start or the goal). If the stops repeat a role
 ///   otherwise, no simple route exists and the list is empty.
 /// - **`avoid`**: avoided roles are never entered.
+/// - **`keep_pay`, `zone_within`**: only moves these allow are taken ([`Constraints`]).
 /// - **`max_hops`** (default [`DEFAULT_MAX_HOPS`]): only routes of at most this many moves are
 ///   listed.
 /// - `from == to` (no via): the one route of zero moves.
@@ -69,10 +71,11 @@ pub fn all_routes(
     graph: &Graph,
     from: NodeIndex,
     to: NodeIndex,
-    options: &RouteOptions,
+    options: &Constraints,
     limit: usize,
     work_budget: usize,
 ) -> Result<RoutesResult, RouteError> {
+    let rules = MoveRules::new(graph, Some(from), options)?;
     let mut stops = stops(graph, from, to, options)?;
     let blocked = blocked_set(&options.avoid);
     let max = options.max_hops.unwrap_or(DEFAULT_MAX_HOPS);
@@ -82,7 +85,7 @@ pub fn all_routes(
     // through the later stops.
     let mut dist: Vec<Vec<u32>> = vec![Vec::new()];
     for k in 1..stops.len() {
-        let d = distances_to(graph, stops[k], &blocked, None);
+        let d = distances_to(graph, stops[k], &blocked, &rules, None);
         if d[stops[k - 1].index()] == FAR {
             return Err(unreachable(graph, stops[k - 1], stops[k], &blocked));
         }
@@ -124,6 +127,7 @@ pub fn all_routes(
         dist,
         tail,
         blocked,
+        rules,
         on_path: vec![false; node_bound(graph)],
         lists: Vec::new(),
         sorted_list: vec![NO_LIST; node_bound(graph)],
@@ -196,7 +200,7 @@ pub fn all_routes(
 enum Stopped {
     /// The work budget ran out.
     OutOfWork,
-    /// [`RouteOptions::interrupt`] was set.
+    /// [`Constraints::interrupt`] was set.
     Interrupted,
 }
 
@@ -209,6 +213,7 @@ struct Search<'a> {
     dist: Vec<Vec<u32>>,
     tail: Vec<u64>,
     blocked: Blocked,
+    rules: MoveRules,
     on_path: Vec<bool>,
     /// Each role's moves (next role, edge), one per next role (the lowest edge index).
     lists: Vec<Vec<(NodeIndex, EdgeIndex)>>,
@@ -259,7 +264,7 @@ impl Search<'_> {
         let mut list: Vec<(NodeIndex, EdgeIndex)> = graph
             .out_edges(u, EdgeKind::Transition)
             .map(|(e, v)| (v, e))
-            .filter(|&(v, _)| !self.blocked.has(v) && v != u)
+            .filter(|&(v, e)| !self.blocked.has(v) && v != u && self.rules.allows(graph, e))
             .collect();
         if by_name {
             list.sort_by(|&(va, ea), &(vb, eb)| {

@@ -1,8 +1,13 @@
 //! The algorithms that answer career questions.
 //!
+//! - [`Constraints`]: what a route or plan must respect (via, avoid, max moves, max hours,
+//!   keep pay, job zone), the one input every route and planning algorithm takes.
 //! - Routes between roles over `transition` edges: [`fewest_moves`], [`all_routes`],
 //!   [`cheapest_route`] (with [`move_cost`] as the usual cost), and [`least_effort_route`],
-//!   whose moves cost what is still missing when they are made.
+//!   whose moves cost what is still missing when they are made; the answers of `path` and
+//!   `paths` ([`best_route`], [`listed_routes`]), which add the data's rule on career traps.
+//! - Plans: [`plan_through`] (a plan through `via` roles under constraints) and
+//!   [`week_slices`] (a plan cut into weeks).
 //! - Skills: [`held_skills`] (what someone has), [`gap`] (what a role needs that they lack),
 //!   [`learning_plan`] (what to learn, in order), [`closest_roles`] (which roles are nearest).
 //!
@@ -23,18 +28,24 @@
 //! - **Indices.** Nodes that do not exist are reported ([`RouteError::NotARole`]) or ignored,
 //!   never a panic.
 
+mod best;
 mod cheapest;
+mod constraints;
 pub mod effort;
 mod effort_route;
+mod effort_search;
 mod enumerate;
 pub mod interrupt;
 mod plan;
+mod plan_through;
 mod routes;
 mod scratch;
 pub mod similarity;
 mod skills;
 
+pub use best::{best_route, listed_routes, ListedRoutes};
 pub use cheapest::{cheapest_route, CostedRoute};
+pub use constraints::{Constraints, MoveRule};
 pub use effort_route::{
     least_effort_route, EffortAnswer, EffortFrom, EffortMove, EffortRoute, Searched,
     EFFORT_SEARCH_BUDGET,
@@ -46,5 +57,9 @@ pub use plan::{
     LearningPlan, NextSkill, PlanStep, Reason, ToolNeed, ToolScope, DEFAULT_MIN_IMPORTANCE,
     NAMED_PRIORITY,
 };
-pub use routes::{fewest_moves, Route, RouteError, RouteOptions, CLOSEST_SUGGESTIONS};
+pub use plan_through::{
+    plan_through, week_slices, weeks_needed, Broken, Learnt, PlanRefused, StopStep, StopsPlan,
+    WeekSlice,
+};
+pub use routes::{fewest_moves, Route, RouteError, CLOSEST_SUGGESTIONS};
 pub use skills::{held_skills, requirements, Held, Need, Standing, Start};

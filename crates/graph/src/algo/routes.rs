@@ -1,11 +1,12 @@
-//! Routes between roles over `transition` edges: the shared vocabulary ([`RouteOptions`],
-//! [`Route`], [`RouteError`]) and [`fewest_moves`].
+//! Routes between roles over `transition` edges: the shared vocabulary ([`Route`],
+//! [`RouteError`]) and [`fewest_moves`].
 
 use std::collections::{HashSet, VecDeque};
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction;
 
+use super::constraints::{Constraints, MoveRule, MoveRules};
 use super::interrupt::{Interrupt, Interrupted};
 use super::scratch::{node_map, Pooled};
 use super::skills::{is_kind, node, node_bound, order_choice, requirements, sort_by_name};
@@ -15,19 +16,6 @@ use crate::overlay::Links;
 
 /// How many reachable roles [`RouteError::Unreachable`] suggests at most.
 pub const CLOSEST_SUGGESTIONS: usize = 5;
-
-/// Constraints on a route between two roles.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RouteOptions {
-    /// Roles the route must pass through, in this order.
-    pub via: Vec<NodeIndex>,
-    /// Roles the route must never enter.
-    pub avoid: Vec<NodeIndex>,
-    /// The most moves (transitions) the whole route may take.
-    pub max_hops: Option<usize>,
-    /// Once set, the search stops with [`RouteError::Interrupted`].
-    pub interrupt: Interrupt,
-}
 
 /// A route: `nodes[0]` is the start, `nodes.last()` the goal, and `edges[i]` the `transition`
 /// edge from `nodes[i]` to `nodes[i + 1]`. A route of zero moves has one node and no edges.
@@ -59,7 +47,7 @@ impl Route {
 }
 
 /// Why no route was found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RouteError {
     /// The start, the goal or a `via` entry is not a role (or not in the graph).
     NotARole(NodeIndex),
@@ -75,10 +63,25 @@ pub enum RouteError {
         /// role) that share at least one required skill with `to` (any importance), most shared
         /// skills first, then by name. Neither `from` nor `to` is listed.
         reachable_closest: Vec<NodeIndex>,
+        /// Routes exist, but each takes a move a source calls a career trap on the way
+        /// (set by [`best_route`](super::best_route), which never takes one).
+        only_through_traps: bool,
     },
     /// Routes exist, but every one takes more than `max` moves.
     HopLimit { max: usize },
-    /// [`RouteOptions::interrupt`] was set before the search finished.
+    /// `keep pay` compares with the start role's `salary.avg`, and the start has none (or is a
+    /// profile).
+    NoPayToKeep,
+    /// Routes from `from` to `to` exist without the user's rules on moves, none with them:
+    /// `by` names each rule that blocks every route alone (empty: only together).
+    Blocked {
+        from: NodeIndex,
+        to: NodeIndex,
+        by: Vec<MoveRule>,
+    },
+    /// The cheapest answer takes `total` hours, more than [`Constraints::max_hours`].
+    OverHours { total: f64, max: f64 },
+    /// [`Constraints::interrupt`] was set before the search finished.
     Interrupted,
 }
 
@@ -106,6 +109,7 @@ impl RouteError {
                 from,
                 to,
                 reachable_closest,
+                ..
             } => {
                 let mut text = format!("no known moves lead from {} to {}", name(*from), name(*to));
                 if !reachable_closest.is_empty() {
@@ -122,6 +126,31 @@ impl RouteError {
                 let plural = if *max == 1 { "" } else { "s" };
                 format!("every route takes more than {max} move{plural}")
             }
+            RouteError::NoPayToKeep => {
+                "`keep pay` compares with the start role's salary.avg, and the start has none"
+                    .to_string()
+            }
+            RouteError::Blocked { from, to, by } => {
+                let rule = |r: &MoveRule| match r {
+                    MoveRule::KeepPay => "`keep pay`",
+                    MoveRule::ZoneWithin => "`job zone within`",
+                };
+                let which = if by.is_empty() {
+                    "`keep pay` and `job zone within` together".to_string()
+                } else {
+                    by.iter().map(rule).collect::<Vec<_>>().join(" and ")
+                };
+                format!(
+                    "no route from {} to {} satisfies {which}; routes exist without it",
+                    name(*from),
+                    name(*to)
+                )
+            }
+            RouteError::OverHours { total, max } => format!(
+                "the cheapest answer takes {} hours, more than `max hours {}`",
+                crate::format_number(*total),
+                crate::format_number(*max)
+            ),
             RouteError::Interrupted => Interrupted.to_string(),
         }
     }
@@ -132,7 +161,7 @@ pub(crate) fn stops(
     graph: &Graph,
     from: NodeIndex,
     to: NodeIndex,
-    options: &RouteOptions,
+    options: &Constraints,
 ) -> Result<Vec<NodeIndex>, RouteError> {
     let mut stops = Vec::with_capacity(options.via.len() + 2);
     stops.push(from);
@@ -174,13 +203,15 @@ fn moves(graph: &Graph, ix: NodeIndex, direction: Direction) -> Links<'_> {
     graph.links(ix, direction, EdgeKind::Transition)
 }
 
-/// Moves from each role to `goal` over transitions, never entering a blocked role (breadth-first,
-/// backwards from `goal`); [`FAR`] where `goal` cannot be reached. With `stop`, the search ends
-/// as soon as `stop` is reached: every distance smaller than `stop`'s is then final.
+/// Moves from each role to `goal` over transitions the rules allow, never entering a blocked
+/// role (breadth-first, backwards from `goal`); [`FAR`] where `goal` cannot be reached. With
+/// `stop`, the search ends as soon as `stop` is reached: every distance smaller than `stop`'s
+/// is then final.
 pub(crate) fn distances_to(
     graph: &Graph,
     goal: NodeIndex,
     blocked: &Blocked,
+    rules: &MoveRules,
     stop: Option<NodeIndex>,
 ) -> Vec<u32> {
     let mut dist = vec![FAR; node_bound(graph)];
@@ -197,7 +228,7 @@ pub(crate) fn distances_to(
         for link in moves(graph, v, Direction::Incoming) {
             let u = link.node;
             let i = u.index();
-            if dist[i] == FAR && !blocked.has(u) {
+            if dist[i] == FAR && !blocked.has(u) && rules.allows(graph, link.edge) {
                 dist[i] = next;
                 if Some(u) == stop {
                     return dist;
@@ -269,6 +300,7 @@ pub(crate) fn unreachable(
             .take(CLOSEST_SUGGESTIONS)
             .map(|s| s.1)
             .collect(),
+        only_through_traps: false,
     }
 }
 
@@ -302,14 +334,23 @@ impl Side {
     }
 
     /// Adds the next layer whole; true when a node of it was reached by `other`.
-    fn expand(&mut self, graph: &Graph, blocked: &Blocked, other: &Side) -> bool {
+    fn expand(
+        &mut self,
+        graph: &Graph,
+        blocked: &Blocked,
+        rules: &MoveRules,
+        other: &Side,
+    ) -> bool {
         let depth = self.depth() + 1;
         let (from, to) = (self.layers[self.layers.len() - 2], self.order.len());
         let mut met = false;
         for i in from..to {
             for link in moves(graph, self.order[i], self.direction) {
                 let v = link.node;
-                if !blocked.has(v) && self.dist.insert_new(v, depth) {
+                if !blocked.has(v)
+                    && rules.allows(graph, link.edge)
+                    && self.dist.insert_new(v, depth)
+                {
                     self.order.push(v);
                     met |= other.dist.contains(v);
                 }
@@ -321,7 +362,7 @@ impl Side {
 }
 
 /// The lexicographically smallest (by role names) of the shortest routes `from` → `to` that
-/// never enter a blocked role; `None` when there is none.
+/// never enter a blocked role and take only moves the rules allow; `None` when there is none.
 ///
 /// A breadth-first search from both ends, a whole layer at a time on the side with the smaller
 /// frontier, until the two meet: with forward layers complete to depth `f` and backward layers
@@ -335,6 +376,7 @@ fn shortest_leg(
     from: NodeIndex,
     to: NodeIndex,
     blocked: &Blocked,
+    rules: &MoveRules,
     interrupt: &Interrupt,
 ) -> Result<Option<Route>, Interrupted> {
     if from == to {
@@ -350,9 +392,9 @@ fn shortest_leg(
             return Ok(None);
         }
         let met = if f <= b {
-            forward.expand(graph, blocked, &backward)
+            forward.expand(graph, blocked, rules, &backward)
         } else {
-            backward.expand(graph, blocked, &forward)
+            backward.expand(graph, blocked, rules, &forward)
         };
         if met {
             break;
@@ -372,8 +414,11 @@ fn shortest_leg(
     for k in (0..f as usize).rev() {
         for &u in &forward.order[forward.layers[k]..forward.layers[k + 1]] {
             let next = k as u32 + 1;
-            let continues = moves(graph, u, Direction::Outgoing)
-                .any(|l| forward.dist.get(l.node) == Some(next) && on_route.contains(l.node));
+            let continues = moves(graph, u, Direction::Outgoing).any(|l| {
+                forward.dist.get(l.node) == Some(next)
+                    && on_route.contains(l.node)
+                    && rules.allows(graph, l.edge)
+            });
             if continues {
                 on_route.insert(u, 0);
             }
@@ -391,7 +436,7 @@ fn shortest_leg(
                 forward.dist.get(v) == Some(step + 1) && on_route.contains(v)
             } else {
                 backward.dist.get(v) == Some(total - step - 1)
-            };
+            } && rules.allows(graph, link.edge);
             if fits && best.is_none_or(|bst| order_choice(graph, (v, link.edge), bst).is_lt()) {
                 best = Some((v, link.edge));
             }
@@ -418,6 +463,8 @@ fn shortest_leg(
 ///   independently, so the whole route may pass through a role more than once.
 /// - **`avoid`.** Avoided roles are never entered. If the start, the goal or a via role is
 ///   avoided: [`RouteError::Avoided`].
+/// - **`keep_pay`, `zone_within`.** Only moves these allow are taken
+///   ([`Constraints`]); `keep_pay` from a start without pay: [`RouteError::NoPayToKeep`].
 /// - **`max_hops`.** If the route needs more moves: [`RouteError::HopLimit`] (the limit never
 ///   changes which route is returned).
 /// - `from == to` (no via): the route of zero moves.
@@ -429,14 +476,15 @@ pub fn fewest_moves(
     graph: &Graph,
     from: NodeIndex,
     to: NodeIndex,
-    options: &RouteOptions,
+    options: &Constraints,
 ) -> Result<Route, RouteError> {
+    let rules = MoveRules::new(graph, Some(from), options)?;
     let stops = stops(graph, from, to, options)?;
     let blocked = blocked_set(&options.avoid);
     let mut route = Route::stay(from);
     for leg in stops.windows(2) {
         let (a, b) = (leg[0], leg[1]);
-        match shortest_leg(graph, a, b, &blocked, &options.interrupt)? {
+        match shortest_leg(graph, a, b, &blocked, &rules, &options.interrupt)? {
             Some(part) => route.append(part),
             None => return Err(unreachable(graph, a, b, &blocked)),
         }

@@ -1,4 +1,5 @@
 //! Builders of result tables from resolved nodes.
 
 pub mod describe;
+pub mod overview;
 pub mod pictures;

@@ -165,16 +165,8 @@ pub struct PlanStep<'a> {
     pub in_progress: bool,
 }
 
-/// The part of a plan step learnt in one week of `learn … at N hours/week`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct WeekSlice {
-    pub week: u32,
-    /// The index of the step in the plan.
-    pub step: usize,
-    pub hours: f64,
-    /// The step ends this week.
-    pub finishes: bool,
-}
+/// The part of a plan step learnt in one week (cut by the graph's `algo::week_slices`).
+pub use skillgraph_graph::algo::WeekSlice;
 
 /// A plan laid out week by week: the slices, and the pace they were cut at.
 pub struct Weeks<'a> {

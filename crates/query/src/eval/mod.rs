@@ -3,8 +3,10 @@
 //! Reads look at the in-memory [`Graph`]; writes become [`Change`]s handed to the database,
 //! which validates and persists them. This module never sees pest types and never does I/O.
 
+mod closest;
 mod filter;
 mod mutate;
+mod plans;
 mod profiles;
 mod routes;
 
@@ -158,9 +160,9 @@ impl Session {
             }
             StatementKind::Path(q) => routes::path(self, db.graph(), q),
             StatementKind::Paths(q) => routes::paths(self, db.graph(), q),
-            StatementKind::Gap(q) => routes::gap(self, db.graph(), q),
-            StatementKind::Learn(q) => routes::learn(self, db.graph(), q),
-            StatementKind::Closest(q) => routes::closest(self, db.graph(), q),
+            StatementKind::Gap(q) => plans::gap(self, db.graph(), q),
+            StatementKind::Learn(q) => plans::learn(self, db.graph(), q),
+            StatementKind::Closest(q) => closest::closest(self, db.graph(), q),
             StatementKind::Let { name, profile } => {
                 let graph = db.graph();
                 let mut ids = Vec::new();

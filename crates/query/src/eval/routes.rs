@@ -1,26 +1,22 @@
-//! Career questions: `path`, `paths`, `gap`, `learn`, `closest`.
+//! Routes: `path` and `paths`.
 
 use std::collections::HashSet;
 
-use skillgraph_graph::algo::effort::Effort;
 use skillgraph_graph::algo::{
-    self, all_routes, cheapest_route, closest_roles, fewest_moves, held_skills, learning_plan,
-    missing_tools, EffortAnswer, EffortFrom, Held, Limit, Reason, Route, RouteError, RouteOptions,
-    Searched, Start as Origin, ToolNeed, ToolScope, DEFAULT_MIN_IMPORTANCE, EFFORT_SEARCH_BUDGET,
+    self, held_skills, listed_routes, Constraints, EffortAnswer, EffortFrom, Limit, Reason, Route,
+    RouteError, Searched, Start as Origin, DEFAULT_MIN_IMPORTANCE, EFFORT_SEARCH_BUDGET,
 };
-use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind, ESTIMATE_SOURCE};
+use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind};
 
+use super::plans::no_requirements;
 use super::{resolve_kind, Session};
-use crate::answers::describe::{esco_relation, names, node_cells, source_keys, Labels};
+use crate::answers::describe::{names, source_keys};
 use crate::answers::pictures;
-use crate::ast::{
-    ClosestQuery, GapQuery, LearnQuery, NodeRef, PathQuery, PathsQuery, RouteFilter, Span, Spanned,
-    Start,
-};
+use crate::ast::{NodeRef, PathQuery, PathsQuery, RouteFilter, Span, Spanned, Start};
 use crate::diagnostic::QueryError;
 use crate::result::{Cell, ResultTable};
 
-fn min_importance(clause: &Option<Spanned<u8>>) -> Result<u8, QueryError> {
+pub(super) fn min_importance(clause: &Option<Spanned<u8>>) -> Result<u8, QueryError> {
     match clause {
         None => Ok(DEFAULT_MIN_IMPORTANCE),
         Some(s) if (1..=5).contains(&s.value) => Ok(s.value),
@@ -31,46 +27,56 @@ fn min_importance(clause: &Option<Spanned<u8>>) -> Result<u8, QueryError> {
     }
 }
 
-fn target_role(graph: &Graph, node: &NodeRef) -> Result<NodeIndex, QueryError> {
+pub(super) fn target_role(graph: &Graph, node: &NodeRef) -> Result<NodeIndex, QueryError> {
     resolve_kind(graph, node, NodeKind::Role, "the target must be a role")
 }
 
-fn name(graph: &Graph, ix: NodeIndex) -> &str {
+pub(super) fn name(graph: &Graph, ix: NodeIndex) -> &str {
     &graph.node(ix).name
 }
 
-/// The route clauses, resolved; remembers spans so route errors can point at the clause.
+/// The route clauses resolved into the graph's [`Constraints`]; remembers spans so route
+/// errors can point at the clause.
 struct Resolved {
-    options: RouteOptions,
+    constraints: Constraints,
     spans: Vec<(NodeIndex, Span)>,
     max_span: Option<Span>,
+    keep_pay_span: Option<Span>,
+    max_hours_span: Option<Span>,
 }
 
-fn route_options(
+fn route_constraints(
     session: &Session,
     graph: &Graph,
     filter: &RouteFilter,
+    limits: Option<&crate::ast::Constraints>,
 ) -> Result<Resolved, QueryError> {
-    let mut options = RouteOptions {
+    let mut constraints = Constraints {
         interrupt: session.interruption(),
-        ..RouteOptions::default()
+        ..Constraints::default()
     };
     let mut spans = Vec::new();
     for v in &filter.via {
         let ix = resolve_kind(graph, v, NodeKind::Role, "`via` takes roles")?;
-        options.via.push(ix);
+        constraints.via.push(ix);
         spans.push((ix, v.span));
     }
     for a in &filter.avoid {
         let ix = resolve_kind(graph, a, NodeKind::Role, "`avoid` takes roles")?;
-        options.avoid.push(ix);
+        constraints.avoid.push(ix);
         spans.push((ix, a.span));
     }
-    options.max_hops = filter.max_hops.as_ref().map(|m| m.value);
+    constraints.max_hops = filter.max_hops.as_ref().map(|m| m.value);
+    let limits = limits.cloned().unwrap_or_default();
+    constraints.keep_pay = limits.keep_pay.as_ref().map(|p| p.value);
+    constraints.zone_within = limits.zone_within.as_ref().map(|z| z.value);
+    constraints.max_hours = limits.max_hours.as_ref().map(|h| h.value);
     Ok(Resolved {
-        options,
+        constraints,
         spans,
         max_span: filter.max_hops.as_ref().map(|m| m.span),
+        keep_pay_span: limits.keep_pay.map(|p| p.span),
+        max_hours_span: limits.max_hours.map(|h| h.span),
     })
 }
 
@@ -95,9 +101,17 @@ fn route_failure(
             from,
             to,
             reachable_closest,
+            ..
         } => {
             let mut table = ResultTable::new(["role", "shared_skills_with_target"])
                 .with_title(e.describe(graph));
+            let only_through_traps = matches!(
+                e,
+                RouteError::Unreachable {
+                    only_through_traps: true,
+                    ..
+                }
+            );
             for &r in reachable_closest {
                 let shared = shared_requirements(graph, r, *to);
                 table.push(vec![
@@ -127,6 +141,11 @@ fn route_failure(
                     crate::parser::quote_name(name(graph, *to))
                 ));
             }
+            if only_through_traps {
+                table.note(
+                    "routes exist only through a move a source calls a career trap; they are not recommended",
+                );
+            }
             Ok(table)
         }
         RouteError::HopLimit { max } => Err(QueryError::new(
@@ -136,6 +155,26 @@ fn route_failure(
         .with_help("raise `max`, or drop it")),
         RouteError::Avoided(ix) => Err(QueryError::new(span_of(*ix), e.describe(graph))),
         RouteError::NotARole(ix) => Err(QueryError::new(span_of(*ix), e.describe(graph))),
+        RouteError::NoPayToKeep => Err(QueryError::new(
+            resolved.keep_pay_span.unwrap_or(statement),
+            e.describe(graph),
+        )
+        .with_help("start from a role with a salary, or leave `keep pay` out")),
+        RouteError::Blocked { .. } => Err(QueryError::new(statement, e.describe(graph))
+            .with_label("blocked by a constraint")
+            .with_help(
+                "relax the constraint, e.g. a lower `keep pay` share or a wider `job zone within`",
+            )),
+        RouteError::OverHours { total, max } => Err(QueryError::new(
+            resolved.max_hours_span.unwrap_or(statement),
+            format!(
+                "the cheapest route takes {} hours, more than `max hours {}`",
+                format_number(*total),
+                format_number(*max)
+            ),
+        )
+        .with_label("blocking constraint")
+        .with_help("raise `max hours`, or lower the bar with `min importance`")),
         RouteError::Interrupted => Err(QueryError::interrupted(statement)),
     }
 }
@@ -171,14 +210,6 @@ fn link_text(graph: &Graph, edge: skillgraph_graph::EdgeIndex) -> String {
         parts.push(format!("rank {}", format_number(*rank)));
     }
     parts.join(", ")
-}
-
-/// Whether `route` takes a move a source calls a career trap anywhere but into its goal.
-fn no_trap_on_the_way(graph: &Graph, route: &Route) -> bool {
-    let n = route.edges.len();
-    route.edges[..n.saturating_sub(1)]
-        .iter()
-        .all(|&e| !graph.is_trap_move(e))
 }
 
 /// Says of every trap move the routes end with that a source warns against it, and which.
@@ -228,62 +259,34 @@ fn start_role(origin: &Origin, start: &Start) -> Result<NodeIndex, QueryError> {
 pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTable, QueryError> {
     let origin = session.start_nodes(graph, &q.from)?;
     let to = target_role(graph, &q.to)?;
-    let resolved = route_options(session, graph, &q.route)?;
+    let resolved = route_constraints(session, graph, &q.route, Some(&q.constraints))?;
     let whole = q.from.span().to(q.to.span);
     let min = min_importance(&q.min_importance)?;
-    let rules = MoveRules::new(graph, &origin, to, &q.constraints)?;
+    let start = match &origin {
+        Origin::Role(r) => Some(*r),
+        Origin::Profile(_) => None,
+    };
+    if let Err(e) = resolved.constraints.check_start(graph, start) {
+        return route_failure(graph, e, &resolved, whole);
+    }
     if q.by_effort {
-        if let (true, Origin::Role(from)) = (rules.constrained(), &origin) {
-            let cost = |e| rules.cost(graph, e, algo::move_cost(graph, e, min));
-            if let Err(RouteError::Unreachable { .. }) =
-                cheapest_route(graph, *from, to, &resolved.options, cost)
-            {
-                if let Some(blocked) =
-                    explain_blocked(graph, &origin, to, &resolved, min, &rules, whole)
-                {
-                    return Err(blocked);
-                }
-            }
-        }
-        let table = path_by_effort(graph, &origin, to, &resolved, whole, min, &rules);
-        return check_max_hours(table, &q.constraints);
+        return path_by_effort(graph, &origin, to, &resolved, whole, min);
     }
     if q.constraints.max_hours.is_some() {
-        let span = q.constraints.max_hours.as_ref().map_or(whole, |m| m.span);
+        let span = resolved.max_hours_span.unwrap_or(whole);
         return Err(QueryError::new(
             span,
             "`max hours` weighs routes by hours; add `by effort`",
         ));
     }
     let from = start_role(&origin, &q.from)?;
-    let found = if rules.any() {
-        // Fewest moves among the moves the rules allow: every allowed move costs 1.
-        cheapest_route(graph, from, to, &resolved.options, |e| {
-            rules.cost(graph, e, 1.0)
-        })
-        .map(|c| c.route)
-    } else {
-        fewest_moves(graph, from, to, &resolved.options)
-    };
-    let route = match found {
+    let route = match algo::best_route(graph, from, to, &resolved.constraints) {
         Ok(r) => r,
-        Err(e) if rules.constrained() && matches!(e, RouteError::Unreachable { .. }) => {
-            return Err(
-                explain_blocked(graph, &origin, to, &resolved, min, &rules, whole)
-                    .unwrap_or_else(|| QueryError::new(whole, e.describe(graph))),
-            )
+        // Under the user's rules, a route that does not exist at all is the error.
+        Err(e @ RouteError::Unreachable { .. }) if resolved.constraints.rules_moves() => {
+            return Err(QueryError::new(whole, e.describe(graph)))
         }
-        Err(e) => {
-            let mut answer = route_failure(graph, e, &resolved, whole)?;
-            if rules.trap_target.is_some()
-                && fewest_moves(graph, from, to, &resolved.options).is_ok()
-            {
-                answer.note(
-                    "routes exist only through a move a source calls a career trap; they are not recommended",
-                );
-            }
-            return Ok(answer);
-        }
+        Err(e) => return route_failure(graph, e, &resolved, whole),
     };
     let mut table = ResultTable::new([
         "move",
@@ -333,7 +336,7 @@ pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTab
 }
 
 /// Whether the data states any requirement for `role`: a role without is no free stepping stone.
-fn has_requirements(graph: &Graph, role: NodeIndex) -> bool {
+pub(super) fn has_requirements(graph: &Graph, role: NodeIndex) -> bool {
     graph
         .out_edges(role, skillgraph_graph::EdgeKind::Requires)
         .next()
@@ -439,7 +442,6 @@ fn path_by_effort(
     resolved: &Resolved,
     whole: Span,
     min: u8,
-    rules: &MoveRules,
 ) -> Result<ResultTable, QueryError> {
     let profile_held;
     let from = match origin {
@@ -453,10 +455,9 @@ fn path_by_effort(
         graph,
         from,
         to,
-        &resolved.options,
+        &resolved.constraints,
         min,
         EFFORT_SEARCH_BUDGET,
-        |e| rules.allows(graph, e),
     ) {
         Ok(a) => a,
         Err(e) => return route_failure(graph, e, resolved, whole),
@@ -586,7 +587,7 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
     let origin = session.start_nodes(graph, &q.from)?;
     let from = start_role(&origin, &q.from)?;
     let to = target_role(graph, &q.to)?;
-    let mut resolved = route_options(session, graph, &q.route)?;
+    let mut resolved = route_constraints(session, graph, &q.route, None)?;
     let limits = &session.limits;
     if let Some(m) = &q.route.max_hops {
         if m.value > limits.max_hops * 2 {
@@ -597,24 +598,22 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
             .with_help("all routes up to that many moves can be too many to list"));
         }
     }
-    resolved.options.max_hops.get_or_insert(limits.max_hops);
+    resolved.constraints.max_hops.get_or_insert(limits.max_hops);
     let asked = q.limit.as_ref().map_or(10, |l| l.value);
     let limit = asked.min(limits.max_routes);
     let whole = q.from.span().to(q.to.span);
-    let mut result = match all_routes(
+    let result = match listed_routes(
         graph,
         from,
         to,
-        &resolved.options,
+        &resolved.constraints,
         limit,
         limits.work_budget,
     ) {
         Ok(r) => r,
         Err(e) => return route_failure(graph, e, &resolved, whole),
     };
-    let listed = result.routes.len();
-    result.routes.retain(|r| no_trap_on_the_way(graph, r));
-    let through_traps = listed - result.routes.len();
+    let through_traps = result.through_traps;
     let mut table = ResultTable::new(["rank", "moves", "route"]).with_title(format!(
         "routes from {} to {}",
         name(graph, from),
@@ -662,1187 +661,4 @@ pub fn paths(session: &Session, graph: &Graph, q: &PathsQuery) -> Result<ResultT
         table.picture = Some(pictures::routes(graph, &result.routes));
     }
     Ok(table)
-}
-
-/// The start's held skills, and a label for titles.
-fn have_of(
-    session: &Session,
-    graph: &Graph,
-    start: &Start,
-) -> Result<(Held, String, Option<NodeIndex>), QueryError> {
-    let origin = session.start_nodes(graph, start)?;
-    let (label, role) = match &origin {
-        Origin::Role(r) => (name(graph, *r).to_string(), Some(*r)),
-        Origin::Profile(nodes) => match start {
-            Start::Variable(v) => (format!("${}", v.value), None),
-            Start::Default(_) => (
-                format!(
-                    "${}",
-                    session.default_profile.as_deref().unwrap_or_default()
-                ),
-                None,
-            ),
-            _ => (
-                format!("[{}]", names(graph, nodes.iter().map(|n| n.0)).join(", ")),
-                None,
-            ),
-        },
-    };
-    Ok((held_skills(graph, &origin), label, role))
-}
-
-/// A need's levels as a short text: `3.4 → 4.5` (held below the level), `→ 4.5` (not held),
-/// empty where the target states no level.
-fn level_text(from: Option<f64>, to: Option<f64>) -> String {
-    let level = |l: f64| format!("{:.1}", l);
-    match (from, to) {
-        (Some(a), Some(b)) => format!("{} → {}", level(a), level(b)),
-        (None, Some(b)) => format!("→ {}", level(b)),
-        _ => String::new(),
-    }
-}
-
-/// Where an hours figure comes from, for the `hours_source` column.
-fn hours_source(effort: &Effort) -> Cell {
-    if effort.is_estimate() {
-        Cell::text(ESTIMATE_SOURCE)
-    } else if effort.is_known() {
-        Cell::text("data")
-    } else {
-        Cell::text("unknown")
-    }
-}
-
-/// Notes every plan-like answer shares: a target without requirement data said so (never
-/// "nothing to learn"), the nice-to-have needs left out by `min importance`, and estimates.
-fn data_notes(
-    graph: &Graph,
-    table: &mut ResultTable,
-    have: &Held,
-    to: NodeIndex,
-    min: u8,
-    min_given: bool,
-) {
-    if !has_requirements(graph, to) {
-        table.note(no_requirements(graph, to));
-    }
-    linked_note(graph, table, have, to);
-    if min_given {
-        return;
-    }
-    let needs = algo::requirements(graph, to, 1);
-    let (mut optional, mut below) = (0, 0);
-    for need in needs
-        .iter()
-        .filter(|need| need.importance < min && !have.meets(need.skill, need.level))
-    {
-        match esco_relation(graph, to, need.skill) {
-            Some("optional") => optional += 1,
-            _ => below += 1,
-        }
-    }
-    let plural = |n: usize| if n == 1 { "" } else { "s" };
-    let them = |n: usize| if n == 1 { "it" } else { "them" };
-    if optional > 0 {
-        // ESCO's own words: what is essential to every job under the title, and what only
-        // some of them ask for.
-        let essential = needs
-            .iter()
-            .filter(|need| esco_relation(graph, to, need.skill) == Some("essential"))
-            .count();
-        table.note(format!(
-            "only the skills ESCO calls essential for {} ({essential}) are counted; {optional} \
-             optional skill{} (asked for in some of its jobs only) left out: add `min importance 1` \
-             to include {}",
-            name(graph, to),
-            plural(optional),
-            them(optional)
-        ));
-    }
-    if below > 0 {
-        table.note(format!(
-            "{below} more skill{} of importance below {min} left out: add `min importance 1` to include {}",
-            plural(below),
-            them(below)
-        ));
-    }
-}
-
-/// Which of what `to` asks for counts as held only because a node of another dataset is the
-/// same concept (docs/GRAMMAR.md, Names): `Kubernetes (onet) as Kubernetes (curated)`.
-fn linked_note(graph: &Graph, table: &mut ResultTable, have: &Held, to: NodeIndex) {
-    let mut asked: Vec<NodeIndex> = algo::requirements(graph, to, 0)
-        .iter()
-        .map(|n| n.skill)
-        .chain(
-            graph
-                .out_edges(to, skillgraph_graph::EdgeKind::Uses)
-                .map(|(_, t)| t),
-        )
-        .collect();
-    asked.sort_by(|&a, &b| graph.order_by_name(a, b));
-    asked.dedup();
-    let through: Vec<String> = asked
-        .into_iter()
-        .filter_map(|x| {
-            let by = have.held_through(x)?;
-            Some(format!(
-                "{} ({}) as {} ({})",
-                name(graph, x),
-                graph.dataset(x),
-                name(graph, by),
-                graph.dataset(by)
-            ))
-        })
-        .collect();
-    if through.is_empty() {
-        return;
-    }
-    const SHOWN: usize = 8;
-    let more = through.len().saturating_sub(SHOWN);
-    table.note(format!(
-        "held through the same concept in another dataset: {}{}",
-        through[..through.len().min(SHOWN)].join(", "),
-        if more > 0 {
-            format!(" and {more} more")
-        } else {
-            String::new()
-        }
-    ));
-}
-
-/// What to say of a role without any `requires` edge: the data has none, which is not the same
-/// as needing nothing.
-fn no_requirements(graph: &Graph, role: NodeIndex) -> String {
-    let node = graph.node(role);
-    let sources = source_keys(graph, &node.sources);
-    let by = if sources.iter().any(|s| s.starts_with("onet")) {
-        "O*NET has no Skills or Knowledge ratings".to_string()
-    } else if sources.iter().any(|s| s.starts_with("esco")) {
-        "ESCO links no skills".to_string()
-    } else {
-        "the data states no required skills".to_string()
-    };
-    format!(
-        "{by} for {}: its requirements are unknown, so this answer cannot say what it takes",
-        node.name
-    )
-}
-
-pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable, QueryError> {
-    let (have, label, _) = have_of(session, graph, &q.from)?;
-    let to = target_role(graph, &q.to)?;
-    let min = min_importance(&q.min_importance)?;
-    let items = algo::gap(graph, &have, to, min);
-    let (tools, tools_left_out) = missing_tools(graph, &have, to, q.tools);
-    let hours = items.iter().map(|g| g.effort.hours).sum::<f64>()
-        + tools.iter().map(|t| t.effort.hours).sum::<f64>();
-    let mut table = ResultTable::new([
-        "skill",
-        "kind",
-        "importance",
-        "esco_relation",
-        "level",
-        "effort_hours",
-        "hours_source",
-        "missing_prerequisites",
-    ])
-    .with_row_nodes("skill")
-    .with_title(format!("gap {label} → {}", name(graph, to)))
-    .with_summary(format!(
-        "{} skill{}{}, {} hours",
-        items.len(),
-        if items.len() == 1 { "" } else { "s" },
-        tools_words(tools.len()),
-        format_number(hours)
-    ));
-    for g in &items {
-        let [id, kind] = node_cells(graph, g.skill);
-        table.push(vec![
-            Cell::text(name(graph, g.skill)),
-            kind,
-            Cell::Number(f64::from(g.importance)),
-            esco_relation(graph, to, g.skill).map_or(Cell::Null, Cell::text),
-            Cell::text(level_text(g.from_level, g.needed_level)),
-            Cell::Number(g.effort.hours),
-            hours_source(&g.effort),
-            Cell::List(names(graph, g.missing_prerequisites.iter().copied())),
-            id,
-        ]);
-    }
-    for t in &tools {
-        let [id, kind] = node_cells(graph, t.tool);
-        table.push(vec![
-            Cell::text(name(graph, t.tool)),
-            kind,
-            Cell::Null,
-            Cell::Null,
-            Cell::text(tool_flags(t)),
-            Cell::Number(t.effort.hours),
-            hours_source(&t.effort),
-            Cell::List(Vec::new()),
-            id,
-        ]);
-    }
-    let has_data = graph
-        .out_edges(to, skillgraph_graph::EdgeKind::Requires)
-        .next()
-        .is_some();
-    if items.is_empty() && tools.is_empty() && has_data {
-        table.note(format!(
-            "nothing missing: {label} already meets every skill {} requires{}",
-            name(graph, to),
-            if min > 1 {
-                format!(" with importance ≥ {min}")
-            } else {
-                String::new()
-            }
-        ));
-    }
-    data_notes(
-        graph,
-        &mut table,
-        &have,
-        to,
-        min,
-        q.min_importance.is_some(),
-    );
-    tool_notes(&mut table, q.tools, tools_left_out);
-    estimate_note(
-        &mut table,
-        items
-            .iter()
-            .map(|g| &g.effort)
-            .chain(tools.iter().map(|t| &t.effort)),
-    );
-    Ok(table)
-}
-
-fn tools_words(n: usize) -> String {
-    match n {
-        0 => String::new(),
-        1 => " and 1 tool".to_string(),
-        n => format!(" and {n} tools"),
-    }
-}
-
-fn tool_flags(t: &ToolNeed) -> String {
-    match (t.in_demand, t.hot) {
-        (true, true) => "in demand, hot technology".to_string(),
-        (true, false) => "in demand".to_string(),
-        (false, true) => "hot technology".to_string(),
-        (false, false) => String::new(),
-    }
-}
-
-fn tool_notes(table: &mut ResultTable, scope: ToolScope, left_out: usize) {
-    if scope == ToolScope::Flagged && left_out > 0 {
-        table.note(format!(
-            "tools: those the target marks in demand or hot are listed; {left_out} more it uses are not (`with all tools` lists them, `without tools` none)"
-        ));
-    }
-}
-
-/// Says once that hours marked `skillgraph-estimate` are the project's, and where the model is.
-fn estimate_note<'a>(table: &mut ResultTable, efforts: impl Iterator<Item = &'a Effort>) {
-    let mut estimates = 0;
-    let mut unknown = 0;
-    for e in efforts {
-        estimates += usize::from(e.is_estimate());
-        unknown += usize::from(!e.is_known());
-    }
-    if estimates > 0 {
-        table.note(format!(
-            "hours marked {ESTIMATE_SOURCE} are the project's estimates, not the data's (docs/EFFORT.md; `why` shows the arithmetic)"
-        ));
-    }
-    if unknown > 0 {
-        table.note(format!(
-            "{unknown} of these have no effort in the data and nothing to estimate it from; they count as 0 hours"
-        ));
-    }
-}
-
-/// One step of a learning plan (a skill, or a tool the target uses), before it is laid out as
-/// rows.
-struct Step {
-    skill: NodeIndex,
-    stop: NodeIndex,
-    hours: f64,
-    /// `3.4 → 4.5` and the like; empty without levels.
-    level: String,
-    effort: Effort,
-    why: String,
-    /// `why` in a few words, for the picture.
-    reason: String,
-    covered_by: Vec<NodeIndex>,
-    /// The profile marks the skill as being learnt.
-    in_progress: bool,
-}
-
-pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultTable, QueryError> {
-    let (mut have, label, start_role) = have_of(session, graph, &q.from)?;
-    let saved = match &q.from {
-        Start::Variable(v) => graph.profile(&v.value),
-        Start::Default(_) => session
-            .default_profile
-            .as_deref()
-            .and_then(|n| graph.profile(n)),
-        _ => None,
-    };
-    let to = target_role(graph, &q.to)?;
-    let min = min_importance(&q.min_importance)?;
-    let mut stops = Vec::new();
-    for v in &q.via {
-        stops.push(resolve_kind(graph, v, NodeKind::Role, "`via` takes roles")?);
-    }
-    stops.push(to);
-    let mut avoided_skills: Vec<(NodeIndex, Span)> = Vec::new();
-    let mut avoided_tools: Vec<NodeIndex> = Vec::new();
-    for a in &q.avoid {
-        let ix = super::resolve(graph, a)?;
-        match graph.node(ix).kind {
-            NodeKind::Skill => avoided_skills.push((ix, a.span)),
-            NodeKind::Tool => avoided_tools.push(ix),
-            NodeKind::Role => return Err(QueryError::new(
-                a.span,
-                "`avoid` in `learn` takes skills or tools; to avoid a role on a route, use `path`",
-            )),
-        }
-    }
-    let mut steps: Vec<Step> = Vec::new();
-    let mut tools_left_out = 0;
-    let start_have = have.clone();
-    for &stop in &stops {
-        let plan = learning_plan(graph, &have, stop, min, &[]);
-        for s in &plan.steps {
-            have.learn(s.skill, s.to_level);
-            let mut why = match &s.reason {
-                Reason::Required { importance } => match esco_relation(graph, stop, s.skill) {
-                    Some(relation) => format!(
-                        "{relation} for {} in ESCO (importance {importance})",
-                        name(graph, stop)
-                    ),
-                    None => format!(
-                        "required by {} (importance {importance})",
-                        name(graph, stop)
-                    ),
-                },
-                Reason::Named => "named by the move".to_string(),
-                Reason::PrerequisiteOf(list) => format!(
-                    "prerequisite of {}",
-                    names(graph, list.iter().copied()).join(", ")
-                ),
-            };
-            let learning = saved.is_some_and(|p| {
-                p.entries
-                    .get(&graph.node(s.skill).id)
-                    .is_some_and(|e| e.state == skillgraph_graph::SkillState::Learning)
-            });
-            if learning {
-                why.push_str(" — in progress");
-            }
-            let reason = match &s.reason {
-                Reason::Required { importance } => format!("importance {importance}"),
-                Reason::Named => "named by the move".to_string(),
-                Reason::PrerequisiteOf(_) => "prerequisite".to_string(),
-            };
-            steps.push(Step {
-                skill: s.skill,
-                stop,
-                hours: s.effort.hours,
-                level: level_text(s.from_level, s.to_level),
-                effort: s.effort.clone(),
-                why,
-                reason,
-                covered_by: s
-                    .covered_by
-                    .iter()
-                    .copied()
-                    .filter(|t| !avoided_tools.contains(t))
-                    .collect(),
-                in_progress: learning,
-            });
-        }
-        let (tools, left_out) = missing_tools(graph, &have, stop, q.tools);
-        tools_left_out += left_out;
-        for t in tools {
-            if avoided_tools.contains(&t.tool) {
-                continue;
-            }
-            have.hold_tool(t.tool);
-            let flags = tool_flags(&t);
-            steps.push(Step {
-                skill: t.tool,
-                stop,
-                hours: t.effort.hours,
-                level: String::new(),
-                why: if flags.is_empty() {
-                    format!("a tool {} uses", name(graph, stop))
-                } else {
-                    format!("a tool {} uses ({flags})", name(graph, stop))
-                },
-                effort: t.effort,
-                reason: "tool".to_string(),
-                covered_by: Vec::new(),
-                in_progress: false,
-            });
-        }
-    }
-    let total: f64 = steps.iter().map(|s| s.hours).sum();
-    let route: Vec<&str> = stops.iter().map(|&s| name(graph, s)).collect();
-    // Constraints: a plan that cannot satisfy them says which one blocks it.
-    for (skill, span) in &avoided_skills {
-        if let Some(step) = steps.iter().find(|s| s.skill == *skill) {
-            return Err(QueryError::new(
-                *span,
-                format!(
-                    "the plan needs {} ({}), which `avoid` excludes",
-                    name(graph, *skill),
-                    step.why
-                ),
-            )
-            .with_label("blocking constraint")
-            .with_help("raise `min importance` above what needs it, or choose another target"));
-        }
-    }
-    if let Some(max) = &q.constraints.max_hours {
-        if total > max.value {
-            return Err(QueryError::new(
-                max.span,
-                format!(
-                    "the plan takes {} hours, more than `max hours {}`",
-                    format_number(total),
-                    format_number(max.value)
-                ),
-            )
-            .with_label("blocking constraint")
-            .with_help("raise `max hours`, or narrow the plan with `min importance`"));
-        }
-    }
-    let title = format!("learning plan {label} → {}", route.join(" → "));
-    let summary = format!(
-        "{} skill{}, {} hours",
-        steps.len(),
-        if steps.len() == 1 { "" } else { "s" },
-        format_number(total)
-    );
-    let slices = q
-        .constraints
-        .pace
-        .as_ref()
-        .map(|pace| week_slices(&steps, pace.value));
-    let mut table = match &slices {
-        Some(slices) => week_table(graph, &steps, slices),
-        None => plan_table(graph, &steps, stops.len() > 1),
-    }
-    .with_title(title)
-    .with_summary(summary);
-    let has_data = stops.iter().all(|&stop| {
-        graph
-            .out_edges(stop, skillgraph_graph::EdgeKind::Requires)
-            .next()
-            .is_some()
-    });
-    if steps.is_empty() && has_data {
-        table.note(format!(
-            "nothing to learn: {label} already meets every skill {} requires{}",
-            route.join(" and "),
-            if min > 1 {
-                format!(" with importance ≥ {min}")
-            } else {
-                String::new()
-            }
-        ));
-    } else if !steps.is_empty() {
-        table.note(format!("total: {} hours", format_number(total)));
-    }
-    for &stop in &stops {
-        data_notes(
-            graph,
-            &mut table,
-            &start_have,
-            stop,
-            min,
-            q.min_importance.is_some(),
-        );
-    }
-    tool_notes(&mut table, q.tools, tools_left_out);
-    estimate_note(&mut table, steps.iter().map(|s| &s.effort));
-    if let Some(pace) = &q.constraints.pace {
-        let weeks = slices.as_deref().map_or(0, weeks_needed);
-        table.note(format!(
-            "ready after {weeks} week{} at {} hours/week",
-            if weeks == 1 { "" } else { "s" },
-            format_number(pace.value)
-        ));
-    }
-    let drawn: Vec<pictures::PlanStep> = steps
-        .iter()
-        .map(|s| pictures::PlanStep {
-            skill: s.skill,
-            stop: s.stop,
-            hours: s.hours,
-            estimate: s.effort.is_estimate(),
-            reason: &s.reason,
-            covered_by: &s.covered_by,
-            in_progress: s.in_progress,
-        })
-        .collect();
-    let start = match start_role {
-        Some(role) => pictures::PlanStart::Role(role),
-        None => pictures::PlanStart::Profile(&label),
-    };
-    let weeks = match (&slices, &q.constraints.pace) {
-        (Some(slices), Some(pace)) => Some(pictures::Weeks {
-            slices,
-            per_week: pace.value,
-        }),
-        _ => None,
-    };
-    table.picture = Some(pictures::plan(graph, start, &stops, &drawn, weeks.as_ref()));
-    Ok(table)
-}
-
-fn plan_table(graph: &Graph, steps: &[Step], with_for: bool) -> ResultTable {
-    let mut columns = vec!["step", "skill"];
-    if with_for {
-        columns.push("for");
-    }
-    columns.extend([
-        "level",
-        "effort_hours",
-        "cumulative_hours",
-        "hours_source",
-        "why",
-        "covered_by",
-    ]);
-    let mut table = ResultTable::new(columns).with_row_nodes("skill");
-    let mut total = 0.0;
-    for (i, s) in steps.iter().enumerate() {
-        total += s.hours;
-        let mut row = vec![
-            Cell::Number((i + 1) as f64),
-            Cell::text(name(graph, s.skill)),
-        ];
-        if with_for {
-            row.push(Cell::text(name(graph, s.stop)));
-        }
-        row.extend([
-            Cell::text(&s.level),
-            Cell::Number(s.hours),
-            Cell::Number(total),
-            hours_source(&s.effort),
-            Cell::text(&s.why),
-            Cell::List(names(graph, s.covered_by.iter().copied())),
-        ]);
-        row.extend(node_cells(graph, s.skill));
-        table.push(row);
-    }
-    table
-}
-
-/// Cuts the plan into weeks of `per_week` hours: skills in plan order (so every skill starts
-/// after its prerequisites end), a long skill spread over several weeks, no week over the
-/// budget.
-fn week_slices(steps: &[Step], per_week: f64) -> Vec<pictures::WeekSlice> {
-    let mut week = 1u32;
-    let mut used = 0.0;
-    let mut slices = Vec::new();
-    for (i, s) in steps.iter().enumerate() {
-        let mut left = s.hours;
-        loop {
-            if used >= per_week - 1e-9 && left > 0.0 {
-                week += 1;
-                used = 0.0;
-            }
-            let take = left.min(per_week - used);
-            used += take;
-            left -= take;
-            let finishes = left <= 1e-9;
-            slices.push(pictures::WeekSlice {
-                week,
-                step: i,
-                hours: take,
-                finishes,
-            });
-            if finishes {
-                break;
-            }
-        }
-    }
-    slices
-}
-
-/// One row per (week, skill), with the step view's marks: `status` says which skills the
-/// profile is learning.
-fn week_table(graph: &Graph, steps: &[Step], slices: &[pictures::WeekSlice]) -> ResultTable {
-    let mut table =
-        ResultTable::new(["week", "skill", "hours", "week_total", "finishes", "status"])
-            .with_row_nodes("skill");
-    for slice in slices {
-        let step = &steps[slice.step];
-        let week_total: f64 = slices
-            .iter()
-            .filter(|s| s.week == slice.week)
-            .map(|s| s.hours)
-            .sum();
-        let [id, kind] = node_cells(graph, step.skill);
-        table.push(vec![
-            Cell::Number(f64::from(slice.week)),
-            Cell::text(name(graph, step.skill)),
-            Cell::Number((slice.hours * 100.0).round() / 100.0),
-            Cell::Number((week_total * 100.0).round() / 100.0),
-            Cell::Bool(slice.finishes),
-            if step.in_progress {
-                Cell::text("in progress")
-            } else {
-                Cell::Null
-            },
-            id,
-            kind,
-        ]);
-    }
-    table
-}
-
-/// The week the last slice falls in (0 for an empty plan, and for one of zero hours).
-fn weeks_needed(slices: &[pictures::WeekSlice]) -> u64 {
-    slices
-        .iter()
-        .filter(|s| s.hours > 1e-9)
-        .map(|s| u64::from(s.week))
-        .max()
-        .unwrap_or(0)
-}
-
-pub fn closest(
-    session: &Session,
-    graph: &Graph,
-    q: &ClosestQuery,
-) -> Result<ResultTable, QueryError> {
-    let (have, label, role) = have_of(session, graph, &q.profile)?;
-    let min = min_importance(&q.min_importance)?;
-    let limit = q.limit.as_ref().map_or(10, |l| l.value);
-    let rules = RoleRules::new(graph, &q.roles, role)?;
-    let interrupt = session.interruption();
-    let interrupted = |_| QueryError::interrupted(q.profile.span());
-    let mut list = closest_roles(graph, &have, min, role, &interrupt).map_err(interrupted)?;
-    // A role the profile lists is where the person is, not a role to move to.
-    let listed: Vec<NodeIndex> = match session.start_nodes(graph, &q.profile)? {
-        Origin::Profile(entries) => entries
-            .into_iter()
-            .map(|(ix, _)| ix)
-            .filter(|&ix| graph.kind_of(ix) == Some(NodeKind::Role))
-            .collect(),
-        Origin::Role(_) => Vec::new(),
-    };
-    list.retain(|c| !listed.contains(&c.role));
-    let before = list.len();
-    list.retain(|c| rules.keeps(graph, c.role));
-    let filtered = before - list.len();
-    let mut table = match role {
-        Some(start) => similar_to_role(
-            graph, start, &label, &list, min, limit, q.explain, &rules, &interrupt,
-        )
-        .map_err(interrupted)?,
-        None => closest_by_plan(graph, &have, &label, &mut list, min, limit, q.explain),
-    };
-    if filtered > 0 {
-        table.note(format!(
-            "{filtered} roles left out by {}",
-            rules.described()
-        ));
-    }
-    let unrated = graph
-        .node_indices()
-        .filter(|&r| {
-            graph.kind_of(r) == Some(NodeKind::Role)
-                && Some(r) != role
-                && algo::requirements(graph, r, min).is_empty()
-        })
-        .count();
-    if unrated > 0 {
-        table.note(format!(
-            "{unrated} roles with no required skills of importance ≥ {min} in the data are left out: they cannot be compared"
-        ));
-    }
-    Ok(table)
-}
-
-/// `closest ROLE`: the roles most like the start role by
-/// [`similarity`](skillgraph_graph::algo::similarity) (skills and knowledge by importance ×
-/// level, titles, tools, Job Zone; never `transition` edges), each with the hours of its
-/// learning plan from the start role so the effort stays in view.
-#[allow(clippy::too_many_arguments)]
-fn similar_to_role(
-    graph: &Graph,
-    start: NodeIndex,
-    label: &str,
-    plans: &[algo::Closeness],
-    min: u8,
-    limit: usize,
-    explain: bool,
-    rules: &RoleRules,
-    interrupt: &algo::Interrupt,
-) -> Result<ResultTable, algo::Interrupted> {
-    let mut list = algo::similarity::similar_roles(graph, start, min, interrupt)?;
-    list.retain(|s| rules.keeps(graph, s.role));
-    // A role the start moves to only by a move a source calls a career trap is not offered as
-    // a neighbour to aim for; the note names it.
-    let traps: Vec<(NodeIndex, skillgraph_graph::EdgeIndex)> = graph
-        .out_edges(start, skillgraph_graph::EdgeKind::Transition)
-        .filter(|&(e, _)| graph.is_trap_move(e))
-        .map(|(e, to)| (to, e))
-        .collect();
-    list.retain(|s| !traps.iter().any(|t| t.0 == s.role));
-    let hours: std::collections::HashMap<NodeIndex, f64> =
-        plans.iter().map(|c| (c.role, c.hours)).collect();
-    let mut columns = vec![
-        "rank",
-        "role",
-        "similarity_pct",
-        "hours",
-        "skills_compared",
-        "shared_tools",
-    ];
-    if explain {
-        columns.extend(["skills_pct", "titles_pct", "tools_pct", "zone_factor"]);
-    }
-    let pct = |share: f64| (share * 1000.0).round() / 10.0;
-    let mut table = ResultTable::new(columns)
-        .with_row_nodes("role")
-        .with_title(format!("roles most like {label}"));
-    for (i, s) in list.iter().take(limit).enumerate() {
-        let mut row = vec![
-            Cell::Number((i + 1) as f64),
-            Cell::text(name(graph, s.role)),
-            Cell::Number(pct(s.score)),
-            Cell::opt_number(hours.get(&s.role).copied()),
-            Cell::Number(s.skills_compared as f64),
-            Cell::Number(s.shared_tools as f64),
-        ];
-        if explain {
-            row.extend([
-                Cell::Number(pct(s.skills)),
-                Cell::Number(pct(s.titles)),
-                Cell::opt_number(s.tools.map(pct)),
-                Cell::Number((s.zone * 100.0).round() / 100.0),
-            ]);
-        }
-        row.extend(node_cells(graph, s.role));
-        table.push(row);
-    }
-    for &(trap, e) in &traps {
-        table.note(format!(
-            "{} is left out: moving there from {} is a career trap, not a goal, per {}",
-            name(graph, trap),
-            name(graph, start),
-            source_keys(graph, &graph.edge(e).sources).join(", ")
-        ));
-    }
-    table.note(
-        "similarity: skills and knowledge (importance × level), title words, tools and Job Zone \
-         (docs/GRAMMAR.md, `closest`); career transitions do not enter the score; hours: the \
-         learning plan from the start role",
-    );
-    if list.len() > limit {
-        table.note(format!(
-            "{} more roles not shown (raise `limit`)",
-            list.len() - limit
-        ));
-    }
-    Ok(table)
-}
-
-/// `closest $profile` and `closest [list]`: the roles that ask for most of what the profile
-/// holds (`shared`: required skills held and tools used, linked concepts counting), then by the
-/// hours of the learning plan, then the match %, then by name. Ranking by hours alone put
-/// roles that require two unrelated skills (ESCO's linen room attendant) above every role that
-/// uses what the profile knows: a short plan to a role sharing nothing is no evidence of fit.
-fn closest_by_plan(
-    graph: &Graph,
-    have: &Held,
-    label: &str,
-    list: &mut [algo::Closeness],
-    min: u8,
-    limit: usize,
-    explain: bool,
-) -> ResultTable {
-    list.sort_by(|a, b| {
-        b.shared
-            .cmp(&a.shared)
-            .then(a.hours.total_cmp(&b.hours))
-            .then(b.match_pct.total_cmp(&a.match_pct))
-            .then(graph.order_by_name(a.role, b.role))
-    });
-    let list: &[algo::Closeness] = list;
-    let mut columns = vec![
-        "rank",
-        "role",
-        "from",
-        "shared",
-        "hours",
-        "match_pct",
-        "missing_skills",
-        "skills_compared",
-    ];
-    if explain {
-        columns.extend(["held (importance)", "missing (importance)"]);
-    }
-    let mut table = ResultTable::new(columns)
-        .with_row_nodes("role")
-        .with_title(format!("roles closest to {label}"));
-    for (i, c) in list.iter().take(limit).enumerate() {
-        let mut row = vec![
-            Cell::Number((i + 1) as f64),
-            Cell::text(name(graph, c.role)),
-            Cell::text(graph.dataset(c.role)),
-            Cell::Number(c.shared as f64),
-            Cell::Number(c.hours),
-            Cell::Number((c.match_pct * 10.0).round() / 10.0),
-            Cell::Number(c.missing as f64),
-            Cell::Number(c.evidence as f64),
-        ];
-        if explain {
-            // The same breakdown `why` gives, so a match % is never a black box.
-            let mut held = Vec::new();
-            let mut missing = Vec::new();
-            let mut required = algo::requirements(graph, c.role, min);
-            required.sort_by(|a, b| {
-                b.importance
-                    .cmp(&a.importance)
-                    .then(graph.order_by_name(a.skill, b.skill))
-            });
-            let labels = Labels::new(graph, required.iter().map(|need| need.skill));
-            for need in required {
-                let label = labels.of(graph, [need.skill]).remove(0);
-                let text = format!("{label} ({})", need.importance);
-                if have.meets(need.skill, need.level) {
-                    held.push(text);
-                } else {
-                    missing.push(text);
-                }
-            }
-            row.extend([Cell::List(held), Cell::List(missing)]);
-        }
-        row.extend(node_cells(graph, c.role));
-        table.push(row);
-    }
-    table.note(
-        "ranked by `shared` (the role's needs and tools the profile holds, a concept linked \
-         across datasets counting once), then hours; `skills_compared`: the needs the match rests on",
-    );
-    if list.len() > limit {
-        table.note(format!(
-            "{} more roles not shown (raise `limit`)",
-            list.len() - limit
-        ));
-    }
-    table
-}
-
-/// Which roles a list keeps: `from SOURCE`, `keep pay [P%]`, `job zone within N` (see
-/// docs/GRAMMAR.md). Unlike on routes, a role without the field compared does not pass: a list
-/// filtered by pay or zone promises what it shows.
-pub(crate) struct RoleRules {
-    source: Option<String>,
-    pay_known: bool,
-    min_pay: Option<f64>,
-    /// The start's job zone and the most it may differ by.
-    zone: Option<(f64, u8)>,
-}
-
-impl RoleRules {
-    pub(crate) fn new(
-        graph: &Graph,
-        filter: &crate::ast::RoleFilter,
-        start: Option<NodeIndex>,
-    ) -> Result<RoleRules, QueryError> {
-        let source = super::known_source(graph, filter.from.as_ref())?.map(str::to_string);
-        let mut min_pay = None;
-        if let Some(Spanned {
-            value: Some(share),
-            span,
-        }) = &filter.keep_pay
-        {
-            match start.and_then(|r| super::filter::pay(graph, r)) {
-                Some(pay) => min_pay = Some(pay * share),
-                None => {
-                    return Err(QueryError::new(
-                        *span,
-                        "`keep pay P%` compares with the start role's salary.avg, and there is none",
-                    )
-                    .with_help(
-                        "start from a role with a salary, or write `keep pay` alone: roles whose pay is known",
-                    ))
-                }
-            }
-        }
-        let zone = match &filter.zone_within {
-            None => None,
-            Some(within) => match start.and_then(|r| number_field(graph, r, "job_zone")) {
-                Some(zone) => Some((zone, within.value)),
-                None => {
-                    return Err(QueryError::new(
-                        within.span,
-                        match start {
-                            Some(r) => format!(
-                                "`job zone within` compares with the start role's job zone, and {} has none",
-                                name(graph, r)
-                            ),
-                            None => "`job zone within` compares with the start role's job zone, and a profile has none".to_string(),
-                        },
-                    )
-                    .with_help("start from an O*NET role (`closest onet:15-1252.00 job zone within 1`), or filter with `roles where job_zone <= 3`"))
-                }
-            },
-        };
-        Ok(RoleRules {
-            source,
-            pay_known: filter.keep_pay.is_some(),
-            min_pay,
-            zone,
-        })
-    }
-
-    pub(crate) fn keeps(&self, graph: &Graph, role: NodeIndex) -> bool {
-        if self
-            .source
-            .as_deref()
-            .is_some_and(|s| !graph.is_from(role, s))
-        {
-            return false;
-        }
-        if self.pay_known {
-            match super::filter::pay(graph, role) {
-                None => return false,
-                Some(pay) if self.min_pay.is_some_and(|min| pay < min) => return false,
-                Some(_) => {}
-            }
-        }
-        if let Some((start, within)) = self.zone {
-            match number_field(graph, role, "job_zone") {
-                Some(zone) if (zone - start).abs() <= f64::from(within) => {}
-                _ => return false,
-            }
-        }
-        true
-    }
-
-    /// The rules in words, for the note that counts what they left out.
-    fn described(&self) -> String {
-        let mut parts = Vec::new();
-        if let Some(s) = &self.source {
-            parts.push(format!("`from {s}`"));
-        }
-        if self.pay_known {
-            parts.push("`keep pay`".to_string());
-        }
-        if self.zone.is_some() {
-            parts.push("`job zone within`".to_string());
-        }
-        parts.join(", ")
-    }
-}
-
-/// The rules a move must follow: `keep pay P%` (the role moved to pays at least P% of the start
-/// role's `salary.avg`) and `job zone within N` (the O*NET job zone changes by at most N per
-/// move). A role without the field passes; a move that breaks a rule is unusable.
-struct MoveRules {
-    min_pay: Option<f64>,
-    zone_within: Option<u8>,
-    /// With traps in the graph: the route's target. A move a source calls a career trap is
-    /// never taken on the way elsewhere; it is shown only when it leads to the role asked for.
-    trap_target: Option<NodeIndex>,
-}
-
-fn number_field(graph: &Graph, ix: NodeIndex, path: &str) -> Option<f64> {
-    match graph.node(ix).field(path)? {
-        skillgraph_graph::Value::Number(n) => Some(n),
-        _ => None,
-    }
-}
-
-impl MoveRules {
-    fn new(
-        graph: &Graph,
-        origin: &Origin,
-        to: NodeIndex,
-        c: &crate::ast::Constraints,
-    ) -> Result<MoveRules, QueryError> {
-        let min_pay = match &c.keep_pay {
-            None => None,
-            Some(share) => {
-                let start_pay = match origin {
-                    Origin::Role(r) => number_field(graph, *r, "salary.avg"),
-                    Origin::Profile(_) => None,
-                };
-                match start_pay {
-                    Some(pay) => Some(pay * share.value),
-                    None => {
-                        return Err(QueryError::new(
-                            share.span,
-                            "`keep pay` compares with the start role's salary.avg, and the start has none",
-                        )
-                        .with_help("start from a role with a salary, or leave `keep pay` out"))
-                    }
-                }
-            }
-        };
-        Ok(MoveRules {
-            min_pay,
-            zone_within: c.zone_within.as_ref().map(|z| z.value),
-            trap_target: (!graph.trap_moves().is_empty()).then_some(to),
-        })
-    }
-
-    fn any(&self) -> bool {
-        self.min_pay.is_some() || self.zone_within.is_some() || self.trap_target.is_some()
-    }
-
-    /// Whether a user's constraint is among the rules (traps are the data's, not the user's).
-    fn constrained(&self) -> bool {
-        self.min_pay.is_some() || self.zone_within.is_some()
-    }
-
-    fn allows(&self, graph: &Graph, edge: skillgraph_graph::EdgeIndex) -> bool {
-        if !self.any() {
-            // Without rules every move is allowed: skip the field lookups (this runs per edge).
-            return true;
-        }
-        let (a, b) = graph.edge_endpoints(edge);
-        if self.trap_target.is_some_and(|t| t != b) && graph.is_trap_move(edge) {
-            return false;
-        }
-        if let (Some(min), Some(pay)) = (self.min_pay, number_field(graph, b, "salary.avg")) {
-            if pay < min {
-                return false;
-            }
-        }
-        if let (Some(n), Some(za), Some(zb)) = (
-            self.zone_within,
-            number_field(graph, a, "job_zone"),
-            number_field(graph, b, "job_zone"),
-        ) {
-            if (za - zb).abs() > f64::from(n) {
-                return false;
-            }
-        }
-        true
-    }
-
-    fn cost(&self, graph: &Graph, edge: skillgraph_graph::EdgeIndex, cost: f64) -> f64 {
-        if self.allows(graph, edge) {
-            cost
-        } else {
-            f64::INFINITY
-        }
-    }
-}
-
-/// When a constrained route fails, find which constraint blocks it: the route exists without
-/// the rules, and each rule alone is tried to name the culprit.
-fn explain_blocked(
-    graph: &Graph,
-    origin: &Origin,
-    to: NodeIndex,
-    resolved: &Resolved,
-    min: u8,
-    rules: &MoveRules,
-    whole: Span,
-) -> Option<QueryError> {
-    let Origin::Role(from) = origin else {
-        return None;
-    };
-    let reachable = |r: &MoveRules| {
-        cheapest_route(graph, *from, to, &resolved.options, |e| {
-            r.cost(graph, e, algo::move_cost(graph, e, min))
-        })
-        .is_ok()
-    };
-    let free = MoveRules {
-        min_pay: None,
-        zone_within: None,
-        trap_target: rules.trap_target,
-    };
-    if !reachable(&free) {
-        return None;
-    }
-    let mut blocking = Vec::new();
-    if let Some(p) = rules.min_pay {
-        if !reachable(&MoveRules {
-            min_pay: Some(p),
-            zone_within: None,
-            trap_target: rules.trap_target,
-        }) {
-            blocking.push("`keep pay`".to_string());
-        }
-    }
-    if let Some(z) = rules.zone_within {
-        if !reachable(&MoveRules {
-            min_pay: None,
-            zone_within: Some(z),
-            trap_target: rules.trap_target,
-        }) {
-            blocking.push("`job zone within`".to_string());
-        }
-    }
-    let which = if blocking.is_empty() {
-        "`keep pay` and `job zone within` together".to_string()
-    } else {
-        blocking.join(" and ")
-    };
-    Some(
-        QueryError::new(
-            whole,
-            format!(
-                "no route from {} to {} satisfies {which}; routes exist without it",
-                name(graph, *from),
-                name(graph, to)
-            ),
-        )
-        .with_label("blocked by a constraint")
-        .with_help(
-            "relax the constraint, e.g. a lower `keep pay` share or a wider `job zone within`",
-        ),
-    )
-}
-
-/// `max hours H` on a route by effort: a route costing more is an error naming the constraint.
-fn check_max_hours(
-    table: Result<ResultTable, QueryError>,
-    c: &crate::ast::Constraints,
-) -> Result<ResultTable, QueryError> {
-    let table = table?;
-    let (Some(max), Some(total)) = (&c.max_hours, route_total(&table)) else {
-        return Ok(table);
-    };
-    if total > max.value {
-        return Err(QueryError::new(
-            max.span,
-            format!(
-                "the cheapest route takes {} hours, more than `max hours {}`",
-                format_number(total),
-                format_number(max.value)
-            ),
-        )
-        .with_label("blocking constraint")
-        .with_help("raise `max hours`, or lower the bar with `min importance`"));
-    }
-    Ok(table)
-}
-
-fn route_total(table: &ResultTable) -> Option<f64> {
-    let col = table.column("hours")?;
-    Some(
-        table
-            .rows
-            .iter()
-            .map(|r| match r[col] {
-                Cell::Number(n) => n,
-                _ => 0.0,
-            })
-            .sum(),
-    )
 }

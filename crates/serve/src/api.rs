@@ -19,8 +19,7 @@ use skillgraph_query::parser;
 use skillgraph_query::reference::STATEMENT_FORMS;
 use skillgraph_query::result::{ResultTable, TableKind};
 
-use crate::engine::{statement_pieces, StoreDatabase};
-use skillgraph_shell::complete::{self, Vocabulary};
+use skillgraph_store::Store;
 
 /// How much one request may ask for.
 #[derive(Debug, Clone, Copy)]
@@ -46,6 +45,27 @@ impl Default for Limits {
     }
 }
 
+/// A completion candidate: what the list shows, and the text that replaces the line from the
+/// completion's start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Candidate {
+    pub display: String,
+    pub replacement: String,
+}
+
+/// Completion over one graph's names: what the shell's Tab offers at the end of `line`, and
+/// the byte where the text it replaces starts.
+pub trait Complete: Send + Sync {
+    fn complete(&self, line: &str) -> (usize, Vec<Candidate>);
+}
+
+/// Builds the completion over a graph. The binary passes the shell's, so the page and the
+/// shell offer the same; it is asked again only when the graph has changed.
+pub type Completion = fn(&Graph) -> Arc<dyn Complete>;
+
+/// Completion over the graph last read, and that graph.
+type Completer = (Weak<Graph>, Arc<dyn Complete>);
+
 /// The state every request shares: the store readers share, the one writes go through, and
 /// what completion knows of the graph.
 pub struct Shared {
@@ -55,15 +75,15 @@ pub struct Shared {
     /// With `--allow-writes`, a second `Store` on the same files for requests that write, one
     /// at a time: a write that waits for another process's writer lock (up to
     /// `--lock-timeout`) then holds up only the writes behind it, never the readers.
-    writer: Option<Mutex<StoreDatabase>>,
-    /// Completion's names, and the graph they were taken from.
-    vocabulary: Mutex<Option<(Weak<Graph>, Arc<Vocabulary>)>>,
+    writer: Option<Mutex<Store>>,
+    completion: Completion,
+    completer: Mutex<Option<Completer>>,
     pub limits: Limits,
 }
 
 struct Readers {
     /// Never writes (opened read-only).
-    store: StoreDatabase,
+    store: Store,
     /// A copy of the store's graph as of `seen`, which requests share. A copy shares the
     /// snapshot's base (and the indexes built on it) and copies only the overlay, the changes
     /// since the snapshot; one is taken only when the graph has changed.
@@ -119,8 +139,13 @@ const READ_ONLY: &str =
     "this server is read-only: start it with `skillgraph serve --allow-writes` to change the graph";
 
 impl Shared {
-    /// `store` answers reads; `writer`, if given, takes the writes.
-    pub fn new(store: StoreDatabase, writer: Option<StoreDatabase>, limits: Limits) -> Shared {
+    /// `store` answers reads; `writer`, if given, takes the writes; `completion` completes.
+    pub fn new(
+        store: Store,
+        writer: Option<Store>,
+        limits: Limits,
+        completion: Completion,
+    ) -> Shared {
         let graph = Arc::new(store.graph().clone());
         Shared {
             readers: Mutex::new(Readers {
@@ -129,7 +154,8 @@ impl Shared {
                 seen: None,
             }),
             writer: writer.map(Mutex::new),
-            vocabulary: Mutex::new(None),
+            completion,
+            completer: Mutex::new(None),
             limits,
         }
     }
@@ -143,11 +169,10 @@ impl Shared {
         let mut readers = self.readers.lock().unwrap_or_else(PoisonError::into_inner);
         // The mark is taken before the refresh: a commit that lands between the two is in the
         // graph already, or moves the next mark.
-        let mark = view_mark(readers.store.0.path());
+        let mark = view_mark(readers.store.path());
         if mark.is_none() || mark != readers.seen {
             readers
                 .store
-                .0
                 .refresh()
                 .map_err(|e| Reply::error(503, "store", e.to_string()))?;
             readers.graph = Arc::new(readers.store.graph().clone());
@@ -161,7 +186,7 @@ impl Shared {
         match &self.writer {
             Some(writer) => {
                 let mut store = writer.lock().unwrap_or_else(PoisonError::into_inner);
-                store.0.sync().map_err(|e| e.to_string())
+                store.sync().map_err(|e| e.to_string())
             }
             None => Ok(()),
         }
@@ -205,7 +230,7 @@ impl Shared {
             // The request runs on the writer's store, through the store's one-writer path;
             // its reads see its own writes. The readers' store sees them at its next refresh.
             let mut store = writer.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Err(e) = store.0.refresh() {
+            if let Err(e) = store.refresh() {
                 return Reply::error(503, "store", e.to_string());
             }
             return run(&mut *store, source, &statements, interrupt);
@@ -258,7 +283,7 @@ impl Shared {
             None => answers.tables.last().expect("one answer per statement run"),
         };
         match &table.picture {
-            Some(picture) => Ok(crate::render::svg(picture, table.heading().as_deref())),
+            Some(picture) => Ok(skillgraph_printer::svg::svg(picture, table.heading().as_deref())),
             None => Err(Reply::error(
                 404,
                 "no_picture",
@@ -279,34 +304,29 @@ impl Shared {
         if prefix.trim_start().starts_with('.') {
             return Reply::json(200, &json!({ "start": prefix.len(), "candidates": [] }));
         }
-        let vocabulary = match self.vocabulary() {
-            Ok(v) => v,
+        let completer = match self.completer() {
+            Ok(c) => c,
             Err(reply) => return reply,
         };
-        let (start, candidates) = complete::complete(&vocabulary, prefix, prefix.len());
-        let candidates: Vec<Json> = candidates
-            .into_iter()
-            .map(|c| json!({ "display": c.display, "replacement": c.replacement }))
-            .collect();
+        let (start, candidates) = completer.complete(prefix);
         Reply::json(200, &json!({ "start": start, "candidates": candidates }))
     }
 
-    fn vocabulary(&self) -> Result<Arc<Vocabulary>, Reply> {
+    /// Completion over the graph as of now, built again only when the graph has changed.
+    fn completer(&self) -> Result<Arc<dyn Complete>, Reply> {
         let graph = self.graph()?;
         let mut cached = self
-            .vocabulary
+            .completer
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         match &*cached {
-            Some((seen, vocabulary)) if seen.as_ptr() == Arc::as_ptr(&graph) => {
-                Ok(vocabulary.clone())
+            Some((seen, completer)) if seen.as_ptr() == Arc::as_ptr(&graph) => {
+                Ok(completer.clone())
             }
             _ => {
-                let mut vocabulary = Vocabulary::from_graph(&graph);
-                vocabulary.set_profiles(graph.profiles().keys().cloned());
-                let vocabulary = Arc::new(vocabulary);
-                *cached = Some((Arc::downgrade(&graph), vocabulary.clone()));
-                Ok(vocabulary)
+                let completer = (self.completion)(&graph);
+                *cached = Some((Arc::downgrade(&graph), completer.clone()));
+                Ok(completer)
             }
         }
     }
@@ -314,7 +334,7 @@ impl Shared {
     /// Splits and parses the whole request before anything runs: a mistake anywhere answers
     /// 400 (or 413 for a statement too long) and runs nothing.
     fn parse(&self, source: &str) -> Result<Vec<Placed>, Reply> {
-        let pieces = statement_pieces(source);
+        let pieces = parser::split_pieces(source);
         let mut statements = Vec::new();
         for (offset, piece) in pieces {
             let trimmed = piece.trim_start();
@@ -563,7 +583,7 @@ fn results_json<'a>(
                     summary: table.summary.as_deref(),
                     columns: Some(&table.columns),
                     rows: Some(
-                        RawValue::from_string(crate::output::json_rows_text(table))
+                        RawValue::from_string(skillgraph_printer::json::rows_text(table))
                             .expect("the JSON output is JSON"),
                     ),
                     lines: None,
@@ -691,78 +711,4 @@ pub fn schema() -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn shared(dir: &std::path::Path) -> Shared {
-        let access = crate::db::Access {
-            read_only: true,
-            write_wait: Duration::from_secs(1),
-        };
-        let store = crate::db::open(&dir.join("graph.sgdb"), access).expect("a database");
-        Shared::new(StoreDatabase(store), None, Limits::default())
-    }
-
-    #[test]
-    fn a_request_past_its_budget_answers_503_and_keeps_what_finished() {
-        let dir = tempfile::tempdir().unwrap();
-        let shared = shared(dir.path());
-        // The budget's timer has fired before the plan starts: the plan stops at its first step.
-        // A statement that looks at the flag stops; one that does not finishes, and the next
-        // does not start.
-        let stopped = Arc::new(AtomicBool::new(true));
-        for (source, at, kept) in [
-            ("neighbourhood SRE depth 6", 0, 0),
-            ("skills of SRE; gap DevOps -> SRE", 1, 1),
-        ] {
-            let reply = shared.query(source, stopped.clone());
-            assert_eq!(reply.status, 503, "{}", reply.body);
-            let body: Json = serde_json::from_str(&reply.body).unwrap();
-            assert_eq!(body["error"]["kind"], "over_budget");
-            assert_eq!(body["error"]["statement"], at);
-            assert_eq!(body["results"].as_array().unwrap().len(), kept);
-        }
-    }
-
-    #[test]
-    fn an_evaluation_error_points_into_the_request_not_its_piece() {
-        let dir = tempfile::tempdir().unwrap();
-        let shared = shared(dir.path());
-        let reply = shared.query("show SRE; show Nope", Arc::new(AtomicBool::new(false)));
-        let body: Json = serde_json::from_str(&reply.body).unwrap();
-        assert_eq!(body["error"]["span"], json!({"start": 15, "end": 19}));
-        assert_eq!(body["results"][0]["statement"], "show SRE");
-    }
-
-    /// A database whose graph cannot be read: every statement panics in the evaluator.
-    struct Broken;
-
-    impl Database for Broken {
-        fn graph(&self) -> &Graph {
-            panic!("a bug in the evaluator")
-        }
-
-        fn apply(&mut self, _: Vec<Change>) -> Result<Vec<String>, ApplyError> {
-            panic!("a bug in the evaluator")
-        }
-    }
-
-    #[test]
-    fn a_panic_in_a_statement_answers_500() {
-        let dir = tempfile::tempdir().unwrap();
-        let shared = shared(dir.path());
-        let statements = shared.parse("show SRE").ok().unwrap();
-        // The panic's message is printed by the default hook; the reply is what is checked.
-        let answers = evaluate(
-            &mut Broken,
-            "show SRE",
-            &statements,
-            Arc::new(AtomicBool::new(false)),
-        );
-        let reply = answers.failure.expect("a failure");
-        assert_eq!(reply.status, 500);
-        let body: Json = serde_json::from_str(&reply.body).unwrap();
-        assert_eq!(body["error"]["kind"], "internal");
-        assert_eq!(body["error"]["statement"], 0);
-    }
-}
+mod tests;
