@@ -259,7 +259,7 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
 
     let graph = engine.graph();
     // The example to try names what this database holds (O*NET alone has no `SRE`).
-    let try_this = crate::examples::Examples::of(graph)
+    let try_this = skillgraph_shell::examples::Examples::of(graph)
         .first()
         .map_or_else(String::new, |e| format!(" Try: {e}"));
     output::write_out(&format!(
@@ -376,7 +376,11 @@ mod tests {
     #[test]
     fn every_dot_command_is_handled_and_documented() {
         let graph = skillgraph_graph::Graph::default();
-        let help = crate::help::help("", &crate::examples::Examples::of(&graph));
+        let help = skillgraph_shell::help::help(
+            "",
+            &skillgraph_shell::examples::Examples::of(&graph),
+            crate::dot::META_COMMANDS,
+        );
         for (command, _) in crate::dot::META_COMMANDS {
             assert!(help.contains(command), "{command} is missing from .help");
         }
