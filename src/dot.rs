@@ -63,8 +63,8 @@ pub fn run(engine: &mut Engine, line: &str) -> DotOutcome {
     match command {
         ".quit" | ".exit" => return DotOutcome::Quit,
         ".help" => {
-            let examples = crate::examples::Examples::of(engine.graph());
-            output::write_out(&crate::help::help(arg, &examples))
+            let examples = skillgraph_shell::examples::Examples::of(engine.graph());
+            output::write_out(&skillgraph_shell::help::help(arg, &examples, META_COMMANDS))
         }
         ".format" if arg.is_empty() => {
             output::write_out(&format!("output format: {}\n", engine.format.name()))

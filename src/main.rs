@@ -8,8 +8,6 @@ mod commands;
 mod db;
 mod dot;
 mod engine;
-mod examples;
-mod help;
 mod output;
 mod repl;
 mod serve;

@@ -1,12 +1,8 @@
 //! The interactive shell: rustyline with persistent history, completion that knows the grammar
 //! and the live graph, hints, highlighting, multi-line input, and dot commands.
 //!
-//! The pieces: [`syntax`] says what each token of a line is; [`complete`] turns that into
-//! candidates; [`highlight`] into colours. This file wires them into rustyline and runs the loop.
-
-pub mod complete;
-mod highlight;
-pub mod syntax;
+//! What a line holds, its completions and its colours are `skillgraph_shell`'s; this file wires
+//! them into rustyline and runs the loop.
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -24,12 +20,12 @@ use rustyline::line_buffer::LineBuffer;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Changeset, ColorMode, CompletionType, Config, Context, Editor, Helper};
 use skillgraph_query::parser;
-use skillgraph_query::reference::forms_of;
+use skillgraph_shell::complete::{self, Vocabulary};
+use skillgraph_shell::{highlight, syntax};
 
 use crate::dot::{self, DotOutcome};
 use crate::engine::{Engine, Outcome};
 use crate::output;
-use complete::Vocabulary;
 
 const PROMPT: &str = "skillgraph> ";
 
@@ -58,7 +54,15 @@ impl Completer for ShellHelper {
                 .complete_path(&line[path_start..], pos - path_start)?;
             return Ok((path_start + start, files));
         }
-        Ok(complete::complete(&self.vocabulary.borrow(), line, pos))
+        let (start, candidates) = complete::complete(&self.vocabulary.borrow(), line, pos);
+        let pairs = candidates
+            .into_iter()
+            .map(|c| Pair {
+                display: c.display,
+                replacement: c.replacement,
+            })
+            .collect();
+        Ok((start, pairs))
     }
 
     fn update(&self, line: &mut LineBuffer, start: usize, elected: &str, cl: &mut Changeset) {
@@ -105,7 +109,7 @@ impl Hinter for ShellHelper {
         if line.trim().is_empty() || pos < line.len() {
             return None;
         }
-        if let Some(form) = statement_form_hint(line) {
+        if let Some(form) = syntax::form_hint(line) {
             return Some(ShellHint {
                 display: form,
                 insert: false,
@@ -132,28 +136,6 @@ impl Hinter for ShellHelper {
             insert: true,
         })
     }
-}
-
-/// After a statement keyword and a space: what the statement looks like.
-fn statement_form_hint(line: &str) -> Option<String> {
-    let keyword = line.strip_suffix(' ')?.trim_start();
-    if keyword.contains(char::is_whitespace) {
-        return None;
-    }
-    let forms = forms_of(keyword);
-    if forms.is_empty() {
-        return None;
-    }
-    let shapes: Vec<&str> = forms
-        .iter()
-        .map(|f| {
-            f.usage
-                .get(f.keyword.len()..)
-                .unwrap_or_default()
-                .trim_start()
-        })
-        .collect();
-    Some(shapes.join("  |  "))
 }
 
 impl Highlighter for ShellHelper {
@@ -257,6 +239,7 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
         }
     };
     let mut names = Vocabulary::from_graph(engine.graph());
+    names.set_commands(dot::META_COMMANDS);
     names.set_profiles(profile_names(engine));
     let vocabulary = Rc::new(RefCell::new(names));
     editor.set_helper(Some(ShellHelper {
@@ -276,7 +259,7 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
 
     let graph = engine.graph();
     // The example to try names what this database holds (O*NET alone has no `SRE`).
-    let try_this = crate::examples::Examples::of(graph)
+    let try_this = skillgraph_shell::examples::Examples::of(graph)
         .first()
         .map_or_else(String::new, |e| format!(" Try: {e}"));
     output::write_out(&format!(
@@ -318,11 +301,12 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
             }
         } else {
             run_guarded(engine, "<input>", &line);
-            may_change_names(&line)
+            syntax::may_rename(&line)
         };
         let mut vocabulary = vocabulary.borrow_mut();
         if names_may_change {
             *vocabulary = Vocabulary::from_graph(engine.graph());
+            vocabulary.set_commands(dot::META_COMMANDS);
         }
         vocabulary.set_profiles(profile_names(engine));
     }
@@ -365,30 +349,11 @@ fn run_guarded(engine: &mut Engine, name: &str, source: &str) -> Outcome {
     }
 }
 
-/// Whether `source` holds a statement that can add, rename or remove nodes, so that the names
-/// completion offers must be read again. Rebuilding them is linear in the graph; skipping it
-/// after reads keeps a large imported graph quick to query.
-fn may_change_names(source: &str) -> bool {
-    syntax::statement_keywords(source).any(|k| matches!(k.as_str(), "add" | "set" | "remove"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use skillgraph_query::parser::STATEMENT_KEYWORDS;
-
-    #[test]
-    fn the_form_of_a_statement_follows_its_keyword() {
-        assert_eq!(statement_form_hint("show ").as_deref(), Some("NODE"));
-        let skills = statement_form_hint("skills ").unwrap();
-        assert!(
-            skills.contains("of ROLE") && skills.contains("where"),
-            "{skills}"
-        );
-        assert_eq!(statement_form_hint("show"), None);
-        assert_eq!(statement_form_hint("show SRE "), None);
-        assert_eq!(statement_form_hint("frob "), None);
-    }
+    use skillgraph_query::reference::forms_of;
 
     #[test]
     fn read_takes_a_file_name() {
@@ -409,20 +374,13 @@ mod tests {
     }
 
     #[test]
-    fn only_writes_that_touch_names_refresh_them() {
-        assert!(may_change_names("add skill eBPF"));
-        assert!(may_change_names("show SRE; set eBPF name = \"e\""));
-        assert!(may_change_names("REMOVE eBPF"));
-        assert!(!may_change_names(
-            "link SRE requires eBPF { importance: 3 }"
-        ));
-        assert!(!may_change_names("show \"add\""));
-    }
-
-    #[test]
     fn every_dot_command_is_handled_and_documented() {
         let graph = skillgraph_graph::Graph::default();
-        let help = crate::help::help("", &crate::examples::Examples::of(&graph));
+        let help = skillgraph_shell::help::help(
+            "",
+            &skillgraph_shell::examples::Examples::of(&graph),
+            crate::dot::META_COMMANDS,
+        );
         for (command, _) in crate::dot::META_COMMANDS {
             assert!(help.contains(command), "{command} is missing from .help");
         }

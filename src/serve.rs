@@ -7,8 +7,8 @@ use std::sync::Arc;
 use skillgraph_graph::Graph;
 use skillgraph_serve::{Candidate, Complete, Event, ServeOptions};
 
-use crate::repl::complete::{self, Vocabulary};
 use crate::{db, output, EXIT_OK, EXIT_USAGE_OR_IO};
+use skillgraph_shell::complete::{self, Vocabulary};
 
 /// Runs the server until Ctrl-C or SIGTERM. `allow_writes` gives it a second store, for
 /// writes.

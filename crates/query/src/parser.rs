@@ -1,9 +1,9 @@
-//! From source text to [`Script`]: a light scan for what pest cannot report well (nesting depth,
-//! control characters, unclosed strings and brackets), then the pest grammar, then a walk over
-//! the pairs that builds the AST and checks what the grammar leaves open (clauses, numbers,
-//! escapes). Pest's own errors are translated into words here and nowhere else. A line holding
-//! just one of the most frequent statements in its plainest form (`skills of SRE`, `gap A -> B`)
-//! skips all that: [`plain_statement`] reads it directly, as tests hold the grammar would.
+//! From source text to [`Script`]: the grammar's lexemes checked for what pest cannot report
+//! well (nesting depth, control characters, unclosed strings and brackets), then the pest
+//! grammar, then a walk over the pairs that builds the AST and checks what the grammar leaves
+//! open (clauses, numbers, escapes). Pest's own errors are translated into words here and
+//! nowhere else. A line of one statement without brackets is read by the one statement rule its
+//! first word picks ([`one_statement`]), which skips the scan and the other forms.
 
 use std::collections::BTreeMap;
 
@@ -26,122 +26,37 @@ mod grammar {
     pub struct QueryGrammar;
 }
 
-use grammar::{QueryGrammar, Rule};
+use grammar::QueryGrammar;
+/// The grammar's rules, named as in `grammar/skillgraph.pest`.
+pub use grammar::Rule;
 
 /// How deeply `(`, `[` and `{` may nest. Deeper input is refused before pest sees it, because
 /// pest descends by recursion.
 pub const MAX_NESTING: usize = 128;
 
-/// The first word of every statement.
-pub const STATEMENT_KEYWORDS: &[&str] = &[
-    "show",
-    "roles",
-    "skills",
-    "tools",
-    "path",
-    "paths",
-    "compare",
-    "gap",
-    "learn",
-    "let",
-    "closest",
-    "add",
-    "link",
-    "unlink",
-    "set",
-    "remove",
-    "profile",
-    "profiles",
-    "use",
-    "learnt",
-    "learning",
-    "unlock",
-    "why",
-    "neighbourhood",
-];
+// `STATEMENT_KEYWORDS`, `KEYWORDS`, `first_words` and `is_keyword`, read from the grammar.
+include!(concat!(env!("OUT_DIR"), "/grammar_words.rs"));
 
-/// Every word the language gives a meaning to, lower case, for completion. Keywords are
-/// case-insensitive.
-pub const KEYWORDS: &[&str] = &[
-    // statements
-    "show",
-    "roles",
-    "skills",
-    "tools",
-    "of",
-    "path",
-    "paths",
-    "compare",
-    "gap",
-    "learn",
-    "let",
-    "closest",
-    "add",
-    "link",
-    "unlink",
-    "set",
-    "remove",
-    "profile",
-    "profiles",
-    "drop",
-    "use",
-    "learnt",
-    "learned",
-    "learning",
-    "unlock",
-    "why",
-    "neighbourhood",
-    "neighborhood",
-    // clauses
-    "via",
-    "avoid",
-    "max",
-    "limit",
-    "by",
-    "effort",
-    "min",
-    "importance",
-    "where",
-    "order",
-    "asc",
-    "desc",
-    "hours",
-    "at",
-    "keep",
-    "pay",
-    "job",
-    "zone",
-    "within",
-    "depth",
-    "explain",
-    "from",
-    "without",
-    "all",
-    // conditions
-    "and",
-    "or",
-    "not",
-    "has",
-    "in",
-    "contains",
-    "starts",
-    "with",
-    "true",
-    "false",
-    // node kinds (also `role:` prefixes) and edge kinds
-    "role",
-    "skill",
-    "tool",
-    "requires",
-    "uses",
-    "covers",
-    "prerequisite",
-    "transition",
-];
+/// What the grammar expects right after `source`, the start of a script as typed so far: the
+/// rules pest tried at its end (`kw_of`, `role_ref`, `clause`, `separator`, …). `None` when
+/// `source` goes wrong before its end, or ends inside a comment.
+pub fn expected_after(source: &str) -> Option<Vec<Rule>> {
+    // A character no rule takes, so that pest stops at the end and says what it tried there.
+    let probe = format!("{source}\u{1}");
+    let error = QueryGrammar::parse(Rule::script, &probe).err()?;
+    let at = match error.location {
+        InputLocation::Pos(at) => at,
+        InputLocation::Span((at, _)) => at,
+    };
+    match error.variant {
+        ErrorVariant::ParsingError { positives, .. } if at == source.len() => Some(positives),
+        _ => None,
+    }
+}
 
 /// Parses a whole script. Returns the first mistake found.
 pub fn parse(source: &str) -> Result<Script, QueryError> {
-    match plain_statement(source) {
+    match one_statement(source) {
         Some(statement) => Ok(Script {
             statements: vec![statement],
         }),
@@ -149,70 +64,42 @@ pub fn parse(source: &str) -> Result<Script, QueryError> {
     }
 }
 
-/// The statements scripts repeat most, read without the grammar: a line that holds only
-/// `show NAME`, `skills of NAME`, `tools of NAME` or `path|paths|gap|learn|why NAME -> NAME`,
-/// keywords in any case, each NAME a plain ASCII word (letters, digits, `_`), words apart by
-/// spaces or tabs. Pest takes longer over such a line (~5 µs) than `skills of` takes to answer;
-/// this is a small fraction of that. `None` for anything else, which the grammar reads; a test
-/// holds the answer to what the grammar makes of the same line.
-fn plain_statement(source: &str) -> Option<Statement> {
-    let line = match source.strip_suffix('\n') {
-        Some(line) => line.strip_suffix('\r').unwrap_or(line),
-        None => source,
-    };
-    let mut words = [Span::default(); 4];
-    let mut count = 0;
-    let bytes = line.as_bytes();
-    let mut at = 0;
-    while at < bytes.len() {
-        if matches!(bytes[at], b' ' | b'\t') {
-            at += 1;
+/// The common case, cheaply: a line holding one statement is read by the statement rules its
+/// first word picks (`STATEMENT_RULES`, in the grammar's order, as `statement` would try them),
+/// so pest tries one or two forms rather than all of them and no lexeme scan runs first. That
+/// scan is only needed for what this path refuses: brackets (their depth), control characters
+/// and `\` continuations. `None` for anything it does not read to the end of the line (a
+/// comment, a second statement, a mistake), which then goes the whole way; a test holds both
+/// ways to one answer.
+fn one_statement(source: &str) -> Option<Statement> {
+    let line = source.strip_suffix('\n').unwrap_or(source);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    // Control characters (C1 ones start with 0xC2), brackets and `\`: what the scan checks.
+    let refused =
+        |b: u8| b < b' ' && b != b'\t' || matches!(b, 0x7f | 0xc2 | b'(' | b'[' | b'{' | b'\\');
+    if line.bytes().any(refused) {
+        return None;
+    }
+    let word_end = line
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(line.len());
+    let word = &line[..word_end];
+    let builder = Builder;
+    for &(rule, words) in STATEMENT_RULES {
+        if !words.iter().any(|w| w.eq_ignore_ascii_case(word)) {
             continue;
         }
-        let start = at;
-        while at < bytes.len() && !matches!(bytes[at], b' ' | b'\t') {
-            at += 1;
-        }
-        let word = &bytes[start..at];
-        if word != b"->" && !word.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'_') {
-            return None;
-        }
-        *words.get_mut(count)? = Span::new(start, at);
-        count += 1;
+        let Ok(mut pairs) = QueryGrammar::parse(rule, line) else {
+            continue;
+        };
+        let form = pairs.next()?;
+        let rest = &line[form.as_span().end()..];
+        return match rest.trim_matches([' ', '\t']) {
+            "" => builder.form(form).ok(),
+            _ => None,
+        };
     }
-    let text = |i: usize| words[i].text(line);
-    let keyword = |i: usize, k: &str| text(i).eq_ignore_ascii_case(k);
-    let name = |i: usize| {
-        (text(i) != "->").then(|| NodeRef {
-            kind: None,
-            name: text(i).to_string(),
-            quoted: false,
-            source: None,
-            span: words[i],
-        })
-    };
-    let kind = match count {
-        2 if keyword(0, "show") => StatementKind::Show(name(1)?),
-        3 if keyword(0, "skills") && keyword(1, "of") => StatementKind::SkillsOf(name(2)?),
-        3 if keyword(0, "tools") && keyword(1, "of") => StatementKind::ToolsOf(name(2)?),
-        4 if text(2) == "->" => {
-            let forms = [
-                ("path", Rule::path),
-                ("paths", Rule::paths),
-                ("gap", Rule::gap),
-                ("learn", Rule::learn),
-                ("why", Rule::why),
-            ];
-            let (_, form) = forms.into_iter().find(|&(k, _)| keyword(0, k))?;
-            let from = Start::Node(name(1)?);
-            route_statement(form, from, name(3)?, Clauses::default())
-        }
-        _ => return None,
-    };
-    Some(Statement {
-        kind,
-        span: words[0].to(words[count - 1]),
-    })
+    None
 }
 
 /// [`parse`] by the grammar.
@@ -258,20 +145,20 @@ fn parse_with_grammar(source: &str) -> Result<Script, QueryError> {
     }
 }
 
-/// Whether a REPL should read another line before parsing: a string, `[` or `{` is still
-/// open (new lines are allowed inside them), or the last line ends with `\`. An open `(` does
-/// not count: a condition stays on one line unless continued with `\`. Input with a
-/// mismatched closing bracket is complete (and wrong), so the REPL can report it.
+/// Whether a REPL should read another line before parsing: a string is still open, the last
+/// line ends with `\`, or a `[` or `{` is still open (new lines are allowed inside them). An
+/// open `(` does not count: a condition stays on one line unless continued with `\`. Brackets
+/// with a mismatched closing one are complete (and wrong), so the REPL can report them; a
+/// string or a `\` still asks for its line, as it does anywhere.
 pub fn needs_more_input(source: &str) -> bool {
     let lexed = Lexed::new(source);
-    if lexed.unmatched_close.is_some() {
-        return false;
-    }
     let open_list_or_record = lexed
         .open
         .last()
         .is_some_and(|&(bracket, _)| bracket != '(');
-    lexed.unclosed_string.is_some() || open_list_or_record || lexed.ends_with_continuation
+    lexed.unclosed_string.is_some()
+        || lexed.ends_with_continuation
+        || (open_list_or_record && lexed.unmatched_close.is_none())
 }
 
 /// Cuts a script into pieces that parse on their own, in one pass: a piece ends at the first
@@ -280,22 +167,34 @@ pub fn needs_more_input(source: &str) -> bool {
 ///
 /// The answer is the one asking [`needs_more_input`] at every line end would give; asking it
 /// so, over a growing piece, costs the square of the length when a bracket or a string stays
-/// open for many lines (minutes for 100,000 lines of a list). This follows the same scan, line
-/// by line, keeping only what the answer depends on.
+/// open for many lines (minutes for 100,000 lines of a list). Instead the whole script is cut
+/// into the grammar's lexemes once: a string is one lexeme whatever its lines, so a line end is
+/// a `separator` lexeme outside every string, and only the brackets need following.
 pub fn split_pieces(source: &str) -> Vec<(usize, &str)> {
     let mut pieces = Vec::new();
-    let mut scan = PieceScan::default();
-    let (mut start, mut pos) = (0, 0);
-    while pos < source.len() {
-        let line_end = source[pos..]
-            .find('\n')
-            .map_or(source.len(), |i| pos + i + 1);
-        let continued = scan.line(&source[pos..line_end]);
-        pos = line_end;
-        if !scan.needs_more_input(continued) {
-            pieces.push((start, &source[start..pos]));
-            start = pos;
-            scan = PieceScan::default();
+    let mut open: Vec<char> = Vec::new();
+    let mut unmatched_close = false;
+    let mut start = 0;
+    for lexeme in lexemes(source) {
+        let text = lexeme.span.text(source);
+        match (lexeme.kind, text.chars().next()) {
+            (LexemeKind::Punct, Some(c @ ('(' | '[' | '{'))) => open.push(c),
+            (LexemeKind::Punct, Some(c @ (')' | ']' | '}'))) => match open.last() {
+                Some(&o) if closing_partner(o) == c => {
+                    open.pop();
+                }
+                _ => unmatched_close = true,
+            },
+            (LexemeKind::Separator, _) if text.ends_with('\n') => {
+                let open_list_or_record = open.last().is_some_and(|&b| b != '(');
+                if unmatched_close || !open_list_or_record {
+                    pieces.push((start, &source[start..lexeme.span.end]));
+                    start = lexeme.span.end;
+                    open.clear();
+                    unmatched_close = false;
+                }
+            }
+            _ => {}
         }
     }
     if start < source.len() {
@@ -304,106 +203,70 @@ pub fn split_pieces(source: &str) -> Vec<(usize, &str)> {
     pieces
 }
 
-/// What [`needs_more_input`] depends on, carried from line to line of one piece. It mirrors
-/// [`Lexed::new`]: brackets, strings, comments, and the tokens that can hold a `#` or a quote
-/// without starting a comment or a string (words, `$variables`).
-#[derive(Default)]
-struct PieceScan {
-    open: Vec<char>,
-    /// The quote of a string still open at the end of the last line.
-    string: Option<char>,
-    unmatched_close: bool,
+/// What a piece of text is, as the grammar's `lexemes` rule cuts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LexemeKind {
+    /// A bare word: a name, keyword, field path or text value (`CI/CD`, `salary.avg`, `C#`).
+    Word,
+    Number,
+    /// `"…"` or `'…'`; `closed` is false while the quote is still open (to the end).
+    Quoted {
+        closed: bool,
+    },
+    /// `$name`.
+    Variable,
+    /// `->` or `→`.
+    Arrow,
+    /// Brackets, `,`, `:`, comparison operators.
+    Punct,
+    /// `;` or a new line (inside brackets too: a new line ends a statement only outside them).
+    Separator,
+    Comment,
+    /// A `\` at the very end: the statement goes on.
+    Continuation,
+    /// A character no other lexeme takes (`@`, a lone `$`, a control character).
+    Stray,
 }
 
-impl PieceScan {
-    fn needs_more_input(&self, continued: bool) -> bool {
-        if self.unmatched_close {
-            return false;
-        }
-        self.open.last().is_some_and(|&b| b != '(') || self.string.is_some() || continued
-    }
+/// One lexeme and where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lexeme {
+    pub kind: LexemeKind,
+    pub span: Span,
+}
 
-    /// Scans one line (with its new line, if any); returns whether it ends in a `\`
-    /// continuation, which matters only if the piece ends with this line.
-    fn line(&mut self, line: &str) -> bool {
-        let mut chars = line.char_indices().peekable();
-        if let Some(quote) = self.string {
-            if !Self::close_string(&mut chars, quote) {
-                return false;
-            }
-            self.string = None;
-        }
-        while let Some((at, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
-            match c {
-                '\\' => {
-                    let rest = line[at + 1..].trim_start_matches([' ', '\t']);
-                    if rest.is_empty() || rest == "\n" || rest == "\r\n" {
-                        return true;
-                    }
-                }
-                '#' => {
-                    while chars.peek().is_some_and(|&(_, n)| n != '\n' && n != '\r') {
-                        chars.next();
-                    }
-                }
-                '"' | '\'' => {
-                    let closed = Self::close_string(&mut chars, c);
-                    if !closed {
-                        self.string = Some(c);
-                        return false;
-                    }
-                }
-                '(' | '[' | '{' => self.open.push(c),
-                ')' | ']' | '}' => match self.open.last() {
-                    Some(&open) if closing_partner(open) == c => {
-                        self.open.pop();
-                    }
-                    _ => self.unmatched_close = true,
-                },
-                '-' if next == Some('>') => {
-                    chars.next();
-                }
-                '$' => {
-                    while chars
-                        .peek()
-                        .is_some_and(|&(_, n)| n.is_alphanumeric() || n == '_')
-                    {
-                        chars.next();
-                    }
-                }
-                c if is_word_start(c, next)
-                    || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) =>
-                {
-                    while let Some(&(i, n)) = chars.peek() {
-                        let after = line[i + n.len_utf8()..].chars().next();
-                        if !is_word_char(n, after) {
-                            break;
-                        }
-                        chars.next();
-                    }
-                }
-                _ => {}
-            }
-        }
-        false
-    }
-
-    /// Reads to the closing `quote` (a `\\` escapes the next character); false if the line
-    /// ends first.
-    fn close_string(
-        chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>,
-        quote: char,
-    ) -> bool {
-        while let Some((_, n)) = chars.next() {
-            if n == '\\' {
-                chars.next();
-            } else if n == quote {
-                return true;
-            }
-        }
-        false
-    }
+/// `source` cut into lexemes by the grammar's `lexemes` rule, white space left out.
+pub fn lexemes(source: &str) -> Vec<Lexeme> {
+    let Ok(mut pairs) = QueryGrammar::parse(Rule::lexemes, source) else {
+        // `lexemes` ends in a rule that takes any character: it cannot fail.
+        return Vec::new();
+    };
+    let Some(all) = pairs.next() else {
+        return Vec::new();
+    };
+    all.into_inner()
+        .filter_map(|pair| {
+            let kind = match pair.as_rule() {
+                Rule::bare_word => LexemeKind::Word,
+                Rule::number => LexemeKind::Number,
+                Rule::quoted => LexemeKind::Quoted { closed: true },
+                Rule::open_string => LexemeKind::Quoted { closed: false },
+                Rule::variable => LexemeKind::Variable,
+                Rule::arrow => LexemeKind::Arrow,
+                Rule::separator => LexemeKind::Separator,
+                Rule::comment => LexemeKind::Comment,
+                Rule::open_continuation => LexemeKind::Continuation,
+                Rule::stray => LexemeKind::Stray,
+                Rule::EOI => return None,
+                _ => LexemeKind::Punct,
+            };
+            let span = pair.as_span();
+            Some(Lexeme {
+                kind,
+                span: Span::new(span.start(), span.end()),
+            })
+        })
+        .collect()
 }
 
 /// Whether `name` can be written without quotes and read back as the same plain name: it is
@@ -444,9 +307,9 @@ pub fn quote_name(name: &str) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The scan before pest: tokens in the user's sense, for "after `limit`" and "found `x`", plus
-// what the grammar cannot say well. It mirrors the grammar's lexical rules; where it differs
-// in odd corners (a `#` straight after a field name) the only effect is a plainer message.
+// The scan before pest: the grammar's lexemes in the user's sense, for "after `limit`" and
+// "found `x`", plus what pest cannot report well (depth, control characters, unclosed strings
+// and brackets).
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TokenKind {
@@ -476,33 +339,6 @@ struct Lexed {
     ends_with_continuation: bool,
 }
 
-fn is_word_solid(c: char, next: Option<char>) -> bool {
-    c.is_alphanumeric()
-        || matches!(c, '_' | '+' | '#' | '/')
-        || ('\u{300}'..='\u{36f}').contains(&c)
-        || (c == '-' && next != Some('>'))
-}
-
-fn is_word_start(c: char, next: Option<char>) -> bool {
-    c.is_alphanumeric()
-        || c == '_'
-        || (c == '.' && next.is_some_and(|n| is_word_solid(n, None) && n != '-'))
-}
-
-fn is_word_char(c: char, next: Option<char>) -> bool {
-    // `-` before `>` is the arrow; `.` and `:` must join two word characters. (The lookahead
-    // of one character cannot see past a `-`, so `.-` is taken as joining.)
-    is_word_solid(c, next)
-        || (matches!(c, '.' | ':') && next.is_some_and(|n| is_word_solid(n, None)))
-}
-
-fn push(tokens: &mut Vec<Token>, kind: TokenKind, start: usize, end: usize) {
-    tokens.push(Token {
-        kind,
-        span: Span::new(start, end),
-    });
-}
-
 fn closing_partner(open: char) -> char {
     match open {
         '(' => ')',
@@ -522,171 +358,104 @@ impl Lexed {
             open: Vec::new(),
             ends_with_continuation: false,
         };
-        let mut chars = source.char_indices().peekable();
-        while let Some((at, c)) = chars.next() {
-            let next = chars.peek().map(|&(_, n)| n);
-            match c {
-                ' ' | '\t' | '\u{feff}' => {}
-                '\n' | '\r' => {
-                    if c == '\r' && next == Some('\n') {
-                        chars.next();
-                    }
-                    if lexed.open.is_empty() {
-                        push(&mut lexed.tokens, TokenKind::Separator, at, at + 1);
-                    }
-                }
-                ';' => push(&mut lexed.tokens, TokenKind::Separator, at, at + 1),
-                '\\' => {
-                    // A continuation: `\`, optional spaces, then a new line or the end.
-                    let rest = source[at + 1..].trim_start_matches([' ', '\t']);
-                    // A line that ends in `\` still wants its next line, even once the new
-                    // line itself has been typed.
-                    let after_newline = rest
-                        .strip_prefix("\r\n")
-                        .or_else(|| rest.strip_prefix('\n'))
-                        .unwrap_or(rest);
-                    if rest.is_empty()
-                        || (after_newline.len() < rest.len() && after_newline.is_empty())
-                    {
-                        lexed.ends_with_continuation = true;
-                        break;
-                    } else if rest.starts_with(['\n', '\r']) {
-                        let skip = source.len() - rest.len();
-                        while chars.peek().is_some_and(|&(i, _)| i < skip) {
-                            chars.next();
-                        }
-                        if let Some((_, '\r')) = chars.peek() {
-                            chars.next();
-                        }
-                        if let Some((_, '\n')) = chars.peek() {
-                            chars.next();
-                        }
-                    } else {
-                        push(&mut lexed.tokens, TokenKind::Punct, at, at + 1);
-                    }
-                }
-                '#' => {
-                    while let Some(&(i, n)) = chars.peek() {
-                        if n == '\n' || n == '\r' {
-                            break;
-                        }
-                        if n.is_control() && n != '\t' {
-                            lexed.note_control_character(i, n);
-                        }
-                        chars.next();
-                    }
-                }
-                '"' | '\'' => {
-                    let mut end = None;
-                    while let Some((i, n)) = chars.next() {
-                        if n == '\\' {
-                            chars.next();
-                        } else if n == c {
-                            end = Some(i + 1);
-                            break;
-                        }
-                    }
-                    match end {
-                        Some(end) => push(&mut lexed.tokens, TokenKind::Quoted, at, end),
-                        None => {
-                            push(&mut lexed.tokens, TokenKind::Quoted, at, source.len());
-                            lexed.unclosed_string = Some(
-                                QueryError::new(Span::new(at, at + 1), "unclosed string")
-                                    .with_kind(ErrorKind::UnclosedString)
-                                    .with_label("this string has no closing quote")
-                                    .with_help(format!(
-                                        "end the string with {c}; write \\{c} for a quote inside it"
-                                    )),
-                            );
-                        }
-                    }
-                }
-                '(' | '[' | '{' => {
-                    push(&mut lexed.tokens, TokenKind::Punct, at, at + 1);
-                    lexed.open.push((c, at));
-                    if lexed.open.len() > MAX_NESTING && lexed.too_deep.is_none() {
-                        lexed.too_deep = Some(
-                            QueryError::new(
-                                Span::new(at, at + 1),
-                                format!(
-                                    "brackets nest too deeply (more than {MAX_NESTING} levels)"
-                                ),
-                            )
-                            .with_kind(ErrorKind::TooDeeplyNested)
-                            .with_label(format!("level {} starts here", MAX_NESTING + 1))
-                            .with_help("a query never needs this many; split the condition up"),
+        for lexeme in lexemes(source) {
+            let span = lexeme.span;
+            let text = span.text(source);
+            let first = text.chars().next().unwrap_or(' ');
+            let kind = match lexeme.kind {
+                LexemeKind::Word | LexemeKind::Number => TokenKind::Word,
+                LexemeKind::Quoted { closed } => {
+                    if !closed {
+                        lexed.unclosed_string = Some(
+                            QueryError::new(Span::new(span.start, span.start + 1), "unclosed string")
+                                .with_kind(ErrorKind::UnclosedString)
+                                .with_label("this string has no closing quote")
+                                .with_help(format!(
+                                    "end the string with {first}; write \\{first} for a quote inside it"
+                                )),
                         );
                     }
+                    TokenKind::Quoted
                 }
-                ')' | ']' | '}' => {
-                    push(&mut lexed.tokens, TokenKind::Punct, at, at + 1);
-                    match lexed.open.last() {
-                        Some(&(open, _)) if closing_partner(open) == c => {
-                            lexed.open.pop();
+                LexemeKind::Variable => TokenKind::Variable,
+                LexemeKind::Arrow => TokenKind::Arrow,
+                LexemeKind::Separator if text == ";" || lexed.open.is_empty() => {
+                    TokenKind::Separator
+                }
+                LexemeKind::Separator => continue,
+                LexemeKind::Continuation => {
+                    lexed.ends_with_continuation = true;
+                    continue;
+                }
+                // Control characters are Unicode's (`char::is_control`), in a comment or not.
+                LexemeKind::Comment => {
+                    for (i, c) in text.char_indices() {
+                        if c.is_control() && c != '\t' {
+                            lexed.note_control_character(span.start + i, c);
                         }
-                        _ if lexed.unmatched_close.is_none() => {
-                            let (message, label) = match lexed.open.last() {
-                                Some(&(open, _)) => (
-                                    format!("`{c}` does not close `{open}`"),
-                                    format!("expected `{}` here", closing_partner(open)),
-                                ),
-                                None => {
-                                    (format!("unmatched `{c}`"), "nothing opens this".to_string())
-                                }
-                            };
-                            let mut error = QueryError::new(Span::new(at, at + 1), message)
-                                .with_kind(ErrorKind::UnbalancedBracket)
-                                .with_label(label);
-                            if let Some(&(open, open_at)) = lexed.open.last() {
-                                error = error.with_note(
-                                    Span::new(open_at, open_at + open.len_utf8()),
-                                    format!("`{open}` opened here"),
-                                );
-                            }
-                            lexed.unmatched_close = Some(error);
-                        }
+                    }
+                    continue;
+                }
+                LexemeKind::Stray if first.is_control() => {
+                    lexed.note_control_character(span.start, first);
+                    continue;
+                }
+                LexemeKind::Stray => TokenKind::Punct,
+                LexemeKind::Punct => {
+                    match first {
+                        '(' | '[' | '{' => lexed.open_bracket(first, span.start),
+                        ')' | ']' | '}' => lexed.close_bracket(first, span.start),
                         _ => {}
                     }
+                    TokenKind::Punct
                 }
-                '-' if next == Some('>') => {
-                    chars.next();
-                    push(&mut lexed.tokens, TokenKind::Arrow, at, at + 2);
-                }
-                '→' => push(&mut lexed.tokens, TokenKind::Arrow, at, at + c.len_utf8()),
-                '$' => {
-                    let mut end = at + 1;
-                    while let Some(&(i, n)) = chars.peek() {
-                        if !(n.is_alphanumeric() || n == '_') {
-                            break;
-                        }
-                        end = i + n.len_utf8();
-                        chars.next();
-                    }
-                    push(&mut lexed.tokens, TokenKind::Variable, at, end);
-                }
-                '<' | '>' | '!' if next == Some('=') => {
-                    chars.next();
-                    push(&mut lexed.tokens, TokenKind::Punct, at, at + 2);
-                }
-                c if is_word_start(c, next)
-                    || (c == '-' && next.is_some_and(|n| n.is_ascii_digit())) =>
-                {
-                    let mut end = at + c.len_utf8();
-                    while let Some(&(i, n)) = chars.peek() {
-                        let after = source[i + n.len_utf8()..].chars().next();
-                        if !is_word_char(n, after) {
-                            break;
-                        }
-                        end = i + n.len_utf8();
-                        chars.next();
-                    }
-                    push(&mut lexed.tokens, TokenKind::Word, at, end);
-                }
-                c if c.is_control() => lexed.note_control_character(at, c),
-                c => push(&mut lexed.tokens, TokenKind::Punct, at, at + c.len_utf8()),
-            }
+            };
+            lexed.tokens.push(Token { kind, span });
         }
         lexed
+    }
+
+    fn open_bracket(&mut self, c: char, at: usize) {
+        self.open.push((c, at));
+        if self.open.len() > MAX_NESTING && self.too_deep.is_none() {
+            self.too_deep = Some(
+                QueryError::new(
+                    Span::new(at, at + 1),
+                    format!("brackets nest too deeply (more than {MAX_NESTING} levels)"),
+                )
+                .with_kind(ErrorKind::TooDeeplyNested)
+                .with_label(format!("level {} starts here", MAX_NESTING + 1))
+                .with_help("a query never needs this many; split the condition up"),
+            );
+        }
+    }
+
+    fn close_bracket(&mut self, c: char, at: usize) {
+        match self.open.last() {
+            Some(&(open, _)) if closing_partner(open) == c => {
+                self.open.pop();
+            }
+            _ if self.unmatched_close.is_none() => {
+                let (message, label) = match self.open.last() {
+                    Some(&(open, _)) => (
+                        format!("`{c}` does not close `{open}`"),
+                        format!("expected `{}` here", closing_partner(open)),
+                    ),
+                    None => (format!("unmatched `{c}`"), "nothing opens this".to_string()),
+                };
+                let mut error = QueryError::new(Span::new(at, at + 1), message)
+                    .with_kind(ErrorKind::UnbalancedBracket)
+                    .with_label(label);
+                if let Some(&(open, open_at)) = self.open.last() {
+                    error = error.with_note(
+                        Span::new(open_at, open_at + open.len_utf8()),
+                        format!("`{open}` opened here"),
+                    );
+                }
+                self.unmatched_close = Some(error);
+            }
+            _ => {}
+        }
     }
 
     fn note_control_character(&mut self, at: usize, c: char) {
@@ -779,9 +548,13 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
     use Rule as R;
     Some(match rule {
         R::statement | R::script => "a statement such as `show`, `path` or `learn`",
-        R::node_ref | R::node_name | R::kind_qualifier | R::bare_word | R::quoted => {
-            "a node name or a quoted string"
-        }
+        R::node_ref
+        | R::role_ref
+        | R::held_ref
+        | R::node_name
+        | R::kind_qualifier
+        | R::bare_word
+        | R::quoted => "a node name or a quoted string",
         R::start => "a node name, a profile list `[…]` or a `$variable`",
         R::variable => "a `$variable`",
         R::profile => "a profile list `[…]`",
@@ -856,45 +629,67 @@ fn rule_words(rule: Rule) -> Option<&'static str> {
     })
 }
 
-/// The clauses each statement takes, by its keyword.
-fn clauses_of(keyword: &str) -> &'static [ClauseName] {
+/// The clauses each statement takes, by its keyword. The grammar lets any clause follow any
+/// statement that takes clauses, so that a misplaced one gets its own message (`limit` does not
+/// apply to `path`) rather than pest's "expected …".
+const CLAUSES_OF: &[(&str, &[ClauseName])] = {
     use ClauseName as C;
-    match keyword {
-        "path" => &[
-            C::Via,
-            C::Avoid,
-            C::Max,
-            C::ByEffort,
-            C::MinImportance,
-            C::MaxHours,
-            C::KeepPay,
-            C::ZoneWithin,
-        ],
-        "paths" => &[C::Via, C::Avoid, C::Max, C::Limit],
-        "gap" => &[C::MinImportance, C::Tools],
-        "why" => &[C::MinImportance],
-        "learn" => &[
-            C::Via,
-            C::Avoid,
-            C::MinImportance,
-            C::At,
-            C::MaxHours,
-            C::Tools,
-        ],
-        "closest" => &[
-            C::MinImportance,
-            C::Limit,
-            C::Explain,
-            C::From,
-            C::KeepPay,
-            C::ZoneWithin,
-        ],
-        "unlock" => &[C::MinImportance, C::Limit],
-        "neighbourhood" | "neighborhood" => &[C::Depth],
-        "roles" => &[C::Where, C::OrderBy, C::Limit, C::From, C::KeepPay],
-        "skills" | "tools" => &[C::Where, C::OrderBy, C::Limit, C::From],
-        _ => &[],
-    }
+    &[
+        (
+            "path",
+            &[
+                C::Via,
+                C::Avoid,
+                C::Max,
+                C::ByEffort,
+                C::MinImportance,
+                C::MaxHours,
+                C::KeepPay,
+                C::ZoneWithin,
+            ],
+        ),
+        ("paths", &[C::Via, C::Avoid, C::Max, C::Limit]),
+        ("gap", &[C::MinImportance, C::Tools]),
+        ("why", &[C::MinImportance]),
+        (
+            "learn",
+            &[
+                C::Via,
+                C::Avoid,
+                C::MinImportance,
+                C::At,
+                C::MaxHours,
+                C::Tools,
+            ],
+        ),
+        (
+            "closest",
+            &[
+                C::MinImportance,
+                C::Limit,
+                C::Explain,
+                C::From,
+                C::KeepPay,
+                C::ZoneWithin,
+            ],
+        ),
+        ("unlock", &[C::MinImportance, C::Limit]),
+        ("neighbourhood", &[C::Depth]),
+        ("neighborhood", &[C::Depth]),
+        (
+            "roles",
+            &[C::Where, C::OrderBy, C::Limit, C::From, C::KeepPay],
+        ),
+        ("skills", &[C::Where, C::OrderBy, C::Limit, C::From]),
+        ("tools", &[C::Where, C::OrderBy, C::Limit, C::From]),
+    ]
+};
+
+fn clauses_of(keyword: &str) -> &'static [ClauseName] {
+    CLAUSES_OF
+        .iter()
+        .find(|(k, _)| *k == keyword)
+        .map_or(&[], |(_, clauses)| clauses)
 }
 
 fn usage_help(keyword: &str) -> Option<String> {
@@ -1036,10 +831,13 @@ fn describe_failure(
             .take_while(|t| t.kind != TokenKind::Separator)
             .copied()
     };
+    let comes_later = |rule: Rule| {
+        has(rule) && rest_of_statement().any(|t| first_words(rule).contains(&t.span.text(source)))
+    };
     let expected_later = (has(Rule::arrow)
         && rest_of_statement().any(|t| t.kind == TokenKind::Arrow))
-        || (has(Rule::comma) && rest_of_statement().any(|t| t.span.text(source) == ","))
-        || (has(Rule::equals) && rest_of_statement().any(|t| t.span.text(source) == "="))
+        || comes_later(Rule::comma)
+        || comes_later(Rule::equals)
         || (has(Rule::edge_kind)
             && rest_of_statement().any(|t| EdgeKind::parse(t.span.text(source)).is_some()))
         || has(Rule::clause)
@@ -1062,10 +860,20 @@ fn describe_failure(
         if let Some(word) = found_word {
             let help = match did_you_mean(word, STATEMENT_KEYWORDS.iter().copied()) {
                 Some(keyword) => format!("did you mean `{keyword}`?"),
-                None => format!(
-                    "a statement starts with one of: {}",
-                    STATEMENT_KEYWORDS.join(", ")
-                ),
+                // In the reference's order, the one `.help` lists them in.
+                None => {
+                    let mut keywords: Vec<&str> = crate::reference::STATEMENT_FORMS
+                        .iter()
+                        .map(|f| f.keyword)
+                        .collect();
+                    let mut seen = Vec::new();
+                    keywords.retain(|k| {
+                        let first = !seen.contains(k);
+                        seen.push(*k);
+                        first
+                    });
+                    format!("a statement starts with one of: {}", keywords.join(", "))
+                }
             };
             return QueryError::new(found_span, format!("unknown statement `{}`", shorten(word)))
                 .with_kind(ErrorKind::UnknownStatement)
@@ -1081,7 +889,7 @@ fn describe_failure(
             let lower = word.to_lowercase();
             let clause_word = ClauseName::ALL
                 .iter()
-                .find(|c| c.first_word() == lower)
+                .find(|c| c.starts_with(&lower))
                 .copied();
             if let Some(clause) = clause_word.filter(|c| !allowed.contains(c)) {
                 return misplaced_clause(clause, keyword, found_span);
@@ -1190,7 +998,11 @@ fn describe_failure(
         }
     }
     let reserved = found_word.filter(|w| {
-        ["and", "or", "not", "order", "limit", "true", "false"].contains(&w.to_lowercase().as_str())
+        let lower = w.to_lowercase();
+        RESERVED_WORDS
+            .iter()
+            .chain(first_words(Rule::boolean))
+            .any(|r| *r == lower)
     });
     if let (true, Some(word)) = (has(Rule::value), reserved) {
         error = error.with_help(format!(
@@ -1308,25 +1120,17 @@ impl ClauseName {
         ClauseName::From,
     ];
 
+    /// The word the clause starts with, as the grammar spells it.
     fn first_word(self) -> &'static str {
-        match self {
-            ClauseName::Via => "via",
-            ClauseName::Avoid => "avoid",
-            ClauseName::Max => "max",
-            ClauseName::Limit => "limit",
-            ClauseName::ByEffort => "by",
-            ClauseName::MinImportance => "min",
-            ClauseName::Where => "where",
-            ClauseName::OrderBy => "order",
-            ClauseName::MaxHours => "max",
-            ClauseName::At => "at",
-            ClauseName::KeepPay => "keep",
-            ClauseName::ZoneWithin => "job",
-            ClauseName::Depth => "depth",
-            ClauseName::Explain => "explain",
-            ClauseName::Tools => "with",
-            ClauseName::From => "from",
-        }
+        first_words(self.rule())
+            .first()
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Whether `word` (lower case) can start this clause.
+    fn starts_with(self, word: &str) -> bool {
+        first_words(self.rule()).contains(&word)
     }
 
     fn usage_short(self) -> &'static str {
@@ -1363,26 +1167,30 @@ impl ClauseName {
         }
     }
 
+    /// The grammar's rule for the clause.
+    fn rule(self) -> Rule {
+        match self {
+            ClauseName::Via => Rule::via_clause,
+            ClauseName::Avoid => Rule::avoid_clause,
+            ClauseName::Max => Rule::max_clause,
+            ClauseName::Limit => Rule::limit_clause,
+            ClauseName::ByEffort => Rule::by_effort,
+            ClauseName::MinImportance => Rule::min_importance,
+            ClauseName::Where => Rule::where_clause,
+            ClauseName::OrderBy => Rule::order_clause,
+            ClauseName::MaxHours => Rule::max_hours,
+            ClauseName::At => Rule::at_pace,
+            ClauseName::KeepPay => Rule::keep_pay,
+            ClauseName::ZoneWithin => Rule::zone_within,
+            ClauseName::Depth => Rule::depth_clause,
+            ClauseName::Explain => Rule::explain,
+            ClauseName::Tools => Rule::tools_clause,
+            ClauseName::From => Rule::from_clause,
+        }
+    }
+
     fn of_rule(rule: Rule) -> Option<ClauseName> {
-        Some(match rule {
-            Rule::via_clause => ClauseName::Via,
-            Rule::avoid_clause => ClauseName::Avoid,
-            Rule::max_clause => ClauseName::Max,
-            Rule::limit_clause => ClauseName::Limit,
-            Rule::by_effort => ClauseName::ByEffort,
-            Rule::min_importance => ClauseName::MinImportance,
-            Rule::where_clause => ClauseName::Where,
-            Rule::order_clause => ClauseName::OrderBy,
-            Rule::max_hours => ClauseName::MaxHours,
-            Rule::at_pace => ClauseName::At,
-            Rule::keep_pay => ClauseName::KeepPay,
-            Rule::zone_within => ClauseName::ZoneWithin,
-            Rule::depth_clause => ClauseName::Depth,
-            Rule::explain => ClauseName::Explain,
-            Rule::tools_clause => ClauseName::Tools,
-            Rule::from_clause => ClauseName::From,
-            _ => return None,
-        })
+        ClauseName::ALL.into_iter().find(|c| c.rule() == rule)
     }
 }
 
@@ -1459,71 +1267,13 @@ fn is_tight(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::node_ref
+            | Rule::role_ref
+            | Rule::held_ref
             | Rule::kind_qualifier
             | Rule::node_name
             | Rule::quoted
             | Rule::variable
             | Rule::field_name
-    )
-}
-
-fn is_keyword(rule: Rule) -> bool {
-    use Rule as R;
-    matches!(
-        rule,
-        R::kw_show
-            | R::kw_skills
-            | R::kw_tools
-            | R::kw_of
-            | R::kw_path
-            | R::kw_paths
-            | R::kw_compare
-            | R::kw_gap
-            | R::kw_learn
-            | R::kw_let
-            | R::kw_closest
-            | R::kw_add
-            | R::kw_link
-            | R::kw_unlink
-            | R::kw_set
-            | R::kw_remove
-            | R::kw_via
-            | R::kw_avoid
-            | R::kw_max
-            | R::kw_limit
-            | R::kw_by
-            | R::kw_effort
-            | R::kw_min
-            | R::kw_importance
-            | R::kw_where
-            | R::kw_order
-            | R::kw_and
-            | R::kw_or
-            | R::kw_not
-            | R::kw_has
-            | R::kw_in
-            | R::kw_contains
-            | R::kw_starts
-            | R::kw_with
-            | R::kw_profile
-            | R::kw_profiles
-            | R::kw_drop
-            | R::kw_use
-            | R::kw_unlock
-            | R::kw_why
-            | R::kw_hours
-            | R::kw_at
-            | R::kw_keep
-            | R::kw_pay
-            | R::kw_job
-            | R::kw_zone
-            | R::kw_within
-            | R::kw_depth
-            | R::kw_explain
-            | R::kw_from
-            | R::kw_without
-            | R::kw_all
-            | R::kw_neighbourhood
     )
 }
 
@@ -1598,14 +1348,20 @@ impl Builder {
     }
 
     fn statement(&self, pair: Pair<'_, Rule>) -> Parsed<Statement> {
-        let span = self.span(&pair);
-        let form = self.part(&pair, 0)?;
-        let keyword = form
-            .clone()
-            .into_inner()
-            .next()
-            .map(|k| k.as_str().to_lowercase())
-            .unwrap_or_default();
+        self.form(self.part(&pair, 0)?)
+    }
+
+    /// A statement from its form's pair (`show`, `skills_of`, …).
+    fn form(&self, form: Pair<'_, Rule>) -> Parsed<Statement> {
+        let span = self.span(&form);
+        // The first word, for the statements that take clauses (made only for them).
+        let keyword = || {
+            form.clone()
+                .into_inner()
+                .next()
+                .map(|k| k.as_str().to_lowercase())
+                .unwrap_or_default()
+        };
         let parts = parts(form.clone());
         let part = |i: usize| parts.get(i).cloned().ok_or_else(|| self.internal(&form));
         let kind = match form.as_rule() {
@@ -1613,6 +1369,7 @@ impl Builder {
             Rule::skills_of => StatementKind::SkillsOf(self.node_ref(part(0)?)?),
             Rule::tools_of => StatementKind::ToolsOf(self.node_ref(part(0)?)?),
             Rule::list_nodes => {
+                let keyword = keyword();
                 let kind = match keyword.as_str() {
                     "roles" => NodeKind::Role,
                     "skills" => NodeKind::Skill,
@@ -1631,7 +1388,7 @@ impl Builder {
                 let (from, rest) = self.optional_start(&form, &parts)?;
                 let to =
                     self.node_ref(rest.first().cloned().ok_or_else(|| self.internal(&form))?)?;
-                let clauses = self.clauses(&keyword, &rest[1..])?;
+                let clauses = self.clauses(&keyword(), &rest[1..])?;
                 route_statement(form.as_rule(), from, to, clauses)
             }
             Rule::compare => {
@@ -1646,7 +1403,7 @@ impl Builder {
             }
             Rule::closest | Rule::unlock => {
                 let (profile, rest) = self.optional_start(&form, &parts)?;
-                let clauses = self.clauses(&keyword, rest)?;
+                let clauses = self.clauses(&keyword(), rest)?;
                 if form.as_rule() == Rule::closest {
                     StatementKind::Closest(ClosestQuery {
                         profile,
@@ -2369,6 +2126,107 @@ fn repeated_field(key: &Spanned<String>, first: Span) -> QueryError {
     .with_note(first, "first given here")
 }
 
+/// Nothing names a keyword or a statement form that the grammar does not have: the word lists
+/// are generated from it, and what the parser, the reference and the model spell out by hand is
+/// checked against it here.
+#[cfg(test)]
+mod grammar_tests {
+    use super::*;
+    use crate::reference::STATEMENT_FORMS;
+
+    #[test]
+    fn every_statement_form_is_the_grammars_and_documented() {
+        for form in STATEMENT_FORMS {
+            assert!(
+                STATEMENT_KEYWORDS.contains(&form.keyword),
+                "the reference documents `{}`, which no statement of the grammar starts with",
+                form.usage
+            );
+        }
+        for (rule, words) in STATEMENT_RULES {
+            assert!(
+                STATEMENT_FORMS.iter().any(|f| words.contains(&f.keyword)),
+                "the grammar's {rule:?} ({words:?}) has no form in reference::STATEMENT_FORMS"
+            );
+        }
+    }
+
+    /// `StatementKind::keyword` names each statement as the grammar spells it.
+    #[test]
+    fn every_statements_keyword_is_the_grammars() {
+        for form in STATEMENT_FORMS {
+            for example in form.examples {
+                let script = parse(example).unwrap_or_else(|e| panic!("`{example}`: {e}"));
+                for statement in script.statements {
+                    let keyword = statement.kind.keyword();
+                    let first = example.split(' ').next().unwrap_or_default();
+                    let spellings = STATEMENT_RULES
+                        .iter()
+                        .find(|(_, words)| words.contains(&first))
+                        .map_or(&[][..], |(_, words)| *words);
+                    assert!(
+                        spellings.contains(&keyword),
+                        "`{example}` is a {keyword:?} statement, which the grammar spells \
+                         {spellings:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_clause_is_the_grammars() {
+        for &rule in CLAUSE_RULES {
+            let clause = ClauseName::of_rule(rule)
+                .unwrap_or_else(|| panic!("the grammar's clause {rule:?} has no ClauseName"));
+            let usage_word = clause.usage().split(' ').next().unwrap_or_default();
+            assert!(
+                clause.starts_with(usage_word),
+                "{clause:?} is written `{}`, but the grammar starts it with {:?}",
+                clause.usage(),
+                first_words(rule)
+            );
+        }
+        for (keyword, clauses) in CLAUSES_OF {
+            assert!(
+                STATEMENT_KEYWORDS.contains(keyword),
+                "clauses are listed for `{keyword}`, which is no statement of the grammar"
+            );
+            for clause in *clauses {
+                assert!(CLAUSE_RULES.contains(&clause.rule()), "{clause:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_models_kinds_are_the_grammars() {
+        let edges: Vec<&str> = EdgeKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(first_words(Rule::edge_kind), edges);
+        for word in first_words(Rule::node_kind_word) {
+            assert!(NodeKind::parse(word).is_some(), "{word}");
+        }
+        for word in first_words(Rule::edge_predicate) {
+            assert!(EdgeKind::parse(word).is_some(), "{word}");
+        }
+    }
+
+    #[test]
+    fn the_word_lists_hold_the_grammars_keywords() {
+        for rule in [
+            Rule::kw_show,
+            Rule::kw_neighbourhood,
+            Rule::list_kind,
+            Rule::sort_direction,
+        ] {
+            for word in first_words(rule) {
+                assert!(KEYWORDS.contains(word), "{word}");
+            }
+        }
+        assert!(STATEMENT_KEYWORDS.contains(&"learned") && STATEMENT_KEYWORDS.contains(&"roles"));
+        assert_eq!(first_words(Rule::per_week), ["hours/week", "h/week"]);
+    }
+}
+
 #[cfg(test)]
 mod split_tests {
     use proptest::prelude::*;
@@ -2425,10 +2283,10 @@ mod split_tests {
 }
 
 #[cfg(test)]
-mod plain_tests {
+mod one_statement_tests {
     use proptest::prelude::*;
 
-    use super::{parse_with_grammar, plain_statement};
+    use super::{one_statement, parse_with_grammar};
     use crate::ast::Script;
 
     /// Words of the plain forms, in several cases, and words next to them that the grammar
@@ -2495,9 +2353,9 @@ mod plain_tests {
         "", "\n", "\r\n", "\r", " \n", ";", " # note", "\n\n", "\\\n",
     ];
 
-    /// When the plain reading answers, it is the grammar's reading.
+    /// When one statement's reading answers, it is the whole grammar's reading.
     fn agrees(source: &str) -> Result<(), TestCaseError> {
-        if let Some(statement) = plain_statement(source) {
+        if let Some(statement) = one_statement(source) {
             let script = Script {
                 statements: vec![statement],
             };
@@ -2514,7 +2372,7 @@ mod plain_tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(4000))]
         #[test]
-        fn the_plain_reading_is_the_grammars(
+        fn one_statements_reading_is_the_grammars(
             lead in prop::sample::select(GAPS),
             words in prop::collection::vec(
                 (prop::sample::select(WORDS), prop::sample::select(GAPS)),
@@ -2532,7 +2390,7 @@ mod plain_tests {
         }
 
         #[test]
-        fn plain_forms_are_the_grammars(
+        fn frequent_forms_are_the_grammars(
             form in 0usize..8,
             upper in any::<bool>(),
             a in prop::sample::select(WORDS),
@@ -2552,19 +2410,24 @@ mod plain_tests {
     }
 
     #[test]
-    fn the_frequent_statements_are_read_plainly() {
+    fn a_line_of_one_statement_is_read_by_its_form() {
         for source in [
             "show SRE",
             "skills of r10611\n",
-            "  SKILLS\tOf SRE \r\n",
-            "tools of DevOps",
-            "path a -> b\n",
-            "paths a -> b",
+            "SKILLS\tOf SRE \r\n",
+            "tools of \"DevOps engineer\"",
+            "path a -> b by effort\n",
+            "paths a -> b limit 3",
             "gap r10611 -> r4943\n",
-            "learn DevOps -> SRE",
+            "learn $me -> SRE at 10 hours/week",
             "why x -> y",
+            "gap -> b",
+            "show C#",
+            "roles where salary.avg > 1 order by name desc limit 3",
+            "show profile me",
+            "profile me add Linux: 4, Git",
         ] {
-            let statement = plain_statement(source).expect(source);
+            let statement = one_statement(source).expect(source);
             assert_eq!(
                 parse_with_grammar(source).ok().map(|s| s.statements),
                 Some(vec![statement]),
@@ -2574,11 +2437,16 @@ mod plain_tests {
         for source in [
             "show",
             "skills of",
-            "gap -> b",
-            "gap a -> b limit 3",
+            "gap a -> b limit 0",
+            "path a -> b limit 3",
             "show a b",
+            "show a # note",
+            "show a; show b",
+            "  show a",
+            "learn [a] -> b",
+            "path a \\\n-> b",
         ] {
-            assert!(plain_statement(source).is_none(), "{source:?}");
+            assert!(one_statement(source).is_none(), "{source:?}");
         }
     }
 }

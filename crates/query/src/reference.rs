@@ -242,8 +242,21 @@ pub const STATEMENT_FORMS: &[StatementForm] = &[
     },
 ];
 
-/// The forms a keyword starts (`skills` starts two).
+/// The forms a keyword starts (`skills` starts two). Another spelling the grammar allows
+/// (`learned`, `neighborhood`) gives the forms of the statement it starts.
 pub fn forms_of(keyword: &str) -> Vec<&'static StatementForm> {
     let k = keyword.trim().to_lowercase();
-    STATEMENT_FORMS.iter().filter(|f| f.keyword == k).collect()
+    let exact: Vec<_> = STATEMENT_FORMS.iter().filter(|f| f.keyword == k).collect();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let spellings: Vec<&str> = crate::parser::STATEMENT_RULES
+        .iter()
+        .filter(|(_, words)| words.contains(&k.as_str()))
+        .flat_map(|(_, words)| words.iter().copied())
+        .collect();
+    STATEMENT_FORMS
+        .iter()
+        .filter(|f| spellings.contains(&f.keyword))
+        .collect()
 }

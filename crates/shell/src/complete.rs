@@ -5,17 +5,21 @@
 
 use std::collections::{HashMap, HashSet};
 
-use rustyline::completion::Pair;
 use skillgraph_graph::schema::field_names;
 use skillgraph_graph::{Graph, NodeIndex, NodeKind};
-use skillgraph_query::parser::{quote_name, KEYWORDS, STATEMENT_KEYWORDS};
+use skillgraph_query::parser::{first_words, quote_name, Rule, KEYWORDS, STATEMENT_KEYWORDS};
 
-use super::syntax::{self, Lexeme, Slot, Want};
-use crate::dot::META_COMMANDS;
+use crate::syntax::{self, Lexeme, Slot, Want};
+
+/// One completion: what the list shows, and what replaces the typed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub display: String,
+    pub replacement: String,
+}
 
 /// The fields an edge takes in `link … { … }`.
 const EDGE_FIELDS: &[&str] = &["importance", "effort_hours", "skills", "note"];
-const CONDITION_STARTS: &[&str] = &["not ", "has(", "requires(", "uses(", "covers("];
 
 /// One way to write one node: its name or one of its aliases.
 struct Label {
@@ -41,6 +45,8 @@ pub struct Vocabulary {
     profiles: Vec<String>,
     /// The datasets and source ids `@…` and `from …` can name.
     sources: Vec<String>,
+    /// The shell's dot commands and what each does (none where only statements run).
+    commands: &'static [(&'static str, &'static str)],
 }
 
 impl Vocabulary {
@@ -96,7 +102,18 @@ impl Vocabulary {
             known,
             profiles: Vec::new(),
             sources,
+            commands: &[],
         }
+    }
+
+    /// The dot commands a line may start with (`.help`, `.format`, …).
+    pub fn set_commands(&mut self, commands: &'static [(&'static str, &'static str)]) {
+        self.commands = commands;
+    }
+
+    /// Whether `command` (with its dot) is one of the dot commands.
+    pub fn is_command(&self, command: &str) -> bool {
+        self.commands.iter().any(|(c, _)| *c == command)
     }
 
     /// The profiles `$NAME` can name: this session's `let` profiles and the saved ones.
@@ -119,7 +136,7 @@ impl Vocabulary {
 
     /// Names and aliases starting with `typed` (ignoring case). A node whose name matches is
     /// offered by its name only, so `Kube` completes to `Kubernetes` rather than to its alias.
-    fn names(&self, kind: Option<NodeKind>, want: Want, typed: &str, out: &mut Vec<Pair>) {
+    fn names(&self, kind: Option<NodeKind>, want: Want, typed: &str, out: &mut Vec<Candidate>) {
         let typed = typed.to_lowercase();
         let first = self.labels.partition_point(|l| l.lower < typed);
         let matching: Vec<&Label> = self.labels[first..]
@@ -153,22 +170,22 @@ impl Vocabulary {
     }
 }
 
-fn push(out: &mut Vec<Pair>, display: String, replacement: String) {
+fn push(out: &mut Vec<Candidate>, display: String, replacement: String) {
     if !out.iter().any(|p| p.replacement == replacement) {
-        out.push(Pair {
+        out.push(Candidate {
             display,
             replacement,
         });
     }
 }
 
-fn words(out: &mut Vec<Pair>, candidates: &[&str], typed: &str, suffix: &str) {
+fn words(out: &mut Vec<Candidate>, candidates: &[&str], typed: &str, suffix: &str) {
     let typed = typed.to_lowercase();
     for word in candidates {
         if word.starts_with(&typed) {
-            // `starts` is only ever followed by `with`.
-            let replacement = if *word == "starts" {
-                "starts with ".to_string()
+            // `starts` is only ever followed by `with` (the grammar's `starts_with`).
+            let replacement = if first_words(Rule::starts_with).contains(word) {
+                format!("{word} {} ", first_words(Rule::kw_with).join(""))
             } else {
                 format!("{word}{suffix}")
             };
@@ -178,13 +195,13 @@ fn words(out: &mut Vec<Pair>, candidates: &[&str], typed: &str, suffix: &str) {
 }
 
 /// The completions at `pos`: where the replaced text starts, and the candidates.
-pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<Pair>) {
+pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<Candidate>) {
     let before = &line[..pos];
     let indent = before.len() - before.trim_start().len();
     if before[indent..].starts_with('.') {
-        return complete_meta(&before[indent..], indent);
+        return complete_meta(vocabulary.commands, &before[indent..], indent);
     }
-    let tokens = syntax::tokens(before);
+    let tokens = syntax::lexed(before);
     let typing = tokens.last().filter(|t| {
         t.end == pos
             && matches!(
@@ -193,7 +210,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
             )
     });
     let (start, slot) = match typing {
-        Some(t) => (t.start, t.slot),
+        Some(t) => (t.start, syntax::slot_at(before, &tokens, tokens.len() - 1)),
         None => (pos, syntax::slot_after(before)),
     };
     let typed = typing.map_or(String::new(), |t| t.name(before));
@@ -217,7 +234,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
             let sources: Vec<&str> = vocabulary.sources.iter().map(String::as_str).collect();
             words(&mut out, &sources, &typed, " ");
         }
-        Slot::Keywords(list) => words(&mut out, list, &typed, " "),
+        Slot::Keywords(list) => words(&mut out, &list, &typed, " "),
         Slot::Node(_) | Slot::Start if is_variable => {
             let typed = &typed[1..];
             for p in &vocabulary.profiles {
@@ -243,14 +260,23 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
             }
         }
         Slot::Condition => {
-            words(&mut out, CONDITION_STARTS, &typed, "");
+            // `not`, and the tests written as a call: `has(`, `requires(`, ….
+            let calls: Vec<&str> = [Rule::has_test, Rule::edge_test]
+                .into_iter()
+                .flat_map(|rule| first_words(rule).iter().copied())
+                .collect();
+            let others: Vec<&str> = first_words(Rule::negation)
+                .iter()
+                .copied()
+                .filter(|w| !calls.contains(w) && w.chars().all(char::is_alphabetic))
+                .collect();
+            words(&mut out, &others, &typed, " ");
+            words(&mut out, &calls, &typed, "(");
             words(&mut out, &field_names().collect::<Vec<_>>(), &typed, " ");
         }
         Slot::Field => {
-            let in_link = tokens
-                .iter()
-                .rfind(|t| t.slot == Slot::Statement)
-                .is_some_and(|t| t.text(before).eq_ignore_ascii_case("link"));
+            let (_, statement) = syntax::statement_at(before, &tokens, tokens.len());
+            let in_link = first_words(Rule::link).contains(&statement.as_str());
             let fields: Vec<&str> = if in_link {
                 EDGE_FIELDS.to_vec()
             } else {
@@ -270,10 +296,14 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
 }
 
 /// Completion of a dot command and of its argument.
-fn complete_meta(text: &str, offset: usize) -> (usize, Vec<Pair>) {
+fn complete_meta(
+    commands: &[(&'static str, &'static str)],
+    text: &str,
+    offset: usize,
+) -> (usize, Vec<Candidate>) {
     let mut out = Vec::new();
     let Some((command, argument)) = text.split_once(char::is_whitespace) else {
-        let names: Vec<&str> = META_COMMANDS.iter().map(|(c, _)| *c).collect();
+        let names: Vec<&str> = commands.iter().map(|(c, _)| *c).collect();
         words(&mut out, &names, text, " ");
         return (offset, out);
     };
@@ -285,7 +315,7 @@ fn complete_meta(text: &str, offset: usize) -> (usize, Vec<Pair>) {
         ".rows" => vec!["all"],
         ".help" => {
             let mut topics: Vec<&str> = STATEMENT_KEYWORDS.to_vec();
-            topics.extend(META_COMMANDS.iter().map(|(c, _)| c.trim_start_matches('.')));
+            topics.extend(commands.iter().map(|(c, _)| c.trim_start_matches('.')));
             topics
         }
         _ => Vec::new(),
@@ -297,7 +327,7 @@ fn complete_meta(text: &str, offset: usize) -> (usize, Vec<Pair>) {
 /// Where the token that completion replaces ends: the whole word or closed string under the
 /// cursor, so that completing in the middle of `show "Site Rel|"` leaves no stray quote.
 pub fn replaced_end(line: &str, start: usize, pos: usize) -> usize {
-    syntax::tokens(line)
+    syntax::lexed(line)
         .into_iter()
         .find(|t| t.start == start)
         .filter(|t| matches!(t.lexeme, Lexeme::Word | Lexeme::Quoted { closed: true }))
@@ -305,13 +335,24 @@ pub fn replaced_end(line: &str, start: usize, pos: usize) -> usize {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Dot commands as a shell has them.
+    pub(crate) const COMMANDS: &[(&str, &str)] = &[
+        (".help", "help"),
+        (".format", "output format"),
+        (".timing", "timing"),
+        (".rows", "rows"),
+        (".read", "run a file"),
+        (".quit", "leave"),
+    ];
 
     fn vocabulary() -> Vocabulary {
         let graph = skillgraph_import::curated_graph().expect("curated data loads");
         let mut v = Vocabulary::from_graph(&graph);
         v.set_profiles(["me".to_string(), "team".to_string()]);
+        v.set_commands(COMMANDS);
         v
     }
 
@@ -450,6 +491,40 @@ mod tests {
         );
     }
 
+    /// The shell keeps no words of its own: every word it offers after any prefix of any
+    /// documented example is one the grammar has (or a field, a name, a profile, a dataset).
+    #[test]
+    fn every_offered_word_is_the_grammars() {
+        let v = vocabulary();
+        let operators: Vec<&str> = first_words(Rule::comparison_operator).to_vec();
+        let examples = skillgraph_query::reference::STATEMENT_FORMS
+            .iter()
+            .flat_map(|f| f.examples.iter().copied());
+        for line in examples {
+            for (end, _) in line.char_indices().chain([(line.len(), ' ')]) {
+                let prefix = &line[..end];
+                let tokens = syntax::tokens(prefix);
+                let typing = tokens
+                    .last()
+                    .filter(|t| t.end == prefix.len() && t.lexeme != Lexeme::Punct);
+                let slot = typing.map_or_else(|| syntax::slot_after(prefix), |t| t.slot.clone());
+                if !matches!(slot, Slot::Keywords(_) | Slot::Statement) {
+                    continue;
+                }
+                for candidate in complete(&v, prefix, prefix.len()).1 {
+                    let word = candidate.replacement.split(' ').next().unwrap_or_default();
+                    let known = KEYWORDS.contains(&word)
+                        || operators.contains(&word)
+                        || first_words(Rule::per_week).contains(&word);
+                    assert!(
+                        known,
+                        "`{prefix}` offers `{word}`, a word the grammar lacks"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn fields_where_fields_go() {
         let v = vocabulary();
@@ -494,7 +569,7 @@ mod tests {
         assert_eq!(completed(&v, ".timing of"), ".timing off");
         assert_eq!(completed(&v, ".help comp"), ".help compare");
         let (_, all) = candidates(&v, ".");
-        assert_eq!(all.len(), META_COMMANDS.len());
+        assert_eq!(all.len(), COMMANDS.len());
     }
 
     #[test]

@@ -2,15 +2,14 @@
 
 use skillgraph_query::reference::{forms_of, STATEMENT_FORMS};
 
-use crate::dot::META_COMMANDS;
 use crate::examples::Examples;
 
 const KEYS: &str = "keys: Tab completes keywords, names and fields; → takes a hint; ↑/↓ and Ctrl-R \
                     search the history; Ctrl-C clears the line or stops a statement; Ctrl-D leaves.\n";
 
 /// `.help` (everything), `.help STATEMENT` (its forms with examples in the names of the open
-/// database) or `.help COMMAND`.
-pub fn help(topic: &str, examples: &Examples) -> String {
+/// database) or `.help COMMAND`, one of the shell's dot `commands` (name, what it does).
+pub fn help(topic: &str, examples: &Examples, commands: &[(&str, &str)]) -> String {
     let mut out = String::new();
     let topic = topic.trim();
     if topic.is_empty() {
@@ -19,7 +18,7 @@ pub fn help(topic: &str, examples: &Examples) -> String {
             out.push_str(&format!("  {}\n", form.usage));
         }
         out.push_str("\ncommands:\n");
-        for (cmd, what) in META_COMMANDS {
+        for (cmd, what) in commands {
             out.push_str(&format!("  {cmd:<9} {what}\n"));
         }
         out.push_str(
@@ -29,7 +28,7 @@ pub fn help(topic: &str, examples: &Examples) -> String {
         return out;
     }
     let command = format!(".{}", topic.trim_start_matches('.'));
-    if let Some((cmd, what)) = META_COMMANDS.iter().find(|(c, _)| *c == command) {
+    if let Some((cmd, what)) = commands.iter().find(|(c, _)| *c == command) {
         out.push_str(&format!("{cmd}: {what}\n"));
         return out;
     }
@@ -74,7 +73,11 @@ mod tests {
 
     fn help(topic: &str) -> String {
         let graph = skillgraph_import::curated_graph().expect("curated data loads");
-        super::help(topic, &Examples::of(&graph))
+        super::help(
+            topic,
+            &Examples::of(&graph),
+            crate::complete::tests::COMMANDS,
+        )
     }
 
     #[test]

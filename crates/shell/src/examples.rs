@@ -12,7 +12,7 @@ use skillgraph_graph::{EdgeKind, Graph, NodeIndex, NodeKind, Value};
 use skillgraph_query::parser::quote_name;
 use skillgraph_query::reference::StatementForm;
 
-use crate::repl::syntax::{self, Lexeme, Slot};
+use crate::syntax::{self, Lexeme, Slot};
 
 /// What a name in the reference's examples stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -481,7 +481,7 @@ mod tests {
     #[test]
     fn an_example_filtering_by_a_dataset_the_database_lacks_is_left_out() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("crates/import/tests/fixtures/onet-mini");
+            .join("../import/tests/fixtures/onet-mini");
         let (graph, _) =
             skillgraph_import::load_onet_dir(&dir, &mut |_, _, _| {}).expect("the fixture loads");
         let examples = Examples::of(&graph);

@@ -4,9 +4,8 @@
 
 use skillgraph_query::parser::{KEYWORDS, STATEMENT_KEYWORDS};
 
-use super::complete::Vocabulary;
-use super::syntax::{self, Lexeme, Slot};
-use crate::dot::META_COMMANDS;
+use crate::complete::Vocabulary;
+use crate::syntax::{self, Lexeme, Slot};
 
 const KEYWORD: &str = "\x1b[1;34m";
 const STRING: &str = "\x1b[32m";
@@ -26,7 +25,7 @@ pub fn highlight(line: &str, vocabulary: &Vocabulary) -> String {
             .find(char::is_whitespace)
             .map_or(line.len(), |i| indent + i);
         let command = &line[indent..end];
-        let style = if META_COMMANDS.iter().any(|(c, _)| *c == command) {
+        let style = if vocabulary.is_command(command) {
             KEYWORD
         } else {
             UNKNOWN
@@ -114,6 +113,7 @@ mod tests {
         let graph = skillgraph_import::curated_graph().expect("curated data loads");
         let mut v = Vocabulary::from_graph(&graph);
         v.set_profiles(["me".to_string()]);
+        v.set_commands(crate::complete::tests::COMMANDS);
         v
     }
 
@@ -191,7 +191,7 @@ mod tests {
         for line in examples.chain(odd) {
             for (end, _) in line.char_indices().chain([(line.len(), ' ')]) {
                 let prefix = &line[..end];
-                let _ = super::super::complete::complete(&v, prefix, prefix.len());
+                let _ = crate::complete::complete(&v, prefix, prefix.len());
                 assert_eq!(strip(&highlight(prefix, &v)), prefix);
             }
         }
