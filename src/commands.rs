@@ -390,8 +390,8 @@ pub fn check(db_path: &Path, access: db::Access, format: Format) -> u8 {
     }
     // Readers answer from the read view and the snapshot; `check` also opens sled, which holds
     // the manifest and the log they were made from.
-    let store = match db::open(db_path, access).and_then(|mut s| s.verify().map(|_| s)) {
-        Ok(s) => s,
+    let (store, schema) = match db::open(db_path, access).and_then(|mut s| Ok((s.verify()?, s))) {
+        Ok((schema, s)) => (s, schema),
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_USAGE_OR_IO;
@@ -401,7 +401,7 @@ pub fn check(db_path: &Path, access: db::Access, format: Format) -> u8 {
     let findings = integrity::check(graph);
     let counted = format!(
         "schema version {}; {} nodes, {} edges, {} sources, {} profiles; {} changes since the last snapshot",
-        skillgraph_store::SCHEMA_VERSION,
+        schema,
         graph.node_count(),
         graph.edge_count(),
         graph.sources().len(),

@@ -268,6 +268,8 @@ struct Writer {
     /// sled's data file, opened a second time to fsync it (see the crate docs, Durability).
     data_file: File,
     manifest: Manifest,
+    /// The schema version sled holds (a fold writes the current one).
+    schema: u32,
     next_seq: u64,
     /// Entries in sled that are not in the view yet: committed, not yet durable
     /// ([`Commit::AtSync`]).
@@ -356,13 +358,15 @@ impl Store {
     /// Checks what readers never look at: that sled opens and holds the manifest and log the
     /// view was made from (the view is brought into step with it if a writer was cut short).
     /// Takes the writer's lock for a moment, even with [`Store::set_read_only`]: it changes no
-    /// data.
-    pub fn verify(&mut self) -> Result<(), StoreError> {
-        if self.writer.is_some() {
-            return Ok(());
+    /// data. Answers the schema version the database holds (an older one is read as it is
+    /// until the next fold writes the current one).
+    pub fn verify(&mut self) -> Result<u32, StoreError> {
+        if let Some(writer) = &self.writer {
+            return Ok(writer.schema);
         }
-        drop(Writer::begin(&self.path, self.write_wait)?);
-        self.refresh()
+        let schema = Writer::begin(&self.path, self.write_wait)?.schema;
+        self.refresh()?;
+        Ok(schema)
     }
 
     /// Brings the graph up to everything other processes have committed: the records
@@ -637,13 +641,15 @@ impl Writer {
             db,
             data_file,
             manifest: sled_log.manifest,
+            schema: found,
             next_seq: sled_log.next_seq,
             pending: Vec::new(),
             synced_blobs: Default::default(),
             _lock: lock,
         };
         if found < SCHEMA_FILE_WITHOUT_INDEX {
-            // An older schema keeps the snapshot in sled values: write it as a file (schema 5).
+            // An older schema keeps the snapshot in sled values: write it as a file (the
+            // current schema).
             let graph = sled_log.graph(&writer.db, path, found)?;
             write_snapshot(&mut writer, path, &graph)?;
         } else {
@@ -713,6 +719,7 @@ fn write_snapshot(w: &mut Writer, path: &Path, graph: &Graph) -> Result<Manifest
     w.db.apply_batch(batch).map_err(|e| sled_error(path, e))?;
     w.make_durable(path)?;
     w.manifest = manifest;
+    w.schema = SCHEMA_VERSION;
     w.pending.clear();
     // The log starts again from 0 with each snapshot, as a process that opens sled then reads
     // it (an empty log).
@@ -977,6 +984,7 @@ fn create_database(
             bytes: 0,
             crc: 0,
         },
+        schema: SCHEMA_VERSION,
         next_seq: 0,
         pending: Vec::new(),
         synced_blobs: Default::default(),

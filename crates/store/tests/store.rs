@@ -1030,3 +1030,28 @@ fn writes_committed_at_sync_are_kept_in_order() {
     assert_ne!(expected, with_sixth);
     assert_same_dump(&reopen_dump(&path), &with_sixth);
 }
+
+#[test]
+fn verify_answers_the_schema_the_database_holds_until_a_fold_writes_the_current_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = db_path(&dir);
+    written_database(&path);
+    assert_eq!(
+        open_and_verify(&path).unwrap().verify().unwrap(),
+        SCHEMA_VERSION
+    );
+    // A database of the schema before (its snapshot is read as it is).
+    let older = SCHEMA_VERSION - 1;
+    with_raw_sled(&path, |db| {
+        db.insert("meta:schema", &older.to_be_bytes()).unwrap();
+    });
+    let mut store = open(&path);
+    assert_eq!(store.verify().unwrap(), older);
+    store.replace(seed_graph()).unwrap();
+    assert_eq!(store.verify().unwrap(), SCHEMA_VERSION);
+    drop(store);
+    assert_eq!(
+        open_and_verify(&path).unwrap().verify().unwrap(),
+        SCHEMA_VERSION
+    );
+}
