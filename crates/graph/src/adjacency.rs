@@ -147,6 +147,7 @@ impl Adjacency {
         }
         MappedLinks {
             lists: self,
+            buf: self.buf(),
             next: from,
             end: to,
         }
@@ -157,6 +158,8 @@ impl Adjacency {
 #[derive(Clone)]
 pub(crate) struct MappedLinks<'a> {
     lists: &'a Adjacency,
+    /// The bytes, looked up once (each look-up is a call through the `dyn` buffer).
+    buf: &'a [u8],
     next: usize,
     end: usize,
 }
@@ -168,8 +171,10 @@ impl Iterator for MappedLinks<'_> {
         while self.next < self.end {
             let at = self.lists.links_at + 8 * self.next;
             self.next += 1;
-            let buf = self.lists.buf();
-            let (node, edge) = (read_u32(buf, at) as usize, read_u32(buf, at + 4) as usize);
+            let (node, edge) = (
+                read_u32(self.buf, at) as usize,
+                read_u32(self.buf, at + 4) as usize,
+            );
             if node < self.lists.node_bound && edge < self.lists.edge_bound {
                 return Some(Link {
                     node: NodeIndex::new(node),

@@ -259,49 +259,17 @@ impl BodyWriter {
 
     /// The body, with its label index and derived sections (see the layout above).
     pub(crate) fn finish(self) -> Vec<u8> {
-        let mut body = self.finish_without_index();
-        let tail_at = body.len() as u64;
+        let mut body = self.finish_bare();
         let frozen =
             Frozen::parse(Arc::new(body.clone()), 0).expect("a body just written reads back");
-        body.extend_from_slice(&frozen.build_labels());
-        let levels = Levels::encode(&frozen);
-        body.extend_from_slice(LEVELS_MAGIC);
-        put_u32(&mut body, levels.len() as u32);
-        body.extend_from_slice(&levels);
-        let keys = BaseKeys::encode(&frozen);
-        body.extend_from_slice(KEYS_MAGIC);
-        let (major, minor, update) = std::char::UNICODE_VERSION;
-        body.extend_from_slice(&[major, minor, update, 0]);
-        put_u32(&mut body, keys.len() as u32);
-        body.extend_from_slice(&keys);
-        let lists: Vec<Vec<u8>> = EdgeKind::ALL
-            .iter()
-            .map(|&kind| Adjacency::encode(frozen.node_bound, frozen.edges_descending(kind)))
-            .collect();
-        body.extend_from_slice(ADJACENCY_MAGIC);
-        put_u32(
-            &mut body,
-            lists.iter().map(|l| 4 + l.len()).sum::<usize>() as u32,
-        );
-        for list in &lists {
-            put_u32(&mut body, list.len() as u32);
-            body.extend_from_slice(list);
-        }
-        let records = RecordTables {
-            rests: frozen.rest_at.clone(),
-            extras: frozen.extra_at.clone(),
-            edges_at: frozen.edge_from as u32,
-        }
-        .encode();
-        body.extend_from_slice(RECORDS_MAGIC);
-        put_u32(&mut body, records.len() as u32);
-        body.extend_from_slice(&records);
-        body.extend_from_slice(&tail_at.to_le_bytes());
-        body.extend_from_slice(TRAILER_MAGIC);
+        body.extend_from_slice(&frozen.missing_tail());
         body
     }
 
-    fn finish_without_index(self) -> Vec<u8> {
+    /// The body without its tail (label index and derived sections), as an import holds it
+    /// until it is written: the tail is computed when the snapshot is ([`Frozen::missing_tail`]),
+    /// so no process holds a copy of the body while the tail is appended to it.
+    pub(crate) fn finish_bare(self) -> Vec<u8> {
         let nb = self.node_kind.len();
         let eb = self.edge_from.len();
         let node_count = self.node_kind.iter().filter(|&&k| k != HOLE).count();
@@ -639,6 +607,9 @@ pub(crate) struct Frozen {
     /// Per edge kind: edges by node and direction, built on first use. The base never
     /// changes, so neither do these.
     adjacency: [OnceLock<Adjacency>; EdgeKind::ALL.len()],
+    /// Whether the body was read without a tail (no label index, no derived sections): a
+    /// body an import built, whose tail is computed when it is written.
+    bare: bool,
     /// Each edge's level, from the body or built on first use.
     levels: OnceLock<Levels>,
     /// The base's nodes by the keys that link them across datasets (`concept.rs`), from the
@@ -921,6 +892,7 @@ impl Frozen {
                 Some(lists) => lists.map(OnceLock::from),
                 None => Default::default(),
             },
+            bare: index_at == buf.len(),
             levels: derived.levels.map_or_else(OnceLock::new, OnceLock::from),
             concept_keys: derived.keys.map_or_else(OnceLock::new, OnceLock::from),
             scans: ScanCount::default(),
@@ -1182,6 +1154,58 @@ impl Frozen {
             .filter_map(|g| t.group(g as usize, present))
             .find(|&(node, number, _)| cmp_ignoring_case(self.label(node, number), label).is_eq())
             .map_or(&[], |(_, _, run)| run)
+    }
+
+    /// The tail a snapshot of this body appends to it: its label index and derived sections,
+    /// computed from the body, for a body read without any (see the layout above); nothing for
+    /// a body that has its tail, or the label index of an older schema (written as it is).
+    pub(crate) fn missing_tail(&self) -> Vec<u8> {
+        if !self.bare {
+            return Vec::new();
+        }
+        let tail_at = self.body().len() as u64;
+        let mut tail = self.build_labels();
+        let levels = Levels::encode(self);
+        tail.extend_from_slice(LEVELS_MAGIC);
+        put_u32(&mut tail, levels.len() as u32);
+        tail.extend_from_slice(&levels);
+        drop(levels);
+        let keys = BaseKeys::encode(self);
+        tail.extend_from_slice(KEYS_MAGIC);
+        let (major, minor, update) = std::char::UNICODE_VERSION;
+        tail.extend_from_slice(&[major, minor, update, 0]);
+        put_u32(&mut tail, keys.len() as u32);
+        tail.extend_from_slice(&keys);
+        drop(keys);
+        tail.extend_from_slice(ADJACENCY_MAGIC);
+        let length_at = tail.len();
+        put_u32(&mut tail, 0);
+        for kind in EdgeKind::ALL {
+            let list = Adjacency::encode(self.node_bound, self.edges_descending(kind));
+            put_u32(&mut tail, list.len() as u32);
+            tail.extend_from_slice(&list);
+        }
+        let length = (tail.len() - length_at - 4) as u32;
+        tail[length_at..length_at + 4].copy_from_slice(&length.to_le_bytes());
+        let at_body = |table: &[(u32, u32, u32)]| -> Vec<(u32, u32, u32)> {
+            let start = self.start as u32;
+            table
+                .iter()
+                .map(|&(i, at, len)| (i, at - start, len))
+                .collect()
+        };
+        let records = RecordTables {
+            rests: at_body(&self.rest_at),
+            extras: at_body(&self.extra_at),
+            edges_at: (self.edge_from - self.start) as u32,
+        }
+        .encode();
+        tail.extend_from_slice(RECORDS_MAGIC);
+        put_u32(&mut tail, records.len() as u32);
+        tail.extend_from_slice(&records);
+        tail.extend_from_slice(&tail_at.to_le_bytes());
+        tail.extend_from_slice(TRAILER_MAGIC);
+        tail
     }
 
     /// What is wrong with the label index read from the body, if anything (`check`).

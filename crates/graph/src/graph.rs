@@ -117,23 +117,28 @@ impl Graph {
     /// then the sources and profiles (postcard). The overlay is folded in; a graph without
     /// changes since its base was read writes the base's arrays back as they were read.
     pub fn to_snapshot(&self) -> Vec<u8> {
+        self.snapshot_parts().concat()
+    }
+
+    /// [`Graph::to_snapshot`]'s bytes in parts: the sources and profiles, the body (borrowed
+    /// when the graph has no changes) and the body's tail when it was built without one (an
+    /// import's). A writer writes them one after the other rather than copying the body, most
+    /// of the snapshot, into one buffer.
+    pub fn snapshot_parts(&self) -> [Cow<'_, [u8]>; 3] {
         let tail = postcard::to_allocvec(&SnapshotTail {
             sources: self.sources.clone(),
             profiles: self.profiles.clone(),
         })
         .expect("sources and profiles always encode");
-        let encoded;
-        let body = if self.overlay.is_empty() {
-            self.base.body()
+        let (body, body_tail) = if self.overlay.is_empty() {
+            (Cow::Borrowed(self.base.body()), self.base.missing_tail())
         } else {
-            encoded = self.encode_body();
-            &encoded
+            (Cow::Owned(self.encode_body()), Vec::new())
         };
-        let mut out = Vec::with_capacity(4 + tail.len() + body.len());
-        out.extend_from_slice(&(tail.len() as u32).to_le_bytes());
-        out.extend_from_slice(&tail);
-        out.extend_from_slice(body);
-        out
+        let mut head = Vec::with_capacity(4 + tail.len());
+        head.extend_from_slice(&(tail.len() as u32).to_le_bytes());
+        head.extend_from_slice(&tail);
+        [Cow::Owned(head), body, Cow::Owned(body_tail)]
     }
 
     /// The base and the overlay as one body, slot by slot, holes kept.
@@ -207,7 +212,7 @@ impl Graph {
         for (a, b, e) in edges {
             w.edge(Some((a, b, &e)));
         }
-        let frozen = Frozen::parse(Arc::new(w.finish()), 0)?;
+        let frozen = Frozen::parse(Arc::new(w.finish_bare()), 0)?;
         Ok(Graph::from_frozen(frozen, sources, BTreeMap::new()))
     }
 

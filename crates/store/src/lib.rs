@@ -698,14 +698,17 @@ impl Writer {
 /// batch that names it, made durable whatever [`Commit`] says, then a new read view naming it.
 /// The old snapshot file stays for the caller to delete once readers can find the new one.
 fn write_snapshot(w: &mut Writer, path: &Path, graph: &Graph) -> Result<Manifest, StoreError> {
-    let bytes = graph.to_snapshot();
+    let parts = graph.snapshot_parts();
+    let mut crc = crc32fast::Hasher::new();
+    parts.iter().for_each(|part| crc.update(part));
     let manifest = Manifest {
         generation: w.manifest.generation + 1,
         chunks: 0,
-        bytes: bytes.len() as u64,
-        crc: crc32fast::hash(&bytes),
+        bytes: parts.iter().map(|part| part.len() as u64).sum(),
+        crc: crc.finalize(),
     };
-    write_snapshot_file(path, manifest.generation, &bytes)?;
+    write_snapshot_file(path, manifest.generation, &parts)?;
+    drop(parts);
     let mut batch = sled::Batch::default();
     let manifest_bytes = postcard::to_allocvec(&manifest).expect("a manifest always encodes");
     batch.insert(KEY_MANIFEST, manifest_bytes);
@@ -1078,7 +1081,12 @@ fn snapshot_file_name(generation: u64) -> String {
 
 /// Writes the snapshot of `generation` durably under its final name: a crash leaves either no
 /// file of that name or the whole file, never part of one.
-fn write_snapshot_file(dir: &Path, generation: u64, bytes: &[u8]) -> Result<(), StoreError> {
+/// Writes the file of `generation` from `parts`, one after the other.
+fn write_snapshot_file(
+    dir: &Path,
+    generation: u64,
+    parts: &[std::borrow::Cow<'_, [u8]>],
+) -> Result<(), StoreError> {
     let name = snapshot_file_name(generation);
     let temporary = dir.join(format!("{name}.tmp"));
     let io = |e: std::io::Error| StoreError::Io {
@@ -1086,7 +1094,9 @@ fn write_snapshot_file(dir: &Path, generation: u64, bytes: &[u8]) -> Result<(), 
         detail: format!("cannot write {name}: {e}"),
     };
     let mut file = File::create(&temporary).map_err(io)?;
-    file.write_all(bytes)
+    parts
+        .iter()
+        .try_for_each(|part| file.write_all(part))
         .and_then(|_| file.sync_all())
         .map_err(io)?;
     drop(file);
