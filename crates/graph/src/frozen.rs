@@ -259,10 +259,13 @@ impl BodyWriter {
 
     /// The body, with its label index and derived sections (see the layout above).
     pub(crate) fn finish(self) -> Vec<u8> {
-        let mut body = self.finish_bare();
-        let frozen =
-            Frozen::parse(Arc::new(body.clone()), 0).expect("a body just written reads back");
-        body.extend_from_slice(&frozen.missing_tail());
+        // The tail is computed from the body as read back, which shares it rather than a copy.
+        let body = Arc::new(self.finish_bare());
+        let tail = Frozen::parse(body.clone(), 0)
+            .expect("a body just written reads back")
+            .missing_tail();
+        let mut body = Arc::try_unwrap(body).expect("the reader of the body is gone");
+        body.extend_from_slice(&tail);
         body
     }
 
