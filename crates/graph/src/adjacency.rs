@@ -45,6 +45,11 @@ fn slot(node: NodeIndex, direction: Direction) -> usize {
 }
 
 impl Adjacency {
+    /// The length of [`Adjacency::encode`]'s bytes for `edges` edges (each is two links).
+    pub(crate) fn encoded_len(node_bound: usize, edges: usize) -> usize {
+        4 * (node_bound * 2 + 1) + 16 * edges
+    }
+
     /// The bytes of the lists of the edges given as (edge, from, to), in the order each node's
     /// lists should have.
     pub(crate) fn encode(

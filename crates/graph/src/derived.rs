@@ -54,18 +54,33 @@ pub(crate) struct RecordTables {
 }
 
 impl RecordTables {
-    pub(crate) fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(12 + 12 * (self.rests.len() + self.extras.len()));
-        put_u32(&mut out, self.edges_at);
-        for table in [&self.rests, &self.extras] {
-            put_u32(&mut out, table.len() as u32);
+    /// The section's length for tables of `rests` and `extras` entries.
+    pub(crate) fn encoded_len(rests: usize, extras: usize) -> usize {
+        12 + 12 * (rests + extras)
+    }
+
+    /// Writes the section for tables whose offsets are `start` more than the body's.
+    pub(crate) fn write(
+        out: &mut impl std::io::Write,
+        edges_at: u32,
+        tables: [&[(u32, u32, u32)]; 2],
+        start: u32,
+    ) -> std::io::Result<()> {
+        let mut buf = Vec::with_capacity(8192);
+        put_u32(&mut buf, edges_at);
+        for table in tables {
+            put_u32(&mut buf, table.len() as u32);
             for &(i, at, len) in table {
-                for n in [i, at, len] {
-                    put_u32(&mut out, n);
+                for n in [i, at - start, len] {
+                    put_u32(&mut buf, n);
+                }
+                if buf.len() >= 8180 {
+                    out.write_all(&buf)?;
+                    buf.clear();
                 }
             }
         }
-        out
+        out.write_all(&buf)
     }
 
     fn read(c: &mut Cursor<'_>, end: usize) -> Result<RecordTables, String> {
@@ -200,21 +215,16 @@ pub(crate) struct Levels {
 impl Levels {
     /// The section's bytes (without its magic and length) for `base`.
     pub(crate) fn encode(base: &Frozen) -> Vec<u8> {
+        // Empty when no edge states a level; the column is made at the first that does.
         let mut column = Vec::new();
-        let levels: Vec<(usize, f64)> = (0..base.edge_bound())
-            .filter_map(|i| {
-                let level = base.edge_extra(EdgeIndex::new(i))?.level()?;
-                Some((i, level))
-            })
-            .collect();
-        if !levels.is_empty() {
-            column = vec![f64::NAN; base.edge_bound()]
-                .into_iter()
-                .flat_map(f64::to_le_bytes)
-                .collect();
-            for (i, level) in levels {
-                column[8 * i..8 * i + 8].copy_from_slice(&level.to_le_bytes());
+        for i in 0..base.edge_bound() {
+            let Some(level) = base.edge_extra(EdgeIndex::new(i)).and_then(|e| e.level()) else {
+                continue;
+            };
+            if column.is_empty() {
+                column = f64::NAN.to_le_bytes().repeat(base.edge_bound());
             }
+            column[8 * i..8 * i + 8].copy_from_slice(&level.to_le_bytes());
         }
         column
     }

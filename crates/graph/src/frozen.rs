@@ -44,6 +44,7 @@
 //! hashing) may differ.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -1163,52 +1164,66 @@ impl Frozen {
     /// computed from the body, for a body read without any (see the layout above); nothing for
     /// a body that has its tail, or the label index of an older schema (written as it is).
     pub(crate) fn missing_tail(&self) -> Vec<u8> {
+        let mut tail = Vec::new();
+        self.write_missing_tail(&mut tail)
+            .expect("writing to memory does not fail");
+        tail
+    }
+
+    /// [`Frozen::missing_tail`] written to `out` section by section, so that no more than one
+    /// section is held at a time: an import's tail is as large as its body.
+    pub(crate) fn write_missing_tail(&self, out: &mut impl Write) -> std::io::Result<()> {
         if !self.bare {
-            return Vec::new();
+            return Ok(());
         }
         let tail_at = self.body().len() as u64;
-        let mut tail = self.build_labels();
+        let mut written = self.build_labels();
         let levels = Levels::encode(self);
-        tail.extend_from_slice(LEVELS_MAGIC);
-        put_u32(&mut tail, levels.len() as u32);
-        tail.extend_from_slice(&levels);
+        written.extend_from_slice(LEVELS_MAGIC);
+        put_u32(&mut written, levels.len() as u32);
+        out.write_all(&written)?;
+        out.write_all(&levels)?;
         drop(levels);
         let keys = BaseKeys::encode(self);
-        tail.extend_from_slice(KEYS_MAGIC);
         let (major, minor, update) = std::char::UNICODE_VERSION;
-        tail.extend_from_slice(&[major, minor, update, 0]);
-        put_u32(&mut tail, keys.len() as u32);
-        tail.extend_from_slice(&keys);
+        let mut head = KEYS_MAGIC.to_vec();
+        head.extend_from_slice(&[major, minor, update, 0]);
+        put_u32(&mut head, keys.len() as u32);
+        out.write_all(&head)?;
+        out.write_all(&keys)?;
         drop(keys);
-        tail.extend_from_slice(ADJACENCY_MAGIC);
-        let length_at = tail.len();
-        put_u32(&mut tail, 0);
-        for kind in EdgeKind::ALL {
+        // The section's length comes first, so each kind's list length is counted before any
+        // list is built.
+        let lengths = EdgeKind::ALL.map(|kind| {
+            Adjacency::encoded_len(self.node_bound, self.edges_descending(kind).count())
+        });
+        let mut head = ADJACENCY_MAGIC.to_vec();
+        put_u32(
+            &mut head,
+            lengths.iter().map(|l| 4 + l).sum::<usize>() as u32,
+        );
+        out.write_all(&head)?;
+        for (kind, length) in EdgeKind::ALL.into_iter().zip(lengths) {
             let list = Adjacency::encode(self.node_bound, self.edges_descending(kind));
-            put_u32(&mut tail, list.len() as u32);
-            tail.extend_from_slice(&list);
+            debug_assert_eq!(list.len(), length);
+            out.write_all(&(list.len() as u32).to_le_bytes())?;
+            out.write_all(&list)?;
         }
-        let length = (tail.len() - length_at - 4) as u32;
-        tail[length_at..length_at + 4].copy_from_slice(&length.to_le_bytes());
-        let at_body = |table: &[(u32, u32, u32)]| -> Vec<(u32, u32, u32)> {
-            let start = self.start as u32;
-            table
-                .iter()
-                .map(|&(i, at, len)| (i, at - start, len))
-                .collect()
-        };
-        let records = RecordTables {
-            rests: at_body(&self.rest_at),
-            extras: at_body(&self.extra_at),
-            edges_at: (self.edge_from - self.start) as u32,
-        }
-        .encode();
-        tail.extend_from_slice(RECORDS_MAGIC);
-        put_u32(&mut tail, records.len() as u32);
-        tail.extend_from_slice(&records);
-        tail.extend_from_slice(&tail_at.to_le_bytes());
-        tail.extend_from_slice(TRAILER_MAGIC);
-        tail
+        let start = self.start as u32;
+        let mut head = RECORDS_MAGIC.to_vec();
+        put_u32(
+            &mut head,
+            RecordTables::encoded_len(self.rest_at.len(), self.extra_at.len()) as u32,
+        );
+        out.write_all(&head)?;
+        RecordTables::write(
+            out,
+            (self.edge_from - self.start) as u32,
+            [&self.rest_at, &self.extra_at],
+            start,
+        )?;
+        out.write_all(&tail_at.to_le_bytes())?;
+        out.write_all(TRAILER_MAGIC)
     }
 
     /// What is wrong with the label index read from the body, if anything (`check`).

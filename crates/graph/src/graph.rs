@@ -117,28 +117,30 @@ impl Graph {
     /// then the sources and profiles (postcard). The overlay is folded in; a graph without
     /// changes since its base was read writes the base's arrays back as they were read.
     pub fn to_snapshot(&self) -> Vec<u8> {
-        self.snapshot_parts().concat()
+        let mut bytes = Vec::new();
+        self.write_snapshot(&mut bytes)
+            .expect("writing to memory does not fail");
+        bytes
     }
 
-    /// [`Graph::to_snapshot`]'s bytes in parts: the sources and profiles, the body (borrowed
-    /// when the graph has no changes) and the body's tail when it was built without one (an
-    /// import's). A writer writes them one after the other rather than copying the body, most
-    /// of the snapshot, into one buffer.
-    pub fn snapshot_parts(&self) -> [Cow<'_, [u8]>; 3] {
-        let tail = postcard::to_allocvec(&SnapshotTail {
+    /// Writes [`Graph::to_snapshot`]'s bytes to `out` part by part: the sources and profiles,
+    /// the body (as read when the graph has no changes) and the body's tail when it was built
+    /// without one (an import's), section by section. A snapshot is never held whole: for an
+    /// import the tail alone is as large as the body.
+    pub fn write_snapshot(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        let head = postcard::to_allocvec(&SnapshotTail {
             sources: self.sources.clone(),
             profiles: self.profiles.clone(),
         })
         .expect("sources and profiles always encode");
-        let (body, body_tail) = if self.overlay.is_empty() {
-            (Cow::Borrowed(self.base.body()), self.base.missing_tail())
+        out.write_all(&(head.len() as u32).to_le_bytes())?;
+        out.write_all(&head)?;
+        if self.overlay.is_empty() {
+            out.write_all(self.base.body())?;
+            self.base.write_missing_tail(out)
         } else {
-            (Cow::Owned(self.encode_body()), Vec::new())
-        };
-        let mut head = Vec::with_capacity(4 + tail.len());
-        head.extend_from_slice(&(tail.len() as u32).to_le_bytes());
-        head.extend_from_slice(&tail);
-        [Cow::Owned(head), body, Cow::Owned(body_tail)]
+            out.write_all(&self.encode_body())
+        }
     }
 
     /// The base and the overlay as one body, slot by slot, holes kept.

@@ -535,9 +535,10 @@ impl Store {
         {
             self.publish()?;
             let graph = std::mem::take(&mut self.graph);
-            let folded = self.fold(&graph);
+            let written = self.write_folded(&graph);
             self.graph = graph;
-            folded?;
+            written?;
+            self.follow_new_view()?;
         }
         Ok(summaries)
     }
@@ -545,7 +546,7 @@ impl Store {
     /// Makes `graph` the whole content of the database, atomically.
     pub fn replace(&mut self, graph: Graph) -> Result<(), StoreError> {
         self.begin_write()?;
-        let result = self.publish().and_then(|_| self.fold(&graph));
+        let result = self.publish().and_then(|_| self.fold(graph));
         let ended = self.end_write();
         result?;
         ended
@@ -556,7 +557,7 @@ impl Store {
         self.begin_write()?;
         let mut merged = self.graph.clone();
         let result = match merged.merge(other) {
-            Ok(()) => self.publish().and_then(|_| self.fold(&merged)),
+            Ok(()) => self.publish().and_then(|_| self.fold(merged)),
             Err(clashes) => Err(StoreError::Clashes(clashes)),
         };
         let ended = self.end_write();
@@ -565,18 +566,38 @@ impl Store {
     }
 
     /// Writes `graph` as the new snapshot, then a new view naming it, then deletes the old
-    /// snapshot; this process then reads the new snapshot, with no overlay.
-    fn fold(&mut self, graph: &Graph) -> Result<(), StoreError> {
-        let w = self.writer.as_mut().expect("a fold holds the writer");
-        let manifest = write_snapshot(w, &self.path, graph)?;
-        remove_stale_snapshot_files(&self.path, manifest.generation);
-        let (folded, follow) = load_view(&self.path)?.ok_or_else(|| StoreError::Damaged {
-            path: self.path.clone(),
-            detail: "the view just written cannot be read back".into(),
-        })?;
+    /// snapshot; this process then reads the new snapshot, with no overlay. `graph` is dropped
+    /// before the new snapshot is read: an import's graph is most of the process's memory.
+    fn fold(&mut self, graph: Graph) -> Result<(), StoreError> {
+        self.write_folded(&graph)?;
+        drop(graph);
+        let (folded, follow) = self.read_view()?;
         self.graph = folded;
         self.follow = follow;
         Ok(())
+    }
+
+    /// Writes `graph` as the new snapshot, then a new view naming it, then deletes the old
+    /// snapshot.
+    fn write_folded(&mut self, graph: &Graph) -> Result<(), StoreError> {
+        let w = self.writer.as_mut().expect("a fold holds the writer");
+        let manifest = write_snapshot(w, &self.path, graph)?;
+        remove_stale_snapshot_files(&self.path, manifest.generation);
+        Ok(())
+    }
+
+    /// Follows the view [`Store::write_folded`] wrote, keeping the graph in memory (its
+    /// content is the snapshot's).
+    fn follow_new_view(&mut self) -> Result<(), StoreError> {
+        self.follow = self.read_view()?.1;
+        Ok(())
+    }
+
+    fn read_view(&self) -> Result<(Graph, Follow), StoreError> {
+        load_view(&self.path)?.ok_or_else(|| StoreError::Damaged {
+            path: self.path.clone(),
+            detail: "the view just written cannot be read back".into(),
+        })
     }
 }
 
@@ -698,17 +719,14 @@ impl Writer {
 /// batch that names it, made durable whatever [`Commit`] says, then a new read view naming it.
 /// The old snapshot file stays for the caller to delete once readers can find the new one.
 fn write_snapshot(w: &mut Writer, path: &Path, graph: &Graph) -> Result<Manifest, StoreError> {
-    let parts = graph.snapshot_parts();
-    let mut crc = crc32fast::Hasher::new();
-    parts.iter().for_each(|part| crc.update(part));
+    let generation = w.manifest.generation + 1;
+    let (bytes, crc) = write_snapshot_file(path, generation, graph)?;
     let manifest = Manifest {
-        generation: w.manifest.generation + 1,
+        generation,
         chunks: 0,
-        bytes: parts.iter().map(|part| part.len() as u64).sum(),
-        crc: crc.finalize(),
+        bytes,
+        crc,
     };
-    write_snapshot_file(path, manifest.generation, &parts)?;
-    drop(parts);
     let mut batch = sled::Batch::default();
     let manifest_bytes = postcard::to_allocvec(&manifest).expect("a manifest always encodes");
     batch.insert(KEY_MANIFEST, manifest_bytes);
@@ -1079,30 +1097,55 @@ fn snapshot_file_name(generation: u64) -> String {
     format!("graph-{generation:016x}.snapshot")
 }
 
-/// Writes the snapshot of `generation` durably under its final name: a crash leaves either no
-/// file of that name or the whole file, never part of one.
-/// Writes the file of `generation` from `parts`, one after the other.
+/// Writes the snapshot of `graph` as the file of `generation`, durably under its final name: a
+/// crash leaves either no file of that name or the whole file, never part of one. Returns the
+/// file's length and CRC, taken as it is written (the snapshot is never held whole).
 fn write_snapshot_file(
     dir: &Path,
     generation: u64,
-    parts: &[std::borrow::Cow<'_, [u8]>],
-) -> Result<(), StoreError> {
+    graph: &Graph,
+) -> Result<(u64, u32), StoreError> {
     let name = snapshot_file_name(generation);
     let temporary = dir.join(format!("{name}.tmp"));
     let io = |e: std::io::Error| StoreError::Io {
         path: dir.to_path_buf(),
         detail: format!("cannot write {name}: {e}"),
     };
-    let mut file = File::create(&temporary).map_err(io)?;
-    parts
-        .iter()
-        .try_for_each(|part| file.write_all(part))
-        .and_then(|_| file.sync_all())
-        .map_err(io)?;
+    let file = File::create(&temporary).map_err(io)?;
+    let mut out = Checksummed {
+        inner: std::io::BufWriter::with_capacity(256 * 1024, file),
+        crc: crc32fast::Hasher::new(),
+        len: 0,
+    };
+    graph.write_snapshot(&mut out).map_err(io)?;
+    let Checksummed { inner, crc, len } = out;
+    let file = inner.into_inner().map_err(|e| io(e.into_error()))?;
+    file.sync_all().map_err(io)?;
     drop(file);
     std::fs::rename(&temporary, dir.join(&name)).map_err(io)?;
     // The rename is durable once the directory is.
-    File::open(dir).and_then(|d| d.sync_all()).map_err(io)
+    File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+    Ok((len, crc.finalize()))
+}
+
+/// A writer that keeps the CRC and length of what passes through it.
+struct Checksummed<W> {
+    inner: W,
+    crc: crc32fast::Hasher,
+    len: u64,
+}
+
+impl<W: Write> Write for Checksummed<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.crc.update(&buf[..n]);
+        self.len += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Maps the snapshot file of `generation` into memory, once its length and CRC are `expected`.
