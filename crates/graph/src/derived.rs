@@ -36,11 +36,13 @@ use crate::adjacency::Adjacency;
 use crate::concept::{dataset_of, keys_of, CURATED};
 use crate::frozen::{read_f64, read_u32, Cursor, Frozen, SnapshotBytes};
 use crate::model::{EdgeKind, NodeKind};
+use crate::role_vectors::RoleVectorTable;
 
 pub(crate) const LEVELS_MAGIC: &[u8; 4] = b"SGL1";
 pub(crate) const KEYS_MAGIC: &[u8; 4] = b"SGK1";
 pub(crate) const ADJACENCY_MAGIC: &[u8; 4] = b"SGA1";
 pub(crate) const RECORDS_MAGIC: &[u8; 4] = b"SGR1";
+pub(crate) const ROLES_MAGIC: &[u8; 4] = b"SGV1";
 pub(crate) const TRAILER_MAGIC: &[u8; 4] = b"SGT1";
 
 /// Where a body's records lie (node fields and edge extras: (index, start, length), start
@@ -121,6 +123,9 @@ pub(crate) struct Derived {
     /// Each edge kind's lists, in `EdgeKind::ALL` order.
     pub(crate) adjacency: Option<[Adjacency; EdgeKind::ALL.len()]>,
     pub(crate) records: Option<RecordTables>,
+    /// The roles' vectors for `closest`: optional, as a body written by a graph crate without
+    /// them (schema 6) or by a test's builder has none; they are then built on first use.
+    pub(crate) role_vectors: Option<RoleVectorTable>,
 }
 
 impl Derived {
@@ -137,6 +142,7 @@ impl Derived {
             keys: None,
             adjacency: None,
             records: None,
+            role_vectors: None,
         };
         let what = "the derived sections";
         let mut keys_seen = false;
@@ -184,6 +190,10 @@ impl Derived {
                 let end = c.at.checked_add(len).filter(|&e| e <= c.buf.len());
                 let end = end.ok_or_else(|| format!("the snapshot ends inside {what}"))?;
                 derived.records = Some(RecordTables::read(c, end)?);
+            } else if magic == ROLES_MAGIC && derived.role_vectors.is_none() {
+                let len = c.u32(what)? as usize;
+                let start = c.array(len, 1, what)?;
+                derived.role_vectors = Some(RoleVectorTable::read(bytes.clone(), start, len)?);
             } else {
                 return Err("the snapshot has bytes after its end".into());
             }

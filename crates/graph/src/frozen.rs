@@ -55,10 +55,11 @@ use serde::{Deserialize, Serialize};
 use crate::adjacency::Adjacency;
 use crate::derived::{
     BaseKeys, Derived, Levels, RecordTables, ADJACENCY_MAGIC, KEYS_MAGIC, LEVELS_MAGIC,
-    RECORDS_MAGIC, TRAILER_MAGIC,
+    RECORDS_MAGIC, ROLES_MAGIC, TRAILER_MAGIC,
 };
 use crate::fxhash::{hash_lowercase, hash_str, FxBuildHasher};
 use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, SourceId, Value};
+use crate::role_vectors::RoleVectorTable;
 use crate::text::cmp_ignoring_case;
 
 const MAGIC: &[u8; 4] = b"SGB1";
@@ -619,6 +620,8 @@ pub(crate) struct Frozen {
     /// The base's nodes by the keys that link them across datasets (`concept.rs`), from the
     /// body or built on first use: a change to the graph then costs only its own nodes' keys.
     concept_keys: OnceLock<BaseKeys>,
+    /// The roles' vectors for `closest`, when the body has them (`role_vectors.rs`).
+    role_vectors: Option<RoleVectorTable>,
     /// Lookups of a node's edges answered by scanning the edge arrays; past a few, the caller
     /// builds an adjacency index instead.
     pub(crate) scans: ScanCount,
@@ -899,6 +902,7 @@ impl Frozen {
             bare: index_at == buf.len(),
             levels: derived.levels.map_or_else(OnceLock::new, OnceLock::from),
             concept_keys: derived.keys.map_or_else(OnceLock::new, OnceLock::from),
+            role_vectors: derived.role_vectors,
             scans: ScanCount::default(),
             id_scans: ScanCount::default(),
             start,
@@ -1165,14 +1169,19 @@ impl Frozen {
     /// a body that has its tail, or the label index of an older schema (written as it is).
     pub(crate) fn missing_tail(&self) -> Vec<u8> {
         let mut tail = Vec::new();
-        self.write_missing_tail(&mut tail)
+        self.write_missing_tail(&mut tail, None)
             .expect("writing to memory does not fail");
         tail
     }
 
     /// [`Frozen::missing_tail`] written to `out` section by section, so that no more than one
-    /// section is held at a time: an import's tail is as large as its body.
-    pub(crate) fn write_missing_tail(&self, out: &mut impl Write) -> std::io::Result<()> {
+    /// section is held at a time: an import's tail is as large as its body. `role_vectors`,
+    /// the table of this body's roles (built over the graph, so by the caller), goes last.
+    pub(crate) fn write_missing_tail(
+        &self,
+        out: &mut impl Write,
+        role_vectors: Option<&[u8]>,
+    ) -> std::io::Result<()> {
         if !self.bare {
             return Ok(());
         }
@@ -1222,6 +1231,11 @@ impl Frozen {
             [&self.rest_at, &self.extra_at],
             start,
         )?;
+        if let Some(table) = role_vectors {
+            out.write_all(ROLES_MAGIC)?;
+            out.write_all(&(table.len() as u32).to_le_bytes())?;
+            out.write_all(table)?;
+        }
         out.write_all(&tail_at.to_le_bytes())?;
         out.write_all(TRAILER_MAGIC)
     }
@@ -1432,6 +1446,17 @@ impl Frozen {
     }
 
     /// The base's skills and tools by the keys that link them across datasets.
+    /// The roles' vectors the body holds, if any.
+    pub(crate) fn role_vectors(&self) -> Option<&RoleVectorTable> {
+        self.role_vectors.as_ref()
+    }
+
+    /// Whether the body was read without its tail (an import's), so that writing it computes
+    /// the tail.
+    pub(crate) fn is_bare(&self) -> bool {
+        self.bare
+    }
+
     pub(crate) fn concept_keys(&self) -> &BaseKeys {
         self.concept_keys.get_or_init(|| BaseKeys::build(self))
     }

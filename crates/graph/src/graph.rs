@@ -83,9 +83,9 @@ pub struct GraphData {
 
 /// The parts of a snapshot outside the node and edge arrays.
 #[derive(Serialize, Deserialize)]
-struct SnapshotTail {
-    sources: Vec<Source>,
-    profiles: BTreeMap<String, Profile>,
+pub(crate) struct SnapshotTail {
+    pub(crate) sources: Vec<Source>,
+    pub(crate) profiles: BTreeMap<String, Profile>,
 }
 
 /// Lookups of a base's edges by scanning its arrays before an adjacency index is built: a few
@@ -113,53 +113,6 @@ impl Graph {
         Graph::from_frozen(base, data.sources, data.profiles)
     }
 
-    /// The graph as snapshot bytes: the compact node and edge arrays described in `frozen.rs`,
-    /// then the sources and profiles (postcard). The overlay is folded in; a graph without
-    /// changes since its base was read writes the base's arrays back as they were read.
-    pub fn to_snapshot(&self) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        self.write_snapshot(&mut bytes)
-            .expect("writing to memory does not fail");
-        bytes
-    }
-
-    /// Writes [`Graph::to_snapshot`]'s bytes to `out` part by part: the sources and profiles,
-    /// the body (as read when the graph has no changes) and the body's tail when it was built
-    /// without one (an import's), section by section. A snapshot is never held whole: for an
-    /// import the tail alone is as large as the body.
-    pub fn write_snapshot(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
-        let head = postcard::to_allocvec(&SnapshotTail {
-            sources: self.sources.clone(),
-            profiles: self.profiles.clone(),
-        })
-        .expect("sources and profiles always encode");
-        out.write_all(&(head.len() as u32).to_le_bytes())?;
-        out.write_all(&head)?;
-        if self.overlay.is_empty() {
-            out.write_all(self.base.body())?;
-            self.base.write_missing_tail(out)
-        } else {
-            out.write_all(&self.encode_body())
-        }
-    }
-
-    /// The base and the overlay as one body, slot by slot, holes kept.
-    fn encode_body(&self) -> Vec<u8> {
-        let mut w = frozen::BodyWriter::with_capacity(self.node_bound(), self.edge_bound());
-        for i in 0..self.node_bound() {
-            w.node(self.get_node(NodeIndex::new(i)));
-        }
-        for i in 0..self.edge_bound() {
-            let e = EdgeIndex::new(i);
-            w.edge(
-                self.get_edge(e)
-                    .zip(self.get_edge_endpoints(e))
-                    .map(|(edge, (a, b))| (a, b, edge)),
-            );
-        }
-        w.finish()
-    }
-
     /// Reads [`Graph::to_snapshot`]'s bytes. Damaged bytes give an error, never a panic.
     pub fn from_snapshot(bytes: Vec<u8>) -> Result<Graph, String> {
         Graph::from_shared_snapshot(Arc::new(bytes))
@@ -182,7 +135,7 @@ impl Graph {
         Ok(Graph::from_frozen(frozen, tail.sources, tail.profiles))
     }
 
-    fn from_frozen(
+    pub(crate) fn from_frozen(
         frozen: Frozen,
         sources: Vec<Source>,
         profiles: BTreeMap<String, Profile>,
@@ -240,6 +193,20 @@ impl Graph {
     /// The base the overlay lies over.
     pub(crate) fn base(&self) -> &Frozen {
         &self.base
+    }
+
+    /// The changes since the base was read.
+    pub(crate) fn overlay(&self) -> &Overlay {
+        &self.overlay
+    }
+
+    /// The roles' vectors the base holds, while the graph has not changed since it was read
+    /// (they describe the base).
+    pub(crate) fn stored_role_vectors(&self) -> Option<crate::role_vectors::RoleVectorTable> {
+        match self.overlay.is_empty() {
+            true => self.base.role_vectors().cloned(),
+            false => None,
+        }
     }
 
     /// The nodes the overlay holds: added or changed (`Some`), or base nodes removed (`None`).
@@ -363,37 +330,6 @@ impl Graph {
             Some(slot) => slot.as_ref()?.edge.extra.as_deref()?.level(),
             None => self.base.edge_level(ix),
         }
-    }
-
-    /// The base's nodes and edges whose stored rare parts (a node's aliases, category and
-    /// fields; an edge's extras) cannot be decoded, in words (they are decoded when read, and
-    /// read as none if they cannot be). Those the overlay has replaced or removed are not
-    /// reported: their stored parts are no longer read.
-    pub fn undecodable_parts(&self) -> Vec<String> {
-        let nodes = self
-            .base
-            .undecodable_rests()
-            .into_iter()
-            .filter(|(n, _)| !self.overlay.nodes.contains_key(n))
-            .map(|(n, why)| {
-                format!(
-                    "the fields of node #{} cannot be decoded ({why})",
-                    n.index()
-                )
-            });
-        let edges = self
-            .base
-            .undecodable_extras()
-            .into_iter()
-            .filter(|(e, _)| !self.overlay.edges.contains_key(e))
-            .map(|(e, why)| {
-                format!(
-                    "the fields of edge #{} cannot be decoded ({why})",
-                    e.index()
-                )
-            });
-        let derived = self.base.derived_damage();
-        nodes.chain(edges).chain(derived).collect()
     }
 
     /// The `effort_hours` of the edge at `ix`, if it has them.

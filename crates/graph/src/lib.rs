@@ -17,7 +17,9 @@ pub mod model;
 mod overlay;
 pub mod profile;
 pub mod resolve;
+mod role_vectors;
 pub mod schema;
+mod snapshot;
 mod text;
 
 pub use adjacency::Link;

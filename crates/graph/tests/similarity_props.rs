@@ -111,6 +111,55 @@ fn score(graph: &Graph, a: NodeIndex, b: NodeIndex) -> f64 {
 
 proptest! {
     #[test]
+    fn the_index_a_snapshot_stores_gives_what_one_built_from_the_graph_gives(
+        specs in prop::collection::vec(role_spec(), 1..6),
+        hot in prop::collection::vec(any::<bool>(), TOOLS),
+    ) {
+        let built = build(&specs, &hot);
+        let read = Graph::from_snapshot(built.graph.to_snapshot()).unwrap();
+        // A graph with changes since its snapshot has no stored index: it would describe the
+        // snapshot, not the graph.
+        prop_assert!(RoleIndex::stored(&built.graph).is_none());
+        let stored = RoleIndex::stored(&read).expect("a snapshot stores the roles' vectors");
+        let plain = RoleIndex::build(&built.graph);
+        for &a in &built.roles {
+            for &b in &built.roles {
+                prop_assert_eq!(stored.similarity(a, b), plain.similarity(a, b));
+            }
+        }
+        let mut changed = read.clone();
+        changed.add_node(Node::new("extra-role", NodeKind::Role, "Extra role"));
+        prop_assert!(RoleIndex::stored(&changed).is_none());
+    }
+
+    /// A changed byte in the stored vectors is refused on opening, or read without a panic and
+    /// named by `check` (`undecodable_parts`).
+    #[test]
+    fn damaged_role_vectors_never_panic_and_check_names_them(
+        specs in prop::collection::vec(role_spec(), 1..5),
+        hot in prop::collection::vec(any::<bool>(), TOOLS),
+        at in any::<prop::sample::Index>(),
+        byte in any::<u8>(),
+    ) {
+        let built = build(&specs, &hot);
+        let written = built.graph.to_snapshot();
+        let section = written.windows(4).rposition(|w| w == b"SGV1").expect("the section") + 4;
+        // The section runs to the 12-byte trailer.
+        let i = section + at.index(written.len() - 12 - section);
+        let mut damaged = written.clone();
+        damaged[i] = byte;
+        if let Ok(read) = Graph::from_snapshot(damaged) {
+            let index = RoleIndex::new(&read);
+            for &a in &built.roles {
+                for &b in &built.roles {
+                    let _ = index.similarity(a, b);
+                }
+            }
+            prop_assert!(byte == written[i] || !read.undecodable_parts().is_empty());
+        }
+    }
+
+    #[test]
     fn similarity_is_symmetric_and_within_0_and_1(
         specs in prop::collection::vec(role_spec(), 2..6),
         hot in prop::collection::vec(any::<bool>(), TOOLS),

@@ -67,7 +67,10 @@ use std::sync::Arc;
 pub use view::VIEW_FILE;
 use view::{Entry, ViewHeader};
 
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
+/// The snapshot in a file, without the roles' vectors that schema 7 adds to the derived
+/// sections (still read as it is: they are built on first use when absent).
+const SCHEMA_FILE_WITHOUT_ROLE_VECTORS: u32 = 6;
 /// The snapshot in a file, without the level column and concept keys that schema 6 adds after
 /// the label index (still read as it is: they are built on first use when absent).
 const SCHEMA_FILE_WITHOUT_DERIVED: u32 = 5;
@@ -645,6 +648,7 @@ impl Writer {
         };
         if ![
             SCHEMA_VERSION,
+            SCHEMA_FILE_WITHOUT_ROLE_VECTORS,
             SCHEMA_FILE_WITHOUT_DERIVED,
             SCHEMA_FILE_WITHOUT_INDEX,
             SCHEMA_CHUNKS,

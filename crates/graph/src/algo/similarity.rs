@@ -36,6 +36,7 @@ use super::skills::{requirements, sort_by_name};
 use crate::fxhash::FxBuildHasher;
 use crate::graph::Graph;
 use crate::model::{EdgeKind, NodeKind, Value};
+use crate::role_vectors::{OwnedRoleVectors, RoleVectorTable, SparseView};
 
 /// The weight of the requirement cosine.
 pub const SKILL_WEIGHT: f64 = 1.0;
@@ -71,126 +72,39 @@ pub struct Similarity {
     pub shared_tools: usize,
 }
 
-/// A sparse vector, sorted by key.
-type Sparse<K> = Vec<(K, f64)>;
-
-/// What the similarity reads of one role.
-#[derive(Debug, Clone, Default)]
-struct RoleVectors {
-    skills: Sparse<NodeIndex>,
-    titles: Sparse<u32>,
-    tools: Sparse<NodeIndex>,
-    zone: Option<f64>,
-}
-
-/// The vectors of every role of a graph, built once for many comparisons (the idf weights
-/// need every role's titles and tools).
-#[derive(Debug, Clone, Default)]
+/// The vectors of every role of a graph, for many comparisons (the idf weights need every
+/// role's titles and tools): stored with the snapshot, or built.
+#[derive(Debug, Clone)]
 pub struct RoleIndex {
-    roles: HashMap<NodeIndex, RoleVectors, FxBuildHasher>,
+    table: RoleVectorTable,
 }
 
 impl RoleIndex {
+    /// The index of `graph`'s roles: the one its snapshot holds when the graph has not changed
+    /// since it was read, else [`RoleIndex::build`].
     pub fn new(graph: &Graph) -> RoleIndex {
-        let roles = graph.nodes_of_kind(NodeKind::Role);
-        let role_count = roles.len() as f64;
+        RoleIndex::stored(graph).unwrap_or_else(|| RoleIndex::build(graph))
+    }
 
-        // Title words: ids, counts per role, and how many roles hold each.
-        let mut word_ids: HashMap<String, u32> = HashMap::new();
-        let mut word_roles: Vec<f64> = Vec::new();
-        let mut title_counts: Vec<Vec<(u32, f64)>> = Vec::with_capacity(roles.len());
-        // Tools: each role's tools with its in-demand flag, and how many roles use each.
-        let mut tool_roles: HashMap<NodeIndex, f64, FxBuildHasher> = HashMap::default();
-        let mut role_tools: Vec<Vec<(NodeIndex, bool)>> = Vec::with_capacity(roles.len());
-        for &role in &roles {
-            let node = graph.node(role);
-            let mut counts: HashMap<u32, f64> = HashMap::new();
-            for title in std::iter::once(&node.name).chain(&node.aliases) {
-                for word in title_words(title) {
-                    let next = word_ids.len() as u32;
-                    let id = *word_ids.entry(word).or_insert(next);
-                    if id == next {
-                        word_roles.push(0.0);
-                    }
-                    *counts.entry(id).or_default() += 1.0;
-                }
-            }
-            for &id in counts.keys() {
-                word_roles[id as usize] += 1.0;
-            }
-            title_counts.push(counts.into_iter().collect());
+    /// The index the snapshot `graph` was read from holds, if it holds one and the graph has
+    /// not changed since.
+    pub fn stored(graph: &Graph) -> Option<RoleIndex> {
+        graph.stored_role_vectors().map(|table| RoleIndex { table })
+    }
 
-            let mut tools: Vec<(NodeIndex, bool)> = graph
-                .out_edges(role, EdgeKind::Uses)
-                .filter(|&(_, t)| graph.kind_of(t) == Some(NodeKind::Tool))
-                .map(|(e, t)| {
-                    (
-                        t,
-                        is_true(graph.edge(e).extra.as_ref().map(|x| &x.fields), "in_demand"),
-                    )
-                })
-                .collect();
-            // Parallel edges (several sources): one tool, in demand when any edge says so.
-            tools.sort_by_key(|&(t, in_demand)| (t, !in_demand));
-            tools.dedup_by_key(|&mut (t, _)| t);
-            for &(t, _) in &tools {
-                *tool_roles.entry(t).or_default() += 1.0;
-            }
-            role_tools.push(tools);
+    /// The index built from `graph`.
+    pub fn build(graph: &Graph) -> RoleIndex {
+        RoleIndex {
+            table: RoleVectorTable::owned(encode(graph)),
         }
-
-        let idf = |holders: f64| (role_count / holders).ln();
-        let roles = roles
-            .into_iter()
-            .zip(title_counts)
-            .zip(role_tools)
-            .map(|((role, counts), tools)| {
-                let mut titles: Sparse<u32> = counts
-                    .into_iter()
-                    .map(|(w, n)| (w, (1.0 + n.ln()) * idf(word_roles[w as usize])))
-                    .collect();
-                titles.sort_by_key(|&(w, _)| w);
-                let tools: Sparse<NodeIndex> = tools
-                    .into_iter()
-                    .map(|(t, in_demand)| {
-                        let hot = is_true(graph.get_node(t).map(|n| &n.fields), "hot_technology");
-                        let weight = idf(tool_roles[&t])
-                            * if in_demand { IN_DEMAND_WEIGHT } else { 1.0 }
-                            * if hot { HOT_WEIGHT } else { 1.0 };
-                        (t, weight)
-                    })
-                    .collect();
-                let skills: Sparse<NodeIndex> = requirements(graph, role, 0)
-                    .into_iter()
-                    .map(|need| {
-                        (
-                            need.skill,
-                            f64::from(need.importance) * need.level.unwrap_or(1.0),
-                        )
-                    })
-                    .collect();
-                let zone = match graph.node(role).fields.get("job_zone") {
-                    Some(Value::Number(z)) if z.is_finite() => Some(*z),
-                    _ => None,
-                };
-                let vectors = RoleVectors {
-                    skills,
-                    titles,
-                    tools,
-                    zone,
-                };
-                (role, vectors)
-            })
-            .collect();
-        RoleIndex { roles }
     }
 
     /// How alike roles `a` and `b` are; `None` when either is not a role.
     pub fn similarity(&self, a: NodeIndex, b: NodeIndex) -> Option<Similarity> {
-        let (va, vb) = (self.roles.get(&a)?, self.roles.get(&b)?);
-        let skills = cosine(&va.skills, &vb.skills);
-        let titles = cosine(&va.titles, &vb.titles);
-        let tools = cosine(&va.tools, &vb.tools);
+        let (va, vb) = (self.table.get(a)?, self.table.get(b)?);
+        let skills = cosine(va.skills, vb.skills);
+        let titles = cosine(va.titles, vb.titles);
+        let tools = cosine(va.tools, vb.tools);
         let mut weighted = 0.0;
         let mut weights = 0.0;
         for (term, weight) in [
@@ -219,10 +133,106 @@ impl RoleIndex {
             titles: titles.unwrap_or(0.0),
             tools,
             zone,
-            skills_compared: shared_keys(&va.skills, &vb.skills),
-            shared_tools: shared_keys(&va.tools, &vb.tools),
+            skills_compared: shared_keys(va.skills, vb.skills),
+            shared_tools: shared_keys(va.tools, vb.tools),
         })
     }
+}
+
+/// The [`RoleIndex`] of `graph` as the bytes of its table (`role_vectors.rs`).
+pub(crate) fn encode(graph: &Graph) -> Vec<u8> {
+    let roles = graph.nodes_of_kind(NodeKind::Role);
+    let role_count = roles.len() as f64;
+
+    // Title words: ids, counts per role, and how many roles hold each.
+    let mut word_ids: HashMap<String, u32> = HashMap::new();
+    let mut word_roles: Vec<f64> = Vec::new();
+    let mut title_counts: Vec<Vec<(u32, f64)>> = Vec::with_capacity(roles.len());
+    // Tools: each role's tools with its in-demand flag, and how many roles use each.
+    let mut tool_roles: HashMap<NodeIndex, f64, FxBuildHasher> = HashMap::default();
+    let mut role_tools: Vec<Vec<(NodeIndex, bool)>> = Vec::with_capacity(roles.len());
+    for &role in &roles {
+        let node = graph.node(role);
+        let mut counts: HashMap<u32, f64> = HashMap::new();
+        for title in std::iter::once(&node.name).chain(&node.aliases) {
+            for word in title_words(title) {
+                let next = word_ids.len() as u32;
+                let id = *word_ids.entry(word).or_insert(next);
+                if id == next {
+                    word_roles.push(0.0);
+                }
+                *counts.entry(id).or_default() += 1.0;
+            }
+        }
+        for &id in counts.keys() {
+            word_roles[id as usize] += 1.0;
+        }
+        title_counts.push(counts.into_iter().collect());
+
+        let mut tools: Vec<(NodeIndex, bool)> = graph
+            .out_edges(role, EdgeKind::Uses)
+            .filter(|&(_, t)| graph.kind_of(t) == Some(NodeKind::Tool))
+            .map(|(e, t)| {
+                (
+                    t,
+                    is_true(graph.edge(e).extra.as_ref().map(|x| &x.fields), "in_demand"),
+                )
+            })
+            .collect();
+        // Parallel edges (several sources): one tool, in demand when any edge says so.
+        tools.sort_by_key(|&(t, in_demand)| (t, !in_demand));
+        tools.dedup_by_key(|&mut (t, _)| t);
+        for &(t, _) in &tools {
+            *tool_roles.entry(t).or_default() += 1.0;
+        }
+        role_tools.push(tools);
+    }
+
+    let idf = |holders: f64| (role_count / holders).ln();
+    let mut roles: Vec<(NodeIndex, OwnedRoleVectors)> = roles
+        .into_iter()
+        .zip(title_counts)
+        .zip(role_tools)
+        .map(|((role, counts), tools)| {
+            let mut titles: Vec<(u32, f64)> = counts
+                .into_iter()
+                .map(|(w, n)| (w, (1.0 + n.ln()) * idf(word_roles[w as usize])))
+                .collect();
+            titles.sort_by_key(|&(w, _)| w);
+            let tools: Vec<(u32, f64)> = tools
+                .into_iter()
+                .map(|(t, in_demand)| {
+                    let hot = is_true(graph.get_node(t).map(|n| &n.fields), "hot_technology");
+                    let weight = idf(tool_roles[&t])
+                        * if in_demand { IN_DEMAND_WEIGHT } else { 1.0 }
+                        * if hot { HOT_WEIGHT } else { 1.0 };
+                    (t.index() as u32, weight)
+                })
+                .collect();
+            let skills: Vec<(u32, f64)> = requirements(graph, role, 0)
+                .into_iter()
+                .map(|need| {
+                    (
+                        need.skill.index() as u32,
+                        f64::from(need.importance) * need.level.unwrap_or(1.0),
+                    )
+                })
+                .collect();
+            let zone = match graph.node(role).fields.get("job_zone") {
+                Some(Value::Number(z)) if z.is_finite() => Some(*z),
+                _ => None,
+            };
+            let vectors = OwnedRoleVectors {
+                skills,
+                titles,
+                tools,
+                zone,
+            };
+            (role, vectors)
+        })
+        .collect();
+    roles.sort_by_key(|(role, _)| *role);
+    RoleVectorTable::encode(&roles)
 }
 
 /// Every role but `start` that requires a skill at `min_importance` (a role without
@@ -234,8 +244,6 @@ pub fn similar_roles(
     min_importance: u8,
     interrupt: &Interrupt,
 ) -> Result<Vec<Similarity>, Interrupted> {
-    let index = RoleIndex::new(graph);
-    interrupt.check()?;
     let mut poll = interrupt.poll();
     let mut candidates = Vec::new();
     for r in graph.nodes_of_kind(NodeKind::Role) {
@@ -244,6 +252,20 @@ pub fn similar_roles(
             candidates.push(r);
         }
     }
+    similar_among(graph, start, candidates, interrupt)
+}
+
+/// [`similar_roles`] over `candidates` a caller has already found (by its own rule, such as
+/// having a learning plan), most similar first, then by name.
+pub fn similar_among(
+    graph: &Graph,
+    start: NodeIndex,
+    mut candidates: Vec<NodeIndex>,
+    interrupt: &Interrupt,
+) -> Result<Vec<Similarity>, Interrupted> {
+    let index = RoleIndex::new(graph);
+    interrupt.check()?;
+    let mut poll = interrupt.poll();
     sort_by_name(graph, &mut candidates);
     let mut list = Vec::with_capacity(candidates.len());
     for role in candidates {
@@ -269,8 +291,8 @@ fn is_true(fields: Option<&std::collections::BTreeMap<String, Value>>, name: &st
 
 /// The cosine of two sparse vectors; `None` when both are zero (nothing to compare), 0 when
 /// one is.
-fn cosine<K: Ord + Copy>(a: &Sparse<K>, b: &Sparse<K>) -> Option<f64> {
-    let norm = |v: &Sparse<K>| v.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
+fn cosine(a: SparseView<'_>, b: SparseView<'_>) -> Option<f64> {
+    let norm = |v: SparseView<'_>| v.entries().map(|(_, x)| x * x).sum::<f64>().sqrt();
     let (na, nb) = (norm(a), norm(b));
     if na == 0.0 && nb == 0.0 {
         return None;
@@ -278,35 +300,33 @@ fn cosine<K: Ord + Copy>(a: &Sparse<K>, b: &Sparse<K>) -> Option<f64> {
     if na == 0.0 || nb == 0.0 {
         return Some(0.0);
     }
-    let (mut i, mut j, mut dot) = (0, 0, 0.0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                dot += a[i].1 * b[j].1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let dot: f64 = common(a, b).map(|(x, y)| x * y).sum();
     // Rounding can take the cosine of identical vectors a hair past 1.
     Some((dot / (na * nb)).clamp(0.0, 1.0))
 }
 
-/// How many keys two sorted sparse vectors share.
-fn shared_keys<K: Ord + Copy>(a: &Sparse<K>, b: &Sparse<K>) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].0.cmp(&b[j].0) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
+/// How many keys two sparse vectors share.
+fn shared_keys(a: SparseView<'_>, b: SparseView<'_>) -> usize {
+    common(a, b).count()
+}
+
+/// The weights of the keys two sparse vectors share, in key order.
+fn common<'a>(a: SparseView<'a>, b: SparseView<'a>) -> impl Iterator<Item = (f64, f64)> + 'a {
+    let (mut a, mut b) = (a.entries().peekable(), b.entries().peekable());
+    std::iter::from_fn(move || loop {
+        let (&(ka, wa), &(kb, wb)) = (a.peek()?, b.peek()?);
+        match ka.cmp(&kb) {
+            std::cmp::Ordering::Less => {
+                a.next();
+            }
+            std::cmp::Ordering::Greater => {
+                b.next();
+            }
             std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
+                a.next();
+                b.next();
+                return Some((wa, wb));
             }
         }
-    }
-    n
+    })
 }

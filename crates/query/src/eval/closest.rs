@@ -23,6 +23,9 @@ pub fn closest(
     let interrupt = session.interruption();
     let interrupted = |_| QueryError::interrupted(q.profile.span());
     let mut list = closest_roles(graph, &have, min, role, &interrupt).map_err(interrupted)?;
+    // Every role but the start with a requirement at `min` has a plan: the rest are unrated.
+    let unrated =
+        graph.nodes_of_kind(NodeKind::Role).len() - usize::from(role.is_some()) - list.len();
     // A role the profile lists is where the person is, not a role to move to.
     let listed: Vec<NodeIndex> = match session.start_nodes(graph, &q.profile)? {
         Origin::Profile(entries) => entries
@@ -38,7 +41,7 @@ pub fn closest(
     let filtered = before - list.len();
     let mut table = match role {
         Some(start) => similar_to_role(
-            graph, start, &label, &list, min, limit, q.explain, &rules, &interrupt,
+            graph, start, &label, &list, limit, q.explain, &rules, &interrupt,
         )
         .map_err(interrupted)?,
         None => closest_by_plan(graph, &have, &label, &mut list, min, limit, q.explain),
@@ -49,14 +52,6 @@ pub fn closest(
             rules.described()
         ));
     }
-    let unrated = graph
-        .node_indices()
-        .filter(|&r| {
-            graph.kind_of(r) == Some(NodeKind::Role)
-                && Some(r) != role
-                && algo::requirements(graph, r, min).is_empty()
-        })
-        .count();
     if unrated > 0 {
         table.note(format!(
             "{unrated} roles with no required skills of importance ≥ {min} in the data are left out: they cannot be compared"
@@ -75,13 +70,14 @@ fn similar_to_role(
     start: NodeIndex,
     label: &str,
     plans: &[algo::Closeness],
-    min: u8,
     limit: usize,
     explain: bool,
     rules: &RoleRules,
     interrupt: &algo::Interrupt,
 ) -> Result<ResultTable, algo::Interrupted> {
-    let mut list = algo::similarity::similar_roles(graph, start, min, interrupt)?;
+    // The roles with a plan are those with requirements at `min`, as `similar_roles` counts.
+    let candidates = plans.iter().map(|c| c.role).collect();
+    let mut list = algo::similarity::similar_among(graph, start, candidates, interrupt)?;
     list.retain(|s| rules.keeps(graph, s.role));
     // A role the start moves to only by a move a source calls a career trap is not offered as
     // a neighbour to aim for; the note names it.
