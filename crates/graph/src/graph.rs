@@ -52,6 +52,16 @@ pub struct Graph {
     stated_moves: OnceLock<StatedMoves>,
 }
 
+/// Whether `extra` calls its move a trap.
+fn is_trap(extra: &EdgeExtra) -> bool {
+    matches!(extra.fields.get(MOVE_TYPE), Some(Value::Text(t)) if t == TRAP)
+}
+
+/// Whether `edge` is a move a source calls a trap.
+fn is_trap_edge(edge: &Edge) -> bool {
+    edge.kind == EdgeKind::Transition && edge.extra.as_deref().is_some_and(is_trap)
+}
+
 /// How many career moves state their effort: [`Graph::stated_moves`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatedMoves {
@@ -381,9 +391,6 @@ impl Graph {
     /// are looked at, so a graph without any costs nothing.
     pub fn trap_moves(&self) -> &[EdgeIndex] {
         self.trap_moves.get_or_init(|| {
-            let is_trap = |extra: &EdgeExtra| {
-                matches!(extra.fields.get(MOVE_TYPE), Some(Value::Text(t)) if t == TRAP)
-            };
             let base = self
                 .base
                 .extras_of_kind(EdgeKind::Transition)
@@ -391,8 +398,7 @@ impl Graph {
                 .map(|(e, _)| e);
             let changed = self.overlay.edges.iter().filter_map(|(&e, slot)| {
                 let edge = &slot.as_ref()?.edge;
-                (edge.kind == EdgeKind::Transition && edge.extra.as_deref().is_some_and(is_trap))
-                    .then_some(e)
+                is_trap_edge(edge).then_some(e)
             });
             let mut traps: Vec<EdgeIndex> = base.chain(changed).collect();
             traps.sort();
@@ -400,9 +406,14 @@ impl Graph {
         })
     }
 
-    /// Whether the edge at `ix` is a move a source calls a trap.
+    /// Whether the edge at `ix` is a move a source calls a trap: looked up in
+    /// [`Graph::trap_moves`] once they are found, else read from the edge alone (a statement
+    /// asking about a few moves need not decode every move's fields).
     pub fn is_trap_move(&self, ix: EdgeIndex) -> bool {
-        self.trap_moves().binary_search(&ix).is_ok()
+        match self.trap_moves.get() {
+            Some(traps) => traps.binary_search(&ix).is_ok(),
+            None => self.get_edge(ix).is_some_and(is_trap_edge),
+        }
     }
 
     /// The edges of one kind leaving `from` (`Outgoing`) or arriving at it (`Incoming`), as

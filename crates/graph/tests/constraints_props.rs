@@ -252,6 +252,26 @@ fn pay_ok(g: &Graph, from: NodeIndex, c: &Constraints) -> bool {
 proptest! {
     #![proptest_config(config())]
 
+    /// `is_trap_move` answers as the oracle does, read from each edge before the trap list is
+    /// found and from the list after, on a snapshot's base and on an overlay.
+    #[test]
+    fn trap_moves_are_found_alike_edge_by_edge_and_by_the_list(seed in any::<u64>()) {
+        let w = world(seed);
+        let read = Graph::from_snapshot(w.graph.to_snapshot()).unwrap();
+        for g in [&w.graph, &read] {
+            let fresh = g.clone();
+            let edges: Vec<EdgeIndex> = fresh.edge_indices().collect();
+            for &e in &edges {
+                prop_assert_eq!(fresh.is_trap_move(e), is_trap(g, e));
+            }
+            let listed: Vec<EdgeIndex> = edges.iter().copied().filter(|&e| is_trap(g, e)).collect();
+            prop_assert_eq!(fresh.trap_moves(), &listed[..]);
+            for &e in &edges {
+                prop_assert_eq!(fresh.is_trap_move(e), is_trap(g, e));
+            }
+        }
+    }
+
     /// `path`: the route keeps every constraint and has the fewest moves of any that does; an
     /// error means no route does, and names what blocks it.
     #[test]
