@@ -242,20 +242,34 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
             }
         }
     }
-    // Lookup entries that point at nodes that are gone or no longer carry the label.
-    let mut stale: Vec<String> = graph
-        .labels()
-        .flat_map(|(label, nodes)| {
-            nodes.into_owned().into_iter().filter_map(move |ix| {
-                let carries = graph.get_node(ix).is_some_and(|n| {
-                    std::iter::once(&n.name)
+    // Lookup entries that point at nodes that are gone or no longer carry the label. Each
+    // node's labels are lower-cased once: an ESCO occupation has dozens of aliases, each a
+    // lookup entry of its own.
+    let mut lowered: HashMap<NodeIndex, Option<Vec<String>>, FxBuildHasher> = HashMap::default();
+    let mut stale: Vec<String> = Vec::new();
+    for (label, nodes) in graph.labels() {
+        for &ix in nodes.iter() {
+            let labels = lowered.entry(ix).or_insert_with(|| {
+                graph.get_node(ix).map(|n| {
+                    let mut labels: Vec<String> = std::iter::once(&n.name)
                         .chain(&n.aliases)
-                        .any(|l| l.to_lowercase() == label)
-                });
-                (!carries).then(|| format!("the name lookup sends `{label}` to #{}", ix.index()))
-            })
-        })
-        .collect();
+                        .map(|l| l.to_lowercase())
+                        .collect();
+                    labels.sort_unstable();
+                    labels
+                })
+            });
+            let carries = labels
+                .as_ref()
+                .is_some_and(|l| l.binary_search_by(|x| x.as_str().cmp(label)).is_ok());
+            if !carries {
+                stale.push(format!(
+                    "the name lookup sends `{label}` to #{}",
+                    ix.index()
+                ));
+            }
+        }
+    }
     stale.sort();
     for message in stale {
         add(Rule::Lookup, format!("{message}, which does not carry it"));
