@@ -262,3 +262,179 @@ pub fn validate(paths: &[PathBuf], format: Format, console: &mut Console) -> Sta
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use skillgraph_printer::console::{Stream, Streams, Transcript};
+    use skillgraph_printer::TableStyle;
+
+    use super::*;
+    use crate::{import, ImportMode, ImportSources};
+
+    const ACCESS: db::Access = db::Access {
+        read_only: false,
+        write_wait: Duration::from_secs(10),
+    };
+
+    fn recorded() -> (Console, Transcript) {
+        let transcript = Transcript::default();
+        let streams = Streams {
+            terminal: false,
+            style: TableStyle {
+                styled: false,
+                width: 100,
+            },
+            styled_errors: false,
+        };
+        (transcript.console(streams), transcript)
+    }
+
+    #[test]
+    fn a_format_of_several_files_needs_a_directory_and_opens_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("g.sgdb");
+        for format in [
+            ExportFormat::Csv,
+            ExportFormat::Kuzu,
+            ExportFormat::Neo4jCsv,
+        ] {
+            let (mut console, transcript) = recorded();
+            let status = export(&db_path, ACCESS, format, None, &mut console);
+            assert_eq!(status, Status::Unusable);
+            assert!(transcript.text(Stream::Err).contains("`--out DIR`"));
+        }
+        assert!(!db_path.exists());
+    }
+
+    #[test]
+    fn an_export_reads_back_through_import_into_an_empty_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut console, transcript) = recorded();
+        let status = export(
+            &dir.path().join("a"),
+            ACCESS,
+            ExportFormat::Json,
+            None,
+            &mut console,
+        );
+        assert_eq!(status, Status::Ok);
+        let json = dir.path().join("graph.json");
+        std::fs::write(&json, transcript.text(Stream::Out)).unwrap();
+        let sources = ImportSources {
+            paths: vec![json],
+            onet: None,
+            esco: None,
+            verbose: false,
+        };
+        let b = dir.path().join("b");
+        let (mut console, transcript) = recorded();
+        let status = import(
+            &b,
+            ACCESS,
+            &sources,
+            ImportMode::Replace,
+            &mut console,
+            &mut (),
+        );
+        assert_eq!(status, Status::Ok, "{}", transcript.text(Stream::Err));
+        assert!(transcript
+            .text(Stream::Err)
+            .contains("(replacing its graph)"));
+        let (mut console, transcript) = recorded();
+        assert_eq!(check(&b, ACCESS, Format::Json, &mut console), Status::Ok);
+        assert!(transcript.text(Stream::Err).contains("is consistent"));
+    }
+
+    #[test]
+    fn importing_ids_the_database_has_is_refused_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("g.sgdb");
+        let (mut console, transcript) = recorded();
+        export(&db_path, ACCESS, ExportFormat::Toml, None, &mut console);
+        let toml = dir.path().join("graph.toml");
+        std::fs::write(&toml, transcript.text(Stream::Out)).unwrap();
+        let sources = ImportSources {
+            paths: vec![toml],
+            onet: None,
+            esco: None,
+            verbose: false,
+        };
+        let (mut console, transcript) = recorded();
+        let status = import(
+            &db_path,
+            ACCESS,
+            &sources,
+            ImportMode::Add,
+            &mut console,
+            &mut (),
+        );
+        assert_eq!(status, Status::Failed);
+        let err = transcript.text(Stream::Err);
+        assert!(err.contains("nothing was imported"), "{err}");
+        assert!(err.contains("… and "), "{err}");
+    }
+
+    #[test]
+    fn check_creates_no_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("none");
+        let (mut console, transcript) = recorded();
+        assert_eq!(
+            check(&db_path, ACCESS, Format::Table, &mut console),
+            Status::Unusable
+        );
+        assert!(transcript
+            .text(Stream::Err)
+            .starts_with("error: there is no database"));
+        assert!(!db_path.exists());
+    }
+
+    #[test]
+    fn render_draws_the_last_answer_or_says_why_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let db_path = dir.path().join("g.sgdb");
+        let options = RunOptions {
+            format: Format::Table,
+            continue_on_error: false,
+            timing: false,
+            commit: skillgraph_store::Commit::EachWrite,
+            access: ACCESS,
+        };
+        let (console, transcript) = recorded();
+        let png = Some(Path::new("x.png"));
+        let status = render(&db_path, options, &["roles".into()], png, console);
+        assert_eq!(status, Status::Unusable);
+        assert!(!db_path.exists());
+        assert!(transcript
+            .text(Stream::Err)
+            .contains("name the file `….svg`"));
+        let (console, transcript) = recorded();
+        assert_eq!(
+            render(&db_path, options, &["roles".into()], None, console),
+            Status::Failed
+        );
+        assert!(transcript.text(Stream::Err).contains("has no picture"));
+        let (console, transcript) = recorded();
+        let path = ["path DevOps -> SRE".to_string()];
+        let status = render(&db_path, options, &path, None, console);
+        assert_eq!(status, Status::Ok, "{}", transcript.text(Stream::Err));
+        assert!(transcript.text(Stream::Out).starts_with("<svg"));
+    }
+
+    #[test]
+    fn validate_says_nothing_was_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "[[role]]\nid = 1\n").unwrap();
+        let (mut console, transcript) = recorded();
+        assert_eq!(
+            validate(&[bad], Format::Table, &mut console),
+            Status::Failed
+        );
+        let err = transcript.text(Stream::Err);
+        assert!(!err.contains("nothing was imported"), "{err}");
+        assert!(err.contains("bad.toml"), "{err}");
+    }
+}

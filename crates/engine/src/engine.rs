@@ -397,3 +397,150 @@ fn csv_tables(scripts: &[(String, String)], mut format: Format) -> Vec<String> {
     }
     tables
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use skillgraph_printer::console::{Stream, Streams, Transcript};
+    use skillgraph_printer::TableStyle;
+
+    use super::*;
+
+    fn streams() -> Streams {
+        Streams {
+            terminal: false,
+            style: TableStyle {
+                styled: false,
+                width: 100,
+            },
+            styled_errors: false,
+        }
+    }
+
+    const ACCESS: db::Access = db::Access {
+        read_only: false,
+        write_wait: Duration::from_secs(10),
+    };
+
+    /// An engine over a new database seeded with the curated graph, and what it writes.
+    fn engine(dir: &tempfile::TempDir, format: Format) -> (Engine, Transcript) {
+        let transcript = Transcript::default();
+        let mut console = transcript.console(streams());
+        let store = db::open(&dir.path().join("g.sgdb"), ACCESS, &mut console).unwrap();
+        (Engine::new(store, format, console), transcript)
+    }
+
+    fn scripts(texts: &[&str]) -> Vec<(String, String)> {
+        let texts: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+        labelled("query", &texts)
+    }
+
+    #[test]
+    fn statements_given_as_arguments_are_numbered_when_there_are_several() {
+        assert_eq!(scripts(&["stats"]), [("query".into(), "stats".into())]);
+        let names: Vec<String> = scripts(&["a", "b"]).into_iter().map(|s| s.0).collect();
+        assert_eq!(names, ["query 1", "query 2"]);
+    }
+
+    #[test]
+    fn csv_tables_are_named_where_they_are_and_follow_format_and_quit() {
+        let two = scripts(&["skills of SRE\nroles", "let x = {}"]);
+        assert_eq!(
+            csv_tables(&two, Format::Csv),
+            ["`skills of SRE` (query 1:1:1)", "`roles` (query 1:2:1)"]
+        );
+        assert!(csv_tables(&two, Format::Table).is_empty());
+        let switched = scripts(&["roles\n.format csv\nroles\n.quit\nroles"]);
+        assert_eq!(
+            csv_tables(&switched, Format::Table),
+            ["`roles` (query:3:1)"]
+        );
+    }
+
+    #[test]
+    fn a_csv_run_of_more_than_one_table_is_refused_naming_five() {
+        assert_eq!(csv_refusal(&["`a`".into()]), None);
+        let tables: Vec<String> = (1..=7).map(|i| format!("`t{i}`")).collect();
+        let refusal = csv_refusal(&tables).unwrap();
+        assert!(refusal.starts_with("error: CSV holds one table, and 7 statements"));
+        assert!(refusal.contains("`t5` and 2 more;"), "{refusal}");
+        assert!(!refusal.contains("`t6`"), "{refusal}");
+    }
+
+    #[test]
+    fn a_table_is_capped_only_as_a_table() {
+        let mut table = ResultTable::new(["n"]);
+        for i in 0..5 {
+            table.push(vec![skillgraph_query::result::Cell::text(i.to_string())]);
+        }
+        let shown = capped(table.clone(), Some(3), Format::Table);
+        assert_eq!(shown.rows.len(), 3);
+        assert!(shown.notes[0].starts_with("2 more rows not shown"));
+        assert_eq!(capped(table.clone(), Some(3), Format::Json).rows.len(), 5);
+        assert_eq!(capped(table, None, Format::Table).rows.len(), 5);
+    }
+
+    #[test]
+    fn an_error_is_placed_in_the_whole_script_and_stops_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut engine, transcript) = engine(&dir, Format::Json);
+        let outcome = engine.run_script("plan.sgq", "roles;\nskills of Nobody At All;\nroles");
+        assert_eq!(outcome, Outcome::Failed);
+        assert_eq!(
+            transcript.text(Stream::Out).lines().count(),
+            1,
+            "one answer"
+        );
+        let err = transcript.text(Stream::Err);
+        assert!(err.contains("plan.sgq:2:"), "{err}");
+    }
+
+    #[test]
+    fn dot_commands_run_in_scripts_and_quit_ends_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut engine, transcript) = engine(&dir, Format::Table);
+        let outcome = engine.run_script("s", ".format json\nroles\n.quit\nroles");
+        assert_eq!(outcome, Outcome::Ok);
+        assert_eq!(engine.format, Format::Json);
+        assert!(transcript
+            .text(Stream::Err)
+            .contains("output format: json\n"));
+        let out = transcript.text(Stream::Out);
+        assert_eq!(out.lines().count(), 1, "{out}");
+        assert!(out.starts_with('{'), "{out}");
+    }
+
+    #[test]
+    fn a_typed_line_quits_helps_or_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut engine, transcript) = engine(&dir, Format::Table);
+        assert_eq!(engine.run_line("quit;"), Line::Quit);
+        let help = engine.run_line("help");
+        assert_eq!(
+            help,
+            Line::Ran {
+                names_may_change: false
+            }
+        );
+        assert!(transcript.text(Stream::Out).contains(".format"));
+        let added = engine.run_line("add skill \"Zig\"");
+        assert_eq!(
+            added,
+            Line::Ran {
+                names_may_change: true
+            }
+        );
+        assert!(engine.vocabulary().resolves(None, "Zig"));
+    }
+
+    #[test]
+    fn render_captures_answers_instead_of_showing_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut engine, transcript) = engine(&dir, Format::Table);
+        engine.captured = Some(Vec::new());
+        engine.run_script("render", "roles");
+        assert_eq!(engine.captured.map(|c| c.len()), Some(1));
+        assert_eq!(transcript.text(Stream::Out), "");
+    }
+}

@@ -3,7 +3,9 @@
 //! what is pending is written, and in what order. The caller opens the streams and says what
 //! they are (a terminal or not, the width, colour); nothing here asks a terminal anything.
 
+use std::cell::RefCell;
 use std::io::Write;
+use std::rc::Rc;
 
 use skillgraph_query::result::{ResultTable, TableKind};
 
@@ -153,36 +155,82 @@ impl Drop for Console {
     }
 }
 
+/// What a console made by [`Transcript::console`] wrote, in order, for tests and for callers
+/// that show it elsewhere.
+#[derive(Clone, Default)]
+pub struct Transcript(Rc<RefCell<Writes>>);
+
+/// Each write, with the stream it went to.
+type Writes = Vec<(Stream, Vec<u8>)>;
+
+/// One of a console's two streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Out,
+    Err,
+}
+
+struct Recorder(Transcript, Stream);
+
+impl Write for Recorder {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0 .0.borrow_mut().push((self.1, bytes.to_vec()));
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Transcript {
+    /// A console that writes into this transcript, as to streams `streams` describes.
+    pub fn console(&self, streams: Streams) -> Console {
+        let out = Box::new(Recorder(self.clone(), Stream::Out));
+        let err = Box::new(Recorder(self.clone(), Stream::Err));
+        Console::new(out, err, streams)
+    }
+
+    /// What was written to `stream`.
+    pub fn text(&self, stream: Stream) -> String {
+        let writes = self.0.borrow();
+        let bytes: Vec<u8> = writes
+            .iter()
+            .filter(|(s, _)| *s == stream)
+            .flat_map(|(_, bytes)| bytes.iter().copied())
+            .collect();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// Both streams in the order they were written, each write after `1>` (standard output)
+    /// or `2>` (standard error).
+    pub fn interleaved(&self) -> String {
+        let writes = self.0.borrow();
+        let mut text = String::new();
+        for (stream, bytes) in writes.iter() {
+            text.push_str(match stream {
+                Stream::Out => "1>",
+                Stream::Err => "2>",
+            });
+            text.push_str(&String::from_utf8_lossy(bytes));
+        }
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use std::cell::RefCell;
-    use std::rc::Rc;
-
     use skillgraph_query::result::{Cell, ResultTable};
 
     use super::*;
 
-    /// Both streams of a console, written into one log that keeps their order: `1>` and `2>`
-    /// start each write.
-    #[derive(Clone, Default)]
-    struct Log(Rc<RefCell<Vec<u8>>>);
-
-    struct Stream(Log, &'static str);
-
-    impl Write for Stream {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            let mut log = self.0 .0.borrow_mut();
-            log.extend_from_slice(self.1.as_bytes());
-            log.extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    struct Log(Transcript);
 
     impl Log {
+        fn default() -> Log {
+            Log(Transcript::default())
+        }
+
         fn console(&self, terminal: bool) -> Console {
             let style = TableStyle {
                 styled: false,
@@ -193,13 +241,11 @@ mod tests {
                 style,
                 styled_errors: false,
             };
-            let out = Box::new(Stream(self.clone(), "1>"));
-            let err = Box::new(Stream(self.clone(), "2>"));
-            Console::new(out, err, streams)
+            self.0.console(streams)
         }
 
         fn text(&self) -> String {
-            String::from_utf8(self.0.borrow().clone()).unwrap()
+            self.0.interleaved()
         }
     }
 
