@@ -1,9 +1,8 @@
 //! What skillgraph's front ends run, apart from the terminal: an [`Engine`] runs scripts and
-//! dot commands ([`dot`]) in one session over a store, and [`commands`] are the commands that
-//! are not statements (import, export, check, render, stats, validate). Everything shown goes
-//! through the printer's [`Console`](skillgraph_printer::console::Console) over the streams the
-//! caller hands it; how a run ended is a [`Status`], which the binary maps to an exit code.
-//! Start reading at [`Engine::run_script`].
+//! dot commands ([`dot`]) in a session over a store; [`commands`] and [`import()`] are the
+//! commands that are not statements. All they show goes through the printer's `Console` over
+//! the streams the caller hands it, and each returns a [`Status`] for the exit code. Not the
+//! terminal, not argument parsing. Start reading at [`Engine::run_script`].
 
 pub mod commands;
 pub mod db;
