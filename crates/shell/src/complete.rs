@@ -405,6 +405,17 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_hint_is_the_rest_of_the_only_candidate() {
+        let v = vocabulary();
+        let rest = |line: &str| only_candidate_rest(&v, line, line.len());
+        // Typed in lower case, the rest keeps the name's own case.
+        assert_eq!(rest("show kuber").as_deref(), Some("netes"));
+        assert_eq!(rest("show Kubernetes"), None, "nothing left to take");
+        assert_eq!(rest("show "), None, "nothing typed yet");
+        assert_eq!(rest("show xyzzy"), None, "no candidate");
+    }
+
+    #[test]
     fn a_bare_prefix_completes_to_the_name_not_the_alias() {
         let v = vocabulary();
         assert_eq!(completed(&v, "show Kube"), "show Kubernetes");
