@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::db;
+use skillgraph_engine::db;
 use skillgraph_printer::Format;
 
 use crate::output::ColorChoice;
@@ -347,6 +347,28 @@ pub enum ExportFormat {
     Neo4jCsv,
 }
 
+impl From<ExportFormat> for skillgraph_engine::commands::ExportFormat {
+    fn from(format: ExportFormat) -> Self {
+        match format {
+            ExportFormat::Toml => Self::Toml,
+            ExportFormat::Json => Self::Json,
+            ExportFormat::Csv => Self::Csv,
+            ExportFormat::Cypher => Self::Cypher,
+            ExportFormat::Graphml => Self::Graphml,
+            ExportFormat::Kuzu => Self::Kuzu,
+            ExportFormat::Neo4jCsv => Self::Neo4jCsv,
+        }
+    }
+}
+
+/// `$XDG_DATA_HOME/skillgraph/graph.sgdb` (or the platform's data directory).
+fn default_db_path() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("skillgraph")
+        .join("graph.sgdb")
+}
+
 fn parse_seconds(text: &str) -> Result<Duration, String> {
     text.parse::<f64>()
         .ok()
@@ -666,7 +688,7 @@ impl Cli {
                         .filter(|v| !v.is_empty())
                         .map(PathBuf::from)
                 })
-                .unwrap_or_else(db::default_path),
+                .unwrap_or_else(default_db_path),
             format,
             export_format,
             continue_on_error: given.continue_on_error,

@@ -1,12 +1,11 @@
-//! Standard output and colour: where the printer's text goes. The text itself is made by
-//! `skillgraph_printer`; this decides when to write it, which stream a part goes to, and
-//! whether to style it.
+//! The streams and the terminal: the console the libraries write answers to (over standard
+//! output and standard error), colour, the terminal's width, and an import's progress bar.
 
 use std::io::{self, IsTerminal, Write};
 
 use clap::ValueEnum;
-use skillgraph_printer::{json, Format, TableStyle};
-use skillgraph_query::result::{ResultTable, TableKind};
+use skillgraph_printer::console::{Console, Streams};
+use skillgraph_printer::TableStyle;
 
 /// Whether to colour and style output: only on a terminal, and never when `NO_COLOR` is set.
 pub fn use_color(stream_is_terminal: bool) -> bool {
@@ -55,6 +54,24 @@ fn table_width() -> u16 {
         })
 }
 
+/// How tables are drawn on standard output now.
+pub fn table_style() -> TableStyle {
+    TableStyle {
+        styled: use_color(io::stdout().is_terminal()),
+        width: table_width(),
+    }
+}
+
+/// Standard output and standard error as the libraries write to them.
+pub fn console() -> Console {
+    let streams = Streams {
+        terminal: io::stdout().is_terminal(),
+        style: table_style(),
+        styled_errors: use_color(io::stderr().is_terminal()),
+    };
+    Console::new(Box::new(io::stdout()), Box::new(io::stderr()), streams)
+}
+
 /// Writes `text` to standard output at once. A reader that has gone away (`| head`, a closed
 /// socket) ends the output quietly: `print!` would panic on the broken pipe.
 pub fn write_out(text: &str) {
@@ -63,105 +80,33 @@ pub fn write_out(text: &str) {
     let _ = stdout.flush();
 }
 
-/// Writes one table to standard output, and in JSON/CSV its notes to standard error (see
-/// [`Stdout::answer`]). Returns whether the answer could be shown.
-pub fn print(table: &ResultTable, format: Format) -> bool {
-    // Written when `Stdout` drops, at the end of this statement.
-    Stdout::new().answer(table, format)
-}
+/// An import's progress as a bar on standard error, when it is a terminal; nothing otherwise.
+#[derive(Default)]
+pub struct ProgressBar(Option<indicatif::ProgressBar>);
 
-/// Standard output for a run of answers. Answers are collected and written in large pieces:
-/// a script of many short statements would otherwise pay for a write (and a terminal check) per
-/// statement. On a terminal every answer is written at once, for the person watching, as is
-/// every report of a change; and whatever is pending is written before anything goes to
-/// standard error (call [`Stdout::flush`] first), so that the two streams keep their order.
-pub struct Stdout {
-    pending: Vec<u8>,
-    terminal: bool,
-    style: TableStyle,
-    keys: json::Keys,
-}
-
-/// Pending output past which it is written even off a terminal.
-const WRITE_AT: usize = 64 * 1024;
-
-impl Stdout {
-    pub fn new() -> Stdout {
-        let terminal = io::stdout().is_terminal();
-        Stdout {
-            pending: Vec::new(),
-            terminal,
-            style: TableStyle {
-                styled: use_color(terminal),
-                width: table_width(),
-            },
-            keys: json::Keys::default(),
-        }
-    }
-
-    /// Writes what is pending. Errors (a closed pipe) are ignored, as for every answer.
-    pub fn flush(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let mut stdout = io::stdout().lock();
-        let _ = stdout.write_all(&self.pending);
-        let _ = stdout.flush();
-        self.pending.clear();
-    }
-
-    /// Shows an answer: its table on standard output, and in JSON/CSV its notes on standard
-    /// error.
-    ///
-    /// In `dot` and `mermaid` standard output holds only pictures: reports of what a statement
-    /// did go to standard error, and an answer without a picture is an error there. Returns
-    /// whether the answer could be shown.
-    pub fn answer(&mut self, table: &ResultTable, format: Format) -> bool {
-        // A report (`let`, a write) is not data: in any format but a table it goes to standard
-        // error, so that standard output holds only answers a program can read as one stream.
-        if format != Format::Table && table.kind == TableKind::Message {
-            self.flush();
-            let plain = TableStyle {
-                styled: false,
-                ..self.style
-            };
-            eprint!("{}", skillgraph_printer::table::render(table, plain));
-            return true;
-        }
-        if format.is_picture() && table.picture.is_none() {
-            self.flush();
-            eprintln!(
-                "error: {} has no picture; `--format {}` draws path, paths, learn, compare, show and neighbourhood (use table, json or csv for the rest)",
-                table
-                    .title
-                    .as_deref()
-                    .map_or("this answer".to_string(), |t| format!("`{t}`")),
-                format.name()
+impl skillgraph_engine::Progress for ProgressBar {
+    fn update(&mut self, dataset: &str, phase: &str, done: u64, total: u64) {
+        if self.0.is_none() && io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{msg:>28} [{bar:40}] {percent:>3}% {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
             );
-            return false;
+            self.0 = Some(bar);
         }
-        skillgraph_printer::render(&mut self.pending, table, format, self.style, &mut self.keys);
-        let notes = format != Format::Table && table.kind == TableKind::Rows;
-        // A report of a change is written at once, so that it is out once the change is made.
-        let report = table.kind == TableKind::Message;
-        if self.terminal
-            || report
-            || self.pending.len() >= WRITE_AT
-            || notes && !table.notes.is_empty()
-        {
-            self.flush();
+        if let Some(bar) = &self.0 {
+            bar.set_length(total);
+            bar.set_position(done);
+            bar.set_message(format!("{dataset}: {phase}"));
         }
-        if notes {
-            for note in &table.notes {
-                eprintln!("{note}");
-            }
-        }
-        true
     }
-}
 
-impl Drop for Stdout {
-    fn drop(&mut self) {
-        self.flush();
+    fn finish(&mut self) {
+        if let Some(bar) = self.0.take() {
+            bar.finish_and_clear();
+        }
     }
 }

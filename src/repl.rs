@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::atomic::Ordering;
@@ -19,12 +18,11 @@ use rustyline::history::{DefaultHistory, History};
 use rustyline::line_buffer::LineBuffer;
 use rustyline::validate::{ValidationContext, ValidationResult, Validator};
 use rustyline::{Changeset, ColorMode, CompletionType, Config, Context, Editor, Helper};
+use skillgraph_engine::{Engine, Line, Status};
 use skillgraph_query::parser;
 use skillgraph_shell::complete::{self, Vocabulary};
-use skillgraph_shell::{highlight, syntax};
+use skillgraph_shell::{help, highlight, syntax};
 
-use crate::dot::{self, DotOutcome};
-use crate::engine::{Engine, Outcome};
 use crate::output;
 
 const PROMPT: &str = "skillgraph> ";
@@ -48,7 +46,7 @@ impl Completer for ShellHelper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
-        if let Some(path_start) = read_argument_start(line, pos) {
+        if let Some(path_start) = complete::read_argument_start(line, pos) {
             let (start, files) = self
                 .files
                 .complete_path(&line[path_start..], pos - path_start)?;
@@ -67,22 +65,13 @@ impl Completer for ShellHelper {
 
     fn update(&self, line: &mut LineBuffer, start: usize, elected: &str, cl: &mut Changeset) {
         let pos = line.pos();
-        let end = if read_argument_start(line.as_str(), pos).is_some() {
+        let end = if complete::read_argument_start(line.as_str(), pos).is_some() {
             pos
         } else {
             complete::replaced_end(line.as_str(), start, pos)
         };
         line.replace(start..end, elected, cl);
     }
-}
-
-/// Where the file name of `.read FILE` starts, when the cursor is in it.
-fn read_argument_start(line: &str, pos: usize) -> Option<usize> {
-    let indent = line.len() - line.trim_start().len();
-    let rest = line[indent..].strip_prefix(".read")?;
-    let gap = rest.len() - rest.trim_start().len();
-    let start = indent + ".read".len() + gap;
-    (gap > 0 && pos >= start).then_some(start)
 }
 
 /// A hint: the shape of a statement after its keyword (shown, never inserted), or the rest of
@@ -121,18 +110,9 @@ impl Hinter for ShellHelper {
                 insert: true,
             });
         }
-        let (start, candidates) = complete::complete(&self.vocabulary.borrow(), line, pos);
-        let [only] = candidates.as_slice() else {
-            return None;
-        };
-        let typed = &line[start..pos];
-        let rest = only
-            .replacement
-            .get(..typed.len())
-            .filter(|head| head.eq_ignore_ascii_case(typed))
-            .map(|_| &only.replacement[typed.len()..])?;
-        (!typed.is_empty() && !rest.trim().is_empty()).then(|| ShellHint {
-            display: rest.to_string(),
+        let rest = complete::only_candidate_rest(&self.vocabulary.borrow(), line, pos)?;
+        Some(ShellHint {
+            display: rest,
             insert: true,
         })
     }
@@ -215,7 +195,7 @@ fn remember(editor: &mut Editor<ShellHelper, DefaultHistory>, path: Option<&Path
 /// The most rows a table answer shows in the shell, about two screens; `.rows all` lifts it.
 const SHELL_ROWS: usize = 100;
 
-pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
+pub fn run(engine: &mut Engine, db_label: &str) -> Status {
     engine.row_cap = Some(SHELL_ROWS);
     let color = output::use_color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     let config = Config::builder()
@@ -234,14 +214,13 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
     let mut editor: Editor<ShellHelper, DefaultHistory> = match Editor::with_config(config) {
         Ok(e) => e,
         Err(e) => {
-            eprintln!("error: cannot start the shell: {e}");
-            return crate::EXIT_USAGE_OR_IO;
+            engine
+                .out
+                .message(&format!("error: cannot start the shell: {e}"));
+            return Status::Unusable;
         }
     };
-    let mut names = Vocabulary::from_graph(engine.graph());
-    names.set_commands(dot::META_COMMANDS);
-    names.set_profiles(profile_names(engine));
-    let vocabulary = Rc::new(RefCell::new(names));
+    let vocabulary = Rc::new(RefCell::new(engine.vocabulary()));
     editor.set_helper(Some(ShellHelper {
         vocabulary: vocabulary.clone(),
         history: HistoryHinter::new(),
@@ -256,19 +235,8 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
     if let Err(e) = ctrlc::set_handler(move || interrupt.store(true, Ordering::Relaxed)) {
         eprintln!("warning: Ctrl-C will end the shell while a statement runs: {e}");
     }
-
-    let graph = engine.graph();
-    // The example to try names what this database holds (O*NET alone has no `SRE`).
-    let try_this = skillgraph_shell::examples::Examples::of(graph)
-        .first()
-        .map_or_else(String::new, |e| format!(" Try: {e}"));
-    output::write_out(&format!(
-        "skillgraph {} — database {db_label} ({} nodes, {} edges)\n\
-         Type .help for help, Tab to complete, .quit or Ctrl-D to leave.{try_this}\n",
-        env!("CARGO_PKG_VERSION"),
-        graph.node_count(),
-        graph.edge_count()
-    ));
+    let banner = help::banner(env!("CARGO_PKG_VERSION"), db_label, engine.graph());
+    engine.out.text(&banner);
     loop {
         // A Ctrl-C belongs to the statement it stopped; the line read next starts afresh.
         // (While the line is edited, Ctrl-C is a key, not a signal: it cannot set the flag.)
@@ -278,114 +246,23 @@ pub fn run(engine: &mut Engine, db_label: &str) -> u8 {
             Err(ReadlineError::Interrupted) => continue,
             Err(ReadlineError::Eof) => break,
             Err(e) => {
-                eprintln!("error: {e}");
-                return crate::EXIT_USAGE_OR_IO;
+                engine.out.message(&format!("error: {e}"));
+                return Status::Unusable;
             }
         };
         if line.trim().is_empty() {
             continue;
         }
         remember(&mut editor, history.as_deref(), &line);
-        let trimmed = as_typed(line.trim());
-        let names_may_change = if trimmed.starts_with('.') {
-            let ran = panic::catch_unwind(AssertUnwindSafe(|| dot::run(engine, trimmed)));
-            match ran {
-                Ok(DotOutcome::Quit) => break,
-                Ok(DotOutcome::Continue { ran_statements, .. }) => ran_statements,
-                Err(_) => {
-                    eprintln!(
-                        "error: internal error while running this (a bug; the shell goes on)"
-                    );
-                    true
-                }
-            }
-        } else {
-            run_guarded(engine, "<input>", &line);
-            syntax::may_rename(&line)
-        };
-        let mut vocabulary = vocabulary.borrow_mut();
-        if names_may_change {
-            *vocabulary = Vocabulary::from_graph(engine.graph());
-            vocabulary.set_commands(dot::META_COMMANDS);
-        }
-        vocabulary.set_profiles(profile_names(engine));
-    }
-    crate::EXIT_OK
-}
-
-/// This session's `let` profiles and the profiles saved in the database.
-fn profile_names(engine: &Engine) -> Vec<String> {
-    let session = engine.session.profile_names().map(String::from);
-    session
-        .chain(engine.graph().profiles().keys().cloned())
-        .collect()
-}
-
-/// What people type to get help or leave, as the dot command it means: `help`, `exit`, `quit`
-/// (any case, with or without a closing `;`) are not statements, and would otherwise be
-/// answered "unknown statement".
-fn as_typed(line: &str) -> &str {
-    match line
-        .trim_end_matches(';')
-        .trim()
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "help" | "?" => ".help",
-        "exit" | "quit" => ".quit",
-        _ => line,
-    }
-}
-
-/// Runs source typed or read in the shell. A bug that panics in a statement is reported and
-/// the shell goes on: the store writes each change atomically, so nothing is half written.
-fn run_guarded(engine: &mut Engine, name: &str, source: &str) -> Outcome {
-    match panic::catch_unwind(AssertUnwindSafe(|| engine.run_script(name, source))) {
-        Ok(outcome) => outcome,
-        Err(_) => {
-            eprintln!("error: internal error while running this (a bug; the shell goes on)");
-            Outcome::Failed
+        // The terminal may have been resized since the last line.
+        engine.out.set_style(output::table_style());
+        match engine.run_line(&line) {
+            Line::Quit => break,
+            Line::Ran {
+                names_may_change: true,
+            } => *vocabulary.borrow_mut() = engine.vocabulary(),
+            Line::Ran { .. } => vocabulary.borrow_mut().set_profiles(engine.profile_names()),
         }
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use skillgraph_query::parser::STATEMENT_KEYWORDS;
-    use skillgraph_query::reference::forms_of;
-
-    #[test]
-    fn read_takes_a_file_name() {
-        assert_eq!(read_argument_start(".read ex", 8), Some(6));
-        assert_eq!(read_argument_start(" .read  ex", 10), Some(8));
-        assert_eq!(read_argument_start(".read", 5), None);
-        assert_eq!(read_argument_start(".reader x", 9), None);
-        assert_eq!(read_argument_start("show x", 6), None);
-    }
-
-    #[test]
-    fn help_exit_and_quit_as_typed_are_dot_commands() {
-        assert_eq!(as_typed("help"), ".help");
-        assert_eq!(as_typed("EXIT;"), ".quit");
-        assert_eq!(as_typed("quit"), ".quit");
-        assert_eq!(as_typed("help me"), "help me");
-        assert_eq!(as_typed("show help"), "show help");
-    }
-
-    #[test]
-    fn every_dot_command_is_handled_and_documented() {
-        let graph = skillgraph_graph::Graph::default();
-        let help = skillgraph_shell::help::help(
-            "",
-            &skillgraph_shell::examples::Examples::of(&graph),
-            crate::dot::META_COMMANDS,
-        );
-        for (command, _) in crate::dot::META_COMMANDS {
-            assert!(help.contains(command), "{command} is missing from .help");
-        }
-        for keyword in STATEMENT_KEYWORDS {
-            assert!(!forms_of(keyword).is_empty(), "no form for `{keyword}`");
-        }
-    }
+    Status::Ok
 }

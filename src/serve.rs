@@ -4,11 +4,13 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use skillgraph_engine::{db, Status};
 use skillgraph_graph::Graph;
+use skillgraph_printer::console::Console;
 use skillgraph_serve::{Candidate, Complete, Event, ServeOptions};
-
-use crate::{db, output, EXIT_OK, EXIT_USAGE_OR_IO};
 use skillgraph_shell::complete::{self, Vocabulary};
+
+use crate::output;
 
 /// Runs the server until Ctrl-C or SIGTERM. `allow_writes` gives it a second store, for
 /// writes.
@@ -17,19 +19,20 @@ pub fn command(
     access: db::Access,
     allow_writes: bool,
     options: ServeOptions,
-) -> u8 {
+    console: &mut Console,
+) -> Status {
     if allow_writes && access.read_only {
-        eprintln!("error: `--allow-writes` and `--read-only` contradict each other");
-        return EXIT_USAGE_OR_IO;
+        console.message("error: `--allow-writes` and `--read-only` contradict each other");
+        return Status::Unusable;
     }
     // The readers' store refuses writes whatever happens; writes have a store of their own.
     let reading = db::Access {
         read_only: true,
         ..access
     };
-    let opened = db::open(db_path, reading).and_then(|readers| {
+    let opened = db::open(db_path, reading, console).and_then(|readers| {
         let writer = match allow_writes {
-            true => Some(db::open(db_path, access)?),
+            true => Some(db::open(db_path, access, console)?),
             false => None,
         };
         Ok((readers, writer))
@@ -37,15 +40,15 @@ pub fn command(
     let (readers, writer) = match opened {
         Ok(stores) => stores,
         Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_USAGE_OR_IO;
+            console.message(&format!("error: {e}"));
+            return Status::Unusable;
         }
     };
     match skillgraph_serve::run(readers, writer, options, completion, report) {
-        Ok(()) => EXIT_OK,
+        Ok(()) => Status::Ok,
         Err(e) => {
-            eprintln!("error: {e}");
-            EXIT_USAGE_OR_IO
+            console.message(&format!("error: {e}"));
+            Status::Unusable
         }
     }
 }

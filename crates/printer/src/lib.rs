@@ -1,9 +1,11 @@
 //! How skillgraph writes answers: a [`ResultTable`] as a table, JSON or CSV, and its
 //! [`Picture`](skillgraph_query::result::Picture) as Graphviz DOT, a Mermaid flowchart or an
 //! SVG drawing (laid out in [`svg::layout`], written in [`svg`]). Everything here turns values
-//! into text and returns it; it never writes to a terminal or a file and asks none (the
+//! into text and returns it, except [`console`], which writes answers onto the two streams its
+//! caller hands it; nothing here opens a stream or a file or asks a terminal anything (the
 //! caller measures the terminal's width). Start reading at [`render`].
 
+pub mod console;
 pub mod csv;
 pub mod json;
 pub mod picture;

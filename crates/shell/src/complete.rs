@@ -334,9 +334,44 @@ pub fn replaced_end(line: &str, start: usize, pos: usize) -> usize {
         .map_or(pos, |t| t.end.max(pos))
 }
 
+/// Where the file name of `.read FILE` starts, when the cursor is in it: there the shell
+/// completes file names instead.
+pub fn read_argument_start(line: &str, pos: usize) -> Option<usize> {
+    let indent = line.len() - line.trim_start().len();
+    let rest = line[indent..].strip_prefix(".read")?;
+    let gap = rest.len() - rest.trim_start().len();
+    let start = indent + ".read".len() + gap;
+    (gap > 0 && pos >= start).then_some(start)
+}
+
+/// The rest of the only candidate at the end of `line` (`pos`), when the word typed so far is
+/// its start: a hint that → takes.
+pub fn only_candidate_rest(vocabulary: &Vocabulary, line: &str, pos: usize) -> Option<String> {
+    let (start, candidates) = complete(vocabulary, line, pos);
+    let [only] = candidates.as_slice() else {
+        return None;
+    };
+    let typed = &line[start..pos];
+    let rest = only
+        .replacement
+        .get(..typed.len())
+        .filter(|head| head.eq_ignore_ascii_case(typed))
+        .map(|_| &only.replacement[typed.len()..])?;
+    (!typed.is_empty() && !rest.trim().is_empty()).then(|| rest.to_string())
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn read_takes_a_file_name() {
+        assert_eq!(read_argument_start(".read ex", 8), Some(6));
+        assert_eq!(read_argument_start(" .read  ex", 10), Some(8));
+        assert_eq!(read_argument_start(".read", 5), None);
+        assert_eq!(read_argument_start(".reader x", 9), None);
+        assert_eq!(read_argument_start("show x", 6), None);
+    }
 
     /// Dot commands as a shell has them.
     pub(crate) const COMMANDS: &[(&str, &str)] = &[
@@ -367,6 +402,17 @@ pub(crate) mod tests {
         let (start, found) = candidates(v, line);
         assert_eq!(found.len(), 1, "`{line}` offers {found:?}");
         format!("{}{}", &line[..start], found[0])
+    }
+
+    #[test]
+    fn the_hint_is_the_rest_of_the_only_candidate() {
+        let v = vocabulary();
+        let rest = |line: &str| only_candidate_rest(&v, line, line.len());
+        // Typed in lower case, the rest keeps the name's own case.
+        assert_eq!(rest("show kuber").as_deref(), Some("netes"));
+        assert_eq!(rest("show Kubernetes"), None, "nothing left to take");
+        assert_eq!(rest("show "), None, "nothing typed yet");
+        assert_eq!(rest("show xyzzy"), None, "no candidate");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use skillgraph_query::reference::{forms_of, STATEMENT_FORMS};
 
+use skillgraph_graph::Graph;
+
 use crate::examples::Examples;
 
 const KEYS: &str = "keys: Tab completes keywords, names and fields; → takes a hint; ↑/↓ and Ctrl-R \
@@ -67,6 +69,20 @@ pub fn help(topic: &str, examples: &Examples, commands: &[(&str, &str)]) -> Stri
     out
 }
 
+/// What the shell says as it opens: the version, the database (`label`, its size) and what
+/// to type, with an example that names what this database holds (O*NET alone has no `SRE`).
+pub fn banner(version: &str, label: &str, graph: &Graph) -> String {
+    let try_this = Examples::of(graph)
+        .first()
+        .map_or_else(String::new, |e| format!(" Try: {e}"));
+    format!(
+        "skillgraph {version} — database {label} ({} nodes, {} edges)\n\
+         Type .help for help, Tab to complete, .quit or Ctrl-D to leave.{try_this}\n",
+        graph.node_count(),
+        graph.edge_count()
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +94,19 @@ mod tests {
             &Examples::of(&graph),
             crate::complete::tests::COMMANDS,
         )
+    }
+
+    #[test]
+    fn the_banner_names_the_database_and_an_example_of_it() {
+        let graph = skillgraph_import::curated_graph().expect("curated data loads");
+        let text = banner("0.1.0", "/tmp/g.sgdb", &graph);
+        assert!(
+            text.starts_with("skillgraph 0.1.0 — database /tmp/g.sgdb ("),
+            "{text}"
+        );
+        assert!(text.contains(" Try: "), "{text}");
+        let empty = banner("0.1.0", "x", &Graph::new());
+        assert!(empty.ends_with("Ctrl-D to leave.\n"), "{empty}");
     }
 
     #[test]

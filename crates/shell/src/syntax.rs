@@ -220,6 +220,22 @@ pub fn form_hint(line: &str) -> Option<String> {
     Some(shapes.join("  |  "))
 }
 
+/// What people type to get help or leave, as the dot command it means: `help`, `?`, `exit`,
+/// `quit` (any case, with or without a closing `;`) are not statements, and would otherwise be
+/// answered "unknown statement".
+pub fn as_typed(line: &str) -> &str {
+    match line
+        .trim_end_matches(';')
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "help" | "?" => ".help",
+        "exit" | "quit" => ".quit",
+        _ => line,
+    }
+}
+
 /// Whether `source` holds a statement that can add, rename or remove nodes, so that the names
 /// completion offers must be read again. Rebuilding them is linear in the graph; skipping it
 /// after reads keeps a large imported graph quick to query.
@@ -422,6 +438,16 @@ pub fn lexed(line: &str) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_exit_and_quit_as_typed_are_dot_commands() {
+        assert_eq!(as_typed("help"), ".help");
+        assert_eq!(as_typed("?"), ".help");
+        assert_eq!(as_typed("EXIT;"), ".quit");
+        assert_eq!(as_typed("quit"), ".quit");
+        assert_eq!(as_typed("help me"), "help me");
+        assert_eq!(as_typed("show help"), "show help");
+    }
 
     const NODE: Slot = Slot::Node(Want::Any);
     const ROLE: Slot = Slot::Node(Want::Role);

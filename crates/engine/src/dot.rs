@@ -5,10 +5,9 @@
 use skillgraph_graph::schema::FIELDS;
 use skillgraph_graph::{EdgeKind, NodeKind};
 
-use crate::engine::{Engine, Outcome};
 use skillgraph_printer::Format;
 
-use crate::output;
+use crate::engine::{Engine, Outcome};
 
 /// The dot commands, with what each does (for `.help` and completion).
 pub const META_COMMANDS: &[(&str, &str)] = &[
@@ -64,61 +63,69 @@ pub fn run(engine: &mut Engine, line: &str) -> DotOutcome {
         ".quit" | ".exit" => return DotOutcome::Quit,
         ".help" => {
             let examples = skillgraph_shell::examples::Examples::of(engine.graph());
-            output::write_out(&skillgraph_shell::help::help(arg, &examples, META_COMMANDS))
+            engine
+                .out
+                .text(&skillgraph_shell::help::help(arg, &examples, META_COMMANDS))
         }
-        ".format" if arg.is_empty() => {
-            output::write_out(&format!("output format: {}\n", engine.format.name()))
-        }
+        ".format" if arg.is_empty() => engine
+            .out
+            .text(&format!("output format: {}\n", engine.format.name())),
         ".format" => match Format::parse(arg) {
             Some(f) => {
                 engine.format = f;
                 // The acknowledgement is not data: a script's answers stay one stream.
-                eprintln!("output format: {}", f.name());
+                engine.out.message(&format!("output format: {}", f.name()));
             }
             None => {
                 ok = false;
-                eprintln!("error: `.format` takes table, json or csv, not `{arg}`")
+                engine.out.message(&format!(
+                    "error: `.format` takes table, json or csv, not `{arg}`"
+                ))
             }
         },
         ".timing" => match arg {
             "on" | "off" => {
                 engine.timing = arg == "on";
-                eprintln!("timing {arg}");
+                engine.out.message(&format!("timing {arg}"));
             }
-            "" => output::write_out(&format!(
+            "" => engine.out.text(&format!(
                 "timing {}\n",
                 if engine.timing { "on" } else { "off" }
             )),
             _ => {
                 ok = false;
-                eprintln!("error: `.timing` takes on or off, not `{arg}`")
+                engine
+                    .out
+                    .message(&format!("error: `.timing` takes on or off, not `{arg}`"))
             }
         },
         ".rows" => match arg {
-            "" => eprintln!(
+            "" => engine.out.message(&format!(
                 "tables show {}",
                 engine
                     .row_cap
                     .map_or("every row".to_string(), |n| format!("at most {n} rows"))
-            ),
+            )),
             "all" => {
                 engine.row_cap = None;
-                eprintln!("tables show every row");
+                engine.out.message("tables show every row");
             }
             n => match n.parse::<usize>() {
                 Ok(n) if n > 0 => {
                     engine.row_cap = Some(n);
-                    eprintln!("tables show at most {n} rows");
+                    engine.out.message(&format!("tables show at most {n} rows"));
                 }
                 _ => {
                     ok = false;
-                    eprintln!("error: `.rows` takes a number of rows or `all`, not `{n}`")
+                    engine.out.message(&format!(
+                        "error: `.rows` takes a number of rows or `all`, not `{n}`"
+                    ))
                 }
             },
         },
         ".read" if arg.is_empty() => {
             ok = false;
-            eprintln!("error: `.read` takes a file name")
+            engine.out.message("error: `.read` takes a file name")
         }
         ".read" => match std::fs::read_to_string(file_argument(arg)) {
             Ok(text) => {
@@ -130,17 +137,21 @@ pub fn run(engine: &mut Engine, line: &str) -> DotOutcome {
             }
             Err(e) => {
                 ok = false;
-                eprintln!("error: cannot read {arg}: {e}")
+                engine
+                    .out
+                    .message(&format!("error: cannot read {arg}: {e}"))
             }
         },
-        ".schema" => output::write_out(&schema_text()),
+        ".schema" => engine.out.text(&schema_text()),
         ".sources" => {
             let table = skillgraph_query::answers::overview::sources(engine.graph());
-            output::print(&table, engine.format);
+            engine.out.answer(&table, engine.format);
+            engine.out.flush();
         }
         ".stats" => {
             let table = skillgraph_query::answers::overview::stats(engine.graph());
-            output::print(&table, engine.format);
+            engine.out.answer(&table, engine.format);
+            engine.out.flush();
         }
         other => {
             ok = false;
@@ -150,8 +161,12 @@ pub fn run(engine: &mut Engine, line: &str) -> DotOutcome {
                 .filter(|(s, _)| *s >= 0.5)
                 .max_by(|a, b| a.0.total_cmp(&b.0));
             match near {
-                Some((_, c)) => eprintln!("error: unknown command `{other}`; did you mean `{c}`?"),
-                None => eprintln!("error: unknown command `{other}`; `.help` lists the commands"),
+                Some((_, c)) => engine.out.message(&format!(
+                    "error: unknown command `{other}`; did you mean `{c}`?"
+                )),
+                None => engine.out.message(&format!(
+                    "error: unknown command `{other}`; `.help` lists the commands"
+                )),
             }
         }
     }
@@ -200,5 +215,19 @@ mod tests {
         assert_eq!(file_argument("my\\ plan.sgq"), "my plan.sgq");
         assert_eq!(file_argument("\"my plan.sgq\""), "my plan.sgq");
         assert_eq!(file_argument("plan.sgq"), "plan.sgq");
+    }
+
+    #[test]
+    fn every_dot_command_is_handled_and_documented() {
+        let graph = skillgraph_graph::Graph::default();
+        let examples = skillgraph_shell::examples::Examples::of(&graph);
+        let help = skillgraph_shell::help::help("", &examples, META_COMMANDS);
+        for (command, _) in META_COMMANDS {
+            assert!(help.contains(command), "{command} is missing from .help");
+        }
+        for keyword in skillgraph_query::parser::STATEMENT_KEYWORDS {
+            let forms = skillgraph_query::reference::forms_of(keyword);
+            assert!(!forms.is_empty(), "no form for `{keyword}`");
+        }
     }
 }
