@@ -161,6 +161,19 @@ impl Graph {
         }
     }
 
+    /// The graph as its base was read, without the changes since (sharing the base).
+    pub(crate) fn base_alone(&self) -> Graph {
+        Graph {
+            base: Arc::clone(&self.base),
+            overlay: Overlay::default(),
+            sources: self.sources.clone(),
+            profiles: BTreeMap::new(),
+            trap_moves: OnceLock::new(),
+            concepts: OnceLock::new(),
+            stated_moves: OnceLock::new(),
+        }
+    }
+
     /// Builds a graph from nodes and edges given in index order, all at once: for bulk
     /// imports, which would otherwise pay for the overlay's per-edge bookkeeping. The nodes and
     /// edges become the base. `edges` are (from, to, edge) with indices into `nodes`; the

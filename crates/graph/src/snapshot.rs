@@ -103,7 +103,7 @@ impl Graph {
             });
         let derived = self.base().derived_damage();
         // The stored vectors describe the base alone, so they are checked against the base.
-        let base = Graph::from_frozen(self.base().clone(), Vec::new(), Default::default());
+        let base = self.base_alone();
         let role_vectors = (self.base().role_vectors())
             .filter(|table| table.stored() != similarity::encode(&base))
             .map(|_| "the roles' vectors do not match the roles".to_string());
