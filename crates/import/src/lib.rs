@@ -14,6 +14,8 @@ pub mod interop;
 mod json_format;
 mod merge;
 mod onet;
+mod report;
+mod table;
 pub mod toml_format;
 
 pub use csv_full::{CSV_PROFILES, CSV_SOURCES};
@@ -25,7 +27,8 @@ pub use esco::{
 };
 pub use graphdata::{load_graphdata, DataText};
 pub use merge::{merge_graphs, MergeReport};
-pub use onet::{load_onet_dir, onet_source, ImportReport, ONET_SOURCE_KEY};
+pub use onet::{load_onet_dir, onet_source, ONET_SOURCE_KEY};
+pub use report::ImportReport;
 
 use skillgraph_graph::Graph;
 
