@@ -4,7 +4,8 @@ use skillgraph_graph::algo::effort::{
     HOURS_PER_LEVEL, HOURS_PER_LEVEL_ANY_ZONE, HOURS_PER_LEVEL_BY_ZONE,
 };
 use skillgraph_graph::{
-    Edge, EdgeKind, Graph, Node, NodeKind, Source, Value, ESTIMATE_SOURCE, FIELD_SOURCES,
+    Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Source, SourceId, Value, ESTIMATE_SOURCE,
+    FIELD_SOURCES,
 };
 
 use super::{
@@ -51,107 +52,10 @@ impl OnetLoad {
         let source = graph.add_source(onet_source());
         // Named by the skills' `field_sources` for the rate the project estimates.
         graph.add_source(Source::project_estimate());
-        let node = |id: String, kind, name: &str| {
-            let mut node = Node::new(id, kind, name);
-            node.sources = vec![source];
-            node
-        };
-
-        let mut roles = Vec::with_capacity(self.occupations.len());
-        let mut without_skill_rows = 0;
-        for occ in &mut self.occupations {
-            let mut role = node(format!("onet:{}", occ.code), NodeKind::Role, &occ.title);
-            role.aliases = clean_aliases(&occ.title, occ.titles.iter().map(String::as_str));
-            set_text(
-                &mut role,
-                "description",
-                std::mem::take(&mut occ.description),
-            );
-            if let Some(zone) = occ.job_zone {
-                role.fields
-                    .insert("job_zone".to_string(), Value::Number(zone.into()));
-            }
-            without_skill_rows += usize::from(!occ.has_skill_rows);
-            roles.push(graph.add_node(role));
-        }
-
-        let rates = self.hours_per_level();
-        let mut skills = Vec::with_capacity(self.elements.len());
-        for (e, element) in self.elements.iter().enumerate() {
-            let id = format!("onet:{}", element.id.to_ascii_lowercase());
-            let mut skill = node(id, NodeKind::Skill, &element.name);
-            skill.category = Some(element.category.to_string());
-            skill.fields.insert(
-                HOURS_PER_LEVEL.to_string(),
-                Value::Number(rates[e].unwrap_or(HOURS_PER_LEVEL_ANY_ZONE)),
-            );
-            // The rate is the project's estimate, not O*NET's figure: say so beside it.
-            let by_estimate = Value::List(vec![Value::Text(ESTIMATE_SOURCE.to_string())]);
-            skill.fields.insert(
-                FIELD_SOURCES.to_string(),
-                Value::Record([(HOURS_PER_LEVEL.to_string(), by_estimate)].into()),
-            );
-            if let Some(text) = self.element_descriptions.remove(&element.id) {
-                set_text(&mut skill, "description", text);
-            }
-            skills.push(graph.add_node(skill));
-        }
-
-        let mut suppressed_levels = 0;
-        for rating in &self.ratings {
-            let Some(importance) = rating.importance else {
-                self.log.skip(SKIP_NO_IMPORTANCE, 1);
-                continue;
-            };
-            if rating.not_relevant {
-                self.log.skip(SKIP_NOT_RELEVANT, 1);
-                continue;
-            }
-            if rating.importance_suppressed {
-                self.log.skip(SKIP_SUPPRESSED, 1);
-                continue;
-            }
-            let mut edge = Edge::new(EdgeKind::Requires);
-            edge.sources = vec![source];
-            // In 1–5: the reader skipped values outside the scale.
-            edge.importance = Some(importance.round() as u8);
-            if let Some(level) = rating.level {
-                let fields = &mut edge.extra_mut().fields;
-                fields.insert("level".to_string(), Value::Number(level));
-                // O*NET's mark for a low-precision level: still its best figure of what the
-                // occupation holds, and dropping it would make the skill look held in full.
-                if rating.level_suppressed {
-                    fields.insert("level_suppressed".to_string(), Value::Bool(true));
-                    suppressed_levels += 1;
-                }
-            }
-            graph.add_edge(roles[rating.occupation], skills[rating.element], edge);
-        }
-
-        let mut vendor_aliases = 0;
-        let mut tools = Vec::with_capacity(self.tools.len());
-        for t in &self.tools {
-            let mut tool = node(t.id.clone(), NodeKind::Tool, &t.name);
-            tool.category = most_frequent(&t.categories);
-            tool.aliases = clean_aliases(&t.name, without_vendor(&t.name));
-            vendor_aliases += tool.aliases.len();
-            tool.fields
-                .insert("hot_technology".to_string(), Value::Bool(t.hot));
-            tools.push(graph.add_node(tool));
-        }
-        for uses in &self.uses {
-            let mut edge = Edge::new(EdgeKind::Uses);
-            edge.sources = vec![source];
-            // Only flagged edges carry the field: a field map costs each edge that has one
-            // more than half a kilobyte, and 93% of O*NET's links are not in demand.
-            if uses.in_demand {
-                edge.extra_mut()
-                    .fields
-                    .insert("in_demand".to_string(), Value::Bool(true));
-            }
-            graph.add_edge(roles[uses.occupation], tools[uses.tool], edge);
-        }
-
+        let (roles, without_skill_rows) = self.add_roles(&mut graph, source);
+        let skills = self.add_skills(&mut graph, source);
+        let suppressed_levels = self.add_requires(&mut graph, source, &roles, &skills);
+        let vendor_aliases = self.add_tools_and_uses(&mut graph, source, &roles);
         for link in &self.transitions {
             let mut edge = Edge::new(EdgeKind::Transition);
             edge.sources = vec![source];
@@ -201,6 +105,136 @@ impl OnetLoad {
         let report = self.log.into_report(&graph, source, notes);
         (graph, report)
     }
+
+    /// A role per occupation, in file order; also how many occupations had no skill rows.
+    fn add_roles(&mut self, graph: &mut Graph, source: SourceId) -> (Vec<NodeIndex>, usize) {
+        let mut roles = Vec::with_capacity(self.occupations.len());
+        let mut without_skill_rows = 0;
+        for occ in &mut self.occupations {
+            let id = format!("onet:{}", occ.code);
+            let mut role = sourced_node(id, NodeKind::Role, &occ.title, source);
+            role.aliases = clean_aliases(&occ.title, occ.titles.iter().map(String::as_str));
+            set_text(
+                &mut role,
+                "description",
+                std::mem::take(&mut occ.description),
+            );
+            if let Some(zone) = occ.job_zone {
+                role.fields
+                    .insert("job_zone".to_string(), Value::Number(zone.into()));
+            }
+            without_skill_rows += usize::from(!occ.has_skill_rows);
+            roles.push(graph.add_node(role));
+        }
+        (roles, without_skill_rows)
+    }
+
+    /// A skill per element, with the project's estimate of its hours per level point.
+    fn add_skills(&mut self, graph: &mut Graph, source: SourceId) -> Vec<NodeIndex> {
+        let rates = self.hours_per_level();
+        let mut skills = Vec::with_capacity(self.elements.len());
+        for (e, element) in self.elements.iter().enumerate() {
+            let id = format!("onet:{}", element.id.to_ascii_lowercase());
+            let mut skill = sourced_node(id, NodeKind::Skill, &element.name, source);
+            skill.category = Some(element.category.to_string());
+            skill.fields.insert(
+                HOURS_PER_LEVEL.to_string(),
+                Value::Number(rates[e].unwrap_or(HOURS_PER_LEVEL_ANY_ZONE)),
+            );
+            // The rate is the project's estimate, not O*NET's figure: say so beside it.
+            let by_estimate = Value::List(vec![Value::Text(ESTIMATE_SOURCE.to_string())]);
+            skill.fields.insert(
+                FIELD_SOURCES.to_string(),
+                Value::Record([(HOURS_PER_LEVEL.to_string(), by_estimate)].into()),
+            );
+            if let Some(text) = self.element_descriptions.remove(&element.id) {
+                set_text(&mut skill, "description", text);
+            }
+            skills.push(graph.add_node(skill));
+        }
+        skills
+    }
+
+    /// A `requires` edge per rating kept; returns how many kept levels are flagged suppressed.
+    fn add_requires(
+        &mut self,
+        graph: &mut Graph,
+        source: SourceId,
+        roles: &[NodeIndex],
+        skills: &[NodeIndex],
+    ) -> usize {
+        let mut suppressed_levels = 0;
+        for rating in &self.ratings {
+            let Some(importance) = rating.importance else {
+                self.log.skip(SKIP_NO_IMPORTANCE, 1);
+                continue;
+            };
+            if rating.not_relevant {
+                self.log.skip(SKIP_NOT_RELEVANT, 1);
+                continue;
+            }
+            if rating.importance_suppressed {
+                self.log.skip(SKIP_SUPPRESSED, 1);
+                continue;
+            }
+            let mut edge = Edge::new(EdgeKind::Requires);
+            edge.sources = vec![source];
+            // In 1–5: the reader skipped values outside the scale.
+            edge.importance = Some(importance.round() as u8);
+            if let Some(level) = rating.level {
+                let fields = &mut edge.extra_mut().fields;
+                fields.insert("level".to_string(), Value::Number(level));
+                // O*NET's mark for a low-precision level: still its best figure of what the
+                // occupation holds, and dropping it would make the skill look held in full.
+                if rating.level_suppressed {
+                    fields.insert("level_suppressed".to_string(), Value::Bool(true));
+                    suppressed_levels += 1;
+                }
+            }
+            graph.add_edge(roles[rating.occupation], skills[rating.element], edge);
+        }
+        suppressed_levels
+    }
+
+    /// A tool per technology and a `uses` edge per row; returns how many vendor-less aliases
+    /// the tools got.
+    fn add_tools_and_uses(
+        &self,
+        graph: &mut Graph,
+        source: SourceId,
+        roles: &[NodeIndex],
+    ) -> usize {
+        let mut vendor_aliases = 0;
+        let mut tools = Vec::with_capacity(self.tools.len());
+        for t in &self.tools {
+            let mut tool = sourced_node(t.id.clone(), NodeKind::Tool, &t.name, source);
+            tool.category = most_frequent(&t.categories);
+            tool.aliases = clean_aliases(&t.name, without_vendor(&t.name));
+            vendor_aliases += tool.aliases.len();
+            tool.fields
+                .insert("hot_technology".to_string(), Value::Bool(t.hot));
+            tools.push(graph.add_node(tool));
+        }
+        for uses in &self.uses {
+            let mut edge = Edge::new(EdgeKind::Uses);
+            edge.sources = vec![source];
+            // Only flagged edges carry the field: a field map costs each edge that has one
+            // more than half a kilobyte, and 93% of O*NET's links are not in demand.
+            if uses.in_demand {
+                edge.extra_mut()
+                    .fields
+                    .insert("in_demand".to_string(), Value::Bool(true));
+            }
+            graph.add_edge(roles[uses.occupation], tools[uses.tool], edge);
+        }
+        vendor_aliases
+    }
+}
+
+fn sourced_node(id: String, kind: NodeKind, name: &str, source: SourceId) -> Node {
+    let mut node = Node::new(id, kind, name);
+    node.sources = vec![source];
+    node
 }
 
 fn set_text(node: &mut Node, field: &str, text: String) {
