@@ -252,44 +252,46 @@ pub fn export(db_path: &Path, access: db::Access, format: ExportFormat, out: Opt
         }
     };
     let graph = store.graph();
-    let one = |name: &str, text: String| vec![(name.to_string(), text)];
-    let files: Result<Vec<(String, String)>, String> = match format {
-        ExportFormat::Toml => export::to_toml_string(graph).map(|t| one("graph.toml", t)),
-        ExportFormat::Json => export::to_json_string(graph).map(|t| one("graph.json", t)),
-        ExportFormat::Csv => export::to_csv_files(graph)
-            .map(|files| files.into_iter().map(|(n, t)| (n.to_string(), t)).collect()),
-        ExportFormat::Cypher => Ok(one("graph.cypher", interop::to_cypher(graph))),
-        ExportFormat::Graphml => Ok(one("graph.graphml", interop::to_graphml(graph))),
-        ExportFormat::Kuzu => interop::to_kuzu_files(graph),
-        ExportFormat::Neo4jCsv => interop::to_neo4j_csv_files(graph),
-    };
-    let files = match files {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: cannot export: {e}");
-            return EXIT_USAGE_OR_IO;
-        }
-    };
-    match out {
-        None => {
-            for (_, text) in files {
-                crate::output::write_out(&text);
-            }
-        }
+    // Each format writes as it goes (no export is held whole): to standard output one file
+    // after another, or into the directory, telling of each file once it is complete.
+    let mut stdout = export::Stream::new(
+        std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+        "standard output",
+    );
+    let mut dir_files;
+    let files: &mut dyn export::ExportFiles = match out {
+        None => &mut stdout,
         Some(dir) => {
             if let Err(e) = std::fs::create_dir_all(dir) {
                 eprintln!("error: cannot create {}: {e}", dir.display());
                 return EXIT_USAGE_OR_IO;
             }
-            for (name, text) in files {
-                let path = dir.join(name);
-                if let Err(e) = std::fs::write(&path, text) {
-                    eprintln!("error: cannot write {}: {e}", path.display());
-                    return EXIT_USAGE_OR_IO;
-                }
-                eprintln!("wrote {}", path.display());
-            }
+            dir_files = export::Directory::new(dir, |path| eprintln!("wrote {}", path.display()));
+            &mut dir_files
         }
+    };
+    let written = match format {
+        ExportFormat::Toml => files.file("graph.toml", &mut |w| export::write_toml(graph, w)),
+        ExportFormat::Json => files.file("graph.json", &mut |w| export::write_json(graph, w)),
+        ExportFormat::Csv => export::write_csv_files(graph, files),
+        ExportFormat::Cypher => {
+            files.file("graph.cypher", &mut |w| interop::write_cypher(graph, w))
+        }
+        ExportFormat::Graphml => {
+            files.file("graph.graphml", &mut |w| interop::write_graphml(graph, w))
+        }
+        ExportFormat::Kuzu => interop::write_kuzu_files(graph, files),
+        ExportFormat::Neo4jCsv => interop::write_neo4j_csv_files(graph, files),
+    };
+    match written {
+        // A reader that stopped early (`export | head`) wanted no more: not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        // The file or stream is named in `e` (`cannot write …: …`).
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_USAGE_OR_IO;
+        }
+        Ok(()) => {}
     }
     EXIT_OK
 }

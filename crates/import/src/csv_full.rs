@@ -25,6 +25,7 @@
 //! (`integrity::check`).
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 use std::path::Path;
 
 use skillgraph_graph::change::sourced_records;
@@ -35,6 +36,7 @@ use skillgraph_graph::{
 
 use crate::csv_import::{csv_error, is_row_error, open_csv, Errors};
 use crate::error::{DataError, DataErrors};
+use crate::export::{csv_io, ExportFiles};
 
 pub const CSV_SOURCES: &str = "sources.csv";
 pub const CSV_PROFILES: &str = "profiles.csv";
@@ -104,13 +106,22 @@ fn number_cell(n: Option<f64>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
 }
 
-/// The four files of the layout as (file name, text): nodes by id, edges by kind, ends and
-/// sources (as the TOML export orders them), so an export of an import of an export is the
-/// same bytes.
-pub fn to_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
-    let err = |e: csv::Error| e.to_string();
-    let mut sources = csv::Writer::from_writer(Vec::new());
-    sources.write_record(SOURCES_HEADER).map_err(err)?;
+/// Writes the four files of the layout: nodes by id, edges by kind, ends and sources (as the
+/// TOML export orders them), so an export of an import of an export is the same bytes.
+pub(crate) fn write_files(graph: &Graph, files: &mut dyn ExportFiles) -> io::Result<()> {
+    files.file(CSV_SOURCES, &mut |out| write_sources(graph, out))?;
+    files.file(crate::CSV_NODES, &mut |out| write_nodes(graph, out))?;
+    files.file(crate::CSV_EDGES, &mut |out| write_edges(graph, out))?;
+    files.file(CSV_PROFILES, &mut |out| write_profiles(graph, out))
+}
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message)
+}
+
+fn write_sources(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
+    let mut sources = csv::Writer::from_writer(out);
+    sources.write_record(SOURCES_HEADER).map_err(csv_io)?;
     for s in graph.sources() {
         let opt = |o: &Option<String>| o.clone().unwrap_or_default();
         sources
@@ -123,14 +134,17 @@ pub fn to_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
                 opt(&s.date),
                 opt(&s.licence),
             ])
-            .map_err(err)?;
+            .map_err(csv_io)?;
     }
-    let keys = |ids: &[SourceId]| list_cell(&graph.source_keys(ids));
+    sources.flush()
+}
 
-    let mut nodes = csv::Writer::from_writer(Vec::new());
-    nodes.write_record(NODES_HEADER).map_err(err)?;
+fn write_nodes(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
+    let keys = |ids: &[SourceId]| list_cell(&graph.source_keys(ids));
+    let mut nodes = csv::Writer::from_writer(out);
+    nodes.write_record(NODES_HEADER).map_err(csv_io)?;
     let mut ids: Vec<NodeIndex> = graph.node_indices().collect();
-    ids.sort_by(|&a, &b| graph.node(a).id.cmp(&graph.node(b).id));
+    ids.sort_by(|&a, &b| graph.id_of(a).cmp(graph.id_of(b)));
     for ix in ids {
         let n = graph.node(ix);
         nodes
@@ -142,22 +156,25 @@ pub fn to_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
                 n.category.clone().unwrap_or_default(),
                 number_cell(n.effort_hours),
                 keys(&n.sources),
-                fields_cell(&n.fields)?,
+                fields_cell(&n.fields).map_err(invalid)?,
             ])
-            .map_err(err)?;
+            .map_err(csv_io)?;
     }
+    nodes.flush()
+}
 
-    let mut edges = csv::Writer::from_writer(Vec::new());
-    edges.write_record(EDGES_HEADER).map_err(err)?;
+fn write_edges(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
+    let keys = |ids: &[SourceId]| list_cell(&graph.source_keys(ids));
+    let mut edges = csv::Writer::from_writer(out);
+    edges.write_record(EDGES_HEADER).map_err(csv_io)?;
     let mut order: Vec<_> = graph.edge_indices().collect();
-    order.sort_by_key(|&e| {
-        let (a, b) = graph.edge_endpoints(e);
-        (
-            graph.edge(e).kind,
-            graph.node(a).id.clone(),
-            graph.node(b).id.clone(),
-            graph.source_keys(&graph.edge(e).sources).join("\u{0}"),
-        )
+    // By kind, ends' ids, then source keys: compared in place, the keys joined only on a tie.
+    order.sort_by(|&x, &y| {
+        let ((a, b), (c, d)) = (graph.edge_endpoints(x), graph.edge_endpoints(y));
+        let joined = |e| graph.source_keys(&graph.edge(e).sources).join("\u{0}");
+        (graph.edge(x).kind, graph.id_of(a), graph.id_of(b))
+            .cmp(&(graph.edge(y).kind, graph.id_of(c), graph.id_of(d)))
+            .then_with(|| joined(x).cmp(&joined(y)))
     });
     for e in order {
         let (a, b) = graph.edge_endpoints(e);
@@ -178,18 +195,21 @@ pub fn to_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
                 keys(&edge.sources),
                 edge.note().unwrap_or_default().to_string(),
                 list_cell(edge.move_skills()),
-                fields_cell(fields)?,
+                fields_cell(fields).map_err(invalid)?,
             ])
-            .map_err(err)?;
+            .map_err(csv_io)?;
     }
+    edges.flush()
+}
 
-    let mut profiles = csv::Writer::from_writer(Vec::new());
-    profiles.write_record(PROFILES_HEADER).map_err(err)?;
+fn write_profiles(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
+    let mut profiles = csv::Writer::from_writer(out);
+    profiles.write_record(PROFILES_HEADER).map_err(csv_io)?;
     for p in graph.profiles().values() {
         if p.entries.is_empty() {
             profiles
                 .write_record([p.name.as_str(), "", "", ""])
-                .map_err(err)?;
+                .map_err(csv_io)?;
         }
         for (id, e) in &p.entries {
             profiles
@@ -199,21 +219,10 @@ pub fn to_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
                     &e.level.to_string(),
                     e.state.as_str(),
                 ])
-                .map_err(err)?;
+                .map_err(csv_io)?;
         }
     }
-
-    let done = |w: csv::Writer<Vec<u8>>| {
-        w.into_inner()
-            .map_err(|e| e.to_string())
-            .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
-    };
-    Ok(vec![
-        (CSV_SOURCES, done(sources)?),
-        (crate::CSV_NODES, done(nodes)?),
-        (crate::CSV_EDGES, done(edges)?),
-        (CSV_PROFILES, done(profiles)?),
-    ])
+    profiles.flush()
 }
 
 // ---- reading ----

@@ -1,22 +1,25 @@
 //! Writers for other graph tools, for when one machine or one user is no longer enough:
-//! Cypher statements for Neo4j, Memgraph and FalkorDB ([`to_cypher`]), GraphML for Gephi, yEd
-//! and networkx ([`to_graphml`]), and CSV directories for the bulk loaders of Kùzu and its fork
-//! LadybugDB (`COPY FROM`, [`to_kuzu_files`]) and Neo4j (`neo4j-admin database import`,
-//! [`to_neo4j_csv_files`]).
+//! Cypher statements for Neo4j, Memgraph and FalkorDB ([`write_cypher`]), GraphML for Gephi,
+//! yEd and networkx ([`write_graphml`]), and CSV directories for the bulk loaders of Kùzu and its
+//! fork LadybugDB (`COPY FROM`, [`write_kuzu_files`]) and Neo4j (`neo4j-admin database import`,
+//! [`write_neo4j_csv_files`]).
 //!
 //! All of them say the same thing: nodes labelled `Role`, `Skill`, `Tool` keyed by `id`;
 //! relationships `REQUIRES`, `USES`, `COVERS`, `PREREQUISITE`, `TRANSITION`; every property.
 //! Records are flattened with `_` (`salary.avg` becomes `salary_avg`), lists of text stay
 //! lists, lists of records become JSON text. A property whose type differs between nodes (or
 //! edges) of one kind is written as text throughout, so every column has one type.
+//!
+//! Each writer streams, as the TOML export does (`crate::export`): a first pass over a table's
+//! rows finds its columns ([`Columns`]), a second makes each row again and writes it.
 
 mod bulk;
 mod cypher;
 mod graphml;
 
-pub use bulk::{to_kuzu_files, to_neo4j_csv_files};
-pub use cypher::{cypher_string, to_cypher};
-pub use graphml::to_graphml;
+pub use bulk::{write_kuzu_files, write_neo4j_csv_files};
+pub use cypher::{cypher_string, write_cypher};
+pub use graphml::write_graphml;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -192,23 +195,45 @@ const LEADING: [&str; 9] = [
     "sources",
 ];
 
-/// Rows of properties with one type per column: the columns (see [`LEADING`]), each with the
-/// type all rows agree on, or text (and the values turned into text) where they do not.
-struct Table {
-    columns: Vec<(String, PropType)>,
-    rows: Vec<BTreeMap<String, Prop>>,
-}
+/// The columns of an export table (the nodes, or edges, of one kind), found in a first pass
+/// over its rows: each with the type all rows agree on, or text where they do not, in the order
+/// of [`LEADING`] and then by name. The rows themselves are made again, one at a time, as they
+/// are written ([`Columns::row`]), so no table is ever held whole.
+struct Columns(Vec<(String, PropType)>);
 
-impl Table {
-    fn new(rows: Vec<Vec<(String, Prop)>>) -> Table {
+impl Columns {
+    fn of(rows: impl Iterator<Item = Vec<(String, Prop)>>) -> Columns {
+        Columns::of_lists_fitting(rows, |_| true)
+    }
+
+    /// The columns, with each list column some element of which `fits` refuses as text (JSON).
+    fn of_lists_fitting(
+        rows: impl Iterator<Item = Vec<(String, Prop)>>,
+        fits: impl Fn(&str) -> bool,
+    ) -> Columns {
         let mut columns: Vec<(String, PropType)> = Vec::new();
-        for row in &rows {
-            for (name, prop) in row {
+        let mut refused: Vec<String> = Vec::new();
+        for row in rows {
+            for (name, prop) in &row {
                 match columns.iter_mut().find(|(n, _)| n == name) {
                     Some((_, ty)) if *ty != prop.prop_type() => *ty = PropType::Text,
                     Some(_) => {}
                     None => columns.push((name.clone(), prop.prop_type())),
                 }
+            }
+            // A row holds the last of two properties of one name, as a map keeps it.
+            let row: BTreeMap<String, Prop> = row.into_iter().collect();
+            for (name, prop) in row {
+                if let Prop::TextList(items) = prop {
+                    if !items.iter().all(|s| fits(s)) && !refused.contains(&name) {
+                        refused.push(name);
+                    }
+                }
+            }
+        }
+        for (name, ty) in &mut columns {
+            if *ty == PropType::TextList && refused.contains(name) {
+                *ty = PropType::Text;
             }
         }
         let rank = |name: &str| {
@@ -218,83 +243,71 @@ impl Table {
                 .unwrap_or(LEADING.len())
         };
         columns.sort_by(|a, b| (rank(&a.0), &a.0).cmp(&(rank(&b.0), &b.0)));
-        let rows = rows
+        Columns(columns)
+    }
+
+    /// A row's properties by name, each in its column's type.
+    fn row(&self, props: Vec<(String, Prop)>) -> BTreeMap<String, Prop> {
+        props
             .into_iter()
-            .map(|row| {
-                row.into_iter()
-                    .map(|(name, prop)| {
-                        let text = columns
-                            .iter()
-                            .any(|(n, ty)| *n == name && *ty == PropType::Text);
-                        let prop = if text { prop.into_text() } else { prop };
-                        (name, prop)
-                    })
-                    .collect()
+            .map(|(name, prop)| {
+                let text = self
+                    .0
+                    .iter()
+                    .any(|(n, ty)| *n == name && *ty == PropType::Text);
+                let prop = if text { prop.into_text() } else { prop };
+                (name, prop)
             })
-            .collect();
-        Table { columns, rows }
+            .collect()
     }
 
     /// A row's properties in column order.
     fn ordered<'a>(&'a self, row: &'a BTreeMap<String, Prop>) -> Vec<(&'a String, &'a Prop)> {
-        self.columns
+        self.0
             .iter()
             .filter_map(|(name, _)| row.get_key_value(name.as_str()))
             .collect()
     }
-
-    /// Turns the list columns some element of which `fits` refuses into text columns (JSON).
-    fn lists_as_text_unless(&mut self, fits: impl Fn(&str) -> bool) {
-        for (name, ty) in &mut self.columns {
-            let refused = self.rows.iter().any(|row| match row.get(name.as_str()) {
-                Some(Prop::TextList(items)) => !items.iter().all(|s| fits(s)),
-                _ => false,
-            });
-            if *ty == PropType::TextList && refused {
-                *ty = PropType::Text;
-                for row in &mut self.rows {
-                    if let Some(p) = row.remove(name.as_str()) {
-                        row.insert(name.clone(), p.into_text());
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// Nodes of a kind, by id.
-fn nodes_of(graph: &Graph, kind: NodeKind) -> Vec<NodeIndex> {
+pub(crate) fn nodes_of(graph: &Graph, kind: NodeKind) -> Vec<NodeIndex> {
     let mut list: Vec<NodeIndex> = graph
         .node_indices()
-        .filter(|&ix| graph.node(ix).kind == kind)
+        .filter(|&ix| graph.kind_of(ix) == Some(kind))
         .collect();
-    list.sort_by(|&a, &b| graph.node(a).id.cmp(&graph.node(b).id));
+    list.sort_by(|&a, &b| graph.id_of(a).cmp(graph.id_of(b)));
     list
 }
 
 /// Edges of a kind, by (from id, to id, sources): the same order as the TOML export.
-fn edges_of(graph: &Graph, kind: EdgeKind) -> Vec<EdgeIndex> {
+pub(crate) fn edges_of(graph: &Graph, kind: EdgeKind) -> Vec<EdgeIndex> {
     let mut list: Vec<EdgeIndex> = graph
         .edge_indices()
-        .filter(|&e| graph.edge(e).kind == kind)
+        .filter(|&e| graph.edge_kind_of(e) == Some(kind))
         .collect();
-    list.sort_by_key(|&e| {
+    let key = |e| {
         let (a, b) = graph.edge_endpoints(e);
-        (
-            graph.node(a).id.clone(),
-            graph.node(b).id.clone(),
-            graph.edge(e).sources.clone(),
-        )
-    });
+        (graph.id_of(a), graph.id_of(b), &graph.edge(e).sources)
+    };
+    list.sort_by(|&x, &y| key(x).cmp(&key(y)));
     list
 }
 
-fn node_table(graph: &Graph, nodes: &[NodeIndex]) -> Table {
-    Table::new(nodes.iter().map(|&ix| node_properties(graph, ix)).collect())
+/// The rows of the nodes `nodes`, made as they are asked for.
+fn node_rows<'g>(
+    graph: &'g Graph,
+    nodes: &'g [NodeIndex],
+) -> impl Iterator<Item = Vec<(String, Prop)>> + 'g {
+    nodes.iter().map(move |&ix| node_properties(graph, ix))
 }
 
-fn edge_table(graph: &Graph, edges: &[EdgeIndex]) -> Table {
-    Table::new(edges.iter().map(|&e| edge_properties(graph, e)).collect())
+/// The rows of the edges `edges`, made as they are asked for.
+fn edge_rows<'g>(
+    graph: &'g Graph,
+    edges: &'g [EdgeIndex],
+) -> impl Iterator<Item = Vec<(String, Prop)>> + 'g {
+    edges.iter().map(move |&e| edge_properties(graph, e))
 }
 
 /// One line per source: key, title, publisher, date, URL, licence. O*NET and ESCO require the
@@ -325,11 +338,33 @@ mod tests {
 
     #[test]
     fn columns_whose_rows_disagree_fall_back_to_text() {
-        let table = Table::new(vec![
-            vec![("x".to_string(), Prop::Float(1.5))],
-            vec![("x".to_string(), Prop::Text("one".into()))],
-        ]);
-        assert_eq!(table.columns, vec![("x".to_string(), PropType::Text)]);
-        assert_eq!(table.rows[0]["x"], Prop::Text("1.5".into()));
+        let rows = || {
+            [
+                vec![("x".to_string(), Prop::Float(1.5))],
+                vec![("x".to_string(), Prop::Text("one".into()))],
+            ]
+            .into_iter()
+        };
+        let columns = Columns::of(rows());
+        assert_eq!(columns.0, vec![("x".to_string(), PropType::Text)]);
+        let first = rows().next().unwrap();
+        assert_eq!(columns.row(first)["x"], Prop::Text("1.5".into()));
+    }
+
+    #[test]
+    fn list_columns_a_loader_refuses_become_text() {
+        let rows = || {
+            [
+                vec![("l".to_string(), Prop::TextList(vec!["a".into()]))],
+                vec![("l".to_string(), Prop::TextList(vec!["b,c".into()]))],
+            ]
+            .into_iter()
+        };
+        let columns = Columns::of_lists_fitting(rows(), |s| !s.contains(','));
+        assert_eq!(columns.0, vec![("l".to_string(), PropType::Text)]);
+        let first = rows().next().unwrap();
+        assert_eq!(columns.row(first)["l"], Prop::Text("[\"a\"]".into()));
+        let kept = Columns::of(rows());
+        assert_eq!(kept.0, vec![("l".to_string(), PropType::TextList)]);
     }
 }

@@ -2,25 +2,35 @@
 //! (`neo4j-admin database import`).
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use skillgraph_graph::{EdgeKind, Graph, NodeKind};
 
 use super::{
-    edge_properties, edge_table, edges_of, label, node_properties, node_table, nodes_of, rel_type,
-    Prop, PropType,
+    edge_properties, edge_rows, edges_of, label, node_properties, node_rows, nodes_of, rel_type,
+    Columns, Prop, PropType,
 };
+use crate::export::{csv_io, ExportFiles};
 
-fn write_csv(header: &[String], rows: &[Vec<String>]) -> Result<String, String> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header).map_err(|e| e.to_string())?;
+/// Writes one CSV file of the bulk layouts: `header`, then the rows; returns whether a cell
+/// holds a line break.
+fn write_table(
+    out: &mut dyn Write,
+    header: &[String],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> io::Result<bool> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(header).map_err(csv_io)?;
+    let mut line_break = false;
     for row in rows {
-        w.write_record(row).map_err(|e| e.to_string())?;
+        line_break |= row.iter().any(|cell| cell.contains(['\n', '\r']));
+        w.write_record(&row).map_err(csv_io)?;
     }
-    let bytes = w.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    w.flush()?;
+    Ok(line_break)
 }
 
-fn sources_csv(graph: &Graph) -> Result<String, String> {
+fn write_sources(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
     let header: Vec<String> = [
         "key",
         "title",
@@ -32,23 +42,19 @@ fn sources_csv(graph: &Graph) -> Result<String, String> {
     ]
     .map(String::from)
     .to_vec();
-    let rows: Vec<Vec<String>> = graph
-        .sources()
-        .iter()
-        .map(|s| {
-            let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-            vec![
-                s.key.clone(),
-                s.title.clone(),
-                opt(&s.author),
-                opt(&s.publisher),
-                opt(&s.date),
-                opt(&s.url),
-                opt(&s.licence),
-            ]
-        })
-        .collect();
-    write_csv(&header, &rows)
+    let rows = graph.sources().iter().map(|s| {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        vec![
+            s.key.clone(),
+            s.title.clone(),
+            opt(&s.author),
+            opt(&s.publisher),
+            opt(&s.date),
+            opt(&s.url),
+            opt(&s.licence),
+        ]
+    });
+    write_table(out, &header, rows).map(|_| ())
 }
 
 fn csv_scalar(prop: &Prop) -> String {
@@ -101,14 +107,10 @@ fn node_file(kind: NodeKind) -> String {
     format!("{}.csv", kind.as_str())
 }
 
-/// The options of a `COPY … FROM` of `csv`: Kùzu's parallel CSV reader refuses a quoted cell
+/// The options of a `COPY … FROM` of a file: Kùzu's parallel CSV reader refuses a quoted cell
 /// that holds a line break, so a file with one is read by the serial reader.
-fn kuzu_copy_options(csv: &str) -> &'static str {
-    let quoted_line_break = csv::Reader::from_reader(csv.as_bytes())
-        .records()
-        .flatten()
-        .any(|record| record.iter().any(|cell| cell.contains(['\n', '\r'])));
-    if quoted_line_break {
+fn kuzu_copy_options(line_break: bool) -> &'static str {
+    if line_break {
         "(HEADER=true, PARALLEL=FALSE)"
     } else {
         "(HEADER=true)"
@@ -123,8 +125,7 @@ fn kuzu_copy_options(csv: &str) -> &'static str {
 /// Dropping first is what makes a second run safe: `COPY` refuses ids a table already holds,
 /// and would add every relationship again, so `CREATE … IF NOT EXISTS` alone would still fail.
 /// A run leaves the tables holding exactly this export, whatever an earlier one left.
-pub fn to_kuzu_files(graph: &Graph) -> Result<Vec<(String, String)>, String> {
-    let mut files = Vec::new();
+pub fn write_kuzu_files(graph: &Graph, files: &mut dyn ExportFiles) -> io::Result<()> {
     let mut schema = String::from(
         "// skillgraph export for Kùzu and LadybugDB. Run every statement from inside this\n\
          // directory, e.g.\n\
@@ -142,16 +143,15 @@ pub fn to_kuzu_files(graph: &Graph) -> Result<Vec<(String, String)>, String> {
     let mut copies = String::new();
     for kind in NodeKind::ALL {
         let nodes = nodes_of(graph, kind);
-        let mut table = node_table(graph, &nodes);
-        table.lists_as_text_unless(kuzu_list_safe);
-        if table.columns.is_empty() {
-            table.columns = vec![
+        let mut columns = Columns::of_lists_fitting(node_rows(graph, &nodes), kuzu_list_safe);
+        if columns.0.is_empty() {
+            columns.0 = vec![
                 ("id".to_string(), PropType::Text),
                 ("name".to_string(), PropType::Text),
             ];
         }
-        let columns: Vec<String> = table
-            .columns
+        let typed: Vec<String> = columns
+            .0
             .iter()
             .map(|(n, ty)| format!("`{n}` {}", kuzu_type(*ty)))
             .collect();
@@ -159,29 +159,30 @@ pub fn to_kuzu_files(graph: &Graph) -> Result<Vec<(String, String)>, String> {
             schema,
             "CREATE NODE TABLE {}({}, PRIMARY KEY (`id`));",
             label(kind),
-            columns.join(", ")
+            typed.join(", ")
         );
-        let header: Vec<String> = table.columns.iter().map(|(n, _)| n.clone()).collect();
-        let rows: Vec<Vec<String>> = table
-            .rows
-            .iter()
-            .map(|row| header.iter().map(|n| kuzu_cell(row.get(n))).collect())
-            .collect();
+        let header: Vec<String> = columns.0.iter().map(|(n, _)| n.clone()).collect();
         let file = node_file(kind);
-        let csv = write_csv(&header, &rows)?;
-        let options = kuzu_copy_options(&csv);
+        let mut line_break = false;
+        files.file(&file, &mut |out| {
+            let rows = node_rows(graph, &nodes).map(|row| {
+                let row = columns.row(row);
+                header.iter().map(|n| kuzu_cell(row.get(n))).collect()
+            });
+            line_break = write_table(out, &header, rows)?;
+            Ok(())
+        })?;
+        let options = kuzu_copy_options(line_break);
         let _ = writeln!(copies, "COPY {} FROM '{file}' {options};", label(kind));
-        files.push((file, csv));
     }
     for kind in EdgeKind::ALL {
         let edges = edges_of(graph, kind);
-        let mut table = edge_table(graph, &edges);
-        table.lists_as_text_unless(kuzu_list_safe);
+        let columns = Columns::of_lists_fitting(edge_rows(graph, &edges), kuzu_list_safe);
         let (from_kind, to_kind) = kind.endpoints();
-        let mut columns = vec![format!("FROM {} TO {}", label(from_kind), label(to_kind))];
-        columns.extend(
-            table
-                .columns
+        let mut typed = vec![format!("FROM {} TO {}", label(from_kind), label(to_kind))];
+        typed.extend(
+            columns
+                .0
                 .iter()
                 .map(|(n, ty)| format!("`{n}` {}", kuzu_type(*ty))),
         );
@@ -189,29 +190,31 @@ pub fn to_kuzu_files(graph: &Graph) -> Result<Vec<(String, String)>, String> {
             schema,
             "CREATE REL TABLE {}({}, MANY_MANY);",
             rel_type(kind),
-            columns.join(", ")
+            typed.join(", ")
         );
         let mut header = vec!["from".to_string(), "to".to_string()];
-        header.extend(table.columns.iter().map(|(n, _)| n.clone()));
-        let rows: Vec<Vec<String>> = edges
-            .iter()
-            .zip(&table.rows)
-            .map(|(&e, row)| {
-                let (a, b) = graph.edge_endpoints(e);
-                let mut cells = vec![graph.node(a).id.clone(), graph.node(b).id.clone()];
-                cells.extend(table.columns.iter().map(|(n, _)| kuzu_cell(row.get(n))));
-                cells
-            })
-            .collect();
+        header.extend(columns.0.iter().map(|(n, _)| n.clone()));
         let file = edge_file(kind);
-        let csv = write_csv(&header, &rows)?;
-        let options = kuzu_copy_options(&csv);
+        let mut line_break = false;
+        files.file(&file, &mut |out| {
+            let rows = edges.iter().zip(edge_rows(graph, &edges)).map(|(&e, row)| {
+                let row = columns.row(row);
+                let (a, b) = graph.edge_endpoints(e);
+                let mut cells = vec![graph.id_of(a).to_string(), graph.id_of(b).to_string()];
+                cells.extend(columns.0.iter().map(|(n, _)| kuzu_cell(row.get(n))));
+                cells
+            });
+            line_break = write_table(out, &header, rows)?;
+            Ok(())
+        })?;
+        let options = kuzu_copy_options(line_break);
         let _ = writeln!(copies, "COPY {} FROM '{file}' {options};", rel_type(kind));
-        files.push((file, csv));
     }
-    files.push(("load.cypher".to_string(), schema + &copies));
-    files.push(("sources.csv".to_string(), sources_csv(graph)?));
-    Ok(files)
+    files.file("load.cypher", &mut |out| {
+        out.write_all(schema.as_bytes())?;
+        out.write_all(copies.as_bytes())
+    })?;
+    files.file("sources.csv", &mut |out| write_sources(graph, out))
 }
 
 fn neo4j_type(ty: PropType) -> &'static str {
@@ -226,39 +229,41 @@ fn neo4j_type(ty: PropType) -> &'static str {
 
 /// The array delimiter for neo4j-admin: `;` (its default) unless some list element holds one.
 fn array_delimiter(graph: &Graph) -> char {
-    let mut texts: Vec<String> = Vec::new();
-    for ix in graph.node_indices() {
-        for (_, p) in node_properties(graph, ix) {
+    const CANDIDATES: [char; 4] = [';', '|', '¦', '\u{1f}'];
+    let mut taken = [false; CANDIDATES.len()];
+    let mut note = |props: Vec<(String, Prop)>| {
+        for (_, p) in props {
             if let Prop::TextList(items) = p {
-                texts.extend(items);
+                for (d, taken) in CANDIDATES.iter().zip(&mut taken) {
+                    *taken |= items.iter().any(|t| t.contains(*d));
+                }
             }
         }
+    };
+    for ix in graph.node_indices() {
+        note(node_properties(graph, ix));
     }
     for e in graph.edge_indices() {
-        for (_, p) in edge_properties(graph, e) {
-            if let Prop::TextList(items) = p {
-                texts.extend(items);
-            }
-        }
+        note(edge_properties(graph, e));
     }
-    [';', '|', '¦', '\u{1f}']
+    CANDIDATES
         .into_iter()
-        .find(|d| !texts.iter().any(|t| t.contains(*d)))
-        .unwrap_or(';')
+        .zip(taken)
+        .find(|(_, taken)| !taken)
+        .map_or(';', |(d, _)| d)
 }
 
 /// A directory for `neo4j-admin database import full` (Neo4j 5): `role.csv`, … with `id:ID`
 /// and `:LABEL` columns, `requires.csv`, … with `:START_ID`, `:END_ID` and `:TYPE`, typed
 /// headers (`importance:long`, `sources:string[]`), `import.sh` with the command, and
 /// `sources.csv` for attribution.
-pub fn to_neo4j_csv_files(graph: &Graph) -> Result<Vec<(String, String)>, String> {
-    let delimiter = array_delimiter(graph);
+pub fn write_neo4j_csv_files(graph: &Graph, files: &mut dyn ExportFiles) -> io::Result<()> {
+    let delimiter = array_delimiter(graph).to_string();
     let cell = |prop: Option<&Prop>| match prop {
         None => String::new(),
-        Some(Prop::TextList(items)) => items.join(&delimiter.to_string()),
+        Some(Prop::TextList(items)) => items.join(&delimiter),
         Some(p) => csv_scalar(p),
     };
-    let mut files = Vec::new();
     let mut command = String::from(
         "#!/bin/sh\n\
          # Loads this directory into a new Neo4j 5 database (stop it first; it is overwritten).\n\
@@ -270,9 +275,9 @@ pub fn to_neo4j_csv_files(graph: &Graph) -> Result<Vec<(String, String)>, String
     let _ = writeln!(command, "  --array-delimiter='{delimiter}' \\");
     for kind in NodeKind::ALL {
         let nodes = nodes_of(graph, kind);
-        let table = node_table(graph, &nodes);
-        let mut header: Vec<String> = table
-            .columns
+        let columns = Columns::of(node_rows(graph, &nodes));
+        let mut header: Vec<String> = columns
+            .0
             .iter()
             .map(|(n, ty)| {
                 if n == "id" {
@@ -286,53 +291,47 @@ pub fn to_neo4j_csv_files(graph: &Graph) -> Result<Vec<(String, String)>, String
             header = vec!["id:ID".to_string(), "name".to_string()];
         }
         header.push(":LABEL".to_string());
-        let rows: Vec<Vec<String>> = table
-            .rows
-            .iter()
-            .map(|row| {
-                let mut cells: Vec<String> = table
-                    .columns
-                    .iter()
-                    .map(|(n, _)| cell(row.get(n)))
-                    .collect();
+        let file = node_file(kind);
+        files.file(&file, &mut |out| {
+            let rows = node_rows(graph, &nodes).map(|row| {
+                let row = columns.row(row);
+                let mut cells: Vec<String> =
+                    columns.0.iter().map(|(n, _)| cell(row.get(n))).collect();
                 cells.push(label(kind).to_string());
                 cells
-            })
-            .collect();
-        let file = node_file(kind);
+            });
+            write_table(out, &header, rows).map(|_| ())
+        })?;
         let _ = writeln!(command, "  --nodes={file} \\");
-        files.push((file, write_csv(&header, &rows)?));
     }
     for kind in EdgeKind::ALL {
         let edges = edges_of(graph, kind);
-        let table = edge_table(graph, &edges);
+        let columns = Columns::of(edge_rows(graph, &edges));
         let mut header = vec![":START_ID".to_string(), ":END_ID".to_string()];
         header.extend(
-            table
-                .columns
+            columns
+                .0
                 .iter()
                 .map(|(n, ty)| format!("{n}{}", neo4j_type(*ty))),
         );
         header.push(":TYPE".to_string());
-        let rows: Vec<Vec<String>> = edges
-            .iter()
-            .zip(&table.rows)
-            .map(|(&e, row)| {
+        let file = edge_file(kind);
+        files.file(&file, &mut |out| {
+            let rows = edges.iter().zip(edge_rows(graph, &edges)).map(|(&e, row)| {
+                let row = columns.row(row);
                 let (a, b) = graph.edge_endpoints(e);
-                let mut cells = vec![graph.node(a).id.clone(), graph.node(b).id.clone()];
-                cells.extend(table.columns.iter().map(|(n, _)| cell(row.get(n))));
+                let mut cells = vec![graph.id_of(a).to_string(), graph.id_of(b).to_string()];
+                cells.extend(columns.0.iter().map(|(n, _)| cell(row.get(n))));
                 cells.push(rel_type(kind).to_string());
                 cells
-            })
-            .collect();
-        let file = edge_file(kind);
+            });
+            write_table(out, &header, rows).map(|_| ())
+        })?;
         let _ = writeln!(command, "  --relationships={file} \\");
-        files.push((file, write_csv(&header, &rows)?));
     }
     command.push_str("  \"${1:-neo4j}\"\n");
-    files.push(("import.sh".to_string(), command));
-    files.push(("sources.csv".to_string(), sources_csv(graph)?));
-    Ok(files)
+    files.file("import.sh", &mut |out| out.write_all(command.as_bytes()))?;
+    files.file("sources.csv", &mut |out| write_sources(graph, out))
 }
 
 #[cfg(test)]
@@ -343,10 +342,19 @@ mod tests {
         crate::curated_graph().expect("curated graph loads")
     }
 
+    fn files(
+        graph: &Graph,
+        write: fn(&Graph, &mut dyn ExportFiles) -> io::Result<()>,
+    ) -> Vec<(String, String)> {
+        let mut files = crate::export::InMemory::default();
+        write(graph, &mut files).unwrap();
+        files.0
+    }
+
     #[test]
     fn bulk_layouts_have_the_headers_their_loaders_expect() {
         let graph = small();
-        let neo4j = to_neo4j_csv_files(&graph).unwrap();
+        let neo4j = files(&graph, write_neo4j_csv_files);
         let requires = &neo4j.iter().find(|(n, _)| n == "requires.csv").unwrap().1;
         assert!(
             requires.starts_with(":START_ID,:END_ID,importance:long,"),
@@ -355,7 +363,7 @@ mod tests {
         assert!(requires.lines().next().unwrap().ends_with(",:TYPE"));
         let role = &neo4j.iter().find(|(n, _)| n == "role.csv").unwrap().1;
         assert!(role.starts_with("id:ID,name,"), "{role}");
-        let kuzu = to_kuzu_files(&graph).unwrap();
+        let kuzu = files(&graph, write_kuzu_files);
         let load = &kuzu.iter().find(|(n, _)| n == "load.cypher").unwrap().1;
         assert!(load.contains("CREATE REL TABLE REQUIRES(FROM Role TO Skill, `importance` INT64"));
         assert!(load.contains("COPY Role FROM 'role.csv' (HEADER=true);"));
@@ -363,7 +371,7 @@ mod tests {
 
     #[test]
     fn kuzu_load_drops_relationship_tables_before_node_tables_and_reads_line_breaks_serially() {
-        let kuzu = to_kuzu_files(&small()).unwrap();
+        let kuzu = files(&small(), write_kuzu_files);
         let load = &kuzu.iter().find(|(n, _)| n == "load.cypher").unwrap().1;
         let at = |text: &str| {
             load.find(text)
@@ -371,10 +379,18 @@ mod tests {
         };
         assert!(at("DROP TABLE IF EXISTS TRANSITION;") < at("DROP TABLE IF EXISTS Role;"));
         assert!(at("DROP TABLE IF EXISTS Role;") < at("CREATE NODE TABLE Role("));
-        assert_eq!(kuzu_copy_options("id,name\na,b\n"), "(HEADER=true)");
-        assert_eq!(
-            kuzu_copy_options("id,name\na,\"two\nlines\"\n"),
-            "(HEADER=true, PARALLEL=FALSE)"
-        );
+        assert!(load.contains("COPY Role FROM 'role.csv' (HEADER=true);"));
+        let text =
+            "[[source]]\nkey = \"s\"\ntitle = \"S\"\n\n[[skill]]\nid = \"a\"\nname = \"A\"\n\
+                    description = \"two\\nlines\"\nsources = [\"s\"]\n";
+        let graph = crate::load_graphdata(&[crate::DataText {
+            name: "t.toml",
+            text,
+        }])
+        .unwrap();
+        let kuzu = files(&graph, write_kuzu_files);
+        let load = &kuzu.iter().find(|(n, _)| n == "load.cypher").unwrap().1;
+        assert!(load.contains("COPY Skill FROM 'skill.csv' (HEADER=true, PARALLEL=FALSE);"));
+        assert!(load.contains("COPY Role FROM 'role.csv' (HEADER=true);"));
     }
 }

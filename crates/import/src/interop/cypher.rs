@@ -1,10 +1,12 @@
 //! Cypher statements for Neo4j, Memgraph and FalkorDB.
 
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use skillgraph_graph::{EdgeKind, Graph, NodeKind};
 
-use super::{attributions, edge_table, edges_of, label, node_table, nodes_of, rel_type, Prop};
+use super::{
+    attributions, edge_rows, edges_of, label, node_rows, nodes_of, rel_type, Columns, Prop,
+};
 
 /// A Cypher string literal as Neo4j, Memgraph and FalkorDB all read it: single quotes, `\\`
 /// and `\'`, and `\n`, `\r`, `\t` so that a statement stays on one line. Every other character
@@ -80,16 +82,15 @@ fn cypher_map<'a>(props: impl IntoIterator<Item = (&'a String, &'a Prop)>) -> St
 /// The graph as Cypher that Neo4j (`cypher-shell -f`), Memgraph (`mgconsole <`) and FalkorDB
 /// (a query a line) all run: one `MERGE` per node (on `id`) and per relationship (on its
 /// endpoints, type and sources), each on one line, so running it twice changes nothing.
-pub fn to_cypher(graph: &Graph) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
+pub fn write_cypher<W: Write + ?Sized>(graph: &Graph, out: &mut W) -> io::Result<()> {
+    writeln!(
         out,
         "// skillgraph export for Neo4j, Memgraph and FalkorDB: {} nodes, {} relationships.",
         graph.node_count(),
         graph.edge_count()
-    );
-    out.push_str(
-        "// Neo4j: cypher-shell -f graph.cypher    Memgraph: mgconsole < graph.cypher\n\
+    )?;
+    out.write_all(
+        b"// Neo4j: cypher-shell -f graph.cypher    Memgraph: mgconsole < graph.cypher\n\
          // FalkorDB: one statement a query, each line below (README: Moving to a graph database).\n\
          // Nodes merge on `id`, relationships on their ends, type and `sources`: re-running\n\
          // changes nothing. For a large graph, index the ids first:\n\
@@ -97,56 +98,58 @@ pub fn to_cypher(graph: &Graph) -> String {
          //   Memgraph: CREATE INDEX ON :Role(id);\n\
          //   FalkorDB: CREATE INDEX FOR (n:Role) ON (n.id);\n\
          // (likewise Skill and Tool). The `sources` properties name these sources:\n",
-    );
+    )?;
     for line in attributions(graph) {
-        let _ = writeln!(out, "//   {}", line.replace(['\n', '\r'], " "));
+        writeln!(out, "//   {}", line.replace(['\n', '\r'], " "))?;
     }
     for kind in NodeKind::ALL {
         let nodes = nodes_of(graph, kind);
-        let table = node_table(graph, &nodes);
-        for row in &table.rows {
+        let columns = Columns::of(node_rows(graph, &nodes));
+        for row in node_rows(graph, &nodes) {
+            let row = columns.row(row);
             let id = row.get("id").map(cypher_value).unwrap_or_default();
             let rest = cypher_map(
-                table
-                    .ordered(row)
+                columns
+                    .ordered(&row)
                     .into_iter()
                     .filter(|(k, _)| k.as_str() != "id"),
             );
-            let _ = writeln!(
+            writeln!(
                 out,
                 "MERGE (n:{} {{id: {id}}}) SET n += {rest};",
                 label(kind)
-            );
+            )?;
         }
     }
     for kind in EdgeKind::ALL {
         let edges = edges_of(graph, kind);
-        let table = edge_table(graph, &edges);
+        let columns = Columns::of(edge_rows(graph, &edges));
         let (from_kind, to_kind) = kind.endpoints();
-        for (&e, row) in edges.iter().zip(&table.rows) {
+        for (&e, row) in edges.iter().zip(edge_rows(graph, &edges)) {
+            let row = columns.row(row);
             let (a, b) = graph.edge_endpoints(e);
             let key = cypher_map(row.iter().filter(|(k, _)| k.as_str() == "sources"));
-            let rest: Vec<(&String, &Prop)> = table
-                .ordered(row)
+            let rest: Vec<(&String, &Prop)> = columns
+                .ordered(&row)
                 .into_iter()
                 .filter(|(k, _)| k.as_str() != "sources")
                 .collect();
-            let _ = write!(
+            write!(
                 out,
                 "MATCH (a:{} {{id: {}}}), (b:{} {{id: {}}}) MERGE (a)-[r:{} {key}]->(b)",
                 label(from_kind),
-                cypher_string(&graph.node(a).id),
+                cypher_string(graph.id_of(a)),
                 label(to_kind),
-                cypher_string(&graph.node(b).id),
+                cypher_string(graph.id_of(b)),
                 rel_type(kind)
-            );
+            )?;
             if !rest.is_empty() {
-                let _ = write!(out, " SET r += {}", cypher_map(rest));
+                write!(out, " SET r += {}", cypher_map(rest))?;
             }
-            out.push_str(";\n");
+            out.write_all(b";\n")?;
         }
     }
-    out
+    Ok(())
 }
 
 #[cfg(test)]
@@ -173,7 +176,7 @@ mod tests {
     #[test]
     fn cypher_has_one_statement_per_node_and_edge() {
         let graph = small();
-        let text = to_cypher(&graph);
+        let text = crate::export::in_memory(|out| write_cypher(&graph, out)).unwrap();
         let statements = text.lines().filter(|l| !l.starts_with("//")).count();
         assert_eq!(statements, graph.node_count() + graph.edge_count());
         assert!(text.contains("MERGE (n:Role {id: 'sre'}) SET n += {name: "));

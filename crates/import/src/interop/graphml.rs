@@ -1,10 +1,10 @@
 //! GraphML for Gephi, yEd and networkx.
 
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use skillgraph_graph::{EdgeIndex, EdgeKind, Graph, NodeIndex, NodeKind};
 
-use super::{attributions, edge_table, edges_of, node_table, nodes_of, Prop, PropType};
+use super::{attributions, edge_rows, edges_of, node_rows, nodes_of, Columns, Prop, PropType};
 
 fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -56,102 +56,103 @@ fn key_id(prefix: &str, name: &str) -> String {
 /// The graph as GraphML with typed `<key>`s: node attributes `kind`, `label` (the name, which
 /// Gephi and yEd show) and every property; edge attributes `kind` and every property. Lists
 /// are JSON text. Parallel edges (the same fact from different sources) are kept.
-pub fn to_graphml(graph: &Graph) -> String {
-    let mut nodes: Vec<NodeIndex> = Vec::new();
-    for kind in NodeKind::ALL {
-        nodes.extend(nodes_of(graph, kind));
-    }
-    let mut edges: Vec<EdgeIndex> = Vec::new();
-    for kind in EdgeKind::ALL {
-        edges.extend(edges_of(graph, kind));
-    }
-    let node_rows = node_table(graph, &nodes);
-    let edge_rows = edge_table(graph, &edges);
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(
-        "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" \
+pub fn write_graphml<W: Write + ?Sized>(graph: &Graph, out: &mut W) -> io::Result<()> {
+    let nodes: Vec<NodeIndex> = NodeKind::ALL
+        .into_iter()
+        .flat_map(|kind| nodes_of(graph, kind))
+        .collect();
+    let edges: Vec<EdgeIndex> = EdgeKind::ALL
+        .into_iter()
+        .flat_map(|kind| edges_of(graph, kind))
+        .collect();
+    let node_columns = Columns::of(node_rows(graph, &nodes));
+    let edge_columns = Columns::of(edge_rows(graph, &edges));
+    out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+    out.write_all(
+        b"<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" \
          xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
          xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns \
          http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n",
-    );
-    out.push_str("  <desc>skillgraph export. Sources:");
+    )?;
+    out.write_all(b"  <desc>skillgraph export. Sources:")?;
     for line in attributions(graph) {
-        let _ = write!(out, "\n    {}", xml_escape(&line));
+        write!(out, "\n    {}", xml_escape(&line))?;
     }
-    out.push_str("\n  </desc>\n");
+    out.write_all(b"\n  </desc>\n")?;
     let node_keys: Vec<(String, PropType)> = [
         ("kind".to_string(), PropType::Text),
         ("label".to_string(), PropType::Text),
     ]
     .into_iter()
-    .chain(node_rows.columns.iter().filter(|(n, _)| n != "id").cloned())
+    .chain(node_columns.0.iter().filter(|(n, _)| n != "id").cloned())
     .collect();
     let edge_keys: Vec<(String, PropType)> = std::iter::once(("kind".to_string(), PropType::Text))
-        .chain(edge_rows.columns.iter().cloned())
+        .chain(edge_columns.0.iter().cloned())
         .collect();
     for (scope, prefix, keys) in [("node", "n", &node_keys), ("edge", "e", &edge_keys)] {
         for (name, ty) in keys {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "  <key id=\"{}\" for=\"{scope}\" attr.name=\"{}\" attr.type=\"{}\"/>",
                 key_id(prefix, name),
                 xml_escape(name),
                 graphml_type(*ty)
-            );
+            )?;
         }
     }
-    out.push_str("  <graph id=\"skillgraph\" edgedefault=\"directed\">\n");
-    for (&ix, row) in nodes.iter().zip(&node_rows.rows) {
+    out.write_all(b"  <graph id=\"skillgraph\" edgedefault=\"directed\">\n")?;
+    for (&ix, row) in nodes.iter().zip(node_rows(graph, &nodes)) {
+        let row = node_columns.row(row);
         let node = graph.node(ix);
-        let _ = writeln!(out, "    <node id=\"{}\">", xml_escape(&node.id));
+        writeln!(out, "    <node id=\"{}\">", xml_escape(&node.id))?;
         let mut data = vec![
             ("kind".to_string(), node.kind.as_str().to_string()),
             ("label".to_string(), node.name.clone()),
         ];
         data.extend(
-            node_rows
-                .columns
+            node_columns
+                .0
                 .iter()
                 .filter(|(n, _)| n != "id")
                 .filter_map(|(n, _)| row.get(n).map(|p| (n.clone(), graphml_value(p)))),
         );
         for (name, value) in data {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "      <data key=\"{}\">{}</data>",
                 key_id("n", &name),
                 xml_escape(&value)
-            );
+            )?;
         }
-        out.push_str("    </node>\n");
+        out.write_all(b"    </node>\n")?;
     }
-    for (i, (&e, row)) in edges.iter().zip(&edge_rows.rows).enumerate() {
+    for (i, (&e, row)) in edges.iter().zip(edge_rows(graph, &edges)).enumerate() {
+        let row = edge_columns.row(row);
         let (a, b) = graph.edge_endpoints(e);
-        let _ = writeln!(
+        writeln!(
             out,
             "    <edge id=\"e{i}\" source=\"{}\" target=\"{}\">",
-            xml_escape(&graph.node(a).id),
-            xml_escape(&graph.node(b).id)
-        );
-        let _ = writeln!(
+            xml_escape(graph.id_of(a)),
+            xml_escape(graph.id_of(b))
+        )?;
+        writeln!(
             out,
             "      <data key=\"e_kind\">{}</data>",
             graph.edge(e).kind.as_str()
-        );
-        for (name, _) in &edge_rows.columns {
+        )?;
+        for (name, _) in &edge_columns.0 {
             if let Some(p) = row.get(name) {
-                let _ = writeln!(
+                writeln!(
                     out,
                     "      <data key=\"{}\">{}</data>",
                     key_id("e", name),
                     xml_escape(&graphml_value(p))
-                );
+                )?;
             }
         }
-        out.push_str("    </edge>\n");
+        out.write_all(b"    </edge>\n")?;
     }
-    out.push_str("  </graph>\n</graphml>\n");
-    out
+    out.write_all(b"  </graph>\n</graphml>\n")
 }
 
 #[cfg(test)]
@@ -165,7 +166,7 @@ mod tests {
     #[test]
     fn graphml_keys_are_typed_and_every_edge_is_kept() {
         let graph = small();
-        let text = to_graphml(&graph);
+        let text = crate::export::in_memory(|out| write_graphml(&graph, out)).unwrap();
         assert!(text.contains(
             "<key id=\"e_importance\" for=\"edge\" attr.name=\"importance\" attr.type=\"long\"/>"
         ));
