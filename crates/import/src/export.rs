@@ -568,3 +568,86 @@ pub fn to_csv_files(graph: &Graph) -> Result<Vec<(String, String)>, String> {
     write_csv_files(graph, &mut files).map_err(|e| e.to_string())?;
     Ok(files.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interop;
+
+    /// A reader that goes away after `left` bytes, as `export … | head -1` does.
+    struct ClosedAfter {
+        left: usize,
+    }
+
+    impl Write for ClosedAfter {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.left == 0 {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.left);
+            self.left -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    type Writer = fn(&Graph, &mut dyn ExportFiles) -> io::Result<()>;
+
+    #[test]
+    fn a_closed_stream_ends_every_export_with_a_broken_pipe_not_a_panic() {
+        let graph = crate::curated_graph().unwrap();
+        let formats: [(&str, Writer); 7] = [
+            ("toml", |g, f| {
+                f.file("graph.toml", &mut |w| write_toml(g, w))
+            }),
+            ("json", |g, f| {
+                f.file("graph.json", &mut |w| write_json(g, w))
+            }),
+            ("csv", write_csv_files),
+            ("cypher", |g, f| {
+                f.file("graph.cypher", &mut |w| interop::write_cypher(g, w))
+            }),
+            ("graphml", |g, f| {
+                f.file("graph.graphml", &mut |w| interop::write_graphml(g, w))
+            }),
+            ("kuzu", interop::write_kuzu_files),
+            ("neo4j-csv", interop::write_neo4j_csv_files),
+        ];
+        for (name, write) in formats {
+            for left in [0, 100, 5000] {
+                let mut stream = Stream::new(ClosedAfter { left }, "standard output");
+                let error = write(&graph, &mut stream).expect_err(name);
+                assert_eq!(error.kind(), io::ErrorKind::BrokenPipe, "{name}: {error}");
+                assert!(error
+                    .to_string()
+                    .starts_with("cannot write standard output"));
+            }
+        }
+    }
+
+    #[test]
+    fn a_directory_holds_what_memory_holds_and_tells_of_each_file() {
+        let graph = crate::curated_graph().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut told = Vec::new();
+        let mut files = Directory::new(dir.path(), |path| told.push(path.to_path_buf()));
+        interop::write_kuzu_files(&graph, &mut files).unwrap();
+        let mut in_memory = InMemory::default();
+        interop::write_kuzu_files(&graph, &mut in_memory).unwrap();
+        let names: Vec<PathBuf> = in_memory
+            .0
+            .iter()
+            .map(|(n, _)| dir.path().join(n))
+            .collect();
+        assert_eq!(told, names);
+        for (name, text) in &in_memory.0 {
+            assert_eq!(
+                &std::fs::read_to_string(dir.path().join(name)).unwrap(),
+                text
+            );
+        }
+    }
+}

@@ -1,7 +1,9 @@
 //! Readers that turn data files into a validated [`skillgraph_graph::Graph`]: the curated
-//! `graphdata/*.toml`, bulk CSV (`nodes.csv` + `edges.csv`), and public occupational datasets.
+//! `graphdata/*.toml`, bulk CSV (`nodes.csv` + `edges.csv`), and public occupational datasets;
+//! and the writers of a graph ([`export`], [`interop`]), which stream it out.
 //!
 //! Readers never write anywhere: they return a graph or every error found, with file and line.
+//! Writers write only to the `impl Write` or [`export::ExportFiles`] they are handed.
 //! Start at [`load_graphdata`] and [`curated_graph`].
 
 mod csv_full;
