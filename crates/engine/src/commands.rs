@@ -36,18 +36,24 @@ impl ExportFormat {
     }
 }
 
-/// The files (name, text) of `graph` exported in `format`.
-fn export_files(graph: &Graph, format: ExportFormat) -> Result<Vec<(String, String)>, String> {
-    let one = |name: &str, text: String| vec![(name.to_string(), text)];
+/// Writes `graph` in `format` to `files`, each file as it is made (no export is held whole).
+fn write_export(
+    graph: &Graph,
+    format: ExportFormat,
+    files: &mut dyn export::ExportFiles,
+) -> std::io::Result<()> {
     match format {
-        ExportFormat::Toml => export::to_toml_string(graph).map(|t| one("graph.toml", t)),
-        ExportFormat::Json => export::to_json_string(graph).map(|t| one("graph.json", t)),
-        ExportFormat::Csv => export::to_csv_files(graph)
-            .map(|files| files.into_iter().map(|(n, t)| (n.to_string(), t)).collect()),
-        ExportFormat::Cypher => Ok(one("graph.cypher", interop::to_cypher(graph))),
-        ExportFormat::Graphml => Ok(one("graph.graphml", interop::to_graphml(graph))),
-        ExportFormat::Kuzu => interop::to_kuzu_files(graph),
-        ExportFormat::Neo4jCsv => interop::to_neo4j_csv_files(graph),
+        ExportFormat::Toml => files.file("graph.toml", &mut |w| export::write_toml(graph, w)),
+        ExportFormat::Json => files.file("graph.json", &mut |w| export::write_json(graph, w)),
+        ExportFormat::Csv => export::write_csv_files(graph, files),
+        ExportFormat::Cypher => {
+            files.file("graph.cypher", &mut |w| interop::write_cypher(graph, w))
+        }
+        ExportFormat::Graphml => {
+            files.file("graph.graphml", &mut |w| interop::write_graphml(graph, w))
+        }
+        ExportFormat::Kuzu => interop::write_kuzu_files(graph, files),
+        ExportFormat::Neo4jCsv => interop::write_neo4j_csv_files(graph, files),
     }
 }
 
@@ -76,32 +82,36 @@ pub fn export(
             return Status::Unusable;
         }
     };
-    let files = match export_files(store.graph(), format) {
-        Ok(f) => f,
+    let graph = store.graph();
+    let written = match out {
+        None => {
+            let out = std::io::BufWriter::with_capacity(1 << 16, console.raw_out());
+            write_export(
+                graph,
+                format,
+                &mut export::Stream::new(out, "standard output"),
+            )
+        }
+        Some(dir) => {
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                console.message(&format!("error: cannot create {}: {e}", dir.display()));
+                return Status::Unusable;
+            }
+            // Each file is told of once it is complete.
+            let told = |path: &Path| console.message(&format!("wrote {}", path.display()));
+            write_export(graph, format, &mut export::Directory::new(dir, told))
+        }
+    };
+    match written {
+        // A reader that stopped early (`export | head`) wanted no more: not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Status::Ok,
+        // The file or stream is named in `e` (`cannot write …: …`).
         Err(e) => {
-            console.message(&format!("error: cannot export: {e}"));
-            return Status::Unusable;
+            console.message(&format!("error: {e}"));
+            Status::Unusable
         }
-    };
-    let Some(dir) = out else {
-        for (_, text) in files {
-            console.text(&text);
-        }
-        return Status::Ok;
-    };
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        console.message(&format!("error: cannot create {}: {e}", dir.display()));
-        return Status::Unusable;
+        Ok(()) => Status::Ok,
     }
-    for (name, text) in files {
-        let path = dir.join(name);
-        if let Err(e) = std::fs::write(&path, text) {
-            console.message(&format!("error: cannot write {}: {e}", path.display()));
-            return Status::Unusable;
-        }
-        console.message(&format!("wrote {}", path.display()));
-    }
-    Status::Ok
 }
 
 /// `skillgraph render STATEMENT… [-o FILE.svg]`: runs the statements in one session and draws

@@ -25,6 +25,7 @@
 //! (`integrity::check`).
 
 use std::collections::BTreeMap;
+use std::io::{self, Write};
 use std::path::Path;
 
 use skillgraph_graph::change::sourced_records;
@@ -35,6 +36,7 @@ use skillgraph_graph::{
 
 use crate::csv_import::{csv_error, is_row_error, open_csv, Errors};
 use crate::error::{DataError, DataErrors};
+use crate::export::{csv_io, ExportFiles};
 
 pub const CSV_SOURCES: &str = "sources.csv";
 pub const CSV_PROFILES: &str = "profiles.csv";
@@ -104,13 +106,22 @@ fn number_cell(n: Option<f64>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
 }
 
-/// The four files of the layout as (file name, text): nodes by id, edges by kind, ends and
-/// sources (as the TOML export orders them), so an export of an import of an export is the
-/// same bytes.
-pub fn to_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
-    let err = |e: csv::Error| e.to_string();
-    let mut sources = csv::Writer::from_writer(Vec::new());
-    sources.write_record(SOURCES_HEADER).map_err(err)?;
+/// Writes the four files of the layout: nodes by id, edges by kind, ends and sources (as the
+/// TOML export orders them), so an export of an import of an export is the same bytes.
+pub(crate) fn write_files(graph: &Graph, files: &mut dyn ExportFiles) -> io::Result<()> {
+    files.file(CSV_SOURCES, &mut |out| write_sources(graph, out))?;
+    files.file(crate::CSV_NODES, &mut |out| write_nodes(graph, out))?;
+    files.file(crate::CSV_EDGES, &mut |out| write_edges(graph, out))?;
+    files.file(CSV_PROFILES, &mut |out| write_profiles(graph, out))
+}
+
+fn invalid(message: String) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, message)
+}
+
+fn write_sources(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
+    let mut sources = csv::Writer::from_writer(out);
+    sources.write_record(SOURCES_HEADER).map_err(csv_io)?;
     for s in graph.sources() {
         let opt = |o: &Option<String>| o.clone().unwrap_or_default();
         sources
@@ -123,14 +134,17 @@ pub fn to_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
                 opt(&s.date),
                 opt(&s.licence),
             ])
-            .map_err(err)?;
+            .map_err(csv_io)?;
     }
-    let keys = |ids: &[SourceId]| list_cell(&graph.source_keys(ids));
+    sources.flush()
+}
 
-    let mut nodes = csv::Writer::from_writer(Vec::new());
-    nodes.write_record(NODES_HEADER).map_err(err)?;
+fn write_nodes(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
+    let keys = |ids: &[SourceId]| list_cell(&graph.source_keys(ids));
+    let mut nodes = csv::Writer::from_writer(out);
+    nodes.write_record(NODES_HEADER).map_err(csv_io)?;
     let mut ids: Vec<NodeIndex> = graph.node_indices().collect();
-    ids.sort_by(|&a, &b| graph.node(a).id.cmp(&graph.node(b).id));
+    ids.sort_by(|&a, &b| graph.id_of(a).cmp(graph.id_of(b)));
     for ix in ids {
         let n = graph.node(ix);
         nodes
@@ -142,22 +156,25 @@ pub fn to_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
                 n.category.clone().unwrap_or_default(),
                 number_cell(n.effort_hours),
                 keys(&n.sources),
-                fields_cell(&n.fields)?,
+                fields_cell(&n.fields).map_err(invalid)?,
             ])
-            .map_err(err)?;
+            .map_err(csv_io)?;
     }
+    nodes.flush()
+}
 
-    let mut edges = csv::Writer::from_writer(Vec::new());
-    edges.write_record(EDGES_HEADER).map_err(err)?;
+fn write_edges(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
+    let keys = |ids: &[SourceId]| list_cell(&graph.source_keys(ids));
+    let mut edges = csv::Writer::from_writer(out);
+    edges.write_record(EDGES_HEADER).map_err(csv_io)?;
     let mut order: Vec<_> = graph.edge_indices().collect();
-    order.sort_by_key(|&e| {
-        let (a, b) = graph.edge_endpoints(e);
-        (
-            graph.edge(e).kind,
-            graph.node(a).id.clone(),
-            graph.node(b).id.clone(),
-            graph.source_keys(&graph.edge(e).sources).join("\u{0}"),
-        )
+    // By kind, ends' ids, then source keys: compared in place, the keys joined only on a tie.
+    order.sort_by(|&x, &y| {
+        let ((a, b), (c, d)) = (graph.edge_endpoints(x), graph.edge_endpoints(y));
+        let joined = |e| graph.source_keys(&graph.edge(e).sources).join("\u{0}");
+        (graph.edge(x).kind, graph.id_of(a), graph.id_of(b))
+            .cmp(&(graph.edge(y).kind, graph.id_of(c), graph.id_of(d)))
+            .then_with(|| joined(x).cmp(&joined(y)))
     });
     for e in order {
         let (a, b) = graph.edge_endpoints(e);
@@ -178,18 +195,21 @@ pub fn to_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
                 keys(&edge.sources),
                 edge.note().unwrap_or_default().to_string(),
                 list_cell(edge.move_skills()),
-                fields_cell(fields)?,
+                fields_cell(fields).map_err(invalid)?,
             ])
-            .map_err(err)?;
+            .map_err(csv_io)?;
     }
+    edges.flush()
+}
 
-    let mut profiles = csv::Writer::from_writer(Vec::new());
-    profiles.write_record(PROFILES_HEADER).map_err(err)?;
+fn write_profiles(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
+    let mut profiles = csv::Writer::from_writer(out);
+    profiles.write_record(PROFILES_HEADER).map_err(csv_io)?;
     for p in graph.profiles().values() {
         if p.entries.is_empty() {
             profiles
                 .write_record([p.name.as_str(), "", "", ""])
-                .map_err(err)?;
+                .map_err(csv_io)?;
         }
         for (id, e) in &p.entries {
             profiles
@@ -199,21 +219,10 @@ pub fn to_files(graph: &Graph) -> Result<Vec<(&'static str, String)>, String> {
                     &e.level.to_string(),
                     e.state.as_str(),
                 ])
-                .map_err(err)?;
+                .map_err(csv_io)?;
         }
     }
-
-    let done = |w: csv::Writer<Vec<u8>>| {
-        w.into_inner()
-            .map_err(|e| e.to_string())
-            .and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
-    };
-    Ok(vec![
-        (CSV_SOURCES, done(sources)?),
-        (crate::CSV_NODES, done(nodes)?),
-        (crate::CSV_EDGES, done(edges)?),
-        (CSV_PROFILES, done(profiles)?),
-    ])
+    profiles.flush()
 }
 
 // ---- reading ----
@@ -289,12 +298,69 @@ pub(crate) fn load(dir: &Path) -> Result<Graph, DataErrors> {
     let dir_source = crate::csv_import::directory_source(dir);
     let mut record = csv::StringRecord::new();
 
-    // sources.csv
+    read_sources(dir, &mut graph, &mut record, &mut errors)?;
+
+    // nodes.csv
+    let path = dir.join(crate::CSV_NODES);
+    let name = path.display().to_string();
+    let mut reader = open_csv(&path, &NODES_HEADER).map_err(|e| DataErrors(vec![e]))?;
+    while let Some(line) = next_row(&mut reader, &mut record, &name, &mut errors) {
+        let at = |msg: String| DataError::at_line(&name, line, msg);
+        let node = node_row(&mut graph, &record, &dir_source);
+        match node {
+            Ok(node) => {
+                if let Err(e) = graph.apply(Change::AddNode(node)) {
+                    errors.push(at(e.to_string()));
+                }
+            }
+            Err(e) => errors.push(at(e)),
+        }
+    }
+
+    // edges.csv
+    let path = dir.join(crate::CSV_EDGES);
+    let name = path.display().to_string();
+    match open_csv(&path, &EDGES_HEADER) {
+        Err(e) => errors.push(e),
+        Ok(mut reader) => {
+            while let Some(line) = next_row(&mut reader, &mut record, &name, &mut errors) {
+                let change = edge_row(&mut graph, &record, &dir_source);
+                let result = change.and_then(|c| graph.apply(c).map_err(|e| e.to_string()));
+                if let Err(e) = result {
+                    errors.push(DataError::at_line(&name, line, e));
+                }
+            }
+        }
+    }
+
+    read_profiles(dir, &mut graph, &mut record, &mut errors);
+    errors.into_result()?;
+    // What the rows cannot break one at a time, the whole graph is checked for.
+    let findings = integrity::check(&graph);
+    if !findings.is_empty() {
+        let shown = dir.display().to_string();
+        return Err(DataErrors(
+            findings
+                .iter()
+                .map(|f| DataError::whole_file(&shown, f.to_string()))
+                .collect(),
+        ));
+    }
+    Ok(graph)
+}
+
+/// `sources.csv`, if there is one, into the graph's sources.
+fn read_sources(
+    dir: &Path,
+    graph: &mut Graph,
+    record: &mut csv::StringRecord,
+    errors: &mut Errors,
+) -> Result<(), DataErrors> {
     let path = dir.join(CSV_SOURCES);
     let name = path.display().to_string();
     if path.exists() {
         let mut reader = open_csv(&path, &SOURCES_HEADER).map_err(|e| DataErrors(vec![e]))?;
-        while let Some(line) = next_row(&mut reader, &mut record, &name, &mut errors) {
+        while let Some(line) = next_row(&mut reader, record, &name, errors) {
             let key = &record[0];
             if key.trim().is_empty() || record[1].trim().is_empty() {
                 errors.push(DataError::at_line(&name, line, "empty key or title"));
@@ -317,123 +383,112 @@ pub(crate) fn load(dir: &Path) -> Result<Graph, DataErrors> {
             }
         }
     }
+    Ok(())
+}
 
-    // Source keys of a row to ids: unknown keys are errors, none at all the directory's source.
-    let source_ids = |graph: &mut Graph, cell: &str| -> Result<Vec<SourceId>, String> {
-        let keys = parse_list(cell, "sources")?;
-        if keys.is_empty() {
-            return Ok(vec![graph.add_source(dir_source.clone())]);
+/// Source keys of a row to ids: unknown keys are errors, none at all the directory's source.
+fn source_ids(graph: &mut Graph, cell: &str, dir_source: &Source) -> Result<Vec<SourceId>, String> {
+    let keys = parse_list(cell, "sources")?;
+    if keys.is_empty() {
+        return Ok(vec![graph.add_source(dir_source.clone())]);
+    }
+    keys.iter()
+        .map(|k| {
+            graph
+                .source_id(k)
+                .ok_or_else(|| format!("unknown source `{k}`; {CSV_SOURCES} declares the sources"))
+        })
+        .collect()
+}
+
+/// A row of `nodes.csv` as a node.
+fn node_row(
+    graph: &mut Graph,
+    record: &csv::StringRecord,
+    dir_source: &Source,
+) -> Result<Node, String> {
+    let kind = NodeKind::parse(&record[1]).ok_or_else(|| {
+        format!(
+            "unknown kind `{}`; expected role, skill or tool",
+            &record[1]
+        )
+    })?;
+    let mut node = Node::new(&record[0], kind, &record[2]);
+    node.aliases = parse_list(&record[3], "aliases")?;
+    node.category = optional(&record[4]);
+    node.effort_hours = parse_number(&record[5], "effort_hours")?;
+    node.sources = source_ids(graph, &record[6], dir_source)?;
+    node.fields = parse_fields(&record[7])?;
+    check_cited_sources(graph, &node)?;
+    Ok(node)
+}
+
+/// A row of `edges.csv` as the change that adds its edge.
+fn edge_row(
+    graph: &mut Graph,
+    record: &csv::StringRecord,
+    dir_source: &Source,
+) -> Result<Change, String> {
+    let kind = EdgeKind::parse(&record[2]).ok_or_else(|| {
+        format!(
+            "unknown edge kind `{}`; expected requires, uses, covers, prerequisite or transition",
+            &record[2]
+        )
+    })?;
+    let mut edge = Edge::new(kind);
+    let weight = parse_number(&record[3], "weight")?;
+    match (kind, weight) {
+        (EdgeKind::Requires, Some(w)) if w.fract() == 0.0 && (1.0..=5.0).contains(&w) => {
+            edge.importance = Some(w as u8);
         }
-        keys.iter()
-            .map(|k| {
-                graph.source_id(k).ok_or_else(|| {
-                    format!("unknown source `{k}`; {CSV_SOURCES} declares the sources")
-                })
-            })
-            .collect()
-    };
-
-    // nodes.csv
-    let path = dir.join(crate::CSV_NODES);
-    let name = path.display().to_string();
-    let mut reader = open_csv(&path, &NODES_HEADER).map_err(|e| DataErrors(vec![e]))?;
-    while let Some(line) = next_row(&mut reader, &mut record, &name, &mut errors) {
-        let at = |msg: String| DataError::at_line(&name, line, msg);
-        let node = (|| -> Result<Node, String> {
-            let kind = NodeKind::parse(&record[1]).ok_or_else(|| {
-                format!(
-                    "unknown kind `{}`; expected role, skill or tool",
-                    &record[1]
-                )
-            })?;
-            let mut node = Node::new(&record[0], kind, &record[2]);
-            node.aliases = parse_list(&record[3], "aliases")?;
-            node.category = optional(&record[4]);
-            node.effort_hours = parse_number(&record[5], "effort_hours")?;
-            node.sources = source_ids(&mut graph, &record[6])?;
-            node.fields = parse_fields(&record[7])?;
-            check_cited_sources(&graph, &node)?;
-            Ok(node)
-        })();
-        match node {
-            Ok(node) => {
-                if let Err(e) = graph.apply(Change::AddNode(node)) {
-                    errors.push(at(e.to_string()));
-                }
-            }
-            Err(e) => errors.push(at(e)),
+        (EdgeKind::Requires, _) => {
+            return Err(format!(
+                "the weight of a `requires` row is its importance, a whole number from 1 to 5, not `{}`",
+                &record[3]
+            ))
+        }
+        (EdgeKind::Transition, hours) => edge.effort_hours = hours,
+        (_, None) => {}
+        (_, Some(_)) => {
+            return Err(format!(
+                "a `{kind}` row has an empty weight in this layout: only `requires` (importance) and `transition` (hours) carry one"
+            ))
         }
     }
-
-    // edges.csv
-    let path = dir.join(crate::CSV_EDGES);
-    let name = path.display().to_string();
-    match open_csv(&path, &EDGES_HEADER) {
-        Err(e) => errors.push(e),
-        Ok(mut reader) => {
-            while let Some(line) = next_row(&mut reader, &mut record, &name, &mut errors) {
-                let change = (|| -> Result<Change, String> {
-                    let kind = EdgeKind::parse(&record[2]).ok_or_else(|| {
-                        format!(
-                            "unknown edge kind `{}`; expected requires, uses, covers, prerequisite or transition",
-                            &record[2]
-                        )
-                    })?;
-                    let mut edge = Edge::new(kind);
-                    let weight = parse_number(&record[3], "weight")?;
-                    match (kind, weight) {
-                        (EdgeKind::Requires, Some(w)) if w.fract() == 0.0 && (1.0..=5.0).contains(&w) => {
-                            edge.importance = Some(w as u8);
-                        }
-                        (EdgeKind::Requires, _) => {
-                            return Err(format!(
-                                "the weight of a `requires` row is its importance, a whole number from 1 to 5, not `{}`",
-                                &record[3]
-                            ))
-                        }
-                        (EdgeKind::Transition, hours) => edge.effort_hours = hours,
-                        (_, None) => {}
-                        (_, Some(_)) => {
-                            return Err(format!(
-                                "a `{kind}` row has an empty weight in this layout: only `requires` (importance) and `transition` (hours) carry one"
-                            ))
-                        }
-                    }
-                    edge.sources = source_ids(&mut graph, &record[4])?;
-                    let note = optional(&record[5]);
-                    let skills = parse_list(&record[6], "skills")?;
-                    let fields = parse_fields(&record[7])?;
-                    if note.is_some() || !skills.is_empty() || !fields.is_empty() {
-                        let extra = edge.extra_mut();
-                        extra.note = note;
-                        extra.skills = skills;
-                        extra.fields = fields;
-                    }
-                    if let Some(level) = edge.field("level") {
-                        match level {
-                            Value::Number(l) if (0.0..=7.0).contains(l) => {}
-                            other => {
-                                return Err(format!(
-                                    "a level goes from 0 to 7 (O*NET's scale), not {other}"
-                                ))
-                            }
-                        }
-                    }
-                    Ok(Change::AddEdge {
-                        from: record[0].to_string(),
-                        to: record[1].to_string(),
-                        edge,
-                    })
-                })();
-                let result = change.and_then(|c| graph.apply(c).map_err(|e| e.to_string()));
-                if let Err(e) = result {
-                    errors.push(DataError::at_line(&name, line, e));
-                }
+    edge.sources = source_ids(graph, &record[4], dir_source)?;
+    let note = optional(&record[5]);
+    let skills = parse_list(&record[6], "skills")?;
+    let fields = parse_fields(&record[7])?;
+    if note.is_some() || !skills.is_empty() || !fields.is_empty() {
+        let extra = edge.extra_mut();
+        extra.note = note;
+        extra.skills = skills;
+        extra.fields = fields;
+    }
+    if let Some(level) = edge.field("level") {
+        match level {
+            Value::Number(l) if (0.0..=7.0).contains(l) => {}
+            other => {
+                return Err(format!(
+                    "a level goes from 0 to 7 (O*NET's scale), not {other}"
+                ))
             }
         }
     }
+    Ok(Change::AddEdge {
+        from: record[0].to_string(),
+        to: record[1].to_string(),
+        edge,
+    })
+}
 
-    // profiles.csv
+/// `profiles.csv`, if there is one, into the graph's profiles.
+fn read_profiles(
+    dir: &Path,
+    graph: &mut Graph,
+    record: &mut csv::StringRecord,
+    errors: &mut Errors,
+) {
     let path = dir.join(CSV_PROFILES);
     let name = path.display().to_string();
     if path.exists() {
@@ -442,7 +497,7 @@ pub(crate) fn load(dir: &Path) -> Result<Graph, DataErrors> {
             Ok(mut reader) => {
                 // Rows of one profile may be anywhere; it is saved once all are read.
                 let mut profiles: BTreeMap<String, (usize, Profile)> = BTreeMap::new();
-                while let Some(line) = next_row(&mut reader, &mut record, &name, &mut errors) {
+                while let Some(line) = next_row(&mut reader, record, &name, errors) {
                     let at = |msg: String| DataError::at_line(&name, line, msg);
                     let profile_name = record[0].to_string();
                     if profile_name.trim().is_empty() {
@@ -491,19 +546,6 @@ pub(crate) fn load(dir: &Path) -> Result<Graph, DataErrors> {
             }
         }
     }
-    errors.into_result()?;
-    // What the rows cannot break one at a time, the whole graph is checked for.
-    let findings = integrity::check(&graph);
-    if !findings.is_empty() {
-        let shown = dir.display().to_string();
-        return Err(DataErrors(
-            findings
-                .iter()
-                .map(|f| DataError::whole_file(&shown, f.to_string()))
-                .collect(),
-        ));
-    }
-    Ok(graph)
 }
 
 /// The next row into `record`, with its line; `None` at the end. Rows the CSV reader cannot

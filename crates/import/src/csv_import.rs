@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Source};
+use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Source, SourceId};
 
 use crate::error::{DataError, DataErrors};
 
@@ -80,7 +80,6 @@ pub fn load_csv_dir(dir: &Path) -> Result<Graph, DataErrors> {
 fn load_bulk_dir(dir: &Path) -> Result<Graph, DataErrors> {
     let nodes_path = dir.join(CSV_NODES);
     let edges_path = dir.join(CSV_EDGES);
-    let nodes_name = nodes_path.display().to_string();
     let edges_name = edges_path.display().to_string();
     let mut errors = Errors {
         list: Vec::new(),
@@ -89,7 +88,59 @@ fn load_bulk_dir(dir: &Path) -> Result<Graph, DataErrors> {
     let mut sources_graph = Graph::new();
     let source = sources_graph.add_source(directory_source(dir));
 
-    let mut reader = match open_csv(&nodes_path, &["id", "kind", "name"]) {
+    let (mut nodes, by_id) = read_bulk_nodes(&nodes_path, source, &mut errors)?;
+    let mut reader =
+        match open_csv(&edges_path, &["from", "to", "kind", "weight"]).or_else(|first| {
+            open_csv(&edges_path, &["from", "to", "kind", "weight", IN_DEMAND]).map_err(|_| first)
+        }) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(e);
+                errors.into_result()?;
+                unreachable!("an error was pushed")
+            }
+        };
+    let (rows, prerequisite_lines) =
+        read_bulk_edges(&mut reader, &edges_name, &mut nodes, &by_id, &mut errors);
+    report_repeated_edges(&rows, &nodes, &edges_name, &mut errors);
+    let edges = rows.iter().map(|r| {
+        let mut edge = Edge::new(r.kind);
+        edge.sources = vec![source];
+        match r.kind {
+            EdgeKind::Requires => edge.importance = Some(r.weight as u8),
+            EdgeKind::Transition => edge.effort_hours = Some(r.weight),
+            _ => {}
+        }
+        if r.in_demand {
+            edge.extra_mut()
+                .fields
+                .insert(IN_DEMAND.to_string(), skillgraph_graph::Value::Bool(true));
+        }
+        (
+            NodeIndex::new(r.from as usize),
+            NodeIndex::new(r.to as usize),
+            edge,
+        )
+    });
+    let graph = Graph::bulk(sources_graph.sources().to_vec(), &nodes, edges)
+        .map_err(|e| DataErrors(vec![DataError::whole_file("import", e)]))?;
+    drop(rows);
+    drop(nodes);
+    if let Some(cycle) = graph.find_prerequisite_cycle() {
+        errors.push(cycle_error(&graph, cycle, &prerequisite_lines, &edges_name));
+    }
+    errors.into_result()?;
+    Ok(graph)
+}
+
+/// The rows of `nodes.csv`, each node with `source`, and the index of each id.
+fn read_bulk_nodes(
+    nodes_path: &Path,
+    source: SourceId,
+    errors: &mut Errors,
+) -> Result<(Vec<Node>, HashMap<String, u32>), DataErrors> {
+    let nodes_name = nodes_path.display().to_string();
+    let mut reader = match open_csv(nodes_path, &["id", "kind", "name"]) {
         Ok(r) => r,
         Err(mut e) => {
             if e.line == 1 {
@@ -145,17 +196,19 @@ fn load_bulk_dir(dir: &Path) -> Result<Graph, DataErrors> {
         nodes.push(node);
     }
 
-    let mut reader =
-        match open_csv(&edges_path, &["from", "to", "kind", "weight"]).or_else(|first| {
-            open_csv(&edges_path, &["from", "to", "kind", "weight", IN_DEMAND]).map_err(|_| first)
-        }) {
-            Ok(r) => r,
-            Err(e) => {
-                errors.push(e);
-                errors.into_result()?;
-                unreachable!("an error was pushed")
-            }
-        };
+    Ok((nodes, by_id))
+}
+
+/// The rows of `edges.csv` that make edges, checked one by one; also the line that first
+/// states each prerequisite. A prerequisite's weight is the hours of its first skill.
+fn read_bulk_edges(
+    reader: &mut csv::Reader<std::fs::File>,
+    edges_name: &str,
+    nodes: &mut [Node],
+    by_id: &HashMap<String, u32>,
+    errors: &mut Errors,
+) -> (Vec<EdgeRow>, HashMap<(u32, u32), usize>) {
+    let mut record = csv::StringRecord::new();
     let mut rows: Vec<EdgeRow> = Vec::new();
     // The row that first states each prerequisite, to put a line on a cycle.
     let mut prerequisite_lines: HashMap<(u32, u32), usize> = HashMap::new();
@@ -164,7 +217,7 @@ fn load_bulk_dir(dir: &Path) -> Result<Graph, DataErrors> {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                errors.push(csv_error(&edges_name, &e));
+                errors.push(csv_error(edges_name, &e));
                 if is_row_error(&e) {
                     continue;
                 }
@@ -172,7 +225,7 @@ fn load_bulk_dir(dir: &Path) -> Result<Graph, DataErrors> {
             }
         }
         let line = record.position().map_or(0, |p| p.line() as usize);
-        let at = |msg: String| DataError::at_line(&edges_name, line, msg);
+        let at = |msg: String| DataError::at_line(edges_name, line, msg);
         let Some(kind) = EdgeKind::parse(&record[2]) else {
             errors.push(at(format!(
                 "unknown edge kind `{}`; expected requires, uses, covers, prerequisite or transition",
@@ -254,54 +307,36 @@ fn load_bulk_dir(dir: &Path) -> Result<Graph, DataErrors> {
             line: line as u32,
         });
     }
-    report_repeated_edges(&rows, &nodes, &edges_name, &mut errors);
-    let edges = rows.iter().map(|r| {
-        let mut edge = Edge::new(r.kind);
-        edge.sources = vec![source];
-        match r.kind {
-            EdgeKind::Requires => edge.importance = Some(r.weight as u8),
-            EdgeKind::Transition => edge.effort_hours = Some(r.weight),
-            _ => {}
-        }
-        if r.in_demand {
-            edge.extra_mut()
-                .fields
-                .insert(IN_DEMAND.to_string(), skillgraph_graph::Value::Bool(true));
-        }
-        (
-            NodeIndex::new(r.from as usize),
-            NodeIndex::new(r.to as usize),
-            edge,
-        )
-    });
-    let graph = Graph::bulk(sources_graph.sources().to_vec(), &nodes, edges)
-        .map_err(|e| DataErrors(vec![DataError::whole_file("import", e)]))?;
-    drop(rows);
-    drop(nodes);
-    if let Some(mut cycle) = graph.find_prerequisite_cycle() {
-        // Report the cycle at the row that completes it when the file is read top to bottom,
-        // and start the cycle with that row's step, so the message reads from where to look.
-        cycle.pop();
-        let n = cycle.len();
-        let step_line = |i: usize| {
-            let (a, b) = (cycle[i].index() as u32, cycle[(i + 1) % n].index() as u32);
-            prerequisite_lines[&(a, b)]
-        };
-        let last = (0..n)
-            .max_by_key(|&i| step_line(i))
-            .expect("a cycle has steps");
-        let line = step_line(last);
-        cycle.rotate_left(last);
-        cycle.push(cycle[0]);
-        let ids: Vec<&str> = cycle.iter().map(|&ix| graph.node(ix).id.as_str()).collect();
-        errors.push(DataError::at_line(
-            &edges_name,
-            line,
-            format!("the prerequisites form a cycle: {}", ids.join(" → ")),
-        ));
-    }
-    errors.into_result()?;
-    Ok(graph)
+    (rows, prerequisite_lines)
+}
+
+/// A prerequisite cycle as an error at the row that completes it.
+fn cycle_error(
+    graph: &Graph,
+    mut cycle: Vec<NodeIndex>,
+    prerequisite_lines: &HashMap<(u32, u32), usize>,
+    edges_name: &str,
+) -> DataError {
+    // Report the cycle at the row that completes it when the file is read top to bottom,
+    // and start the cycle with that row's step, so the message reads from where to look.
+    cycle.pop();
+    let n = cycle.len();
+    let step_line = |i: usize| {
+        let (a, b) = (cycle[i].index() as u32, cycle[(i + 1) % n].index() as u32);
+        prerequisite_lines[&(a, b)]
+    };
+    let last = (0..n)
+        .max_by_key(|&i| step_line(i))
+        .expect("a cycle has steps");
+    let line = step_line(last);
+    cycle.rotate_left(last);
+    cycle.push(cycle[0]);
+    let ids: Vec<&str> = cycle.iter().map(|&ix| graph.node(ix).id.as_str()).collect();
+    DataError::at_line(
+        edges_name,
+        line,
+        format!("the prerequisites form a cycle: {}", ids.join(" → ")),
+    )
 }
 
 /// Every fact of the file has the one source naming it, so a second row joining the same two

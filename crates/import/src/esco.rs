@@ -6,7 +6,8 @@ use std::path::Path;
 use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Source, SourceId, Value};
 
 use crate::error::DataErrors;
-use crate::onet::{clean_aliases, Format, ImportReport, Log, Progress, Table};
+use crate::report::{ImportReport, Log};
+use crate::table::{clean_aliases, Format, Progress, Table};
 
 /// The key of the ESCO source every imported fact carries.
 pub const ESCO_SOURCE_KEY: &str = "esco-1.1.1";

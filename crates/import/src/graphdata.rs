@@ -97,6 +97,9 @@ fn toml_error(name: &str, text: &str, shifts: &Shifts, e: &toml::de::Error) -> D
     }
 }
 
+/// A field only one kind of node carries: its name, that kind, where it was written, its value.
+type KindField = (&'static str, NodeKind, Range<usize>, Value);
+
 impl<'a> Loader<'a> {
     fn error(&mut self, file: usize, span: Range<usize>, message: impl Into<String>) {
         let f = &self.files[file];
@@ -174,7 +177,7 @@ impl<'a> Loader<'a> {
         }
     }
 
-    fn load_node(&mut self, fi: usize, kind: NodeKind, e: NodeEntry) {
+    fn load_node(&mut self, fi: usize, kind: NodeKind, mut e: NodeEntry) {
         let errors_before = self.errors.len();
         let id = e.id.get_ref().clone();
         if let Some((other_file, other_span)) = self.defined_at.get(&id).cloned() {
@@ -202,13 +205,13 @@ impl<'a> Loader<'a> {
         if node.name.trim().is_empty() {
             self.error(fi, e.name.span(), "the name is empty");
         }
-        node.aliases = e.aliases;
-        node.category = e.category;
+        node.aliases = std::mem::take(&mut e.aliases);
+        node.category = e.category.take();
         node.sources = sources;
-        if let Some(d) = e.description {
+        if let Some(d) = e.description.take() {
             node.fields.insert("description".into(), Value::Text(d));
         }
-        match e.effort_hours {
+        match e.effort_hours.take() {
             Some(h) if kind != NodeKind::Skill => self.error(
                 fi,
                 h.span(),
@@ -222,114 +225,8 @@ impl<'a> Loader<'a> {
             Some(h) => node.effort_hours = Some(*h.get_ref()),
             None => {}
         }
-        use NodeKind::{Role, Skill, Tool};
-        let texts = [
-            ("focus", Role, e.focus),
-            ("primary_metric", Role, e.primary_metric),
-            ("core_activity", Role, e.core_activity),
-            ("risk_tolerance", Role, e.risk_tolerance),
-            ("team_structure", Role, e.team_structure),
-            ("skill_type", Skill, e.skill_type),
-            ("reuse_level", Skill, e.reuse_level),
-        ];
-        // (field, the kind that carries it, where it was written, value)
-        let mut kind_fields: Vec<(&str, NodeKind, Range<usize>, Value)> = Vec::new();
-        for (name, owner, value) in texts {
-            if let Some(v) = value {
-                kind_fields.push((name, owner, v.span(), Value::Text(v.into_inner())));
-            }
-        }
-        for (name, value) in [("background", e.background), ("education", e.education)] {
-            if let Some(v) = value {
-                let span = v.span();
-                let list = v.into_inner().into_iter().map(Value::Text).collect();
-                kind_fields.push((name, Role, span, Value::List(list)));
-            }
-        }
-        if let Some(v) = e.job_zone {
-            kind_fields.push(("job_zone", Role, v.span(), Value::Number(v.into_inner())));
-        }
-        if let Some(v) = e.hours_per_level {
-            let h = *v.get_ref();
-            if h < 0.0 || !h.is_finite() {
-                self.error(
-                    fi,
-                    v.span(),
-                    format!("hours per level cannot be negative (got {h})"),
-                );
-            } else {
-                kind_fields.push(("hours_per_level", Skill, v.span(), Value::Number(h)));
-            }
-        }
-        if let Some(v) = e.hot_technology {
-            kind_fields.push((
-                "hot_technology",
-                Tool,
-                v.span(),
-                Value::Bool(v.into_inner()),
-            ));
-        }
-        if let Some(s) = e.salary {
-            let span = s.span();
-            let s = s.into_inner();
-            let mut rec = BTreeMap::new();
-            for (k, v) in [("min", s.min), ("avg", s.avg), ("max", s.max)] {
-                if let Some(v) = v {
-                    rec.insert(k.to_string(), Value::Number(v));
-                }
-            }
-            if let Some(y) = s.year {
-                rec.insert("year".into(), Value::Number(y as f64));
-            }
-            rec.insert("currency".into(), Value::Text(s.currency));
-            rec.insert("source".into(), self.check_source(fi, &s.source));
-            if let Some(n) = s.note {
-                rec.insert("note".into(), Value::Text(n));
-            }
-            kind_fields.push(("salary", Role, span, Value::Record(rec)));
-        }
-        if let Some(list) = e.job_openings {
-            let span = list.span();
-            let mut items = Vec::new();
-            for j in list.into_inner() {
-                let mut rec = BTreeMap::new();
-                rec.insert("platform".into(), Value::Text(j.platform));
-                rec.insert("count".into(), Value::Number(j.count));
-                rec.insert("source".into(), self.check_source(fi, &j.source));
-                if let Some(n) = j.note {
-                    rec.insert("note".into(), Value::Text(n));
-                }
-                items.push(Value::Record(rec));
-            }
-            kind_fields.push(("job_openings", Role, span, Value::List(items)));
-        }
-        if let Some(list) = e.city_pay {
-            let span = list.span();
-            let mut items = Vec::new();
-            for c in list.into_inner() {
-                let mut rec = BTreeMap::new();
-                rec.insert("city".into(), Value::Text(c.city));
-                let numbers = [
-                    ("monthly_salary", c.monthly_salary),
-                    ("after_taxes", c.after_taxes),
-                    ("rent_1br", c.rent_1br),
-                    ("cost_of_living", c.cost_of_living),
-                    ("take_home", c.take_home),
-                    ("yearly_salary", c.yearly_salary),
-                ];
-                for (k, v) in numbers {
-                    if let Some(v) = v {
-                        rec.insert(k.to_string(), Value::Number(v));
-                    }
-                }
-                rec.insert("source".into(), self.check_source(fi, &c.source));
-                if let Some(n) = c.note {
-                    rec.insert("note".into(), Value::Text(n));
-                }
-                items.push(Value::Record(rec));
-            }
-            kind_fields.push(("city_pay", Role, span, Value::List(items)));
-        }
+        let mut kind_fields = self.plain_fields(fi, &mut e);
+        self.record_fields(fi, &mut e, &mut kind_fields);
         for (name, owner, span, value) in kind_fields {
             if kind != owner {
                 self.error(fi, span, format!("`{name}` is for {owner}s, not a {kind}"));
@@ -365,6 +262,127 @@ impl<'a> Loader<'a> {
             self.error(fi, e.id.span(), err.to_string());
         } else {
             self.graph.add_node(node);
+        }
+    }
+
+    /// The fields of one kind of node that are plain values (texts, lists of text, numbers,
+    /// flags), taken from the entry; whether the node's kind carries them is checked after.
+    fn plain_fields(&mut self, fi: usize, e: &mut NodeEntry) -> Vec<KindField> {
+        use NodeKind::{Role, Skill, Tool};
+        let texts = [
+            ("focus", Role, e.focus.take()),
+            ("primary_metric", Role, e.primary_metric.take()),
+            ("core_activity", Role, e.core_activity.take()),
+            ("risk_tolerance", Role, e.risk_tolerance.take()),
+            ("team_structure", Role, e.team_structure.take()),
+            ("skill_type", Skill, e.skill_type.take()),
+            ("reuse_level", Skill, e.reuse_level.take()),
+        ];
+        let mut kind_fields: Vec<KindField> = Vec::new();
+        for (name, owner, value) in texts {
+            if let Some(v) = value {
+                kind_fields.push((name, owner, v.span(), Value::Text(v.into_inner())));
+            }
+        }
+        for (name, value) in [
+            ("background", e.background.take()),
+            ("education", e.education.take()),
+        ] {
+            if let Some(v) = value {
+                let span = v.span();
+                let list = v.into_inner().into_iter().map(Value::Text).collect();
+                kind_fields.push((name, Role, span, Value::List(list)));
+            }
+        }
+        if let Some(v) = e.job_zone.take() {
+            kind_fields.push(("job_zone", Role, v.span(), Value::Number(v.into_inner())));
+        }
+        if let Some(v) = e.hours_per_level.take() {
+            let h = *v.get_ref();
+            if h < 0.0 || !h.is_finite() {
+                self.error(
+                    fi,
+                    v.span(),
+                    format!("hours per level cannot be negative (got {h})"),
+                );
+            } else {
+                kind_fields.push(("hours_per_level", Skill, v.span(), Value::Number(h)));
+            }
+        }
+        if let Some(v) = e.hot_technology.take() {
+            kind_fields.push((
+                "hot_technology",
+                Tool,
+                v.span(),
+                Value::Bool(v.into_inner()),
+            ));
+        }
+        kind_fields
+    }
+
+    /// The record fields (`salary`, `job_openings`, `city_pay`), taken from the entry, each
+    /// source they name checked.
+    fn record_fields(&mut self, fi: usize, e: &mut NodeEntry, kind_fields: &mut Vec<KindField>) {
+        if let Some(s) = e.salary.take() {
+            let span = s.span();
+            let s = s.into_inner();
+            let mut rec = BTreeMap::new();
+            for (k, v) in [("min", s.min), ("avg", s.avg), ("max", s.max)] {
+                if let Some(v) = v {
+                    rec.insert(k.to_string(), Value::Number(v));
+                }
+            }
+            if let Some(y) = s.year {
+                rec.insert("year".into(), Value::Number(y as f64));
+            }
+            rec.insert("currency".into(), Value::Text(s.currency));
+            rec.insert("source".into(), self.check_source(fi, &s.source));
+            if let Some(n) = s.note {
+                rec.insert("note".into(), Value::Text(n));
+            }
+            kind_fields.push(("salary", NodeKind::Role, span, Value::Record(rec)));
+        }
+        if let Some(list) = e.job_openings.take() {
+            let span = list.span();
+            let mut items = Vec::new();
+            for j in list.into_inner() {
+                let mut rec = BTreeMap::new();
+                rec.insert("platform".into(), Value::Text(j.platform));
+                rec.insert("count".into(), Value::Number(j.count));
+                rec.insert("source".into(), self.check_source(fi, &j.source));
+                if let Some(n) = j.note {
+                    rec.insert("note".into(), Value::Text(n));
+                }
+                items.push(Value::Record(rec));
+            }
+            kind_fields.push(("job_openings", NodeKind::Role, span, Value::List(items)));
+        }
+        if let Some(list) = e.city_pay.take() {
+            let span = list.span();
+            let mut items = Vec::new();
+            for c in list.into_inner() {
+                let mut rec = BTreeMap::new();
+                rec.insert("city".into(), Value::Text(c.city));
+                let numbers = [
+                    ("monthly_salary", c.monthly_salary),
+                    ("after_taxes", c.after_taxes),
+                    ("rent_1br", c.rent_1br),
+                    ("cost_of_living", c.cost_of_living),
+                    ("take_home", c.take_home),
+                    ("yearly_salary", c.yearly_salary),
+                ];
+                for (k, v) in numbers {
+                    if let Some(v) = v {
+                        rec.insert(k.to_string(), Value::Number(v));
+                    }
+                }
+                rec.insert("source".into(), self.check_source(fi, &c.source));
+                if let Some(n) = c.note {
+                    rec.insert("note".into(), Value::Text(n));
+                }
+                items.push(Value::Record(rec));
+            }
+            kind_fields.push(("city_pay", NodeKind::Role, span, Value::List(items)));
         }
     }
 

@@ -1,7 +1,9 @@
 //! Readers that turn data files into a validated [`skillgraph_graph::Graph`]: the curated
-//! `graphdata/*.toml`, bulk CSV (`nodes.csv` + `edges.csv`), and public occupational datasets.
+//! `graphdata/*.toml`, bulk CSV (`nodes.csv` + `edges.csv`), and public occupational datasets;
+//! and the writers of a graph ([`export`], [`interop`]), which stream it out.
 //!
 //! Readers never write anywhere: they return a graph or every error found, with file and line.
+//! Writers write only to the `impl Write` or [`export::ExportFiles`] they are handed.
 //! Start at [`load_graphdata`] and [`curated_graph`].
 
 mod csv_full;
@@ -14,6 +16,8 @@ pub mod interop;
 mod json_format;
 mod merge;
 mod onet;
+mod report;
+mod table;
 pub mod toml_format;
 
 pub use csv_full::{CSV_PROFILES, CSV_SOURCES};
@@ -25,7 +29,8 @@ pub use esco::{
 };
 pub use graphdata::{load_graphdata, DataText};
 pub use merge::{merge_graphs, MergeReport};
-pub use onet::{load_onet_dir, onet_source, ImportReport, ONET_SOURCE_KEY};
+pub use onet::{load_onet_dir, onet_source, ONET_SOURCE_KEY};
+pub use report::ImportReport;
 
 use skillgraph_graph::Graph;
 

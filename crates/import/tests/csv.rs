@@ -465,7 +465,7 @@ fn thousands_of_bad_rows_list_fifty_and_count_the_rest() {
 fn csv_export_loads_back_with_same_ids_names_and_weights() {
     let original = load_csv_dir(small_fixture()).unwrap_or_else(|e| panic!("{e}"));
     let files = export::to_csv_files(&original).unwrap();
-    let names: Vec<&str> = files.iter().map(|(n, _)| *n).collect();
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, [CSV_SOURCES, CSV_NODES, CSV_EDGES, CSV_PROFILES]);
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in &files {

@@ -62,8 +62,26 @@ fn import(graph: &Graph, format: Format, dir: &Path) -> Graph {
     loaded.unwrap_or_else(|e| panic!("{format:?} export does not import back:\n{e}"))
 }
 
+/// The TOML and JSON writers, which write one entry at a time, write what serialising the
+/// whole document at once would.
+#[track_caller]
+fn assert_streams_the_whole_document(graph: &Graph, what: &str) {
+    let whole = export::to_data_file(graph);
+    let toml = toml::to_string(&whole).unwrap();
+    assert!(
+        export::to_toml_string(graph).unwrap() == toml,
+        "{what}: the TOML written entry by entry differs from the whole document's"
+    );
+    let json = serde_json::to_string_pretty(&whole).unwrap();
+    assert!(
+        export::to_json_string(graph).unwrap() == json,
+        "{what}: the JSON written entry by entry differs from the whole document's"
+    );
+}
+
 #[track_caller]
 fn assert_round_trips(graph: &Graph, what: &str) {
+    assert_streams_the_whole_document(graph, what);
     for format in FORMATS {
         let dir = tempfile::tempdir().unwrap();
         let first = export_text(graph, format);

@@ -77,7 +77,14 @@ impl Console {
         self.pending.clear();
     }
 
-    /// Writes `text` to standard output at once (help, the schema, an export).
+    /// Standard output itself, after what is pending: for output written as it is made (an
+    /// export), which the caller buffers and whose write errors it handles.
+    pub fn raw_out(&mut self) -> &mut dyn Write {
+        self.flush();
+        &mut self.out
+    }
+
+    /// Writes `text` to standard output at once (help, the schema).
     pub fn text(&mut self, text: &str) {
         self.flush();
         let _ = self.out.write_all(text.as_bytes());
