@@ -8,6 +8,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use super::effort::{skill_effort, Effort};
 use super::interrupt::{Interrupt, Interrupted};
+use super::similarity::RoleIndex;
 use super::skills::{
     dependents, held_skills, is_kind, is_skill, node_bound, prerequisite_closure, prerequisites,
     requirements, sort_by_name, sum_hours, Held, Marks, Standing, Start,
@@ -456,6 +457,11 @@ pub struct Closeness {
     /// held at any level, plus the tools it uses that are held, counted by concept (nodes
     /// linked as one, [`Graph::linked`], count once). Zero: nothing in common.
     pub shared: usize,
+    /// How much of the role's tool use the tools `have` holds make up
+    /// ([`RoleIndex::held_tools_share`]): between roles sharing as many things, the one whose
+    /// work those tools are more of. `bench/closest_profile_recall.py` measures it against
+    /// ranking such ties by hours, which put roles that require little first.
+    pub held_tools_share: f64,
 }
 
 /// Every role except `exclude` that requires something at `min_importance` (a role without
@@ -471,6 +477,7 @@ pub fn closest_roles(
     interrupt: &Interrupt,
 ) -> Result<Vec<Closeness>, Interrupted> {
     let mut marks = Marks::new(node_bound(graph));
+    let index = RoleIndex::new(graph);
     let mut roles: Vec<NodeIndex> = graph
         .node_indices()
         .filter(|&r| Some(r) != exclude && graph.kind_of(r) == Some(NodeKind::Role))
@@ -525,6 +532,7 @@ pub fn closest_roles(
                 missing,
                 evidence: needs.len(),
                 shared: shared.len(),
+                held_tools_share: index.held_tools_share(role, |t| have.has_tool(t)),
             }))
         })
         .collect::<Result<_, _>>()?;

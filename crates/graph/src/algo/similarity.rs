@@ -99,6 +99,30 @@ impl RoleIndex {
         }
     }
 
+    /// How much of `role`'s tool use the tools `held` says are held make up: the sum of their
+    /// weights in its tool vector (rarer among roles, in demand, hot weigh more: see the
+    /// [module docs](self)) over the square root of that vector's length; 0 when it uses none
+    /// of them or is not a role. Between the plain sum (which favours roles that list many
+    /// tools) and the cosine (over the length: roles that list few), it found the most of the
+    /// roles sparse profiles came from and of their related occupations
+    /// (`bench/closest_profile_recall.py`, BENCHMARKS.md).
+    pub fn held_tools_share(&self, role: NodeIndex, held: impl Fn(NodeIndex) -> bool) -> f64 {
+        self.table.get(role).map_or(0.0, |v| {
+            let norm = v.tools.entries().map(|(_, w)| w * w).sum::<f64>().sqrt();
+            let held: f64 = v
+                .tools
+                .entries()
+                .filter(|&(t, _)| held(NodeIndex::new(t as usize)))
+                .map(|(_, w)| w)
+                .sum();
+            if norm > 0.0 {
+                held / norm.sqrt()
+            } else {
+                0.0
+            }
+        })
+    }
+
     /// How alike roles `a` and `b` are; `None` when either is not a role.
     pub fn similarity(&self, a: NodeIndex, b: NodeIndex) -> Option<Similarity> {
         let (va, vb) = (self.table.get(a)?, self.table.get(b)?);

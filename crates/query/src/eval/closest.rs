@@ -147,8 +147,11 @@ fn similar_to_role(
 }
 
 /// `closest $profile` and `closest [list]`: the roles that ask for most of what the profile
-/// holds (`shared`: required skills held and tools used, linked concepts counting), then by the
-/// hours of the learning plan, then the match %, then by name. Ranking by hours alone put
+/// holds (`shared`: required skills held and tools used, linked concepts counting), then by how
+/// much of the role's tool use the profile's tools are (`held_tools_share`: between roles
+/// sharing one tool, the data analyst who uses it among few others and marks it in demand
+/// before the aide who lists it among many), then by the hours of the learning plan, then the
+/// match %, then by name. Ranking by hours alone put
 /// roles that require two unrelated skills (ESCO's linen room attendant) above every role that
 /// uses what the profile knows: a short plan to a role sharing nothing is no evidence of fit.
 fn closest_by_plan(
@@ -163,6 +166,7 @@ fn closest_by_plan(
     list.sort_by(|a, b| {
         b.shared
             .cmp(&a.shared)
+            .then(b.held_tools_share.total_cmp(&a.held_tools_share))
             .then(a.hours.total_cmp(&b.hours))
             .then(b.match_pct.total_cmp(&a.match_pct))
             .then(graph.order_by_name(a.role, b.role))
@@ -222,7 +226,9 @@ fn closest_by_plan(
     }
     table.note(
         "ranked by `shared` (the role's needs and tools the profile holds, a concept linked \
-         across datasets counting once), then hours; `skills_compared`: the needs the match rests on",
+         across datasets counting once), then by how much of the role's tool use the profile's \
+         tools are (rarer and in-demand tools weigh more), then hours; `skills_compared`: the \
+         needs the match rests on",
     );
     if list.len() > limit {
         table.note(format!(
