@@ -7,6 +7,7 @@ pub mod answers;
 pub mod ast;
 pub mod diagnostic;
 pub mod eval;
+pub mod forms;
 pub mod parser;
 pub mod reference;
 pub mod result;

@@ -1,79 +1,19 @@
-//! The clauses of a statement (`via`, `limit`, `where`, …): which statements take which
-//! (`CLAUSES_OF`: the grammar lets any clause follow, so a misplaced one gets its own message),
-//! each at most once, and the numbers they take checked for range.
+//! The clauses of a statement (`via`, `limit`, `where`, …): each at most once, only where its
+//! form takes it (`Form::clauses`: the grammar lets any clause follow, so a misplaced one gets
+//! its own message), and the numbers they take checked for range.
 
 use pest::iterators::Pair;
 
 use super::builder::{parts, Builder, Parsed};
 use super::failure::{join_alternatives, shorten};
 use super::{first_words, is_keyword, Rule};
-use crate::ast::{Constraints, Expr, NodeRef, OrderBy, RoleFilter, Span, Spanned, ToolScope};
-use crate::diagnostic::{ErrorKind, QueryError};
-
-/// The clauses each statement takes, by its keyword. The grammar lets any clause follow any
-/// statement that takes clauses, so that a misplaced one gets its own message (`limit` does not
-/// apply to `path`) rather than pest's "expected …".
-pub(super) const CLAUSES_OF: &[(&str, &[ClauseName])] = {
-    use ClauseName as C;
-    &[
-        (
-            "path",
-            &[
-                C::Via,
-                C::Avoid,
-                C::Max,
-                C::ByEffort,
-                C::MinImportance,
-                C::MaxHours,
-                C::KeepPay,
-                C::ZoneWithin,
-            ],
-        ),
-        ("paths", &[C::Via, C::Avoid, C::Max, C::Limit]),
-        ("gap", &[C::MinImportance, C::Tools]),
-        ("why", &[C::MinImportance]),
-        (
-            "learn",
-            &[
-                C::Via,
-                C::Avoid,
-                C::MinImportance,
-                C::At,
-                C::MaxHours,
-                C::Tools,
-            ],
-        ),
-        (
-            "closest",
-            &[
-                C::MinImportance,
-                C::Limit,
-                C::Explain,
-                C::From,
-                C::KeepPay,
-                C::ZoneWithin,
-            ],
-        ),
-        ("unlock", &[C::MinImportance, C::Limit]),
-        ("neighbourhood", &[C::Depth]),
-        ("neighborhood", &[C::Depth]),
-        (
-            "roles",
-            &[C::Where, C::OrderBy, C::Limit, C::From, C::KeepPay],
-        ),
-        ("skills", &[C::Where, C::OrderBy, C::Limit, C::From]),
-        ("tools", &[C::Where, C::OrderBy, C::Limit, C::From]),
-    ]
+use crate::ast::{
+    Constraints, Expr, NodeRef, OrderBy, RoleFilter, RouteFilter, Span, Spanned, ToolScope,
 };
+use crate::diagnostic::{ErrorKind, QueryError};
+use crate::forms::{clauses_of, Form};
 
-pub(super) fn clauses_of(keyword: &str) -> &'static [ClauseName] {
-    CLAUSES_OF
-        .iter()
-        .find(|(k, _)| *k == keyword)
-        .map_or(&[], |(_, clauses)| clauses)
-}
-
-pub(super) fn clause_list(allowed: &[ClauseName]) -> String {
+pub(crate) fn clause_list(allowed: &[ClauseName]) -> String {
     match allowed {
         [] => "a clause".to_string(),
         [one] => format!("`{}`", one.usage_short()),
@@ -92,7 +32,7 @@ pub(super) fn clause_list(allowed: &[ClauseName]) -> String {
     }
 }
 
-pub(super) fn allowed_clauses_help(keyword: &str) -> String {
+pub(crate) fn allowed_clauses_help(keyword: &str) -> String {
     let allowed = clauses_of(keyword);
     if allowed.is_empty() {
         return format!("`{keyword}` takes no clauses");
@@ -104,7 +44,7 @@ pub(super) fn allowed_clauses_help(keyword: &str) -> String {
     )
 }
 
-pub(super) fn misplaced_clause(clause: ClauseName, keyword: &str, span: Span) -> QueryError {
+pub(crate) fn misplaced_clause(clause: ClauseName, keyword: &str, span: Span) -> QueryError {
     let help = match (clause, keyword) {
         (ClauseName::Limit, "path") => {
             "`path` gives the one best route; `paths … limit N` lists several".to_string()
@@ -125,7 +65,7 @@ pub(super) fn misplaced_clause(clause: ClauseName, keyword: &str, span: Span) ->
 
 /// The clauses, named as a user writes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum ClauseName {
+pub(crate) enum ClauseName {
     Via,
     Avoid,
     Max,
@@ -145,7 +85,7 @@ pub(super) enum ClauseName {
 }
 
 impl ClauseName {
-    pub(super) const ALL: [ClauseName; 16] = [
+    pub(crate) const ALL: [ClauseName; 16] = [
         ClauseName::Via,
         ClauseName::Avoid,
         ClauseName::Max,
@@ -165,7 +105,7 @@ impl ClauseName {
     ];
 
     /// The word the clause starts with, as the grammar spells it.
-    pub(super) fn first_word(self) -> &'static str {
+    pub(crate) fn first_word(self) -> &'static str {
         first_words(self.rule())
             .first()
             .copied()
@@ -173,11 +113,11 @@ impl ClauseName {
     }
 
     /// Whether `word` (lower case) can start this clause.
-    pub(super) fn starts_with(self, word: &str) -> bool {
+    pub(crate) fn starts_with(self, word: &str) -> bool {
         first_words(self.rule()).contains(&word)
     }
 
-    pub(super) fn usage_short(self) -> &'static str {
+    pub(crate) fn usage_short(self) -> &'static str {
         match self {
             ClauseName::ByEffort => "by effort",
             ClauseName::MinImportance => "min importance",
@@ -190,7 +130,7 @@ impl ClauseName {
         }
     }
 
-    pub(super) fn usage(self) -> &'static str {
+    pub(crate) fn usage(self) -> &'static str {
         match self {
             ClauseName::Via => "via ROLE, …",
             ClauseName::Avoid => "avoid ROLE, …",
@@ -212,7 +152,7 @@ impl ClauseName {
     }
 
     /// The grammar's rule for the clause.
-    pub(super) fn rule(self) -> Rule {
+    pub(crate) fn rule(self) -> Rule {
         match self {
             ClauseName::Via => Rule::via_clause,
             ClauseName::Avoid => Rule::avoid_clause,
@@ -233,32 +173,49 @@ impl ClauseName {
         }
     }
 
-    pub(super) fn of_rule(rule: Rule) -> Option<ClauseName> {
+    pub(crate) fn of_rule(rule: Rule) -> Option<ClauseName> {
         ClauseName::ALL.into_iter().find(|c| c.rule() == rule)
     }
 }
 
 /// The clauses of one statement, each at most once.
 #[derive(Default)]
-pub(super) struct Clauses {
-    pub(super) via: Option<Vec<NodeRef>>,
-    pub(super) avoid: Option<Vec<NodeRef>>,
-    pub(super) max: Option<Spanned<usize>>,
-    pub(super) limit: Option<Spanned<usize>>,
-    pub(super) by_effort: bool,
-    pub(super) min_importance: Option<Spanned<u8>>,
-    pub(super) filter: Option<Expr>,
-    pub(super) order: Option<OrderBy>,
-    pub(super) constraints: Constraints,
-    pub(super) depth: Option<Spanned<usize>>,
-    pub(super) explain: bool,
-    pub(super) tools: ToolScope,
-    pub(super) roles: RoleFilter,
+pub(crate) struct Clauses {
+    pub(crate) via: Option<Vec<NodeRef>>,
+    pub(crate) avoid: Option<Vec<NodeRef>>,
+    pub(crate) max: Option<Spanned<usize>>,
+    pub(crate) limit: Option<Spanned<usize>>,
+    pub(crate) by_effort: bool,
+    pub(crate) min_importance: Option<Spanned<u8>>,
+    pub(crate) filter: Option<Expr>,
+    pub(crate) order: Option<OrderBy>,
+    pub(crate) constraints: Constraints,
+    pub(crate) depth: Option<Spanned<usize>>,
+    pub(crate) explain: bool,
+    pub(crate) tools: ToolScope,
+    pub(crate) roles: RoleFilter,
+}
+
+impl Clauses {
+    /// `via`, `avoid` and `max`, which narrow the routes that count.
+    pub(crate) fn route_filter(&self) -> RouteFilter {
+        RouteFilter {
+            via: self.via.clone().unwrap_or_default(),
+            avoid: self.avoid.clone().unwrap_or_default(),
+            max_hops: self.max.clone(),
+        }
+    }
 }
 
 impl Builder {
-    pub(super) fn clauses(&self, keyword: &str, pairs: &[Pair<'_, Rule>]) -> Parsed<Clauses> {
-        let allowed = clauses_of(keyword);
+    /// The clauses of a statement of form `F` written with `keyword`: each at most once, and
+    /// only those the form takes.
+    pub(crate) fn clauses<F: Form>(
+        &self,
+        keyword: &str,
+        pairs: &[Pair<'_, Rule>],
+    ) -> Parsed<Clauses> {
+        let allowed = F::clauses(keyword);
         let mut clauses = Clauses::default();
         let mut seen: Vec<(ClauseName, Span)> = Vec::new();
         for wrapper in pairs {
@@ -402,7 +359,7 @@ impl Builder {
     }
 
     /// A whole number of at least 1, after `max` or `limit`.
-    pub(super) fn count(&self, number: &Pair<'_, Rule>, clause: &str) -> Parsed<Spanned<usize>> {
+    pub(crate) fn count(&self, number: &Pair<'_, Rule>, clause: &str) -> Parsed<Spanned<usize>> {
         let span = self.span(number);
         let text = number.as_str();
         let bad = |what: String| {
@@ -434,7 +391,7 @@ impl Builder {
     }
 
     /// A whole number ≥ 0 (`job zone within 0` means the same zone).
-    pub(super) fn count_or_zero(
+    pub(crate) fn count_or_zero(
         &self,
         number: &Pair<'_, Rule>,
         clause: &str,
@@ -446,7 +403,7 @@ impl Builder {
     }
 
     /// A positive number of hours, after `at` or `max hours`.
-    pub(super) fn hours(&self, number: &Pair<'_, Rule>, clause: &str) -> Parsed<Spanned<f64>> {
+    pub(crate) fn hours(&self, number: &Pair<'_, Rule>, clause: &str) -> Parsed<Spanned<f64>> {
         let span = self.span(number);
         match number.as_str().parse::<f64>() {
             Ok(h) if h > 0.0 && h.is_finite() => Ok(Spanned::new(h, span)),
@@ -463,7 +420,7 @@ impl Builder {
     }
 
     /// An importance 1–5, after `min importance`.
-    pub(super) fn importance(&self, number: &Pair<'_, Rule>) -> Parsed<Spanned<u8>> {
+    pub(crate) fn importance(&self, number: &Pair<'_, Rule>) -> Parsed<Spanned<u8>> {
         let span = self.span(number);
         let text = number.as_str();
         match text.parse::<u8>() {

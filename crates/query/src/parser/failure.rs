@@ -2,11 +2,12 @@
 //! statement or clause that is no keyword (with "did you mean"), and "expected X after `Y`"
 //! with the form's usage. Pest's own errors are translated here and nowhere else.
 
-use super::clauses::{allowed_clauses_help, clause_list, clauses_of, misplaced_clause, ClauseName};
+use super::clauses::{allowed_clauses_help, clause_list, misplaced_clause, ClauseName};
 use super::lexemes::{closing_partner, Lexed, TokenKind};
 use super::{first_words, quote_name, Rule, KEYWORDS, RESERVED_WORDS, STATEMENT_KEYWORDS};
 use crate::ast::{EdgeKind, Span};
 use crate::diagnostic::{ErrorKind, QueryError};
+use crate::forms::clauses_of;
 
 /// What a rule stands for in "expected …". `None` for rules never worth naming.
 pub(super) fn rule_words(rule: Rule) -> Option<&'static str> {

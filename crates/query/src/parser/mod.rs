@@ -18,7 +18,8 @@ use pest::Parser as _;
 
 use crate::ast::{NodeKind, Script, Statement};
 use crate::diagnostic::QueryError;
-use builder::Builder;
+pub(crate) use builder::{parts, Builder, Parsed};
+pub(crate) use clauses::ClauseName;
 use failure::describe_failure;
 pub(crate) use failure::shorten;
 use lexemes::Lexed;

@@ -16,7 +16,7 @@ use crate::diagnostic::{ErrorKind, QueryError};
 
 impl Builder {
     /// `Linux: 4` in a profile.
-    pub(super) fn level_item(&self, pair: Pair<'_, Rule>) -> Parsed<LevelItem> {
+    pub(crate) fn level_item(&self, pair: Pair<'_, Rule>) -> Parsed<LevelItem> {
         let inner = parts(pair.clone());
         let node = self.node_ref(inner.first().cloned().ok_or_else(|| self.internal(&pair))?)?;
         let level = match inner.get(1) {
@@ -43,7 +43,7 @@ impl Builder {
         Ok(LevelItem { node, level })
     }
 
-    pub(super) fn node_ref(&self, pair: Pair<'_, Rule>) -> Parsed<NodeRef> {
+    pub(crate) fn node_ref(&self, pair: Pair<'_, Rule>) -> Parsed<NodeRef> {
         let span = self.span(&pair);
         let mut kind = None;
         let mut name_pair = None;
@@ -77,7 +77,7 @@ impl Builder {
     }
 
     /// A node's name from a `node_name` pair: (text, whether it was quoted).
-    pub(super) fn node_name(&self, pair: Pair<'_, Rule>) -> Parsed<(String, bool)> {
+    pub(crate) fn node_name(&self, pair: Pair<'_, Rule>) -> Parsed<(String, bool)> {
         let span = self.span(&pair);
         let inner = pair
             .clone()
@@ -97,15 +97,15 @@ impl Builder {
         }
     }
 
-    pub(super) fn node_kind(&self, pair: &Pair<'_, Rule>) -> Parsed<NodeKind> {
+    pub(crate) fn node_kind(&self, pair: &Pair<'_, Rule>) -> Parsed<NodeKind> {
         NodeKind::parse(pair.as_str()).ok_or_else(|| self.internal(pair))
     }
 
-    pub(super) fn edge_kind(&self, pair: &Pair<'_, Rule>) -> Parsed<EdgeKind> {
+    pub(crate) fn edge_kind(&self, pair: &Pair<'_, Rule>) -> Parsed<EdgeKind> {
         EdgeKind::parse(pair.as_str()).ok_or_else(|| self.internal(pair))
     }
 
-    pub(super) fn start(&self, pair: Pair<'_, Rule>) -> Parsed<Start> {
+    pub(crate) fn start(&self, pair: Pair<'_, Rule>) -> Parsed<Start> {
         let inner = self.part(&pair, 0)?;
         match inner.as_rule() {
             Rule::node_ref => Ok(Start::Node(self.node_ref(inner)?)),
@@ -119,7 +119,7 @@ impl Builder {
         }
     }
 
-    pub(super) fn profile(&self, pair: Pair<'_, Rule>) -> Parsed<Profile> {
+    pub(crate) fn profile(&self, pair: Pair<'_, Rule>) -> Parsed<Profile> {
         let span = self.span(&pair);
         let items = parts(pair)
             .into_iter()
@@ -128,7 +128,7 @@ impl Builder {
         Ok(Profile { items, span })
     }
 
-    pub(super) fn field_path(&self, pair: &Pair<'_, Rule>) -> FieldPath {
+    pub(crate) fn field_path(&self, pair: &Pair<'_, Rule>) -> FieldPath {
         FieldPath {
             segments: pair.as_str().split('.').map(str::to_string).collect(),
             span: self.span(pair),
@@ -136,7 +136,7 @@ impl Builder {
     }
 
     /// The text of a `quoted` pair with escapes decoded.
-    pub(super) fn unquote(&self, pair: Pair<'_, Rule>) -> Parsed<String> {
+    pub(crate) fn unquote(&self, pair: Pair<'_, Rule>) -> Parsed<String> {
         let inner = pair
             .clone()
             .into_inner()
@@ -173,7 +173,7 @@ impl Builder {
         Ok(text)
     }
 
-    pub(super) fn props(&self, pair: Pair<'_, Rule>) -> Parsed<Vec<Prop>> {
+    pub(crate) fn props(&self, pair: Pair<'_, Rule>) -> Parsed<Vec<Prop>> {
         let record = self.part(&pair, 0)?;
         let mut props: Vec<Prop> = Vec::new();
         for field in parts(record) {
@@ -186,7 +186,7 @@ impl Builder {
         Ok(props)
     }
 
-    pub(super) fn field(&self, pair: Pair<'_, Rule>) -> Parsed<(Spanned<String>, Literal)> {
+    pub(crate) fn field(&self, pair: Pair<'_, Rule>) -> Parsed<(Spanned<String>, Literal)> {
         let name = self.part(&pair, 0)?;
         let value = self.part(&pair, 1)?;
         let key_span = self.span(&name);
@@ -198,7 +198,7 @@ impl Builder {
     }
 
     /// A `value` (or directly a `list`, after `in`).
-    pub(super) fn literal(&self, pair: Pair<'_, Rule>) -> Parsed<Literal> {
+    pub(crate) fn literal(&self, pair: Pair<'_, Rule>) -> Parsed<Literal> {
         let span = self.span(&pair);
         let inner = if pair.as_rule() == Rule::value {
             self.part(&pair, 0)?
@@ -259,7 +259,7 @@ impl Builder {
     /// levels in one frame with plain loops: iterator chains and one function per level would
     /// need several times the stack in debug builds, and exhaust a test thread's stack before
     /// [`MAX_NESTING`].
-    pub(super) fn condition(&self, pair: Pair<'_, Rule>) -> Parsed<Expr> {
+    pub(crate) fn condition(&self, pair: Pair<'_, Rule>) -> Parsed<Expr> {
         let span = self.span(&pair);
         let mut any = Vec::new();
         for all_of in pair.into_inner() {
@@ -329,7 +329,7 @@ impl Builder {
     }
 
     #[inline(never)]
-    pub(super) fn simple_test(&self, inner: Pair<'_, Rule>) -> Parsed<ExprKind> {
+    pub(crate) fn simple_test(&self, inner: Pair<'_, Rule>) -> Parsed<ExprKind> {
         Ok(match inner.as_rule() {
             Rule::edge_test => {
                 let predicate = self.part(&inner, 0)?;
@@ -373,7 +373,7 @@ impl Builder {
     }
 }
 
-pub(super) fn repeated_field(key: &Spanned<String>, first: Span) -> QueryError {
+pub(crate) fn repeated_field(key: &Spanned<String>, first: Span) -> QueryError {
     QueryError::new(
         key.span,
         format!("the field `{}` is given twice", shorten(&key.value)),
