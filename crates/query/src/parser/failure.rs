@@ -3,7 +3,7 @@
 //! with the form's usage. Pest's own errors are translated here and nowhere else.
 
 use super::clauses::{allowed_clauses_help, clause_list, misplaced_clause, ClauseName};
-use super::lexemes::{closing_partner, Lexed, TokenKind};
+use super::lexemes::{closing_partner, Lexed, Token, TokenKind};
 use super::{first_words, quote_name, Rule, KEYWORDS, RESERVED_WORDS, STATEMENT_KEYWORDS};
 use crate::ast::{EdgeKind, Span};
 use crate::diagnostic::{ErrorKind, QueryError};
@@ -162,6 +162,9 @@ pub(crate) fn shorten(text: &str) -> String {
     out
 }
 
+/// Pest's failure at `position` in words: the first of the special cases that applies (a
+/// misplaced `@`, an unknown statement, clause or edge kind, brackets left open), else
+/// "expected X after `Y`".
 pub(super) fn describe_failure(
     source: &str,
     lexed: &Lexed,
@@ -169,53 +172,100 @@ pub(super) fn describe_failure(
     positives: &[Rule],
     negatives: &[Rule],
 ) -> QueryError {
-    let found = lexed.token_at(position);
-    let found_word = found
-        .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| t.span.text(source));
-    let rest = source.get(position..).unwrap_or("");
-    let at_line_end = rest.starts_with(['\n', '\r']);
-    let (found_span, found_text) = match found {
-        _ if at_line_end => (Span::at(position), "the end of the line".to_string()),
-        Some(token) if token.kind == TokenKind::Separator && token.span.text(source) != ";" => (
-            Span::at(token.span.start),
-            "the end of the line".to_string(),
-        ),
-        Some(token) => (
-            token.span,
-            format!("`{}`", shorten(token.span.text(source))),
-        ),
-        None if position >= source.len() => (Span::at(source.len()), "the end of the input".into()),
-        None => {
-            let c = rest.chars().next().unwrap_or(' ');
-            (
-                Span::new(position, position + c.len_utf8()),
-                format!("`{}`", shorten(&c.to_string())),
-            )
-        }
-    };
-    let previous = lexed
-        .token_before(position)
-        .filter(|t| t.kind != TokenKind::Separator);
-    let previous_text = previous.map(|t| shorten(t.span.text(source)));
-    let previous_is_name = previous.is_some_and(|t| {
-        t.kind == TokenKind::Word
-            && t.span.text(source).parse::<f64>().is_err()
-            && !KEYWORDS.contains(&t.span.text(source).to_lowercase().as_str())
-    });
-    let keyword = lexed.statement_keyword(source, position);
-    let has = |rule: Rule| {
-        positives.contains(&rule) || (rule == Rule::statement && positives.contains(&Rule::script))
-    };
+    let failure = Failure::new(source, lexed, position, positives);
+    if let Some(error) = failure.misplaced_at_sign() {
+        return error;
+    }
+    let quote_help = failure.quote_help();
+    failure
+        .unknown_word(quote_help.is_some())
+        .or_else(|| failure.unclosed_at_end())
+        .unwrap_or_else(|| failure.expected(negatives, quote_help))
+}
 
-    // `Kubernetes@` or `Kubernetes @onet`: a source qualifier is `@` and a word, written
-    // against the name.
-    let at_sign = if rest.starts_with('@') {
-        Some(position)
-    } else {
-        source[..position].ends_with('@').then(|| position - 1)
-    };
-    if let Some(at_sign) = at_sign {
+/// Where pest stopped, as a user reads it: the token found there and the one before it, and the
+/// statement's first word.
+struct Failure<'a> {
+    source: &'a str,
+    lexed: &'a Lexed,
+    position: usize,
+    positives: &'a [Rule],
+    /// The text from where pest stopped.
+    rest: &'a str,
+    /// The word found there, if a word is.
+    found_word: Option<&'a str>,
+    found_span: Span,
+    /// What was found, for "found …": `` `x` ``, "the end of the line", ….
+    found_text: String,
+    /// The token before, in the same statement.
+    previous: Option<Token>,
+    /// The statement's first word, lower case.
+    keyword: Option<String>,
+}
+
+impl<'a> Failure<'a> {
+    fn new(source: &'a str, lexed: &'a Lexed, position: usize, positives: &'a [Rule]) -> Self {
+        let found = lexed.token_at(position);
+        let found_word = found
+            .filter(|t| t.kind == TokenKind::Word)
+            .map(|t| t.span.text(source));
+        let rest = source.get(position..).unwrap_or("");
+        let at_line_end = rest.starts_with(['\n', '\r']);
+        let (found_span, found_text) = match found {
+            _ if at_line_end => (Span::at(position), "the end of the line".to_string()),
+            Some(token) if token.kind == TokenKind::Separator && token.span.text(source) != ";" => {
+                (
+                    Span::at(token.span.start),
+                    "the end of the line".to_string(),
+                )
+            }
+            Some(token) => (
+                token.span,
+                format!("`{}`", shorten(token.span.text(source))),
+            ),
+            None if position >= source.len() => {
+                (Span::at(source.len()), "the end of the input".into())
+            }
+            None => {
+                let c = rest.chars().next().unwrap_or(' ');
+                (
+                    Span::new(position, position + c.len_utf8()),
+                    format!("`{}`", shorten(&c.to_string())),
+                )
+            }
+        };
+        let previous = lexed
+            .token_before(position)
+            .filter(|t| t.kind != TokenKind::Separator);
+        Failure {
+            source,
+            lexed,
+            position,
+            positives,
+            rest,
+            found_word,
+            found_span,
+            found_text,
+            previous,
+            keyword: lexed.statement_keyword(source, position),
+        }
+    }
+
+    /// Whether pest tried `rule` where it stopped.
+    fn has(&self, rule: Rule) -> bool {
+        self.positives.contains(&rule)
+            || (rule == Rule::statement && self.positives.contains(&Rule::script))
+    }
+
+    /// `Kubernetes@` or `Kubernetes @onet`: a source qualifier is `@` and a word, written
+    /// against the name.
+    fn misplaced_at_sign(&self) -> Option<QueryError> {
+        let (source, position) = (self.source, self.position);
+        let at_sign = if self.rest.starts_with('@') {
+            Some(position)
+        } else {
+            source[..position].ends_with('@').then(|| position - 1)
+        }?;
         let at = Span::new(at_sign, at_sign + 1);
         let spaced = source[..at_sign].ends_with([' ', '\t']);
         let message = if spaced {
@@ -223,47 +273,67 @@ pub(super) fn describe_failure(
         } else {
             "`@` needs a dataset or source id after it"
         };
-        return QueryError::new(at, message)
+        Some(QueryError::new(at, message)
             .with_kind(ErrorKind::Syntax)
             .with_label("here")
-            .with_help("e.g. `Kubernetes@onet`, `\"DevOps Engineer\"@esco`; the datasets are `curated`, `onet` and `esco`");
+            .with_help("e.g. `Kubernetes@onet`, `\"DevOps Engineer\"@esco`; the datasets are `curated`, `onet` and `esco`"))
     }
-    // A name with a space in it, unquoted: `path Build Engineer -> SRE`. Suggest quotes only
-    // when what was expected turns up later in the statement, or when a clause could follow.
-    let rest_of_statement = || {
-        let from = lexed.tokens.partition_point(|t| t.span.start <= position);
-        lexed.tokens[from..]
-            .iter()
-            .take_while(|t| t.kind != TokenKind::Separator)
-            .copied()
-    };
-    let comes_later = |rule: Rule| {
-        has(rule) && rest_of_statement().any(|t| first_words(rule).contains(&t.span.text(source)))
-    };
-    let expected_later = (has(Rule::arrow)
-        && rest_of_statement().any(|t| t.kind == TokenKind::Arrow))
-        || comes_later(Rule::comma)
-        || comes_later(Rule::equals)
-        || (has(Rule::edge_kind)
-            && rest_of_statement().any(|t| EdgeKind::parse(t.span.text(source)).is_some()))
-        || has(Rule::clause)
-        || has(Rule::list_clause)
-        || has(Rule::separator)
-        || has(Rule::EOI);
-    let quote_help = match (previous_is_name && expected_later, previous, found_word) {
-        (true, Some(previous), Some(word)) => {
-            let joined = format!("{} {word}", previous.span.text(source));
-            Some(format!(
-                "if `{joined}` is one name, quote it: {}",
-                quote_name(&joined)
-            ))
-        }
-        _ => None,
-    };
 
-    // The first word of a statement.
-    if has(Rule::statement) {
-        if let Some(word) = found_word {
+    /// A name with a space in it, unquoted: `path Build Engineer -> SRE`. Suggests quotes only
+    /// when what was expected turns up later in the statement, or when a clause could follow.
+    fn quote_help(&self) -> Option<String> {
+        let source = self.source;
+        let previous_is_name = self.previous.is_some_and(|t| {
+            t.kind == TokenKind::Word
+                && t.span.text(source).parse::<f64>().is_err()
+                && !KEYWORDS.contains(&t.span.text(source).to_lowercase().as_str())
+        });
+        let rest_of_statement = || {
+            let tokens = &self.lexed.tokens;
+            let from = tokens.partition_point(|t| t.span.start <= self.position);
+            tokens[from..]
+                .iter()
+                .take_while(|t| t.kind != TokenKind::Separator)
+                .copied()
+        };
+        let comes_later = |rule: Rule| {
+            self.has(rule)
+                && rest_of_statement().any(|t| first_words(rule).contains(&t.span.text(source)))
+        };
+        let expected_later = (self.has(Rule::arrow)
+            && rest_of_statement().any(|t| t.kind == TokenKind::Arrow))
+            || comes_later(Rule::comma)
+            || comes_later(Rule::equals)
+            || (self.has(Rule::edge_kind)
+                && rest_of_statement().any(|t| EdgeKind::parse(t.span.text(source)).is_some()))
+            || self.has(Rule::clause)
+            || self.has(Rule::list_clause)
+            || self.has(Rule::separator)
+            || self.has(Rule::EOI);
+        match (
+            previous_is_name && expected_later,
+            self.previous,
+            self.found_word,
+        ) {
+            (true, Some(previous), Some(word)) => {
+                let joined = format!("{} {word}", previous.span.text(source));
+                Some(format!(
+                    "if `{joined}` is one name, quote it: {}",
+                    quote_name(&joined)
+                ))
+            }
+            _ => None,
+        }
+    }
+
+    /// A word where a statement, a clause or an edge kind starts, which is none: with the
+    /// likely typo, or the words that fit. A clause or edge kind that a quoted name explains
+    /// better (`quoted_instead`) is left to [`Failure::expected`], unless it is a likely typo.
+    fn unknown_word(&self, quoted_instead: bool) -> Option<QueryError> {
+        let word = self.found_word?;
+        let found_span = self.found_span;
+        // The first word of a statement.
+        if self.has(Rule::statement) {
             let help = match did_you_mean(word, STATEMENT_KEYWORDS.iter().copied()) {
                 Some(keyword) => format!("did you mean `{keyword}`?"),
                 // In the reference's order, the one `.help` lists them in.
@@ -281,16 +351,18 @@ pub(super) fn describe_failure(
                     format!("a statement starts with one of: {}", keywords.join(", "))
                 }
             };
-            return QueryError::new(found_span, format!("unknown statement `{}`", shorten(word)))
-                .with_kind(ErrorKind::UnknownStatement)
-                .with_label("not a statement")
-                .with_help(help);
+            return Some(
+                QueryError::new(found_span, format!("unknown statement `{}`", shorten(word)))
+                    .with_kind(ErrorKind::UnknownStatement)
+                    .with_label("not a statement")
+                    .with_help(help),
+            );
         }
-    }
-
-    // A word where a clause could start.
-    if has(Rule::clause) || has(Rule::list_clause) {
-        if let (Some(word), Some(keyword)) = (found_word, keyword.as_deref()) {
+        // A word where a clause could start.
+        if let (true, Some(keyword)) = (
+            self.has(Rule::clause) || self.has(Rule::list_clause),
+            self.keyword.as_deref(),
+        ) {
             let allowed = clauses_of(keyword);
             let lower = word.to_lowercase();
             let clause_word = ClauseName::ALL
@@ -298,136 +370,144 @@ pub(super) fn describe_failure(
                 .find(|c| c.starts_with(&lower))
                 .copied();
             if let Some(clause) = clause_word.filter(|c| !allowed.contains(c)) {
-                return misplaced_clause(clause, keyword, found_span);
+                return Some(misplaced_clause(clause, keyword, found_span));
             }
             let suggestion = did_you_mean(word, allowed.iter().map(|c| c.first_word()));
-            if suggestion.is_some() || quote_help.is_none() {
+            if suggestion.is_some() || !quoted_instead {
                 let help = match suggestion {
                     Some(clause) => format!("did you mean `{clause}`?"),
                     None => allowed_clauses_help(keyword),
                 };
-                return QueryError::new(
-                    found_span,
-                    format!("unknown clause `{}` in `{keyword}`", shorten(word)),
-                )
-                .with_kind(ErrorKind::UnknownClause)
-                .with_label("not a clause")
-                .with_help(help);
+                return Some(
+                    QueryError::new(
+                        found_span,
+                        format!("unknown clause `{}` in `{keyword}`", shorten(word)),
+                    )
+                    .with_kind(ErrorKind::UnknownClause)
+                    .with_label("not a clause")
+                    .with_help(help),
+                );
             }
         }
-    }
-
-    // A word where an edge kind belongs.
-    if has(Rule::edge_kind) {
-        if let Some(word) = found_word {
+        // A word where an edge kind belongs.
+        if self.has(Rule::edge_kind) {
             let kinds = EdgeKind::ALL.map(EdgeKind::as_str);
             let suggestion = did_you_mean(word, kinds);
-            if suggestion.is_some() || quote_help.is_none() {
+            if suggestion.is_some() || !quoted_instead {
                 let help = match suggestion {
                     Some(kind) => format!("did you mean `{kind}`?"),
                     None => format!("the edge kinds are {}", kinds.join(", ")),
                 };
-                return QueryError::new(
-                    found_span,
-                    format!("unknown edge kind `{}`", shorten(word)),
-                )
-                .with_kind(ErrorKind::UnknownEdgeKind)
-                .with_label("not an edge kind")
-                .with_help(help);
+                return Some(
+                    QueryError::new(found_span, format!("unknown edge kind `{}`", shorten(word)))
+                        .with_kind(ErrorKind::UnknownEdgeKind)
+                        .with_label("not an edge kind")
+                        .with_help(help),
+                );
             }
         }
+        None
     }
 
-    // The input ended inside brackets.
-    if position >= source.len() {
-        if let Some(&(open, at)) = lexed.open.last() {
-            return QueryError::new(
+    /// The input ended inside brackets.
+    fn unclosed_at_end(&self) -> Option<QueryError> {
+        if self.position < self.source.len() {
+            return None;
+        }
+        let &(open, at) = self.lexed.open.last()?;
+        Some(
+            QueryError::new(
                 Span::new(at, at + open.len_utf8()),
                 format!("unclosed `{open}`"),
             )
             .with_kind(ErrorKind::UnbalancedBracket)
             .with_label("this is never closed")
-            .with_help(format!("close it with `{}`", closing_partner(open)));
-        }
+            .with_help(format!("close it with `{}`", closing_partner(open))),
+        )
     }
 
-    // Everything else: "expected X after `Y`".
-    let mut expected: Vec<String> = Vec::new();
-    let mut ends_statement = false;
-    for &rule in positives {
-        if matches!(rule, Rule::separator | Rule::EOI) {
-            ends_statement = true;
-            continue;
-        }
-        let words = if rule == Rule::clause {
-            clause_list(keyword.as_deref().map(clauses_of).unwrap_or(&[]))
-        } else {
-            match rule_words(rule) {
-                Some(words) => words.to_string(),
-                None => continue,
+    /// Everything else: "expected X after `Y`", with the help that fits best.
+    fn expected(&self, negatives: &[Rule], quote_help: Option<String>) -> QueryError {
+        let (source, rest, found_text) = (self.source, self.rest, &self.found_text);
+        let keyword = self.keyword.as_deref();
+        let mut expected: Vec<String> = Vec::new();
+        let mut ends_statement = false;
+        for &rule in self.positives {
+            if matches!(rule, Rule::separator | Rule::EOI) {
+                ends_statement = true;
+                continue;
             }
-        };
-        if !expected.contains(&words) {
-            expected.push(words);
+            let words = if rule == Rule::clause {
+                clause_list(keyword.map(clauses_of).unwrap_or(&[]))
+            } else {
+                match rule_words(rule) {
+                    Some(words) => words.to_string(),
+                    None => continue,
+                }
+            };
+            if !expected.contains(&words) {
+                expected.push(words);
+            }
         }
-    }
-    if ends_statement {
-        expected.push("the end of the statement".to_string());
-    }
-    let mut message = if expected.is_empty() {
-        if negatives.is_empty() {
-            format!("unexpected {found_text}")
+        if ends_statement {
+            expected.push("the end of the statement".to_string());
+        }
+        let mut message = if expected.is_empty() {
+            if negatives.is_empty() {
+                format!("unexpected {found_text}")
+            } else {
+                format!("{found_text} is not allowed here")
+            }
         } else {
-            format!("{found_text} is not allowed here")
+            format!(
+                "expected {}",
+                join_alternatives(&expected.iter().map(String::as_str).collect::<Vec<_>>())
+            )
+        };
+        let previous_text = self.previous.map(|t| shorten(t.span.text(source)));
+        if let (Some(previous), false) = (&previous_text, expected.is_empty()) {
+            message.push_str(&format!(" after `{previous}`"));
         }
-    } else {
-        format!(
-            "expected {}",
-            join_alternatives(&expected.iter().map(String::as_str).collect::<Vec<_>>())
-        )
-    };
-    if let (Some(previous), false) = (&previous_text, expected.is_empty()) {
-        message.push_str(&format!(" after `{previous}`"));
-    }
-    let mut error = QueryError::new(found_span, message)
-        .with_kind(ErrorKind::Syntax)
-        .with_label(format!("found {found_text}"));
-    let closes_bracket = [Rule::close_bracket, Rule::close_brace, Rule::close_paren]
-        .iter()
-        .any(|&r| has(r));
-    if closes_bracket {
-        if let Some((open, at)) = lexed.open_bracket_at(source, position) {
-            error = error.with_note(
-                Span::new(at, at + open.len_utf8()),
-                format!("`{open}` opened here"),
-            );
-        }
-    }
-    let reserved = found_word.filter(|w| {
-        let lower = w.to_lowercase();
-        RESERVED_WORDS
+        let mut error = QueryError::new(self.found_span, message)
+            .with_kind(ErrorKind::Syntax)
+            .with_label(format!("found {found_text}"));
+        let closes_bracket = [Rule::close_bracket, Rule::close_brace, Rule::close_paren]
             .iter()
-            .chain(first_words(Rule::boolean))
-            .any(|r| *r == lower)
-    });
-    if let (true, Some(word)) = (has(Rule::value), reserved) {
-        error = error.with_help(format!(
-            "`{word}` is a keyword here; to mean the text, quote it: \"{word}\""
-        ));
-    } else if has(Rule::variable_name) && rest.starts_with('$') {
-        error = error.with_help(
-            "name the profile without `$` (`let me = [Linux, Git]`), then use it as `$me`",
-        );
-    } else if let Some(help) = quote_help {
-        error = error.with_help(help);
-    } else if keyword.as_deref() == Some("let") && rest.starts_with(':') {
-        // `let me = [SQL: 4]`: levels are what a saved profile adds.
-        error = error.with_help(
-            "a `let` list takes no levels; to give levels, save a profile: \
-             `profile NAME = [SKILL: LEVEL, …]` (levels 1–5), then use it as `$NAME`",
-        );
-    } else if let Some(help) = keyword.as_deref().and_then(usage_help) {
-        error = error.with_help(help);
+            .any(|&r| self.has(r));
+        if closes_bracket {
+            if let Some((open, at)) = self.lexed.open_bracket_at(source, self.position) {
+                error = error.with_note(
+                    Span::new(at, at + open.len_utf8()),
+                    format!("`{open}` opened here"),
+                );
+            }
+        }
+        let reserved = self.found_word.filter(|w| {
+            let lower = w.to_lowercase();
+            RESERVED_WORDS
+                .iter()
+                .chain(first_words(Rule::boolean))
+                .any(|r| *r == lower)
+        });
+        if let (true, Some(word)) = (self.has(Rule::value), reserved) {
+            error = error.with_help(format!(
+                "`{word}` is a keyword here; to mean the text, quote it: \"{word}\""
+            ));
+        } else if self.has(Rule::variable_name) && rest.starts_with('$') {
+            error = error.with_help(
+                "name the profile without `$` (`let me = [Linux, Git]`), then use it as `$me`",
+            );
+        } else if let Some(help) = quote_help {
+            error = error.with_help(help);
+        } else if keyword == Some("let") && rest.starts_with(':') {
+            // `let me = [SQL: 4]`: levels are what a saved profile adds.
+            error = error.with_help(
+                "a `let` list takes no levels; to give levels, save a profile: \
+                 `profile NAME = [SKILL: LEVEL, …]` (levels 1–5), then use it as `$NAME`",
+            );
+        } else if let Some(help) = keyword.and_then(usage_help) {
+            error = error.with_help(help);
+        }
+        error
     }
-    error
 }
