@@ -456,6 +456,7 @@ fn forms_module(grammar: &Grammar, forms: &[String]) -> String {
          pub enum StatementKind {{\n{variants}}}\n\n\
          impl StatementKind {{\n    \
              /// The statement a form's pair (`show`, `skills_of`, …) stands for.\n    \
+             #[inline]\n    \
              pub(crate) fn build(builder: &Builder, form: Pair<'_, Rule>) -> Parsed<StatementKind> {{\n        \
                  Ok(match form.as_rule() {{\n{build}            _ => return Err(builder.internal(&form)),\n        }})\n    }}\n\n    \
              /// Runs the statement; `span` is the whole statement's.\n    \

@@ -30,25 +30,26 @@ pub(crate) fn is_tight(rule: Rule) -> bool {
 
 /// The pairs that carry meaning, without keywords and punctuation.
 pub(crate) fn parts(pair: Pair<'_, Rule>) -> Vec<Pair<'_, Rule>> {
-    pair.into_inner()
-        .filter(|p| {
-            !matches!(
-                p.as_rule(),
-                Rule::comma
-                    | Rule::colon
-                    | Rule::equals
-                    | Rule::arrow
-                    | Rule::open_paren
-                    | Rule::close_paren
-                    | Rule::open_bracket
-                    | Rule::close_bracket
-                    | Rule::open_brace
-                    | Rule::close_brace
-                    | Rule::separator
-                    | Rule::EOI
-            ) && !is_keyword(p.as_rule())
-        })
-        .collect()
+    pair.into_inner().filter(|p| is_part(p.as_rule())).collect()
+}
+
+/// Whether a pair of this rule carries meaning: no keyword, no punctuation.
+fn is_part(rule: Rule) -> bool {
+    !matches!(
+        rule,
+        Rule::comma
+            | Rule::colon
+            | Rule::equals
+            | Rule::arrow
+            | Rule::open_paren
+            | Rule::close_paren
+            | Rule::open_bracket
+            | Rule::close_bracket
+            | Rule::open_brace
+            | Rule::close_brace
+            | Rule::separator
+            | Rule::EOI
+    ) && !is_keyword(rule)
 }
 
 impl Builder {
@@ -81,9 +82,12 @@ impl Builder {
     }
 
     /// The `index`th meaningful part of `pair`.
+    #[inline]
     pub(crate) fn part<'i>(&self, pair: &Pair<'i, Rule>, index: usize) -> Parsed<Pair<'i, Rule>> {
-        parts(pair.clone())
-            .into_iter()
+        // Without collecting the parts: most forms ask for one or two.
+        pair.clone()
+            .into_inner()
+            .filter(|p| is_part(p.as_rule()))
             .nth(index)
             .ok_or_else(|| self.internal(pair))
     }
@@ -110,6 +114,7 @@ impl Builder {
     }
 
     /// The first word of a form, lower case: the keyword it was written with.
+    #[inline]
     pub(crate) fn keyword(&self, form: &Pair<'_, Rule>) -> String {
         form.clone()
             .into_inner()
@@ -120,6 +125,7 @@ impl Builder {
 
     /// The parts of a route statement (`path`, `paths`, `gap`, `learn`, `why`): where it
     /// starts (the `use`d profile when left out), the role it goes to, and its clauses.
+    #[inline]
     pub(crate) fn route<F: Form>(
         &self,
         form: &Pair<'_, Rule>,
