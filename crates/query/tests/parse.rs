@@ -1,4 +1,5 @@
 //! Every statement form of the language parses to the AST it means, with spans on the text.
+//! Over 800 lines: many short cases, one or a few per form and clause, read as one list.
 
 use skillgraph_query::ast::{
     CompareOp, EdgeKind, Expr, ExprKind, NodeKind, NodeRef, Span, Start, StatementKind, Value,
