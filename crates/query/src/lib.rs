@@ -1,12 +1,14 @@
 //! The skillgraph query language: the pest grammar (`grammar/skillgraph.pest`), a typed AST
-//! with byte spans ([`ast`]), the parser ([`parser::parse`]), diagnostics that point at mistakes
+//! with byte spans ([`ast`]), the parser ([`parser::parse`]), the statement forms ([`forms`]: a
+//! module per statement rule, which builds and evaluates it), diagnostics that point at mistakes
 //! ([`diagnostic`]), and evaluation over the graph into [`result`] tables. It never touches the
-//! store and never prints. Start reading at [`ast::StatementKind`].
+//! store and never prints. Start reading at [`ast::StatementKind`] and one form, `forms::gap`.
 
 pub mod answers;
 pub mod ast;
 pub mod diagnostic;
 pub mod eval;
+pub mod forms;
 pub mod parser;
 pub mod reference;
 pub mod result;

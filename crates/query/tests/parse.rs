@@ -1,7 +1,12 @@
 //! Every statement form of the language parses to the AST it means, with spans on the text.
+//! Over 800 lines: many short cases, one or a few per form and clause, read as one list.
 
 use skillgraph_query::ast::{
     CompareOp, EdgeKind, Expr, ExprKind, NodeKind, NodeRef, Span, Start, StatementKind, Value,
+};
+use skillgraph_query::forms::{
+    add::Add, compare::Compare, let_profile::LetProfile, link::Link, remove::Remove, set::Set,
+    skills_of::SkillsOf, tools_of::ToolsOf, unlink::Unlink,
 };
 use skillgraph_query::{parse, Script};
 
@@ -58,7 +63,7 @@ fn list_every_kind() {
         ("skills", NodeKind::Skill),
         ("tools", NodeKind::Tool),
     ] {
-        let StatementKind::List(list) = one(source) else {
+        let StatementKind::ListNodes(list) = one(source) else {
             panic!("{source}")
         };
         assert_eq!(list.kind, kind);
@@ -70,7 +75,7 @@ fn list_every_kind() {
 fn list_with_where_order_and_limit() {
     let source =
         "roles where requires(Kubernetes) and salary.avg > 130000 order by salary.avg desc limit 5";
-    let StatementKind::List(list) = one(source) else {
+    let StatementKind::ListNodes(list) = one(source) else {
         panic!()
     };
     assert_eq!(list.kind, NodeKind::Role);
@@ -108,7 +113,8 @@ fn list_with_where_order_and_limit() {
 
 #[test]
 fn list_clauses_in_any_order() {
-    let StatementKind::List(list) = one("skills limit 3 order by name where category = x") else {
+    let StatementKind::ListNodes(list) = one("skills limit 3 order by name where category = x")
+    else {
         panic!()
     };
     assert_eq!(list.limit.unwrap().value, 3);
@@ -119,7 +125,7 @@ fn list_clauses_in_any_order() {
 #[test]
 fn where_text_tests() {
     let source = r#"skills where category = "observability""#;
-    let StatementKind::List(list) = one(source) else {
+    let StatementKind::ListNodes(list) = one(source) else {
         panic!()
     };
     let ExprKind::Compare { field, op, value } = list.filter.unwrap().kind else {
@@ -130,7 +136,7 @@ fn where_text_tests() {
     assert_eq!(value.value, Value::Text("observability".into()));
     assert_eq!(at(source, value.span), "\"observability\"");
 
-    let StatementKind::List(list) = one(r#"tools where covers("Monitoring")"#) else {
+    let StatementKind::ListNodes(list) = one(r#"tools where covers("Monitoring")"#) else {
         panic!()
     };
     let ExprKind::Edge { kind, target } = list.filter.unwrap().kind else {
@@ -159,7 +165,7 @@ fn where_text_tests() {
             CompareOp::In,
         ),
     ] {
-        let StatementKind::List(list) = one(source) else {
+        let StatementKind::ListNodes(list) = one(source) else {
             panic!()
         };
         let ExprKind::Compare { op, .. } = list.filter.unwrap().kind else {
@@ -172,7 +178,7 @@ fn where_text_tests() {
 #[test]
 fn where_in_takes_a_list() {
     let source = r#"roles where category in [cloud, "observability", 3]"#;
-    let StatementKind::List(list) = one(source) else {
+    let StatementKind::ListNodes(list) = one(source) else {
         panic!()
     };
     let ExprKind::Compare { value, .. } = list.filter.unwrap().kind else {
@@ -191,7 +197,7 @@ fn where_in_takes_a_list() {
 }
 
 fn filter_of(source: &str) -> Expr {
-    let StatementKind::List(list) = one(source) else {
+    let StatementKind::ListNodes(list) = one(source) else {
         panic!()
     };
     list.filter.unwrap()
@@ -243,7 +249,7 @@ fn double_not_folds_away() {
 #[test]
 fn values_of_every_type() {
     let source = r#"set SRE salary = { min: 1, avg: -2.5, max: 3e2, currency: "USD", remote: true, tags: [a, 'b'], nested: {x: false} }"#;
-    let StatementKind::Set { node, field, value } = one(source) else {
+    let StatementKind::Set(Set { node, field, value }) = one(source) else {
         panic!()
     };
     assert_node(&node, None, "SRE");
@@ -267,7 +273,7 @@ fn values_of_every_type() {
 #[test]
 fn set_one_field() {
     let source = "set eBPF effort_hours = 30";
-    let StatementKind::Set { node, field, value } = one(source) else {
+    let StatementKind::Set(Set { node, field, value }) = one(source) else {
         panic!()
     };
     assert_node(&node, None, "eBPF");
@@ -278,11 +284,11 @@ fn set_one_field() {
 
 #[test]
 fn skills_and_tools_of_a_role() {
-    let StatementKind::SkillsOf(role) = one("skills of SRE") else {
+    let StatementKind::SkillsOf(SkillsOf(role)) = one("skills of SRE") else {
         panic!()
     };
     assert_node(&role, None, "SRE");
-    let StatementKind::ToolsOf(role) = one("tools OF DevOps") else {
+    let StatementKind::ToolsOf(ToolsOf(role)) = one("tools OF DevOps") else {
         panic!()
     };
     assert_node(&role, None, "DevOps");
@@ -361,7 +367,7 @@ fn paths_bounded() {
 #[test]
 fn compare_two() {
     let source = "compare DevOps, SRE";
-    let StatementKind::Compare(a, b) = one(source) else {
+    let StatementKind::Compare(Compare(a, b)) = one(source) else {
         panic!()
     };
     assert_node(&a, None, "DevOps");
@@ -418,7 +424,7 @@ fn learn_from_role_profile_and_variable() {
 #[test]
 fn let_names_a_profile() {
     let source = "let me = [Linux, Python, Docker, Git]";
-    let StatementKind::Let { name, profile } = one(source) else {
+    let StatementKind::LetProfile(LetProfile { name, profile }) = one(source) else {
         panic!()
     };
     assert_eq!(name.value, "me");
@@ -449,7 +455,7 @@ fn closest_to_a_profile() {
 #[test]
 fn add_nodes() {
     let source = r#"add skill "eBPF" { category: "observability", effort_hours: 40 }"#;
-    let StatementKind::Add { kind, name, props } = one(source) else {
+    let StatementKind::Add(Add { kind, name, props }) = one(source) else {
         panic!()
     };
     assert_eq!(kind.value, NodeKind::Skill);
@@ -464,7 +470,7 @@ fn add_nodes() {
     assert_eq!(props[1].value.value, Value::Number(40.0));
     assert_eq!(at(source, props[1].value.span), "40");
 
-    let StatementKind::Add { kind, name, props } = one(r#"add role "Data Engineer""#) else {
+    let StatementKind::Add(Add { kind, name, props }) = one(r#"add role "Data Engineer""#) else {
         panic!()
     };
     assert_eq!(kind.value, NodeKind::Role);
@@ -475,12 +481,12 @@ fn add_nodes() {
 #[test]
 fn link_with_props() {
     let source = "link SRE requires eBPF { importance: 3 }";
-    let StatementKind::Link {
+    let StatementKind::Link(Link {
         from,
         edge,
         to,
         props,
-    } = one(source)
+    }) = one(source)
     else {
         panic!()
     };
@@ -491,7 +497,7 @@ fn link_with_props() {
     assert_eq!(props[0].value.value, Value::Number(3.0));
 
     let source = r#"link DevOps transition SRE { effort_hours: 200, skills: [SLOs, "Error budgets"], note: "..." }"#;
-    let StatementKind::Link { edge, props, .. } = one(source) else {
+    let StatementKind::Link(Link { edge, props, .. }) = one(source) else {
         panic!()
     };
     assert_eq!(edge.value, EdgeKind::Transition);
@@ -517,7 +523,7 @@ fn link_with_props() {
 fn every_edge_kind_links() {
     for kind in EdgeKind::ALL {
         let source = format!("link A {kind} B");
-        let StatementKind::Link { edge, .. } = one(&source) else {
+        let StatementKind::Link(Link { edge, .. }) = one(&source) else {
             panic!()
         };
         assert_eq!(edge.value, kind);
@@ -526,13 +532,13 @@ fn every_edge_kind_links() {
 
 #[test]
 fn unlink_and_remove() {
-    let StatementKind::Unlink { from, edge, to } = one("unlink SRE requires eBPF") else {
+    let StatementKind::Unlink(Unlink { from, edge, to }) = one("unlink SRE requires eBPF") else {
         panic!()
     };
     assert_node(&from, None, "SRE");
     assert_eq!(edge.value, EdgeKind::Requires);
     assert_node(&to, None, "eBPF");
-    let StatementKind::Remove(node) = one("remove eBPF") else {
+    let StatementKind::Remove(Remove(node)) = one("remove eBPF") else {
         panic!()
     };
     assert_node(&node, None, "eBPF");
@@ -629,22 +635,22 @@ fn keywords_are_case_insensitive() {
         panic!()
     };
     assert!(path.by_effort);
-    let StatementKind::List(list) = one("Roles WHERE Requires(Go) Order By name Desc Limit 2")
+    let StatementKind::ListNodes(list) = one("Roles WHERE Requires(Go) Order By name Desc Limit 2")
     else {
         panic!()
     };
     assert!(list.order.unwrap().descending);
     assert!(matches!(
         one("Link A ReQuIrEs B"),
-        StatementKind::Link {
+        StatementKind::Link(Link {
             edge: skillgraph_query::ast::Spanned {
                 value: EdgeKind::Requires,
                 ..
             },
             ..
-        }
+        })
     ));
-    assert!(matches!(one("ADD Skill x"), StatementKind::Add { .. }));
+    assert!(matches!(one("ADD Skill x"), StatementKind::Add(Add { .. })));
 }
 
 #[test]
@@ -714,7 +720,7 @@ fn crlf_and_continuation_lines() {
     let source = "show SRE\r\nroles where a = 1 \\\r\n  and b = 2 \\\n  limit 3\r\n";
     let statements = script(source).statements;
     assert_eq!(statements.len(), 2);
-    let StatementKind::List(list) = &statements[1].kind else {
+    let StatementKind::ListNodes(list) = &statements[1].kind else {
         panic!()
     };
     assert_eq!(list.limit.as_ref().unwrap().value, 3);
@@ -725,11 +731,11 @@ fn brackets_may_span_lines() {
     let source = "let me = [\n  Linux,   # the basics\n  Python,\n]\nlink A transition B {\n  effort_hours: 200,\n  note: \"x\"\n}\n";
     let statements = script(source).statements;
     assert_eq!(statements.len(), 2);
-    let StatementKind::Let { profile, .. } = &statements[0].kind else {
+    let StatementKind::LetProfile(LetProfile { profile, .. }) = &statements[0].kind else {
         panic!()
     };
     assert_eq!(names(&profile.items), ["Linux", "Python"]);
-    let StatementKind::Link { props, .. } = &statements[1].kind else {
+    let StatementKind::Link(Link { props, .. }) = &statements[1].kind else {
         panic!()
     };
     assert_eq!(props.len(), 2);
@@ -754,15 +760,15 @@ fn spans_point_into_multi_line_scripts() {
 
 #[test]
 fn empty_lists_and_trailing_commas() {
-    let StatementKind::Let { profile, .. } = one("let none = []") else {
+    let StatementKind::LetProfile(LetProfile { profile, .. }) = one("let none = []") else {
         panic!()
     };
     assert!(profile.items.is_empty());
-    let StatementKind::Let { profile, .. } = one("let me = [a, b,]") else {
+    let StatementKind::LetProfile(LetProfile { profile, .. }) = one("let me = [a, b,]") else {
         panic!()
     };
     assert_eq!(names(&profile.items), ["a", "b"]);
-    let StatementKind::Add { props, .. } = one("add tool x {}") else {
+    let StatementKind::Add(Add { props, .. }) = one("add tool x {}") else {
         panic!()
     };
     assert!(props.is_empty());
@@ -885,7 +891,7 @@ fn a_source_qualifier_follows_the_name_with_its_own_span() {
 #[test]
 fn role_filters_on_lists_and_closest() {
     let source = "roles where uses(Python) from onet keep pay limit 3";
-    let StatementKind::List(list) = one(source) else {
+    let StatementKind::ListNodes(list) = one(source) else {
         panic!()
     };
     let from = list.roles.from.as_ref().unwrap();

@@ -3,12 +3,12 @@
 //! Reads look at the in-memory [`Graph`]; writes become [`Change`]s handed to the database,
 //! which validates and persists them. This module never sees pest types and never does I/O.
 
-mod closest;
-mod filter;
-mod mutate;
-mod plans;
-mod profiles;
-mod routes;
+pub(crate) mod closest;
+pub(crate) mod filter;
+pub(crate) mod mutate;
+pub(crate) mod plans;
+pub(crate) mod profiles;
+pub(crate) mod routes;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
@@ -17,8 +17,7 @@ use std::sync::Arc;
 use skillgraph_graph::algo::{Interrupt, Start as Origin};
 use skillgraph_graph::{Change, ChangeError, Graph, NodeIndex, NodeKind, ResolveError};
 
-use crate::answers::describe;
-use crate::ast::{NodeRef, Span, Spanned, Start, Statement, StatementKind};
+use crate::ast::{NodeRef, Span, Spanned, Start, Statement};
 use crate::diagnostic::QueryError;
 use crate::result::ResultTable;
 
@@ -86,7 +85,7 @@ impl Default for Limits {
 #[derive(Default)]
 pub struct Session {
     /// `let NAME = [...]`: node ids, resolved when the profile was defined.
-    profiles: BTreeMap<String, Vec<String>>,
+    pub(crate) profiles: BTreeMap<String, Vec<String>>,
     /// `use NAME`: the profile a statement uses when its start is left out.
     pub default_profile: Option<String>,
     pub limits: Limits,
@@ -118,7 +117,7 @@ impl Session {
         db: &mut dyn Database,
         statement: &Statement,
     ) -> Result<ResultTable, QueryError> {
-        let answer = self.answer(db, statement);
+        let answer = statement.kind.evaluate(self, db, statement.span);
         // Front ends decide before running what a script will write (CSV takes one table).
         debug_assert!(
             answer.as_ref().map_or(true, |table| (table.kind
@@ -128,123 +127,6 @@ impl Session {
             statement.kind.keyword()
         );
         answer
-    }
-
-    fn answer(
-        &mut self,
-        db: &mut dyn Database,
-        statement: &Statement,
-    ) -> Result<ResultTable, QueryError> {
-        let span = statement.span;
-        match &statement.kind {
-            StatementKind::Show(node) => {
-                let graph = db.graph();
-                Ok(describe::show(graph, resolve(graph, node)?))
-            }
-            StatementKind::List(list) => filter::list(db.graph(), list, &self.interruption(), span),
-            StatementKind::SkillsOf(node) => {
-                let graph = db.graph();
-                let role = resolve_kind(graph, node, NodeKind::Role, "`skills of` takes a role")?;
-                Ok(describe::skills_of(graph, role))
-            }
-            StatementKind::ToolsOf(node) => {
-                let graph = db.graph();
-                let role = resolve_kind(graph, node, NodeKind::Role, "`tools of` takes a role")?;
-                Ok(describe::tools_of(graph, role))
-            }
-            StatementKind::Compare(a, b) => {
-                let graph = db.graph();
-                let left = resolve_kind(graph, a, NodeKind::Role, "`compare` takes two roles")?;
-                let right = resolve_kind(graph, b, NodeKind::Role, "`compare` takes two roles")?;
-                Ok(describe::compare(graph, left, right))
-            }
-            StatementKind::Path(q) => routes::path(self, db.graph(), q),
-            StatementKind::Paths(q) => routes::paths(self, db.graph(), q),
-            StatementKind::Gap(q) => plans::gap(self, db.graph(), q),
-            StatementKind::Learn(q) => plans::learn(self, db.graph(), q),
-            StatementKind::Closest(q) => closest::closest(self, db.graph(), q),
-            StatementKind::Let { name, profile } => {
-                let graph = db.graph();
-                let mut ids = Vec::new();
-                let mut roles = 0;
-                for item in &profile.items {
-                    // A role stands for the skills it requires, at its levels.
-                    let ix = resolve(graph, item)?;
-                    roles += usize::from(graph.node(ix).kind == NodeKind::Role);
-                    ids.push(graph.node(ix).id.clone());
-                }
-                let count = ids.len() - roles;
-                self.profiles.insert(name.value.clone(), ids);
-                let plural = |n: usize| if n == 1 { "" } else { "s" };
-                let roles = match roles {
-                    0 => String::new(),
-                    n => format!(
-                        " and {n} role{} (with the skills {} requires{})",
-                        plural(n),
-                        if n == 1 { "it" } else { "they" },
-                        if n == 1 { "s" } else { "" }
-                    ),
-                };
-                Ok(ResultTable::message([format!(
-                    "profile ${} holds {count} skill{}/tool{}{roles}",
-                    name.value,
-                    plural(count),
-                    plural(count),
-                )]))
-            }
-            StatementKind::ShowProfile(name) => profiles::show(db.graph(), name),
-            StatementKind::Profiles => Ok(profiles::list(db.graph())),
-            StatementKind::Use(name) => {
-                if !self.profiles.contains_key(&name.value)
-                    && db.graph().profile(&name.value).is_none()
-                {
-                    self.named_profile(db.graph(), &name.value, name.span)?;
-                }
-                self.default_profile = Some(name.value.clone());
-                Ok(ResultTable::message([format!(
-                    "using profile ${} when a statement leaves out its start (`learn -> SRE`)",
-                    name.value
-                )]))
-            }
-            StatementKind::ProfileSet { .. }
-            | StatementKind::ProfileAdd { .. }
-            | StatementKind::ProfileDrop { .. }
-            | StatementKind::Progress { .. } => {
-                let change = profiles::change(db.graph(), &statement.kind)?;
-                match db.apply(vec![change]) {
-                    Ok(lines) => Ok(ResultTable::message(lines)),
-                    Err(ApplyError::Rejected(e)) => Err(QueryError::new(span, e.to_string())),
-                    Err(ApplyError::Failed(e)) => Err(QueryError::new(span, e)),
-                }
-            }
-            StatementKind::Unlock(q) => profiles::unlock(self, db.graph(), q),
-            StatementKind::Why(q) => profiles::why(self, db.graph(), q),
-            StatementKind::Neighbourhood { node, depth } => {
-                let graph = db.graph();
-                let ix = resolve(graph, node)?;
-                describe::neighbourhood(
-                    graph,
-                    ix,
-                    depth.as_ref().map_or(1, |d| d.value),
-                    &self.interruption(),
-                )
-                .map_err(|_| QueryError::interrupted(span))
-            }
-            StatementKind::Add { .. }
-            | StatementKind::Link { .. }
-            | StatementKind::Unlink { .. }
-            | StatementKind::Set { .. }
-            | StatementKind::Remove(_) => {
-                let changes = mutate::changes(db.graph(), &statement.kind)?;
-                match db.apply(changes) {
-                    Ok(lines) => Ok(ResultTable::message(
-                        lines.into_iter().filter(|l| !l.starts_with("added source")),
-                    )),
-                    Err(ApplyError::Rejected(e)) => Err(QueryError::new(span, e.to_string())),
-                    Err(ApplyError::Failed(e)) => Err(QueryError::new(span, e)),
-                }
-            }
-        }
     }
 
     /// The nodes a `Start` stands for: a role, or a profile's skills and tools.
@@ -295,7 +177,12 @@ impl Session {
 
     /// The nodes a profile named `name` holds: a `let` profile of this session first, else a
     /// profile saved in the database (its held and learnt entries).
-    fn named_profile(&self, graph: &Graph, name: &str, span: Span) -> Result<Origin, QueryError> {
+    pub(crate) fn named_profile(
+        &self,
+        graph: &Graph,
+        name: &str,
+        span: Span,
+    ) -> Result<Origin, QueryError> {
         // A saved profile gives each entry its level; a `let` list states none.
         let ids: Vec<(&str, Option<u8>)> = match (self.profiles.get(name), graph.profile(name)) {
             (Some(ids), _) => ids.iter().map(|id| (id.as_str(), None)).collect(),

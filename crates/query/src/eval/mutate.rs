@@ -1,4 +1,5 @@
-//! Writes: `add`, `link`, `unlink`, `set`, `remove` become [`Change`]s. Facts users add carry
+//! Writes: what `add`, `link`, `unlink`, `set`, `remove` (in `crate::forms`) share to make
+//! their [`Change`]s. Facts users add carry
 //! the source `user`, so they stay apart from the curated sources.
 
 use std::collections::BTreeMap;
@@ -6,14 +7,15 @@ use std::collections::BTreeMap;
 use skillgraph_graph::schema::field_spec;
 use skillgraph_graph::{Change, Edge, EdgeKind, Graph, Node, NodeKind, Source, SourceId, Value};
 
-use super::{resolve, resolve_kind};
-use crate::ast::{Literal, NodeRef, Prop, StatementKind};
+use super::resolve_kind;
+use crate::ast::{Literal, NodeRef, Prop};
 use crate::diagnostic::QueryError;
+use crate::result::ResultTable;
 
 /// The source of every fact added from the query language.
 pub const USER_SOURCE: &str = "user";
 
-fn user_source(graph: &Graph) -> (Option<Change>, SourceId) {
+pub(crate) fn user_source(graph: &Graph) -> (Option<Change>, SourceId) {
     match graph.source_id(USER_SOURCE) {
         Some(id) => (None, id),
         None => (
@@ -48,134 +50,17 @@ pub fn slug(name: &str) -> String {
     out
 }
 
-pub fn changes(graph: &Graph, statement: &StatementKind) -> Result<Vec<Change>, QueryError> {
-    let mut changes = Vec::new();
-    match statement {
-        StatementKind::Add { kind, name, props } => {
-            let (add_source, user) = user_source(graph);
-            changes.extend(add_source);
-            let mut node = Node::new(slug(&name.value), kind.value, name.value.clone());
-            node.sources = vec![user];
-            for prop in props {
-                set_node_prop(&mut node, prop)?;
-            }
-            // The user source is added above, so records may cite it.
-            for (field, value) in node.fields.iter_mut() {
-                cite_user_source(field, value);
-                check_record_sources(graph, field, value, name.span)?;
-            }
-            if node.id.is_empty() {
-                return Err(QueryError::new(
-                    name.span,
-                    "a node needs a name with letters or digits",
-                ));
-            }
-            if let Some(existing) = graph.by_id(&node.id) {
-                let other = graph.node(existing);
-                return Err(QueryError::new(
-                    name.span,
-                    format!(
-                        "the id `{}` is taken by {} `{}`",
-                        node.id, other.kind, other.name
-                    ),
-                )
-                .with_help("give the new node its own id: `{ id: \"my-id\" }`"));
-            }
-            changes.push(Change::AddNode(node));
-        }
-        StatementKind::Link {
-            from,
-            edge,
-            to,
-            props,
-        } => {
-            let (from_kind, to_kind) = edge.value.endpoints();
-            let what = format!("`{}` joins a {from_kind} to a {to_kind}", edge.value);
-            let a = resolve_kind(graph, from, from_kind, &what)?;
-            let b = resolve_kind(graph, to, to_kind, &what)?;
-            let (add_source, user) = user_source(graph);
-            changes.extend(add_source);
-            let mut e = Edge::new(edge.value);
-            e.sources = vec![user];
-            for prop in props {
-                set_edge_prop(graph, &mut e, prop)?;
-            }
-            if edge.value == EdgeKind::Requires && e.importance.is_none() {
-                return Err(QueryError::new(
-                    to.span,
-                    "a `requires` link needs an importance from 1 to 5",
-                )
-                .with_help(format!(
-                    "e.g. `link {from} requires {to} {{ importance: 3 }}`"
-                )));
-            }
-            changes.push(Change::AddEdge {
-                from: graph.node(a).id.clone(),
-                to: graph.node(b).id.clone(),
-                edge: e,
-            });
-        }
-        StatementKind::Unlink { from, edge, to } => {
-            let (a, b) = (resolve(graph, from)?, resolve(graph, to)?);
-            changes.push(Change::RemoveEdge {
-                from: graph.node(a).id.clone(),
-                to: graph.node(b).id.clone(),
-                kind: edge.value,
-            });
-        }
-        StatementKind::Set { node, field, value } => {
-            let ix = resolve(graph, node)?;
-            let target = graph.node(ix);
-            let head = field.segments[0].clone();
-            let new_value = if field.segments.len() == 1 {
-                value.value.clone()
-            } else {
-                // `set SRE salary.avg = 1` rewrites one leaf of the record.
-                let mut record = match target.fields.get(&head) {
-                    Some(Value::Record(r)) => r.clone(),
-                    None => BTreeMap::new(),
-                    Some(other) => {
-                        return Err(QueryError::new(
-                            field.span,
-                            format!("`{head}` holds {}, not a record", other.type_name()),
-                        ))
-                    }
-                };
-                set_leaf(&mut record, &field.segments[1..], value.value.clone());
-                Value::Record(record)
-            };
-            if field_spec(target.kind, &head).is_none() {
-                return Err(QueryError::new(
-                    field.span,
-                    format!("a {} has no field `{head}`", target.kind),
-                ));
-            }
-            let mut new_value = new_value;
-            if cite_user_source(&head, &mut new_value) {
-                changes.extend(user_source(graph).0);
-            }
-            check_record_sources(graph, &head, &new_value, value.span)?;
-            changes.push(Change::SetField {
-                id: target.id.clone(),
-                field: head,
-                value: new_value,
-            });
-        }
-        StatementKind::Remove(node) => {
-            let ix = resolve(graph, node)?;
-            changes.push(Change::RemoveNode {
-                id: graph.node(ix).id.clone(),
-            });
-        }
-        _ => unreachable!("only write statements reach here"),
-    }
-    Ok(changes)
+/// The answer of a write: a line per change, less the source the first write adds.
+pub(crate) fn report(lines: Vec<String>) -> Result<ResultTable, QueryError> {
+    Ok(ResultTable::message(
+        lines.into_iter().filter(|l| !l.starts_with("added source")),
+    ))
 }
 
 /// Records that state figures (a salary, job openings, pay by city) cite their source, as in
 /// the data files; one a user writes without a `source` is the user's own. Returns whether
 /// any record now cites [`USER_SOURCE`].
-fn cite_user_source(field: &str, value: &mut Value) -> bool {
+pub(crate) fn cite_user_source(field: &str, value: &mut Value) -> bool {
     if !skillgraph_graph::change::SOURCED_RECORD_FIELDS.contains(&field) {
         return false;
     }
@@ -202,7 +87,7 @@ fn cite_user_source(field: &str, value: &mut Value) -> bool {
 
 /// A record's `source` must name a source of the graph (or `user`, added with the write), as
 /// the data files require; otherwise the graph could not be exported and imported back.
-fn check_record_sources(
+pub(crate) fn check_record_sources(
     graph: &Graph,
     field: &str,
     value: &Value,
@@ -231,7 +116,7 @@ fn check_record_sources(
     Ok(())
 }
 
-fn set_leaf(record: &mut BTreeMap<String, Value>, path: &[String], value: Value) {
+pub(crate) fn set_leaf(record: &mut BTreeMap<String, Value>, path: &[String], value: Value) {
     match path {
         [] => {}
         [last] => {
@@ -271,7 +156,7 @@ fn text(prop: &Prop) -> Result<String, QueryError> {
     }
 }
 
-fn set_node_prop(node: &mut Node, prop: &Prop) -> Result<(), QueryError> {
+pub(crate) fn set_node_prop(node: &mut Node, prop: &Prop) -> Result<(), QueryError> {
     let key = prop.key.value.as_str();
     match key {
         "id" => node.id = text(prop)?,
@@ -303,7 +188,7 @@ fn set_node_prop(node: &mut Node, prop: &Prop) -> Result<(), QueryError> {
     Ok(())
 }
 
-fn set_edge_prop(graph: &Graph, edge: &mut Edge, prop: &Prop) -> Result<(), QueryError> {
+pub(crate) fn set_edge_prop(graph: &Graph, edge: &mut Edge, prop: &Prop) -> Result<(), QueryError> {
     let key = prop.key.value.as_str();
     match (key, edge.kind) {
         ("importance", EdgeKind::Requires) => {

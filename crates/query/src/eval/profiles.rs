@@ -9,17 +9,20 @@ use skillgraph_graph::algo::{
     DEFAULT_MIN_IMPORTANCE,
 };
 use skillgraph_graph::{
-    format_number, Change, EdgeKind, Graph, NodeIndex, NodeKind, Profile, ProfileEntry, SkillState,
+    format_number, EdgeKind, Graph, NodeIndex, NodeKind, Profile, ProfileEntry, SkillState,
     DEFAULT_LEVEL,
 };
 
 use super::{closest_word, resolve, resolve_kind, Session};
 use crate::answers::describe::{esco_relation, names, node_cells};
-use crate::ast::{GapQuery, LevelItem, NodeRef, Spanned, StatementKind, UnlockQuery};
+use crate::ast::{GapQuery, LevelItem, NodeRef, Spanned, UnlockQuery};
 use crate::diagnostic::{ErrorKind, QueryError};
 use crate::result::{Cell, ResultTable};
 
-fn saved<'g>(graph: &'g Graph, name: &Spanned<String>) -> Result<&'g Profile, QueryError> {
+pub(crate) fn saved<'g>(
+    graph: &'g Graph,
+    name: &Spanned<String>,
+) -> Result<&'g Profile, QueryError> {
     graph.profile(&name.value).ok_or_else(|| {
         let known: Vec<&str> = graph.profiles().keys().map(String::as_str).collect();
         let err = QueryError::new(
@@ -39,7 +42,7 @@ fn saved<'g>(graph: &'g Graph, name: &Spanned<String>) -> Result<&'g Profile, Qu
 
 /// A profile entry's node: a skill, a tool, or a role (which stands for the skills it
 /// requires, at its levels).
-fn entry_node(graph: &Graph, node: &NodeRef) -> Result<NodeIndex, QueryError> {
+pub(crate) fn entry_node(graph: &Graph, node: &NodeRef) -> Result<NodeIndex, QueryError> {
     resolve(graph, node)
 }
 
@@ -63,7 +66,7 @@ fn no_level_on_a_role(graph: &Graph, ix: NodeIndex, item: &LevelItem) -> Result<
     }
 }
 
-fn add_items(
+pub(crate) fn add_items(
     graph: &Graph,
     profile: &mut Profile,
     items: &[LevelItem],
@@ -78,74 +81,6 @@ fn add_items(
             .insert(graph.node(ix).id.clone(), ProfileEntry { level, state });
     }
     Ok(())
-}
-
-/// The change a profile statement makes.
-pub fn change(graph: &Graph, statement: &StatementKind) -> Result<Change, QueryError> {
-    let profile = match statement {
-        StatementKind::ProfileSet { name, items } => {
-            let mut profile = Profile::new(name.value.clone());
-            add_items(graph, &mut profile, items, SkillState::Held)?;
-            profile
-        }
-        StatementKind::ProfileAdd { name, items } => {
-            let mut profile = saved(graph, name)?.clone();
-            add_items(graph, &mut profile, items, SkillState::Held)?;
-            profile
-        }
-        StatementKind::ProfileDrop { name, items } => {
-            let mut profile = saved(graph, name)?.clone();
-            for node in items {
-                let ix = entry_node(graph, node)?;
-                if profile.entries.remove(&graph.node(ix).id).is_none() {
-                    return Err(QueryError::new(
-                        node.span,
-                        format!("`{}` is not in profile {}", graph.node(ix).name, name.value),
-                    ));
-                }
-            }
-            profile
-        }
-        StatementKind::Progress {
-            name,
-            learnt,
-            items,
-        } => {
-            let mut profile = saved(graph, name)?.clone();
-            let state = if *learnt {
-                SkillState::Learnt
-            } else {
-                SkillState::Learning
-            };
-            for node in items {
-                let ix = entry_node(graph, node)?;
-                if graph.node(ix).kind == NodeKind::Role {
-                    return Err(QueryError::new(
-                        node.span,
-                        format!(
-                            "`{}` is a role; `learnt` and `learning` mark skills and tools",
-                            graph.node(ix).name
-                        ),
-                    )
-                    .with_help(format!(
-                        "to count what the role requires as held: `profile {} add {}`",
-                        name.value, node
-                    )));
-                }
-                profile
-                    .entries
-                    .entry(graph.node(ix).id.clone())
-                    .and_modify(|e| e.state = state)
-                    .or_insert(ProfileEntry {
-                        level: DEFAULT_LEVEL,
-                        state,
-                    });
-            }
-            profile
-        }
-        _ => unreachable!("only profile statements reach here"),
-    };
-    Ok(Change::SetProfile(profile))
 }
 
 /// `show profile NAME`.
@@ -249,7 +184,7 @@ fn is_learning(graph: &Graph, profile: Option<&Profile>, skill: NodeIndex) -> bo
 }
 
 /// The saved profile a start names, if it names one (for levels and learning states).
-fn saved_profile_of<'g>(
+pub(crate) fn saved_profile_of<'g>(
     session: &Session,
     graph: &'g Graph,
     start: &crate::ast::Start,

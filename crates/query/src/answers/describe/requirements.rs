@@ -1,0 +1,468 @@
+//! What a role requires and uses: `skills of` and `tools of`, one row per skill or tool with
+//! the sources that state it, and the note on where importances come from.
+
+use super::*;
+
+/// Skills a role requires, one row per skill: if sources state it separately, the row shows the
+/// highest importance and every source, and a note lists where they differ. Rows by importance
+/// (highest first), then name.
+pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
+    let mut table = ResultTable::new([
+        "skill",
+        "importance",
+        "esco_relation",
+        "effort_hours",
+        "category",
+        "sources",
+        "note",
+    ])
+    .with_row_nodes("skill")
+    .with_title(format!("skills {} requires", graph.name_of(role)));
+    let (edges, groups) = grouped_out_edges(graph, role, EdgeKind::Requires);
+    let importance = |e: &EdgeIndex| graph.edge(*e).importance;
+    let mut rows: Vec<(NodeIndex, &Node, &[EdgeIndex], Option<u8>)> = groups
+        .into_iter()
+        .map(|(skill, range)| {
+            let group = &edges[range];
+            let highest = group.iter().filter_map(importance).max();
+            (skill, graph.node(skill), group, highest)
+        })
+        .collect();
+    // One sort on borrowed names (no lower-cased copies): highest importance first (none counts
+    // as 0), then by name. Stable, so skills equal in both keep index order.
+    let rank = |highest: Option<u8>| highest.map_or(0, i64::from);
+    rows.sort_by(|a, b| rank(b.3).cmp(&rank(a.3)).then_with(|| by_name(a.1, b.1)));
+    table.rows.reserve(rows.len());
+    let mut conflicts: Vec<(NodeIndex, String)> = Vec::new();
+    for (skill, node, group, highest) in rows {
+        let mut stated = group.iter().filter_map(importance);
+        let differ = stated
+            .next()
+            .is_some_and(|first| stated.any(|other| other != first));
+        if differ {
+            let stated: Vec<String> = group
+                .iter()
+                .map(|&e| {
+                    format!(
+                        "{} says {}",
+                        source_keys(graph, &graph.edge(e).sources).join("+"),
+                        graph.edge(e).importance.unwrap_or(0)
+                    )
+                })
+                .collect();
+            conflicts.push((
+                skill,
+                format!(
+                    "sources differ on the importance of {}: {}",
+                    node.name,
+                    stated.join(", ")
+                ),
+            ));
+        }
+        let (sources, notes) = edge_sources_and_notes(graph, group);
+        let [id, kind] = node_cells(graph, skill);
+        table.push(vec![
+            Cell::text(&node.name),
+            Cell::opt_number(highest.map(f64::from)),
+            esco_word(graph, group).map_or(Cell::Null, Cell::text),
+            Cell::opt_number(node.effort_hours),
+            node.category.as_deref().map_or(Cell::Null, Cell::text),
+            Cell::List(sources),
+            notes,
+            id,
+            kind,
+        ]);
+    }
+    // The notes go by name, whatever the rows' order.
+    conflicts.sort_by(|a, b| graph.order_by_name(a.0, b.0).then(a.0.cmp(&b.0)));
+    table.notes = conflicts.into_iter().map(|(_, note)| note).collect();
+    if let Some(note) = importance_note(graph, role) {
+        table.note(note);
+    }
+    table
+}
+
+/// Where a role's importances come from, when they are not a dataset's own rating: the curated
+/// graph's 1–5 is the project's reading of the articles, ESCO's is its essential/optional
+/// mapped to 5/2. O*NET's IM is O*NET's own, and needs no note.
+pub fn importance_note(graph: &Graph, role: NodeIndex) -> Option<String> {
+    // The datasets' sources, once: the edges are then checked by id, without copying keys.
+    let of_dataset = |prefix: &str| -> Vec<skillgraph_graph::SourceId> {
+        (0..graph.sources().len())
+            .map(|i| skillgraph_graph::SourceId(i as u16))
+            .filter(|&id| graph.source(id).key.starts_with(prefix))
+            .collect()
+    };
+    let (esco_ids, onet_ids) = (of_dataset("esco"), of_dataset("onet"));
+    let mut editorial = false;
+    let mut esco = false;
+    for (e, _) in graph.out_edges(role, EdgeKind::Requires) {
+        let sources = &graph.edge(e).sources;
+        if sources.iter().any(|s| esco_ids.contains(s)) {
+            esco = true;
+        } else if !sources.iter().any(|s| onet_ids.contains(s)) {
+            editorial = true;
+        }
+    }
+    match (editorial, esco) {
+        (false, false) => None,
+        (true, _) => Some(format!(
+            "importance for {} is the project's reading of its sources on a 1–5 scale \
+             (5 core, 4 stated must-have, 3 shared or secondary, 2–1 nice to have), not a figure \
+             they state",
+            graph.name_of(role)
+        )),
+        (false, true) => Some(format!(
+            "importance for {} is ESCO's essential (5) or optional (2), as skillgraph maps them",
+            graph.name_of(role)
+        )),
+    }
+}
+
+/// Tools a role uses, by name. `in_demand` is O*NET's flag for this role and tool (on the
+/// `uses` edge: employers ask for the tool in this role), `hot_technology` O*NET's flag for
+/// the tool across roles; both empty where no source states them.
+pub fn tools_of(graph: &Graph, role: NodeIndex) -> ResultTable {
+    let mut table = ResultTable::new([
+        "tool",
+        "category",
+        "in_demand",
+        "hot_technology",
+        "covers",
+        "sources",
+        "note",
+    ])
+    .with_row_nodes("tool")
+    .with_title(format!("tools {} uses", graph.node(role).name));
+    let (edges, mut groups) = grouped_out_edges(graph, role, EdgeKind::Uses);
+    // Stable: tools with one name and id keep index order.
+    groups.sort_by(|a, b| graph.order_by_name(a.0, b.0));
+    let onet = |e: &EdgeIndex| {
+        graph
+            .edge(*e)
+            .sources
+            .iter()
+            .any(|&s| graph.source(s).key.starts_with("onet"))
+    };
+    for (tool, range) in groups {
+        let node = graph.node(tool);
+        let group = &edges[range];
+        // O*NET writes the flag on every row: an O*NET edge without it says N.
+        let in_demand = group
+            .iter()
+            .map(|e| match graph.edge(*e).field("in_demand") {
+                Some(Value::Bool(b)) => Some(*b),
+                _ => onet(e).then_some(false),
+            })
+            .fold(None, |all: Option<bool>, one| match (all, one) {
+                (Some(a), Some(b)) => Some(a || b),
+                (a, b) => a.or(b),
+            });
+        let (sources, notes) = edge_sources_and_notes(graph, group);
+        let [id, kind] = node_cells(graph, tool);
+        table.push(vec![
+            Cell::text(&node.name),
+            node.category.as_deref().map_or(Cell::Null, Cell::text),
+            in_demand.map_or(Cell::Null, Cell::Bool),
+            match node.fields.get("hot_technology") {
+                Some(Value::Bool(b)) => Cell::Bool(*b),
+                _ => Cell::Null,
+            },
+            Cell::List(names(graph, covered_skills(graph, tool))),
+            Cell::List(sources),
+            notes,
+            id,
+            kind,
+        ]);
+    }
+    table
+}
+
+/// Out-edges of one kind grouped by target: the edges ordered by target, then by their source
+/// lists, else as `out_edges` gives them; and each target (ascending index) with the range of
+/// its edges there.
+fn grouped_out_edges(
+    graph: &Graph,
+    from: NodeIndex,
+    kind: EdgeKind,
+) -> (Vec<EdgeIndex>, Vec<(NodeIndex, Range<usize>)>) {
+    let mut edges: Vec<(NodeIndex, EdgeIndex)> =
+        graph.out_edges(from, kind).map(|(e, to)| (to, e)).collect();
+    // Stable: a target's edges with equal source lists stay in `out_edges` order.
+    edges.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| graph.edge(a.1).sources.cmp(&graph.edge(b.1).sources))
+    });
+    let mut groups: Vec<(NodeIndex, Range<usize>)> = Vec::new();
+    for (i, &(to, _)) in edges.iter().enumerate() {
+        match groups.last_mut() {
+            Some((last, range)) if *last == to => range.end = i + 1,
+            _ => groups.push((to, i..i + 1)),
+        }
+    }
+    (edges.into_iter().map(|(_, e)| e).collect(), groups)
+}
+
+/// The keys of the sources the edges cite (each once, in order) and their notes joined.
+fn edge_sources_and_notes(graph: &Graph, edges: &[EdgeIndex]) -> (Vec<String>, Cell) {
+    let mut sources: Vec<String> = Vec::new();
+    let mut notes: Vec<&str> = Vec::new();
+    for &e in edges {
+        let edge = graph.edge(e);
+        for &id in &edge.sources {
+            let key = graph.source(id).key.as_str();
+            if !sources.iter().any(|s| s == key) {
+                sources.push(key.to_string());
+            }
+        }
+        notes.extend(edge.note());
+    }
+    let notes = if notes.is_empty() {
+        Cell::Null
+    } else {
+        Cell::text(notes.join("; "))
+    };
+    (sources, notes)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use skillgraph_graph::{Edge, Source, SourceId};
+
+    use super::*;
+
+    /// `skills_of` as first written: the definition the one above must agree with (a vector of
+    /// edges per skill, skills in name order, rows sorted on lower-cased copies of the names).
+    fn skills_of_simply(graph: &Graph, role: NodeIndex) -> ResultTable {
+        // No source of these graphs is ESCO's, so `esco_relation` stays empty.
+        let mut table = ResultTable::new([
+            "skill",
+            "importance",
+            "esco_relation",
+            "effort_hours",
+            "category",
+            "sources",
+            "note",
+        ])
+        .with_row_nodes("skill")
+        .with_title(format!("skills {} requires", graph.node(role).name));
+        for (skill, edges) in groups_simply(graph, role, EdgeKind::Requires) {
+            let node = graph.node(skill);
+            let importances: BTreeSet<u8> = edges
+                .iter()
+                .filter_map(|&e| graph.edge(e).importance)
+                .collect();
+            let (sources, notes) = sources_and_notes_simply(graph, &edges);
+            if importances.len() > 1 {
+                let stated: Vec<String> = edges
+                    .iter()
+                    .map(|&e| {
+                        format!(
+                            "{} says {}",
+                            source_keys(graph, &graph.edge(e).sources).join("+"),
+                            graph.edge(e).importance.unwrap_or(0)
+                        )
+                    })
+                    .collect();
+                table.note(format!(
+                    "sources differ on the importance of {}: {}",
+                    node.name,
+                    stated.join(", ")
+                ));
+            }
+            table.push(vec![
+                Cell::text(&node.name),
+                Cell::opt_number(importances.last().map(|&i| f64::from(i))),
+                Cell::Null,
+                Cell::opt_number(node.effort_hours),
+                node.category.as_deref().map_or(Cell::Null, Cell::text),
+                Cell::List(sources),
+                notes,
+                Cell::text(&node.id),
+                Cell::text("skill"),
+            ]);
+        }
+        let number = |cell: &Cell| match cell {
+            Cell::Number(n) => *n,
+            _ => 0.0,
+        };
+        table.rows.sort_by_cached_key(|row| {
+            (-(number(&row[1]) as i64), row[0].display("").to_lowercase())
+        });
+        table
+    }
+
+    /// `tools_of` as first written.
+    fn tools_of_simply(graph: &Graph, role: NodeIndex) -> ResultTable {
+        // No source of these graphs is O*NET's, and no edge or tool states a flag.
+        let mut table = ResultTable::new([
+            "tool",
+            "category",
+            "in_demand",
+            "hot_technology",
+            "covers",
+            "sources",
+            "note",
+        ])
+        .with_row_nodes("tool")
+        .with_title(format!("tools {} uses", graph.node(role).name));
+        for (tool, edges) in groups_simply(graph, role, EdgeKind::Uses) {
+            let node = graph.node(tool);
+            let (sources, notes) = sources_and_notes_simply(graph, &edges);
+            let mut covered: Vec<NodeIndex> = covered_skills(graph, tool);
+            covered.sort_by(|&a, &b| graph.order_by_name(a, b));
+            covered.dedup();
+            table.push(vec![
+                Cell::text(&node.name),
+                node.category.as_deref().map_or(Cell::Null, Cell::text),
+                Cell::Null,
+                Cell::Null,
+                Cell::List(
+                    covered
+                        .into_iter()
+                        .map(|ix| graph.node(ix).name.clone())
+                        .collect(),
+                ),
+                Cell::List(sources),
+                notes,
+                Cell::text(&node.id),
+                Cell::text("tool"),
+            ]);
+        }
+        table
+            .rows
+            .sort_by_cached_key(|row| row[0].display("").to_lowercase());
+        table
+    }
+
+    fn groups_simply(
+        graph: &Graph,
+        from: NodeIndex,
+        kind: EdgeKind,
+    ) -> Vec<(NodeIndex, Vec<EdgeIndex>)> {
+        let mut edges: Vec<(NodeIndex, EdgeIndex)> =
+            graph.out_edges(from, kind).map(|(e, to)| (to, e)).collect();
+        edges.sort_by_key(|&(to, _)| to);
+        let mut list: Vec<(NodeIndex, Vec<EdgeIndex>)> = Vec::new();
+        for (to, e) in edges {
+            match list.last_mut() {
+                Some((last, group)) if *last == to => group.push(e),
+                _ => list.push((to, vec![e])),
+            }
+        }
+        for (_, edges) in &mut list {
+            edges.sort_by_key(|&e| graph.edge(e).sources.clone());
+        }
+        list.sort_by(|a, b| graph.order_by_name(a.0, b.0));
+        list
+    }
+
+    fn sources_and_notes_simply(graph: &Graph, edges: &[EdgeIndex]) -> (Vec<String>, Cell) {
+        let mut sources: Vec<String> = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
+        for &e in edges {
+            for key in source_keys(graph, &graph.edge(e).sources) {
+                if !sources.contains(&key) {
+                    sources.push(key);
+                }
+            }
+            if let Some(n) = graph.edge(e).note() {
+                notes.push(n.to_string());
+            }
+        }
+        let notes = if notes.is_empty() {
+            Cell::Null
+        } else {
+            Cell::text(notes.join("; "))
+        };
+        (sources, notes)
+    }
+
+    /// Names that tie or nearly tie ignoring case, some not ASCII.
+    const NAMES: &[&str] = &[
+        "go", "Go", "GO", "git", "Git lab", "é", "É", "ß", "ss", "Σa", "σa",
+    ];
+
+    /// A stated fact: the end (an index into the skills or tools), importance, sources, note.
+    type Fact = (usize, Option<u8>, Vec<u16>, bool);
+
+    fn fact(ends: usize) -> impl Strategy<Value = Fact> {
+        (
+            0..ends,
+            prop::option::of(0u8..=5),
+            prop::collection::vec(0u16..3, 0..3),
+            any::<bool>(),
+        )
+    }
+
+    fn edge(kind: EdgeKind, (_, importance, sources, note): &Fact) -> Edge {
+        let mut edge = Edge::new(kind);
+        edge.importance = *importance;
+        edge.sources = sources.iter().map(|&s| SourceId(s)).collect();
+        if *note {
+            edge.extra_mut().note = Some(format!("note {}", sources.len()));
+        }
+        edge
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+        #[test]
+        fn skills_of_and_tools_of_are_as_first_defined(
+            skills in prop::collection::vec(prop::sample::select(NAMES), 1..7),
+            tools in prop::collection::vec(prop::sample::select(NAMES), 1..4),
+            requires in prop::collection::vec(fact(6), 0..14),
+            uses in prop::collection::vec(fact(3), 0..6),
+            covers in prop::collection::vec((0usize..3, 0usize..6), 0..6),
+        ) {
+            let mut graph = Graph::new();
+            for key in ["b", "a", "c"] {
+                graph.add_source(Source {
+                    key: key.to_string(),
+                    title: key.to_uppercase(),
+                    url: None,
+                    author: None,
+                    publisher: None,
+                    date: None,
+                    licence: None,
+                });
+            }
+            let role = graph.add_node(Node::new("r", NodeKind::Role, "Role"));
+            let skills: Vec<NodeIndex> = skills
+                .iter()
+                .enumerate()
+                .map(|(i, name)| {
+                    let mut node = Node::new(format!("s{}", 9 - i), NodeKind::Skill, *name);
+                    node.effort_hours = (i % 2 == 0).then_some(i as f64 * 1.5);
+                    node.category = (i % 3 == 0).then(|| "cat".to_string());
+                    graph.add_node(node)
+                })
+                .collect();
+            let tools: Vec<NodeIndex> = tools
+                .iter()
+                .enumerate()
+                .map(|(i, name)| graph.add_node(Node::new(format!("t{i}"), NodeKind::Tool, *name)))
+                .collect();
+            for f in &requires {
+                graph.add_edge(role, skills[f.0 % skills.len()], edge(EdgeKind::Requires, f));
+            }
+            for f in &uses {
+                graph.add_edge(role, tools[f.0 % tools.len()], edge(EdgeKind::Uses, f));
+            }
+            for &(t, s) in &covers {
+                let (t, s) = (tools[t % tools.len()], skills[s % skills.len()]);
+                graph.add_edge(t, s, Edge::new(EdgeKind::Covers));
+            }
+            let frozen = Graph::from_snapshot(graph.to_snapshot()).expect("a snapshot reads back");
+            for g in [&graph, &frozen] {
+                // The oracle restates the rows and conflict notes; the note on where
+                // importances come from is `importance_note`'s, checked on its own.
+                let mut got = skills_of(g, role);
+                got.notes.retain(|n| Some(n) != importance_note(g, role).as_ref());
+                prop_assert_eq!(got, skills_of_simply(g, role));
+                prop_assert_eq!(tools_of(g, role), tools_of_simply(g, role));
+            }
+        }
+    }
+}

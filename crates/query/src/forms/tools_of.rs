@@ -1,0 +1,25 @@
+//! `tools of ROLE`: the tools a role uses.
+
+use pest::iterators::Pair;
+
+use super::{Answer, Form};
+use crate::answers::describe;
+use crate::ast::{NodeKind, NodeRef, Span};
+use crate::eval::{resolve_kind, Database, Session};
+use crate::parser::{Builder, Parsed, Rule};
+
+/// `tools of ROLE`: the role.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToolsOf(pub NodeRef);
+
+impl Form for ToolsOf {
+    fn build(builder: &Builder, form: Pair<'_, Rule>) -> Parsed<Self> {
+        Ok(ToolsOf(builder.node_ref(builder.part(&form, 0)?)?))
+    }
+
+    fn evaluate(&self, _: &mut Session, db: &mut dyn Database, _: Span) -> Answer {
+        let graph = db.graph();
+        let role = resolve_kind(graph, &self.0, NodeKind::Role, "`tools of` takes a role")?;
+        Ok(describe::tools_of(graph, role))
+    }
+}
