@@ -121,36 +121,60 @@ fn node_id(graph: &Graph, ix: NodeIndex) -> String {
 /// so two runs over the same graph print the same report. Cost: linear in nodes plus edges,
 /// plus one cycle search over the prerequisites.
 pub fn check(graph: &Graph) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let mut add = |rule: Rule, message: String| findings.push(Finding { rule, message });
-    let source_count = graph.sources().len();
-    let bad_sources = |ids: &[SourceId]| -> Vec<u16> {
-        ids.iter()
-            .filter(|id| usize::from(id.0) >= source_count)
-            .map(|id| id.0)
-            .collect()
+    let mut r = Report {
+        findings: Vec::new(),
+        source_count: graph.sources().len(),
     };
     // Reads go through the `get_` accessors, which look at what the graph holds (petgraph's
     // slots, or the arrays of a graph read from a snapshot) without building a petgraph copy.
 
     // Stored parts are decoded when read, so a part that cannot be is found here, not on open.
     for part in graph.undecodable_parts() {
-        add(Rule::Encoding, part);
+        r.add(Rule::Encoding, part);
+    }
+    check_nodes(graph, &mut r);
+    check_label_lookup(graph, &mut r);
+    check_edges(graph, &mut r);
+    check_graph_wide(graph, &mut r);
+    check_profiles(graph, &mut r);
+    r.findings
+}
+
+/// The findings of [`check`] as they are made.
+struct Report {
+    findings: Vec<Finding>,
+    source_count: usize,
+}
+
+impl Report {
+    fn add(&mut self, rule: Rule, message: String) {
+        self.findings.push(Finding { rule, message });
     }
 
-    // ---- nodes ----------------------------------------------------------------------------------
+    /// The ids in `ids` that the source table has no entry for.
+    fn bad_sources(&self, ids: &[SourceId]) -> Vec<u16> {
+        ids.iter()
+            .filter(|id| usize::from(id.0) >= self.source_count)
+            .map(|id| id.0)
+            .collect()
+    }
+}
+
+/// Each node: its id (unique, found by the id lookup), name and labels (found by the name
+/// lookup), effort hours, sources and fields.
+fn check_nodes(graph: &Graph, r: &mut Report) {
     let mut first_with_id: HashMap<&str, petgraph::stable_graph::NodeIndex> = HashMap::new();
     for ix in graph.node_indices() {
         let node = graph.node(ix);
         let id = &node.id;
         if id.trim().is_empty() {
-            add(
+            r.add(
                 Rule::Identity,
                 format!("node #{} has an empty id", ix.index()),
             );
         }
         if let Some(&other) = first_with_id.get(id.as_str()) {
-            add(
+            r.add(
                 Rule::Identity,
                 format!(
                     "the id `{id}` is used by two nodes (#{} and #{})",
@@ -165,17 +189,17 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
         // finding above, not a stale lookup.
         let found = graph.by_id(id).and_then(|j| graph.get_node(j));
         if found.is_none_or(|n| n.id != *id) {
-            add(
+            r.add(
                 Rule::Lookup,
                 format!("`{id}` is not found by its id (the id lookup is stale)"),
             );
         }
         if node.name.trim().is_empty() {
-            add(Rule::Identity, format!("`{id}` has an empty name"));
+            r.add(Rule::Identity, format!("`{id}` has an empty name"));
         }
         for label in std::iter::once(&node.name).chain(&node.aliases) {
             if !graph.by_label(label).contains(&ix) {
-                add(
+                r.add(
                     Rule::Lookup,
                     format!("`{id}` is not found by its name or alias `{label}`"),
                 );
@@ -183,34 +207,34 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
         }
         if let Some(h) = node.effort_hours {
             if node.kind != NodeKind::Skill {
-                add(
+                r.add(
                     Rule::Field,
                     format!("`{id}` is a {} but has effort hours", node.kind),
                 );
             }
             if !(h.is_finite() && h >= 0.0) {
-                add(Rule::Effort, format!("`{id}` has effort hours {h}"));
+                r.add(Rule::Effort, format!("`{id}` has effort hours {h}"));
             }
         }
         if node.sources.is_empty() {
-            add(Rule::Source, format!("`{id}` lists no source"));
+            r.add(Rule::Source, format!("`{id}` lists no source"));
         }
-        for bad in bad_sources(&node.sources) {
-            add(
+        for bad in r.bad_sources(&node.sources) {
+            r.add(
                 Rule::Source,
                 format!("`{id}` cites source #{bad}, which is not in the source table"),
             );
         }
         for (name, value) in &node.fields {
             match field_spec(node.kind, name) {
-                None => add(
+                None => r.add(
                     Rule::Field,
                     format!(
                         "`{id}` has a field `{name}`, which a {} does not carry",
                         node.kind
                     ),
                 ),
-                Some(spec) if !spec.ty.admits(value) => add(
+                Some(spec) if !spec.ty.admits(value) => r.add(
                     Rule::Field,
                     format!(
                         "the field `{name}` of `{id}` holds {}, not {}",
@@ -223,11 +247,11 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
             for record in crate::change::sourced_records(name, value) {
                 match record.get("source") {
                     Some(Value::Text(key)) if graph.source_id(key).is_some() => {}
-                    Some(Value::Text(key)) => add(
+                    Some(Value::Text(key)) => r.add(
                         Rule::Source,
                         format!("a `{name}` record of `{id}` cites the unknown source `{key}`"),
                     ),
-                    _ => add(
+                    _ => r.add(
                         Rule::Source,
                         format!("a `{name}` record of `{id}` names no source"),
                     ),
@@ -236,12 +260,16 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
             if name == "effort_hours" {
                 if let Value::Number(h) = value {
                     if !(h.is_finite() && *h >= 0.0) {
-                        add(Rule::Effort, format!("`{id}` has effort hours {h}"));
+                        r.add(Rule::Effort, format!("`{id}` has effort hours {h}"));
                     }
                 }
             }
         }
     }
+}
+
+/// The name lookup: every entry points at a node that carries its label.
+fn check_label_lookup(graph: &Graph, r: &mut Report) {
     // Lookup entries that point at nodes that are gone or no longer carry the label. Each
     // node's labels are lower-cased once: an ESCO occupation has dozens of aliases, each a
     // lookup entry of its own.
@@ -272,10 +300,13 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
     }
     stale.sort();
     for message in stale {
-        add(Rule::Lookup, format!("{message}, which does not carry it"));
+        r.add(Rule::Lookup, format!("{message}, which does not carry it"));
     }
+}
 
-    // ---- edges ----------------------------------------------------------------------------------
+/// Each edge: its ends (of the kinds its kind links), importance, effort hours and sources,
+/// and a fact stated twice by one source.
+fn check_edges(graph: &Graph, r: &mut Report) {
     // (from, kind, to) → the first edge stating it; for the facts stated more than once, the
     // sources of the edges seen so far, to spot a fact stated twice by one source.
     let mut first_edge: HashMap<(NodeIndex, EdgeKind, NodeIndex), EdgeIndex, FxBuildHasher> =
@@ -294,7 +325,7 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
             to: b,
         };
         let (Some(na), Some(nb)) = (graph.get_node(a), graph.get_node(b)) else {
-            add(
+            r.add(
                 Rule::DanglingEdge,
                 format!("{fact} names a node that is not in the graph"),
             );
@@ -302,7 +333,7 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
         };
         let (want_from, want_to) = kind.endpoints();
         if na.kind != want_from || nb.kind != want_to {
-            add(
+            r.add(
                 Rule::EndpointKinds,
                 format!(
                     "{fact} joins a {} to a {}; `{kind}` joins a {want_from} to a {want_to}",
@@ -311,13 +342,13 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
             );
         }
         if a == b {
-            add(Rule::SelfLoop, format!("{fact} links a node to itself"));
+            r.add(Rule::SelfLoop, format!("{fact} links a node to itself"));
         }
         match (kind, edge.importance) {
             (EdgeKind::Requires, None) => {
-                add(Rule::Importance, format!("{fact} has no importance"));
+                r.add(Rule::Importance, format!("{fact} has no importance"));
             }
-            (_, Some(n)) if !(1..=5).contains(&n) => add(
+            (_, Some(n)) if !(1..=5).contains(&n) => r.add(
                 Rule::Importance,
                 format!("{fact} has importance {n}, outside 1–5"),
             ),
@@ -325,14 +356,14 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
         }
         if let Some(h) = edge.effort_hours {
             if !(h.is_finite() && h >= 0.0) {
-                add(Rule::Effort, format!("{fact} has effort hours {h}"));
+                r.add(Rule::Effort, format!("{fact} has effort hours {h}"));
             }
         }
         if edge.sources.is_empty() {
-            add(Rule::Source, format!("{fact} lists no source"));
+            r.add(Rule::Source, format!("{fact} lists no source"));
         }
-        for bad in bad_sources(&edge.sources) {
-            add(
+        for bad in r.bad_sources(&edge.sources) {
+            r.add(
                 Rule::Source,
                 format!("{fact} cites source #{bad}, which is not in the source table"),
             );
@@ -343,7 +374,7 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
                 .and_then(|ix| graph.get_node(ix))
                 .is_some_and(|n| n.kind == NodeKind::Skill && &n.id == skill);
             if !is_skill {
-                add(
+                r.add(
                     Rule::MoveSkill,
                     format!("{fact} names `{skill}` as a skill of the move, but it is not a skill"),
                 );
@@ -358,18 +389,20 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
             .entry(key)
             .or_insert_with(|| graph.edge(first).sources.clone());
         if edge.sources.iter().any(|s| earlier.contains(s)) {
-            add(
+            r.add(
                 Rule::DuplicateEdge,
                 format!("{fact} is stated twice by the same source"),
             );
         }
         earlier.extend(edge.sources.iter().copied());
     }
+}
 
-    // ---- graph-wide -----------------------------------------------------------------------------
+/// What no single node or edge shows: the counts agree, and the prerequisites have no cycle.
+fn check_graph_wide(graph: &Graph, r: &mut Report) {
     let nodes_held = graph.node_indices().count();
     if nodes_held != graph.node_count() {
-        add(
+        r.add(
             Rule::Counts,
             format!(
                 "{} nodes are counted but {nodes_held} held",
@@ -380,7 +413,7 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
     let edges_held = graph.edge_indices().count();
     let edges_by_kind: usize = EdgeKind::ALL.iter().map(|&k| graph.count_edges(k)).sum();
     if edges_held != graph.edge_count() || edges_by_kind != edges_held {
-        add(
+        r.add(
             Rule::Counts,
             format!(
                 "{} edges are counted, {edges_held} held, {edges_by_kind} by kind",
@@ -390,16 +423,18 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
     }
     if let Some(cycle) = graph.find_prerequisite_cycle() {
         let ids: Vec<String> = cycle.into_iter().map(|ix| node_id(graph, ix)).collect();
-        add(
+        r.add(
             Rule::PrerequisiteCycle,
             format!("the prerequisites form a cycle: {}", ids.join(" → ")),
         );
     }
+}
 
-    // ---- profiles -------------------------------------------------------------------------------
+/// Each saved profile names nodes that exist, at levels from 1 to 5.
+fn check_profiles(graph: &Graph, r: &mut Report) {
     for (key, profile) in graph.profiles() {
         if profile.name != *key {
-            add(
+            r.add(
                 Rule::Profile,
                 format!(
                     "the profile saved as `{key}` calls itself `{}`",
@@ -410,13 +445,13 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
         for (id, entry) in &profile.entries {
             // Any node will do: a role stands for the skills it requires.
             if graph.by_id(id).and_then(|ix| graph.get_node(ix)).is_none() {
-                add(
+                r.add(
                     Rule::Profile,
                     format!("the profile `{key}` lists `{id}`, which is not in the graph"),
                 );
             }
             if !(1..=5).contains(&entry.level) {
-                add(
+                r.add(
                     Rule::Profile,
                     format!(
                         "the profile `{key}` gives `{id}` level {}, outside 1–5",
@@ -426,7 +461,6 @@ pub fn check(graph: &Graph) -> Vec<Finding> {
             }
         }
     }
-    findings
 }
 
 #[cfg(test)]
