@@ -1,5 +1,6 @@
 //! Unit tests for `skillgraph_graph::algo` on small hand-made graphs: tie-breaks, via/avoid,
 //! limits, errors, and plans whose answers are worked out by hand.
+//! Over 800 lines: many short hand-worked cases, one per rule, read as one list.
 
 use std::collections::HashSet;
 
