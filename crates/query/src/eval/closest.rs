@@ -22,30 +22,49 @@ pub fn closest(
     let rules = RoleRules::new(graph, &q.roles, role)?;
     let interrupt = session.interruption();
     let interrupted = |_| QueryError::interrupted(q.profile.span());
-    let mut list = closest_roles(graph, &have, min, role, &interrupt).map_err(interrupted)?;
-    // Every role but the start with a requirement at `min` has a plan: the rest are unrated.
-    let unrated =
-        graph.nodes_of_kind(NodeKind::Role).len() - usize::from(role.is_some()) - list.len();
-    // A role the profile lists is where the person is, not a role to move to.
-    let listed: Vec<NodeIndex> = match session.start_nodes(graph, &q.profile)? {
-        Origin::Profile(entries) => entries
-            .into_iter()
-            .map(|(ix, _)| ix)
-            .filter(|&ix| graph.kind_of(ix) == Some(NodeKind::Role))
-            .collect(),
-        Origin::Role(_) => Vec::new(),
+    let (rated, filtered, mut table) = match role {
+        Some(start) => {
+            // Ranked by similarity, so only the roles shown need their plans made.
+            let mut rated = Vec::new();
+            for r in graph.nodes_of_kind(NodeKind::Role) {
+                interrupt.check().map_err(interrupted)?;
+                if r != start && !algo::requirements(graph, r, min).is_empty() {
+                    rated.push(r);
+                }
+            }
+            let count = rated.len();
+            rated.retain(|&r| rules.keeps(graph, r));
+            let filtered = count - rated.len();
+            let table = similar_to_role(
+                graph, start, &have, min, &label, rated, limit, q.explain, &interrupt,
+            )
+            .map_err(interrupted)?;
+            (count, filtered, table)
+        }
+        None => {
+            let mut list =
+                closest_roles(graph, &have, min, None, &interrupt).map_err(interrupted)?;
+            let count = list.len();
+            // A role the profile lists is where the person is, not a role to move to.
+            let listed: Vec<NodeIndex> = match session.start_nodes(graph, &q.profile)? {
+                Origin::Profile(entries) => entries
+                    .into_iter()
+                    .map(|(ix, _)| ix)
+                    .filter(|&ix| graph.kind_of(ix) == Some(NodeKind::Role))
+                    .collect(),
+                Origin::Role(_) => Vec::new(),
+            };
+            list.retain(|c| !listed.contains(&c.role));
+            let before = list.len();
+            list.retain(|c| rules.keeps(graph, c.role));
+            let filtered = before - list.len();
+            let table = closest_by_plan(graph, &have, &label, &mut list, min, limit, q.explain);
+            (count, filtered, table)
+        }
     };
-    list.retain(|c| !listed.contains(&c.role));
-    let before = list.len();
-    list.retain(|c| rules.keeps(graph, c.role));
-    let filtered = before - list.len();
-    let mut table = match role {
-        Some(start) => similar_to_role(
-            graph, start, &label, &list, limit, q.explain, &rules, &interrupt,
-        )
-        .map_err(interrupted)?,
-        None => closest_by_plan(graph, &have, &label, &mut list, min, limit, q.explain),
-    };
+    // Every role but the start with a requirement at `min` is rated: the rest cannot be
+    // compared.
+    let unrated = graph.nodes_of_kind(NodeKind::Role).len() - usize::from(role.is_some()) - rated;
     if filtered > 0 {
         table.note(format!(
             "{filtered} roles left out by {}",
@@ -68,17 +87,15 @@ pub fn closest(
 fn similar_to_role(
     graph: &Graph,
     start: NodeIndex,
+    have: &Held,
+    min: u8,
     label: &str,
-    plans: &[algo::Closeness],
+    candidates: Vec<NodeIndex>,
     limit: usize,
     explain: bool,
-    rules: &RoleRules,
     interrupt: &algo::Interrupt,
 ) -> Result<ResultTable, algo::Interrupted> {
-    // The roles with a plan are those with requirements at `min`, as `similar_roles` counts.
-    let candidates = plans.iter().map(|c| c.role).collect();
     let mut list = algo::similarity::similar_among(graph, start, candidates, interrupt)?;
-    list.retain(|s| rules.keeps(graph, s.role));
     // A role the start moves to only by a move a source calls a career trap is not offered as
     // a neighbour to aim for; the note names it.
     let traps: Vec<(NodeIndex, skillgraph_graph::EdgeIndex)> = graph
@@ -87,8 +104,7 @@ fn similar_to_role(
         .map(|(e, to)| (to, e))
         .collect();
     list.retain(|s| !traps.iter().any(|t| t.0 == s.role));
-    let hours: std::collections::HashMap<NodeIndex, f64> =
-        plans.iter().map(|c| (c.role, c.hours)).collect();
+    let hours = |role: NodeIndex| algo::learning_plan(graph, have, role, min, &[]).total_hours;
     let mut columns = vec![
         "rank",
         "role",
@@ -109,7 +125,7 @@ fn similar_to_role(
             Cell::Number((i + 1) as f64),
             Cell::text(name(graph, s.role)),
             Cell::Number(pct(s.score)),
-            Cell::opt_number(hours.get(&s.role).copied()),
+            Cell::Number(hours(s.role)),
             Cell::Number(s.skills_compared as f64),
             Cell::Number(s.shared_tools as f64),
         ];
