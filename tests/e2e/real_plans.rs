@@ -149,21 +149,57 @@ fn learn_totals_the_formula_and_lists_the_targets_tools() {
         .iter()
         .filter(|r| r["why"].as_str().unwrap().starts_with("a tool"))
         .collect();
-    // The target's technology rows flagged In Demand or Hot that the start lacks.
+    // The target's technology rows the start lacks, In Demand ones (or Hot ones where none
+    // is), one of each kind (its category as imported, `tools of`) the start holds none of:
+    // the first by name, as the plan lists them.
     let have: Vec<String> = tsv("Technology Skills.txt")
         .into_iter()
         .filter(|r| r["O*NET-SOC Code"] == code(NETADMIN))
         .map(|r| r["Example"].clone())
         .collect();
-    let mut flagged: Vec<String> = tsv("Technology Skills.txt")
+    let target_rows: Vec<_> = tsv("Technology Skills.txt")
         .into_iter()
         .filter(|r| r["O*NET-SOC Code"] == code(VALIDATION))
-        .filter(|r| r["Hot Technology"] == "Y" || r["In Demand"] == "Y")
-        .map(|r| r["Example"].clone())
-        .filter(|t| !have.contains(t))
         .collect();
+    let kind_of: BTreeMap<String, String> = db
+        .json(&format!("tools of {VALIDATION}"))
+        .iter()
+        .map(|r| {
+            let name = r["tool"].as_str().unwrap().to_string();
+            (name, r["category"].as_str().unwrap_or("").to_string())
+        })
+        .collect();
+    let missing = |r: &&BTreeMap<String, String>| !have.contains(&r["Example"]);
+    let any_in_demand = target_rows
+        .iter()
+        .filter(missing)
+        .any(|r| r["In Demand"] == "Y");
+    let flag = if any_in_demand {
+        "In Demand"
+    } else {
+        "Hot Technology"
+    };
+    let mut pool: Vec<String> = target_rows
+        .iter()
+        .filter(missing)
+        .filter(|r| r[flag] == "Y")
+        .map(|r| r["Example"].clone())
+        .collect();
+    pool.sort_by_key(|t| t.to_lowercase());
+    pool.dedup();
+    let mut kinds: Vec<&str> = have
+        .iter()
+        .filter_map(|t| kind_of.get(t).map(String::as_str))
+        .collect();
+    let mut flagged: Vec<String> = Vec::new();
+    for t in pool {
+        let kind = kind_of[&t].as_str();
+        if !kinds.contains(&kind) {
+            kinds.push(kind);
+            flagged.push(t);
+        }
+    }
     flagged.sort();
-    flagged.dedup();
     let mut listed: Vec<String> = tools
         .iter()
         .map(|r| r["skill"].as_str().unwrap().to_string())

@@ -667,7 +667,12 @@ pub fn move_cost(graph: &Graph, edge: EdgeIndex, min_importance: u8) -> f64 {
 pub enum ToolScope {
     /// None.
     Without,
-    /// Those the target marks In Demand, and hot technologies (O*NET's flags).
+    /// Of the tools the target marks In Demand (O*NET: employers ask for them in this role),
+    /// or the hot technologies it uses when it marks none, one of each kind (O*NET's
+    /// category: a database, a web framework, …) of which no tool the target uses is held.
+    /// An employer asks for a language, not every one, and a hot technology of other roles
+    /// (Figma, Marketo for Software Developers) is not what this one asks for: a plan listing
+    /// every flagged tool (148 for Software Developers, 4,232 hours) was no plan.
     #[default]
     Flagged,
     /// Every tool the target uses.
@@ -687,7 +692,8 @@ pub struct ToolNeed {
 
 /// The tools `target` uses that `have` does not hold, within `scope`: In Demand first, then
 /// hot technologies, then by name; and how many more flagged data (O*NET's) the target uses
-/// outside `scope`. Tools without O*NET's flags (the curated graph's, which plans already name
+/// outside `scope` (with [`ToolScope::Flagged`], those without a flag and those of a kind
+/// already held or listed). Tools without O*NET's flags (the curated graph's, which plans already name
 /// beside the skills they cover) are listed only with [`ToolScope::All`].
 pub fn missing_tools(
     graph: &Graph,
@@ -721,9 +727,25 @@ pub fn missing_tools(
     all.sort_by(|a, b| graph.order_by_name(a.tool, b.tool));
     all.sort_by_key(|t| (!t.in_demand, !t.hot));
     let total = all.len();
+    // The kinds of tool the target uses that are held: one of a kind is what it asks for.
+    let category = |tool: NodeIndex| graph.get_node(tool).and_then(|n| n.category.clone());
+    let mut kinds_met: Vec<String> = graph
+        .out_edges(target, EdgeKind::Uses)
+        .filter(|&(_, tool)| have.has_tool(tool))
+        .filter_map(|(_, tool)| category(tool))
+        .collect();
+    let any_in_demand = all.iter().any(|t| t.in_demand);
     all.retain(|t| match scope {
         ToolScope::Without => false,
-        ToolScope::Flagged => t.in_demand || t.hot,
+        ToolScope::Flagged if !(t.in_demand || (t.hot && !any_in_demand)) => false,
+        ToolScope::Flagged => match category(t.tool) {
+            Some(kind) if kinds_met.contains(&kind) => false,
+            Some(kind) => {
+                kinds_met.push(kind);
+                true
+            }
+            None => true,
+        },
         ToolScope::All => true,
     });
     let left_out = total - all.len();

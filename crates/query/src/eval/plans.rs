@@ -289,7 +289,7 @@ fn tool_flags(t: &ToolNeed) -> String {
 fn tool_notes(table: &mut ResultTable, scope: ToolScope, left_out: usize) {
     if scope == ToolScope::Flagged && left_out > 0 {
         table.note(format!(
-            "tools: those the target marks in demand or hot are listed; {left_out} more it uses are not (`with all tools` lists them, `without tools` none)"
+            "tools: of those the target marks in demand (or, where it marks none, the hot technologies it uses), one of each kind you hold none of is listed; {left_out} more it uses are not (`with all tools` lists them, `without tools` none)"
         ));
     }
 }
@@ -382,10 +382,15 @@ pub fn learn(session: &Session, graph: &Graph, q: &LearnQuery) -> Result<ResultT
     let tools_left_out = plan.tools_left_out;
     let route: Vec<&str> = stops.iter().map(|&s| name(graph, s)).collect();
     let title = format!("learning plan {label} → {}", route.join(" → "));
+    let tool_steps = (plan.steps.iter())
+        .filter(|s| graph.kind_of(s.node()) == Some(NodeKind::Tool))
+        .count();
+    let skill_steps = steps.len() - tool_steps;
     let summary = format!(
-        "{} skill{}, {} hours",
-        steps.len(),
-        if steps.len() == 1 { "" } else { "s" },
+        "{} skill{}{}, {} hours",
+        skill_steps,
+        if skill_steps == 1 { "" } else { "s" },
+        tools_words(tool_steps),
         format_number(total)
     );
     let slices = q.constraints.pace.as_ref().map(|pace| {
