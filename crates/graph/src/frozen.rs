@@ -366,6 +366,11 @@ impl Frozen {
         self.rest(ix).map_or(&[], |r| r.aliases.as_slice())
     }
 
+    /// The field `name` of the node at `ix`, without building the node.
+    pub(crate) fn field(&self, ix: NodeIndex, name: &str) -> Option<&Value> {
+        self.rest(ix)?.fields.get(name)
+    }
+
     /// The rare parts of the node at `ix` (aliases, category, fields), decoded on first use
     /// with those of the nodes near it. Parts that cannot be decoded read as none; `check`
     /// reports them ([`Frozen::undecodable_rests`]).

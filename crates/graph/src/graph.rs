@@ -335,6 +335,31 @@ impl Graph {
         }
     }
 
+    /// The aliases of the node at `ix` (empty when there is none), without building a base
+    /// node.
+    pub fn aliases_of(&self, ix: NodeIndex) -> &[String] {
+        match self.overlay.nodes.get(&ix) {
+            Some(slot) => slot.as_ref().map_or(&[], |n| n.aliases.as_slice()),
+            None => self.base.aliases(ix),
+        }
+    }
+
+    /// The field `name` of the node at `ix`, without building a base node.
+    pub fn field_of(&self, ix: NodeIndex, name: &str) -> Option<&Value> {
+        match self.overlay.nodes.get(&ix) {
+            Some(slot) => slot.as_ref()?.fields.get(name),
+            None => self.base.field(ix, name),
+        }
+    }
+
+    /// The field `name` of the edge at `ix`'s extra parts, without building a base edge.
+    pub fn edge_field_of(&self, ix: EdgeIndex, name: &str) -> Option<&Value> {
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => slot.as_ref()?.edge.extra.as_deref()?.fields.get(name),
+            None => self.base.edge_extra(ix)?.fields.get(name),
+        }
+    }
+
     /// The kind of the edge at `ix`, if there is one.
     pub fn edge_kind_of(&self, ix: EdgeIndex) -> Option<EdgeKind> {
         match self.overlay.edges.get(&ix) {

@@ -176,9 +176,11 @@ pub(crate) fn encode(graph: &Graph) -> Vec<u8> {
     let mut tool_roles: HashMap<NodeIndex, f64, FxBuildHasher> = HashMap::default();
     let mut role_tools: Vec<Vec<(NodeIndex, bool)>> = Vec::with_capacity(roles.len());
     for &role in &roles {
-        let node = graph.node(role);
         let mut counts: HashMap<u32, f64> = HashMap::new();
-        for title in std::iter::once(&node.name).chain(&node.aliases) {
+        // Read in place: building every role's node (and the nodes beside it) held them all.
+        let name = graph.name_of(role);
+        for title in std::iter::once(name).chain(graph.aliases_of(role).iter().map(String::as_str))
+        {
             for word in title_words(title) {
                 let next = word_ids.len() as u32;
                 let id = *word_ids.entry(word).or_insert(next);
@@ -196,12 +198,7 @@ pub(crate) fn encode(graph: &Graph) -> Vec<u8> {
         let mut tools: Vec<(NodeIndex, bool)> = graph
             .out_edges(role, EdgeKind::Uses)
             .filter(|&(_, t)| graph.kind_of(t) == Some(NodeKind::Tool))
-            .map(|(e, t)| {
-                (
-                    t,
-                    is_true(graph.edge(e).extra.as_ref().map(|x| &x.fields), "in_demand"),
-                )
-            })
+            .map(|(e, t)| (t, is_true(graph.edge_field_of(e, "in_demand"))))
             .collect();
         // Parallel edges (several sources): one tool, in demand when any edge says so.
         tools.sort_by_key(|&(t, in_demand)| (t, !in_demand));
@@ -226,7 +223,7 @@ pub(crate) fn encode(graph: &Graph) -> Vec<u8> {
             let tools: Vec<(u32, f64)> = tools
                 .into_iter()
                 .map(|(t, in_demand)| {
-                    let hot = is_true(graph.get_node(t).map(|n| &n.fields), "hot_technology");
+                    let hot = is_true(graph.field_of(t, "hot_technology"));
                     let weight = idf(tool_roles[&t])
                         * if in_demand { IN_DEMAND_WEIGHT } else { 1.0 }
                         * if hot { HOT_WEIGHT } else { 1.0 };
@@ -242,7 +239,7 @@ pub(crate) fn encode(graph: &Graph) -> Vec<u8> {
                     )
                 })
                 .collect();
-            let zone = match graph.node(role).fields.get("job_zone") {
+            let zone = match graph.field_of(role, "job_zone") {
                 Some(Value::Number(z)) if z.is_finite() => Some(*z),
                 _ => None,
             };
@@ -309,8 +306,8 @@ fn title_words(title: &str) -> impl Iterator<Item = String> + '_ {
         .map(str::to_lowercase)
 }
 
-fn is_true(fields: Option<&std::collections::BTreeMap<String, Value>>, name: &str) -> bool {
-    fields.is_some_and(|f| matches!(f.get(name), Some(Value::Bool(true))))
+fn is_true(value: Option<&Value>) -> bool {
+    matches!(value, Some(Value::Bool(true)))
 }
 
 /// The cosine of two sparse vectors; `None` when both are zero (nothing to compare), 0 when
