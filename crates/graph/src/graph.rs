@@ -360,6 +360,16 @@ impl Graph {
         }
     }
 
+    /// The sources of the edge at `ix` (empty when there is none), without building a base
+    /// edge.
+    pub fn edge_sources_of(&self, ix: EdgeIndex) -> &[SourceId] {
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => slot.as_ref().map_or(&[], |o| o.edge.sources.as_slice()),
+            None if self.base.contains_edge(ix) => self.base.edge_sources(ix),
+            None => &[],
+        }
+    }
+
     /// The kind of the edge at `ix`, if there is one.
     pub fn edge_kind_of(&self, ix: EdgeIndex) -> Option<EdgeKind> {
         match self.overlay.edges.get(&ix) {

@@ -7,7 +7,7 @@ use super::{edge_kind_of, read_f64, read_u32, Frozen};
 use super::{EDGE_CHUNK, EDGE_EFFORT, EDGE_EXTRA, EDGE_IMPORTANCE, HOLE};
 use crate::adjacency::Adjacency;
 use crate::derived::{BaseKeys, Levels};
-use crate::model::{Edge, EdgeExtra, EdgeKind};
+use crate::model::{Edge, EdgeExtra, EdgeKind, SourceId};
 use crate::role_vectors::RoleVectorTable;
 
 impl Frozen {
@@ -146,6 +146,12 @@ impl Frozen {
                 .collect()
         });
         chunk[i % EDGE_CHUNK].as_ref()
+    }
+
+    /// The sources of an existing edge, read in place (no edge is built).
+    pub(crate) fn edge_sources(&self, e: EdgeIndex) -> &[SourceId] {
+        let list = read_width(self.b(), self.edge_sources, self.source_width, e.index()) as usize;
+        &self.lists[list]
     }
 
     fn decode_edge(&self, e: EdgeIndex) -> Option<Edge> {

@@ -29,20 +29,32 @@ pub fn stats(graph: &Graph) -> ResultTable {
     let (mut nodes, mut edges, mut roles, mut moves) =
         (vec![0; n], vec![0; n], vec![0; n], vec![0; n]);
     // A source id out of range is damage `check` reports; stats just skips it.
+    // Read in place: building every node and edge to count them held them all (230 MB on
+    // O*NET + ESCO).
     for ix in graph.node_indices() {
-        let node = graph.node(ix);
-        for i in node.sources.iter().map(|s| s.0 as usize).filter(|&i| i < n) {
+        let is_role = graph.kind_of(ix) == Some(NodeKind::Role);
+        for i in graph
+            .sources_of(ix)
+            .iter()
+            .map(|s| s.0 as usize)
+            .filter(|&i| i < n)
+        {
             nodes[i] += 1;
-            if node.kind == NodeKind::Role {
+            if is_role {
                 roles[i] += 1;
             }
         }
     }
     for e in graph.edge_indices() {
-        let edge = graph.edge(e);
-        for i in edge.sources.iter().map(|s| s.0 as usize).filter(|&i| i < n) {
+        let is_move = graph.edge_kind_of(e) == Some(EdgeKind::Transition);
+        for i in graph
+            .edge_sources_of(e)
+            .iter()
+            .map(|s| s.0 as usize)
+            .filter(|&i| i < n)
+        {
             edges[i] += 1;
-            if edge.kind == EdgeKind::Transition {
+            if is_move {
                 moves[i] += 1;
             }
         }
