@@ -348,8 +348,23 @@ impl Frozen {
 
     fn decode_node(&self, i: usize) -> Option<Node> {
         let ix = NodeIndex::new(i);
+        self.build_node(ix, self.rest(ix).cloned().unwrap_or_default())
+    }
+
+    /// The node at `ix` built afresh, its rare parts decoded for it alone, and kept nowhere:
+    /// for a pass that reads every node once (an export), which keeping them would make hold
+    /// the whole graph decoded.
+    pub(crate) fn node_afresh(&self, ix: NodeIndex) -> Option<Node> {
+        let i = ix.index();
+        let rest = (self.rests_between(i, i + 1).next())
+            .and_then(|(_, bytes)| postcard::from_bytes(bytes).ok())
+            .unwrap_or_default();
+        self.build_node(ix, rest)
+    }
+
+    fn build_node(&self, ix: NodeIndex, rest: NodeRest) -> Option<Node> {
+        let i = ix.index();
         let kind = self.kind(ix)?;
-        let rest = self.rest(ix).cloned().unwrap_or_default();
         Some(Node {
             id: self.id(ix).to_string(),
             kind,

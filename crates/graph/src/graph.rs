@@ -293,6 +293,33 @@ impl Graph {
         }
     }
 
+    /// The node at `ix` (which must exist), built afresh rather than kept: for a pass that
+    /// reads every node once (an export), where [`Graph::node`], which keeps what it builds,
+    /// would hold the whole graph decoded by the end.
+    pub fn node_afresh(&self, ix: NodeIndex) -> Cow<'_, Node> {
+        match self.overlay.nodes.get(&ix) {
+            Some(slot) => Cow::Borrowed(slot.as_ref().expect("node index from this graph")),
+            None => Cow::Owned(
+                self.base
+                    .node_afresh(ix)
+                    .expect("node index from this graph"),
+            ),
+        }
+    }
+
+    /// The edge at `ix` (which must exist), built afresh rather than kept, as
+    /// [`Graph::node_afresh`].
+    pub fn edge_afresh(&self, ix: EdgeIndex) -> Cow<'_, Edge> {
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => Cow::Borrowed(&slot.as_ref().expect("edge index from this graph").edge),
+            None => Cow::Owned(
+                self.base
+                    .edge_afresh(ix)
+                    .expect("edge index from this graph"),
+            ),
+        }
+    }
+
     /// The kind of the node at `ix`, if there is one (without building a base node).
     pub fn kind_of(&self, ix: NodeIndex) -> Option<NodeKind> {
         match self.overlay.nodes.get(&ix) {

@@ -207,6 +207,16 @@ fn sorted(mut list: Vec<NodeIndex>) -> Vec<NodeIndex> {
 
 /// Every read of `a` and `b` agrees.
 fn assert_same_reads(a: &Graph, b: &Graph) {
+    for e in a.edge_indices() {
+        let edge = a.edge(e);
+        assert_eq!(&*b.edge_afresh(e), edge);
+        assert_eq!(b.edge_sources_of(e), edge.sources.as_slice());
+        let fields = edge.extra.as_ref().map(|x| &x.fields);
+        for (name, value) in fields.into_iter().flatten() {
+            assert_eq!(b.edge_field_of(e, name), Some(value));
+        }
+        assert_eq!(b.edge_field_of(e, "no such field"), None);
+    }
     assert_eq!(a.node_count(), b.node_count());
     assert_eq!(a.edge_count(), b.edge_count());
     assert_eq!(a.node_bound(), b.node_bound());
@@ -216,6 +226,15 @@ fn assert_same_reads(a: &Graph, b: &Graph) {
     let nodes: Vec<NodeIndex> = a.node_indices().collect();
     assert_eq!(nodes, b.node_indices().collect::<Vec<_>>());
     for &ix in &nodes {
+        // What is read in place, or built afresh and kept nowhere, is what a built node holds.
+        let node = a.node(ix);
+        assert_eq!(&*b.node_afresh(ix), node);
+        assert_eq!(b.aliases_of(ix), node.aliases.as_slice());
+        assert_eq!(b.sources_of(ix), node.sources.as_slice());
+        for (name, value) in &node.fields {
+            assert_eq!(b.field_of(ix, name), Some(value));
+        }
+        assert_eq!(b.field_of(ix, "no such field"), None);
         assert_eq!(a.node(ix), b.node(ix));
         assert_eq!(a.by_id(&a.node(ix).id), b.by_id(&a.node(ix).id));
         for label in std::iter::once(&a.node(ix).name).chain(&a.node(ix).aliases) {

@@ -146,7 +146,7 @@ fn write_nodes(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
     let mut ids: Vec<NodeIndex> = graph.node_indices().collect();
     ids.sort_by(|&a, &b| graph.id_of(a).cmp(graph.id_of(b)));
     for ix in ids {
-        let n = graph.node(ix);
+        let n = graph.node_afresh(ix);
         nodes
             .write_record([
                 n.id.clone(),
@@ -171,14 +171,14 @@ fn write_edges(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
     // By kind, ends' ids, then source keys: compared in place, the keys joined only on a tie.
     order.sort_by(|&x, &y| {
         let ((a, b), (c, d)) = (graph.edge_endpoints(x), graph.edge_endpoints(y));
-        let joined = |e| graph.source_keys(&graph.edge(e).sources).join("\u{0}");
-        (graph.edge(x).kind, graph.id_of(a), graph.id_of(b))
-            .cmp(&(graph.edge(y).kind, graph.id_of(c), graph.id_of(d)))
+        let joined = |e| graph.source_keys(graph.edge_sources_of(e)).join("\u{0}");
+        (graph.edge_kind_of(x), graph.id_of(a), graph.id_of(b))
+            .cmp(&(graph.edge_kind_of(y), graph.id_of(c), graph.id_of(d)))
             .then_with(|| joined(x).cmp(&joined(y)))
     });
     for e in order {
         let (a, b) = graph.edge_endpoints(e);
-        let edge = graph.edge(e);
+        let edge = graph.edge_afresh(e);
         let weight = match edge.kind {
             EdgeKind::Requires => edge.importance.map(|i| i.to_string()).unwrap_or_default(),
             EdgeKind::Transition => number_cell(edge.effort_hours),
@@ -188,8 +188,8 @@ fn write_edges(graph: &Graph, out: &mut dyn Write) -> io::Result<()> {
         let fields = edge.extra.as_ref().map_or(&no_fields, |x| &x.fields);
         edges
             .write_record([
-                graph.node(a).id.clone(),
-                graph.node(b).id.clone(),
+                graph.id_of(a).to_string(),
+                graph.id_of(b).to_string(),
                 edge.kind.as_str().to_string(),
                 weight,
                 keys(&edge.sources),

@@ -259,7 +259,7 @@ fn profile_table(p: &Profile) -> ProfileTable {
 }
 
 fn node_entry(graph: &Graph, ix: NodeIndex) -> NodeEntry {
-    let n = graph.node(ix);
+    let n = graph.node_afresh(ix);
     let f = &n.fields;
     let str_field = |name: &str| text(f, name).map(sp);
     NodeEntry {
@@ -360,8 +360,11 @@ impl Serialize for EdgeEntry {
 
 fn edge_entry(graph: &Graph, e: EdgeIndex) -> EdgeEntry {
     let (a, b) = graph.edge_endpoints(e);
-    let edge = graph.edge(e);
-    let (from, to) = (sp(graph.node(a).id.clone()), sp(graph.node(b).id.clone()));
+    let edge = &*graph.edge_afresh(e);
+    let (from, to) = (
+        sp(graph.id_of(a).to_string()),
+        sp(graph.id_of(b).to_string()),
+    );
     let sources = source_keys(graph, &edge.sources);
     let note = edge.note().map(str::to_string);
     match edge.kind {

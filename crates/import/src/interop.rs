@@ -133,7 +133,7 @@ fn source_list(graph: &Graph, ids: &[skillgraph_graph::SourceId]) -> Prop {
 
 /// Every property of a node, `id` first. Absent values are left out.
 pub fn node_properties(graph: &Graph, ix: NodeIndex) -> Vec<(String, Prop)> {
-    let n = graph.node(ix);
+    let n = graph.node_afresh(ix);
     let mut props = vec![
         ("id".to_string(), Prop::Text(n.id.clone())),
         ("name".to_string(), Prop::Text(n.name.clone())),
@@ -156,7 +156,7 @@ pub fn node_properties(graph: &Graph, ix: NodeIndex) -> Vec<(String, Prop)> {
 
 /// Every property of an edge. Absent values are left out.
 pub fn edge_properties(graph: &Graph, e: EdgeIndex) -> Vec<(String, Prop)> {
-    let edge = graph.edge(e);
+    let edge = graph.edge_afresh(e);
     let mut props = Vec::new();
     if let Some(i) = edge.importance {
         props.push(("importance".to_string(), Prop::Int(i64::from(i))));
@@ -288,7 +288,7 @@ pub(crate) fn edges_of(graph: &Graph, kind: EdgeKind) -> Vec<EdgeIndex> {
         .collect();
     let key = |e| {
         let (a, b) = graph.edge_endpoints(e);
-        (graph.id_of(a), graph.id_of(b), &graph.edge(e).sources)
+        (graph.id_of(a), graph.id_of(b), graph.edge_sources_of(e))
     };
     list.sort_by(|&x, &y| key(x).cmp(&key(y)));
     list

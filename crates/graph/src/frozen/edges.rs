@@ -155,15 +155,26 @@ impl Frozen {
     }
 
     fn decode_edge(&self, e: EdgeIndex) -> Option<Edge> {
-        let kind = self.edge_kind(e)?;
+        self.build_edge(e, self.edge_extra(e).cloned())
+    }
+
+    /// The edge at `e` built afresh, its extras decoded for it alone, and kept nowhere: for a
+    /// pass that reads every edge once (an export), as [`Frozen::node_afresh`].
+    pub(crate) fn edge_afresh(&self, e: EdgeIndex) -> Option<Edge> {
         let i = e.index();
-        let list = read_width(self.b(), self.edge_sources, self.source_width, i) as usize;
+        let extra = (self.extras_between(i, i + 1).next())
+            .and_then(|(_, bytes)| postcard::from_bytes(bytes).ok());
+        self.build_edge(e, extra)
+    }
+
+    fn build_edge(&self, e: EdgeIndex, extra: Option<EdgeExtra>) -> Option<Edge> {
+        let kind = self.edge_kind(e)?;
         Some(Edge {
             kind,
             importance: self.importance(e),
             effort_hours: self.edge_effort(e),
-            sources: self.lists[list].clone(),
-            extra: self.edge_extra(e).cloned().map(Box::new),
+            sources: self.edge_sources(e).to_vec(),
+            extra: extra.map(Box::new),
         })
     }
 

@@ -103,7 +103,7 @@ pub fn write_graphml<W: Write + ?Sized>(graph: &Graph, out: &mut W) -> io::Resul
     out.write_all(b"  <graph id=\"skillgraph\" edgedefault=\"directed\">\n")?;
     for (&ix, row) in nodes.iter().zip(node_rows(graph, &nodes)) {
         let row = node_columns.row(row);
-        let node = graph.node(ix);
+        let node = graph.node_afresh(ix);
         writeln!(out, "    <node id=\"{}\">", xml_escape(&node.id))?;
         let mut data = vec![
             ("kind".to_string(), node.kind.as_str().to_string()),
@@ -138,7 +138,10 @@ pub fn write_graphml<W: Write + ?Sized>(graph: &Graph, out: &mut W) -> io::Resul
         writeln!(
             out,
             "      <data key=\"e_kind\">{}</data>",
-            graph.edge(e).kind.as_str()
+            graph
+                .edge_kind_of(e)
+                .expect("an edge of the graph")
+                .as_str()
         )?;
         for (name, _) in &edge_columns.0 {
             if let Some(p) = row.get(name) {
