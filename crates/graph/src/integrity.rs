@@ -110,9 +110,10 @@ impl fmt::Display for Fact<'_> {
 
 /// Names a node by id where it exists, else by index.
 fn node_id(graph: &Graph, ix: NodeIndex) -> String {
-    graph
-        .get_node(ix)
-        .map_or_else(|| format!("#{}", ix.index()), |n| n.id.clone())
+    match graph.kind_of(ix) {
+        Some(_) => graph.id_of(ix).to_string(),
+        None => format!("#{}", ix.index()),
+    }
 }
 
 /// Checks every rule over the whole graph. An empty list means the graph is consistent.
@@ -163,17 +164,19 @@ impl Report {
 /// Each node: its id (unique, found by the id lookup), name and labels (found by the name
 /// lookup), effort hours, sources and fields.
 fn check_nodes(graph: &Graph, r: &mut Report) {
-    let mut first_with_id: HashMap<&str, petgraph::stable_graph::NodeIndex> = HashMap::new();
+    let mut first_with_id: HashMap<&str, NodeIndex, FxBuildHasher> = HashMap::default();
     for ix in graph.node_indices() {
-        let node = graph.node(ix);
-        let id = &node.id;
+        // Built afresh and kept nowhere: a check reads each node once.
+        let node = graph.node_afresh(ix);
+        // The id read in place lives as long as the graph, for the map of ids seen.
+        let id = graph.id_of(ix);
         if id.trim().is_empty() {
             r.add(
                 Rule::Identity,
                 format!("node #{} has an empty id", ix.index()),
             );
         }
-        if let Some(&other) = first_with_id.get(id.as_str()) {
+        if let Some(&other) = first_with_id.get(id) {
             r.add(
                 Rule::Identity,
                 format!(
@@ -187,8 +190,8 @@ fn check_nodes(graph: &Graph, r: &mut Report) {
         }
         // With a repeated id the lookup can only find one of the two; that is the identity
         // finding above, not a stale lookup.
-        let found = graph.by_id(id).and_then(|j| graph.get_node(j));
-        if found.is_none_or(|n| n.id != *id) {
+        let found = graph.by_id(id).filter(|&j| graph.kind_of(j).is_some());
+        if found.is_none_or(|j| graph.id_of(j) != id) {
             r.add(
                 Rule::Lookup,
                 format!("`{id}` is not found by its id (the id lookup is stale)"),
@@ -278,10 +281,11 @@ fn check_label_lookup(graph: &Graph, r: &mut Report) {
     for (label, nodes) in graph.labels() {
         for &ix in nodes.iter() {
             let labels = lowered.entry(ix).or_insert_with(|| {
-                graph.get_node(ix).map(|n| {
-                    let mut labels: Vec<String> = std::iter::once(&n.name)
-                        .chain(&n.aliases)
-                        .map(|l| l.to_lowercase())
+                graph.kind_of(ix).map(|_| {
+                    let aliases = graph.aliases_of(ix).iter().map(String::as_str);
+                    let mut labels: Vec<String> = std::iter::once(graph.name_of(ix))
+                        .chain(aliases)
+                        .map(str::to_lowercase)
                         .collect();
                     labels.sort_unstable();
                     labels
@@ -313,7 +317,7 @@ fn check_edges(graph: &Graph, r: &mut Report) {
         HashMap::with_capacity_and_hasher(graph.edge_count(), FxBuildHasher::default());
     let mut repeated: HashMap<(NodeIndex, EdgeKind, NodeIndex), Vec<SourceId>> = HashMap::new();
     for e in graph.edge_indices() {
-        let edge = graph.edge(e);
+        let edge = graph.edge_afresh(e);
         let kind = edge.kind;
         let Some((a, b)) = graph.get_edge_endpoints(e) else {
             continue;
@@ -324,7 +328,7 @@ fn check_edges(graph: &Graph, r: &mut Report) {
             kind,
             to: b,
         };
-        let (Some(na), Some(nb)) = (graph.get_node(a), graph.get_node(b)) else {
+        let (Some(kind_a), Some(kind_b)) = (graph.kind_of(a), graph.kind_of(b)) else {
             r.add(
                 Rule::DanglingEdge,
                 format!("{fact} names a node that is not in the graph"),
@@ -332,12 +336,12 @@ fn check_edges(graph: &Graph, r: &mut Report) {
             continue;
         };
         let (want_from, want_to) = kind.endpoints();
-        if na.kind != want_from || nb.kind != want_to {
+        if kind_a != want_from || kind_b != want_to {
             r.add(
                 Rule::EndpointKinds,
                 format!(
                     "{fact} joins a {} to a {}; `{kind}` joins a {want_from} to a {want_to}",
-                    na.kind, nb.kind
+                    kind_a, kind_b
                 ),
             );
         }
@@ -369,10 +373,9 @@ fn check_edges(graph: &Graph, r: &mut Report) {
             );
         }
         for skill in edge.move_skills() {
-            let is_skill = graph
-                .by_id(skill)
-                .and_then(|ix| graph.get_node(ix))
-                .is_some_and(|n| n.kind == NodeKind::Skill && &n.id == skill);
+            let is_skill = graph.by_id(skill).is_some_and(|ix| {
+                graph.kind_of(ix) == Some(NodeKind::Skill) && graph.id_of(ix) == skill
+            });
             if !is_skill {
                 r.add(
                     Rule::MoveSkill,
@@ -387,7 +390,7 @@ fn check_edges(graph: &Graph, r: &mut Report) {
         };
         let earlier = repeated
             .entry(key)
-            .or_insert_with(|| graph.edge(first).sources.clone());
+            .or_insert_with(|| graph.edge_sources_of(first).to_vec());
         if edge.sources.iter().any(|s| earlier.contains(s)) {
             r.add(
                 Rule::DuplicateEdge,
