@@ -53,9 +53,9 @@ pub use effort_route::{
 pub use enumerate::{all_routes, Limit, RoutesResult, DEFAULT_MAX_HOPS};
 pub use interrupt::{Interrupt, Interrupted};
 pub use plan::{
-    closest_roles, gap, learning_plan, missing_tools, move_cost, next_skills, Closeness, GapItem,
-    LearningPlan, NextSkill, PlanStep, Reason, ToolNeed, ToolScope, DEFAULT_MIN_IMPORTANCE,
-    NAMED_PRIORITY,
+    closest_roles, gap, learning_plan, missing_tools, move_cost, next_skills, roles_compared,
+    Closeness, GapItem, LearningPlan, NextSkill, PlanStep, Reason, ToolNeed, ToolScope,
+    DEFAULT_MIN_IMPORTANCE, NAMED_PRIORITY,
 };
 pub use plan_through::{
     plan_through, week_slices, weeks_needed, Broken, Learnt, PlanRefused, StopStep, StopsPlan,

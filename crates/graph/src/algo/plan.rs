@@ -476,17 +476,40 @@ pub fn closest_roles(
     exclude: Option<NodeIndex>,
     interrupt: &Interrupt,
 ) -> Result<Vec<Closeness>, Interrupted> {
+    let mut list = roles_compared(graph, have, min_importance, exclude, interrupt)?;
     let mut marks = Marks::new(node_bound(graph));
+    for c in &mut list {
+        // Each role costs a learning plan: look at the flag for every one.
+        interrupt.check()?;
+        c.hours = plan_hours(graph, have, c.role, min_importance, &[], &mut marks);
+    }
+    list.sort_by(|a, b| {
+        a.hours
+            .total_cmp(&b.hours)
+            .then(b.match_pct.total_cmp(&a.match_pct))
+    });
+    Ok(list)
+}
+
+/// [`closest_roles`] without the learning plans, which are most of its cost: every rated role
+/// but `exclude`, by name, each with `hours` NaN (not made). For a caller that ranks by what
+/// is shared first and makes plans only for the roles it shows.
+pub fn roles_compared(
+    graph: &Graph,
+    have: &Held,
+    min_importance: u8,
+    exclude: Option<NodeIndex>,
+    interrupt: &Interrupt,
+) -> Result<Vec<Closeness>, Interrupted> {
     let index = RoleIndex::new(graph);
     let mut roles: Vec<NodeIndex> = graph
         .node_indices()
         .filter(|&r| Some(r) != exclude && graph.kind_of(r) == Some(NodeKind::Role))
         .collect();
     sort_by_name(graph, &mut roles);
-    let mut list: Vec<Closeness> = roles
+    roles
         .into_iter()
         .filter_map(|role| {
-            // Each role costs a learning plan: look at the flag for every one.
             if let Err(stop) = interrupt.check() {
                 return Some(Err(stop));
             }
@@ -527,7 +550,7 @@ pub fn closest_roles(
             shared.dedup();
             Some(Ok(Closeness {
                 role,
-                hours: plan_hours(graph, have, role, min_importance, &[], &mut marks),
+                hours: f64::NAN,
                 match_pct: 100.0 * got / total,
                 missing,
                 evidence: needs.len(),
@@ -535,13 +558,7 @@ pub fn closest_roles(
                 held_tools_share: index.held_tools_share(role, |t| have.has_tool(t)),
             }))
         })
-        .collect::<Result<_, _>>()?;
-    list.sort_by(|a, b| {
-        a.hours
-            .total_cmp(&b.hours)
-            .then(b.match_pct.total_cmp(&a.match_pct))
-    });
-    Ok(list)
+        .collect()
 }
 
 /// What learning one skill next does to the learning plans of the roles: see [`next_skills`].

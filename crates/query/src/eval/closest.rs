@@ -1,6 +1,6 @@
 //! `closest`: the roles nearest a start, by similarity or by the hours of their plans.
 
-use skillgraph_graph::algo::{self, closest_roles, Held, Start as Origin};
+use skillgraph_graph::algo::{self, Held, Start as Origin};
 use skillgraph_graph::{Graph, NodeIndex, NodeKind};
 
 use super::plans::have_of;
@@ -43,7 +43,7 @@ pub fn closest(
         }
         None => {
             let mut list =
-                closest_roles(graph, &have, min, None, &interrupt).map_err(interrupted)?;
+                algo::roles_compared(graph, &have, min, None, &interrupt).map_err(interrupted)?;
             let count = list.len();
             // A role the profile lists is where the person is, not a role to move to.
             let listed: Vec<NodeIndex> = match session.start_nodes(graph, &q.profile)? {
@@ -179,10 +179,26 @@ fn closest_by_plan(
     limit: usize,
     explain: bool,
 ) -> ResultTable {
-    list.sort_by(|a, b| {
+    let by_share = |a: &algo::Closeness, b: &algo::Closeness| {
         b.shared
             .cmp(&a.shared)
             .then(b.held_tools_share.total_cmp(&a.held_tools_share))
+    };
+    list.sort_by(by_share);
+    // Plans are made only for the roles shown and those tied with the last of them: the
+    // hours only break ties.
+    let mut planned = limit.min(list.len());
+    while planned > 0
+        && planned < list.len()
+        && by_share(&list[planned - 1], &list[planned]).is_eq()
+    {
+        planned += 1;
+    }
+    for c in &mut list[..planned] {
+        c.hours = algo::learning_plan(graph, have, c.role, min, &[]).total_hours;
+    }
+    list[..planned].sort_by(|a, b| {
+        by_share(a, b)
             .then(a.hours.total_cmp(&b.hours))
             .then(b.match_pct.total_cmp(&a.match_pct))
             .then(graph.order_by_name(a.role, b.role))
