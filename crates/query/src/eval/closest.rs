@@ -58,7 +58,10 @@ pub fn closest(
             let before = list.len();
             list.retain(|c| rules.keeps(graph, c.role));
             let filtered = before - list.len();
-            let table = closest_by_plan(graph, &have, &label, &mut list, min, limit, q.explain);
+            let table = closest_by_plan(
+                graph, &have, &label, &mut list, min, limit, q.explain, &interrupt,
+            )
+            .map_err(interrupted)?;
             (count, filtered, table)
         }
     };
@@ -170,6 +173,7 @@ fn similar_to_role(
 /// match %, then by name. Ranking by hours alone put
 /// roles that require two unrelated skills (ESCO's linen room attendant) above every role that
 /// uses what the profile knows: a short plan to a role sharing nothing is no evidence of fit.
+#[allow(clippy::too_many_arguments)]
 fn closest_by_plan(
     graph: &Graph,
     have: &Held,
@@ -178,7 +182,8 @@ fn closest_by_plan(
     min: u8,
     limit: usize,
     explain: bool,
-) -> ResultTable {
+    interrupt: &algo::Interrupt,
+) -> Result<ResultTable, algo::Interrupted> {
     let by_share = |a: &algo::Closeness, b: &algo::Closeness| {
         b.shared
             .cmp(&a.shared)
@@ -195,6 +200,8 @@ fn closest_by_plan(
         planned += 1;
     }
     for c in &mut list[..planned] {
+        // Each role costs a learning plan: look at the flag for every one.
+        interrupt.check()?;
         c.hours = algo::learning_plan(graph, have, c.role, min, &[]).total_hours;
     }
     list[..planned].sort_by(|a, b| {
@@ -268,7 +275,7 @@ fn closest_by_plan(
             list.len() - limit
         ));
     }
-    table
+    Ok(table)
 }
 
 /// Which roles a list keeps: `from SOURCE`, `keep pay [P%]`, `job zone within N` (see
