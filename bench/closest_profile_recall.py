@@ -19,7 +19,6 @@ never reads).
 - mean rank of the occupation (rank 11 when it is not in the top 10).
 """
 
-import csv
 import json
 import os
 import random
@@ -28,19 +27,13 @@ import sys
 import tempfile
 from collections import defaultdict
 
+from closest_recall import rows  # O*NET's tab-separated files, one dict per row
+
 PICK = int(os.environ.get("PICK", "2"))
 # Which of the occupation's tools the profile is drawn from: `in_demand` (the tools employers
 # ask for), `hot_technology` (the tools O*NET finds most in job postings), or `any` (every tool
 # it lists).
 POOL = os.environ.get("POOL", "in_demand")
-
-
-def rows(data, name):
-    with open(os.path.join(data, name), encoding="utf-8", newline="") as f:
-        reader = csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(reader)
-        for row in reader:
-            yield dict(zip(header, row))
 
 
 def quoted(name):
