@@ -1,6 +1,7 @@
 //! Criterion benchmarks of the engine alone (no process, no store, no output): parsing, name
 //! resolution, and the four statements of the shared benchmark — `path A -> B`,
-//! `path A -> B by effort`, `skills of A`, `gap A -> B` — each over 100 fixed role pairs.
+//! `path A -> B by effort`, `skills of A`, `gap A -> B` — each over 100 fixed role pairs, read
+//! from their text and evaluated (`text/…`), and evaluated alone (`statement/…`).
 //!
 //! Data: with `BENCH_DATA` set (e.g. `/tmp/skills-bench/data`, where `bench/run.sh` puts the
 //! CSVs of `../shared/bench/gen_graph.py`), every size among `medium` and `large` whose
@@ -228,6 +229,26 @@ fn engine(c: &mut Criterion) {
             bench.iter(|| graph.resolve(None, &name).unwrap())
         });
         group.finish();
+
+        // Statements as a script runs them: read from their text, then evaluated (issue #19's
+        // measure: parsing by the grammar may not cost more than a tenth of a statement).
+        let mut db = MemoryDatabase { graph };
+        let mut session = Session::new();
+        let mut group = c.benchmark_group(format!("text/{size}"));
+        group.measurement_time(Duration::from_secs(4));
+        for (name, form) in FORMS {
+            let texts: Vec<String> = pairs.iter().map(|(a, b)| statement(form, a, b)).collect();
+            let mut i = 0;
+            group.bench_function(BenchmarkId::new(name, "100 pairs"), |bench| {
+                bench.iter(|| {
+                    i = (i + 1) % texts.len();
+                    let script = parse(&texts[i]).unwrap();
+                    session.execute(&mut db, &script.statements[0]).unwrap()
+                })
+            });
+        }
+        group.finish();
+        let MemoryDatabase { graph } = db;
 
         // Statements: parsed once, then evaluated into a result table, one pair per iteration.
         let mut db = MemoryDatabase { graph };

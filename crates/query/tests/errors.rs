@@ -2,7 +2,7 @@
 //! in the rendered text too) and the help. Rendering is without colour so lines can be read.
 
 use skillgraph_query::ast::Span;
-use skillgraph_query::parser::MAX_NESTING;
+use skillgraph_query::parser::{expected_after, MAX_NESTING};
 use skillgraph_query::{line_col, parse, render, ErrorKind, QueryError};
 
 /// The error `source` gives, rendered.
@@ -412,6 +412,23 @@ fn too_deeply_nested_points_at_the_first_paren_beyond_the_limit() {
 
     let lists = format!("let x = {}", "[".repeat(10_000));
     fail(&lists).kind(ErrorKind::TooDeeplyNested);
+}
+
+/// What the shell asks pest while a line is typed: deep brackets get no answer rather than
+/// a descent that would exhaust the stack (pest probes no stack of its own: `lib.rs`).
+#[test]
+fn too_deep_nesting_expects_nothing_and_returns() {
+    let deep = [
+        format!("roles where {}", "(".repeat(200_000)),
+        format!("set x y = {}", "[".repeat(200_000)),
+        format!("set x y = {}", "{a: ".repeat(200_000)),
+    ];
+    for source in deep {
+        assert_eq!(expected_after(&source), None, "{}", &source[..15]);
+    }
+    let depth = MAX_NESTING;
+    let source = format!("set x y = {}1", "[".repeat(depth));
+    assert!(expected_after(&source).is_some());
 }
 
 #[test]

@@ -44,8 +44,12 @@ include!(concat!(env!("OUT_DIR"), "/grammar_words.rs"));
 
 /// What the grammar expects right after `source`, the start of a script as typed so far: the
 /// rules pest tried at its end (`kw_of`, `role_ref`, `clause`, `separator`, …). `None` when
-/// `source` goes wrong before its end, or ends inside a comment.
+/// `source` goes wrong before its end, ends inside a comment, or nests brackets deeper than
+/// [`MAX_NESTING`] (pest would descend that deep).
 pub fn expected_after(source: &str) -> Option<Vec<Rule>> {
+    if Lexed::new(source).too_deep.is_some() {
+        return None;
+    }
     // A character no rule takes, so that pest stops at the end and says what it tried there.
     let probe = format!("{source}\u{1}");
     let error = QueryGrammar::parse(Rule::script, &probe).err()?;
