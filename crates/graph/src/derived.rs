@@ -12,6 +12,7 @@
 //!        shared: n:u32, n × u32                                 keys of several datasets, ascending
 //! "SGA1" len:u32, then per edge kind (`EdgeKind::ALL` order) len:u32 and its lists
 //!        (`adjacency.rs`)
+//! "SGO1" each node's rank in name order (`name_order.rs`)
 //! "SGR1" len:u32, then edges_at:u32 (where the edge columns start), and for the node fields
 //!        and then the edge extras: n:u32, n × (index:u32, start:u32, len:u32), offsets from
 //!        the body's start
@@ -36,6 +37,7 @@ use crate::adjacency::Adjacency;
 use crate::concept::{dataset_of, keys_of, CURATED};
 use crate::frozen::{read_f64, read_u32, Cursor, Frozen, SnapshotBytes};
 use crate::model::{EdgeKind, NodeKind};
+use crate::name_order::{NameOrder, NAME_ORDER_MAGIC};
 use crate::role_vectors::RoleVectorTable;
 
 pub(crate) const LEVELS_MAGIC: &[u8; 4] = b"SGL1";
@@ -126,6 +128,9 @@ pub(crate) struct Derived {
     /// The roles' vectors for `closest`: optional, as a body written by a graph crate without
     /// them (schema 6) or by a test's builder has none; they are then built on first use.
     pub(crate) role_vectors: Option<RoleVectorTable>,
+    /// Each node's rank in name order (`name_order.rs`): optional like the roles' vectors
+    /// (schema 7 and older have none), and `None` when written under another Unicode version.
+    pub(crate) name_order: Option<NameOrder>,
 }
 
 impl Derived {
@@ -143,7 +148,9 @@ impl Derived {
             adjacency: None,
             records: None,
             role_vectors: None,
+            name_order: None,
         };
+        let mut name_order_seen = false;
         let what = "the derived sections";
         let mut keys_seen = false;
         let mut trailer_seen = false;
@@ -194,6 +201,17 @@ impl Derived {
                 let len = c.u32(what)? as usize;
                 let start = c.array(len, 1, what)?;
                 derived.role_vectors = Some(RoleVectorTable::read(bytes.clone(), start, len)?);
+            } else if magic == NAME_ORDER_MAGIC && !name_order_seen {
+                name_order_seen = true;
+                let version = c.take(4, what)?;
+                let (major, minor, update) = std::char::UNICODE_VERSION;
+                let current = c.buf[version..version + 3] == [major, minor, update];
+                let len = c.u32(what)? as usize;
+                let start = c.array(len, 1, what)?;
+                if current {
+                    let order = NameOrder::read(bytes.clone(), start, len, node_bound)?;
+                    derived.name_order = Some(order);
+                }
             } else {
                 return Err("the snapshot has bytes after its end".into());
             }
@@ -534,10 +552,11 @@ mod tests {
     use super::*;
     use crate::frozen::BodyWriter;
     use crate::model::{Edge, EdgeExtra, EdgeKind, Node, Value};
+    use crate::name_order::cmp_base_by_name;
     use petgraph::Direction;
 
     const NAMES: &[&str] = &[
-        "Python", "python ", "PYTHON!", "Git", "Node.js", "node js", "C++",
+        "Python", "python ", "PYTHON!", "Git", "Node.js", "node js", "C++", "Éclair", "éclair",
     ];
     const NAMESPACES: &[&str] = &["", "onet:", "esco:"];
 
@@ -657,6 +676,14 @@ mod tests {
                         }
                     }
                 }
+                // Ranks order the nodes as their names (ignoring case), then ids, do.
+                let order = base.name_order();
+                for a in base.node_indices() {
+                    for b in base.node_indices() {
+                        let ranked = order.rank(a).unwrap().cmp(&order.rank(b).unwrap());
+                        prop_assert_eq!(ranked, cmp_base_by_name(&base, a, b));
+                    }
+                }
                 prop_assert_eq!(base.derived_damage(), Vec::<String>::new());
             }
         }
@@ -675,9 +702,12 @@ mod tests {
             let mut damaged = written.clone();
             let i = start + at.index(written.len() - start);
             damaged[i] = byte;
-            let keys_at = written.windows(4).rposition(|w| w == KEYS_MAGIC).expect("keys");
-            // The keys' Unicode version and the byte after it, which a reader skips or ignores.
-            let ignored = (keys_at + 4..keys_at + 8).contains(&i);
+            // The Unicode version of the keys and of the name order and the byte after each,
+            // which a reader skips or ignores.
+            let ignored = [KEYS_MAGIC, NAME_ORDER_MAGIC].iter().any(|magic| {
+                let at = written.windows(4).rposition(|w| w == *magic).expect("the section");
+                (at + 4..at + 8).contains(&i)
+            });
             if let Ok(base) = Frozen::parse(Arc::new(damaged), 0) {
                 // Whatever a reader takes in, `check` finds it changed.
                 prop_assert!(byte == written[i] || ignored || !base.derived_damage().is_empty());
@@ -688,6 +718,7 @@ mod tests {
                 }
                 for n in 0..base.node_bound() {
                     let _ = base.adjacency(EdgeKind::Requires).links(NodeIndex::new(n), Direction::Incoming).count();
+                    let _ = base.name_order().rank(NodeIndex::new(n));
                 }
                 let _ = base.derived_damage();
             }

@@ -59,6 +59,7 @@ use serde::{Deserialize, Serialize};
 use crate::adjacency::Adjacency;
 use crate::derived::{BaseKeys, Levels};
 use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, SourceId, Value};
+use crate::name_order::NameOrder;
 use crate::role_vectors::RoleVectorTable;
 
 use lookup::{LabelTable, NodeTable};
@@ -221,6 +222,10 @@ pub(crate) struct Frozen {
     concept_keys: OnceLock<BaseKeys>,
     /// The roles' vectors for `closest`, when the body has them (`role_vectors.rs`).
     role_vectors: Option<RoleVectorTable>,
+    /// Each node's rank in name order as the body stores it (for `check`), and as read: the
+    /// stored ranks when they are a rank per node, else built on first use.
+    stored_name_order: Option<NameOrder>,
+    name_order: OnceLock<NameOrder>,
     /// Lookups of a node's edges answered by scanning the edge arrays; past a few, the caller
     /// builds an adjacency index instead.
     pub(crate) scans: ScanCount,

@@ -657,9 +657,23 @@ impl Graph {
         list
     }
 
+    /// Names ignoring case, then ids: the order of every list of nodes an answer shows.
     pub fn order_by_name(&self, a: NodeIndex, b: NodeIndex) -> Ordering {
-        cmp_ignoring_case(self.name_of(a), self.name_of(b))
-            .then_with(|| self.id_of(a).cmp(self.id_of(b)))
+        match (self.name_rank(a), self.name_rank(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => cmp_ignoring_case(self.name_of(a), self.name_of(b))
+                .then_with(|| self.id_of(a).cmp(self.id_of(b))),
+        }
+    }
+
+    /// The place of the node at `ix` in [`Graph::order_by_name`], read from the snapshot's
+    /// column of ranks while the graph has no changed nodes; `None` once it has any (then
+    /// every comparison reads names, so ranks and names never order one list together).
+    pub(crate) fn name_rank(&self, ix: NodeIndex) -> Option<u32> {
+        match self.overlay.nodes.is_empty() {
+            true => self.base.name_order().rank(ix),
+            false => None,
+        }
     }
 
     // ---- edges ---------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ mod fxhash;
 pub mod graph;
 pub mod integrity;
 pub mod model;
+mod name_order;
 mod overlay;
 pub mod profile;
 pub mod resolve;

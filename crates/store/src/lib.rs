@@ -79,7 +79,10 @@ use writer::{take_writer_lock, write_snapshot, writer_lock_is_free};
 pub use error::StoreError;
 pub use view::VIEW_FILE;
 
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
+/// The snapshot in a file, without the name order that schema 8 adds to the derived sections
+/// (still read as it is: the ranks are built on first use when absent).
+const SCHEMA_FILE_WITHOUT_NAME_ORDER: u32 = 7;
 /// The snapshot in a file, without the roles' vectors that schema 7 adds to the derived
 /// sections (still read as it is: they are built on first use when absent).
 const SCHEMA_FILE_WITHOUT_ROLE_VECTORS: u32 = 6;

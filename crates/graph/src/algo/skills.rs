@@ -351,6 +351,18 @@ pub(crate) fn sort_by_name(graph: &Graph, list: &mut [NodeIndex]) {
     if list.len() < 2 {
         return;
     }
+    let ranked: Option<Vec<(u32, NodeIndex)>> = list
+        .iter()
+        .map(|&ix| Some((graph.name_rank(ix)?, ix)))
+        .collect();
+    if let Some(mut ranked) = ranked {
+        // Ranks are distinct, so no order among equals is lost.
+        ranked.sort_unstable_by_key(|r| r.0);
+        for (slot, (_, ix)) in list.iter_mut().zip(ranked) {
+            *slot = ix;
+        }
+        return;
+    }
     // Each name looked up once, not twice per comparison.
     let mut named: Vec<(&str, NodeIndex)> =
         list.iter().map(|&ix| (graph.name_of(ix), ix)).collect();

@@ -8,6 +8,7 @@ use super::{EDGE_CHUNK, EDGE_EFFORT, EDGE_EXTRA, EDGE_IMPORTANCE, HOLE};
 use crate::adjacency::Adjacency;
 use crate::derived::{BaseKeys, Levels};
 use crate::model::{Edge, EdgeExtra, EdgeKind, SourceId};
+use crate::name_order::NameOrder;
 use crate::role_vectors::RoleVectorTable;
 
 impl Frozen {
@@ -97,10 +98,24 @@ impl Frozen {
         self.levels.get_or_init(|| Levels::build(self)).get(e)
     }
 
-    /// The base's skills and tools by the keys that link them across datasets.
     /// The roles' vectors the body holds, if any.
     pub(crate) fn role_vectors(&self) -> Option<&RoleVectorTable> {
         self.role_vectors.as_ref()
+    }
+
+    /// Each node's rank in name order: the stored ranks when they give each node its own rank,
+    /// else built (a damaged column then orders as the names do; `check` names it).
+    pub(crate) fn name_order(&self) -> &NameOrder {
+        self.name_order.get_or_init(|| {
+            (self.stored_name_order.clone())
+                .filter(|stored| stored.ranks_each_node(self))
+                .unwrap_or_else(|| NameOrder::build(self))
+        })
+    }
+
+    /// The ranks the body stores, if any (for `check`).
+    pub(crate) fn stored_name_order(&self) -> Option<&NameOrder> {
+        self.stored_name_order.as_ref()
     }
 
     /// Whether the body was read without its tail (an import's), so that writing it computes

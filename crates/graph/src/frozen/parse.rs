@@ -148,6 +148,8 @@ impl Frozen {
             levels: derived.levels.map_or_else(OnceLock::new, OnceLock::from),
             concept_keys: derived.keys.map_or_else(OnceLock::new, OnceLock::from),
             role_vectors: derived.role_vectors,
+            stored_name_order: derived.name_order,
+            name_order: OnceLock::new(),
             scans: ScanCount::default(),
             id_scans: ScanCount::default(),
             start,

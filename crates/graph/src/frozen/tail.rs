@@ -13,6 +13,7 @@ use crate::derived::{
     ROLES_MAGIC, TRAILER_MAGIC,
 };
 use crate::model::EdgeKind;
+use crate::name_order::NameOrder;
 
 impl Frozen {
     /// The tail a snapshot of this body appends to it: its label index and derived sections,
@@ -82,6 +83,10 @@ impl Frozen {
             [&self.rest_at, &self.extra_at],
             start,
         )?;
+        let ranks = NameOrder::encode(self);
+        out.write_all(&NameOrder::head(ranks.len()))?;
+        out.write_all(&ranks)?;
+        drop(ranks);
         if let Some(table) = role_vectors {
             out.write_all(ROLES_MAGIC)?;
             out.write_all(&(table.len() as u32).to_le_bytes())?;
@@ -100,6 +105,9 @@ impl Frozen {
             .is_some_and(|l| l.stored() != Levels::encode(self))
         {
             damage.push("the level column does not match the edges".into());
+        }
+        if (self.stored_name_order()).is_some_and(|o| o.stored() != NameOrder::encode(self)) {
+            damage.push("the name order does not match the names".into());
         }
         if (self.concept_keys.get()).is_some_and(|k| k.stored() != BaseKeys::encode(self)) {
             damage.push("the concept keys do not match the nodes".into());
