@@ -8,8 +8,9 @@
 //! Two skills or tools of **different** datasets are **linked** (one concept with several
 //! sources) when their names are equal once [`normalise`]d (case, punctuation, whitespace), or
 //! when an alias the curated graph gives one of its nodes equals the other's normalised name
-//! (the explicit way to say that `Python` is ESCO's `Python (computer programming)`). Only
-//! curated aliases link: O*NET's vendor-less tool names and ESCO's alternative labels are
+//! (the explicit way to say that `Python` is ESCO's `Python (computer programming)`), or when
+//! one's name spells out the acronym the other is named (O*NET's `Structured query language
+//! SQL` and ESCO's `SQL`: [`spelled_acronym`]). Only curated aliases link: O*NET's vendor-less tool names and ESCO's alternative labels are
 //! generated or loose, and linking through them would be guessing. Links are transitive
 //! (a concept is a connected component). Roles are never linked: occupations of different
 //! taxonomies differ in scope even where their titles agree; `NAME@dataset` tells them apart.
@@ -71,9 +72,16 @@ pub(crate) struct Concepts {
     datasets: Vec<String>,
 }
 
-/// A node's keys: its normalised name, and for a curated node its aliases', without empties.
+/// Which rule [`keys_of`] follows, stored with the keys a snapshot holds (`derived.rs`): keys
+/// stored under another rule are built again, as under another Unicode version. 1: with the
+/// acronym a name spells out ([`spelled_acronym`]).
+pub(crate) const KEY_RULE: u8 = 1;
+
+/// A node's keys: its normalised name, the acronym it spells out if any ([`spelled_acronym`]),
+/// and for a curated node its aliases', without empties.
 pub(crate) fn keys_of(dataset: &str, name: &str, aliases: &[String]) -> Vec<String> {
     let mut keys = vec![normalise(name)];
+    keys.extend(spelled_acronym(name).map(|(acronym, _)| acronym));
     if dataset == CURATED {
         keys.extend(aliases.iter().map(|a| normalise(a)));
     }
@@ -81,6 +89,93 @@ pub(crate) fn keys_of(dataset: &str, name: &str, aliases: &[String]) -> Vec<Stri
     keys.dedup();
     keys.retain(|k| !k.is_empty());
     keys
+}
+
+/// Words a spelled-out name may skip (`A programming language APL`: `A` is both).
+const SMALL_WORDS: [&str; 10] = [
+    "a", "an", "and", "for", "in", "of", "on", "the", "to", "with",
+];
+
+/// The acronym a name ends in when the words before it spell it out, normalised, with that
+/// spelling: O*NET's `Structured query language SQL` → (`sql`, `structure query language`).
+/// The acronym is the last word, in capitals (two or more letters); each word before it gives
+/// the acronym its first letter and then any of its later letters in order (`Hypertext markup
+/// language HTML`), except that `a`, `of`, `for`, … may give none. Such a name says the same
+/// thing twice, so ESCO's `SQL` is the same concept. A name ending in capitals its words do not
+/// spell (`Oracle PL/SQL`) has no acronym. The spelling drops a final `ing`, then a final `s`
+/// or `d`, from each word, so that O*NET's two spellings of SQL read as one
+/// ([`Concepts::build`] refuses to link through an acronym that one dataset spells out in two
+/// ways: `Content management systems CMS` and `Career management systems CMS`).
+pub(crate) fn spelled_acronym(name: &str) -> Option<(String, String)> {
+    let words: Vec<&str> = name
+        .split(|c: char| !c.is_alphanumeric() && c != '+' && c != '#')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let (&acronym, before) = words.split_last()?;
+    let capitals = acronym.len() >= 2 && acronym.chars().all(|c| c.is_ascii_uppercase());
+    if !capitals || before.len() < 2 {
+        return None;
+    }
+    let acronym = acronym.to_ascii_lowercase();
+    let before: Vec<String> = before.iter().map(|w| w.to_lowercase()).collect();
+    if !spells(&before, acronym.as_bytes()) {
+        return None;
+    }
+    let spelling: Vec<&str> = before
+        .iter()
+        .map(|w| {
+            let w = w.strip_suffix("ing").unwrap_or(w);
+            w.strip_suffix(['s', 'd']).unwrap_or(w)
+        })
+        .collect();
+    Some((acronym, spelling.join(" ")))
+}
+
+/// Whether `words` spell out `acronym` (lower case): see [`spelled_acronym`].
+fn spells(words: &[String], acronym: &[u8]) -> bool {
+    let Some((word, rest)) = words.split_first() else {
+        return acronym.is_empty();
+    };
+    if SMALL_WORDS.contains(&word.as_str()) && spells(rest, acronym) {
+        return true;
+    }
+    let word = word.as_bytes();
+    if acronym.first() != word.first() {
+        return false;
+    }
+    // The first letter, then each way of taking later letters of the word in order.
+    let mut taken = 1;
+    let mut from = 1;
+    loop {
+        if spells(rest, &acronym[taken..]) {
+            return true;
+        }
+        let Some(&next) = acronym.get(taken) else {
+            return false;
+        };
+        match word[from..].iter().position(|&b| b == next) {
+            Some(at) => {
+                from += at + 1;
+                taken += 1;
+            }
+            None => return false,
+        }
+    }
+}
+
+/// Whether `key` is an acronym that one dataset spells out in two ways (two nodes whose names
+/// end in it with different spellings): linking through it would join different things.
+fn spelled_two_ways(graph: &Graph, key: &str, nodes: &[NodeIndex]) -> bool {
+    let mut spellings: Vec<(&str, String)> = nodes
+        .iter()
+        .filter_map(|&n| {
+            let (acronym, spelling) = spelled_acronym(graph.name_of(n))?;
+            (acronym == key).then(|| (dataset_of(graph.id_of(n)), spelling))
+        })
+        .collect();
+    spellings.sort();
+    spellings.dedup();
+    spellings.windows(2).any(|w| w[0].0 == w[1].0)
 }
 
 impl Concepts {
@@ -148,7 +243,9 @@ impl Concepts {
                 continue;
             };
             let first = dataset_of(graph.id_of(first_node));
-            if nodes.iter().all(|&n| dataset_of(graph.id_of(n)) == first) {
+            if nodes.iter().all(|&n| dataset_of(graph.id_of(n)) == first)
+                || spelled_two_ways(graph, key, &nodes)
+            {
                 continue;
             }
             for &n in &nodes {
@@ -263,6 +360,84 @@ impl Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Node;
+
+    /// Names of O*NET 29.3 and ESCO 1.1.1, with the acronym and spelling they give, if any.
+    const ACRONYMS: &[(&str, Option<(&str, &str)>)] = &[
+        (
+            "Structured query language SQL",
+            Some(("sql", "structure query language")),
+        ),
+        (
+            "Structure query language SQL",
+            Some(("sql", "structure query language")),
+        ),
+        (
+            "Cascading style sheets CSS",
+            Some(("css", "casca style sheet")),
+        ),
+        (
+            "Hypertext markup language HTML",
+            Some(("html", "hypertext markup language")),
+        ),
+        (
+            "A programming language APL",
+            Some(("apl", "a programm language")),
+        ),
+        (
+            "Common business oriented language COBOL",
+            Some(("cobol", "common busines oriente language")),
+        ),
+        (
+            "Content management systems CMS",
+            Some(("cms", "content management system")),
+        ),
+        (
+            "Career management systems CMS",
+            Some(("cms", "career management system")),
+        ),
+        // The first letter of each word must start the acronym's part.
+        ("Extensible markup language XML", None),
+        ("Oracle PL/SQL", None),
+        ("IBM SPSS", None),
+        ("Microsoft SQL Server", None),
+        ("Amazon Web Services AWS software", None),
+        ("SQL", None),
+        ("Salesforce software", None),
+        // Small words may give no letter, other words must give one.
+        (
+            "Management of information systems MIS",
+            Some(("mis", "management of information system")),
+        ),
+        ("Management information and reporting MIS", None),
+    ];
+
+    #[test]
+    fn acronyms_spelled_out_by_the_words_before_them() {
+        for &(name, expected) in ACRONYMS {
+            let expected = expected.map(|(a, s)| (a.to_string(), s.to_string()));
+            assert_eq!(spelled_acronym(name), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn an_acronym_links_datasets_unless_one_spells_it_two_ways() {
+        let mut g = Graph::new();
+        let add =
+            |g: &mut Graph, id: &str, name: &str| g.add_node(Node::new(id, NodeKind::Tool, name));
+        let sql = add(&mut g, "esco:sql", "SQL");
+        let structured = add(&mut g, "onet:tech:sql", "Structured query language SQL");
+        let structure = add(&mut g, "onet:tech:sql2", "Structure query language SQL");
+        let cms = add(&mut g, "esco:cms", "CMS");
+        let content = add(&mut g, "onet:tech:cms", "Content management systems CMS");
+        let career = add(&mut g, "onet:tech:cms2", "Career management systems CMS");
+        let mut linked = g.linked(sql).to_vec();
+        linked.sort();
+        assert_eq!(linked, vec![sql, structured, structure]);
+        for ix in [cms, content, career] {
+            assert!(g.linked(ix).len() <= 1, "{:?}", g.linked(ix));
+        }
+    }
 
     #[test]
     fn normalising_keeps_letters_digits_plus_and_hash() {

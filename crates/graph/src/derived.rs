@@ -5,7 +5,8 @@
 //! ```text
 //! "SGL1" len:u32, then len bytes: nothing (no edge states a level) or edge_bound × f64,
 //!        NaN for an edge without a level
-//! "SGK1" unicode:3 × u8 (char::UNICODE_VERSION) 0:u8 len:u32, then len bytes:
+//! "SGK1" unicode:3 × u8 (char::UNICODE_VERSION) rule:u8 (concept::KEY_RULE; 0 before the
+//!        acronyms) len:u32, then len bytes:
 //!        datasets: n:u32, n × (nodes:u32, len:u32, bytes)
 //!        keys: n:u32, key_end: n × u32, len:u32, bytes         sorted, as bytes
 //!        run_end: n × u32, nodes: m:u32, m × u32                each key's nodes, by index
@@ -34,7 +35,7 @@ use std::sync::Arc;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use crate::adjacency::Adjacency;
-use crate::concept::{dataset_of, keys_of, CURATED};
+use crate::concept::{dataset_of, keys_of, CURATED, KEY_RULE};
 use crate::frozen::{read_f64, read_u32, Cursor, Frozen, SnapshotBytes};
 use crate::model::{EdgeKind, NodeKind};
 use crate::name_order::{NameOrder, NAME_ORDER_MAGIC};
@@ -171,7 +172,7 @@ impl Derived {
                 keys_seen = true;
                 let version = c.take(4, what)?;
                 let (major, minor, update) = std::char::UNICODE_VERSION;
-                let current = c.buf[version..version + 3] == [major, minor, update];
+                let current = c.buf[version..version + 4] == [major, minor, update, KEY_RULE];
                 let len = c.u32(what)? as usize;
                 let start = c.array(len, 1, what)?;
                 if current {

@@ -8,6 +8,7 @@ use super::parse::records;
 use super::writer::put_u32;
 use super::{read_u32, Cursor, Frozen};
 use crate::adjacency::Adjacency;
+use crate::concept::KEY_RULE;
 use crate::derived::{
     BaseKeys, Levels, RecordTables, ADJACENCY_MAGIC, KEYS_MAGIC, LEVELS_MAGIC, RECORDS_MAGIC,
     ROLES_MAGIC, TRAILER_MAGIC,
@@ -48,7 +49,7 @@ impl Frozen {
         let keys = BaseKeys::encode(self);
         let (major, minor, update) = std::char::UNICODE_VERSION;
         let mut head = KEYS_MAGIC.to_vec();
-        head.extend_from_slice(&[major, minor, update, 0]);
+        head.extend_from_slice(&[major, minor, update, KEY_RULE]);
         put_u32(&mut head, keys.len() as u32);
         out.write_all(&head)?;
         out.write_all(&keys)?;
