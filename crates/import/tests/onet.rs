@@ -77,11 +77,11 @@ fn fixture_imports_every_kind_with_the_expected_counts() {
     let (graph, report) = load(&fixture());
     assert_eq!(report.node_count(NodeKind::Role), 22);
     assert_eq!(report.node_count(NodeKind::Skill), 68);
-    assert_eq!(report.node_count(NodeKind::Tool), 69);
+    assert_eq!(report.node_count(NodeKind::Tool), 70);
     // 4 rated occupations × 68 elements = 272 ratings: 56 not relevant, 1 suppressed, 215
     // kept (103 of them with IM below 3.0: their level is what the occupation holds).
     assert_eq!(report.edge_count(EdgeKind::Requires), 215);
-    assert_eq!(report.edge_count(EdgeKind::Uses), 105);
+    assert_eq!(report.edge_count(EdgeKind::Uses), 106);
     assert_eq!(report.edge_count(EdgeKind::Transition), 20);
     assert_eq!(report.edge_count(EdgeKind::Prerequisite), 0);
     assert_eq!(report.skipped_count("ratings flagged Not Relevant"), 56);
@@ -93,8 +93,8 @@ fn fixture_imports_every_kind_with_the_expected_counts() {
         report.skipped_count("rows naming an occupation not in Occupation Data.txt"),
         2
     );
-    assert_eq!(graph.node_count(), 22 + 68 + 69);
-    assert_eq!(graph.edge_count(), 215 + 105 + 20);
+    assert_eq!(graph.node_count(), 22 + 68 + 70);
+    assert_eq!(graph.edge_count(), 215 + 106 + 20);
 }
 
 #[test]
@@ -384,7 +384,7 @@ fn report_states_the_threshold_and_the_missing_effort() {
     let (_, report) = load(&fixture());
     let shown = report.to_string();
     assert!(shown.starts_with("O*NET 29.3 Database (onet-29.3; CC BY 4.0)\n"));
-    assert!(shown.contains("nodes: 22 roles, 68 skills, 69 tools"));
+    assert!(shown.contains("nodes: 22 roles, 68 skills, 70 tools"));
     assert!(shown.contains("statements count needs of importance ≥ 3"));
     assert!(shown.contains("no effort_hours"));
     assert!(shown.contains("warnings: 2\n"));
