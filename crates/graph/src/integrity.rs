@@ -272,14 +272,34 @@ fn check_nodes(graph: &Graph, r: &mut Report) {
 }
 
 /// The name lookup: every entry points at a node that carries its label.
+///
+/// Only the overlay's entries are read: the base's are made from the base's own names and
+/// aliases (`Frozen::labels`), so each names a node that carries it, and the merged lookup
+/// drops the base's entries for the nodes the overlay shadows. The overlay's entries are kept
+/// in step one change at a time, and can fall behind.
 fn check_label_lookup(graph: &Graph, r: &mut Report) {
-    // Lookup entries that point at nodes that are gone or no longer carry the label. Each
-    // node's labels are lower-cased once: an ESCO occupation has dozens of aliases, each a
-    // lookup entry of its own.
+    let entries = graph.overlay().labels.iter();
+    let stale = stale_label_entries(
+        graph,
+        entries.map(|(label, nodes)| (label.as_str(), nodes.as_slice())),
+    );
+    for message in stale {
+        r.add(Rule::Lookup, format!("{message}, which does not carry it"));
+    }
+}
+
+/// The entries of `entries` (lower-cased label, nodes) that send a label to a node that is
+/// gone or does not carry it, in words, sorted.
+fn stale_label_entries<'g>(
+    graph: &'g Graph,
+    entries: impl Iterator<Item = (&'g str, &'g [NodeIndex])>,
+) -> Vec<String> {
+    // Each node's labels are lower-cased once: an ESCO occupation has dozens of aliases, each
+    // a lookup entry of its own.
     let mut lowered: HashMap<NodeIndex, Option<Vec<String>>, FxBuildHasher> = HashMap::default();
     let mut stale: Vec<String> = Vec::new();
-    for (label, nodes) in graph.labels() {
-        for &ix in nodes.iter() {
+    for (label, nodes) in entries {
+        for &ix in nodes {
             let labels = lowered.entry(ix).or_insert_with(|| {
                 graph.kind_of(ix).map(|_| {
                     let aliases = graph.aliases_of(ix).iter().map(String::as_str);
@@ -303,9 +323,7 @@ fn check_label_lookup(graph: &Graph, r: &mut Report) {
         }
     }
     stale.sort();
-    for message in stale {
-        r.add(Rule::Lookup, format!("{message}, which does not carry it"));
-    }
+    stale
 }
 
 /// Each edge: its ends (of the kinds its kind links), importance, effort hours and sources,
