@@ -293,14 +293,18 @@ fn check_nodes(graph: &Graph, r: &mut Report) {
 /// drops the base's entries for the nodes the overlay shadows. The overlay's entries are kept
 /// in step one change at a time, and can fall behind.
 fn check_label_lookup(graph: &Graph, r: &mut Report) {
-    let entries = graph.overlay().labels.iter();
-    let stale = stale_label_entries(
-        graph,
-        entries.map(|(label, nodes)| (label.as_str(), nodes.as_slice())),
-    );
-    for message in stale {
+    for message in stale_overlay_label_entries(graph) {
         r.add(Rule::Lookup, format!("{message}, which does not carry it"));
     }
+}
+
+/// The overlay's stale label entries, in words, sorted ([`stale_label_entries`]).
+fn stale_overlay_label_entries(graph: &Graph) -> Vec<String> {
+    let entries = graph.overlay().labels.iter();
+    stale_label_entries(
+        graph,
+        entries.map(|(label, nodes)| (label.as_str(), nodes.as_slice())),
+    )
 }
 
 /// The entries of `entries` (lower-cased label, nodes) that send a label to a node that is
@@ -501,6 +505,8 @@ fn check_profiles(graph: &Graph, r: &mut Report) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::model::{Edge, Node, Source};
     use crate::profile::{Profile, ProfileEntry, SkillState};
@@ -694,6 +700,89 @@ mod tests {
                 found.iter().all(|f| f.rule == rule),
                 "{rule}: unrelated findings {found:?}"
             );
+        }
+    }
+
+    /// Labels that nodes share under different cases, and one whose lower case depends on
+    /// where its sigma stands.
+    const LABELS: [&str; 6] = ["Git", "git", "Python", "Data entry", "DATA", "ΟΔΟΣ"];
+
+    /// A graph read from a snapshot (so its labels are the base's), its nodes sharing labels.
+    fn labelled_base() -> Graph {
+        let mut g = Graph::new();
+        let s = g.add_source(source("test"));
+        for i in 0..6 {
+            let mut n = node(&format!("n{i}"), NodeKind::Skill, s);
+            n.name = LABELS[i].into();
+            n.aliases = vec![
+                LABELS[(i + 1) % 6].into(),
+                LABELS[(i * 5) % 6].to_uppercase(),
+            ];
+            g.add_node(n);
+        }
+        Graph::from_snapshot(g.to_snapshot()).expect("a snapshot just written reads back")
+    }
+
+    /// The stale entries among every entry of the merged name lookup, the base's with the
+    /// overlay's: what [`stale_overlay_label_entries`] must find by reading the overlay's alone.
+    fn stale_among_every_label_entry(g: &Graph) -> Vec<String> {
+        let entries: Vec<(String, Vec<NodeIndex>)> = g
+            .labels()
+            .map(|(label, nodes)| (label.to_string(), nodes.into_owned()))
+            .collect();
+        stale_label_entries(g, entries.iter().map(|(l, n)| (l.as_str(), n.as_slice())))
+    }
+
+    #[test]
+    fn a_stale_overlay_label_entry_is_found_as_among_every_entry() {
+        let mut g = labelled_base();
+        let git = g.by_id("n0").unwrap();
+        g.node_mut(git)
+            .edit(|n| n.aliases.push("Version control".into()));
+        let python = g.by_id("n2").unwrap();
+        g.remove_node(python);
+        // Entries a bug in keeping the overlay in step could leave: a label the node does not
+        // carry, and a node that is gone.
+        let labels = &mut g.overlay_mut().labels;
+        labels.entry("svn".into()).or_default().push(git);
+        labels.entry("python".into()).or_default().push(python);
+        let stale = stale_overlay_label_entries(&g);
+        assert_eq!(
+            stale,
+            [
+                "the name lookup sends `python` to #2".to_string(),
+                "the name lookup sends `svn` to #0".to_string(),
+            ]
+        );
+        assert_eq!(stale, stale_among_every_label_entry(&g));
+    }
+
+    proptest! {
+        #[test]
+        fn stale_label_entries_are_those_among_every_entry(
+            edits in proptest::collection::vec((0u8..6, 0usize..8, 0usize..6), 0..12)
+        ) {
+            let mut g = labelled_base();
+            for (edit, n, k) in edits {
+                let ix = NodeIndex::new(n % g.node_bound());
+                let label = LABELS[k];
+                let exists = g.kind_of(ix).is_some();
+                match edit {
+                    0 if exists => g.node_mut(ix).edit(|node| node.name = label.into()),
+                    1 if exists => g.node_mut(ix).edit(|node| node.aliases.push(label.into())),
+                    2 if exists => drop(g.remove_node(ix)),
+                    3 => drop(g.add_node(Node::new(format!("new{n}"), NodeKind::Tool, label))),
+                    // A bug in the overlay's upkeep: an entry sending a label anywhere.
+                    4 => {
+                        let labels = &mut g.overlay_mut().labels;
+                        labels.entry(label.to_lowercase()).or_default().push(ix);
+                    }
+                    // Or losing one.
+                    5 => drop(g.overlay_mut().labels.remove(&label.to_lowercase())),
+                    _ => {}
+                }
+            }
+            prop_assert_eq!(stale_overlay_label_entries(&g), stale_among_every_label_entry(&g));
         }
     }
 }
