@@ -118,42 +118,47 @@ fn node_id(graph: &Graph, ix: NodeIndex) -> String {
 
 /// Checks every rule over the whole graph. An empty list means the graph is consistent.
 ///
-/// Findings come in a fixed order (nodes, then edges, then graph-wide rules, then profiles),
+/// Findings come in a fixed order (stored parts, then nodes, edges, graph-wide rules and
+/// profiles),
 /// so two runs over the same graph print the same report. Cost: linear in nodes plus edges,
 /// plus one cycle search over the prerequisites.
 pub fn check(graph: &Graph) -> Vec<Finding> {
-    // Stored parts are decoded when read, so a part that cannot be is found here, not on open.
-    // Decoding them and comparing the derived sections with what the body gives is a third of
-    // the work and shares nothing with the rest but reads of the graph, so it runs beside it.
-    let (undecodable, rest) = std::thread::scope(|scope| {
+    // Three passes that share nothing but reads of the graph run side by side, each about a
+    // third of the work: the stored parts (decoded when read, so a part that cannot be is
+    // found here, not on open) with the derived sections compared with what the body gives;
+    // the nodes with the name lookup; the edges.
+    let (undecodable, nodes, edges) = std::thread::scope(|scope| {
         let undecodable = scope.spawn(|| graph.undecodable_parts());
-        let rest = check_graph(graph);
-        let undecodable = undecodable
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (undecodable, rest)
+        let edges = scope.spawn(|| findings_of(graph, check_edges));
+        let nodes = findings_of(graph, |graph, r| {
+            check_nodes(graph, r);
+            check_label_lookup(graph, r);
+        });
+        (joined(undecodable), nodes, joined(edges))
     });
-    let encoding = undecodable.into_iter().map(|message| Finding {
-        rule: Rule::Encoding,
-        message,
-    });
-    encoding.chain(rest).collect()
-}
-
-/// Every rule but the encoding of stored parts, in [`check`]'s order.
-fn check_graph(graph: &Graph) -> Vec<Finding> {
-    let mut r = Report {
-        findings: Vec::new(),
-        source_count: graph.sources().len(),
-    };
-    // Reads go through the `get_` accessors, which look at what the graph holds (petgraph's
-    // slots, or the arrays of a graph read from a snapshot) without building a petgraph copy.
-    check_nodes(graph, &mut r);
-    check_label_lookup(graph, &mut r);
-    check_edges(graph, &mut r);
+    let mut r = Report::new(graph);
+    for part in undecodable {
+        r.add(Rule::Encoding, part);
+    }
+    r.findings.extend(nodes);
+    r.findings.extend(edges);
     check_graph_wide(graph, &mut r);
     check_profiles(graph, &mut r);
     r.findings
+}
+
+/// The findings of one pass of [`check`].
+fn findings_of(graph: &Graph, pass: impl FnOnce(&Graph, &mut Report)) -> Vec<Finding> {
+    let mut r = Report::new(graph);
+    pass(graph, &mut r);
+    r.findings
+}
+
+/// What a thread of [`check`] answers; its panic, passed on.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// The findings of [`check`] as they are made.
@@ -163,6 +168,13 @@ struct Report {
 }
 
 impl Report {
+    fn new(graph: &Graph) -> Report {
+        Report {
+            findings: Vec::new(),
+            source_count: graph.sources().len(),
+        }
+    }
+
     fn add(&mut self, rule: Rule, message: String) {
         self.findings.push(Finding { rule, message });
     }
