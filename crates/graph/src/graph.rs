@@ -227,6 +227,12 @@ impl Graph {
         &self.overlay
     }
 
+    /// The overlay, to break as a bug could (tests of `check`).
+    #[cfg(test)]
+    pub(crate) fn overlay_mut(&mut self) -> &mut Overlay {
+        &mut self.overlay
+    }
+
     /// The roles' vectors the base holds, while the graph has not changed since it was read
     /// (they describe the base).
     pub(crate) fn stored_role_vectors(&self) -> Option<crate::role_vectors::RoleVectorTable> {

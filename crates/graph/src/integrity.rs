@@ -118,27 +118,47 @@ fn node_id(graph: &Graph, ix: NodeIndex) -> String {
 
 /// Checks every rule over the whole graph. An empty list means the graph is consistent.
 ///
-/// Findings come in a fixed order (nodes, then edges, then graph-wide rules, then profiles),
+/// Findings come in a fixed order (stored parts, then nodes, edges, graph-wide rules and
+/// profiles),
 /// so two runs over the same graph print the same report. Cost: linear in nodes plus edges,
 /// plus one cycle search over the prerequisites.
 pub fn check(graph: &Graph) -> Vec<Finding> {
-    let mut r = Report {
-        findings: Vec::new(),
-        source_count: graph.sources().len(),
-    };
-    // Reads go through the `get_` accessors, which look at what the graph holds (petgraph's
-    // slots, or the arrays of a graph read from a snapshot) without building a petgraph copy.
-
-    // Stored parts are decoded when read, so a part that cannot be is found here, not on open.
-    for part in graph.undecodable_parts() {
+    // Three passes that share nothing but reads of the graph run side by side, each about a
+    // third of the work: the stored parts (decoded when read, so a part that cannot be is
+    // found here, not on open) with the derived sections compared with what the body gives;
+    // the nodes with the name lookup; the edges.
+    let (undecodable, nodes, edges) = std::thread::scope(|scope| {
+        let undecodable = scope.spawn(|| graph.undecodable_parts());
+        let edges = scope.spawn(|| findings_of(graph, check_edges));
+        let nodes = findings_of(graph, |graph, r| {
+            check_nodes(graph, r);
+            check_label_lookup(graph, r);
+        });
+        (joined(undecodable), nodes, joined(edges))
+    });
+    let mut r = Report::new(graph);
+    for part in undecodable {
         r.add(Rule::Encoding, part);
     }
-    check_nodes(graph, &mut r);
-    check_label_lookup(graph, &mut r);
-    check_edges(graph, &mut r);
+    r.findings.extend(nodes);
+    r.findings.extend(edges);
     check_graph_wide(graph, &mut r);
     check_profiles(graph, &mut r);
     r.findings
+}
+
+/// The findings of one pass of [`check`].
+fn findings_of(graph: &Graph, pass: impl FnOnce(&Graph, &mut Report)) -> Vec<Finding> {
+    let mut r = Report::new(graph);
+    pass(graph, &mut r);
+    r.findings
+}
+
+/// What a thread of [`check`] answers; its panic, passed on.
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    thread
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// The findings of [`check`] as they are made.
@@ -148,6 +168,13 @@ struct Report {
 }
 
 impl Report {
+    fn new(graph: &Graph) -> Report {
+        Report {
+            findings: Vec::new(),
+            source_count: graph.sources().len(),
+        }
+    }
+
     fn add(&mut self, rule: Rule, message: String) {
         self.findings.push(Finding { rule, message });
     }
@@ -272,14 +299,38 @@ fn check_nodes(graph: &Graph, r: &mut Report) {
 }
 
 /// The name lookup: every entry points at a node that carries its label.
+///
+/// Only the overlay's entries are read: the base's are made from the base's own names and
+/// aliases (`Frozen::labels`), so each names a node that carries it, and the merged lookup
+/// drops the base's entries for the nodes the overlay shadows. The overlay's entries are kept
+/// in step one change at a time, and can fall behind.
 fn check_label_lookup(graph: &Graph, r: &mut Report) {
-    // Lookup entries that point at nodes that are gone or no longer carry the label. Each
-    // node's labels are lower-cased once: an ESCO occupation has dozens of aliases, each a
-    // lookup entry of its own.
+    for message in stale_overlay_label_entries(graph) {
+        r.add(Rule::Lookup, format!("{message}, which does not carry it"));
+    }
+}
+
+/// The overlay's stale label entries, in words, sorted ([`stale_label_entries`]).
+fn stale_overlay_label_entries(graph: &Graph) -> Vec<String> {
+    let entries = graph.overlay().labels.iter();
+    stale_label_entries(
+        graph,
+        entries.map(|(label, nodes)| (label.as_str(), nodes.as_slice())),
+    )
+}
+
+/// The entries of `entries` (lower-cased label, nodes) that send a label to a node that is
+/// gone or does not carry it, in words, sorted.
+fn stale_label_entries<'g>(
+    graph: &'g Graph,
+    entries: impl Iterator<Item = (&'g str, &'g [NodeIndex])>,
+) -> Vec<String> {
+    // Each node's labels are lower-cased once: an ESCO occupation has dozens of aliases, each
+    // a lookup entry of its own.
     let mut lowered: HashMap<NodeIndex, Option<Vec<String>>, FxBuildHasher> = HashMap::default();
     let mut stale: Vec<String> = Vec::new();
-    for (label, nodes) in graph.labels() {
-        for &ix in nodes.iter() {
+    for (label, nodes) in entries {
+        for &ix in nodes {
             let labels = lowered.entry(ix).or_insert_with(|| {
                 graph.kind_of(ix).map(|_| {
                     let aliases = graph.aliases_of(ix).iter().map(String::as_str);
@@ -303,9 +354,7 @@ fn check_label_lookup(graph: &Graph, r: &mut Report) {
         }
     }
     stale.sort();
-    for message in stale {
-        r.add(Rule::Lookup, format!("{message}, which does not carry it"));
-    }
+    stale
 }
 
 /// Each edge: its ends (of the kinds its kind links), importance, effort hours and sources,
@@ -468,6 +517,8 @@ fn check_profiles(graph: &Graph, r: &mut Report) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
     use crate::model::{Edge, Node, Source};
     use crate::profile::{Profile, ProfileEntry, SkillState};
@@ -661,6 +712,89 @@ mod tests {
                 found.iter().all(|f| f.rule == rule),
                 "{rule}: unrelated findings {found:?}"
             );
+        }
+    }
+
+    /// Labels that nodes share under different cases, and one whose lower case depends on
+    /// where its sigma stands.
+    const LABELS: [&str; 6] = ["Git", "git", "Python", "Data entry", "DATA", "ΟΔΟΣ"];
+
+    /// A graph read from a snapshot (so its labels are the base's), its nodes sharing labels.
+    fn labelled_base() -> Graph {
+        let mut g = Graph::new();
+        let s = g.add_source(source("test"));
+        for i in 0..6 {
+            let mut n = node(&format!("n{i}"), NodeKind::Skill, s);
+            n.name = LABELS[i].into();
+            n.aliases = vec![
+                LABELS[(i + 1) % 6].into(),
+                LABELS[(i * 5) % 6].to_uppercase(),
+            ];
+            g.add_node(n);
+        }
+        Graph::from_snapshot(g.to_snapshot()).expect("a snapshot just written reads back")
+    }
+
+    /// The stale entries among every entry of the merged name lookup, the base's with the
+    /// overlay's: what [`stale_overlay_label_entries`] must find by reading the overlay's alone.
+    fn stale_among_every_label_entry(g: &Graph) -> Vec<String> {
+        let entries: Vec<(String, Vec<NodeIndex>)> = g
+            .labels()
+            .map(|(label, nodes)| (label.to_string(), nodes.into_owned()))
+            .collect();
+        stale_label_entries(g, entries.iter().map(|(l, n)| (l.as_str(), n.as_slice())))
+    }
+
+    #[test]
+    fn a_stale_overlay_label_entry_is_found_as_among_every_entry() {
+        let mut g = labelled_base();
+        let git = g.by_id("n0").unwrap();
+        g.node_mut(git)
+            .edit(|n| n.aliases.push("Version control".into()));
+        let python = g.by_id("n2").unwrap();
+        g.remove_node(python);
+        // Entries a bug in keeping the overlay in step could leave: a label the node does not
+        // carry, and a node that is gone.
+        let labels = &mut g.overlay_mut().labels;
+        labels.entry("svn".into()).or_default().push(git);
+        labels.entry("python".into()).or_default().push(python);
+        let stale = stale_overlay_label_entries(&g);
+        assert_eq!(
+            stale,
+            [
+                "the name lookup sends `python` to #2".to_string(),
+                "the name lookup sends `svn` to #0".to_string(),
+            ]
+        );
+        assert_eq!(stale, stale_among_every_label_entry(&g));
+    }
+
+    proptest! {
+        #[test]
+        fn stale_label_entries_are_those_among_every_entry(
+            edits in proptest::collection::vec((0u8..6, 0usize..8, 0usize..6), 0..12)
+        ) {
+            let mut g = labelled_base();
+            for (edit, n, k) in edits {
+                let ix = NodeIndex::new(n % g.node_bound());
+                let label = LABELS[k];
+                let exists = g.kind_of(ix).is_some();
+                match edit {
+                    0 if exists => g.node_mut(ix).edit(|node| node.name = label.into()),
+                    1 if exists => g.node_mut(ix).edit(|node| node.aliases.push(label.into())),
+                    2 if exists => drop(g.remove_node(ix)),
+                    3 => drop(g.add_node(Node::new(format!("new{n}"), NodeKind::Tool, label))),
+                    // A bug in the overlay's upkeep: an entry sending a label anywhere.
+                    4 => {
+                        let labels = &mut g.overlay_mut().labels;
+                        labels.entry(label.to_lowercase()).or_default().push(ix);
+                    }
+                    // Or losing one.
+                    5 => drop(g.overlay_mut().labels.remove(&label.to_lowercase())),
+                    _ => {}
+                }
+            }
+            prop_assert_eq!(stale_overlay_label_entries(&g), stale_among_every_label_entry(&g));
         }
     }
 }

@@ -139,13 +139,20 @@ impl Frozen {
             .map(|&(e, at, len)| (e, &self.b()[at as usize..at as usize + len as usize]))
     }
 
+    /// Every edge's stored extras, decoded afresh and kept nowhere, in edge order (or why they
+    /// cannot be decoded): for passes over all of them (`check`), which through
+    /// [`Frozen::edge_extra`] would keep every edge's.
+    pub(crate) fn extras_afresh(
+        &self,
+    ) -> impl Iterator<Item = (EdgeIndex, postcard::Result<EdgeExtra>)> + '_ {
+        self.extras_between(0, self.edge_bound)
+            .map(|(e, bytes)| (EdgeIndex::new(e as usize), postcard::from_bytes(bytes)))
+    }
+
     /// The edges whose stored extras cannot be decoded, with why.
     pub(crate) fn undecodable_extras(&self) -> Vec<(EdgeIndex, String)> {
-        self.extras_between(0, self.edge_bound)
-            .filter_map(|(e, bytes)| {
-                let error = postcard::from_bytes::<EdgeExtra>(bytes).err()?;
-                Some((EdgeIndex::new(e as usize), error.to_string()))
-            })
+        self.extras_afresh()
+            .filter_map(|(e, extra)| Some((e, extra.err()?.to_string())))
             .collect()
     }
 

@@ -103,7 +103,7 @@ impl Frozen {
         if self
             .levels
             .get()
-            .is_some_and(|l| l.stored() != Levels::encode(self))
+            .is_some_and(|l| !Levels::matches(self, l.stored()))
         {
             damage.push("the level column does not match the edges".into());
         }
