@@ -100,7 +100,7 @@ pub fn route(
         let to = edge.to.clone();
         picture.edge(edge);
         if named_skills {
-            for skill in graph.edge(e).move_skills() {
+            for skill in graph.move_skills_of(e) {
                 let Some(ix) = graph.by_id(skill) else {
                     continue;
                 };
