@@ -381,6 +381,10 @@ impl Frozen {
         self.rest(ix).map_or(&[], |r| r.aliases.as_slice())
     }
 
+    pub(crate) fn category(&self, ix: NodeIndex) -> Option<&str> {
+        self.rest(ix)?.category.as_deref()
+    }
+
     /// The field `name` of the node at `ix`, without building the node.
     pub(crate) fn field(&self, ix: NodeIndex, name: &str) -> Option<&Value> {
         self.rest(ix)?.fields.get(name)

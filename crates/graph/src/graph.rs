@@ -371,6 +371,14 @@ impl Graph {
         }
     }
 
+    /// The category of the node at `ix`, if it has one, without building a base node.
+    pub fn category_of(&self, ix: NodeIndex) -> Option<&str> {
+        match self.overlay.nodes.get(&ix) {
+            Some(slot) => slot.as_ref()?.category.as_deref(),
+            None => self.base.category(ix),
+        }
+    }
+
     /// The field `name` of the node at `ix`, without building a base node.
     pub fn field_of(&self, ix: NodeIndex, name: &str) -> Option<&Value> {
         match self.overlay.nodes.get(&ix) {

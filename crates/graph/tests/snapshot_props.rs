@@ -268,6 +268,7 @@ fn assert_same_reads(a: &Graph, b: &Graph) {
         let node = a.node(ix);
         assert_eq!(&*b.node_afresh(ix), node);
         assert_eq!(b.aliases_of(ix), node.aliases.as_slice());
+        assert_eq!(b.category_of(ix), node.category.as_deref());
         assert_eq!(b.sources_of(ix), node.sources.as_slice());
         for (name, value) in &node.fields {
             assert_eq!(b.field_of(ix, name), Some(value));
