@@ -3,7 +3,7 @@
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
-use super::{edge_kind_of, read_f64, read_u32, Frozen};
+use super::{edge_kind_of, read_f64, read_u32, EncodedString, Frozen};
 use super::{EDGE_CHUNK, EDGE_EFFORT, EDGE_EXTRA, EDGE_IMPORTANCE, HOLE};
 use crate::adjacency::Adjacency;
 use crate::derived::{BaseKeys, Levels};
@@ -65,12 +65,12 @@ impl Frozen {
         kind: EdgeKind,
         text: &str,
     ) -> impl Iterator<Item = (EdgeIndex, EdgeExtra)> + '_ {
-        let needle = postcard::to_allocvec(text).expect("a string encodes");
+        let needle = EncodedString::new(text);
         self.extra_at
             .iter()
             .filter(move |&&(e, _, _)| self.edge_kind(EdgeIndex::new(e as usize)) == Some(kind))
             .map(|&(e, at, len)| (e, &self.b()[at as usize..at as usize + len as usize]))
-            .filter(move |(_, bytes)| bytes.windows(needle.len()).any(|w| w == needle))
+            .filter(move |(_, bytes)| needle.is_in(bytes))
             .filter_map(|(e, bytes)| {
                 Some((
                     EdgeIndex::new(e as usize),
