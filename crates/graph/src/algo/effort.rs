@@ -255,8 +255,8 @@ pub fn skill_effort(
             },
         };
     }
-    let zone = target.and_then(|t| job_zone(graph, t));
     if graph.kind_of(skill).is_some() && graph.id_of(skill).starts_with("esco:") {
+        let zone = target.and_then(|t| job_zone(graph, t));
         return Effort {
             hours: zone.map_or(ESCO_HOURS_ANY_ZONE, |z| {
                 ESCO_HOURS_BY_ZONE[usize::from(z - 1)]
