@@ -400,10 +400,7 @@ impl Graph {
     pub fn move_skills_of(&self, ix: EdgeIndex) -> &[String] {
         match self.overlay.edges.get(&ix) {
             Some(slot) => slot.as_ref().map_or(&[], |o| o.edge.move_skills()),
-            None => self
-                .base
-                .edge_extra(ix)
-                .map_or(&[], |x| x.skills.as_slice()),
+            None => self.base.move_skills(ix),
         }
     }
 

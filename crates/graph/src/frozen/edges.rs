@@ -99,6 +99,19 @@ impl Frozen {
         Some(&chunk[at].1)
     }
 
+    /// The skills the move at `e` names (its extras' `skills`), decoding its extras only when
+    /// it names some: a least-effort search asks every move it explores, and O*NET's related
+    /// occupations name none.
+    pub(crate) fn move_skills(&self, e: EdgeIndex) -> &[String] {
+        // `skills` is the first part of a stored `EdgeExtra`, a list, which postcard writes as
+        // its length first: a list of none is the one byte 0.
+        let i = e.index();
+        match self.extras_between(i, i + 1).next() {
+            Some((_, [0, ..])) | None => &[],
+            Some(_) => self.edge_extra(e).map_or(&[], |x| x.skills.as_slice()),
+        }
+    }
+
     /// The level the edge at `e` states (its extras' `level` field), read from the level
     /// column without decoding the extras.
     pub(crate) fn edge_level(&self, e: EdgeIndex) -> Option<f64> {
