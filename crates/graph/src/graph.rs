@@ -377,6 +377,14 @@ impl Graph {
         }
     }
 
+    /// The category of the node at `ix`, if it has one, without building a base node.
+    pub fn category_of(&self, ix: NodeIndex) -> Option<&str> {
+        match self.overlay.nodes.get(&ix) {
+            Some(slot) => slot.as_ref()?.category.as_deref(),
+            None => self.base.category(ix),
+        }
+    }
+
     /// The field `name` of the node at `ix`, without building a base node.
     pub fn field_of(&self, ix: NodeIndex, name: &str) -> Option<&Value> {
         match self.overlay.nodes.get(&ix) {
@@ -390,6 +398,15 @@ impl Graph {
         match self.overlay.edges.get(&ix) {
             Some(slot) => slot.as_ref()?.edge.extra.as_deref()?.fields.get(name),
             None => self.base.edge_extra(ix)?.fields.get(name),
+        }
+    }
+
+    /// The skills the move at `ix` names ([`Edge::move_skills`]; empty when it names none),
+    /// without building a base edge.
+    pub fn move_skills_of(&self, ix: EdgeIndex) -> &[String] {
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => slot.as_ref().map_or(&[], |o| o.edge.move_skills()),
+            None => self.base.move_skills(ix),
         }
     }
 
@@ -472,14 +489,15 @@ impl Graph {
     }
 
     /// The `transition` edges whose field `move_type` is `trap`: moves a source describes as a
-    /// career trap, which routes never recommend. Sorted by index; only edges with extra fields
-    /// are looked at, so a graph without any costs nothing.
+    /// career trap, which routes never recommend. Sorted by index; only the base's moves whose
+    /// stored extras hold the text `trap` are decoded, so a graph of many moves and no trap
+    /// costs a scan of their bytes.
     pub fn trap_moves(&self) -> &[EdgeIndex] {
         self.trap_moves.get_or_init(|| {
             let base = self
                 .base
-                .extras_of_kind(EdgeKind::Transition)
-                .filter(|&(e, extra)| !self.overlay.edges.contains_key(&e) && is_trap(extra))
+                .extras_of_kind_holding(EdgeKind::Transition, TRAP)
+                .filter(|(e, extra)| !self.overlay.edges.contains_key(e) && is_trap(extra))
                 .map(|(e, _)| e);
             let changed = self.overlay.edges.iter().filter_map(|(&e, slot)| {
                 let edge = &slot.as_ref()?.edge;
@@ -492,12 +510,15 @@ impl Graph {
     }
 
     /// Whether the edge at `ix` is a move a source calls a trap: looked up in
-    /// [`Graph::trap_moves`] once they are found, else read from the edge alone (a statement
-    /// asking about a few moves need not decode every move's fields).
+    /// [`Graph::trap_moves`] once they are found, else read from the edge's fields in place (a
+    /// statement asking about a few moves need not decode every move's fields).
     pub fn is_trap_move(&self, ix: EdgeIndex) -> bool {
         match self.trap_moves.get() {
             Some(traps) => traps.binary_search(&ix).is_ok(),
-            None => self.get_edge(ix).is_some_and(is_trap_edge),
+            None => {
+                self.edge_kind_of(ix) == Some(EdgeKind::Transition)
+                    && matches!(self.edge_field_of(ix, MOVE_TYPE), Some(Value::Text(t)) if t == TRAP)
+            }
         }
     }
 

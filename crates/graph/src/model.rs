@@ -260,7 +260,8 @@ pub struct Edge {
 /// The parts of an edge that few edges have.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EdgeExtra {
-    /// `transition` only: the skills the sources say the move needs (node ids).
+    /// `transition` only: the skills the sources say the move needs (node ids). First, so that
+    /// a stored extra tells whether it has any by its first byte (`Frozen::move_skills`).
     pub skills: Vec<String>,
     pub note: Option<String>,
     pub fields: BTreeMap<String, Value>,

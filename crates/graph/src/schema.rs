@@ -1,7 +1,10 @@
 //! The fields each node kind carries: their names, types and meaning. One table serves
 //! validation (`set`), query field access, `.schema`, and completion.
 
+use petgraph::stable_graph::NodeIndex;
+
 use crate::model::{Node, NodeKind, Value};
+use crate::Graph;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
@@ -113,21 +116,102 @@ pub fn field_names() -> impl Iterator<Item = &'static str> {
     FIELDS.iter().map(|f| f.name)
 }
 
+/// The parts of a node a field path reads: a built [`Node`]'s, or those of a graph's node read
+/// in place ([`Graph::field_path_of`]), so that both answer every path alike.
+trait NodeParts {
+    fn id(&self) -> &str;
+    fn kind(&self) -> NodeKind;
+    fn name(&self) -> &str;
+    fn aliases(&self) -> &[String];
+    fn category(&self) -> Option<&str>;
+    fn effort_hours(&self) -> Option<f64>;
+    fn own_field(&self, name: &str) -> Option<&Value>;
+}
+
+/// The value at a dotted path (`salary.avg`) of a node's parts, the built-in ones included.
+fn field_at(node: &impl NodeParts, path: &str) -> Option<Value> {
+    let mut parts = path.split('.');
+    let head = parts.next()?;
+    let rest: Vec<&str> = parts.collect();
+    let top = match head {
+        "id" => Value::Text(node.id().to_string()),
+        "kind" => Value::Text(node.kind().as_str().to_string()),
+        "name" => Value::Text(node.name().to_string()),
+        "aliases" => Value::List(node.aliases().iter().cloned().map(Value::Text).collect()),
+        "category" => Value::Text(node.category()?.to_string()),
+        "effort_hours" => Value::Number(node.effort_hours()?),
+        _ => return node.own_field(head)?.get_path(&rest).cloned(),
+    };
+    top.get_path(&rest).cloned()
+}
+
+impl NodeParts for Node {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn kind(&self) -> NodeKind {
+        self.kind
+    }
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn aliases(&self) -> &[String] {
+        &self.aliases
+    }
+    fn category(&self) -> Option<&str> {
+        self.category.as_deref()
+    }
+    fn effort_hours(&self) -> Option<f64> {
+        self.effort_hours
+    }
+    fn own_field(&self, name: &str) -> Option<&Value> {
+        self.fields.get(name)
+    }
+}
+
+/// A node of a graph, its parts read in place.
+struct InPlace<'g> {
+    graph: &'g Graph,
+    ix: NodeIndex,
+}
+
+impl NodeParts for InPlace<'_> {
+    fn id(&self) -> &str {
+        self.graph.id_of(self.ix)
+    }
+    fn kind(&self) -> NodeKind {
+        self.graph
+            .kind_of(self.ix)
+            .expect("node index from this graph")
+    }
+    fn name(&self) -> &str {
+        self.graph.name_of(self.ix)
+    }
+    fn aliases(&self) -> &[String] {
+        self.graph.aliases_of(self.ix)
+    }
+    fn category(&self) -> Option<&str> {
+        self.graph.category_of(self.ix)
+    }
+    fn effort_hours(&self) -> Option<f64> {
+        self.graph.effort_of(self.ix)
+    }
+    fn own_field(&self, name: &str) -> Option<&Value> {
+        self.graph.field_of(self.ix, name)
+    }
+}
+
 impl Node {
     /// A field by dotted path (`salary.avg`), including the built-in ones (`name`, `effort_hours`).
     pub fn field(&self, path: &str) -> Option<Value> {
-        let mut parts = path.split('.');
-        let head = parts.next()?;
-        let rest: Vec<&str> = parts.collect();
-        let top = match head {
-            "id" => Value::Text(self.id.clone()),
-            "kind" => Value::Text(self.kind.as_str().to_string()),
-            "name" => Value::Text(self.name.clone()),
-            "aliases" => Value::List(self.aliases.iter().cloned().map(Value::Text).collect()),
-            "category" => Value::Text(self.category.clone()?),
-            "effort_hours" => Value::Number(self.effort_hours?),
-            _ => return self.fields.get(head)?.get_path(&rest).cloned(),
-        };
-        top.get_path(&rest).cloned()
+        field_at(self, path)
+    }
+}
+
+impl Graph {
+    /// [`Node::field`] of the node at `ix` (which must exist), read in place: for a pass over
+    /// many nodes (a listing), which building each node would leave holding them all.
+    pub fn field_path_of(&self, ix: NodeIndex, path: &str) -> Option<Value> {
+        field_at(&InPlace { graph: self, ix }, path)
     }
 }

@@ -83,6 +83,10 @@ fn world(seed: u64) -> World {
             }
         }
     }
+    // Near misses of a trap, drawn apart so that the moves and their traps stay what each seed
+    // gave: the text `trap` elsewhere in a move's extras is no trap (`trap_moves` looks only at
+    // the extras whose bytes hold it).
+    let mut decoys = Rng::new(seed ^ 0x7a4b);
     for &a in &roles {
         for &b in &roles {
             if a != b && rng.chance(45) {
@@ -91,6 +95,20 @@ fn world(seed: u64) -> World {
                     e.extra_mut()
                         .fields
                         .insert("move_type".into(), Value::Text("trap".into()));
+                } else if decoys.chance(40) {
+                    let extra = e.extra_mut();
+                    match decoys.below(4) {
+                        0 => extra.note = Some("trap".into()),
+                        n => {
+                            let near = [
+                                ("tier", "trap"),
+                                ("move_type", "traps"),
+                                ("move_type", "lateral"),
+                            ];
+                            let (field, text) = near[n - 1];
+                            extra.fields.insert(field.into(), Value::Text(text.into()));
+                        }
+                    }
                 }
                 graph.add_edge(a, b, e);
             }

@@ -198,16 +198,16 @@ fn zone_words(zone: Option<u8>) -> String {
 /// The Job Zone (1–5) `role` stands for: O*NET's `job_zone`, else, for an ESCO occupation
 /// (category `ISCO-08 group NNNN`), the zone of its ISCO major group's skill level.
 pub fn job_zone(graph: &Graph, role: NodeIndex) -> Option<u8> {
-    let node = graph.get_node(role)?;
-    if node.kind != NodeKind::Role {
+    // Read in place: a plan asks it for every step, and `unlock` makes a plan for every role.
+    if graph.kind_of(role)? != NodeKind::Role {
         return None;
     }
-    if let Some(Value::Number(z)) = node.fields.get("job_zone") {
+    if let Some(Value::Number(z)) = graph.field_of(role, "job_zone") {
         if (1.0..=5.0).contains(z) {
             return Some(z.round() as u8);
         }
     }
-    let group = node.category.as_deref()?.strip_prefix("ISCO-08 group ")?;
+    let group = graph.category_of(role)?.strip_prefix("ISCO-08 group ")?;
     match group.chars().next()? {
         '1' | '2' => Some(4),
         '3' => Some(3),
@@ -241,10 +241,7 @@ pub fn skill_effort(
     }
     if let Some(to) = to {
         let from = from.unwrap_or(0.0).clamp(0.0, MAX_LEVEL);
-        let per = match graph
-            .get_node(skill)
-            .and_then(|n| n.fields.get(HOURS_PER_LEVEL))
-        {
+        let per = match graph.field_of(skill, HOURS_PER_LEVEL) {
             Some(Value::Number(h)) if h.is_finite() && *h >= 0.0 => *h,
             _ => HOURS_PER_LEVEL_ANY_ZONE,
         };
@@ -258,8 +255,8 @@ pub fn skill_effort(
             },
         };
     }
-    let zone = target.and_then(|t| job_zone(graph, t));
     if graph.kind_of(skill).is_some() && graph.id_of(skill).starts_with("esco:") {
+        let zone = target.and_then(|t| job_zone(graph, t));
         return Effort {
             hours: zone.map_or(ESCO_HOURS_ANY_ZONE, |z| {
                 ESCO_HOURS_BY_ZONE[usize::from(z - 1)]
@@ -275,7 +272,7 @@ pub fn skill_effort(
 
 /// The hours to learn `tool` to working use, by its class.
 pub fn tool_effort(graph: &Graph, tool: NodeIndex) -> Effort {
-    let class = ToolClass::of(graph.get_node(tool).and_then(|n| n.category.as_deref()));
+    let class = ToolClass::of(graph.category_of(tool));
     Effort {
         hours: class.hours(),
         basis: EffortBasis::Tool { class },

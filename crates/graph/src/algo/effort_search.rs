@@ -561,11 +561,10 @@ fn grown(held: &Rc<Held>, taught: Vec<(NodeIndex, Option<f64>)>) -> Rc<Held> {
     Rc::new(next)
 }
 
-/// The skills a move names (`Edge::move_skills`) that exist.
+/// The skills a move names ([`Graph::move_skills_of`]) that exist.
 fn move_skills(graph: &Graph, e: EdgeIndex) -> Vec<NodeIndex> {
     graph
-        .edge(e)
-        .move_skills()
+        .move_skills_of(e)
         .iter()
         .filter_map(|id| graph.by_id(id))
         .collect()
@@ -573,11 +572,7 @@ fn move_skills(graph: &Graph, e: EdgeIndex) -> Vec<NodeIndex> {
 
 /// A move's `rank` among O*NET's related occupations (1 = closest); 0 without one.
 fn rank(graph: &Graph, e: EdgeIndex) -> f64 {
-    match graph
-        .get_edge(e)
-        .and_then(|edge| edge.extra.as_ref())
-        .and_then(|x| x.fields.get("rank"))
-    {
+    match graph.edge_field_of(e, "rank") {
         Some(crate::model::Value::Number(r)) if r.is_finite() => *r,
         _ => 0.0,
     }

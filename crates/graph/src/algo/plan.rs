@@ -670,8 +670,7 @@ pub fn move_cost(graph: &Graph, edge: EdgeIndex, min_importance: u8) -> f64 {
     }
     let have = held_skills(graph, &Start::Role(from));
     let extra: Vec<NodeIndex> = graph
-        .edge(edge)
-        .move_skills()
+        .move_skills_of(edge)
         .iter()
         .filter_map(|id| graph.by_id(id))
         .collect();

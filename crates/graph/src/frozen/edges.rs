@@ -3,7 +3,7 @@
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
-use super::{edge_kind_of, read_f64, read_u32, Frozen};
+use super::{edge_kind_of, read_f64, read_u32, EncodedString, Frozen};
 use super::{EDGE_CHUNK, EDGE_EFFORT, EDGE_EXTRA, EDGE_IMPORTANCE, HOLE};
 use crate::adjacency::Adjacency;
 use crate::derived::{BaseKeys, Levels};
@@ -56,17 +56,28 @@ impl Frozen {
         Some(read_f64(self.b(), self.efforts + 8 * rank))
     }
 
-    /// Every edge of `kind` that has extra parts, with them, in edge order. Only those edges'
-    /// extras are decoded.
-    pub(crate) fn extras_of_kind(
+    /// Every edge of `kind` whose stored extras hold the string `text` (as postcard writes a
+    /// string: its length, then its bytes), with those extras decoded for it alone and kept
+    /// nowhere, in edge order. A search for a rare value (the career traps) then costs a scan
+    /// of the bytes instead of decoding every extra of the kind: decoding O*NET's related
+    /// occupations was a fifth of a `path` on O*NET + ESCO.
+    pub(crate) fn extras_of_kind_holding(
         &self,
         kind: EdgeKind,
-    ) -> impl Iterator<Item = (EdgeIndex, &EdgeExtra)> + '_ {
+        text: &str,
+    ) -> impl Iterator<Item = (EdgeIndex, EdgeExtra)> + '_ {
+        let needle = EncodedString::new(text);
         self.extra_at
             .iter()
-            .map(|&(i, _, _)| EdgeIndex::new(i as usize))
-            .filter(move |&e| self.edge_kind(e) == Some(kind))
-            .filter_map(|e| Some((e, self.edge_extra(e)?)))
+            .filter(move |&&(e, _, _)| self.edge_kind(EdgeIndex::new(e as usize)) == Some(kind))
+            .map(|&(e, at, len)| (e, &self.b()[at as usize..at as usize + len as usize]))
+            .filter(move |(_, bytes)| needle.is_in(bytes))
+            .filter_map(|(e, bytes)| {
+                Some((
+                    EdgeIndex::new(e as usize),
+                    postcard::from_bytes(bytes).ok()?,
+                ))
+            })
     }
 
     /// The rare parts of the edge at `e`, decoded on first use with those of the edges near
@@ -87,6 +98,19 @@ impl Frozen {
         });
         let at = chunk.binary_search_by_key(&(i as u32), |(e, _)| *e).ok()?;
         Some(&chunk[at].1)
+    }
+
+    /// The skills the move at `e` names (its extras' `skills`), decoding its extras only when
+    /// it names some: a least-effort search asks every move it explores, and O*NET's related
+    /// occupations name none.
+    pub(crate) fn move_skills(&self, e: EdgeIndex) -> &[String] {
+        // `skills` is the first part of a stored `EdgeExtra`, a list, which postcard writes as
+        // its length first: a list of none is the one byte 0.
+        let i = e.index();
+        match self.extras_between(i, i + 1).next() {
+            Some((_, [0, ..])) | None => &[],
+            Some(_) => self.edge_extra(e).map_or(&[], |x| x.skills.as_slice()),
+        }
     }
 
     /// The level the edge at `e` states (its extras' `level` field), read from the level

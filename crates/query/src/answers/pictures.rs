@@ -11,12 +11,14 @@ use crate::result::{Picture, PictureEdge, PictureKind, PictureNode};
 
 /// A node of the graph as drawn: its name, kind, nothing highlighted.
 pub fn graph_node(graph: &Graph, ix: NodeIndex) -> PictureNode {
-    let node = graph.node(ix);
     PictureNode {
-        id: node.id.clone(),
-        label: node.name.clone(),
+        id: graph.id_of(ix).to_string(),
+        label: graph.name_of(ix).to_string(),
         detail: None,
-        kind: node.kind.into(),
+        kind: graph
+            .kind_of(ix)
+            .expect("node index from this graph")
+            .into(),
         highlighted: false,
         column: None,
     }
@@ -45,12 +47,16 @@ fn hours(h: f64) -> String {
 
 /// What an edge says in a few words: a requirement's importance, a move's stated hours.
 pub fn edge_label(graph: &Graph, e: EdgeIndex) -> Option<String> {
-    let edge = graph.edge(e);
-    match (edge.importance, edge.effort_hours) {
+    match (graph.importance_of(e), graph.edge_effort_of(e)) {
         (Some(i), _) => Some(format!("importance {i}")),
         (_, Some(h)) => Some(hours(h)),
         _ => None,
     }
+}
+
+/// The kind of an edge of `graph`, read in place.
+fn edge_kind(graph: &Graph, e: EdgeIndex) -> EdgeKind {
+    graph.edge_kind_of(e).expect("edge index from this graph")
 }
 
 /// A graph edge as drawn. Where sources state the same fact separately, the caller adds each
@@ -58,9 +64,9 @@ pub fn edge_label(graph: &Graph, e: EdgeIndex) -> Option<String> {
 fn graph_edge(graph: &Graph, e: EdgeIndex, highlighted: bool) -> PictureEdge {
     let (a, b) = graph.edge_endpoints(e);
     PictureEdge {
-        from: graph.node(a).id.clone(),
-        to: graph.node(b).id.clone(),
-        kind: Some(graph.edge(e).kind),
+        from: graph.id_of(a).to_string(),
+        to: graph.id_of(b).to_string(),
+        kind: graph.edge_kind_of(e),
         label: edge_label(graph, e),
         highlighted,
     }
@@ -100,7 +106,7 @@ pub fn route(
         let to = edge.to.clone();
         picture.edge(edge);
         if named_skills {
-            for skill in graph.edge(e).move_skills() {
+            for skill in graph.move_skills_of(e) {
                 let Some(ix) = graph.by_id(skill) else {
                     continue;
                 };
@@ -468,17 +474,16 @@ pub const MAX_DRAWN_EDGES: usize = 30;
 /// then a tool In Demand or a hot technology, then O*NET's rank of a related occupation (1 is
 /// the closest).
 fn strength(graph: &Graph, e: EdgeIndex) -> impl Ord {
-    let edge = graph.edge(e);
-    let field = |name: &str| edge.extra.as_ref().and_then(|x| x.fields.get(name));
+    let field = |name: &str| graph.edge_field_of(e, name);
     let flag = |name: &str| matches!(field(name), Some(skillgraph_graph::Value::Bool(true)));
     let rank = match field("rank") {
         Some(skillgraph_graph::Value::Number(n)) if n.is_finite() => *n as i64,
         _ => i64::MAX,
     };
     // Levels to hundredths, so the key is a total order.
-    let level = edge.level().map_or(-1, |l| (l * 100.0).round() as i64);
+    let level = graph.level_of(e).map_or(-1, |l| (l * 100.0).round() as i64);
     (
-        std::cmp::Reverse(edge.importance),
+        std::cmp::Reverse(graph.importance_of(e)),
         std::cmp::Reverse(level),
         std::cmp::Reverse(flag("in_demand")),
         std::cmp::Reverse(flag("hot_technology")),
@@ -521,10 +526,10 @@ fn strongest(graph: &Graph, center: NodeIndex, edges: &[EdgeIndex]) -> Vec<EdgeI
         let (a, b) = ends[*i];
         (
             near(*i),
-            graph.edge(edges[*i]).kind,
+            edge_kind(graph, edges[*i]),
             strength(graph, edges[*i]),
-            graph.node(a).name.to_lowercase(),
-            graph.node(b).name.to_lowercase(),
+            graph.name_of(a).to_lowercase(),
+            graph.name_of(b).to_lowercase(),
         )
     };
     order.sort_by_cached_key(key);
@@ -533,7 +538,7 @@ fn strongest(graph: &Graph, center: NodeIndex, edges: &[EdgeIndex]) -> Vec<EdgeI
     let mut seen: HashMap<(usize, EdgeKind), usize> = HashMap::new();
     for &i in &order {
         let slot = seen
-            .entry((near(i), graph.edge(edges[i]).kind))
+            .entry((near(i), edge_kind(graph, edges[i])))
             .or_default();
         turn[i] = *slot;
         *slot += 1;
@@ -578,7 +583,7 @@ pub fn subgraph(
         let drawn_set: HashSet<EdgeIndex> = drawn.iter().copied().collect();
         for &e in &edges {
             if !drawn_set.contains(&e) {
-                *left_out.entry(graph.edge(e).kind).or_default() += 1;
+                *left_out.entry(edge_kind(graph, e)).or_default() += 1;
             }
         }
         let counts: Vec<String> = left_out
@@ -600,14 +605,14 @@ pub fn subgraph(
         edges = drawn;
     }
     rest.sort_by(|&a, &b| {
-        (graph.node(a).kind)
-            .cmp(&graph.node(b).kind)
+        (graph.kind_of(a))
+            .cmp(&graph.kind_of(b))
             .then(graph.order_by_name(a, b))
     });
     for ix in rest {
         picture.node(graph_node(graph, ix));
     }
-    edges.sort_by_key(|&e| std::cmp::Reverse(graph.edge(e).importance));
+    edges.sort_by_key(|&e| std::cmp::Reverse(graph.importance_of(e)));
     for e in edges {
         picture.edge(graph_edge(graph, e, false));
     }
@@ -622,7 +627,7 @@ pub fn around(graph: &Graph, center: NodeIndex) -> Picture {
     let mut nodes = Vec::new();
     let mut edges = Vec::new();
     let mut right: HashSet<NodeIndex> = HashSet::new();
-    let role = graph.node(center).kind == NodeKind::Role;
+    let role = graph.kind_of(center) == Some(NodeKind::Role);
     for kind in EdgeKind::ALL {
         for (e, other) in graph.out_edges(center, kind) {
             nodes.push(other);
@@ -637,10 +642,12 @@ pub fn around(graph: &Graph, center: NodeIndex) -> Picture {
         }
     }
     let mut picture = subgraph(graph, center, nodes, edges);
+    // By id, as the picture names its nodes; ids are unique.
+    let right: HashSet<&str> = right.iter().map(|&ix| graph.id_of(ix)).collect();
     for node in &mut picture.nodes {
-        node.column = Some(match graph.by_id(&node.id) {
-            Some(ix) if ix == center => 1,
-            Some(ix) if right.contains(&ix) => 2,
+        node.column = Some(match node.id.as_str() {
+            id if id == graph.id_of(center) => 1,
+            id if right.contains(id) => 2,
             _ => 0,
         });
     }

@@ -67,18 +67,23 @@ pub fn list(
     }
     if let Some(order) = &q.order {
         let path = order.field.to_string();
+        // Each value read once, not twice per comparison.
+        let mut keyed: Vec<(Option<Value>, NodeIndex)> = matches
+            .iter()
+            .map(|&ix| (graph.field_path_of(ix, &path), ix))
+            .collect();
         // Missing values sort last whichever the direction, so `limit` picks real values.
-        matches.sort_by(|&a, &b| {
-            let (va, vb) = (graph.node(a).field(&path), graph.node(b).field(&path));
-            let ord = match (&va, &vb) {
+        keyed.sort_by(|(va, a), (vb, b)| {
+            let ord = match (va, vb) {
                 (None, None) => Ordering::Equal,
                 (None, Some(_)) => return Ordering::Greater,
                 (Some(_), None) => return Ordering::Less,
                 (Some(x), Some(y)) => compare_values(x, y),
             };
             let ord = if order.descending { ord.reverse() } else { ord };
-            ord.then_with(|| graph.order_by_name(a, b))
+            ord.then_with(|| graph.order_by_name(*a, *b))
         });
+        matches = keyed.into_iter().map(|(_, ix)| ix).collect();
     }
     if let Some(limit) = &q.limit {
         matches.truncate(limit.value);
@@ -93,11 +98,15 @@ pub fn list(
         ResultTable::new(columns.clone()).with_title(format!("{} {plural}", matches.len()));
     for ix in matches {
         poll.step().map_err(interrupted)?;
-        let node = graph.node(ix);
         table.push(
             columns
                 .iter()
-                .map(|c| node.field(c).as_ref().map_or(Cell::Null, Cell::from))
+                .map(|c| {
+                    graph
+                        .field_path_of(ix, c)
+                        .as_ref()
+                        .map_or(Cell::Null, Cell::from)
+                })
                 .collect(),
         );
     }
@@ -106,7 +115,7 @@ pub fn list(
 
 /// A role's pay (`salary.avg`), when the data states it.
 pub(crate) fn pay(graph: &Graph, ix: NodeIndex) -> Option<f64> {
-    match graph.node(ix).field("salary.avg")? {
+    match graph.field_path_of(ix, "salary.avg")? {
         Value::Number(n) => Some(n),
         _ => None,
     }
@@ -126,13 +135,18 @@ fn listing_columns(graph: &Graph, q: &ListQuery) -> Vec<String> {
     if let Some(order) = &q.order {
         named.push(order.field.to_string());
     }
-    let nodes = graph.nodes_of_kind(q.kind);
+    // In index order, which reads the stored nodes front to back (the order cannot change
+    // whether any has a field).
+    let nodes: Vec<NodeIndex> = graph
+        .node_indices()
+        .filter(|&ix| graph.kind_of(ix) == Some(q.kind))
+        .collect();
     let mut columns: Vec<String> = Vec::new();
     for (i, c) in default_columns(q.kind).iter().enumerate() {
         let always = i < 2;
         if always
             || named.iter().any(|n| n == c)
-            || nodes.iter().any(|&ix| graph.node(ix).field(c).is_some())
+            || nodes.iter().any(|&ix| graph.field_path_of(ix, c).is_some())
         {
             columns.push(c.to_string());
         }
@@ -321,13 +335,13 @@ impl<'e> Compiled<'e> {
             Compiled::Edge { kind, targets } => graph
                 .out_edges(ix, *kind)
                 .any(|(_, t)| targets.contains(&t)),
-            Compiled::Has(path) => graph.node(ix).field(path).is_some(),
+            Compiled::Has(path) => graph.field_path_of(ix, path).is_some(),
             Compiled::Compare {
                 path,
                 op,
                 value,
                 expr,
-            } => match graph.node(ix).field(path) {
+            } => match graph.field_path_of(ix, path) {
                 None => false,
                 Some(actual) => compare(&actual, *op, value, expr)?,
             },

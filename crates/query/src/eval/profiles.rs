@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use skillgraph_graph::algo::effort::skill_effort;
 use skillgraph_graph::algo::{
-    held_skills, learning_plan, next_skills, requirements, Standing, Start as Origin,
+    held_skills, learning_plan, next_skills, requirements, NextSkill, Standing, Start as Origin,
     DEFAULT_MIN_IMPORTANCE,
 };
 use skillgraph_graph::{
@@ -346,14 +346,22 @@ pub fn unlock(
     };
     let mut results = next_skills(graph, &have, min, exclude, &session.interruption())
         .map_err(|_| QueryError::interrupted(q.profile.span()))?;
-    results.sort_by(|a, b| {
+    let most_help = |a: &NextSkill, b: &NextSkill| {
         b.roles_completed
             .cmp(&a.roles_completed)
             .then(b.roles_helped.cmp(&a.roles_helped))
             .then(b.hours_saved.total_cmp(&a.hours_saved))
             .then(a.cost.total_cmp(&b.cost))
             .then(graph.order_by_name(a.skill, b.skill))
-    });
+    };
+    // Only the rows shown are put in order (of thousands of skills, most tie on every count
+    // and were compared by name): the order ends in names and ids, so no two skills tie, and
+    // the first `limit` are those a sort of them all would give.
+    if results.len() > limit {
+        results.select_nth_unstable_by(limit, most_help);
+        results.truncate(limit);
+    }
+    results.sort_by(most_help);
     let mut table = ResultTable::new([
         "rank",
         "skill",
@@ -364,7 +372,7 @@ pub fn unlock(
     ])
     .with_row_nodes("skill")
     .with_title("skills that, learnt next, help most");
-    for (i, u) in results.iter().take(limit).enumerate() {
+    for (i, u) in results.iter().enumerate() {
         let [id, kind] = node_cells(graph, u.skill);
         table.push(vec![
             Cell::Number((i + 1) as f64),

@@ -500,8 +500,7 @@ fn path_by_effort(
                 "stated effort",
                 Cell::List(
                     graph
-                        .edge(m.edge)
-                        .move_skills()
+                        .move_skills_of(m.edge)
                         .iter()
                         .filter_map(|id| graph.by_id(id))
                         .map(|ix| name(graph, ix).to_string())

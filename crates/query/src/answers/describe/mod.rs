@@ -32,10 +32,12 @@ pub fn source_keys(graph: &Graph, ids: &[skillgraph_graph::SourceId]) -> Vec<Str
 
 /// `show X`: every field, the sources, and a summary of the edges around the node.
 pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
-    let node = graph.node(ix);
+    // The node and its edges are read in place, the node built for this answer alone: a role's
+    // hundreds of edges each built with the chunk around it were half of `show`'s time.
+    let node = graph.node_afresh(ix);
     let mut table = ResultTable::new(["field", "value", "sources"])
         .with_title(format!("{} {} ({})", node.kind, node.name, node.id));
-    let field_sources = field_sources(graph, node);
+    let field_sources = field_sources(graph, &node);
     let mut row = |field: &str, value: Cell| {
         // A leaf of a record (`salary.avg`) has the sources of its field.
         let top = field.split(['.', '[']).next().unwrap_or(field);
@@ -74,8 +76,9 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
         .iter()
         .filter(|&&other| other != ix)
         .map(|&other| {
-            let n = graph.node(other);
-            format!("{} {} ({}, {})", n.kind, n.name, n.id, graph.dataset(other))
+            let kind = graph.kind_of(other).expect("a linked node exists");
+            let (name, id) = (graph.name_of(other), graph.id_of(other));
+            format!("{kind} {name} ({id}, {})", graph.dataset(other))
         })
         .collect();
     if !linked.is_empty() {
@@ -91,19 +94,18 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
         // O*NET's skill and knowledge "Mathematics" are both required: tell them apart.
         let labels = Labels::new(graph, edges.iter().map(|&(_, other)| other));
         for (e, other) in edges {
-            let edge = graph.edge(e);
             let mut text = labels.of(graph, [other]).remove(0);
             let mut details = Vec::new();
-            if let Some(i) = edge.importance {
+            if let Some(i) = graph.importance_of(e) {
                 details.push(format!("importance {i}"));
             }
-            if let Some(l) = edge.level() {
+            if let Some(l) = graph.level_of(e) {
                 details.push(format!("level {l:.1}"));
             }
-            if let Some(h) = edge.effort_hours {
+            if let Some(h) = graph.edge_effort_of(e) {
                 details.push(format!("{} h", skillgraph_graph::format_number(h)));
             }
-            let field = |name: &str| edge.extra.as_ref().and_then(|x| x.fields.get(name));
+            let field = |name: &str| graph.edge_field_of(e, name);
             if let Some(Value::Text(t)) = field(skillgraph_graph::MOVE_TYPE) {
                 details.push(if t == skillgraph_graph::TRAP {
                     "a career trap, not a goal".to_string()
@@ -126,9 +128,9 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
                 }
                 _ => f64::INFINITY,
             };
-            details.push(source_keys(graph, &edge.sources).join("+"));
+            details.push(source_keys(graph, graph.edge_sources_of(e)).join("+"));
             text.push_str(&format!(" ({})", details.join(", ")));
-            items.push((rank, graph.node(other).name.to_lowercase(), text));
+            items.push((rank, graph.name_of(other).to_lowercase(), text));
         }
         if !items.is_empty() {
             items.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
@@ -226,13 +228,11 @@ pub fn describe_source(graph: &Graph, id: skillgraph_graph::SourceId) -> String 
 /// `role`, `skill`, `knowledge` (O*NET's knowledge areas, ESCO's knowledge) or `tool`: equal names of
 /// different kinds (O*NET's skill and knowledge "Mathematics") are told apart.
 pub fn kind_word(graph: &Graph, ix: NodeIndex) -> &'static str {
-    let node = graph.node(ix);
-    let knowledge = node
-        .category
-        .as_deref()
+    let knowledge = graph
+        .category_of(ix)
         .is_some_and(|c| c.eq_ignore_ascii_case("O*NET knowledge"))
-        || matches!(node.fields.get("skill_type"), Some(skillgraph_graph::Value::Text(t)) if t == "knowledge");
-    match node.kind {
+        || matches!(graph.field_of(ix, "skill_type"), Some(skillgraph_graph::Value::Text(t)) if t == "knowledge");
+    match graph.kind_of(ix).expect("node index from this graph") {
         NodeKind::Tool => "tool",
         _ if knowledge => "knowledge",
         NodeKind::Role => "role",
@@ -243,7 +243,7 @@ pub fn kind_word(graph: &Graph, ix: NodeIndex) -> &'static str {
 /// A node's id and kind word, the two cells [`ResultTable::with_row_nodes`] adds to a row.
 pub fn node_cells(graph: &Graph, ix: NodeIndex) -> [Cell; 2] {
     [
-        Cell::text(&graph.node(ix).id),
+        Cell::text(graph.id_of(ix)),
         Cell::text(kind_word(graph, ix)),
     ]
 }
@@ -310,13 +310,11 @@ fn edge_sections(kind: NodeKind) -> Vec<(&'static str, EdgeKind, bool)> {
 
 /// The names of `nodes`, each node once, in [`Graph::order_by_name`] order.
 pub fn names(graph: &Graph, nodes: impl IntoIterator<Item = NodeIndex>) -> Vec<String> {
-    // Each node looked up once, not twice per comparison.
-    let mut list: Vec<(NodeIndex, &Node)> =
-        nodes.into_iter().map(|ix| (ix, graph.node(ix))).collect();
-    list.sort_by(|a, b| by_name(a.1, b.1));
-    list.dedup_by_key(|&mut (ix, _)| ix);
+    let mut list: Vec<NodeIndex> = nodes.into_iter().collect();
+    list.sort_by(|&a, &b| graph.order_by_name(a, b));
+    list.dedup();
     list.into_iter()
-        .map(|(_, node)| node.name.clone())
+        .map(|ix| graph.name_of(ix).to_string())
         .collect()
 }
 
@@ -333,7 +331,7 @@ impl Labels {
         let mut by_name: BTreeMap<String, BTreeSet<NodeIndex>> = BTreeMap::new();
         for ix in nodes {
             by_name
-                .entry(graph.node(ix).name.to_lowercase())
+                .entry(graph.name_of(ix).to_lowercase())
                 .or_default()
                 .insert(ix);
         }
@@ -341,13 +339,12 @@ impl Labels {
         for same in by_name.values().filter(|s| s.len() > 1) {
             let kinds: BTreeSet<&str> = same.iter().map(|&ix| kind_word(graph, ix)).collect();
             for &ix in same {
-                let node = graph.node(ix);
                 let mark = if kinds.len() == same.len() {
                     kind_word(graph, ix)
                 } else {
-                    node.id.as_str()
+                    graph.id_of(ix)
                 };
-                marked.insert(ix, format!("{} ({mark})", node.name));
+                marked.insert(ix, format!("{} ({mark})", graph.name_of(ix)));
             }
         }
         Labels { marked }
@@ -355,16 +352,15 @@ impl Labels {
 
     /// The labels of `nodes`, each once, in [`Graph::order_by_name`] order (as [`names`]).
     pub fn of(&self, graph: &Graph, nodes: impl IntoIterator<Item = NodeIndex>) -> Vec<String> {
-        let mut list: Vec<(NodeIndex, &Node)> =
-            nodes.into_iter().map(|ix| (ix, graph.node(ix))).collect();
-        list.sort_by(|a, b| by_name(a.1, b.1));
-        list.dedup_by_key(|&mut (ix, _)| ix);
+        let mut list: Vec<NodeIndex> = nodes.into_iter().collect();
+        list.sort_by(|&a, &b| graph.order_by_name(a, b));
+        list.dedup();
         list.into_iter()
-            .map(|(ix, node)| {
+            .map(|ix| {
                 self.marked
                     .get(&ix)
                     .cloned()
-                    .unwrap_or_else(|| node.name.clone())
+                    .unwrap_or_else(|| graph.name_of(ix).to_string())
             })
             .collect()
     }
