@@ -131,36 +131,38 @@ pub(crate) fn spelled_acronym(name: &str) -> Option<(String, String)> {
     Some((acronym, spelling.join(" ")))
 }
 
-/// Whether `words` spell out `acronym` (lower case): see [`spelled_acronym`].
+/// Whether `words` spell out `acronym` (lower case): see [`spelled_acronym`]. One pass over
+/// the words keeping which prefixes of the acronym they can spell so far: no recursion and no
+/// backtracking, so a name of any length (a user may add one) costs words × acronym letters.
 fn spells(words: &[String], acronym: &[u8]) -> bool {
-    let Some((word, rest)) = words.split_first() else {
-        return acronym.is_empty();
-    };
-    if SMALL_WORDS.contains(&word.as_str()) && spells(rest, acronym) {
-        return true;
-    }
-    let word = word.as_bytes();
-    if acronym.first() != word.first() {
-        return false;
-    }
-    // The first letter, then each way of taking later letters of the word in order.
-    let mut taken = 1;
-    let mut from = 1;
-    loop {
-        if spells(rest, &acronym[taken..]) {
-            return true;
-        }
-        let Some(&next) = acronym.get(taken) else {
-            return false;
-        };
-        match word[from..].iter().position(|&b| b == next) {
-            Some(at) => {
-                from += at + 1;
+    // spelled[j]: the words so far can spell the first j letters.
+    let mut spelled = vec![false; acronym.len() + 1];
+    spelled[0] = true;
+    for word in words {
+        let small = SMALL_WORDS.contains(&word.as_str());
+        let word = word.as_bytes();
+        let mut next = vec![false; acronym.len() + 1];
+        for j in (0..=acronym.len()).filter(|&j| spelled[j]) {
+            next[j] |= small;
+            if acronym.get(j) != word.first() {
+                continue;
+            }
+            // The first letter, then as many more as the rest of the word holds in order
+            // (any fewer too: a shorter prefix of a subsequence is one).
+            let mut taken = j + 1;
+            let mut rest = &word[1..];
+            while let Some(at) = acronym
+                .get(taken)
+                .and_then(|&c| rest.iter().position(|&b| b == c))
+            {
+                rest = &rest[at + 1..];
                 taken += 1;
             }
-            None => return false,
+            next[j + 1..=taken].iter_mut().for_each(|n| *n = true);
         }
+        spelled = next;
     }
+    spelled[acronym.len()]
 }
 
 /// Whether `key` is an acronym that one dataset spells out in two ways (two nodes whose names
@@ -418,6 +420,16 @@ mod tests {
             let expected = expected.map(|(a, s)| (a.to_string(), s.to_string()));
             assert_eq!(spelled_acronym(name), expected, "{name}");
         }
+    }
+
+    /// A name of any length is read in one pass: no recursion to run out of stack, no
+    /// backtracking to run for ever (users may add names).
+    #[test]
+    fn long_names_are_read_without_recursion_or_backtracking() {
+        let many_a = format!("{}{}", "a ".repeat(200_000), "A".repeat(60));
+        assert_eq!(spelled_acronym(&many_a).map(|(a, _)| a.len()), Some(60));
+        let no_end = format!("{}AB", "alpha ".repeat(200_000));
+        assert_eq!(spelled_acronym(&no_end), None);
     }
 
     #[test]
