@@ -8,7 +8,7 @@ use skillgraph_query::result::{Cell, ResultTable};
 fn json_cell(cell: &Cell) -> Json {
     match cell {
         Cell::Null => Json::Null,
-        Cell::Text(s) => Json::String(s.clone()),
+        Cell::Text(s) => Json::String(s.to_string()),
         Cell::Number(n) => {
             if n.fract() == 0.0 && n.abs() < 9e15 {
                 Json::Number(Number::from(*n as i64))
@@ -17,7 +17,9 @@ fn json_cell(cell: &Cell) -> Json {
             }
         }
         Cell::Bool(b) => Json::Bool(*b),
-        Cell::List(items) => Json::Array(items.iter().cloned().map(Json::String).collect()),
+        Cell::List(items) => {
+            Json::Array(items.iter().map(|i| Json::String(i.to_string())).collect())
+        }
     }
 }
 

@@ -1,21 +1,26 @@
 //! [`ResultTable`]: the one shape every statement's answer takes, so every output format (table,
 //! JSON, CSV, …) works for every statement. Rendering happens in the binary.
 
+pub use compact_str::CompactString;
 use skillgraph_graph::{format_number, EdgeKind, NodeKind, Value};
 
 /// A typed cell.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Null,
-    Text(String),
+    Text(CompactString),
     Number(f64),
     Bool(bool),
-    List(Vec<String>),
+    List(Vec<CompactString>),
 }
 
 impl Cell {
-    pub fn text(s: impl Into<String>) -> Cell {
+    pub fn text(s: impl Into<CompactString>) -> Cell {
         Cell::Text(s.into())
+    }
+
+    pub fn list<S: Into<CompactString>>(items: impl IntoIterator<Item = S>) -> Cell {
+        Cell::List(items.into_iter().map(Into::into).collect())
     }
 
     pub fn opt_number(n: Option<f64>) -> Cell {
@@ -26,7 +31,7 @@ impl Cell {
     pub fn display(&self, sep: &str) -> String {
         match self {
             Cell::Null => String::new(),
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => s.to_string(),
             Cell::Number(n) => format_number(*n),
             Cell::Bool(b) => b.to_string(),
             Cell::List(items) => items.join(sep),
@@ -37,13 +42,13 @@ impl Cell {
 impl From<&Value> for Cell {
     fn from(v: &Value) -> Cell {
         match v {
-            Value::Text(s) => Cell::Text(s.clone()),
+            Value::Text(s) => Cell::text(s.as_str()),
             Value::Number(n) => Cell::Number(*n),
             Value::Bool(b) => Cell::Bool(*b),
             Value::List(items) if items.iter().all(|i| matches!(i, Value::Text(_))) => {
-                Cell::List(items.iter().map(|i| i.to_string()).collect())
+                Cell::list(items.iter().map(|i| i.to_string()))
             }
-            other => Cell::Text(other.to_string()),
+            other => Cell::text(other.to_string()),
         }
     }
 }
@@ -167,7 +172,8 @@ impl ResultTable {
             for &r in rows {
                 let mark = text(&self.rows[r], by);
                 let name = text(&self.rows[r], nodes.name);
-                table.rows[r][nodes.name] = Cell::Text(format!("{name} ({mark})"));
+                table.rows[r][nodes.name] =
+                    Cell::text(compact_str::format_compact!("{name} ({mark})"));
             }
         }
         let mut hidden = vec![nodes.id];
@@ -186,13 +192,10 @@ impl ResultTable {
     }
 
     /// A one-column report of what happened.
-    pub fn message<S: Into<String>>(lines: impl IntoIterator<Item = S>) -> ResultTable {
+    pub fn message<S: Into<CompactString>>(lines: impl IntoIterator<Item = S>) -> ResultTable {
         let mut table = ResultTable::new(["message"]);
         table.kind = TableKind::Message;
-        table.rows = lines
-            .into_iter()
-            .map(|l| vec![Cell::Text(l.into())])
-            .collect();
+        table.rows = lines.into_iter().map(|l| vec![Cell::text(l)]).collect();
         table
     }
 

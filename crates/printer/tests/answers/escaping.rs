@@ -64,7 +64,7 @@ fn awkward_table() -> ResultTable {
     for text in AWKWARD {
         table.push(vec![
             Cell::text(*text),
-            Cell::List(vec![text.to_string(), "plain".to_string()]),
+            Cell::list([text, "plain"]),
             Cell::Number(-3.5),
         ]);
     }

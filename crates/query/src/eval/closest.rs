@@ -258,7 +258,7 @@ fn closest_by_plan(
                     missing.push(text);
                 }
             }
-            row.extend([Cell::List(held), Cell::List(missing)]);
+            row.extend([Cell::list(held), Cell::list(missing)]);
         }
         row.extend(node_cells(graph, c.role));
         table.push(row);

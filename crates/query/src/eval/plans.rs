@@ -217,7 +217,7 @@ pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable
             Cell::text(level_text(g.from_level, g.needed_level)),
             Cell::Number(g.effort.hours),
             hours_source(&g.effort),
-            Cell::List(names(graph, g.missing_prerequisites.iter().copied())),
+            Cell::list(names(graph, g.missing_prerequisites.iter().copied())),
             id,
         ]);
     }
@@ -614,7 +614,7 @@ fn plan_table(graph: &Graph, steps: &[Step], with_for: bool) -> ResultTable {
             Cell::Number(total),
             hours_source(&s.effort),
             Cell::text(&s.why),
-            Cell::List(names(graph, s.covered_by.iter().copied())),
+            Cell::list(names(graph, s.covered_by.iter().copied())),
         ]);
         row.extend(node_cells(graph, s.skill));
         table.push(row);

@@ -121,7 +121,7 @@ pub fn show(graph: &Graph, name: &Spanned<String>) -> Result<ResultTable, QueryE
                 kind,
                 level,
                 Cell::text(entry.state.as_str()),
-                Cell::List(counts_as),
+                Cell::list(counts_as),
                 id,
             ],
         ));

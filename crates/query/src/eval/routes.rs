@@ -314,8 +314,8 @@ pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTab
             Cell::text(name(graph, route.nodes[i])),
             Cell::text(name(graph, route.nodes[i + 1])),
             Cell::text(link_text(graph, e)),
-            Cell::List(names(graph, skills)),
-            Cell::List(source_keys(graph, &edge.sources)),
+            Cell::list(names(graph, skills)),
+            Cell::list(source_keys(graph, &edge.sources)),
             edge.note().map_or(Cell::Null, Cell::text),
         ]);
     }
@@ -345,12 +345,7 @@ pub(super) fn has_requirements(graph: &Graph, role: NodeIndex) -> bool {
 
 /// The skills of a plan, in order, as one cell.
 fn step_names(graph: &Graph, plan: &algo::LearningPlan) -> Cell {
-    Cell::List(
-        plan.steps
-            .iter()
-            .map(|s| name(graph, s.skill).to_string())
-            .collect(),
-    )
+    Cell::list(plan.steps.iter().map(|s| name(graph, s.skill)))
 }
 
 /// The answer of `path … by effort` when learning straight for the target costs no more than
@@ -498,13 +493,12 @@ fn path_by_effort(
         let (basis, skills) = match &m.plan {
             None => (
                 "stated effort",
-                Cell::List(
+                Cell::list(
                     graph
                         .move_skills_of(m.edge)
                         .iter()
                         .filter_map(|id| graph.by_id(id))
-                        .map(|ix| name(graph, ix).to_string())
-                        .collect(),
+                        .map(|ix| name(graph, ix)),
                 ),
             ),
             Some(plan) if has_requirements(graph, to_role) => {

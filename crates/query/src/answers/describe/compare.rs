@@ -21,7 +21,7 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
             .collect();
         keys.sort();
         keys.dedup();
-        Cell::List(keys)
+        Cell::list(keys)
     };
     // Every name the lists show, so that equal names (O*NET's skill and knowledge
     // "Mathematics") are told apart wherever they meet in this answer.
@@ -39,9 +39,9 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
         let union = a.union(&b).count();
         table.push(vec![
             Cell::text(format!("{label} (only / shared)")),
-            Cell::List(labels.of(graph, only_a)),
-            Cell::List(labels.of(graph, only_b)),
-            Cell::List(labels.of(graph, shared.iter().copied())),
+            Cell::list(labels.of(graph, only_a)),
+            Cell::list(labels.of(graph, only_b)),
+            Cell::list(labels.of(graph, shared.iter().copied())),
             edge_sources(kind),
         ]);
         table.push(vec![
@@ -116,7 +116,7 @@ pub fn compare(graph: &Graph, left: NodeIndex, right: NodeIndex) -> ResultTable 
             .collect();
         keys.sort();
         keys.dedup();
-        table.push(vec![Cell::text(f), a, b, shared, Cell::List(keys)]);
+        table.push(vec![Cell::text(f), a, b, shared, Cell::list(keys)]);
     }
     table.picture = Some(crate::answers::pictures::compare(graph, left, right));
     table

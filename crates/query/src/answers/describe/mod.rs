@@ -6,17 +6,15 @@
 mod compare;
 mod requirements;
 
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use skillgraph_graph::algo::{Interrupt, Interrupted};
-use skillgraph_graph::cmp_ignoring_case;
 use skillgraph_graph::{
     EdgeIndex, EdgeKind, Graph, Node, NodeIndex, NodeKind, Value, FIELD_SOURCES,
 };
 
-use crate::result::{Cell, ResultTable};
+use crate::result::{Cell, CompactString, ResultTable};
 
 pub use compare::compare;
 pub use requirements::{importance_note, skills_of, tools_of};
@@ -43,14 +41,14 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
         let top = field.split(['.', '[']).next().unwrap_or(field);
         let sources = field_sources
             .get(top)
-            .map_or(Cell::Null, |keys| Cell::List(keys.clone()));
+            .map_or(Cell::Null, |keys| Cell::list(keys.clone()));
         table.push(vec![Cell::text(field), value, sources])
     };
     row("id", Cell::text(&node.id));
     row("kind", Cell::text(node.kind.as_str()));
     row("name", Cell::text(&node.name));
     if !node.aliases.is_empty() {
-        row("aliases", Cell::List(node.aliases.clone()));
+        row("aliases", Cell::list(node.aliases.clone()));
     }
     if let Some(c) = &node.category {
         row("category", Cell::text(c));
@@ -68,7 +66,7 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
         .iter()
         .map(|&s| describe_source(graph, s))
         .collect();
-    row("sources", Cell::List(sources));
+    row("sources", Cell::list(sources));
     row("dataset", Cell::text(graph.dataset(ix)));
     // The same concept in other datasets (docs/GRAMMAR.md, Names): what holding it counts for.
     let linked: Vec<String> = graph
@@ -82,7 +80,7 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
         })
         .collect();
     if !linked.is_empty() {
-        row(&format!("same as ({})", linked.len()), Cell::List(linked));
+        row(&format!("same as ({})", linked.len()), Cell::list(linked));
     }
     for (label, kind, outgoing) in edge_sections(node.kind) {
         let mut items: Vec<(f64, String, String)> = Vec::new();
@@ -136,7 +134,7 @@ pub fn show(graph: &Graph, ix: NodeIndex) -> ResultTable {
             items.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
             row(
                 &format!("{label} ({})", items.len()),
-                Cell::List(items.into_iter().map(|(_, _, t)| t).collect()),
+                Cell::list(items.into_iter().map(|(_, _, t)| t)),
             );
         }
     }
@@ -366,11 +364,6 @@ impl Labels {
     }
 }
 
-/// [`Graph::order_by_name`] of two nodes at hand.
-fn by_name(a: &Node, b: &Node) -> Ordering {
-    cmp_ignoring_case(&a.name, &b.name).then_with(|| a.id.cmp(&b.id))
-}
-
 pub fn covered_skills(graph: &Graph, tool: NodeIndex) -> Vec<NodeIndex> {
     graph
         .out_edges(tool, EdgeKind::Covers)
@@ -447,7 +440,7 @@ pub fn neighbourhood(
                 } else {
                     Cell::text(detail)
                 },
-                Cell::List(source_keys(graph, &edge.sources)),
+                Cell::list(source_keys(graph, &edge.sources)),
             ],
         ));
     }

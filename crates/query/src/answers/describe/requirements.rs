@@ -28,10 +28,13 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
             (skill, graph.node(skill), group, highest)
         })
         .collect();
-    // One sort on borrowed names (no lower-cased copies): highest importance first (none counts
-    // as 0), then by name. Stable, so skills equal in both keep index order.
+    // Highest importance first (none counts as 0), then in the graph's name order.
     let rank = |highest: Option<u8>| highest.map_or(0, i64::from);
-    rows.sort_by(|a, b| rank(b.3).cmp(&rank(a.3)).then_with(|| by_name(a.1, b.1)));
+    rows.sort_by(|a, b| {
+        rank(b.3)
+            .cmp(&rank(a.3))
+            .then_with(|| graph.order_by_name(a.0, b.0))
+    });
     table.rows.reserve(rows.len());
     let mut conflicts: Vec<(NodeIndex, String)> = Vec::new();
     for (skill, node, group, highest) in rows {
@@ -168,7 +171,7 @@ pub fn tools_of(graph: &Graph, role: NodeIndex) -> ResultTable {
                 Some(Value::Bool(b)) => Cell::Bool(*b),
                 _ => Cell::Null,
             },
-            Cell::List(names(graph, covered_skills(graph, tool))),
+            Cell::list(names(graph, covered_skills(graph, tool))),
             Cell::List(sources),
             notes,
             id,
@@ -204,15 +207,15 @@ fn grouped_out_edges(
 }
 
 /// The keys of the sources the edges cite (each once, in order) and their notes joined.
-fn edge_sources_and_notes(graph: &Graph, edges: &[EdgeIndex]) -> (Vec<String>, Cell) {
-    let mut sources: Vec<String> = Vec::new();
+fn edge_sources_and_notes(graph: &Graph, edges: &[EdgeIndex]) -> (Vec<CompactString>, Cell) {
+    let mut sources: Vec<CompactString> = Vec::new();
     let mut notes: Vec<&str> = Vec::new();
     for &e in edges {
         let edge = graph.edge(e);
         for &id in &edge.sources {
             let key = graph.source(id).key.as_str();
             if !sources.iter().any(|s| s == key) {
-                sources.push(key.to_string());
+                sources.push(key.into());
             }
         }
         notes.extend(edge.note());
@@ -277,7 +280,7 @@ mod tests {
                 Cell::Null,
                 Cell::opt_number(node.effort_hours),
                 node.category.as_deref().map_or(Cell::Null, Cell::text),
-                Cell::List(sources),
+                Cell::list(sources),
                 notes,
                 Cell::text(&node.id),
                 Cell::text("skill"),
@@ -318,13 +321,8 @@ mod tests {
                 node.category.as_deref().map_or(Cell::Null, Cell::text),
                 Cell::Null,
                 Cell::Null,
-                Cell::List(
-                    covered
-                        .into_iter()
-                        .map(|ix| graph.node(ix).name.clone())
-                        .collect(),
-                ),
-                Cell::List(sources),
+                Cell::list(covered.into_iter().map(|ix| graph.node(ix).name.as_str())),
+                Cell::list(sources),
                 notes,
                 Cell::text(&node.id),
                 Cell::text("tool"),
