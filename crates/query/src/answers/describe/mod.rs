@@ -17,7 +17,7 @@ use skillgraph_graph::{
 use crate::result::{Cell, CompactString, ResultTable};
 
 pub use compare::compare;
-pub use requirements::{importance_note, skills_of, tools_of};
+pub use requirements::{skills_of, tools_of};
 
 /// The keys of the sources an edge or node cites, in table order.
 pub fn source_keys(graph: &Graph, ids: &[skillgraph_graph::SourceId]) -> Vec<String> {
@@ -226,12 +226,15 @@ pub fn describe_source(graph: &Graph, id: skillgraph_graph::SourceId) -> String 
 /// `role`, `skill`, `knowledge` (O*NET's knowledge areas, ESCO's knowledge) or `tool`: equal names of
 /// different kinds (O*NET's skill and knowledge "Mathematics") are told apart.
 pub fn kind_word(graph: &Graph, ix: NodeIndex) -> &'static str {
+    let kind = graph.kind_of(ix).expect("node index from this graph");
+    if kind == NodeKind::Tool {
+        return "tool";
+    }
     let knowledge = graph
         .category_of(ix)
         .is_some_and(|c| c.eq_ignore_ascii_case("O*NET knowledge"))
         || matches!(graph.field_of(ix, "skill_type"), Some(skillgraph_graph::Value::Text(t)) if t == "knowledge");
-    match graph.kind_of(ix).expect("node index from this graph") {
-        NodeKind::Tool => "tool",
+    match kind {
         _ if knowledge => "knowledge",
         NodeKind::Role => "role",
         _ => "skill",
