@@ -401,6 +401,19 @@ impl Graph {
         }
     }
 
+    /// The field `name` of the edge at `ix` when it is a number, reading that edge's extras
+    /// alone: for passes that ask many edges for one number (a move's `rank`), where
+    /// [`Graph::edge_field_of`] would decode and keep the extras of the edges around each.
+    pub fn edge_number_of(&self, ix: EdgeIndex, name: &str) -> Option<f64> {
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => match slot.as_ref()?.edge.extra.as_deref()?.fields.get(name)? {
+                Value::Number(n) => Some(*n),
+                _ => None,
+            },
+            None => self.base.edge_number(ix, name),
+        }
+    }
+
     /// The skills the move at `ix` names ([`Edge::move_skills`]; empty when it names none),
     /// without building a base edge.
     pub fn move_skills_of(&self, ix: EdgeIndex) -> &[String] {

@@ -572,8 +572,8 @@ fn move_skills(graph: &Graph, e: EdgeIndex) -> Vec<NodeIndex> {
 
 /// A move's `rank` among O*NET's related occupations (1 = closest); 0 without one.
 fn rank(graph: &Graph, e: EdgeIndex) -> f64 {
-    match graph.edge_field_of(e, "rank") {
-        Some(crate::model::Value::Number(r)) if r.is_finite() => *r,
-        _ => 0.0,
-    }
+    graph
+        .edge_number_of(e, "rank")
+        .filter(|r| r.is_finite())
+        .unwrap_or(0.0)
 }
