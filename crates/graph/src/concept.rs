@@ -61,6 +61,21 @@ pub fn normalise(name: &str) -> String {
     out
 }
 
+/// A role's name as compared across datasets when looking for the same occupation: its
+/// [`normalise`]d name with a plural `s` dropped from the last word, since O*NET names
+/// occupations in the plural and ESCO in the singular (`Data Scientists`, `data scientist`).
+/// Not a link: two datasets' roles of one name may still differ in scope, so answers only
+/// point from one to the other.
+pub fn role_key(name: &str) -> String {
+    let mut key = normalise(name);
+    let last = key.rsplit(' ').next().unwrap_or("");
+    let singular = ["ss", "us", "is"].iter().all(|end| !last.ends_with(end));
+    if last.len() > 3 && last.ends_with('s') && singular {
+        key.pop();
+    }
+    key
+}
+
 /// The linked groups of a graph, built on first use ([`Graph::linked`]).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Concepts {
@@ -361,6 +376,21 @@ impl Graph {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_role_key_reads_plural_and_singular_as_one() {
+        for (name, key) in [
+            ("Data Scientists", "data scientist"),
+            ("data scientist", "data scientist"),
+            ("Software Developers", "software developer"),
+            ("Actuaries", "actuarie"),
+            ("Business Process Analysis", "business process analysis"),
+            ("Bus", "bus"),
+            ("Chief Executives", "chief executive"),
+        ] {
+            assert_eq!(role_key(name), key, "{name}");
+        }
+    }
+
     use super::*;
     use crate::model::Node;
 

@@ -9,7 +9,7 @@ use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind, ESTIMATE_SOURC
 
 use super::routes::{has_requirements, min_importance, name, target_role};
 use super::{resolve_kind, Session};
-use crate::answers::describe::{esco_relation, names, node_cells, source_keys};
+use crate::answers::describe::{esco_relation, names, no_requirements, node_cells};
 use crate::answers::pictures;
 use crate::ast::{GapQuery, LearnQuery, Span, Start};
 use crate::diagnostic::QueryError;
@@ -160,24 +160,6 @@ fn linked_note(graph: &Graph, table: &mut ResultTable, have: &Held, to: NodeInde
             String::new()
         }
     ));
-}
-
-/// What to say of a role without any `requires` edge: the data has none, which is not the same
-/// as needing nothing.
-pub(super) fn no_requirements(graph: &Graph, role: NodeIndex) -> String {
-    let node = graph.node(role);
-    let sources = source_keys(graph, &node.sources);
-    let by = if sources.iter().any(|s| s.starts_with("onet")) {
-        "O*NET has no Skills or Knowledge ratings".to_string()
-    } else if sources.iter().any(|s| s.starts_with("esco")) {
-        "ESCO links no skills".to_string()
-    } else {
-        "the data states no required skills".to_string()
-    };
-    format!(
-        "{by} for {}: its requirements are unknown, so this answer cannot say what it takes",
-        node.name
-    )
 }
 
 pub fn gap(session: &Session, graph: &Graph, q: &GapQuery) -> Result<ResultTable, QueryError> {

@@ -8,8 +8,8 @@ use skillgraph_graph::algo::{
 };
 use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind};
 
-use super::plans::no_requirements;
 use super::{resolve_kind, Session};
+use crate::answers::describe::no_requirements;
 use crate::answers::describe::{names, source_keys};
 use crate::answers::pictures;
 use crate::ast::{NodeRef, PathQuery, PathsQuery, RouteFilter, Span, Spanned, Start};

@@ -17,7 +17,7 @@ use skillgraph_graph::{
 use crate::result::{Cell, CompactString, ResultTable};
 
 pub use compare::compare;
-pub use requirements::{skills_of, tools_of};
+pub use requirements::{no_requirements, skills_of, tools_of};
 
 /// The keys of the sources an edge or node cites, in table order.
 pub fn source_keys(graph: &Graph, ids: &[skillgraph_graph::SourceId]) -> Vec<String> {

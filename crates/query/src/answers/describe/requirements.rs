@@ -2,6 +2,7 @@
 //! the sources that state it, and the note on where importances come from.
 
 use super::*;
+use skillgraph_graph::{algo, concept};
 
 /// Skills a role requires, one row per skill: if sources state it separately, the row shows the
 /// highest importance and every source, and a note lists where they differ. Rows by importance
@@ -82,7 +83,74 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
     if let Some(note) = importance_note(graph, role, &edges) {
         table.note(note);
     }
+    if edges.is_empty() {
+        table.note(no_requirements(graph, role));
+    }
     table
+}
+
+/// What to say of a role without any `requires` edge: the data has none, which is not the same
+/// as needing nothing; and the roles of other datasets that state their requirements under
+/// the same name or an alias ([`concept::role_key`]: O*NET's `Data Scientists`, ESCO's `data
+/// scientist`; O*NET's `Penetration Testers`, ESCO's `ethical hacker`, also called `penetration
+/// tester`), so that the user can ask again by one of them.
+pub fn no_requirements(graph: &Graph, role: NodeIndex) -> String {
+    let node = graph.node(role);
+    let sources = source_keys(graph, &node.sources);
+    let by = if sources.iter().any(|s| s.starts_with("onet")) {
+        "O*NET has no Skills or Knowledge ratings".to_string()
+    } else if sources.iter().any(|s| s.starts_with("esco")) {
+        "ESCO links no skills".to_string()
+    } else {
+        "the data states no required skills".to_string()
+    };
+    let mut note = format!(
+        "{by} for {}: its requirements are unknown, so this answer cannot say what it takes",
+        node.name
+    );
+    let key = concept::role_key(&node.name);
+    let dataset = concept::dataset_of(&node.id);
+    let mut alike: Vec<(NodeIndex, Option<&str>)> = graph
+        .nodes_of_kind(NodeKind::Role)
+        .into_iter()
+        .filter(|&other| concept::dataset_of(graph.id_of(other)) != dataset)
+        .filter_map(|other| {
+            if concept::role_key(graph.name_of(other)) == key {
+                return Some((other, None));
+            }
+            let alias = graph.aliases_of(other).iter();
+            let alias = alias
+                .map(String::as_str)
+                .find(|a| concept::role_key(a) == key)?;
+            Some((other, Some(alias)))
+        })
+        .filter(|&(other, _)| graph.out_edges(other, EdgeKind::Requires).next().is_some())
+        .collect();
+    if alike.is_empty() {
+        return note;
+    }
+    // Roles of the very name first, then those that have it as an alias.
+    alike.sort_by(|a, b| {
+        (a.1.is_some().cmp(&b.1.is_some())).then_with(|| graph.order_by_name(a.0, b.0))
+    });
+    let listed: Vec<String> = alike
+        .into_iter()
+        .map(|(other, alias)| {
+            let also = alias.map_or(String::new(), |a| format!(", also called {a}"));
+            format!(
+                "{} (`{}`, {}{also}: {} skills)",
+                graph.name_of(other),
+                graph.id_of(other),
+                concept::dataset_of(graph.id_of(other)),
+                algo::requirements(graph, other, 1).len(),
+            )
+        })
+        .collect();
+    note.push_str(&format!(
+        "; another dataset states them for a role of that name: {}; ask again by its id",
+        listed.join(", ")
+    ));
+    note
 }
 
 /// Where a role's importances come from, when they are not a dataset's own rating: the curated
