@@ -91,7 +91,7 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
 
 /// What to say of a role without any `requires` edge: the data has none, which is not the same
 /// as needing nothing; and the roles of other datasets that state their requirements under
-/// the same name or an alias ([`concept::role_key`]: O*NET's `Data Scientists`, ESCO's `data
+/// the same name or an alias ([`concept::role_name_forms`]: O*NET's `Data Scientists`, ESCO's `data
 /// scientist`; O*NET's `Penetration Testers`, ESCO's `ethical hacker`, also called `penetration
 /// tester`), so that the user can ask again by one of them.
 pub fn no_requirements(graph: &Graph, role: NodeIndex) -> String {
@@ -108,24 +108,25 @@ pub fn no_requirements(graph: &Graph, role: NodeIndex) -> String {
         "{by} for {}: its requirements are unknown, so this answer cannot say what it takes",
         node.name
     );
-    let key = concept::role_key(&node.name);
+    // By the label index that name resolution uses: no pass over every role's aliases.
     let dataset = concept::dataset_of(&node.id);
-    let mut alike: Vec<(NodeIndex, Option<&str>)> = graph
-        .nodes_of_kind(NodeKind::Role)
-        .into_iter()
-        .filter(|&other| concept::dataset_of(graph.id_of(other)) != dataset)
-        .filter_map(|other| {
-            if concept::role_key(graph.name_of(other)) == key {
-                return Some((other, None));
+    let forms = concept::role_name_forms(&node.name);
+    let mut alike: Vec<(NodeIndex, Option<String>)> = Vec::new();
+    for form in &forms {
+        for &other in graph.by_label(form).iter() {
+            let elsewhere = graph.kind_of(other) == Some(NodeKind::Role)
+                && concept::dataset_of(graph.id_of(other)) != dataset
+                && graph.out_edges(other, EdgeKind::Requires).next().is_some()
+                && !alike.iter().any(|&(seen, _)| seen == other);
+            if elsewhere {
+                let name = graph.name_of(other);
+                let by_name = forms
+                    .iter()
+                    .any(|f| skillgraph_graph::cmp_ignoring_case(name, f).is_eq());
+                alike.push((other, (!by_name).then(|| form.to_lowercase())));
             }
-            let alias = graph.aliases_of(other).iter();
-            let alias = alias
-                .map(String::as_str)
-                .find(|a| concept::role_key(a) == key)?;
-            Some((other, Some(alias)))
-        })
-        .filter(|&(other, _)| graph.out_edges(other, EdgeKind::Requires).next().is_some())
-        .collect();
+        }
+    }
     if alike.is_empty() {
         return note;
     }
