@@ -70,7 +70,7 @@ pub fn cheapest_route(
         cost,
         graph,
         rules,
-        known: HashMap::default(),
+        known: Known::new(),
         interrupt: &options.interrupt,
         interrupted: false,
     };
@@ -181,8 +181,9 @@ struct Costs<'a, F> {
     /// A move the rules forbid is unusable, and its cost is never asked.
     rules: MoveRules,
     /// By edge index: [`UNUSABLE`], or the cost (≥ 0). A map rather than an array over every
-    /// edge index, because a search asks for a small part of a large graph's edges.
-    known: HashMap<u32, f64, FxBuildHasher>,
+    /// edge index, because a search asks for a small part of a large graph's edges; kept
+    /// between searches ([`Known`]) so that it does not grow from nothing each time.
+    known: Known,
     /// Looked at for every cost asked: a cost may be a learning plan, the slow step of a
     /// search by effort.
     interrupt: &'a Interrupt,
@@ -192,6 +193,54 @@ struct Costs<'a, F> {
 }
 
 const UNUSABLE: f64 = f64::INFINITY;
+
+type CostMap = HashMap<u32, f64, FxBuildHasher>;
+
+thread_local! {
+    static KNOWN: std::cell::RefCell<Vec<CostMap>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A cost map borrowed from a per-thread pool, empty; it goes back on drop (unless a search
+/// made it large: clearing costs as much as its capacity).
+struct Known(CostMap);
+
+impl Known {
+    /// The largest map kept for the next search.
+    const KEPT: usize = 1 << 16;
+
+    fn new() -> Known {
+        Known(
+            KNOWN
+                .with(|pool| pool.borrow_mut().pop())
+                .unwrap_or_default(),
+        )
+    }
+}
+
+impl std::ops::Deref for Known {
+    type Target = CostMap;
+
+    fn deref(&self) -> &CostMap {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Known {
+    fn deref_mut(&mut self) -> &mut CostMap {
+        &mut self.0
+    }
+}
+
+impl Drop for Known {
+    fn drop(&mut self) {
+        if self.0.capacity() <= Known::KEPT {
+            let mut map = std::mem::take(&mut self.0);
+            map.clear();
+            // A thread that is shutting down has no pool left; the map is simply freed.
+            let _ = KNOWN.try_with(|pool| pool.borrow_mut().push(map));
+        }
+    }
+}
 
 impl<F: FnMut(EdgeIndex) -> f64> Costs<'_, F> {
     fn get(&mut self, e: EdgeIndex) -> Option<f64> {
@@ -500,6 +549,11 @@ fn least_route<F: FnMut(EdgeIndex) -> f64>(
     }
     let limit = best + best.abs() * 1e-9 + 1e-9;
     let radius = forward.radius();
+    // Most of the backward frontier lies beyond the forward side's reach: dropped at once
+    // rather than popped one by one (as the loop below would skip them).
+    backward
+        .heap
+        .retain(|s| s.cost + forward.least(s.node, radius) <= limit);
     // The backward side goes on: the start is settled like any role, but never passed.
     while backward.settled(start).is_none() {
         let Some(s) = backward.heap.pop() else { break };
@@ -801,7 +855,7 @@ mod tests {
             cost,
             graph,
             rules,
-            known: HashMap::default(),
+            known: Known::new(),
             interrupt: &options.interrupt,
             interrupted: false,
         };
