@@ -206,7 +206,7 @@ struct Known(CostMap);
 
 impl Known {
     /// The largest map kept for the next search.
-    const KEPT: usize = 1 << 16;
+    const KEPT: usize = 1 << 14;
 
     fn new() -> Known {
         Known(
