@@ -13,11 +13,14 @@
 //! BENCH_DATA=/tmp/skills-bench/data cargo bench -p skillgraph-query --bench engine
 //! ```
 
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
 use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Source};
+use skillgraph_graph::algo::{self, Constraints};
+use skillgraph_graph::{Direction, Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Source};
 use skillgraph_query::ast::Statement;
 use skillgraph_query::eval::{MemoryDatabase, Session};
 use skillgraph_query::parse;
@@ -197,6 +200,99 @@ fn graphs() -> Vec<(String, Graph, Option<std::path::PathBuf>)> {
         .collect()
 }
 
+/// The floor of `path A -> B by effort` (issue #17): a plain bidirectional Dijkstra over the
+/// `transition` edges, each costing its stated effort (every move of the shared benchmark states
+/// one), with no constraints, no tie-breaking and no route built: the least total only. Its
+/// per-node arrays are allocated once and reset over the nodes a search touched, so the floor
+/// is as cheap as such a search gets through the graph's own adjacency.
+struct DijkstraFloor {
+    /// By node index, per side (0 forward, 1 backward): the tentative cost (infinite: none).
+    dist: [Vec<f64>; 2],
+    settled: [Vec<bool>; 2],
+    touched: [Vec<u32>; 2],
+    heap: [BinaryHeap<Reverse<(Cost, u32)>>; 2],
+}
+
+/// An `f64` ordered by `total_cmp`, for the floor's heaps.
+#[derive(Clone, Copy, PartialEq)]
+struct Cost(f64);
+
+impl Eq for Cost {}
+
+impl PartialOrd for Cost {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Cost {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
+impl DijkstraFloor {
+    fn new(graph: &Graph) -> DijkstraFloor {
+        let n = graph.node_bound();
+        DijkstraFloor {
+            dist: [vec![f64::INFINITY; n], vec![f64::INFINITY; n]],
+            settled: [vec![false; n], vec![false; n]],
+            touched: [Vec::new(), Vec::new()],
+            heap: [BinaryHeap::new(), BinaryHeap::new()],
+        }
+    }
+
+    /// The least total effort from `from` to `to`, if any route leads there.
+    fn least(&mut self, graph: &Graph, from: NodeIndex, to: NodeIndex) -> Option<f64> {
+        for side in 0..2 {
+            for &i in &self.touched[side] {
+                self.dist[side][i as usize] = f64::INFINITY;
+                self.settled[side][i as usize] = false;
+            }
+            self.touched[side].clear();
+            self.heap[side].clear();
+        }
+        for (side, root) in [(0, from), (1, to)] {
+            self.dist[side][root.index()] = 0.0;
+            self.touched[side].push(root.index() as u32);
+            self.heap[side].push(Reverse((Cost(0.0), root.index() as u32)));
+        }
+        let mut best = if from == to { 0.0 } else { f64::INFINITY };
+        loop {
+            let top = |h: &BinaryHeap<Reverse<(Cost, u32)>>| {
+                h.peek().map_or(f64::INFINITY, |r| r.0 .0 .0)
+            };
+            let (f, b) = (top(&self.heap[0]), top(&self.heap[1]));
+            if f == f64::INFINITY || b == f64::INFINITY || f + b >= best {
+                break;
+            }
+            let side = usize::from(f > b);
+            let direction = [Direction::Outgoing, Direction::Incoming][side];
+            let Reverse((Cost(d), u)) = self.heap[side].pop().expect("not empty");
+            if self.settled[side][u as usize] || d > self.dist[side][u as usize] {
+                continue;
+            }
+            self.settled[side][u as usize] = true;
+            for link in graph.links(NodeIndex::new(u as usize), direction, EdgeKind::Transition) {
+                let Some(c) = graph.edge_effort_of(link.edge) else {
+                    continue;
+                };
+                let v = link.node.index();
+                let d = d + c.max(0.0);
+                if d < self.dist[side][v] {
+                    if self.dist[side][v] == f64::INFINITY {
+                        self.touched[side].push(v as u32);
+                    }
+                    self.dist[side][v] = d;
+                    self.heap[side].push(Reverse((Cost(d), v as u32)));
+                }
+                best = best.min(d + self.dist[1 - side][v]);
+            }
+        }
+        (best < f64::INFINITY).then_some(best)
+    }
+}
+
 const FORMS: [(&str, &str); 4] = [
     ("path", "path {a} -> {b}"),
     ("path_by_effort", "path {a} -> {b} by effort"),
@@ -275,6 +371,32 @@ fn engine(c: &mut Criterion) {
                 })
             });
         }
+        // The floor of `path_by_effort`, over the same pairs in the same run (issue #17: the
+        // statement within 2x of it).
+        let ends: Vec<(NodeIndex, NodeIndex)> = pairs
+            .iter()
+            .map(|(a, b)| (db.graph.by_id(a).unwrap(), db.graph.by_id(b).unwrap()))
+            .collect();
+        let mut floor = DijkstraFloor::new(&db.graph);
+        for &(a, b) in &ends {
+            // The same problem: the floor's least total is the statement's.
+            let stated = |e| db.graph.edge_effort_of(e).unwrap_or(f64::INFINITY);
+            let route = algo::cheapest_route(&db.graph, a, b, &Constraints::default(), stated);
+            let (least, total) = (floor.least(&db.graph, a, b), route.ok().map(|r| r.total));
+            assert!(
+                least
+                    .zip(total)
+                    .map_or(least == total, |(l, t)| (l - t).abs() <= 1e-9 * t),
+                "floor {least:?}, cheapest_route {total:?}"
+            );
+        }
+        let mut i = 0;
+        group.bench_function(BenchmarkId::new("bidijkstra_floor", "100 pairs"), |bench| {
+            bench.iter(|| {
+                i = (i + 1) % ends.len();
+                floor.least(&db.graph, ends[i].0, ends[i].1)
+            })
+        });
         group.finish();
     }
 }

@@ -50,11 +50,12 @@ pub struct CostedRoute {
 /// - No route with usable moves: [`RouteError::Unreachable`] (its suggestions consider every
 ///   transition, whatever its cost). Not a role: [`RouteError::NotARole`].
 ///
-/// Cost: a Dijkstra search per leg backwards from the leg's goal (over (cost, moves) pairs when
-/// `max_hops` is given), stopping once the leg's start is settled. Without `max_hops`, a
-/// Dijkstra search from both ends first bounds the cost, and the backward search skips the
-/// roles that cannot be on a route within that bound: on a large graph it visits the roles near
-/// either end instead of every role cheaper to reach than the start.
+/// Cost: with `max_hops`, a Dijkstra search per leg backwards from the leg's goal over (cost,
+/// moves) pairs, stopping once the leg's start is settled. Without, a Dijkstra search from both
+/// ends of each leg finds its cost, then its backward side goes on to the start over the roles
+/// that can be on a route of that cost (see `least_route`): on a large graph it visits the roles
+/// near either end instead of every role cheaper to reach than the start, and about as many as
+/// the bidirectional search alone.
 pub fn cheapest_route(
     graph: &Graph,
     from: NodeIndex,
@@ -69,7 +70,7 @@ pub fn cheapest_route(
         cost,
         graph,
         rules,
-        known: HashMap::default(),
+        known: Known::new(),
         interrupt: &options.interrupt,
         interrupted: false,
     };
@@ -78,7 +79,37 @@ pub fn cheapest_route(
         .map(|w| (w[0], w[1]))
         .filter(|(a, b)| a != b)
         .collect();
-    let share_moves = options.max_hops.is_some() && legs.len() > 1;
+    let mut result = CostedRoute {
+        route: Route::stay(from),
+        move_costs: Vec::new(),
+        total: 0.0,
+    };
+    let Some(max) = options.max_hops else {
+        // Each leg its cheapest route: a search from both ends, then a walk.
+        let mut sides = Vec::with_capacity(legs.len());
+        for &(a, b) in &legs {
+            let side = least_route(graph, a, b, &blocked, &mut costs);
+            if costs.interrupted {
+                return Err(RouteError::Interrupted);
+            }
+            match side {
+                Some(side) if side.settled(a).is_some() => sides.push(side),
+                _ => return Err(unreachable(graph, a, b, &blocked)),
+            }
+        }
+        for (&(a, b), side) in legs.iter().zip(&sides) {
+            let walked = walk(graph, a, b, side, None, &blocked, &mut costs);
+            if costs.interrupted {
+                return Err(RouteError::Interrupted);
+            }
+            let (leg, leg_costs) = walked.ok_or_else(|| unreachable(graph, a, b, &blocked))?;
+            result.route.append(leg);
+            result.move_costs.extend(leg_costs);
+        }
+        result.total = result.move_costs.iter().fold(0.0, |acc, c| acc + c);
+        return Ok(result);
+    };
+    let share_moves = legs.len() > 1;
 
     let mut fronts = Vec::with_capacity(legs.len());
     let mut too_long = false;
@@ -89,32 +120,13 @@ pub fn cheapest_route(
         } else {
             Until::First
         };
-        let front = match (options.max_hops, until) {
-            (None, Until::First) => match probe(graph, a, b, &blocked, &mut costs) {
-                Probe::Unreachable if costs.interrupted => return Err(RouteError::Interrupted),
-                Probe::Unreachable => return Err(unreachable(graph, a, b, &blocked)),
-                Probe::Bound(bound) => {
-                    settle(graph, a, b, &blocked, &mut costs, None, until, Some(&bound))
-                }
-            },
-            _ => settle(
-                graph,
-                a,
-                b,
-                &blocked,
-                &mut costs,
-                options.max_hops,
-                until,
-                None,
-            ),
-        };
+        let front = settle(graph, a, b, &blocked, &mut costs, Some(max), until);
         if costs.interrupted {
             return Err(RouteError::Interrupted);
         }
         if front.is_empty(a) {
             // Too long, or no route at all? Every leg is checked: no route beats too long.
-            let longer = options.max_hops.is_some()
-                && !settle(graph, a, b, &blocked, &mut costs, None, Until::First, None).is_empty(a);
+            let longer = !settle(graph, a, b, &blocked, &mut costs, None, Until::First).is_empty(a);
             if costs.interrupted {
                 return Err(RouteError::Interrupted);
             }
@@ -125,15 +137,14 @@ pub fn cheapest_route(
         }
         fronts.push(front);
     }
-    if let (true, Some(max)) = (too_long, options.max_hops) {
+    if too_long {
         return Err(RouteError::HopLimit { max });
     }
 
     // The moves each leg may take.
-    let budgets: Vec<Option<u32>> = match options.max_hops {
-        None => vec![None; legs.len()],
-        Some(max) if !share_moves => vec![Some(clamp_u32(max)); legs.len()],
-        Some(max) => {
+    let budgets: Vec<Option<u32>> = match max {
+        max if !share_moves => vec![Some(clamp_u32(max)); legs.len()],
+        max => {
             let starts: Vec<Vec<(f64, u32)>> = legs
                 .iter()
                 .zip(&fronts)
@@ -146,11 +157,6 @@ pub fn cheapest_route(
         }
     };
 
-    let mut result = CostedRoute {
-        route: Route::stay(from),
-        move_costs: Vec::new(),
-        total: 0.0,
-    };
     for ((&(a, b), front), budget) in legs.iter().zip(&fronts).zip(budgets) {
         let walked = walk(graph, a, b, front, budget, &blocked, &mut costs);
         if costs.interrupted {
@@ -175,8 +181,9 @@ struct Costs<'a, F> {
     /// A move the rules forbid is unusable, and its cost is never asked.
     rules: MoveRules,
     /// By edge index: [`UNUSABLE`], or the cost (≥ 0). A map rather than an array over every
-    /// edge index, because a search asks for a small part of a large graph's edges.
-    known: HashMap<u32, f64, FxBuildHasher>,
+    /// edge index, because a search asks for a small part of a large graph's edges; kept
+    /// between searches ([`Known`]) so that it does not grow from nothing each time.
+    known: Known,
     /// Looked at for every cost asked: a cost may be a learning plan, the slow step of a
     /// search by effort.
     interrupt: &'a Interrupt,
@@ -186,6 +193,54 @@ struct Costs<'a, F> {
 }
 
 const UNUSABLE: f64 = f64::INFINITY;
+
+type CostMap = HashMap<u32, f64, FxBuildHasher>;
+
+thread_local! {
+    static KNOWN: std::cell::RefCell<Vec<CostMap>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A cost map borrowed from a per-thread pool, empty; it goes back on drop (unless a search
+/// made it large: clearing costs as much as its capacity).
+struct Known(CostMap);
+
+impl Known {
+    /// The largest map kept for the next search.
+    const KEPT: usize = 1 << 14;
+
+    fn new() -> Known {
+        Known(
+            KNOWN
+                .with(|pool| pool.borrow_mut().pop())
+                .unwrap_or_default(),
+        )
+    }
+}
+
+impl std::ops::Deref for Known {
+    type Target = CostMap;
+
+    fn deref(&self) -> &CostMap {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Known {
+    fn deref_mut(&mut self) -> &mut CostMap {
+        &mut self.0
+    }
+}
+
+impl Drop for Known {
+    fn drop(&mut self) {
+        if self.0.capacity() <= Known::KEPT {
+            let mut map = std::mem::take(&mut self.0);
+            map.clear();
+            // A thread that is shutting down has no pool left; the map is simply freed.
+            let _ = KNOWN.try_with(|pool| pool.borrow_mut().push(map));
+        }
+    }
+}
 
 impl<F: FnMut(EdgeIndex) -> f64> Costs<'_, F> {
     fn get(&mut self, e: EdgeIndex) -> Option<f64> {
@@ -312,91 +367,28 @@ impl Ord for State {
     }
 }
 
-/// What [`probe`] learnt about a leg without a move bound.
-enum Probe {
-    /// No route leads from the start to the goal.
-    Unreachable,
-    Bound(Bound),
-}
-
-/// Bounds that let the backward search of [`settle`] skip roles that cannot be on a cheapest
-/// route: a role `u` whose cost to the goal plus a lower bound on its cost from the start exceeds
-/// the cost of a known route is on no cheapest route, nor on any route as cheap in
-/// floating-point terms (see `limit`).
-struct Bound {
-    /// The roles the forward search settled: their index in `from_start`.
-    settled: Pooled,
-    /// The cheapest cost from the start of each settled role.
-    from_start: Vec<f64>,
-    /// Every role the forward search did not settle costs at least this much from the start.
-    radius: f64,
-    /// The cost of a route from the start to the goal, plus a margin far above any rounding
-    /// error of a sum of route costs, so that routes that tie with the cheapest when summed in
-    /// another order are never cut.
-    limit: f64,
-}
-
-impl Bound {
-    /// A lower bound on the cost from the start to `ix`.
-    fn least_from_start(&self, ix: NodeIndex) -> f64 {
-        match self.settled.get(ix) {
-            Some(i) => self.from_start[i as usize],
-            None => self.radius,
-        }
-    }
-}
-
-/// An entry of a plain Dijkstra heap: cheapest first.
-#[derive(Clone, Copy)]
-struct Reached {
-    cost: f64,
-    node: NodeIndex,
-}
-
-impl PartialEq for Reached {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-
-impl Eq for Reached {}
-
-impl PartialOrd for Reached {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Reached {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .cost
-            .total_cmp(&self.cost)
-            .then(other.node.index().cmp(&self.node.index()))
-    }
-}
-
-/// One side of [`probe`]: tentative costs, which of them are final, and the heap.
-struct Search {
-    /// Node → index in `cost`.
+/// One side of [`least_route`]: a Dijkstra search over (cost, moves) from one end of a leg,
+/// forwards from the start or backwards from the goal. Each role reached has a slot: its
+/// tentative (cost, moves), final once settled.
+struct Side {
+    /// Node → index in `slots`.
     label: Pooled,
-    cost: Vec<f64>,
-    /// Nodes whose cost is final: index in `cost`.
-    settled: Pooled,
-    heap: BinaryHeap<Reached>,
+    /// (cost, moves, settled).
+    slots: Vec<(f64, u32, bool)>,
+    heap: BinaryHeap<State>,
     direction: Direction,
 }
 
-impl Search {
-    fn new(bound: usize, root: NodeIndex, direction: Direction) -> Search {
+impl Side {
+    fn new(bound: usize, root: NodeIndex, direction: Direction) -> Side {
         let mut label = node_map(bound);
         label.insert(root, 0);
-        Search {
+        Side {
             label,
-            cost: vec![0.0],
-            settled: node_map(bound),
-            heap: BinaryHeap::from([Reached {
+            slots: vec![(0.0, 0, false)],
+            heap: BinaryHeap::from([State {
                 cost: 0.0,
+                moves: 0,
                 node: root,
             }]),
             direction,
@@ -405,11 +397,57 @@ impl Search {
 
     /// The smallest cost in the heap: no role left unsettled costs less.
     fn radius(&self) -> f64 {
-        self.heap.peek().map_or(f64::INFINITY, |r| r.cost)
+        self.heap.peek().map_or(f64::INFINITY, |s| s.cost)
     }
 
+    /// The tentative cost of `ix`, if reached.
     fn cost_of(&self, ix: NodeIndex) -> Option<f64> {
-        self.label.get(ix).map(|i| self.cost[i as usize])
+        self.label.get(ix).map(|i| self.slots[i as usize].0)
+    }
+
+    /// The final (cost, moves) of `ix`, if settled.
+    fn settled(&self, ix: NodeIndex) -> Option<(f64, u32)> {
+        let (cost, moves, done) = self.slots[self.label.get(ix)? as usize];
+        done.then_some((cost, moves))
+    }
+
+    /// A lower bound on the cost of `ix` from this side's root.
+    fn least(&self, ix: NodeIndex, radius: f64) -> f64 {
+        self.settled(ix).map_or(radius, |(cost, _)| cost)
+    }
+
+    /// Pops the next role to settle, skipping stale entries; marks it settled.
+    fn pop(&mut self) -> Option<State> {
+        while let Some(s) = self.heap.pop() {
+            let Some(i) = self.label.get(s.node) else {
+                continue;
+            };
+            let slot = &mut self.slots[i as usize];
+            if slot.2 || (s.cost, s.moves) != (slot.0, slot.1) {
+                continue;
+            }
+            slot.2 = true;
+            return Some(s);
+        }
+        None
+    }
+
+    /// Offers `node` at (cost, moves): kept when cheaper, then shorter, than what it has.
+    fn offer(&mut self, node: NodeIndex, cost: f64, moves: u32) {
+        match self.label.get(node) {
+            Some(j) => {
+                let slot = &mut self.slots[j as usize];
+                if slot.2 || (slot.0, slot.1) <= (cost, moves) {
+                    return;
+                }
+                (slot.0, slot.1) = (cost, moves);
+            }
+            None => {
+                self.label.insert(node, self.slots.len() as u32);
+                self.slots.push((cost, moves, false));
+            }
+        }
+        self.heap.push(State { cost, moves, node });
     }
 
     /// Settles the next role and relaxes its moves; returns the cheapest route found through
@@ -419,43 +457,25 @@ impl Search {
         graph: &Graph,
         blocked: &Blocked,
         costs: &mut Costs<'_, F>,
-        other: &Search,
+        other: &Side,
     ) -> f64 {
         let mut best = f64::INFINITY;
-        let Some(r) = self.heap.pop() else {
+        let Some(s) = self.pop() else {
             return best;
         };
-        let Some(i) = self.label.get(r.node) else {
-            return best;
-        };
-        if self.settled.contains(r.node) || r.cost > self.cost[i as usize] {
-            return best;
-        }
-        self.settled.insert(r.node, i);
-        for link in graph.links(r.node, self.direction, EdgeKind::Transition) {
+        for link in graph.links(s.node, self.direction, EdgeKind::Transition) {
             let v = link.node;
-            if blocked.has(v) || self.settled.contains(v) {
+            if blocked.has(v) || self.settled(v).is_some() {
                 continue;
             }
             let Some(c) = costs.get(link.edge) else {
                 continue;
             };
-            let cost = r.cost + c;
+            let cost = s.cost + c;
             if !cost.is_finite() {
                 continue;
             }
-            match self.label.get(v) {
-                Some(j) if self.cost[j as usize] <= cost => {}
-                Some(j) => {
-                    self.cost[j as usize] = cost;
-                    self.heap.push(Reached { cost, node: v });
-                }
-                None => {
-                    self.label.insert(v, self.cost.len() as u32);
-                    self.cost.push(cost);
-                    self.heap.push(Reached { cost, node: v });
-                }
-            }
+            self.offer(v, cost, s.moves + 1);
             if let Some(rest) = other.cost_of(v) {
                 best = best.min(cost + rest);
             }
@@ -464,25 +484,55 @@ impl Search {
     }
 }
 
-/// A Dijkstra search from both ends of a leg, which settles far fewer roles than one from the
-/// goal alone, to bound the exact search of [`settle`] (see [`Bound`]). It stops as soon as no
-/// cheaper route can be found (the two radii add up to the cheapest route found), or knows that
-/// there is none when one side runs out of roles first.
-fn probe<F: FnMut(EdgeIndex) -> f64>(
+/// The settled (cost, moves) of the roles a route's walk may pass: every role whose cheapest
+/// route to the leg's goal is at least as cheap (then as short) as the start's.
+trait Settled {
+    /// The cheapest route of at most `budget` moves from `ix`, if settled.
+    fn best(&self, ix: NodeIndex, budget: Option<u32>) -> Option<(f64, u32)>;
+}
+
+impl Settled for Fronts {
+    fn best(&self, ix: NodeIndex, budget: Option<u32>) -> Option<(f64, u32)> {
+        Fronts::best(self, ix, budget)
+    }
+}
+
+/// Without a move bound: the backward side's final labels.
+impl Settled for Side {
+    fn best(&self, ix: NodeIndex, _: Option<u32>) -> Option<(f64, u32)> {
+        self.settled(ix)
+    }
+}
+
+/// The (cost, moves) of every role on a cheapest route of a leg without a move bound, to the
+/// leg's goal: the same labels as a Dijkstra search backwards from the goal over (cost, moves)
+/// that stops once the start is settled, for every role [`walk`] may pass.
+///
+/// A Dijkstra search from both ends first, which settles far fewer roles than one from the
+/// goal alone, finds the cost of a route (it stops as soon as no cheaper one can be found: the
+/// two radii add up to the cheapest found), or that there is none when one side runs out of
+/// roles first. Then the backward side goes on until it settles the start, skipping the roles
+/// that cannot be on a cheapest route: a role whose cost to the goal plus a lower bound on its
+/// cost from the start (the forward side's label, or its radius) exceeds the cost found, plus a
+/// margin far above any rounding error of a sum of route costs (so that routes that tie with
+/// the cheapest when summed in another order are never cut). A role on a cheapest route is
+/// never skipped, so neither is any role its label depends on, and every label [`walk`] reads
+/// is exact. `None`: no route.
+fn least_route<F: FnMut(EdgeIndex) -> f64>(
     graph: &Graph,
     start: NodeIndex,
     goal: NodeIndex,
     blocked: &Blocked,
     costs: &mut Costs<'_, F>,
-) -> Probe {
+) -> Option<Side> {
     let bound = node_bound(graph);
-    let mut forward = Search::new(bound, start, Direction::Outgoing);
-    let mut backward = Search::new(bound, goal, Direction::Incoming);
+    let mut forward = Side::new(bound, start, Direction::Outgoing);
+    let mut backward = Side::new(bound, goal, Direction::Incoming);
     let mut best = if start == goal { 0.0 } else { f64::INFINITY };
     loop {
         let (f, b) = (forward.radius(), backward.radius());
         if costs.interrupted {
-            return Probe::Unreachable;
+            return None;
         }
         if f == f64::INFINITY || b == f64::INFINITY || f + b >= best {
             break;
@@ -495,20 +545,56 @@ fn probe<F: FnMut(EdgeIndex) -> f64>(
         best = best.min(found);
     }
     if best == f64::INFINITY {
-        return Probe::Unreachable;
+        return None;
     }
-    Probe::Bound(Bound {
-        radius: forward.radius(),
-        settled: forward.settled,
-        from_start: forward.cost,
-        limit: best + best.abs() * 1e-9 + 1e-9,
-    })
+    let limit = best + best.abs() * 1e-9 + 1e-9;
+    let radius = forward.radius();
+    // Most of the backward frontier lies beyond the forward side's reach: dropped at once
+    // rather than popped one by one (as the loop below would skip them).
+    backward
+        .heap
+        .retain(|s| s.cost + forward.least(s.node, radius) <= limit);
+    // The backward side goes on: the start is settled like any role, but never passed.
+    while backward.settled(start).is_none() {
+        let Some(s) = backward.heap.pop() else { break };
+        if costs.interrupted {
+            return None;
+        }
+        let Some(i) = backward.label.get(s.node) else {
+            continue;
+        };
+        let slot = &mut backward.slots[i as usize];
+        if slot.2 || (s.cost, s.moves) != (slot.0, slot.1) {
+            continue;
+        }
+        if s.cost + forward.least(s.node, radius) > limit {
+            continue;
+        }
+        slot.2 = true;
+        if s.node == start {
+            break;
+        }
+        let moves = s.moves + 1;
+        for link in graph.links(s.node, Direction::Incoming, EdgeKind::Transition) {
+            let u = link.node;
+            if blocked.has(u) || backward.settled(u).is_some() {
+                continue;
+            }
+            let Some(c) = costs.get(link.edge) else {
+                continue;
+            };
+            let cost = s.cost + c;
+            if !cost.is_finite() || cost + forward.least(u, radius) > limit {
+                continue;
+            }
+            backward.offer(u, cost, moves);
+        }
+    }
+    Some(backward)
 }
 
 /// Dijkstra backwards from `goal` over (cost, moves), never entering blocked roles nor passing
-/// through `start`, with at most `max` moves. With a [`Bound`] (only without `max`), roles that
-/// cannot be on a cheapest route are not entered; the entries of every other role are the same.
-#[allow(clippy::too_many_arguments)]
+/// through `start`, with at most `max` moves.
 fn settle<F: FnMut(EdgeIndex) -> f64>(
     graph: &Graph,
     start: NodeIndex,
@@ -517,7 +603,6 @@ fn settle<F: FnMut(EdgeIndex) -> f64>(
     costs: &mut Costs<'_, F>,
     max: Option<usize>,
     until: Until,
-    bound: Option<&Bound>,
 ) -> Fronts {
     let mut fronts = Fronts::new(node_bound(graph));
     let max = max.map(clamp_u32);
@@ -565,9 +650,6 @@ fn settle<F: FnMut(EdgeIndex) -> f64>(
             }
             let Some(c) = costs.get(e) else { continue };
             let cost = s.cost + c;
-            if bound.is_some_and(|b| cost + b.least_from_start(u) > b.limit) {
-                continue;
-            }
             if cost.is_finite() {
                 heap.push(State {
                     cost,
@@ -627,7 +709,7 @@ fn walk<F: FnMut(EdgeIndex) -> f64>(
     graph: &Graph,
     start: NodeIndex,
     goal: NodeIndex,
-    fronts: &Fronts,
+    fronts: &impl Settled,
     budget: Option<u32>,
     blocked: &Blocked,
     costs: &mut Costs<'_, F>,
@@ -681,4 +763,158 @@ fn walk<F: FnMut(EdgeIndex) -> f64>(
         cur = v;
     }
     Some((route, move_costs))
+}
+
+#[cfg(test)]
+mod tests {
+    //! The search from both ends ([`least_route`]) held to the plain one-sided search it
+    //! replaced: a Dijkstra search backwards from each leg's goal over (cost, moves), with no
+    //! bound, until the leg's start is settled, then the same walk. Costs are drawn from a few
+    //! values (zero, negative, unusable, and tenths whose sums round differently in different
+    //! orders) so that ties, in cost and in moves, are common; names repeat, ignoring case.
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::{Edge, Node, NodeKind, Value};
+
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n as u64) as usize
+        }
+
+        fn chance(&mut self, percent: usize) -> bool {
+            self.below(100) < percent
+        }
+    }
+
+    const NAMES: [&str; 6] = ["Ana", "ana", "Bo", "Cy", "bo", "Di"];
+    const COSTS: [f64; 13] = [
+        0.0,
+        0.1,
+        0.2,
+        0.3,
+        0.3,
+        0.5,
+        1.0,
+        1.0,
+        2.0,
+        3.0,
+        -1.0,
+        f64::NAN,
+        f64::INFINITY,
+    ];
+
+    /// Roles, transitions (parallel ones and loops too) and each transition's cost by index.
+    fn world(seed: u64) -> (Graph, Vec<NodeIndex>, Vec<f64>) {
+        let mut rng = Rng(seed | 1);
+        let mut g = Graph::new();
+        let most = if rng.chance(50) { 8 } else { 40 };
+        let n = 2 + rng.below(most);
+        let roles: Vec<NodeIndex> = (0..n)
+            .map(|i| {
+                let mut r = Node::new(format!("r{i}"), NodeKind::Role, NAMES[rng.below(6)]);
+                if rng.chance(80) {
+                    let pay = Value::Number((40 + 10 * rng.below(6)) as f64);
+                    let salary = [("avg".to_string(), pay)].into_iter().collect();
+                    r.fields.insert("salary".into(), Value::Record(salary));
+                }
+                if rng.chance(80) {
+                    let zone = Value::Number((1 + rng.below(5)) as f64);
+                    r.fields.insert("job_zone".into(), zone);
+                }
+                g.add_node(r)
+            })
+            .collect();
+        let mut cost = Vec::new();
+        for _ in 0..rng.below(4 * n + 1) {
+            let (a, b) = (roles[rng.below(n)], roles[rng.below(n)]);
+            let e = g.add_edge(a, b, Edge::new(EdgeKind::Transition));
+            cost.resize(cost.len().max(e.index() + 1), f64::INFINITY);
+            cost[e.index()] = COSTS[rng.below(COSTS.len())];
+        }
+        (g, roles, cost)
+    }
+
+    /// What `cheapest_route` answered before the search from both ends, without `max_hops`.
+    fn one_sided(
+        graph: &Graph,
+        from: NodeIndex,
+        to: NodeIndex,
+        options: &Constraints,
+        cost: impl FnMut(EdgeIndex) -> f64,
+    ) -> Result<CostedRoute, RouteError> {
+        let rules = MoveRules::new(graph, Some(from), options)?;
+        let stops = stops(graph, from, to, options)?;
+        let blocked = blocked_set(&options.avoid);
+        let mut costs = Costs {
+            cost,
+            graph,
+            rules,
+            known: Known::new(),
+            interrupt: &options.interrupt,
+            interrupted: false,
+        };
+        let legs: Vec<(NodeIndex, NodeIndex)> = stops
+            .windows(2)
+            .map(|w| (w[0], w[1]))
+            .filter(|(a, b)| a != b)
+            .collect();
+        let mut fronts = Vec::new();
+        for &(a, b) in &legs {
+            let front = settle(graph, a, b, &blocked, &mut costs, None, Until::First);
+            if front.is_empty(a) {
+                return Err(unreachable(graph, a, b, &blocked));
+            }
+            fronts.push(front);
+        }
+        let mut result = CostedRoute {
+            route: Route::stay(from),
+            move_costs: Vec::new(),
+            total: 0.0,
+        };
+        for (&(a, b), front) in legs.iter().zip(&fronts) {
+            let walked = walk(graph, a, b, front, None, &blocked, &mut costs);
+            let (leg, leg_costs) = walked.ok_or_else(|| unreachable(graph, a, b, &blocked))?;
+            result.route.append(leg);
+            result.move_costs.extend(leg_costs);
+        }
+        result.total = result.move_costs.iter().fold(0.0, |acc, c| acc + c);
+        Ok(result)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+        ))]
+
+        #[test]
+        fn both_ends_answer_as_one_side(seed in any::<u64>(), qseed in any::<u64>()) {
+            let (g, roles, cost) = world(seed);
+            let mut rng = Rng(qseed | 1);
+            let pick = |rng: &mut Rng| roles[rng.below(roles.len())];
+            let (from, to) = (pick(&mut rng), pick(&mut rng));
+            let mut options = Constraints::default();
+            if rng.chance(25) {
+                options.via = (0..1 + rng.below(2)).map(|_| pick(&mut rng)).collect();
+            }
+            if rng.chance(25) {
+                options.avoid = (0..1 + rng.below(3)).map(|_| pick(&mut rng)).collect();
+            }
+            if rng.chance(20) {
+                options.keep_pay = Some([0.8, 1.0, 1.2][rng.below(3)]);
+            }
+            if rng.chance(20) {
+                options.zone_within = Some(rng.below(3) as u8);
+            }
+            let stated = |e: EdgeIndex| cost[e.index()];
+            let got = cheapest_route(&g, from, to, &options, stated);
+            let want = one_sided(&g, from, to, &options, stated);
+            prop_assert_eq!(got, want);
+        }
+    }
 }

@@ -196,15 +196,15 @@ fn effort_answer(
         if !allows(e) {
             return false;
         }
+        if graph.edge_effort_of(e).is_some() {
+            return true;
+        }
         let (_, b) = graph.edge_endpoints(e);
-        graph.edge_effort_of(e).is_some()
-            || b == to
-            || options.via.contains(&b)
-            || has_data(graph, b)
+        b == to || options.via.contains(&b) || has_data(graph, b)
     };
     // Where every move states its effort, what is held never changes a cost.
     if let (StatedMoves::Every, EffortFrom::Role(a)) = (stated, from) {
-        return stated_answer(graph, a, to, options, usable);
+        return stated_answer(graph, a, to, options, allows);
     }
     if let Some(a) = start_role {
         let rest = Constraints {
@@ -274,19 +274,20 @@ fn effort_answer(
 }
 
 /// The answer where every move states its effort: [`cheapest_route`] over the stated hours of
-/// the `usable` moves.
+/// the moves the rules allow.
 fn stated_answer(
     graph: &Graph,
     from: NodeIndex,
     to: NodeIndex,
     options: &Constraints,
-    usable: impl Fn(EdgeIndex) -> bool,
+    allows: impl Fn(EdgeIndex) -> bool,
 ) -> Result<EffortAnswer, RouteError> {
+    // A move that states its effort is usable when the rules allow it (what `usable` says, with
+    // one look-up of the effort and none of the ends).
     let found = cheapest_route(graph, from, to, options, |e| {
-        if usable(e) {
-            graph.edge_effort_of(e).unwrap_or(f64::INFINITY)
-        } else {
-            f64::INFINITY
+        match graph.edge_effort_of(e) {
+            Some(hours) if allows(e) => hours,
+            _ => f64::INFINITY,
         }
     })?;
     let moves = found
