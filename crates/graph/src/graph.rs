@@ -1,6 +1,7 @@
 //! [`Graph`]: an immutable base in the snapshot's compact form (`frozen.rs`) and an overlay of
 //! what has changed since (`overlay.rs`), behind one read API, plus the lookup tables every
 //! query needs (ids, names and aliases, sources, edges by kind). Its writes are in `graph/edit.rs`.
+//! Long because it is the one read API: each read chooses between overlay and base here, once.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;

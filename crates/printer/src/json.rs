@@ -3,7 +3,7 @@
 //! cost more than answering a short statement).
 
 use serde_json::{Map, Number, Value as Json};
-use skillgraph_query::result::{Cell, ResultTable};
+use skillgraph_query::result::{Cell, CompactString, ResultTable};
 
 fn json_cell(cell: &Cell) -> Json {
     match cell {
@@ -34,7 +34,7 @@ fn json_answer(table: &ResultTable) -> Json {
         .map(|row| {
             let mut obj = Map::new();
             for (col, cell) in table.columns.iter().zip(row) {
-                obj.insert(col.clone(), json_cell(cell));
+                obj.insert(col.to_string(), json_cell(cell));
             }
             Json::Object(obj)
         })
@@ -51,12 +51,12 @@ fn json_answer(table: &ResultTable) -> Json {
 /// whose value it takes; kept from one answer to the next while the columns stay the same.
 #[derive(Default)]
 pub struct Keys {
-    columns: Vec<String>,
+    columns: Vec<CompactString>,
     fields: Vec<(String, usize)>,
 }
 
 impl Keys {
-    fn of(&mut self, columns: &[String]) -> &[(String, usize)] {
+    fn of(&mut self, columns: &[CompactString]) -> &[(String, usize)] {
         if self.columns != columns {
             self.columns = columns.to_vec();
             self.fields = json_fields(columns);
@@ -66,8 +66,11 @@ impl Keys {
 }
 
 /// Keys in the order serde_json's map gives them; a repeated column name keeps its last value.
-fn json_fields(columns: &[String]) -> Vec<(String, usize)> {
-    let keys: Map<String, Json> = columns.iter().map(|c| (c.clone(), Json::Null)).collect();
+fn json_fields(columns: &[CompactString]) -> Vec<(String, usize)> {
+    let keys: Map<String, Json> = columns
+        .iter()
+        .map(|c| (c.to_string(), Json::Null))
+        .collect();
     keys.keys()
         .map(|k| {
             let last = columns.iter().rposition(|c| c == k).expect("a column");

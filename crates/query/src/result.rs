@@ -70,7 +70,7 @@ pub struct ResultTable {
     /// What the answer comes to as a whole ("6 skills, 127 hours"), shown after the title
     /// ([`ResultTable::heading`]) and kept apart from it for programs (JSON).
     pub summary: Option<String>,
-    pub columns: Vec<String>,
+    pub columns: Vec<CompactString>,
     pub rows: Vec<Vec<Cell>>,
     /// Lines that belong under the table: totals, which limit was hit, source conflicts.
     pub notes: Vec<String>,
@@ -97,7 +97,7 @@ pub struct RowNodes {
 }
 
 impl ResultTable {
-    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> ResultTable {
+    pub fn new<S: Into<CompactString>>(columns: impl IntoIterator<Item = S>) -> ResultTable {
         ResultTable {
             kind: TableKind::Rows,
             title: None,
@@ -118,7 +118,7 @@ impl ResultTable {
         let kind_shown = self.column("kind").is_some();
         let add = |table: &mut ResultTable, column: &str| {
             table.column(column).unwrap_or_else(|| {
-                table.columns.push(column.to_string());
+                table.columns.push(column.into());
                 table.columns.len() - 1
             })
         };

@@ -17,7 +17,7 @@ use skillgraph_query::diagnostic::{self, ErrorKind, QueryError};
 use skillgraph_query::eval::{ApplyError, Database, Session};
 use skillgraph_query::parser;
 use skillgraph_query::reference::STATEMENT_FORMS;
-use skillgraph_query::result::{ResultTable, TableKind};
+use skillgraph_query::result::{CompactString, ResultTable, TableKind};
 
 use skillgraph_store::Store;
 
@@ -541,7 +541,7 @@ struct Answer<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     summary: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    columns: Option<&'a [String]>,
+    columns: Option<&'a [CompactString]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rows: Option<Box<RawValue>>,
     #[serde(skip_serializing_if = "Option::is_none")]

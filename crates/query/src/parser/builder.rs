@@ -61,7 +61,7 @@ impl Builder {
             if is_tight(last.as_rule()) {
                 break;
             }
-            match last.clone().into_inner().last() {
+            match last.clone().into_inner().next_back() {
                 Some(inner) => last = inner,
                 None => break,
             }
