@@ -1,4 +1,6 @@
 //! [`cheapest_route`]: the route of least total cost, for any per-move cost.
+//! Over 800 lines with its tests: the property test against the one-sided search lives here,
+//! beside the search it holds to.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
