@@ -407,10 +407,14 @@ impl Graph {
     /// [`Graph::edge_field_of`] would decode and keep the extras of the edges around each.
     pub fn edge_number_of(&self, ix: EdgeIndex, name: &str) -> Option<f64> {
         match self.overlay.edges.get(&ix) {
-            Some(slot) => match slot.as_ref()?.edge.extra.as_deref()?.fields.get(name)? {
-                Value::Number(n) => Some(*n),
-                _ => None,
-            },
+            Some(slot) => slot
+                .as_ref()?
+                .edge
+                .extra
+                .as_deref()?
+                .fields
+                .get(name)?
+                .as_number(),
             None => self.base.edge_number(ix, name),
         }
     }

@@ -108,6 +108,14 @@ pub enum Value {
 }
 
 impl Value {
+    /// The number this value is, if it is one.
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Text(_) => "text",

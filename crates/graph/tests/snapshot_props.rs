@@ -272,16 +272,12 @@ fn assert_same_reads(a: &Graph, b: &Graph) {
         assert_eq!(b.move_skills_of(e), edge.move_skills());
         let fields = edge.extra.as_ref().map(|x| &x.fields);
         // Numbers first, while the extras are not yet decoded and kept, then again after.
-        let number = |value: &Value| match value {
-            Value::Number(n) => Some(*n),
-            _ => None,
-        };
         for (name, value) in fields.into_iter().flatten() {
-            assert_eq!(b.edge_number_of(e, name), number(value));
+            assert_eq!(b.edge_number_of(e, name), value.as_number());
         }
         for (name, value) in fields.into_iter().flatten() {
             assert_eq!(b.edge_field_of(e, name), Some(value));
-            assert_eq!(b.edge_number_of(e, name), number(value));
+            assert_eq!(b.edge_number_of(e, name), value.as_number());
         }
         assert_eq!(b.edge_number_of(e, "no such field"), None);
         assert_eq!(b.edge_field_of(e, "no such field"), None);

@@ -7,7 +7,7 @@ use super::{edge_kind_of, read_f64, read_u32, EncodedString, Frozen};
 use super::{EDGE_CHUNK, EDGE_EFFORT, EDGE_EXTRA, EDGE_IMPORTANCE, HOLE};
 use crate::adjacency::Adjacency;
 use crate::derived::{BaseKeys, Levels};
-use crate::model::{Edge, EdgeExtra, EdgeKind, SourceId, Value};
+use crate::model::{Edge, EdgeExtra, EdgeKind, SourceId};
 use crate::name_order::NameOrder;
 use crate::role_vectors::RoleVectorTable;
 
@@ -120,17 +120,13 @@ impl Frozen {
     /// O*NET + ESCO.
     pub(crate) fn edge_number(&self, e: EdgeIndex, name: &str) -> Option<f64> {
         let i = e.index();
-        let number = |value: Option<&Value>| match value? {
-            Value::Number(n) => Some(*n),
-            _ => None,
-        };
         if let Some(chunk) = self.extra_chunks.get(i / EDGE_CHUNK)?.get() {
             let at = chunk.binary_search_by_key(&(i as u32), |(e, _)| *e).ok()?;
-            return number(chunk[at].1.fields.get(name));
+            return chunk[at].1.fields.get(name)?.as_number();
         }
         let (_, bytes) = self.extras_between(i, i + 1).next()?;
         let extra: EdgeExtra = postcard::from_bytes(bytes).ok()?;
-        number(extra.fields.get(name))
+        extra.fields.get(name)?.as_number()
     }
 
     /// The level the edge at `e` states (its extras' `level` field), read from the level

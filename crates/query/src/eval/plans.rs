@@ -7,9 +7,11 @@ use skillgraph_graph::algo::{
 };
 use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind, ESTIMATE_SOURCE};
 
-use super::routes::{has_requirements, min_importance, name, target_role};
+use super::routes::{min_importance, name, target_role};
 use super::{resolve_kind, Session};
-use crate::answers::describe::{esco_relation, names, no_requirements, node_cells};
+use crate::answers::describe::{
+    esco_relation, has_requirements, names, no_requirements, node_cells,
+};
 use crate::answers::pictures;
 use crate::ast::{GapQuery, LearnQuery, Span, Start};
 use crate::diagnostic::QueryError;

@@ -9,7 +9,7 @@ use skillgraph_graph::algo::{
 use skillgraph_graph::{format_number, Graph, NodeIndex, NodeKind};
 
 use super::{resolve_kind, Session};
-use crate::answers::describe::no_requirements;
+use crate::answers::describe::{has_requirements, no_requirements};
 use crate::answers::describe::{names, source_keys};
 use crate::answers::pictures;
 use crate::ast::{NodeRef, PathQuery, PathsQuery, RouteFilter, Span, Spanned, Start};
@@ -333,14 +333,6 @@ pub fn path(session: &Session, graph: &Graph, q: &PathQuery) -> Result<ResultTab
         .collect();
     table.picture = Some(pictures::route(graph, &route, &stated, true, None));
     Ok(table)
-}
-
-/// Whether the data states any requirement for `role`: a role without is no free stepping stone.
-pub(super) fn has_requirements(graph: &Graph, role: NodeIndex) -> bool {
-    graph
-        .out_edges(role, skillgraph_graph::EdgeKind::Requires)
-        .next()
-        .is_some()
 }
 
 /// The skills of a plan, in order, as one cell.

@@ -17,7 +17,7 @@ use skillgraph_graph::{
 use crate::result::{Cell, CompactString, ResultTable};
 
 pub use compare::compare;
-pub use requirements::{no_requirements, skills_of, tools_of};
+pub use requirements::{has_requirements, no_requirements, skills_of, tools_of};
 
 /// The keys of the sources an edge or node cites, in table order.
 pub fn source_keys(graph: &Graph, ids: &[skillgraph_graph::SourceId]) -> Vec<String> {
@@ -249,12 +249,17 @@ pub fn node_cells(graph: &Graph, ix: NodeIndex) -> [Cell; 2] {
     ]
 }
 
+/// Whether the graph holds ESCO data. Most graphs hold none: then no edge need be asked for
+/// ESCO's word.
+fn holds_esco(graph: &Graph) -> bool {
+    graph.sources().iter().any(|s| s.key.starts_with("esco"))
+}
+
 /// ESCO's own word for how `role` requires `skill`: `essential` or `optional` (which the
 /// importer maps to importance 5 and 2), read back from the ESCO edge with the highest
 /// importance; `None` where no ESCO source states the requirement.
 pub fn esco_relation(graph: &Graph, role: NodeIndex, skill: NodeIndex) -> Option<&'static str> {
-    // Most graphs hold no ESCO data: then there is nothing to look up, edge by edge.
-    if !graph.sources().iter().any(|s| s.key.starts_with("esco")) {
+    if !holds_esco(graph) {
         return None;
     }
     let edges: Vec<EdgeIndex> = graph

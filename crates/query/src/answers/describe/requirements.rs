@@ -20,8 +20,7 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
     .with_row_nodes("skill")
     .with_title(format!("skills {} requires", graph.name_of(role)));
     let (edges, groups) = grouped_out_edges(graph, role, EdgeKind::Requires);
-    // Most graphs hold no ESCO data: then no edge is asked for ESCO's word.
-    let has_esco = graph.sources().iter().any(|s| s.key.starts_with("esco"));
+    let has_esco = holds_esco(graph);
     let importance = |e: &EdgeIndex| graph.edge(*e).importance;
     let mut rows: Vec<(NodeIndex, &Node, &[EdgeIndex], Option<u8>)> = groups
         .into_iter()
@@ -94,6 +93,11 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
     table
 }
 
+/// Whether the data states any requirement for `role`: a role without is no free stepping stone.
+pub fn has_requirements(graph: &Graph, role: NodeIndex) -> bool {
+    graph.out_edges(role, EdgeKind::Requires).next().is_some()
+}
+
 /// What to say of a role without any `requires` edge: the data has none, which is not the same
 /// as needing nothing; and the roles of other datasets that state their requirements under
 /// the same name or an alias ([`concept::role_name_forms`]: O*NET's `Data Scientists`, ESCO's `data
@@ -121,7 +125,7 @@ pub fn no_requirements(graph: &Graph, role: NodeIndex) -> String {
         for &other in graph.by_label(form).iter() {
             let elsewhere = graph.kind_of(other) == Some(NodeKind::Role)
                 && concept::dataset_of(graph.id_of(other)) != dataset
-                && graph.out_edges(other, EdgeKind::Requires).next().is_some()
+                && has_requirements(graph, other)
                 && !alike.iter().any(|&(seen, _)| seen == other);
             if elsewhere {
                 let name = graph.name_of(other);
