@@ -14,7 +14,9 @@
 #   BENCH_RESULTS    where results go, SIZE appended        (default /tmp/skillgraph-bench/results)
 #   BENCH_PEERS      peers to run; "none" for skillgraph only (default: all five)
 #   BENCH_PEER_RUNS  how many times to run the peers; with more than one, each figure is the
-#                    median over the runs                   (default 1)
+#                    median over the runs; 0 keeps the peer runs already in the results
+#                    directory (a peer run of an hour at xl, then skillgraph again after a
+#                    change: say so beside the figures)  (default 1)
 #   BENCH_LOAD_RUNS, BENCH_REOPEN_RUNS, BENCH_SG_REPEATS, BENCH_SG_TARGET_S: see skillgraph_peer.py
 #   BENCH_SG_MIN_R, BENCH_SG_MAX_R, BENCH_SG_MAX_SCRIPT_S, BENCH_SG_SNR: idem
 #   SKILLGRAPH_BIN   use this binary and do not build       (default: build, then target/release)
@@ -95,6 +97,11 @@ printf 'skillgraph\t%s\t%s\n' "$(elapsed "$t0" "$EPOCHREALTIME")" "$rc" >> "$OUT
 [ "$rc" = 0 ] || { echo "!!! skillgraph failed:" >&2; tail -5 "$OUT/skillgraph.err" >&2; }
 
 if [ "$PEERS" != none ]; then
+  if [ "$PEER_RUNS" = 0 ]; then
+    PEER_RUNS=$(find "$OUT" -maxdepth 1 -name 'peers-*' -type d | wc -l)
+    [ "$PEER_RUNS" -gt 0 ] || { echo "no peer runs kept in $OUT" >&2; exit 1; }
+    echo "== keeping $PEER_RUNS earlier peer run(s) in $OUT"
+  fi
   "$PY" "$HERE/merge_runs.py" "$OUT" "$PEER_RUNS" || exit 1
 fi
 

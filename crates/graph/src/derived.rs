@@ -14,6 +14,7 @@
 //! "SGA1" len:u32, then per edge kind (`EdgeKind::ALL` order) len:u32 and its lists
 //!        (`adjacency.rs`)
 //! "SGO1" each node's rank in name order (`name_order.rs`)
+//! "SGD1" the ids' hash table (`frozen/lookup.rs`, `IdTable`)
 //! "SGR1" len:u32, then edges_at:u32 (where the edge columns start), and for the node fields
 //!        and then the edge extras: n:u32, n × (index:u32, start:u32, len:u32), offsets from
 //!        the body's start
@@ -36,7 +37,9 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use crate::adjacency::Adjacency;
 use crate::concept::{dataset_of, keys_of, CURATED, KEY_RULE};
-use crate::frozen::{read_f64, read_u32, Cursor, Frozen, SnapshotBytes};
+use crate::frozen::{
+    read_f64, read_u32, Checks, Cursor, Frozen, IdTable, SnapshotBytes, IDS_MAGIC,
+};
 use crate::model::{EdgeKind, NodeKind};
 use crate::name_order::{NameOrder, NAME_ORDER_MAGIC};
 use crate::role_vectors::RoleVectorTable;
@@ -132,6 +135,8 @@ pub(crate) struct Derived {
     /// Each node's rank in name order (`name_order.rs`): optional like the roles' vectors
     /// (schema 7 and older have none), and `None` when written under another Unicode version.
     pub(crate) name_order: Option<NameOrder>,
+    /// The ids' hash table: optional like the name order (schema 8 and older have none).
+    pub(crate) ids: Option<IdTable>,
 }
 
 impl Derived {
@@ -142,6 +147,7 @@ impl Derived {
         present: impl Fn(usize) -> bool,
         node_bound: usize,
         edge_bound: usize,
+        checks: Checks,
     ) -> Result<Derived, String> {
         let mut derived = Derived {
             levels: None,
@@ -150,6 +156,7 @@ impl Derived {
             records: None,
             role_vectors: None,
             name_order: None,
+            ids: None,
         };
         let mut name_order_seen = false;
         let what = "the derived sections";
@@ -176,7 +183,8 @@ impl Derived {
                 let len = c.u32(what)? as usize;
                 let start = c.array(len, 1, what)?;
                 if current {
-                    derived.keys = Some(BaseKeys::read(bytes.clone(), start, len, &present)?);
+                    let keys = BaseKeys::read(bytes.clone(), start, len, &present, checks)?;
+                    derived.keys = Some(keys);
                 }
             } else if magic == ADJACENCY_MAGIC && derived.adjacency.is_none() {
                 let len = c.u32(what)? as usize;
@@ -213,6 +221,10 @@ impl Derived {
                     let order = NameOrder::read(bytes.clone(), start, len, node_bound)?;
                     derived.name_order = Some(order);
                 }
+            } else if magic == IDS_MAGIC && derived.ids.is_none() {
+                let len = c.u32(what)? as usize;
+                let start = c.array(len, 1, what)?;
+                derived.ids = Some(IdTable::read(bytes.clone(), start, len)?);
             } else {
                 return Err("the snapshot has bytes after its end".into());
             }
@@ -422,12 +434,14 @@ impl BaseKeys {
     }
 
     /// The section at `at..at + len` of `bytes`; `present(node)` says whether a node is in the
-    /// body. Every offset and node is checked here, so damage is an error, never a panic later.
+    /// body. With [`Checks::Whole`] every offset and node is checked here, so damage is an
+    /// error, never a panic later; with [`Checks::AsWritten`] only the section's shape.
     pub(crate) fn read(
         bytes: SnapshotBytes,
         at: usize,
         len: usize,
         present: impl Fn(usize) -> bool,
+        checks: Checks,
     ) -> Result<BaseKeys, String> {
         let damaged = || "the concept keys are damaged".to_string();
         let buf = (*bytes).as_ref();
@@ -456,29 +470,32 @@ impl BaseKeys {
         if c.at != at + len {
             return Err(damaged());
         }
-        let text = std::str::from_utf8(&section[keys..keys + keys_len]).map_err(|_| damaged())?;
-        let (mut prev_key, mut prev_run) = (0usize, 0usize);
-        for k in 0..key_count {
-            let (e, r) = (
-                read_u32(section, key_end + 4 * k) as usize,
-                read_u32(section, run_end + 4 * k) as usize,
-            );
-            if e < prev_key || e > keys_len || !text.is_char_boundary(e) {
-                return Err(damaged());
-            }
-            if r <= prev_run || r > node_count {
-                return Err(damaged());
-            }
-            (prev_key, prev_run) = (e, r);
-        }
-        if (0..node_count).any(|i| !present(read_u32(section, nodes + 4 * i) as usize)) {
-            return Err(damaged());
-        }
         let shared: Vec<u32> = (0..shared_count)
             .map(|i| read_u32(section, shared_at + 4 * i))
             .collect();
-        if shared.iter().any(|&k| k as usize >= key_count) {
-            return Err(damaged());
+        if checks == Checks::Whole {
+            let text =
+                std::str::from_utf8(&section[keys..keys + keys_len]).map_err(|_| damaged())?;
+            let (mut prev_key, mut prev_run) = (0usize, 0usize);
+            for k in 0..key_count {
+                let (e, r) = (
+                    read_u32(section, key_end + 4 * k) as usize,
+                    read_u32(section, run_end + 4 * k) as usize,
+                );
+                if e < prev_key || e > keys_len || !text.is_char_boundary(e) {
+                    return Err(damaged());
+                }
+                if r <= prev_run || r > node_count {
+                    return Err(damaged());
+                }
+                (prev_key, prev_run) = (e, r);
+            }
+            if (0..node_count).any(|i| !present(read_u32(section, nodes + 4 * i) as usize)) {
+                return Err(damaged());
+            }
+            if shared.iter().any(|&k| k as usize >= key_count) {
+                return Err(damaged());
+            }
         }
         Ok(BaseKeys {
             bytes,
@@ -499,10 +516,9 @@ impl BaseKeys {
     pub(crate) fn build(base: &Frozen) -> BaseKeys {
         let bytes = BaseKeys::encode(base);
         let len = bytes.len();
-        BaseKeys::read(Arc::new(bytes), 0, len, |n| {
-            base.contains_node(NodeIndex::new(n))
-        })
-        .expect("keys just built read back")
+        let present = |n| base.contains_node(NodeIndex::new(n));
+        BaseKeys::read(Arc::new(bytes), 0, len, present, Checks::Whole)
+            .expect("keys just built read back")
     }
 
     fn buf(&self) -> &[u8] {
@@ -571,7 +587,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::frozen::BodyWriter;
+    use crate::frozen::{BodyWriter, Checks};
     use crate::model::{Edge, EdgeExtra, EdgeKind, Node, Value};
     use crate::name_order::cmp_base_by_name;
     use petgraph::Direction;
@@ -648,14 +664,14 @@ mod tests {
             let old = without_derived(&written);
             // Records located from the tables are where a walk over them finds them.
             let (new_base, old_base) = (
-                Frozen::parse(Arc::new(written.clone()), 0).unwrap(),
-                Frozen::parse(Arc::new(old.clone()), 0).unwrap(),
+                Frozen::parse(Arc::new(written.clone()), 0, Checks::Whole).unwrap(),
+                Frozen::parse(Arc::new(old.clone()), 0, Checks::Whole).unwrap(),
             );
             prop_assert_eq!(&new_base.rest_at, &old_base.rest_at);
             prop_assert_eq!(&new_base.extra_at, &old_base.extra_at);
             prop_assert_eq!(new_base.edge_from, old_base.edge_from);
             for bytes in [written, old] {
-                let base = Frozen::parse(Arc::new(bytes), 0).unwrap();
+                let base = Frozen::parse(Arc::new(bytes), 0, Checks::Whole).unwrap();
                 let keys = base.concept_keys();
                 let mut plain: BTreeMap<String, Vec<NodeIndex>> = BTreeMap::new();
                 let mut counts: BTreeMap<String, usize> = BTreeMap::new();
@@ -725,7 +741,7 @@ mod tests {
             // another level.
             let i = at.index(without_derived(&written).len());
             written[i] = byte;
-            let Ok(base) = Frozen::parse(Arc::new(written), 0) else {
+            let Ok(base) = Frozen::parse(Arc::new(written), 0, Checks::Whole) else {
                 return Ok(());
             };
             let encoded = Levels::encode(&base);
@@ -763,7 +779,7 @@ mod tests {
                 let at = written.windows(4).rposition(|w| w == *magic).expect("the section");
                 (at + 4..at + 8).contains(&i)
             });
-            if let Ok(base) = Frozen::parse(Arc::new(damaged), 0) {
+            if let Ok(base) = Frozen::parse(Arc::new(damaged), 0, Checks::Whole) {
                 // Whatever a reader takes in, `check` finds it changed.
                 prop_assert!(byte == written[i] || ignored || !base.derived_damage().is_empty());
                 let keys = base.concept_keys();
@@ -774,12 +790,16 @@ mod tests {
                 for n in 0..base.node_bound() {
                     let _ = base.adjacency(EdgeKind::Requires).links(NodeIndex::new(n), Direction::Incoming).count();
                     let _ = base.name_order().rank(NodeIndex::new(n));
+                    if base.contains_node(NodeIndex::new(n)) {
+                        let _ = base.by_id(base.id(NodeIndex::new(n)));
+                    }
                 }
+                let _ = base.by_id("python");
                 let _ = base.derived_damage();
             }
             // Cut inside the sections (at their start the body is a whole schema-5 one).
             if i > start {
-                prop_assert!(Frozen::parse(Arc::new(written[..i].to_vec()), 0).is_err());
+                prop_assert!(Frozen::parse(Arc::new(written[..i].to_vec()), 0, Checks::Whole).is_err());
             }
         }
     }

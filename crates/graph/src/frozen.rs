@@ -50,7 +50,7 @@ mod tail;
 mod writer;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use petgraph::stable_graph::NodeIndex;
@@ -62,7 +62,8 @@ use crate::model::{Edge, EdgeExtra, EdgeKind, Node, NodeKind, SourceId, Value};
 use crate::name_order::NameOrder;
 use crate::role_vectors::RoleVectorTable;
 
-use lookup::{LabelTable, NodeTable};
+use lookup::LabelTable;
+pub(crate) use lookup::{IdTable, IDS_MAGIC};
 pub(crate) use writer::{encode_petgraph, BodyWriter};
 
 const MAGIC: &[u8; 4] = b"SGB1";
@@ -175,6 +176,19 @@ pub(crate) fn read_f64(buf: &[u8], at: usize) -> f64 {
     b.copy_from_slice(&buf[at..at + 8]);
     f64::from_le_bytes(b)
 }
+/// How much of a snapshot a graph checks as it reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checks {
+    /// Every column, record and section, against each other and the counts: bytes of unknown
+    /// history (`check`, bytes from elsewhere, a snapshot file changed since it was written).
+    /// Damaged bytes give an error, never a panic later.
+    Whole,
+    /// What locating the columns needs, and the texts, in time that does not grow with the
+    /// graph but for the record tables: bytes known to be exactly what a writer wrote (the
+    /// store's snapshot file, unchanged since the writer checksummed and synced it).
+    AsWritten,
+}
+
 /// The bytes a frozen graph reads from: its own, or shared with whoever read them (the store
 /// hands over sled's buffer of a one-chunk snapshot instead of a copy).
 pub type SnapshotBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
@@ -193,10 +207,8 @@ pub(crate) struct Frozen {
     node_flags: usize,
     node_sources: usize,
     node_effort: usize,
-    id_end: usize,
-    ids: usize,
-    name_end: usize,
-    names: usize,
+    ids: TextColumn,
+    names: TextColumn,
     /// Where each node's rare parts lie in the buffer: (node, start, length), in node order.
     pub(crate) rest_at: Vec<(u32, u32, u32)>,
     /// The rare parts, decoded on first use `NODE_CHUNK` nodes at a time, as the extras of
@@ -210,7 +222,9 @@ pub(crate) struct Frozen {
     edge_importance: usize,
     efforts: usize,
     /// Per block of 64 edges: the efforts before it, and which of its edges have one.
-    effort_rank: Vec<(u32, u64)>,
+    effort_rank: OnceLock<Vec<(u32, u64)>>,
+    /// What was checked when the body was read.
+    checks: Checks,
     edge_sources: usize,
     source_width: usize,
     /// Where each edge's extras lie in the buffer: (edge, start, length), in edge order.
@@ -221,7 +235,8 @@ pub(crate) struct Frozen {
     extra_chunks: Vec<OnceLock<ExtraChunk>>,
     nodes: Vec<OnceLock<Box<[Option<Node>]>>>,
     edges: Vec<OnceLock<Box<[Option<Edge>]>>>,
-    ids_table: OnceLock<NodeTable>,
+    /// The ids' hash table, from the body or built on first use after a few scans.
+    ids_table: OnceLock<IdTable>,
     labels_table: OnceLock<LabelTable>,
     labels_map: OnceLock<HashMap<String, Vec<NodeIndex>>>,
     /// Per edge kind: edges by node and direction, built on first use. The base never
@@ -246,6 +261,101 @@ pub(crate) struct Frozen {
     pub(crate) scans: ScanCount,
     /// Lookups by id answered by scanning, before the id table is built.
     id_scans: ScanCount,
+}
+
+/// Node texts (ids or names) are checked this many nodes at a time.
+const TEXT_CHUNK: usize = 64;
+
+/// A column of node texts, ids or names: node `i`'s text is `blob[end[i-1]..end[i]]`.
+pub(crate) struct TextColumn {
+    /// Where the ends start in the buffer.
+    end: usize,
+    /// Where the texts start, and their length.
+    blob: usize,
+    len: usize,
+    /// A bit per chunk of `TEXT_CHUNK` nodes whose texts were found UTF-8, each end in order
+    /// and on a character boundary: all of them when the body was checked whole, else each
+    /// chunk on its first read, so that opening a snapshot reads none of its texts.
+    checked: Box<[AtomicU64]>,
+}
+
+impl TextColumn {
+    fn new(end: usize, blob: usize, len: usize, node_bound: usize) -> TextColumn {
+        let words = node_bound.div_ceil(TEXT_CHUNK).div_ceil(64);
+        let checked = (0..words).map(|_| AtomicU64::new(0)).collect();
+        TextColumn {
+            end,
+            blob,
+            len,
+            checked,
+        }
+    }
+
+    /// Whether chunk `chunk`'s texts are whole, checking them on the first call.
+    fn is_checked(&self, buf: &[u8], node_bound: usize, chunk: usize) -> bool {
+        let Some(word) = self.checked.get(chunk / 64) else {
+            return false;
+        };
+        let bit = 1u64 << (chunk % 64);
+        if word.load(Ordering::Relaxed) & bit != 0 {
+            return true;
+        }
+        let whole = self.chunk_is_whole(buf, node_bound, chunk);
+        if whole {
+            word.fetch_or(bit, Ordering::Relaxed);
+        }
+        whole
+    }
+
+    fn chunk_is_whole(&self, buf: &[u8], node_bound: usize, chunk: usize) -> bool {
+        let first = chunk * TEXT_CHUNK;
+        let last = (first + TEXT_CHUNK).min(node_bound);
+        if first >= last {
+            return false;
+        }
+        let end = |i: usize| read_u32(buf, self.end + 4 * i) as usize;
+        let start = if first == 0 { 0 } else { end(first - 1) };
+        let stop = end(last - 1);
+        if start > stop || stop > self.len {
+            return false;
+        }
+        let Ok(text) = std::str::from_utf8(&buf[self.blob + start..self.blob + stop]) else {
+            return false;
+        };
+        let mut previous = start;
+        (first..last).all(|i| {
+            let e = end(i);
+            let in_order = previous <= e && e <= stop && text.is_char_boundary(e - start);
+            previous = e;
+            in_order
+        })
+    }
+
+    /// Checks every chunk now (a whole check), or says which node's text is damaged.
+    fn check_all(&self, buf: &[u8], node_bound: usize) -> Result<(), String> {
+        let chunks = node_bound.div_ceil(TEXT_CHUNK);
+        match (0..chunks).find(|&c| !self.is_checked(buf, node_bound, c)) {
+            Some(c) => Err(format!(
+                "the node texts are damaged (nodes from {})",
+                c * TEXT_CHUNK
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Clone for TextColumn {
+    fn clone(&self) -> Self {
+        let checked = self.checked.iter();
+        TextColumn {
+            end: self.end,
+            blob: self.blob,
+            len: self.len,
+            checked: checked
+                .map(|w| AtomicU64::new(w.load(Ordering::Relaxed)))
+                .collect(),
+        }
+    }
 }
 
 /// A counter that a clone starts afresh from.
@@ -313,30 +423,36 @@ impl Frozen {
         node_kind_of(self.b()[self.node_kind + ix.index()])
     }
 
-    fn text(&self, end: usize, blob: usize, i: usize) -> &str {
+    /// Node `i`'s text in `column`; empty when its chunk of the column is damaged (which
+    /// `check` reports), never a panic.
+    fn text<'a>(&'a self, column: &TextColumn, i: usize) -> &'a str {
+        let b = self.b();
+        if !column.is_checked(b, self.node_bound, i / TEXT_CHUNK) {
+            return "";
+        }
         let start = if i == 0 {
             0
         } else {
-            read_u32(self.b(), end + 4 * (i - 1)) as usize
+            read_u32(b, column.end + 4 * (i - 1)) as usize
         };
-        let stop = read_u32(self.b(), end + 4 * i) as usize;
-        let bytes = &self.b()[blob + start..blob + stop];
+        let stop = read_u32(b, column.end + 4 * i) as usize;
+        let bytes = &b[column.blob + start..column.blob + stop];
         debug_assert!(std::str::from_utf8(bytes).is_ok());
-        // SAFETY: `parse` checked that the whole blob is UTF-8 and that every end offset falls
-        // on a character boundary, so the bytes between two ends are UTF-8; the buffer is shared
-        // read-only and never changes. (Checking again on every name comparison was a fifth of
-        // the time of `skills of`.)
+        // SAFETY: `is_checked` found the chunk's bytes UTF-8 and every end in it, and the one
+        // before it, on a character boundary, in order, so the bytes between two ends are
+        // UTF-8; the buffer is shared read-only and never changes. (Checking again on every
+        // name comparison was a fifth of the time of `skills of`.)
         unsafe { std::str::from_utf8_unchecked(bytes) }
     }
 
     /// The id of an existing node.
     pub(crate) fn id(&self, ix: NodeIndex) -> &str {
-        self.text(self.id_end, self.ids, ix.index())
+        self.text(&self.ids, ix.index())
     }
 
     /// The name of an existing node.
     pub(crate) fn name(&self, ix: NodeIndex) -> &str {
-        self.text(self.name_end, self.names, ix.index())
+        self.text(&self.names, ix.index())
     }
 
     pub(crate) fn effort(&self, ix: NodeIndex) -> Option<f64> {

@@ -25,7 +25,7 @@ mod text;
 
 pub use adjacency::Link;
 pub use change::{Change, ChangeError};
-pub use frozen::SnapshotBytes;
+pub use frozen::{Checks, SnapshotBytes};
 pub use graph::{Checkpoint, EdgeEditor, Graph, GraphData, NodeEditor, StatedMoves};
 pub use model::{
     format_number, Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId, Value,

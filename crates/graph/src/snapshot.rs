@@ -4,7 +4,7 @@
 //! rather than in `frozen.rs`; and `check`'s reading of what in a body cannot be decoded.
 
 use crate::algo::similarity;
-use crate::frozen::{self, Frozen};
+use crate::frozen::{self, Checks, Frozen};
 use crate::graph::{Graph, SnapshotTail};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use std::sync::Arc;
@@ -36,7 +36,7 @@ impl Graph {
             // The changes folded into a body of their own, whose tail is then computed as an
             // import's is.
             let folded = Graph::from_frozen(
-                Frozen::parse(Arc::new(self.encode_body()), 0)
+                Frozen::parse(Arc::new(self.encode_body()), 0, Checks::Whole)
                     .expect("a body just written reads back"),
                 Vec::new(),
                 Default::default(),

@@ -102,8 +102,9 @@ fn load_bulk_dir(dir: &Path) -> Result<Graph, DataErrors> {
         };
     let (rows, prerequisite_lines) =
         read_bulk_edges(&mut reader, &edges_name, &mut nodes, &by_id, &mut errors);
+    drop(by_id);
     report_repeated_edges(&rows, &nodes, &edges_name, &mut errors);
-    let edges = rows.iter().map(|r| {
+    let edges = rows.into_iter().map(|r| {
         let mut edge = Edge::new(r.kind);
         edge.sources = vec![source];
         match r.kind {
@@ -122,10 +123,8 @@ fn load_bulk_dir(dir: &Path) -> Result<Graph, DataErrors> {
             edge,
         )
     });
-    let graph = Graph::bulk(sources_graph.sources().to_vec(), &nodes, edges)
+    let graph = Graph::bulk(sources_graph.sources().to_vec(), nodes, edges)
         .map_err(|e| DataErrors(vec![DataError::whole_file("import", e)]))?;
-    drop(rows);
-    drop(nodes);
     if let Some(cycle) = graph.find_prerequisite_cycle() {
         errors.push(cycle_error(&graph, cycle, &prerequisite_lines, &edges_name));
     }

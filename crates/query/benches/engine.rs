@@ -154,7 +154,7 @@ fn generated_graph() -> Graph {
         date: None,
         licence: None,
     }];
-    Graph::bulk(sources, &nodes, edges.into_iter()).expect("a generated graph is consistent")
+    Graph::bulk(sources, nodes, edges.into_iter()).expect("a generated graph is consistent")
 }
 
 /// The shared benchmark's 100 (from, to) role id pairs, when `bench/run.sh` wrote them next to

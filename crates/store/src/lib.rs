@@ -9,7 +9,8 @@
 //! and the log in sled (`sled_log.rs`), the snapshot files (`snapshot_file.rs`), creating a
 //! database (`create.rs`), the errors (`error.rs`).
 //!
-//! ## Layout (schema version 5; 4 is read too: its snapshot has no label index)
+//! ## Layout (schema version 9; 4 to 8 are read too: their snapshots lack some of the derived
+//! sections, built on first use when absent)
 //! | where | what |
 //! |---|---|
 //! | sled `meta:schema` | schema version, u32 big-endian |
@@ -21,10 +22,12 @@
 //!
 //! One key per edge would not scale (sled's memory grows per key). The snapshot is the graph's
 //! compact form (flat arrays of node and edge fields, see `skillgraph_graph::Graph::to_snapshot`),
-//! which a graph answers from in place: the file is memory-mapped, so opening a database of a
-//! million edges costs a checksum over its pages rather than reading, copying and decoding them
-//! (sled would read a large value into fresh memory and check its own checksum first, ~40 ms
-//! of the ~60 ms a whole `skillgraph query` process took at a million edges).
+//! which a graph answers from in place: the file is memory-mapped, so opening a database costs
+//! neither reading, copying nor decoding it (sled would read a large value into fresh memory and
+//! check its own checksum first, ~40 ms of the ~60 ms a whole `skillgraph query` process took at
+//! a million edges). Nor a checksum over it, while the file has the stamp the read view records
+//! (`view.rs`): its writer checksummed it, and nothing has written to it since. [`Store::verify`]
+//! reads it whole.
 //!
 //! A new snapshot is written by imports, and when the log grows past [`COMPACT_AFTER`] entries
 //! (or [`FOLD_AT_CHANGED`] changed nodes and edges): the file first (under a temporary name,
@@ -67,19 +70,22 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use skillgraph_graph::{Change, Graph};
+use skillgraph_graph::{Change, Checks, Graph};
 
 use create::{create_database, has_sled_files, inspect_path};
 use error::{io_error, sled_error};
 use sled_log::{apply_entry, encode_log_entry, log_key};
 use snapshot_file::{map_snapshot_file, remove_stale_snapshot_files};
-use view::{Entry, ViewHeader};
+use view::{Entry, FileStamp, ViewHeader};
 use writer::{take_writer_lock, write_snapshot, writer_lock_is_free};
 
 pub use error::StoreError;
 pub use view::VIEW_FILE;
 
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
+/// The snapshot in a file, without the id table that schema 9 adds to the derived sections
+/// (still read as it is: the table is built on first use when absent).
+const SCHEMA_FILE_WITHOUT_ID_TABLE: u32 = 8;
 /// The snapshot in a file, without the name order that schema 8 adds to the derived sections
 /// (still read as it is: the ranks are built on first use when absent).
 const SCHEMA_FILE_WITHOUT_NAME_ORDER: u32 = 7;
@@ -219,7 +225,7 @@ impl Store {
                 opened = Opened::Created;
             }
         }
-        let (graph, follow) = match load_view(path)? {
+        let (graph, follow) = match load_view(path, Checks::AsWritten)? {
             Some((graph, follow)) if !follow.cut_short || !writer_lock_is_free(path) => {
                 (graph, follow)
             }
@@ -227,7 +233,7 @@ impl Store {
                 // No view, or a damaged one: a database of an older skillgraph, or a crash
                 // while the view was first written. The writer rebuilds it from sled.
                 Writer::begin(path, DEFAULT_WRITE_WAIT)?;
-                load_view(path)?.ok_or_else(|| StoreError::Damaged {
+                load_view(path, Checks::AsWritten)?.ok_or_else(|| StoreError::Damaged {
                     path: path.to_path_buf(),
                     detail: "its read view cannot be rebuilt".into(),
                 })?
@@ -274,16 +280,18 @@ impl Store {
     }
 
     /// Checks what readers never look at: that sled opens and holds the manifest and log the
-    /// view was made from (the view is brought into step with it if a writer was cut short).
-    /// Takes the writer's lock for a moment, even with [`Store::set_read_only`]: it changes no
-    /// data. Answers the schema version the database holds (an older one is read as it is
-    /// until the next fold writes the current one).
+    /// view was made from (the view is brought into step with it if a writer was cut short),
+    /// and the whole snapshot, against its CRC and column against column, which readers skip
+    /// while the file is as its writer left it. Takes the writer's lock for a moment, even with
+    /// [`Store::set_read_only`]: it changes no data. Answers the schema version the database
+    /// holds (an older one is read as it is until the next fold writes the current one). A
+    /// process that is writing has nothing to check: it wrote what it holds.
     pub fn verify(&mut self) -> Result<u32, StoreError> {
         if let Some(writer) = &self.writer {
             return Ok(writer.schema);
         }
         let schema = Writer::begin(&self.path, self.write_wait)?.schema;
-        self.refresh()?;
+        self.reload_checked(Checks::Whole)?;
         Ok(schema)
     }
 
@@ -332,10 +340,16 @@ impl Store {
     /// Reads the view afresh: only the new records when it still names this graph's snapshot
     /// and holds what the graph has applied, else the snapshot and every record.
     fn reload(&mut self) -> Result<(), StoreError> {
-        let (graph, follow) = load_view(&self.path)?.ok_or_else(|| StoreError::Damaged {
-            path: self.path.clone(),
-            detail: format!("its read view {VIEW_FILE} is damaged"),
-        })?;
+        self.reload_checked(Checks::AsWritten)
+    }
+
+    /// [`Store::reload`], checking the snapshot as `checks` allows (see [`load_view`]).
+    fn reload_checked(&mut self, checks: Checks) -> Result<(), StoreError> {
+        let (graph, follow) =
+            load_view(&self.path, checks)?.ok_or_else(|| StoreError::Damaged {
+                path: self.path.clone(),
+                detail: format!("its read view {VIEW_FILE} is damaged"),
+            })?;
         self.graph = graph;
         self.follow = follow;
         Ok(())
@@ -512,7 +526,7 @@ impl Store {
     }
 
     fn read_view(&self) -> Result<(Graph, Follow), StoreError> {
-        load_view(&self.path)?.ok_or_else(|| StoreError::Damaged {
+        load_view(&self.path, Checks::AsWritten)?.ok_or_else(|| StoreError::Damaged {
             path: self.path.clone(),
             detail: "the view just written cannot be read back".into(),
         })
@@ -521,20 +535,22 @@ impl Store {
 
 impl ViewHeader {
     /// The header of a view of the snapshot `manifest` names, whose first entry is `first_seq`.
-    fn of(manifest: &Manifest, first_seq: u64) -> ViewHeader {
+    fn of(manifest: &Manifest, first_seq: u64, stamp: Option<FileStamp>) -> ViewHeader {
         ViewHeader {
             generation: manifest.generation,
             snapshot_bytes: manifest.bytes,
             snapshot_crc: manifest.crc,
             first_seq,
+            snapshot_stamp: stamp,
         }
     }
 }
 
 /// The graph the view at `path` describes, and where it stands; `None` when there is no view
 /// or it is damaged. Retries when a fold deletes the snapshot between reading the view and
-/// opening its file.
-fn load_view(path: &Path) -> Result<Option<(Graph, Follow)>, StoreError> {
+/// opening its file. With [`Checks::AsWritten`], a snapshot file that still has the stamp the
+/// view gives is read as written; with [`Checks::Whole`], every file is checked whole.
+fn load_view(path: &Path, checks: Checks) -> Result<Option<(Graph, Follow)>, StoreError> {
     let io = |e: std::io::Error| io_error(path, &format!("read {VIEW_FILE}"), e);
     for _ in 0..VIEW_ATTEMPTS {
         let mut file = match File::open(path.join(VIEW_FILE)) {
@@ -548,11 +564,15 @@ fn load_view(path: &Path) -> Result<Option<(Graph, Follow)>, StoreError> {
         };
         let header = contents.header;
         let snapshot = (header.snapshot_bytes, header.snapshot_crc);
-        let bytes = match map_snapshot_file(path, header.generation, snapshot) {
+        let stamp = header
+            .snapshot_stamp
+            .filter(|_| checks == Checks::AsWritten);
+        let (bytes, checks) = match map_snapshot_file(path, header.generation, snapshot, stamp) {
             Err(StoreError::Damaged { .. }) if renamed_since(path, id) => continue,
             other => other?,
         };
-        let mut graph = Graph::from_shared_snapshot(bytes).map_err(|e| StoreError::Damaged {
+        let graph = Graph::from_shared_snapshot(bytes, checks);
+        let mut graph = graph.map_err(|e| StoreError::Damaged {
             path: path.to_path_buf(),
             detail: format!("the snapshot cannot be decoded ({e})"),
         })?;

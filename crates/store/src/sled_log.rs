@@ -4,7 +4,7 @@
 use std::fs::File;
 use std::path::Path;
 
-use skillgraph_graph::{Change, Graph, GraphData};
+use skillgraph_graph::{Change, Checks, Graph, GraphData};
 
 use crate::error::{io_error, sled_error, StoreError};
 use crate::snapshot_file::{check_snapshot, read_snapshot_chunks};
@@ -72,7 +72,7 @@ impl SledLog {
                 .map(Graph::from_data)
                 .map_err(|e| e.to_string())
         } else {
-            Graph::from_shared_snapshot(bytes)
+            Graph::from_shared_snapshot(bytes, Checks::Whole)
         };
         let mut graph =
             decoded.map_err(|e| damaged(format!("the snapshot cannot be decoded ({e})")))?;
@@ -90,7 +90,7 @@ pub(crate) fn reconcile_view(path: &Path, sled_log: &SledLog) -> Result<(), Stor
         .entries
         .first()
         .map_or(sled_log.next_seq, |(s, _)| *s);
-    let header = ViewHeader::of(&sled_log.manifest, first_seq);
+    let mut header = ViewHeader::of(&sled_log.manifest, first_seq, None);
     let io = |e: std::io::Error| io_error(path, &format!("write {VIEW_FILE}"), e);
     let current = match File::open(path.join(VIEW_FILE)) {
         Ok(mut file) => view::read(&mut file).map_err(io)?,
@@ -103,6 +103,11 @@ pub(crate) fn reconcile_view(path: &Path, sled_log: &SledLog) -> Result<(), Stor
     let same_snapshot = current.header.generation == header.generation
         && current.header.snapshot_bytes == header.snapshot_bytes
         && current.header.snapshot_crc == header.snapshot_crc;
+    if same_snapshot {
+        // The stamp is the file's, which the manifest still names. A view rebuilt without one
+        // (after damage to it) has every reader check the snapshot whole, until the next fold.
+        header.snapshot_stamp = current.header.snapshot_stamp;
+    }
     let prefix = current.entries.len() <= sled_log.entries.len()
         && current
             .entries

@@ -3,11 +3,18 @@
 //! names and repeats the change log since it, appended to as the writer commits:
 //!
 //! ```text
-//! header:  "SGV1" generation:u64 snapshot_bytes:u64 snapshot_crc:u32 first_seq:u64 crc:u32
+//! header:  "SGV2" generation:u64 snapshot_bytes:u64 snapshot_crc:u32 first_seq:u64
+//!          stamp: dev:u64 ino:u64 mtime:i64 mtime_nsec:i64 ctime:i64 ctime_nsec:i64 crc:u32
 //! record:  len:u32 seq:u64 entry:len bytes crc:u32      (crc over seq and entry)
 //! ```
 //!
-//! (integers little-endian; an entry is the log entry exactly as sled holds it). A record is
+//! (integers little-endian; an entry is the log entry exactly as sled holds it; a stamp of
+//! zeros is none; "SGV1", without the stamp, is read too).
+//!
+//! The stamp is the snapshot file's `stat` as its writer left it: written, synced, renamed. A
+//! file that still has it has not been written to, renamed or replaced since, so its bytes are
+//! those the writer checksummed, and a reader maps it without reading it all
+//! ([`skillgraph_graph::Checks::AsWritten`]); any other file is checked in full. A record is
 //! appended and synced only after sled holds its entry durably, so the records are always a
 //! prefix of sled's log: a reader sees every acknowledged write and never one sled lacks. A
 //! record cut short (a writer killed while appending) ends the readable part; the next writer
@@ -20,8 +27,10 @@ use std::path::Path;
 /// The read view's file in the database directory: a new inode or a longer file means that
 /// another process committed (what a reader that keeps a copy of the graph watches).
 pub const VIEW_FILE: &str = "skillgraph.view";
-const MAGIC: &[u8; 4] = b"SGV1";
-pub(crate) const HEADER_LEN: usize = 4 + 8 + 8 + 4 + 8 + 4;
+const MAGIC: &[u8; 4] = b"SGV2";
+const MAGIC_WITHOUT_STAMP: &[u8; 4] = b"SGV1";
+const HEADER_LEN_WITHOUT_STAMP: usize = 4 + 8 + 8 + 4 + 8 + 4;
+const STAMP_LEN: usize = 6 * 8;
 
 /// What the view's header says: the snapshot, and the sequence number of the first entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +39,28 @@ pub(crate) struct ViewHeader {
     pub(crate) snapshot_bytes: u64,
     pub(crate) snapshot_crc: u32,
     pub(crate) first_seq: u64,
+    /// The snapshot file as its writer left it, when known.
+    pub(crate) snapshot_stamp: Option<FileStamp>,
+}
+
+/// A file's identity and times as `stat` gives them: device, inode, and the modification and
+/// change times to the nanosecond. Writing to a file, renaming or linking it, or changing its
+/// mode moves its change time, which no program can set back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FileStamp([u64; 6]);
+
+impl FileStamp {
+    pub(crate) fn of(meta: &std::fs::Metadata) -> FileStamp {
+        use std::os::unix::fs::MetadataExt;
+        let times = [
+            meta.mtime(),
+            meta.mtime_nsec(),
+            meta.ctime(),
+            meta.ctime_nsec(),
+        ];
+        let [a, b, c, d] = times.map(|t| t as u64);
+        FileStamp([meta.dev(), meta.ino(), a, b, c, d])
+    }
 }
 
 /// A log entry as sled holds it, with its sequence number.
@@ -37,28 +68,43 @@ pub(crate) type Entry = (u64, Vec<u8>);
 
 impl ViewHeader {
     pub(crate) fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(HEADER_LEN);
+        let mut out = Vec::with_capacity(HEADER_LEN_WITHOUT_STAMP + STAMP_LEN);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&self.generation.to_le_bytes());
         out.extend_from_slice(&self.snapshot_bytes.to_le_bytes());
         out.extend_from_slice(&self.snapshot_crc.to_le_bytes());
         out.extend_from_slice(&self.first_seq.to_le_bytes());
+        let stamp = self.snapshot_stamp.map_or([0; 6], |s| s.0);
+        for word in stamp {
+            out.extend_from_slice(&word.to_le_bytes());
+        }
         let crc = crc32fast::hash(&out);
         out.extend_from_slice(&crc.to_le_bytes());
         out
     }
 
-    pub(crate) fn decode(bytes: &[u8]) -> Option<ViewHeader> {
-        let h = bytes.get(..HEADER_LEN)?;
-        if &h[..4] != MAGIC || crc32fast::hash(&h[..HEADER_LEN - 4]) != u32_at(h, HEADER_LEN - 4) {
+    /// The header at the start of `bytes`, and its length.
+    pub(crate) fn decode(bytes: &[u8]) -> Option<(ViewHeader, usize)> {
+        let len = match bytes.get(..4)? {
+            m if m == MAGIC => HEADER_LEN_WITHOUT_STAMP + STAMP_LEN,
+            m if m == MAGIC_WITHOUT_STAMP => HEADER_LEN_WITHOUT_STAMP,
+            _ => return None,
+        };
+        let h = bytes.get(..len)?;
+        if crc32fast::hash(&h[..len - 4]) != u32_at(h, len - 4) {
             return None;
         }
-        Some(ViewHeader {
+        let stamp = (len > HEADER_LEN_WITHOUT_STAMP)
+            .then(|| FileStamp(std::array::from_fn(|i| u64_at(h, 32 + 8 * i))))
+            .filter(|s| s.0 != [0; 6]);
+        let header = ViewHeader {
             generation: u64_at(h, 4),
             snapshot_bytes: u64_at(h, 12),
             snapshot_crc: u32_at(h, 20),
             first_seq: u64_at(h, 24),
-        })
+            snapshot_stamp: stamp,
+        };
+        Some((header, len))
     }
 }
 
@@ -113,14 +159,14 @@ pub(crate) fn read(file: &mut File) -> std::io::Result<Option<ViewContents>> {
     let mut bytes = Vec::new();
     file.seek(SeekFrom::Start(0))?;
     file.read_to_end(&mut bytes)?;
-    let Some(header) = ViewHeader::decode(&bytes) else {
+    let Some((header, header_len)) = ViewHeader::decode(&bytes) else {
         return Ok(None);
     };
-    let (entries, len) = decode_records(&bytes[HEADER_LEN..]);
+    let (entries, len) = decode_records(&bytes[header_len..]);
     Ok(Some(ViewContents {
         header,
         entries,
-        valid_len: (HEADER_LEN + len) as u64,
+        valid_len: (header_len + len) as u64,
     }))
 }
 

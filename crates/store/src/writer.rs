@@ -15,8 +15,9 @@ use crate::snapshot_file::{remove_stale_snapshot_files, write_snapshot_file};
 use crate::view::{ViewHeader, VIEW_FILE};
 use crate::{
     view, Manifest, Writer, KEY_MANIFEST, KEY_SCHEMA, LOCK_FILE, LOG_PREFIX, SCHEMA_CHUNKS,
-    SCHEMA_FILE_WITHOUT_DERIVED, SCHEMA_FILE_WITHOUT_INDEX, SCHEMA_FILE_WITHOUT_NAME_ORDER,
-    SCHEMA_FILE_WITHOUT_ROLE_VECTORS, SCHEMA_POSTCARD, SCHEMA_VERSION, SNAP_PREFIX,
+    SCHEMA_FILE_WITHOUT_DERIVED, SCHEMA_FILE_WITHOUT_ID_TABLE, SCHEMA_FILE_WITHOUT_INDEX,
+    SCHEMA_FILE_WITHOUT_NAME_ORDER, SCHEMA_FILE_WITHOUT_ROLE_VECTORS, SCHEMA_POSTCARD,
+    SCHEMA_VERSION, SNAP_PREFIX,
 };
 
 impl Writer {
@@ -51,6 +52,7 @@ impl Writer {
         };
         if ![
             SCHEMA_VERSION,
+            SCHEMA_FILE_WITHOUT_ID_TABLE,
             SCHEMA_FILE_WITHOUT_NAME_ORDER,
             SCHEMA_FILE_WITHOUT_ROLE_VECTORS,
             SCHEMA_FILE_WITHOUT_DERIVED,
@@ -132,12 +134,12 @@ pub(crate) fn write_snapshot(
     graph: &Graph,
 ) -> Result<Manifest, StoreError> {
     let generation = w.manifest.generation + 1;
-    let (bytes, crc) = write_snapshot_file(path, generation, graph)?;
+    let written = write_snapshot_file(path, generation, graph)?;
     let manifest = Manifest {
         generation,
         chunks: 0,
-        bytes,
-        crc,
+        bytes: written.bytes,
+        crc: written.crc,
     };
     let mut batch = sled::Batch::default();
     let manifest_bytes = postcard::to_allocvec(&manifest).expect("a manifest always encodes");
@@ -157,8 +159,12 @@ pub(crate) fn write_snapshot(
     // The log starts again from 0 with each snapshot, as a process that opens sled then reads
     // it (an empty log).
     w.next_seq = 0;
-    view::write_whole(path, &ViewHeader::of(&manifest, 0), &[])
-        .map_err(|e| io_error(path, &format!("write {VIEW_FILE}"), e))?;
+    view::write_whole(
+        path,
+        &ViewHeader::of(&manifest, 0, Some(written.stamp)),
+        &[],
+    )
+    .map_err(|e| io_error(path, &format!("write {VIEW_FILE}"), e))?;
     Ok(manifest)
 }
 

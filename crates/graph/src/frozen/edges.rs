@@ -3,7 +3,7 @@
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
-use super::{edge_kind_of, read_f64, read_u32, EncodedString, Frozen};
+use super::{edge_kind_of, read_f64, read_u32, Checks, EncodedString, Frozen};
 use super::{EDGE_CHUNK, EDGE_EFFORT, EDGE_EXTRA, EDGE_IMPORTANCE, HOLE};
 use crate::adjacency::Adjacency;
 use crate::derived::{BaseKeys, Levels};
@@ -12,6 +12,16 @@ use crate::name_order::NameOrder;
 use crate::role_vectors::RoleVectorTable;
 
 impl Frozen {
+    /// Per 64 edge slots: the efforts stored before them, and which of them have one; built on
+    /// the first read of an effort (a pass over two bytes per edge slot).
+    fn effort_rank(&self) -> &[(u32, u64)] {
+        self.effort_rank.get_or_init(|| {
+            let kinds = &self.b()[self.edge_kind..self.edge_kind + self.edge_bound];
+            let flags = &self.b()[self.edge_flags..self.edge_flags + self.edge_bound];
+            effort_rank(kinds, flags)
+        })
+    }
+
     pub(crate) fn contains_edge(&self, e: EdgeIndex) -> bool {
         e.index() < self.edge_bound && self.b()[self.edge_kind + e.index()] != HOLE
     }
@@ -44,14 +54,11 @@ impl Frozen {
 
     pub(crate) fn edge_effort(&self, e: EdgeIndex) -> Option<f64> {
         let i = e.index();
-        if !self.contains_edge(e) {
+        if !self.contains_edge(e) || self.b()[self.edge_flags + i] & EDGE_EFFORT == 0 {
             return None;
         }
-        let (before, bits) = self.effort_rank[i / 64];
+        let (before, bits) = self.effort_rank()[i / 64];
         let bit = 1u64 << (i % 64);
-        if bits & bit == 0 {
-            return None;
-        }
         let rank = before as usize + (bits & (bit - 1)).count_ones() as usize;
         Some(read_f64(self.b(), self.efforts + 8 * rank))
     }
@@ -148,7 +155,7 @@ impl Frozen {
     pub(crate) fn name_order(&self) -> &NameOrder {
         self.name_order.get_or_init(|| {
             (self.stored_name_order.clone())
-                .filter(|stored| stored.ranks_each_node(self))
+                .filter(|stored| self.checks == Checks::AsWritten || stored.ranks_each_node(self))
                 .unwrap_or_else(|| NameOrder::build(self))
         })
     }
@@ -344,9 +351,24 @@ pub(super) struct EdgeSummary {
     pub(super) bad: bool,
     pub(super) present: usize,
     pub(super) with_extra: usize,
-    /// Per 64 edge slots: the efforts stored before them, and which of them have one.
-    pub(super) effort_rank: Vec<(u32, u64)>,
     pub(super) efforts: u32,
+}
+
+/// Per 64 edge slots of these kind and flag columns: the live edges with an effort before
+/// them, and which of them have one.
+fn effort_rank(kinds: &[u8], flags: &[u8]) -> Vec<(u32, u64)> {
+    let mut before = 0u32;
+    let blocks = kinds.chunks(64).zip(flags.chunks(64));
+    blocks
+        .map(|(kinds, flags)| {
+            let bits = (kinds.iter().zip(flags).enumerate()).fold(0u64, |bits, (j, (&k, &f))| {
+                bits | (((k != HOLE) & (f & EDGE_EFFORT != 0)) as u64) << j
+            });
+            let rank = (before, bits);
+            before += bits.count_ones();
+            rank
+        })
+        .collect()
 }
 
 impl EdgeColumns<'_> {
@@ -381,7 +403,6 @@ impl EdgeColumns<'_> {
             bad: false,
             present: 0,
             with_extra: 0,
-            effort_rank: Vec::with_capacity(self.kinds.len().div_ceil(64)),
             efforts: 0,
         };
         let blocks = self
@@ -414,7 +435,6 @@ impl EdgeColumns<'_> {
                 bits |= ((live & (f & EDGE_EFFORT != 0)) as u64) << j;
             }
             summary.bad |= bad;
-            summary.effort_rank.push((summary.efforts, bits));
             summary.efforts += bits.count_ones();
         }
         summary
@@ -513,7 +533,7 @@ mod tests {
                     .map(|(i, _)| *i)
                     .collect();
                 prop_assert_eq!(summary.efforts as usize, with_effort.len());
-                for (block, &(before, bits)) in summary.effort_rank.iter().enumerate() {
+                for (block, &(before, bits)) in effort_rank(&kinds, &flags).iter().enumerate() {
                     let in_block = |i: &&usize| **i / 64 == block;
                     prop_assert_eq!(before as usize, with_effort.iter().filter(|i| **i / 64 < block).count());
                     let expected = with_effort.iter().filter(in_block).fold(0u64, |b, i| b | 1 << (i % 64));

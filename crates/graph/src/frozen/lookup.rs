@@ -58,6 +58,78 @@ impl NodeTable {
     }
 }
 
+/// The ids' hash table, read in place: written with the snapshot (its `SGD1` section,
+/// `derived.rs`) so that no process hashes every id before its first lookups by id (building it
+/// was most of what a process's first hundred statements cost at five million edges). A body
+/// without the section builds the same bytes in memory on first use.
+///
+/// ```text
+/// "SGD1" len:u32, then len / 4 slots × u32: a node index, u32::MAX for none; a power of two,
+///        at least 4, probed linearly from the high bits of the id's `hash_str`
+/// ```
+#[derive(Clone)]
+pub(crate) struct IdTable {
+    bytes: SnapshotBytes,
+    at: usize,
+    slot_count: usize,
+    shift: u32,
+}
+
+pub(crate) const IDS_MAGIC: &[u8; 4] = b"SGD1";
+
+impl IdTable {
+    /// The section's slots (without its head) for `base`: its nodes by id, in index order.
+    pub(crate) fn encode(base: &Frozen) -> Vec<u8> {
+        let mut t = NodeTable::with_entries(base.node_count);
+        for ix in base.node_indices() {
+            t.insert(hash_str(base.id(ix)), ix.index() as u32);
+        }
+        let mut out = Vec::with_capacity(4 * t.slots.len());
+        put_u32s(&mut out, &t.slots);
+        out
+    }
+
+    /// The slots at `at..at + len` of `bytes`; only their shape is checked: a lookup checks
+    /// the node a slot names (a damaged slot finds nothing, never a panic), and `check`
+    /// compares the whole section with the ids.
+    pub(crate) fn read(bytes: SnapshotBytes, at: usize, len: usize) -> Result<IdTable, String> {
+        let slot_count = len / 4;
+        let fits = at
+            .checked_add(len)
+            .is_some_and(|end| end <= (*bytes).as_ref().len());
+        if !fits || !len.is_multiple_of(4) || slot_count < 4 || !slot_count.is_power_of_two() {
+            return Err("the id table is damaged".into());
+        }
+        Ok(IdTable {
+            bytes,
+            at,
+            slot_count,
+            shift: 64 - slot_count.trailing_zeros(),
+        })
+    }
+
+    fn build(base: &Frozen) -> IdTable {
+        let bytes = IdTable::encode(base);
+        let len = bytes.len();
+        IdTable::read(Arc::new(bytes), 0, len).expect("a table just built reads back")
+    }
+
+    /// The stored slots, to compare with what the body gives (`check`).
+    pub(crate) fn stored(&self) -> &[u8] {
+        &(*self.bytes).as_ref()[self.at..self.at + 4 * self.slot_count]
+    }
+
+    /// The nodes to look at for `hash`, in probe order, until an empty slot.
+    fn probe(&self, hash: u64) -> impl Iterator<Item = u32> + '_ {
+        let mask = self.slot_count - 1;
+        let start = slot_start(hash, self.shift);
+        let buf = (*self.bytes).as_ref();
+        (0..self.slot_count)
+            .map(move |i| read_u32(buf, self.at + 4 * ((start + i) & mask)))
+            .take_while(|&s| s != NO_NODE)
+    }
+}
+
 /// Lower-cased names and aliases → nodes, as contiguous runs so that a lookup is a slice.
 /// Written at the end of a body (`Frozen::build_labels`); its slots and groups are read in
 /// place, since copying them out was a fifth of what a statement cost a process.
@@ -71,7 +143,9 @@ pub(super) struct LabelTable {
     /// Per group: a (node, label number) carrying the label, and where its run starts.
     groups_at: usize,
     group_count: usize,
-    nodes: Vec<NodeIndex>,
+    /// The groups' runs of nodes, one after another.
+    nodes_at: usize,
+    node_count: usize,
 }
 
 impl LabelTable {
@@ -106,9 +180,6 @@ impl LabelTable {
         if slot_count < 4 || !slot_count.is_power_of_two() {
             return Err("the label index is damaged".into());
         }
-        let nodes: Vec<NodeIndex> = (0..node_count)
-            .map(|i| NodeIndex::new(read_u32(c.buf, nodes_at + 4 * i) as usize))
-            .collect();
         Ok(Some(LabelTable {
             bytes: bytes.clone(),
             slots_at,
@@ -116,7 +187,8 @@ impl LabelTable {
             shift: 64 - slot_count.trailing_zeros(),
             groups_at,
             group_count,
-            nodes,
+            nodes_at,
+            node_count,
         }))
     }
 
@@ -139,7 +211,7 @@ impl LabelTable {
         &self,
         g: usize,
         present: impl Fn(NodeIndex) -> bool,
-    ) -> Option<(NodeIndex, u32, &[NodeIndex])> {
+    ) -> Option<(NodeIndex, u32, impl Iterator<Item = NodeIndex> + '_)> {
         if g >= self.group_count {
             return None;
         }
@@ -147,11 +219,15 @@ impl LabelTable {
         let start = entry(g, 8) as usize;
         let end = match g + 1 < self.group_count {
             true => entry(g + 1, 8) as usize,
-            false => self.nodes.len(),
+            false => self.node_count,
         };
+        if start > end || end > self.node_count {
+            return None;
+        }
         let node = NodeIndex::new(entry(g, 0) as usize);
-        let run = self.nodes.get(start..end)?;
-        (present(node) && run.iter().all(|&n| present(n))).then_some((node, entry(g, 4), run))
+        let run = (start..end)
+            .map(move |i| NodeIndex::new(read_u32(self.buf(), self.nodes_at + 4 * i) as usize));
+        (present(node) && run.clone().all(&present)).then_some((node, entry(g, 4), run))
     }
 
     /// What is wrong with the index, if anything: every group and slot checked.
@@ -173,38 +249,34 @@ impl Frozen {
             // than hashing every id into a table.
             return self.scan_ids(id);
         }
-        let table = self.ids_table.get_or_init(|| {
-            let mut t = NodeTable::with_entries(self.node_count);
-            for ix in self.node_indices() {
-                t.insert(hash_str(self.id(ix)), ix.index() as u32);
-            }
-            t
-        });
+        let table = self.ids_table.get_or_init(|| IdTable::build(self));
         table
             .probe(hash_str(id))
-            .filter(|&n| self.id(NodeIndex::new(n as usize)) == id)
-            .max()
             .map(|n| NodeIndex::new(n as usize))
+            .filter(|&n| self.contains_node(n) && self.id(n) == id)
+            .max()
     }
 
     /// [`Frozen::by_id`] by a pass over the id ends (a length check first, then the bytes).
     fn scan_ids(&self, id: &str) -> Option<NodeIndex> {
         let b = self.b();
-        let ends = &b[self.id_end..self.id_end + 4 * self.node_bound];
-        let ids = &b[self.ids..];
+        let ends = &b[self.ids.end..self.ids.end + 4 * self.node_bound];
+        let ids = &b[self.ids.blob..];
         let mut start = 0usize;
         let mut found = None;
         for (i, end) in ends.chunks_exact(4).enumerate() {
             let end = u32::from_le_bytes([end[0], end[1], end[2], end[3]]) as usize;
-            if end - start == id.len()
-                && &ids[start..end] == id.as_bytes()
+            // Unchecked ends (a body read as written) are compared, never trusted to slice.
+            if end.checked_sub(start) == Some(id.len())
+                && ids.get(start..end) == Some(id.as_bytes())
                 && b[self.node_kind + i] != HOLE
             {
                 found = Some(NodeIndex::new(i));
             }
             start = end;
         }
-        found
+        // Found by its bytes; its text is what every other read gives.
+        found.filter(|&n| self.id(n) == id)
     }
 
     /// The labels of a node: its name (number 0), then its aliases (1…).
@@ -243,7 +315,7 @@ impl Frozen {
         out
     }
 
-    pub(crate) fn by_label(&self, label: &str) -> &[NodeIndex] {
+    pub(crate) fn by_label(&self, label: &str) -> Vec<NodeIndex> {
         let t = self.labels_table.get_or_init(|| {
             let bytes: SnapshotBytes = Arc::new(self.build_labels());
             let mut c = Cursor {
@@ -257,8 +329,8 @@ impl Frozen {
         let present = |n| self.contains_node(n);
         t.probe(hash_lowercase(label))
             .filter_map(|g| t.group(g as usize, present))
-            .find(|&(node, number, _)| cmp_ignoring_case(self.label(node, number), label).is_eq())
-            .map_or(&[], |(_, _, run)| run)
+            .find(|(node, number, _)| cmp_ignoring_case(self.label(*node, *number), label).is_eq())
+            .map_or_else(Vec::new, |(_, _, run)| run.collect())
     }
     /// What is wrong with the label index read from the body, if anything (`check`).
     pub(crate) fn label_index_damage(&self) -> Option<String> {
@@ -340,7 +412,7 @@ impl Frozen {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frozen::BodyWriter;
+    use crate::frozen::{BodyWriter, Checks};
     use crate::model::{Node, NodeKind};
 
     /// A body with names that share their lower case, and aliases.
@@ -357,7 +429,7 @@ mod tests {
     #[test]
     fn a_body_carries_its_label_index_and_lookups_read_it() {
         let body = labelled_body();
-        let frozen = Frozen::parse(Arc::new(body), 0).unwrap();
+        let frozen = Frozen::parse(Arc::new(body), 0, Checks::Whole).unwrap();
         // Read from the body, not built: the table is there before any lookup.
         assert!(frozen.labels_table.get().is_some());
         let (a, b, c) = (NodeIndex::new(0), NodeIndex::new(1), NodeIndex::new(2));
@@ -374,7 +446,7 @@ mod tests {
             .rposition(|w| w == INDEX_MAGIC)
             .expect("an index");
         body[at + 4] = body[at + 4].wrapping_add(1);
-        let frozen = Frozen::parse(Arc::new(body), 0).unwrap();
+        let frozen = Frozen::parse(Arc::new(body), 0, Checks::Whole).unwrap();
         assert!(frozen.labels_table.get().is_none());
         assert_eq!(
             frozen.by_label("git"),
@@ -395,13 +467,13 @@ mod tests {
         body[node_at..node_at + 4].copy_from_slice(&9u32.to_le_bytes());
         // Opening checks only the index's shape; a lookup through the damaged group finds
         // nothing, and `check` names the damage.
-        let frozen = Frozen::parse(Arc::new(body), 0).unwrap();
+        let frozen = Frozen::parse(Arc::new(body), 0, Checks::Whole).unwrap();
         for label in ["git", "GIT", "version control", "svn"] {
             assert!(frozen.by_label(label).iter().all(|&n| n.index() < 3));
         }
         let damage = frozen.label_index_damage().expect("the damage is found");
         assert!(damage.contains("label index"), "{damage}");
-        let whole = Frozen::parse(Arc::new(labelled_body()), 0).unwrap();
+        let whole = Frozen::parse(Arc::new(labelled_body()), 0, Checks::Whole).unwrap();
         assert_eq!(whole.label_index_damage(), None);
     }
 }

@@ -1,19 +1,26 @@
-//! Opening a body: [`Frozen::parse`] locates every column and checks the whole body once, so
-//! that no read of it later can panic or see bad bytes. Apart from the reads it makes safe.
+//! Opening a body: [`Frozen::parse`] locates every column and, for bytes of unknown history,
+//! checks the whole body once, so that no read of it later can panic or see bad bytes. Apart
+//! from the reads it makes safe.
 
 use std::sync::OnceLock;
 
 use super::edges::{EdgeColumns, EdgeSummary};
 use super::lookup::LabelTable;
-use super::{node_kind_of, read_u32, Cursor, Frozen, ScanCount, SnapshotBytes};
+use super::{node_kind_of, read_u32, Checks, Cursor, Frozen, ScanCount, SnapshotBytes, TextColumn};
 use super::{EDGE_CHUNK, EDGE_EXTRA, HOLE, MAGIC, NODE_CHUNK, NODE_REST, NO_NODE};
 use crate::derived::{Derived, TRAILER_MAGIC};
 use crate::model::SourceId;
 
 impl Frozen {
-    /// Reads and checks a body. Any inconsistency is an error, never a panic later.
-    /// Reads and checks the body that starts at `start` in `buf` (which the graph keeps).
-    pub(crate) fn parse(shared: SnapshotBytes, start: usize) -> Result<Frozen, String> {
+    /// Reads the body that starts at `start` in `buf` (which the graph keeps). With
+    /// [`Checks::Whole`] any inconsistency is an error, never a panic later; with
+    /// [`Checks::AsWritten`] only what locating the columns needs is checked, in time that does
+    /// not grow with the graph but for the record tables.
+    pub(crate) fn parse(
+        shared: SnapshotBytes,
+        start: usize,
+        checks: Checks,
+    ) -> Result<Frozen, String> {
         let buf: &[u8] = (*shared).as_ref();
         let mut c = Cursor { buf, at: start };
         let [nb, eb, node_count, edge_count] = read_header(&mut c)?;
@@ -35,7 +42,7 @@ impl Frozen {
         let is_node = |n: usize| n < nb && buf[node_kind + n] != HOLE;
         let (label_table, derived) = match tail_at {
             Some(at) => {
-                let (labels, derived) = read_tail(&shared, at, is_node, nb, eb)?;
+                let (labels, derived) = read_tail(&shared, at, is_node, [nb, eb], checks)?;
                 (labels, Some(derived))
             }
             None => (None, None),
@@ -71,42 +78,42 @@ impl Frozen {
         };
         let index_at = c.at;
 
-        // Nodes: kinds, source lists, strings.
-        check_texts(buf, nb, id_end, ids, ids_len)?;
-        check_texts(buf, nb, name_end, names, names_len)?;
-        check_nodes(buf, nb, node_kind, node_sources, lists.len(), node_count)?;
-        // The rare parts are only located here; they are decoded when read (`rest`), and
-        // `undecodable_parts` lets `check` decode them all.
+        // The texts are checked a chunk at a time as they are read (`Frozen::text`), or all now.
+        let ids = TextColumn::new(id_end, ids, ids_len, nb);
+        let names = TextColumn::new(name_end, names, names_len, nb);
+        // The rare parts and the extras are only located here; they are decoded when read
+        // (`rest`, `edge_extra`), and `undecodable_parts` lets `check` decode them all.
         let rest_at = rest_records;
-        check_rest_records(buf, nb, node_kind, node_flags, &rest_at)?;
+        let extra_at = extra_records;
         let (label_table, derived) = match derived_tail {
             Some(read) => read,
-            None => read_tail(&shared, index_at, is_node, nb, eb)?,
+            None => read_tail(&shared, index_at, is_node, [nb, eb], checks)?,
         };
-
-        let node_kinds = &buf[node_kind..node_kind + nb];
-        let edges = EdgeColumns {
-            froms: &buf[edge_from..edge_from + 4 * eb],
-            tos: &buf[edge_to..edge_to + 4 * eb],
-            kinds: &buf[edge_kind..edge_kind + eb],
-            flags: &buf[edge_flags..edge_flags + eb],
-            sources: &buf[edge_sources..edge_sources + source_width * eb],
-            source_width,
-        };
-        let EdgeSummary {
-            with_extra,
-            effort_rank,
-            ..
-        } = check_edges(
-            &edges,
-            node_kinds,
-            lists.len(),
-            [node_count, edge_count, effort_count],
-        )?;
-        // The extras are only located here; they are decoded when read (`edge_extra`), and
-        // `undecodable_extras` lets `check` decode them all.
-        let extra_at = extra_records;
-        check_extra_records(buf, eb, edge_kind, edge_flags, &extra_at, with_extra)?;
+        if checks == Checks::Whole {
+            ids.check_all(buf, nb)?;
+            names.check_all(buf, nb)?;
+            check_nodes(buf, nb, node_kind, node_sources, lists.len(), node_count)?;
+            check_rest_records(buf, nb, node_kind, node_flags, &rest_at)?;
+            let node_kinds = &buf[node_kind..node_kind + nb];
+            let edges = EdgeColumns {
+                froms: &buf[edge_from..edge_from + 4 * eb],
+                tos: &buf[edge_to..edge_to + 4 * eb],
+                kinds: &buf[edge_kind..edge_kind + eb],
+                flags: &buf[edge_flags..edge_flags + eb],
+                sources: &buf[edge_sources..edge_sources + source_width * eb],
+                source_width,
+            };
+            let counts = [node_count, edge_count, effort_count];
+            let summary = check_edges(&edges, node_kinds, lists.len(), counts)?;
+            check_extra_records(
+                buf,
+                eb,
+                edge_kind,
+                edge_flags,
+                &extra_at,
+                summary.with_extra,
+            )?;
+        }
 
         Ok(Frozen {
             node_bound: nb,
@@ -118,9 +125,7 @@ impl Frozen {
             node_flags,
             node_sources,
             node_effort,
-            id_end,
             ids,
-            name_end,
             names,
             rest_at,
             rest_chunks: unset_chunks(nb, NODE_CHUNK),
@@ -130,14 +135,15 @@ impl Frozen {
             edge_flags,
             edge_importance,
             efforts,
-            effort_rank,
+            effort_rank: OnceLock::new(),
+            checks,
             edge_sources,
             source_width,
             extra_at,
             extra_chunks: unset_chunks(eb, EDGE_CHUNK),
             nodes: unset_chunks(nb, NODE_CHUNK),
             edges: unset_chunks(eb, EDGE_CHUNK),
-            ids_table: OnceLock::new(),
+            ids_table: derived.ids.map_or_else(OnceLock::new, OnceLock::from),
             labels_table: label_table.map_or_else(OnceLock::new, OnceLock::from),
             labels_map: OnceLock::new(),
             adjacency: match derived.adjacency {
@@ -163,15 +169,18 @@ fn read_tail(
     shared: &SnapshotBytes,
     at: usize,
     is_node: impl Fn(usize) -> bool,
-    nb: usize,
-    eb: usize,
+    [nb, eb]: [usize; 2],
+    checks: Checks,
 ) -> Result<(Option<LabelTable>, Derived), String> {
     let mut tail = Cursor {
         buf: (**shared).as_ref(),
         at,
     };
     let labels = LabelTable::read(shared, &mut tail)?;
-    Ok((labels, Derived::read(shared, &mut tail, is_node, nb, eb)?))
+    Ok((
+        labels,
+        Derived::read(shared, &mut tail, is_node, nb, eb, checks)?,
+    ))
 }
 
 /// One cell per `chunk` of `n` slots, each filled on first use.
@@ -226,22 +235,6 @@ fn tail_start(buf: &[u8], start: usize, read_to: usize) -> Result<Option<usize>,
         }
         _ => None,
     })
-}
-
-/// A blob of node texts (ids or names) is UTF-8, and each of the `nb` ends lies on a
-/// character boundary, in order.
-fn check_texts(buf: &[u8], nb: usize, end: usize, blob: usize, len: usize) -> Result<(), String> {
-    let text = std::str::from_utf8(&buf[blob..blob + len])
-        .map_err(|_| "a node's text is not UTF-8".to_string())?;
-    let mut prev = 0usize;
-    for i in 0..nb {
-        let e = read_u32(buf, end + 4 * i) as usize;
-        if e < prev || e > len || !text.is_char_boundary(e) {
-            return Err("the node texts are damaged".into());
-        }
-        prev = e;
-    }
-    Ok(())
 }
 
 /// Every node's kind and source list, and the node count.
@@ -381,4 +374,68 @@ pub(super) fn records(c: &mut Cursor<'_>, what: &str) -> Result<Vec<(u32, u32, u
         out.push((i, at, len));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use petgraph::stable_graph::NodeIndex;
+
+    use crate::frozen::{BodyWriter, Checks, Frozen};
+    use crate::model::{Node, NodeKind};
+
+    /// A body of 200 skills, `n{i}` named `Name {i}`: several chunks of texts.
+    fn body_of_200() -> Vec<u8> {
+        let mut w = BodyWriter::with_capacity(200, 0);
+        for i in 0..200 {
+            w.node(Some(&Node::new(
+                format!("n{i}"),
+                NodeKind::Skill,
+                format!("Name {i}"),
+            )));
+        }
+        w.finish()
+    }
+
+    fn damage(body: &mut [u8], text: &str, byte: u8) {
+        let at = (body.windows(text.len()))
+            .position(|w| w == text.as_bytes())
+            .expect("the text is in the body");
+        body[at] = byte;
+    }
+
+    #[test]
+    fn a_damaged_text_fails_the_whole_check_and_reads_empty_as_written() {
+        let mut body = body_of_200();
+        damage(&mut body, "Name 150", 0xff);
+        let whole = Frozen::parse(Arc::new(body.clone()), 0, Checks::Whole);
+        assert!(whole
+            .unwrap_err()
+            .contains("node texts are damaged (nodes from 128)"));
+        let read = Frozen::parse(Arc::new(body), 0, Checks::AsWritten).unwrap();
+        let name = |i| read.name(NodeIndex::new(i)).to_string();
+        // The chunk of nodes 128..192 reads empty; the others, and the ids, as written.
+        assert_eq!(name(150), "");
+        assert_eq!(name(129), "");
+        assert_eq!(name(127), "Name 127");
+        assert_eq!(name(192), "Name 192");
+        assert_eq!(read.id(NodeIndex::new(150)), "n150");
+    }
+
+    #[test]
+    fn an_end_out_of_order_is_damage_to_its_chunk_alone() {
+        let body = body_of_200();
+        let read = Frozen::parse(Arc::new(body.clone()), 0, Checks::Whole).unwrap();
+        // Node 70's name ends before node 69's.
+        let ends = read.names.end;
+        let end_69 = super::read_u32(&body, ends + 4 * 69);
+        let mut damaged = body.clone();
+        damaged[ends + 4 * 70..ends + 4 * 71].copy_from_slice(&(end_69 - 1).to_le_bytes());
+        assert!(Frozen::parse(Arc::new(damaged.clone()), 0, Checks::Whole).is_err());
+        let read = Frozen::parse(Arc::new(damaged), 0, Checks::AsWritten).unwrap();
+        assert_eq!(read.name(NodeIndex::new(70)), "");
+        assert_eq!(read.name(NodeIndex::new(10)), "Name 10");
+        assert_eq!(read.name(NodeIndex::new(130)), "Name 130");
+    }
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use super::parse::records;
 use super::writer::put_u32;
-use super::{read_u32, Cursor, Frozen};
+use super::{Cursor, Frozen, IdTable, IDS_MAGIC};
 use crate::adjacency::Adjacency;
 use crate::concept::KEY_RULE;
 use crate::derived::{
@@ -88,6 +88,11 @@ impl Frozen {
         out.write_all(&NameOrder::head(ranks.len()))?;
         out.write_all(&ranks)?;
         drop(ranks);
+        let ids = IdTable::encode(self);
+        out.write_all(IDS_MAGIC)?;
+        out.write_all(&(ids.len() as u32).to_le_bytes())?;
+        out.write_all(&ids)?;
+        drop(ids);
         if let Some(table) = role_vectors {
             out.write_all(ROLES_MAGIC)?;
             out.write_all(&(table.len() as u32).to_le_bytes())?;
@@ -110,11 +115,14 @@ impl Frozen {
         if (self.stored_name_order()).is_some_and(|o| o.stored() != NameOrder::encode(self)) {
             damage.push("the name order does not match the names".into());
         }
+        if (self.ids_table.get()).is_some_and(|t| t.stored() != IdTable::encode(self)) {
+            damage.push("the id table does not match the ids".into());
+        }
         if (self.concept_keys.get()).is_some_and(|k| k.stored() != BaseKeys::encode(self)) {
             damage.push("the concept keys do not match the nodes".into());
         }
         let b = self.b();
-        let rests_begin = self.names + read_u32(b, self.names - 4) as usize;
+        let rests_begin = self.names.blob + self.names.len;
         let extras_begin = self.edge_sources + self.source_width * self.edge_bound;
         for (begin, located, what) in [
             (rests_begin, &self.rest_at, "node fields"),

@@ -2,13 +2,14 @@
 //! and edge slot at a time. Apart from the reads: only an import or a snapshot writes a body.
 
 use std::collections::HashMap;
+use std::mem::take;
 use std::sync::Arc;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeIndexable, NodeIndexable};
 
 use super::{
-    kind_code, Frozen, NodeRest, EDGE_EFFORT, EDGE_EXTRA, EDGE_IMPORTANCE, HOLE, MAGIC,
+    kind_code, Checks, Frozen, NodeRest, EDGE_EFFORT, EDGE_EXTRA, EDGE_IMPORTANCE, HOLE, MAGIC,
     NODE_EFFORT, NODE_REST, NO_NODE,
 };
 use crate::fxhash::FxBuildHasher;
@@ -160,7 +161,7 @@ impl BodyWriter {
     pub(crate) fn finish(self) -> Vec<u8> {
         // The tail is computed from the body as read back, which shares it rather than a copy.
         let body = Arc::new(self.finish_bare());
-        let tail = Frozen::parse(body.clone(), 0)
+        let tail = Frozen::parse(body.clone(), 0, Checks::Whole)
             .expect("a body just written reads back")
             .missing_tail();
         let mut body = Arc::try_unwrap(body).expect("the reader of the body is gone");
@@ -171,7 +172,8 @@ impl BodyWriter {
     /// The body without its tail (label index and derived sections), as an import holds it
     /// until it is written: the tail is computed when the snapshot is ([`Frozen::missing_tail`]),
     /// so no process holds a copy of the body while the tail is appended to it.
-    pub(crate) fn finish_bare(self) -> Vec<u8> {
+    pub(crate) fn finish_bare(mut self) -> Vec<u8> {
+        // Each large column is let go once copied: an import holds the columns and the body.
         let nb = self.node_kind.len();
         let eb = self.edge_from.len();
         let node_count = self.node_kind.iter().filter(|&&k| k != HOLE).count();
@@ -198,16 +200,16 @@ impl BodyWriter {
         }
         put_u32s(&mut out, &self.id_end);
         put_u32(&mut out, self.ids.len() as u32);
-        out.extend_from_slice(&self.ids);
+        out.extend_from_slice(&take(&mut self.ids));
         put_u32s(&mut out, &self.name_end);
         put_u32(&mut out, self.names.len() as u32);
-        out.extend_from_slice(&self.names);
-        put_records(&mut out, &self.rests);
-        put_u32s(&mut out, &self.edge_from);
-        put_u32s(&mut out, &self.edge_to);
-        out.extend_from_slice(&self.edge_kind);
-        out.extend_from_slice(&self.edge_flags);
-        out.extend_from_slice(&self.edge_importance);
+        out.extend_from_slice(&take(&mut self.names));
+        put_records(&mut out, &take(&mut self.rests));
+        put_u32s(&mut out, &take(&mut self.edge_from));
+        put_u32s(&mut out, &take(&mut self.edge_to));
+        out.extend_from_slice(&take(&mut self.edge_kind));
+        out.extend_from_slice(&take(&mut self.edge_flags));
+        out.extend_from_slice(&take(&mut self.edge_importance));
         put_u32(&mut out, self.efforts.len() as u32);
         for h in &self.efforts {
             out.extend_from_slice(&h.to_le_bytes());
@@ -218,10 +220,10 @@ impl BodyWriter {
             _ => 4,
         };
         out.push(width);
-        for &l in &self.edge_sources {
+        for &l in &take(&mut self.edge_sources) {
             out.extend_from_slice(&l.to_le_bytes()[..width as usize]);
         }
-        put_records(&mut out, &self.extras);
+        put_records(&mut out, &take(&mut self.extras));
         out
     }
 }
