@@ -100,8 +100,18 @@ fn load_bulk_dir(dir: &Path) -> Result<Graph, DataErrors> {
                 unreachable!("an error was pushed")
             }
         };
-    let (rows, prerequisite_lines) =
-        read_bulk_edges(&mut reader, &edges_name, &mut nodes, &by_id, &mut errors);
+    // Room for every row from the start: growing by doubling held the old rows and twice as
+    // many new ones at once, the import's peak at five million edges. A line takes at least
+    // 16 bytes, so this overestimates, and pages never written take no memory.
+    let room = std::fs::metadata(&edges_path).map_or(0, |m| m.len() as usize / 16);
+    let (rows, prerequisite_lines) = read_bulk_edges(
+        &mut reader,
+        &edges_name,
+        &mut nodes,
+        &by_id,
+        &mut errors,
+        room,
+    );
     drop(by_id);
     report_repeated_edges(&rows, &nodes, &edges_name, &mut errors);
     let edges = rows.into_iter().map(|r| {
@@ -206,9 +216,10 @@ fn read_bulk_edges(
     nodes: &mut [Node],
     by_id: &HashMap<String, u32>,
     errors: &mut Errors,
+    room: usize,
 ) -> (Vec<EdgeRow>, HashMap<(u32, u32), usize>) {
     let mut record = csv::StringRecord::new();
-    let mut rows: Vec<EdgeRow> = Vec::new();
+    let mut rows: Vec<EdgeRow> = Vec::with_capacity(room);
     // The row that first states each prerequisite, to put a line on a cycle.
     let mut prerequisite_lines: HashMap<(u32, u32), usize> = HashMap::new();
     loop {

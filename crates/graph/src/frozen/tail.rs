@@ -66,10 +66,20 @@ impl Frozen {
         );
         out.write_all(&head)?;
         for (kind, length) in EdgeKind::ALL.into_iter().zip(lengths) {
-            let list = Adjacency::encode(self.node_bound, self.edges_descending(kind));
+            // Lists the graph built in memory (the roles' vectors read `requires` and `uses`)
+            // are written as they are: encoding them again held a second copy at the peak of
+            // an import.
+            let encoded;
+            let list = match self.adjacency[kind as usize].get() {
+                Some(built) => built.stored(),
+                None => {
+                    encoded = Adjacency::encode(self.node_bound, self.edges_descending(kind));
+                    &encoded[..]
+                }
+            };
             debug_assert_eq!(list.len(), length);
             out.write_all(&(list.len() as u32).to_le_bytes())?;
-            out.write_all(&list)?;
+            out.write_all(list)?;
         }
         let start = self.start as u32;
         let mut head = RECORDS_MAGIC.to_vec();
