@@ -524,3 +524,34 @@ fn flags_before_the_subcommand_pass_to_it_where_they_apply() {
     let run = db.run(&["--color", "never", "validate", dir]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
+
+/// Whose reading an importance is: a CSV import's weight column states it, so `skills of` does
+/// not call it the project's, as it does for the built-in graph's.
+#[test]
+fn a_csv_import_states_its_importances_and_the_built_in_graph_reads_them() {
+    let db = TestDb::new();
+    let note = "is the project's reading of its sources";
+    let built_in = db.run(&["query", "skills of SRE"]);
+    assert!(built_in.stdout.contains(note), "{}", built_in.stdout);
+    let dir = db.dir().join("csv");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("nodes.csv"),
+        "id,kind,name\nr1,role,Role One\ns1,skill,Skill One\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("edges.csv"),
+        "from,to,kind,weight\nr1,s1,requires,4\n",
+    )
+    .unwrap();
+    let run = db.run(&["import", "--replace", dir.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = db.run(&["query", "skills of r1"]);
+    assert!(run.stdout.contains("Skill One"), "{}", run.stdout);
+    assert!(
+        !format!("{}{}", run.stdout, run.stderr).contains(note),
+        "{}",
+        run.stdout
+    );
+}

@@ -29,7 +29,7 @@ pub use frozen::{Checks, SnapshotBytes};
 pub use graph::{Checkpoint, EdgeEditor, Graph, GraphData, NodeEditor, StatedMoves};
 pub use model::{
     format_number, Edge, EdgeExtra, EdgeKind, Node, NodeKind, Source, SourceId, Value,
-    ESTIMATE_SOURCE, FIELD_SOURCES, MOVE_TYPE, TRAP,
+    CSV_SOURCE_PREFIX, ESTIMATE_SOURCE, FIELD_SOURCES, MOVE_TYPE, TRAP,
 };
 pub use overlay::Links;
 pub use petgraph::stable_graph::{EdgeIndex, NodeIndex};

@@ -180,6 +180,10 @@ pub fn format_number(n: f64) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct SourceId(pub u16);
 
+/// How the key of a bulk CSV import's source starts (then the directory): its rows state each
+/// edge's weight themselves.
+pub const CSV_SOURCE_PREFIX: &str = "csv:";
+
 /// Where facts come from. Every node and edge names at least one.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Source {

@@ -7,7 +7,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use skillgraph_graph::{Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Source, SourceId};
+use skillgraph_graph::{
+    Edge, EdgeKind, Graph, Node, NodeIndex, NodeKind, Source, SourceId, CSV_SOURCE_PREFIX,
+};
 
 use crate::error::{DataError, DataErrors};
 
@@ -425,7 +427,7 @@ pub(crate) fn csv_error(file: &str, e: &csv::Error) -> DataError {
 /// The source of the rows of a CSV directory that name none: the directory itself.
 pub(crate) fn directory_source(dir: &Path) -> Source {
     Source {
-        key: format!("csv:{}", dir.display()),
+        key: format!("{CSV_SOURCE_PREFIX}{}", dir.display()),
         title: format!("CSV import of {}", dir.display()),
         url: None,
         author: None,

@@ -2,7 +2,8 @@
 //! the sources that state it, and the note on where importances come from.
 
 use super::*;
-use skillgraph_graph::{algo, concept};
+use crate::eval::mutate::USER_SOURCE;
+use skillgraph_graph::{algo, concept, CSV_SOURCE_PREFIX};
 
 /// Skills a role requires, one row per skill: if sources state it separately, the row shows the
 /// highest importance and every source, and a note lists where they differ. Rows by importance
@@ -168,21 +169,27 @@ pub fn no_requirements(graph: &Graph, role: NodeIndex) -> String {
 /// mapped to 5/2. O*NET's IM is O*NET's own, and needs no note.
 /// `edges` are the role's `requires` edges, which the caller has at hand.
 fn importance_note(graph: &Graph, role: NodeIndex, edges: &[EdgeIndex]) -> Option<String> {
-    // The datasets' sources, once: the edges are then checked by id, without copying keys.
-    let of_dataset = |prefix: &str| -> Vec<skillgraph_graph::SourceId> {
+    // The sources of each kind, once: the edges are then checked by id, without copying keys.
+    let sources_where = |keep: &dyn Fn(&str) -> bool| -> Vec<skillgraph_graph::SourceId> {
         (0..graph.sources().len())
             .map(|i| skillgraph_graph::SourceId(i as u16))
-            .filter(|&id| graph.source(id).key.starts_with(prefix))
+            .filter(|&id| keep(&graph.source(id).key))
             .collect()
     };
-    let (esco_ids, onet_ids) = (of_dataset("esco"), of_dataset("onet"));
+    let esco_ids = sources_where(&|key| key.starts_with("esco"));
+    // Sources that state an importance themselves: O*NET's ratings, the weight column of a CSV
+    // import, and the user's own writes. The rest (the built-in graph's articles, the
+    // project's estimates) are read by the project.
+    let stating_ids = sources_where(&|key| {
+        key.starts_with("onet") || key.starts_with(CSV_SOURCE_PREFIX) || key == USER_SOURCE
+    });
     let mut editorial = false;
     let mut esco = false;
     for &e in edges {
         let sources = &graph.edge(e).sources;
         if sources.iter().any(|s| esco_ids.contains(s)) {
             esco = true;
-        } else if !sources.iter().any(|s| onet_ids.contains(s)) {
+        } else if !sources.iter().any(|s| stating_ids.contains(s)) {
             editorial = true;
         }
     }
