@@ -404,6 +404,14 @@ impl Graph {
         }
     }
 
+    /// The note of the edge at `ix` ([`Edge::note`]), without building a base edge.
+    pub fn edge_note_of(&self, ix: EdgeIndex) -> Option<&str> {
+        match self.overlay.edges.get(&ix) {
+            Some(slot) => slot.as_ref()?.edge.note(),
+            None => self.base.edge_extra(ix)?.note.as_deref(),
+        }
+    }
+
     /// The field `name` of the edge at `ix` when it is a number, reading that edge's extras
     /// alone: for passes that ask many edges for one number (a move's `rank`), where
     /// [`Graph::edge_field_of`] would decode and keep the extras of the edges around each.

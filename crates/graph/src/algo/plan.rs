@@ -722,17 +722,16 @@ pub fn missing_tools(
         if have.has_tool(tool) || all.iter().any(|t| t.tool == tool) {
             continue;
         }
-        let flag = |fields: Option<&std::collections::BTreeMap<String, crate::model::Value>>,
-                    name: &str| {
-            fields.is_some_and(|f| matches!(f.get(name), Some(crate::model::Value::Bool(true))))
+        // Read in place, as every field below: no edge or node is built.
+        let is_true = |value: Option<&crate::model::Value>| {
+            matches!(value, Some(crate::model::Value::Bool(true)))
         };
-        let in_demand = flag(graph.edge(e).extra.as_ref().map(|x| &x.fields), "in_demand");
-        let node_fields = graph.get_node(tool).map(|n| &n.fields);
-        if scope != ToolScope::All && !node_fields.is_some_and(|f| f.contains_key("hot_technology"))
-        {
+        let in_demand = is_true(graph.edge_field_of(e, "in_demand"));
+        let hot_field = graph.field_of(tool, "hot_technology");
+        if scope != ToolScope::All && hot_field.is_none() {
             continue;
         }
-        let hot = flag(node_fields, "hot_technology");
+        let hot = is_true(hot_field);
         all.push(ToolNeed {
             tool,
             in_demand,
@@ -744,7 +743,7 @@ pub fn missing_tools(
     all.sort_by_key(|t| (!t.in_demand, !t.hot));
     let total = all.len();
     // The kinds of tool the target uses that are held: one of a kind is what it asks for.
-    let category = |tool: NodeIndex| graph.get_node(tool).and_then(|n| n.category.clone());
+    let category = |tool: NodeIndex| graph.category_of(tool).map(str::to_string);
     let mut kinds_met: Vec<String> = graph
         .out_edges(target, EdgeKind::Uses)
         .filter(|&(_, tool)| have.has_tool(tool))

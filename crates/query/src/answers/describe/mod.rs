@@ -275,13 +275,9 @@ fn esco_word(graph: &Graph, edges: &[EdgeIndex]) -> Option<&'static str> {
     edges
         .iter()
         .filter(|&&e| {
-            graph
-                .edge(e)
-                .sources
-                .iter()
-                .any(|&s| graph.source(s).key.starts_with("esco"))
+            (graph.edge_sources_of(e).iter()).any(|&s| graph.source(s).key.starts_with("esco"))
         })
-        .filter_map(|&e| graph.edge(e).importance)
+        .filter_map(|&e| graph.importance_of(e))
         .max()
         .map(|importance| {
             if importance >= skillgraph_graph::algo::DEFAULT_MIN_IMPORTANCE {

@@ -22,25 +22,28 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
     .with_title(format!("skills {} requires", graph.name_of(role)));
     let (edges, groups) = grouped_out_edges(graph, role, EdgeKind::Requires);
     let has_esco = holds_esco(graph);
-    let importance = |e: &EdgeIndex| graph.edge(*e).importance;
-    let mut rows: Vec<(NodeIndex, &Node, &[EdgeIndex], Option<u8>)> = groups
+    // Everything is read in place: building each skill's node (and the 31 beside it) was most
+    // of what a process's first hundred `skills of` cost at five million edges.
+    let importance = |e: &EdgeIndex| graph.importance_of(*e);
+    let mut rows: Vec<(NodeIndex, &[EdgeIndex], Option<u8>)> = groups
         .into_iter()
         .map(|(skill, range)| {
             let group = &edges[range];
             let highest = group.iter().filter_map(importance).max();
-            (skill, graph.node(skill), group, highest)
+            (skill, group, highest)
         })
         .collect();
     // Highest importance first (none counts as 0), then in the graph's name order.
     let rank = |highest: Option<u8>| highest.map_or(0, i64::from);
     rows.sort_by(|a, b| {
-        rank(b.3)
-            .cmp(&rank(a.3))
+        rank(b.2)
+            .cmp(&rank(a.2))
             .then_with(|| graph.order_by_name(a.0, b.0))
     });
     table.rows.reserve(rows.len());
     let mut conflicts: Vec<(NodeIndex, String)> = Vec::new();
-    for (skill, node, group, highest) in rows {
+    for (skill, group, highest) in rows {
+        let name = graph.name_of(skill);
         let mut stated = group.iter().filter_map(importance);
         let differ = stated
             .next()
@@ -51,16 +54,15 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
                 .map(|&e| {
                     format!(
                         "{} says {}",
-                        source_keys(graph, &graph.edge(e).sources).join("+"),
-                        graph.edge(e).importance.unwrap_or(0)
+                        source_keys(graph, graph.edge_sources_of(e)).join("+"),
+                        graph.importance_of(e).unwrap_or(0)
                     )
                 })
                 .collect();
             conflicts.push((
                 skill,
                 format!(
-                    "sources differ on the importance of {}: {}",
-                    node.name,
+                    "sources differ on the importance of {name}: {}",
                     stated.join(", ")
                 ),
             ));
@@ -68,14 +70,14 @@ pub fn skills_of(graph: &Graph, role: NodeIndex) -> ResultTable {
         let (sources, notes) = edge_sources_and_notes(graph, group);
         let [id, kind] = node_cells(graph, skill);
         table.push(vec![
-            Cell::text(&node.name),
+            Cell::text(name),
             Cell::opt_number(highest.map(f64::from)),
             match has_esco {
                 true => esco_word(graph, group).map_or(Cell::Null, Cell::text),
                 false => Cell::Null,
             },
-            Cell::opt_number(node.effort_hours),
-            node.category.as_deref().map_or(Cell::Null, Cell::text),
+            Cell::opt_number(graph.effort_of(skill)),
+            graph.category_of(skill).map_or(Cell::Null, Cell::text),
             Cell::List(sources),
             notes,
             id,
@@ -186,7 +188,7 @@ fn importance_note(graph: &Graph, role: NodeIndex, edges: &[EdgeIndex]) -> Optio
     let mut editorial = false;
     let mut esco = false;
     for &e in edges {
-        let sources = &graph.edge(e).sources;
+        let sources = graph.edge_sources_of(e);
         if sources.iter().any(|s| esco_ids.contains(s)) {
             esco = true;
         } else if !sources.iter().any(|s| stating_ids.contains(s)) {
@@ -289,7 +291,8 @@ fn grouped_out_edges(
         }
     }
     for (_, range) in groups.iter().filter(|(_, range)| range.len() > 1) {
-        edges[range.clone()].sort_by(|a, b| graph.edge(a.1).sources.cmp(&graph.edge(b.1).sources));
+        edges[range.clone()]
+            .sort_by(|a, b| graph.edge_sources_of(a.1).cmp(graph.edge_sources_of(b.1)));
     }
     (edges.into_iter().map(|(_, e)| e).collect(), groups)
 }
@@ -299,14 +302,13 @@ fn edge_sources_and_notes(graph: &Graph, edges: &[EdgeIndex]) -> (Vec<CompactStr
     let mut sources: Vec<CompactString> = Vec::new();
     let mut notes: Vec<&str> = Vec::new();
     for &e in edges {
-        let edge = graph.edge(e);
-        for &id in &edge.sources {
+        for &id in graph.edge_sources_of(e) {
             let key = graph.source(id).key.as_str();
             if !sources.iter().any(|s| s == key) {
                 sources.push(key.into());
             }
         }
-        notes.extend(edge.note());
+        notes.extend(graph.edge_note_of(e));
     }
     let notes = if notes.is_empty() {
         Cell::Null
