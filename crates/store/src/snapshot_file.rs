@@ -242,6 +242,15 @@ mod tests {
         std::fs::write(file, bytes).unwrap();
     }
 
+    /// A new database whose snapshot file then had a name damaged in place.
+    fn database_with_a_damaged_snapshot() -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.sgdb");
+        drop(Store::open(&path, seed).unwrap());
+        damage_a_name(&snapshot_file(&path));
+        (dir, path)
+    }
+
     /// The view's stamp set to what the snapshot file's `stat` says now, as if its writer had
     /// left it so.
     fn vouch_for_the_file_as_it_is(dir: &std::path::Path) {
@@ -260,10 +269,7 @@ mod tests {
 
     #[test]
     fn a_snapshot_file_changed_since_written_is_checked_whole_on_open() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g.sgdb");
-        drop(Store::open(&path, seed).unwrap());
-        damage_a_name(&snapshot_file(&path));
+        let (_dir, path) = database_with_a_damaged_snapshot();
         let opened = Store::open(&path, || panic!("exists"));
         assert!(
             matches!(&opened, Err(StoreError::Damaged { detail, .. }) if detail.contains("checksum")),
@@ -274,10 +280,7 @@ mod tests {
 
     #[test]
     fn a_file_the_view_vouches_for_is_not_read_on_open_but_check_reads_it_whole() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g.sgdb");
-        drop(Store::open(&path, seed).unwrap());
-        damage_a_name(&snapshot_file(&path));
+        let (_dir, path) = database_with_a_damaged_snapshot();
         vouch_for_the_file_as_it_is(&path);
         // Opening reads no more of the file than its answers need: the damage goes unseen.
         let (mut store, _) = Store::open(&path, || panic!("exists")).unwrap();
